@@ -1,0 +1,1 @@
+//! escalate: simulate how confrontations between states escalate or settle.
