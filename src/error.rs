@@ -1,0 +1,229 @@
+//! The library's one error type, and the problems found in a scenario file.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The scenario file could not be read.
+    #[error("reading {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The scenario is malformed or inconsistent; every problem found is listed.
+    #[error("{}", format_problems(.file, .problems))]
+    Scenario {
+        /// The file name as the user gave it.
+        file: String,
+        /// Every problem found, in file order.
+        problems: Vec<Located>,
+    },
+    /// A setting given on the command line is out of range or unknown.
+    #[error("{0}")]
+    Setting(String),
+    /// Writing results failed.
+    #[error("writing {path}: {source}")]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Encoding a CSV or JSON output failed.
+    #[error("encoding {what}: {message}")]
+    Encode {
+        /// Which output.
+        what: &'static str,
+        /// Why.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Whether the user must fix their input (a scenario or a setting): exit code 2.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, Error::Scenario { .. } | Error::Setting(_))
+    }
+}
+
+/// One problem in a scenario, before its position in the file is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The key path (`actors[1].policy.until`); empty for the whole file.
+    pub key: String,
+    /// What is wrong, lower-case, no final period.
+    pub message: String,
+    /// What the user probably meant, when we can tell.
+    pub suggestion: Option<String>,
+    /// Byte range in the file, when known.
+    pub span: Option<Range<usize>>,
+}
+
+impl Problem {
+    /// A problem at `key` with `message`.
+    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            key: key.into(),
+            message: message.into(),
+            suggestion: None,
+            span: None,
+        }
+    }
+
+    /// Adds a suggestion.
+    pub fn suggest(mut self, suggestion: Option<String>) -> Problem {
+        self.suggestion = suggestion;
+        self
+    }
+
+    /// Sets the span unless one is set already (the innermost span wins).
+    pub fn at(mut self, span: Option<Range<usize>>) -> Problem {
+        if self.span.is_none() {
+            self.span = span;
+        }
+        self
+    }
+
+    /// Puts `prefix` in front of the key path (`actors[0].policy` + `then.until`).
+    pub fn under(mut self, prefix: &str) -> Problem {
+        self.key = match (prefix.is_empty(), self.key.is_empty()) {
+            (true, _) => self.key,
+            (false, true) => prefix.to_string(),
+            (false, false) => format!("{prefix}.{}", self.key),
+        };
+        self
+    }
+}
+
+/// A problem with its line and column (1-based) in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// The problem.
+    pub problem: Problem,
+}
+
+impl Located {
+    /// Finds the line and column of `problem`'s span in `source`.
+    pub fn locate(problem: Problem, source: &str) -> Located {
+        let (line, column) = match &problem.span {
+            Some(span) => {
+                let (l, c) = line_column(source, span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        Located {
+            line,
+            column,
+            problem,
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..source.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, "{line}:{column}: ")?;
+        }
+        let p = &self.problem;
+        if !p.key.is_empty() {
+            write!(f, "{}: ", p.key)?;
+        }
+        write!(f, "{}", p.message)?;
+        if let Some(s) = &p.suggestion {
+            write!(f, " — {s}")?;
+        }
+        Ok(())
+    }
+}
+
+fn format_problems(file: &str, problems: &[Located]) -> String {
+    let mut out = match problems.len() {
+        1 => format!("{file}: invalid scenario"),
+        n => format!("{file}: invalid scenario ({n} problems)"),
+    };
+    for p in problems {
+        out.push_str(&format!("\n  {file}:{p}"));
+    }
+    out
+}
+
+/// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// A suggestion for an unknown name: the closest candidate, else the list of known ones.
+pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    match closest(word, candidates.clone()) {
+        Some(c) => format!("did you mean {c:?}?"),
+        None => {
+            let known: Vec<&str> = candidates.into_iter().collect();
+            format!("known: {}", known.join(", "))
+        }
+    }
+}
+
+/// Levenshtein distance between two strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_name() {
+        assert_eq!(closest("mirorr", ["mirror", "restrain"]), Some("mirror"));
+        assert_eq!(closest("zzz", ["mirror", "restrain"]), None);
+        assert_eq!(
+            suggestion("expell", ["none", "expel"]),
+            "did you mean \"expel\"?"
+        );
+        assert_eq!(suggestion("qq", ["none", "expel"]), "known: none, expel");
+    }
+
+    #[test]
+    fn locates_line_and_column() {
+        assert_eq!(line_column("ab\ncd\nef", 4), (2, 2));
+        assert_eq!(line_column("ab", 0), (1, 1));
+    }
+}

@@ -1,0 +1,169 @@
+//! The escalation ladder: ordered rungs from least to most severe, and the moves made on it.
+
+use serde::Serialize;
+
+/// A round number, counted from 0.
+pub type Round = u32;
+
+/// A rung, as its index on the ladder (0 = least severe).
+pub type Rung = u16;
+
+/// One rung of the ladder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RungInfo {
+    /// Short identifier used in scenario files (`expel`).
+    pub id: String,
+    /// Human name used in charts and reports (`Expel diplomats`).
+    pub name: String,
+    /// Severity; strictly increasing along the ladder; above 0 is hostile.
+    pub level: f64,
+    /// Payoff cost to the actor who makes this move.
+    pub cost: f64,
+    /// Payoff damage to the target of this move.
+    pub damage: f64,
+}
+
+/// A named line between two rungs (a red line); crossing it is reported and charted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Threshold {
+    /// Display name (`Economic pressure`).
+    pub name: String,
+    /// The rung the line sits just above: moves above this rung cross it.
+    pub above: Rung,
+}
+
+/// The ordered list of rungs of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ladder {
+    /// Rungs, least to most severe.
+    pub rungs: Vec<RungInfo>,
+    /// Named lines between rungs.
+    pub thresholds: Vec<Threshold>,
+    neutral: Rung,
+    first_hostile: Option<Rung>,
+}
+
+impl Ladder {
+    /// Builds a ladder from rungs already checked to have strictly increasing levels.
+    pub fn new(rungs: Vec<RungInfo>, thresholds: Vec<Threshold>) -> Ladder {
+        assert!(!rungs.is_empty(), "a ladder has at least one rung");
+        let neutral = rungs.iter().position(|r| r.level == 0.0).unwrap_or(0) as Rung;
+        let first_hostile = rungs.iter().position(|r| r.level > 0.0).map(|i| i as Rung);
+        Ladder {
+            rungs,
+            thresholds,
+            neutral,
+            first_hostile,
+        }
+    }
+
+    /// Number of rungs.
+    pub fn len(&self) -> usize {
+        self.rungs.len()
+    }
+
+    /// Always false: a ladder has at least one rung.
+    pub fn is_empty(&self) -> bool {
+        self.rungs.is_empty()
+    }
+
+    /// The rung at level 0, or the lowest rung when none is at 0: every policy's default.
+    pub fn neutral(&self) -> Rung {
+        self.neutral
+    }
+
+    /// The most severe rung.
+    pub fn top(&self) -> Rung {
+        (self.rungs.len() - 1) as Rung
+    }
+
+    /// The least severe hostile rung, if the ladder has one.
+    pub fn first_hostile(&self) -> Option<Rung> {
+        self.first_hostile
+    }
+
+    /// Whether a move on this rung is hostile (its level is above 0).
+    pub fn is_hostile(&self, rung: Rung) -> bool {
+        self.first_hostile.is_some_and(|h| rung >= h)
+    }
+
+    /// The level of a rung.
+    pub fn level(&self, rung: Rung) -> f64 {
+        self.rungs[rung as usize].level
+    }
+
+    /// The rung with this id.
+    pub fn find(&self, id: &str) -> Option<Rung> {
+        self.rungs
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| i as Rung)
+    }
+
+    /// The rung `steps` above (positive) or below (negative) `rung`, kept on the ladder.
+    pub fn shift(&self, rung: Rung, steps: i64) -> Rung {
+        (rung as i64 + steps).clamp(0, self.top() as i64) as Rung
+    }
+}
+
+/// One actor's move toward one target in one round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Move {
+    /// The rung moved on.
+    pub rung: Rung,
+    /// How much, when the rung has a size (35 diplomats); `None` otherwise.
+    pub magnitude: Option<f64>,
+}
+
+impl Move {
+    /// A move on `rung` without a magnitude.
+    pub const fn on(rung: Rung) -> Move {
+        Move {
+            rung,
+            magnitude: None,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A ladder with the given levels; ids are `r0`, `r1`, ….
+    pub(crate) fn ladder(levels: &[f64]) -> Ladder {
+        let rungs = levels
+            .iter()
+            .enumerate()
+            .map(|(i, &level)| RungInfo {
+                id: format!("r{i}"),
+                name: format!("Rung {i}"),
+                level,
+                cost: 0.0,
+                damage: 0.0,
+            })
+            .collect();
+        Ladder::new(rungs, vec![])
+    }
+
+    #[test]
+    fn neutral_is_level_zero_or_lowest() {
+        assert_eq!(ladder(&[-1.0, 0.0, 2.0]).neutral(), 1);
+        assert_eq!(ladder(&[1.0, 2.0]).neutral(), 0);
+    }
+
+    #[test]
+    fn hostility_starts_above_zero() {
+        let l = ladder(&[-1.0, 0.0, 0.5, 2.0]);
+        assert!(!l.is_hostile(0) && !l.is_hostile(1));
+        assert!(l.is_hostile(2) && l.is_hostile(3));
+        assert!(!ladder(&[-2.0, 0.0]).is_hostile(1));
+    }
+
+    #[test]
+    fn shift_stays_on_the_ladder() {
+        let l = ladder(&[0.0, 1.0, 2.0]);
+        assert_eq!(l.shift(1, 5), 2);
+        assert_eq!(l.shift(1, -5), 0);
+        assert_eq!(l.shift(1, 1), 2);
+    }
+}

@@ -1,0 +1,248 @@
+//! `defer`: hold and wait for a trigger, then follow another policy.
+
+use super::registry::{PolicySpec, parse_policy};
+use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use crate::error::{Problem, suggestion};
+use crate::ladder::{Move, Round, Rung};
+use crate::rng::SimRng;
+use serde::Deserialize;
+
+/// Holds at `hold` until a trigger (a named event, or a round) and from then on plays
+/// as the policy `then`.
+///
+/// What arrived while deferring is the *backlog*. With `backlog = "forgive"` the `then`
+/// policy starts afresh at the trigger, seeing only what happens from then on. With
+/// `backlog = "answer"` the round of the trigger answers the backlog once, with the
+/// most severe hostile move received while deferring (the latest of equals, with its
+/// magnitude); after that `then` plays, seeing the whole history.
+///
+/// # Sources
+/// Russia, 30 December 2016: the president deferred an answer to the US expulsions
+/// until the incoming administration had acted.
+#[derive(Debug, Clone)]
+pub struct Defer {
+    until: Trigger,
+    hold: Rung,
+    then: Box<dyn Policy>,
+    backlog: Backlog,
+}
+
+/// What a `defer` waits for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Trigger {
+    /// A named event, by its index among the scenario's triggers.
+    Event(usize),
+    /// An absolute round.
+    Round(Round),
+}
+
+/// What happens to the moves that arrived while deferring.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Backlog {
+    Forgive,
+    Answer,
+}
+
+pub(super) const INFO: PolicyInfo = PolicyInfo {
+    name: "defer",
+    summary: "hold until a trigger (event or round), then follow another policy",
+    memory_depth: None,
+    stochastic: false,
+    params: &[
+        ParamInfo {
+            name: "until",
+            default: "(required)",
+            doc: "name of an event, or a round number",
+        },
+        ParamInfo {
+            name: "hold",
+            default: "neutral rung",
+            doc: "the rung played while deferring",
+        },
+        ParamInfo {
+            name: "then",
+            default: "{ kind = \"mirror\" }",
+            doc: "the policy followed from the trigger on",
+        },
+        ParamInfo {
+            name: "backlog",
+            default: "\"forgive\"",
+            doc: "\"forgive\" what arrived while deferring, or \"answer\" it once at the trigger",
+        },
+    ],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    until: toml::Value,
+    hold: Option<String>,
+    then: Option<toml::Value>,
+    backlog: Option<Backlog>,
+}
+
+pub(super) fn parse(
+    table: &toml::Table,
+    cx: &ParseContext,
+) -> Result<Box<dyn Policy>, Vec<Problem>> {
+    let c: Config = config(table, &INFO)?;
+    let mut checks = Checks::default();
+    let until = match &c.until {
+        toml::Value::Integer(r) if *r >= 0 && *r <= i64::from(Round::MAX) => Trigger::Round(*r as Round),
+        toml::Value::String(name) => match cx.triggers.iter().position(|t| t == name) {
+            Some(i) => Trigger::Event(i),
+            None => checks.get(
+                Err(Problem::new("until", format!("no event is named {name:?}")).suggest(Some(
+                    if cx.triggers.is_empty() {
+                        "name an event with `name = \"…\"` in [[events]], or give a round number".into()
+                    } else {
+                        suggestion(name, cx.triggers.iter().map(String::as_str))
+                    },
+                ))),
+                Trigger::Round(0),
+            ),
+        },
+        other => checks.get(
+            Err(Problem::new("until", format!("expected an event name or a round number ≥ 0, found {other}"))),
+            Trigger::Round(0),
+        ),
+    };
+    let neutral = cx.ladder.neutral();
+    let hold = checks.get(cx.rung_or("hold", c.hold.as_deref(), neutral), neutral);
+    let default_then =
+        toml::Value::Table(toml::Table::from_iter([("kind".into(), "mirror".into())]));
+    let then = match parse_policy(c.then.as_ref().unwrap_or(&default_then), &cx.nested()) {
+        Ok(PolicySpec { policy, .. }) => policy,
+        Err(problems) => {
+            let mut all: Vec<Problem> = checks.into_problems();
+            all.extend(problems.into_iter().map(|p| p.under("then")));
+            return Err(all);
+        }
+    };
+    checks.done(Defer {
+        until,
+        hold,
+        then,
+        backlog: c.backlog.unwrap_or(Backlog::Forgive),
+    })
+}
+
+impl Defer {
+    /// The absolute round the trigger fired, if it has by the round being decided.
+    fn fired(&self, view: &View<'_>) -> Option<Round> {
+        let round = view.round();
+        match self.until {
+            Trigger::Round(r) => (r <= round).then_some(r),
+            Trigger::Event(i) => view.fired.get(i).copied().flatten().filter(|&r| r <= round),
+        }
+    }
+}
+
+impl Policy for Defer {
+    fn info(&self) -> &'static PolicyInfo {
+        &INFO
+    }
+
+    fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move {
+        let Some(fired) = self.fired(view) else {
+            return Move::on(self.hold);
+        };
+        // A trigger that fired before this policy took effect starts it at once, with no backlog.
+        let start = fired.max(view.since);
+        match self.backlog {
+            Backlog::Forgive => self.then.decide(&view.starting_at(start), rng),
+            Backlog::Answer if view.round() == start => {
+                let deferred = view.starting_at(view.since);
+                let waiting = &deferred.seen[..(start - deferred.origin) as usize];
+                let worst = waiting
+                    .iter()
+                    .filter(|m| view.ladder.is_hostile(m.rung))
+                    .reduce(|a, b| if b.rung >= a.rung { b } else { a });
+                match worst {
+                    Some(&m) => m,
+                    None => self.then.decide(view, rng),
+                }
+            }
+            Backlog::Answer => self.then.decide(view, rng),
+        }
+    }
+
+    fn reset(&mut self) {
+        self.then.reset();
+    }
+
+    fn clone_box(&self) -> Box<dyn Policy> {
+        Box::new(self.clone())
+    }
+
+    fn is_stochastic(&self) -> bool {
+        self.then.is_stochastic()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::mirror::Mirror;
+    use crate::policy::testing::{Scripted, five_rungs, versus};
+
+    fn defer(until: Trigger, backlog: Backlog) -> Defer {
+        Defer {
+            until,
+            hold: 0,
+            then: Box::new(Mirror::new(0)),
+            backlog,
+        }
+    }
+
+    #[test]
+    fn holds_until_the_trigger_then_mirrors_what_follows() {
+        // The other side expels (35) at round 0 and protests at round 3; the trigger fires at 2.
+        let moves = versus(
+            defer(Trigger::Event(0), Backlog::Forgive),
+            Scripted::cycle([0, 0, 0, 1, 0]),
+        )
+        .on(five_rungs())
+        .force(0, 1, 2, Some(35.0))
+        .trigger(2)
+        .play(6);
+        let own: Vec<_> = moves.iter().map(|(a, _)| a.rung).collect();
+        assert_eq!(own, [0, 0, 0, 0, 1, 0]);
+    }
+
+    #[test]
+    fn answers_the_backlog_once_at_the_trigger() {
+        let moves = versus(
+            defer(Trigger::Event(0), Backlog::Answer),
+            Scripted::cycle([0, 1, 0, 0, 0, 0]),
+        )
+        .on(five_rungs())
+        .force(0, 1, 2, Some(35.0))
+        .trigger(2)
+        .play(5);
+        let own: Vec<_> = moves.iter().map(|(a, _)| a.rung).collect();
+        assert_eq!(own, [0, 0, 2, 0, 0]);
+        assert_eq!(moves[2].0.magnitude, Some(35.0));
+    }
+
+    #[test]
+    fn waits_for_a_round_when_no_event_is_named() {
+        versus(
+            defer(Trigger::Round(3), Backlog::Forgive),
+            Scripted::cycle([1]),
+        )
+        .on(five_rungs())
+        .expect([(0, 1), (0, 1), (0, 1), (0, 1), (1, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn never_fires_without_its_event() {
+        versus(
+            defer(Trigger::Event(0), Backlog::Answer),
+            Scripted::cycle([3]),
+        )
+        .on(five_rungs())
+        .expect([(0, 3), (0, 3), (0, 3), (0, 3)]);
+    }
+}

@@ -1,0 +1,97 @@
+//! `escalate`: answer hostility above what was received.
+
+use super::restrain::shifted_answer;
+use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use crate::error::Problem;
+use crate::ladder::{Move, Rung};
+use crate::rng::SimRng;
+use serde::Deserialize;
+
+/// Answers a hostile move `step` rungs higher than it, up to `cap`; calm is answered
+/// with calm. The received magnitude is kept only when the answer stays on its rung.
+///
+/// # Sources
+/// Kahn's escalation ladder (1965): the side that climbs a rung to regain the initiative.
+#[derive(Debug, Clone)]
+pub struct Escalate {
+    step: u32,
+    cap: Rung,
+}
+
+pub(super) const INFO: PolicyInfo = PolicyInfo {
+    name: "escalate",
+    summary: "answer hostility above what was received; calm with calm",
+    memory_depth: Some(1),
+    stochastic: false,
+    params: &[
+        ParamInfo {
+            name: "step",
+            default: "1",
+            doc: "answer this many rungs above the received one",
+        },
+        ParamInfo {
+            name: "cap",
+            default: "top rung",
+            doc: "never answer above this rung",
+        },
+    ],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    step: Option<u32>,
+    cap: Option<String>,
+}
+
+pub(super) fn parse(
+    table: &toml::Table,
+    cx: &ParseContext,
+) -> Result<Box<dyn Policy>, Vec<Problem>> {
+    let c: Config = config(table, &INFO)?;
+    let mut checks = Checks::default();
+    let top = cx.ladder.top();
+    let cap = checks.get(cx.rung_or("cap", c.cap.as_deref(), top), top);
+    checks.done(Escalate {
+        step: c.step.unwrap_or(1),
+        cap,
+    })
+}
+
+impl Policy for Escalate {
+    fn info(&self) -> &'static PolicyInfo {
+        &INFO
+    }
+
+    fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
+        match view.seen_back(1) {
+            Some(seen) => shifted_answer(view, seen, i64::from(self.step), self.cap),
+            None => view.neutral(),
+        }
+    }
+
+    fn clone_box(&self) -> Box<dyn Policy> {
+        Box::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::testing::{Scripted, five_rungs, versus};
+
+    #[test]
+    fn answers_one_rung_above_up_to_the_cap() {
+        versus(Escalate { step: 1, cap: 3 }, Scripted::cycle([1, 2, 3, 0]))
+            .on(five_rungs())
+            .expect([(0, 1), (2, 2), (3, 3), (3, 0), (0, 1)]);
+    }
+
+    #[test]
+    fn two_escalators_climb_to_the_top_after_a_shock() {
+        versus(Escalate { step: 1, cap: 4 }, Escalate { step: 1, cap: 4 })
+            .on(five_rungs())
+            .force(0, 0, 1, None)
+            .expect([(1, 0), (0, 2), (3, 0), (0, 4), (4, 0)]);
+    }
+}

@@ -1,0 +1,79 @@
+//! `hold`: always the same rung.
+
+use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use crate::error::Problem;
+use crate::ladder::{Move, Rung};
+use crate::rng::SimRng;
+use serde::Deserialize;
+
+/// Plays the same rung every round, whatever the other side does.
+///
+/// # Sources
+/// The axelrod library's Cooperator and Defector.
+#[derive(Debug, Clone)]
+pub struct Hold {
+    rung: Rung,
+}
+
+pub(super) const INFO: PolicyInfo = PolicyInfo {
+    name: "hold",
+    summary: "always the same rung",
+    memory_depth: Some(0),
+    stochastic: false,
+    params: &[ParamInfo {
+        name: "rung",
+        default: "neutral rung",
+        doc: "the rung played every round",
+    }],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    rung: Option<String>,
+}
+
+pub(super) fn parse(
+    table: &toml::Table,
+    cx: &ParseContext,
+) -> Result<Box<dyn Policy>, Vec<Problem>> {
+    let c: Config = config(table, &INFO)?;
+    let mut checks = Checks::default();
+    let neutral = cx.ladder.neutral();
+    let rung = checks.get(cx.rung_or("rung", c.rung.as_deref(), neutral), neutral);
+    checks.done(Hold { rung })
+}
+
+impl Hold {
+    /// Holds `rung`.
+    #[cfg(test)]
+    pub(crate) fn new(rung: Rung) -> Hold {
+        Hold { rung }
+    }
+}
+
+impl Policy for Hold {
+    fn info(&self) -> &'static PolicyInfo {
+        &INFO
+    }
+
+    fn decide(&mut self, _: &View<'_>, _: &mut SimRng) -> Move {
+        Move::on(self.rung)
+    }
+
+    fn clone_box(&self) -> Box<dyn Policy> {
+        Box::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::testing::{C, D, Scripted, versus};
+
+    #[test]
+    fn holds_whatever_happens() {
+        versus(Hold::new(D), Scripted::cycle([C, D])).expect([(D, C), (D, D), (D, C), (D, D)]);
+        versus(Hold::new(C), Scripted::cycle([D])).expect([(C, D), (C, D), (C, D)]);
+    }
+}

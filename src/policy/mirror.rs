@@ -1,0 +1,415 @@
+//! `mirror`: tit-for-tat and its variants.
+
+use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, at_least_one, config};
+use crate::error::Problem;
+use crate::ladder::{Move, Round, Rung};
+use crate::rng::SimRng;
+use serde::Deserialize;
+use std::collections::VecDeque;
+
+/// Answers with the move last seen from the other side (tit-for-tat).
+///
+/// Opens with `first`, and plays it until the first answer is due. With `delay = d`
+/// the move of round *t* answers what was seen in round *t − 1 − d*. Hostility is
+/// answered only after `tolerance` hostile moves in a row (tit-for-two-tats is
+/// `tolerance = 2`), and keeps being answered for `duration` rounds after it
+/// (two-tits-for-tat is `duration = 2`); within that window the most severe hostile
+/// move is answered. Calm and conciliatory moves are mirrored as they are. The answer
+/// carries the answered move's magnitude times `scale`.
+///
+/// With `settle = true` only *unanswered* hostility is answered: a hostile move seen
+/// while one of our own hostile moves of at least its level is still unanswered is
+/// taken as the counter to it, closing the exchange instead of echoing it forever.
+/// Debts are answered oldest first. `settle` reads the whole history and does not
+/// combine with `tolerance` or `duration` above 1.
+///
+/// # Sources
+/// Rapoport's Tit For Tat; Axelrod (1984) for Tit For Two Tats and Two Tits For Tat;
+/// Suspicious Tit For Tat is `first` on a hostile rung.
+#[derive(Debug, Clone)]
+pub struct Mirror {
+    first: Rung,
+    delay: u32,
+    tolerance: u32,
+    duration: u32,
+    scale: f64,
+    settle: Option<Ledger>,
+}
+
+pub(super) const INFO: PolicyInfo = PolicyInfo {
+    name: "mirror",
+    summary: "tit-for-tat: answer with the rung last seen from the other side",
+    memory_depth: Some(1),
+    stochastic: false,
+    params: &[
+        ParamInfo {
+            name: "first",
+            default: "neutral rung",
+            doc: "opening rung, played until the first answer is due",
+        },
+        ParamInfo {
+            name: "delay",
+            default: "0",
+            doc: "answer this many rounds later",
+        },
+        ParamInfo {
+            name: "tolerance",
+            default: "1",
+            doc: "answer only after this many hostile moves in a row (2 = tit-for-two-tats)",
+        },
+        ParamInfo {
+            name: "duration",
+            default: "1",
+            doc: "keep answering for this many rounds after a hostile move (2 = two-tits-for-tat)",
+        },
+        ParamInfo {
+            name: "scale",
+            default: "1.0",
+            doc: "answer's magnitude = received magnitude × scale",
+        },
+        ParamInfo {
+            name: "settle",
+            default: "false",
+            doc: "answer only unanswered hostility, so an exact counter-move closes the exchange",
+        },
+    ],
+};
+
+/// `mirror`'s parameters as written in a scenario.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Config {
+    first: Option<String>,
+    delay: Option<u32>,
+    tolerance: Option<u32>,
+    duration: Option<u32>,
+    scale: Option<f64>,
+    settle: Option<bool>,
+}
+
+pub(super) fn parse(
+    table: &toml::Table,
+    cx: &ParseContext,
+) -> Result<Box<dyn Policy>, Vec<Problem>> {
+    let c: Config = config(table, &INFO)?;
+    let mut checks = Checks::default();
+    let mirror = Mirror::from_config(&c, cx, &mut checks);
+    checks.done(mirror)
+}
+
+impl Mirror {
+    /// Plain tit-for-tat opening on `first`.
+    #[cfg(test)]
+    pub(crate) fn new(first: Rung) -> Mirror {
+        Mirror {
+            first,
+            delay: 0,
+            tolerance: 1,
+            duration: 1,
+            scale: 1.0,
+            settle: None,
+        }
+    }
+
+    /// Builds a mirror from its written parameters (shared with `generous`).
+    pub(super) fn from_config(c: &Config, cx: &ParseContext, checks: &mut Checks) -> Mirror {
+        let neutral = cx.ladder.neutral();
+        let tolerance = checks.get(at_least_one("tolerance", c.tolerance.unwrap_or(1)), 1);
+        let duration = checks.get(at_least_one("duration", c.duration.unwrap_or(1)), 1);
+        let scale = c.scale.unwrap_or(1.0);
+        checks.require(scale.is_finite() && scale >= 0.0, || {
+            Problem::new("scale", format!("{scale} must be a finite number ≥ 0"))
+        });
+        let settle = c.settle.unwrap_or(false);
+        checks.require(!settle || (tolerance == 1 && duration == 1), || {
+            Problem::new(
+                "settle",
+                "settle = true does not combine with tolerance or duration above 1",
+            )
+        });
+        Mirror {
+            first: checks.get(cx.rung_or("first", c.first.as_deref(), neutral), neutral),
+            delay: c.delay.unwrap_or(0),
+            tolerance,
+            duration,
+            scale,
+            settle: settle.then(Ledger::default),
+        }
+    }
+
+    fn scaled(&self, m: Move) -> Move {
+        Move {
+            rung: m.rung,
+            magnitude: m.magnitude.map(|x| x * self.scale),
+        }
+    }
+
+    /// Whether seen move `s` completes a run of `tolerance` hostile moves.
+    fn provoked(&self, view: &View<'_>, s: usize) -> bool {
+        let tol = self.tolerance as usize;
+        s + 1 >= tol
+            && view.seen[s + 1 - tol..=s]
+                .iter()
+                .all(|m| view.ladder.is_hostile(m.rung))
+    }
+}
+
+impl Policy for Mirror {
+    fn info(&self) -> &'static PolicyInfo {
+        &INFO
+    }
+
+    fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
+        let t = view.len();
+        let Some(k) = t.checked_sub(1 + self.delay as usize) else {
+            return Move::on(self.first);
+        };
+        let ladder = view.ladder;
+        if let Some(ledger) = &mut self.settle {
+            ledger.catch_up(view);
+            return match ledger.debts.front() {
+                Some(&(round, m)) if round as usize <= k => self.scaled(m),
+                _ if ladder.is_hostile(view.seen[k].rung) => view.neutral(),
+                _ => self.scaled(view.seen[k]),
+            };
+        }
+        let window = k.saturating_sub(self.duration as usize - 1)..=k;
+        let answer = window
+            .filter(|&s| self.provoked(view, s))
+            .map(|s| view.seen[s])
+            .reduce(|a, b| if b.rung >= a.rung { b } else { a });
+        match answer {
+            Some(m) => self.scaled(m),
+            None if ladder.is_hostile(view.seen[k].rung) => view.neutral(),
+            None => self.scaled(view.seen[k]),
+        }
+    }
+
+    fn reset(&mut self) {
+        if let Some(ledger) = &mut self.settle {
+            *ledger = Ledger::default();
+        }
+    }
+
+    fn clone_box(&self) -> Box<dyn Policy> {
+        Box::new(self.clone())
+    }
+
+    fn memory_depth(&self) -> Option<u32> {
+        match self.settle {
+            Some(_) => None,
+            None => Some(self.delay + self.tolerance + self.duration - 1),
+        }
+    }
+}
+
+/// Who owes whom an answer, read from the history one round at a time.
+#[derive(Debug, Clone, Default)]
+struct Ledger {
+    /// Rounds of the view already read.
+    read: usize,
+    /// Our hostile moves not yet countered: (round, level).
+    provocations: VecDeque<(Round, f64)>,
+    /// Their hostile moves not yet answered: (round relative to the view, move).
+    debts: VecDeque<(Round, Move)>,
+}
+
+impl Ledger {
+    fn catch_up(&mut self, view: &View<'_>) {
+        let ladder = view.ladder;
+        while self.read < view.len() {
+            let s = self.read as Round;
+            let (own, seen) = (view.own[self.read], view.seen[self.read]);
+            // Both moves of round s were made at once: each can only answer moves of earlier rounds.
+            if ladder.is_hostile(seen.rung) {
+                let level = ladder.level(seen.rung);
+                match self.provocations.iter().position(|&(_, l)| l >= level) {
+                    Some(i) => {
+                        self.provocations.remove(i);
+                    }
+                    None => self.debts.push_back((s, seen)),
+                }
+            }
+            if ladder.is_hostile(own.rung) {
+                if self.debts.front().is_some_and(|&(r, _)| r < s) {
+                    self.debts.pop_front();
+                } else {
+                    self.provocations.push_back((s, ladder.level(own.rung)));
+                }
+            }
+            self.read += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::testing::{C, D, Scripted, five_rungs, versus};
+
+    #[test]
+    fn tit_for_tat_mirrors_the_previous_round() {
+        versus(Mirror::new(C), Scripted::cycle([C, D, D, C])).expect([
+            (C, C),
+            (C, D),
+            (D, D),
+            (D, C),
+            (C, C),
+            (C, D),
+        ]);
+    }
+
+    #[test]
+    fn suspicious_tit_for_tat_opens_hostile() {
+        versus(Mirror::new(D), Mirror::new(C)).expect([(D, C), (C, D), (D, C), (C, D)]);
+    }
+
+    #[test]
+    fn tit_for_two_tats_waits_for_two_in_a_row() {
+        let tf2t = Mirror {
+            tolerance: 2,
+            ..Mirror::new(C)
+        };
+        versus(tf2t, Scripted::cycle([D, C, D, D, D, C])).expect([
+            (C, D),
+            (C, C),
+            (C, D),
+            (C, D),
+            (D, D),
+            (D, C),
+            (C, D),
+        ]);
+    }
+
+    #[test]
+    fn two_tits_for_tat_answers_twice() {
+        let two_tits = Mirror {
+            duration: 2,
+            ..Mirror::new(C)
+        };
+        versus(two_tits, Scripted::cycle([D, C, C, C])).expect([
+            (C, D),
+            (D, C),
+            (D, C),
+            (C, C),
+            (C, D),
+            (D, C),
+        ]);
+    }
+
+    #[test]
+    fn delay_answers_later() {
+        let late = Mirror {
+            delay: 2,
+            ..Mirror::new(C)
+        };
+        versus(late, Scripted::cycle([D, C, C, C])).expect([
+            (C, D),
+            (C, C),
+            (C, C),
+            (D, C),
+            (C, D),
+        ]);
+    }
+
+    #[test]
+    fn two_mirrors_echo_a_shock_forever() {
+        let l = five_rungs();
+        let m = versus(Mirror::new(0), Mirror::new(0))
+            .on(l)
+            .force(0, 0, 4, Some(35.0))
+            .play(6);
+        let rungs: Vec<_> = m.iter().map(|(a, b)| (a.rung, b.rung)).collect();
+        assert_eq!(rungs, [(4, 0), (0, 4), (4, 0), (0, 4), (4, 0), (0, 4)]);
+        assert!(
+            m.iter()
+                .skip(1)
+                .all(|(a, b)| a.magnitude.or(b.magnitude) == Some(35.0))
+        );
+    }
+
+    #[test]
+    fn two_settling_mirrors_close_after_one_exchange() {
+        let settle = || Mirror {
+            settle: Some(Ledger::default()),
+            ..Mirror::new(0)
+        };
+        versus(settle(), settle())
+            .on(five_rungs())
+            .force(0, 0, 4, Some(35.0))
+            .expect([(4, 0), (0, 4), (0, 0), (0, 0), (0, 0)]);
+    }
+
+    #[test]
+    fn settling_mirror_answers_a_stronger_counter() {
+        let settle = Mirror {
+            settle: Some(Ledger::default()),
+            ..Mirror::new(0)
+        };
+        versus(settle, Scripted::cycle([0, 3, 0, 0]))
+            .on(five_rungs())
+            .force(0, 0, 2, None)
+            .expect([(2, 0), (0, 3), (3, 0), (0, 0), (0, 0)]);
+    }
+
+    #[test]
+    fn settling_mirror_takes_a_weaker_counter_as_closing() {
+        let settle = Mirror {
+            settle: Some(Ledger::default()),
+            ..Mirror::new(0)
+        };
+        versus(settle, Scripted::cycle([0, 1, 0, 0]))
+            .on(five_rungs())
+            .force(0, 0, 2, None)
+            .expect([(2, 0), (0, 1), (0, 0), (0, 0)]);
+    }
+
+    #[test]
+    fn scale_sizes_the_answer() {
+        let half = Mirror {
+            scale: 0.5,
+            ..Mirror::new(0)
+        };
+        let moves = versus(half, Scripted::cycle([0]))
+            .on(five_rungs())
+            .force(0, 1, 2, Some(10.0))
+            .play(2);
+        assert_eq!(
+            moves[1].0,
+            Move {
+                rung: 2,
+                magnitude: Some(5.0)
+            }
+        );
+    }
+
+    #[test]
+    fn mirrors_conciliation() {
+        let l = crate::policy::testing::ladder(&[("concede", -1.0), ("none", 0.0), ("expel", 1.0)]);
+        versus(Mirror::new(1), Scripted::cycle([0, 2, 1]))
+            .on(l)
+            .expect([(1, 0), (0, 2), (2, 1), (1, 0)]);
+    }
+
+    #[test]
+    fn memory_depth_follows_parameters() {
+        assert_eq!(Mirror::new(C).memory_depth(), Some(1));
+        assert_eq!(
+            Mirror {
+                delay: 1,
+                tolerance: 2,
+                ..Mirror::new(C)
+            }
+            .memory_depth(),
+            Some(3)
+        );
+        assert_eq!(
+            Mirror {
+                settle: Some(Ledger::default()),
+                ..Mirror::new(C)
+            }
+            .memory_depth(),
+            None
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! `pavlov`: win-stay, lose-shift.
+
+use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use crate::error::Problem;
+use crate::ladder::{Move, Rung};
+use crate::rng::SimRng;
+use serde::Deserialize;
+
+/// Repeats its last move when it paid at least `aspiration` (win-stay), and changes it
+/// otherwise (lose-shift): from a hostile move to the neutral rung, from a calm one to
+/// the rung the other side just played. Opens with `first`. Needs the scenario's
+/// payoffs; the default aspiration is the payoff of both sides on the neutral rung
+/// (the prisoner's dilemma's R), so on a two-rung ladder it is the axelrod library's
+/// Win-Stay Lose-Shift: cooperate exactly when both sides made the same move.
+///
+/// # Sources
+/// Kraines and Kraines (1989); Nowak and Sigmund (1993), Pavlov.
+#[derive(Debug, Clone)]
+pub struct Pavlov {
+    first: Rung,
+    aspiration: Option<f64>,
+}
+
+pub(super) const INFO: PolicyInfo = PolicyInfo {
+    name: "pavlov",
+    summary: "win-stay, lose-shift: repeat a move that paid, change one that did not",
+    memory_depth: Some(1),
+    stochastic: false,
+    params: &[
+        ParamInfo {
+            name: "first",
+            default: "neutral rung",
+            doc: "opening rung",
+        },
+        ParamInfo {
+            name: "aspiration",
+            default: "payoff of mutual neutral moves",
+            doc: "a round paying at least this is a win",
+        },
+    ],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    first: Option<String>,
+    aspiration: Option<f64>,
+}
+
+pub(super) fn parse(
+    table: &toml::Table,
+    cx: &ParseContext,
+) -> Result<Box<dyn Policy>, Vec<Problem>> {
+    let c: Config = config(table, &INFO)?;
+    let mut checks = Checks::default();
+    checks.require(cx.has_payoffs, || {
+        Problem::new(
+            "kind",
+            "pavlov scores its moves: the scenario needs [payoffs] or rung costs and damages",
+        )
+    });
+    checks.require(c.aspiration.is_none_or(f64::is_finite), || {
+        Problem::new("aspiration", "must be a finite number")
+    });
+    let neutral = cx.ladder.neutral();
+    let first = checks.get(cx.rung_or("first", c.first.as_deref(), neutral), neutral);
+    checks.done(Pavlov {
+        first,
+        aspiration: c.aspiration,
+    })
+}
+
+impl Policy for Pavlov {
+    fn info(&self) -> &'static PolicyInfo {
+        &INFO
+    }
+
+    fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
+        let (Some(&own), Some(seen), Some(payoffs)) =
+            (view.own.last(), view.seen_back(1), view.payoffs)
+        else {
+            return Move::on(self.first);
+        };
+        let ladder = view.ladder;
+        let neutral = ladder.neutral();
+        let aspiration = self
+            .aspiration
+            .unwrap_or_else(|| payoffs.score(ladder, neutral, neutral));
+        if payoffs.score(ladder, own.rung, seen.rung) >= aspiration {
+            Move::on(own.rung)
+        } else if ladder.is_hostile(own.rung) {
+            Move::on(neutral)
+        } else {
+            Move::on(seen.rung)
+        }
+    }
+
+    fn clone_box(&self) -> Box<dyn Policy> {
+        Box::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payoff::Payoffs;
+    use crate::policy::testing::{C, D, Scripted, versus};
+
+    fn pd() -> Payoffs {
+        Payoffs::Matrix(vec![vec![3.0, 0.0], vec![5.0, 1.0]])
+    }
+
+    #[test]
+    fn cooperates_when_both_made_the_same_move() {
+        versus(
+            Pavlov {
+                first: C,
+                aspiration: None,
+            },
+            Scripted::cycle([C, D, D, C, C]),
+        )
+        .payoffs(pd())
+        .expect([(C, C), (C, D), (D, D), (C, C), (C, C), (C, C)]);
+    }
+
+    #[test]
+    fn exploits_an_unconditional_cooperator_after_a_slip() {
+        versus(
+            Pavlov {
+                first: D,
+                aspiration: None,
+            },
+            Scripted::cycle([C]),
+        )
+        .payoffs(pd())
+        .expect([(D, C), (D, C), (D, C)]);
+    }
+}

@@ -1,0 +1,184 @@
+//! `random`: a random rung each round.
+
+use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config, probability};
+use crate::error::Problem;
+use crate::ladder::{Move, Rung};
+use crate::rng::SimRng;
+use rand::RngExt;
+use serde::Deserialize;
+
+/// Picks a rung at random each round, by `weights` (one per rung), or hostile with
+/// probability `p_hostile` (a hostile rung chosen evenly) and neutral otherwise.
+///
+/// # Sources
+/// The axelrod library's Random (`p_hostile = 0.5` on a two-rung ladder).
+#[derive(Debug, Clone)]
+pub struct Random {
+    /// Cumulative weights, normalised to end at 1.
+    cumulative: Vec<f64>,
+}
+
+pub(super) const INFO: PolicyInfo = PolicyInfo {
+    name: "random",
+    summary: "a random rung each round",
+    memory_depth: Some(0),
+    stochastic: true,
+    params: &[
+        ParamInfo {
+            name: "weights",
+            default: "(none)",
+            doc: "one weight per rung, least severe first",
+        },
+        ParamInfo {
+            name: "p_hostile",
+            default: "0.5",
+            doc: "probability of a hostile rung (chosen evenly) when no weights are given",
+        },
+    ],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    weights: Option<Vec<f64>>,
+    p_hostile: Option<f64>,
+}
+
+pub(super) fn parse(
+    table: &toml::Table,
+    cx: &ParseContext,
+) -> Result<Box<dyn Policy>, Vec<Problem>> {
+    let c: Config = config(table, &INFO)?;
+    let mut checks = Checks::default();
+    let n = cx.ladder.len();
+    let weights = match (c.weights, c.p_hostile) {
+        (Some(_), Some(_)) => checks.get(
+            Err(Problem::new(
+                "p_hostile",
+                "give weights or p_hostile, not both",
+            )),
+            vec![1.0; n],
+        ),
+        (Some(w), None) => {
+            checks.require(w.len() == n, || {
+                Problem::new(
+                    "weights",
+                    format!("{} weights for {n} rungs: give one per rung", w.len()),
+                )
+            });
+            checks.require(
+                w.iter().all(|x| x.is_finite() && *x >= 0.0) && w.iter().sum::<f64>() > 0.0,
+                || {
+                    Problem::new(
+                        "weights",
+                        "weights must be finite, not negative, and not all zero",
+                    )
+                },
+            );
+            w
+        }
+        (None, p) => {
+            let p = checks.get(probability("p_hostile", p.unwrap_or(0.5)), 0.5);
+            hostile_weights(cx, p)
+        }
+    };
+    checks.done(Random::from_weights(&weights))
+}
+
+/// Weights giving `p` to the hostile rungs (evenly) and `1 − p` to the neutral rung.
+fn hostile_weights(cx: &ParseContext, p: f64) -> Vec<f64> {
+    let ladder = cx.ladder;
+    let hostile = (0..ladder.len() as Rung)
+        .filter(|&r| ladder.is_hostile(r))
+        .count();
+    let mut w = vec![0.0; ladder.len()];
+    w[ladder.neutral() as usize] = 1.0 - p;
+    if hostile == 0 {
+        w[ladder.neutral() as usize] = 1.0;
+        return w;
+    }
+    for (r, x) in w.iter_mut().enumerate() {
+        if ladder.is_hostile(r as Rung) {
+            *x = p / hostile as f64;
+        }
+    }
+    w
+}
+
+impl Random {
+    fn from_weights(weights: &[f64]) -> Random {
+        let total: f64 = weights.iter().sum();
+        let total = if total > 0.0 { total } else { 1.0 };
+        let mut acc = 0.0;
+        let cumulative = weights
+            .iter()
+            .map(|w| {
+                acc += w / total;
+                acc
+            })
+            .collect();
+        Random { cumulative }
+    }
+}
+
+impl Policy for Random {
+    fn info(&self) -> &'static PolicyInfo {
+        &INFO
+    }
+
+    fn decide(&mut self, _: &View<'_>, rng: &mut SimRng) -> Move {
+        let x: f64 = rng.random();
+        let last = self.cumulative.len() - 1;
+        // Skip zero-weight rungs at the end, which rounding could otherwise reach.
+        let rung = self
+            .cumulative
+            .iter()
+            .position(|&c| x < c)
+            .unwrap_or_else(|| {
+                self.cumulative
+                    .iter()
+                    .position(|&c| c >= self.cumulative[last])
+                    .unwrap_or(last)
+            });
+        Move::on(rung as Rung)
+    }
+
+    fn clone_box(&self) -> Box<dyn Policy> {
+        Box::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::testing::{C, Scripted, five_rungs, versus};
+
+    #[test]
+    fn follows_its_weights() {
+        let r = Random::from_weights(&[1.0, 0.0, 0.0, 3.0, 0.0]);
+        let moves = versus(r, Scripted::cycle([C]))
+            .on(five_rungs())
+            .seed(5)
+            .play(20_000);
+        let share = |rung| moves.iter().filter(|(a, _)| a.rung == rung).count() as f64 / 20_000.0;
+        assert!((share(0) - 0.25).abs() < 0.02 && (share(3) - 0.75).abs() < 0.02);
+        assert_eq!(share(1) + share(2) + share(4), 0.0);
+    }
+
+    #[test]
+    fn never_is_hostile_with_p_zero() {
+        let cx_ladder = five_rungs();
+        let cx = ParseContext {
+            ladder: &cx_ladder,
+            triggers: &[],
+            has_payoffs: false,
+            depth: 0,
+        };
+        let r = Random::from_weights(&hostile_weights(&cx, 0.0));
+        let moves = versus(r, Scripted::cycle([C]))
+            .on(five_rungs())
+            .seed(1)
+            .play(500);
+        assert!(moves.iter().all(|(a, _)| a.rung == 0));
+    }
+}

@@ -1,0 +1,320 @@
+//! Every policy kind, in the order of `escalate policies` and of chart legends, and the
+//! parser that turns a policy table of a scenario into a policy.
+
+use super::{MAX_NESTING, ParseContext, Policy, PolicyInfo};
+use crate::error::{Problem, suggestion};
+
+/// A policy kind: its facts and the parser of its parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyKind {
+    /// Facts printed by `escalate policies`.
+    pub info: &'static PolicyInfo,
+    /// Builds a policy from its table (`{ kind = "mirror", settle = true }`).
+    pub parse: fn(&toml::Table, &ParseContext) -> Result<Box<dyn Policy>, Vec<Problem>>,
+}
+
+/// Every policy kind.
+pub const ALL: &[PolicyKind] = &[
+    PolicyKind {
+        info: &super::mirror::INFO,
+        parse: super::mirror::parse,
+    },
+    PolicyKind {
+        info: &super::restrain::INFO,
+        parse: super::restrain::parse,
+    },
+    PolicyKind {
+        info: &super::defer::INFO,
+        parse: super::defer::parse,
+    },
+    PolicyKind {
+        info: &super::escalate::INFO,
+        parse: super::escalate::parse,
+    },
+    PolicyKind {
+        info: &super::threshold::INFO,
+        parse: super::threshold::parse,
+    },
+    PolicyKind {
+        info: &super::generous::INFO,
+        parse: super::generous::parse,
+    },
+    PolicyKind {
+        info: &super::grit::INFO,
+        parse: super::grit::parse,
+    },
+    PolicyKind {
+        info: &super::pavlov::INFO,
+        parse: super::pavlov::parse,
+    },
+    PolicyKind {
+        info: &super::hold::INFO,
+        parse: super::hold::parse,
+    },
+    PolicyKind {
+        info: &super::script::INFO,
+        parse: super::script::parse,
+    },
+    PolicyKind {
+        info: &super::random::INFO,
+        parse: super::random::parse,
+    },
+];
+
+/// A validated policy of a scenario: a ready instance and how it was written.
+#[derive(Debug, Clone)]
+pub struct PolicySpec {
+    /// The kind's name (`defer`).
+    pub kind: &'static str,
+    /// The parameters as written, in one line (`defer(until = "inauguration", …)`).
+    pub text: String,
+    /// A fresh instance, cloned for every dyad that follows it.
+    pub policy: Box<dyn Policy>,
+}
+
+/// Parses a policy table (`{ kind = "...", ... }`); problems carry keys relative to it.
+pub fn parse_policy(value: &toml::Value, cx: &ParseContext) -> Result<PolicySpec, Vec<Problem>> {
+    let Some(table) = value.as_table() else {
+        return Err(vec![Problem::new(
+            "",
+            format!("expected a policy table like {{ kind = \"mirror\" }}, found {value}"),
+        )]);
+    };
+    if cx.depth > MAX_NESTING {
+        return Err(vec![Problem::new(
+            "",
+            format!(
+                "policies nested more than {MAX_NESTING} deep (a defer whose then is a defer…)"
+            ),
+        )]);
+    }
+    let names = || ALL.iter().map(|k| k.info.name);
+    let kind = match table.get("kind") {
+        None => {
+            return Err(vec![Problem::new("kind", "missing policy kind").suggest(
+                Some(format!("known: {}", names().collect::<Vec<_>>().join(", "))),
+            )]);
+        }
+        Some(toml::Value::String(k)) => k,
+        Some(other) => {
+            return Err(vec![Problem::new(
+                "kind",
+                format!("expected a policy name, found {other}"),
+            )]);
+        }
+    };
+    let Some(entry) = ALL.iter().find(|k| k.info.name == kind) else {
+        return Err(vec![
+            Problem::new("kind", format!("unknown policy {kind:?}"))
+                .suggest(Some(suggestion(kind, names()))),
+        ]);
+    };
+    let policy = (entry.parse)(table, cx)?;
+    Ok(PolicySpec {
+        kind: entry.info.name,
+        text: describe(table),
+        policy,
+    })
+}
+
+/// One-line description of a policy table: `kind(key = value, …)`.
+pub fn describe(table: &toml::Table) -> String {
+    let kind = table.get("kind").and_then(|k| k.as_str()).unwrap_or("?");
+    let params: Vec<String> = table
+        .iter()
+        .filter(|(k, _)| k.as_str() != "kind")
+        .map(|(k, v)| match v.as_table() {
+            Some(t) => format!("{k} = {}", describe(t)),
+            None => format!("{k} = {v}"),
+        })
+        .collect();
+    if params.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}({})", params.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ladder::{Move, Rung};
+    use crate::policy::View;
+    use crate::policy::testing::{Scripted, five_rungs};
+    use crate::rng::run_rng;
+
+    fn cx(ladder: &crate::ladder::Ladder) -> ParseContext<'_> {
+        static TRIGGERS: [String; 0] = [];
+        ParseContext {
+            ladder,
+            triggers: &TRIGGERS,
+            has_payoffs: true,
+            depth: 0,
+        }
+    }
+
+    /// The smallest valid table of each kind.
+    fn minimal(kind: &str) -> toml::Value {
+        let extra = match kind {
+            "defer" => ", until = 2",
+            "threshold" => ", red_line = \"expel\"",
+            "script" => ", rungs = [\"protest\", \"none\", \"seize\"]",
+            _ => "",
+        };
+        toml::from_str::<toml::Table>(&format!("p = {{ kind = \"{kind}\"{extra} }}")).unwrap()["p"]
+            .clone()
+    }
+
+    /// Plays `policy` against a fixed noisy-looking opponent for 40 rounds.
+    fn sequence(policy: &mut Box<dyn Policy>, seed: u64) -> Vec<Rung> {
+        let ladder = five_rungs();
+        let payoffs = crate::payoff::Payoffs::Costs;
+        let mut rng = run_rng(seed, 0);
+        let mut opponent = Scripted::cycle([0, 2, 4, 1, 1, 0, 3]);
+        let (mut own, mut seen) = (vec![], vec![]);
+        for _ in 0..40 {
+            let view = View {
+                ladder: &ladder,
+                own: &own,
+                seen: &seen,
+                origin: 0,
+                since: 0,
+                fired: &[],
+                payoffs: Some(&payoffs),
+            };
+            let m = policy.decide(&view, &mut rng);
+            let o = opponent.decide(
+                &View {
+                    own: &seen,
+                    seen: &own,
+                    ..view
+                },
+                &mut rng,
+            );
+            own.push(m);
+            seen.push(o);
+        }
+        own.iter().map(|m: &Move| m.rung).collect()
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<_> = ALL.iter().map(|k| k.info.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+    }
+
+    #[test]
+    fn every_kind_parses_with_its_defaults_and_stays_on_the_ladder() {
+        let ladder = five_rungs();
+        for kind in ALL {
+            let spec = parse_policy(&minimal(kind.info.name), &cx(&ladder))
+                .unwrap_or_else(|e| panic!("{}: {e:?}", kind.info.name));
+            let mut p = spec.policy;
+            assert!(
+                sequence(&mut p, 1)
+                    .iter()
+                    .all(|&r| (r as usize) < ladder.len())
+            );
+        }
+    }
+
+    #[test]
+    fn reset_replays_identically_and_seeds_decide_randomness() {
+        let ladder = five_rungs();
+        for kind in ALL {
+            let mut p = parse_policy(&minimal(kind.info.name), &cx(&ladder))
+                .unwrap()
+                .policy;
+            let first = sequence(&mut p, 7);
+            p.reset();
+            assert_eq!(first, sequence(&mut p, 7), "{} after reset", kind.info.name);
+            p.reset();
+            let other_seed = sequence(&mut p, 8);
+            if !p.is_stochastic() {
+                assert_eq!(
+                    first, other_seed,
+                    "{} is deterministic but follows the seed",
+                    kind.info.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_parameter_is_documented_and_accepted() {
+        for kind in ALL {
+            assert!(!kind.info.summary.is_empty());
+            for param in kind.info.params {
+                assert!(!param.doc.is_empty(), "{}.{}", kind.info.name, param.name);
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_unknown_policy_with_a_suggestion() {
+        let ladder = five_rungs();
+        let v = toml::from_str::<toml::Table>("p = { kind = \"mirorr\" }").unwrap()["p"].clone();
+        let e = parse_policy(&v, &cx(&ladder)).unwrap_err();
+        assert_eq!(e[0].message, "unknown policy \"mirorr\"");
+        assert_eq!(e[0].suggestion.as_deref(), Some("did you mean \"mirror\"?"));
+    }
+
+    #[test]
+    fn rejects_unknown_parameter_and_rung_at_once() {
+        let ladder = five_rungs();
+        let v = toml::from_str::<toml::Table>(
+            "p = { kind = \"restrain\", cap = \"expell\", stepp = 2 }",
+        )
+        .unwrap()["p"]
+            .clone();
+        let e = parse_policy(&v, &cx(&ladder)).unwrap_err();
+        assert_eq!(e[0].key, "stepp");
+        assert_eq!(e[0].suggestion.as_deref(), Some("did you mean \"step\"?"));
+        let v = toml::from_str::<toml::Table>("p = { kind = \"restrain\", cap = \"expell\" }")
+            .unwrap()["p"]
+            .clone();
+        let e = parse_policy(&v, &cx(&ladder)).unwrap_err();
+        assert_eq!(
+            (e[0].key.as_str(), e[0].suggestion.as_deref()),
+            ("cap", Some("did you mean \"expel\"?"))
+        );
+    }
+
+    #[test]
+    fn nested_problems_name_their_path() {
+        let ladder = five_rungs();
+        let v = toml::from_str::<toml::Table>(
+            "p = { kind = \"defer\", until = 1, then = { kind = \"hold\", rung = \"x\" } }",
+        )
+        .unwrap()["p"]
+            .clone();
+        let e = parse_policy(&v, &cx(&ladder)).unwrap_err();
+        assert_eq!(e[0].key, "then.rung");
+    }
+
+    #[test]
+    fn refuses_deep_nesting() {
+        let ladder = five_rungs();
+        let mut text = "{ kind = \"mirror\" }".to_string();
+        for _ in 0..12 {
+            text = format!("{{ kind = \"defer\", until = 1, then = {text} }}");
+        }
+        let v = toml::from_str::<toml::Table>(&format!("p = {text}")).unwrap()["p"].clone();
+        let e = parse_policy(&v, &cx(&ladder)).unwrap_err();
+        assert!(e[0].message.contains("nested more than"), "{e:?}");
+    }
+
+    #[test]
+    fn describes_a_policy_in_one_line() {
+        let v = toml::from_str::<toml::Table>(
+            "p = { kind = \"defer\", until = \"x\", then = { kind = \"mirror\" } }",
+        )
+        .unwrap();
+        assert_eq!(
+            describe(v["p"].as_table().unwrap()),
+            "defer(until = \"x\", then = mirror)"
+        );
+    }
+}
