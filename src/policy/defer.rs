@@ -89,7 +89,14 @@ pub(super) fn parse(
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
     let until = match &c.until {
-        toml::Value::Integer(r) if *r >= 0 && *r <= i64::from(Round::MAX) => Trigger::Round(*r as Round),
+        toml::Value::Integer(r) if *r >= 0 && *r < i64::from(cx.rounds) => Trigger::Round(*r as Round),
+        toml::Value::Integer(r) => checks.get(
+            Err(Problem::new(
+                "until",
+                format!("round {r} never comes: the rounds run from 0 to {}", cx.rounds.saturating_sub(1)),
+            )),
+            Trigger::Round(0),
+        ),
         toml::Value::String(name) => match cx.triggers.iter().position(|t| t == name) {
             Some(i) => Trigger::Event(i),
             None => checks.get(

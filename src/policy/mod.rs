@@ -152,6 +152,8 @@ pub struct ParseContext<'a> {
     pub triggers: &'a [String],
     /// Whether the scenario defines payoffs.
     pub has_payoffs: bool,
+    /// Rounds the policy will play (a trigger round at or past it never comes).
+    pub rounds: Round,
     /// How deeply this policy is nested in others (`defer.then`).
     pub depth: usize,
 }

@@ -172,6 +172,7 @@ mod tests {
             ladder: &cx_ladder,
             triggers: &[],
             has_payoffs: false,
+            rounds: 100,
             depth: 0,
         };
         let r = Random::from_weights(&hostile_weights(&cx, 0.0));

@@ -149,6 +149,7 @@ mod tests {
             ladder,
             triggers: &TRIGGERS,
             has_payoffs: true,
+            rounds: 100,
             depth: 0,
         }
     }

@@ -1,0 +1,1028 @@
+//! Scenario files: TOML text → serde structs → a validated [`Scenario`].
+//!
+//! This is the only module that reads TOML. Every problem in a file is collected and
+//! reported at once, each with its line, column and key, before anything runs.
+
+use crate::error::{Error, Located, Problem, suggestion};
+use crate::ladder::{Ladder, Move, Round, RungInfo, Threshold};
+use crate::payoff::Payoffs;
+use crate::policy::{ParseContext, PolicySpec, parse_policy};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// The December 2016 case, compiled into the binary: what runs when no file is given.
+pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-russia-2016.toml");
+
+/// The file name the default scenario is known by.
+pub const DEFAULT_SCENARIO_FILE: &str = "us-russia-2016.toml";
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Display name.
+    pub name: String,
+    /// Optional longer description.
+    pub description: Option<String>,
+    /// Number of rounds, `0..rounds`.
+    pub rounds: Round,
+    /// What a round is (`month`).
+    pub round_unit: String,
+    /// Label of round 0 (`2016-12`), for dates on charts.
+    pub start: Option<String>,
+    /// Master seed.
+    pub seed: u64,
+    /// Number of replicates.
+    pub replicates: u64,
+    /// The escalation ladder.
+    pub ladder: Ladder,
+    /// Execution and perception errors.
+    pub noise: Noise,
+    /// The parties, in file order.
+    pub actors: Vec<Actor>,
+    /// Every (actor → target) pair that moves, actor by actor in file order.
+    pub dyads: Vec<Dyad>,
+    /// Scheduled events, in round order (file order within a round).
+    pub events: Vec<Event>,
+    /// Names of the events that are triggers, in order; policies refer to them by index.
+    pub triggers: Vec<String>,
+    /// How moves are scored, if at all.
+    pub payoffs: Option<Payoffs>,
+    /// Named alternatives for `compare`.
+    pub variants: Vec<Variant>,
+    /// A round-robin tournament, if the file defines one.
+    pub tournament: Option<Tournament>,
+    /// Where the scenario came from.
+    pub source: Source,
+}
+
+/// One party to the confrontation.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Identifier used in the file and in outputs (`usa`).
+    pub id: String,
+    /// Display name (`United States`).
+    pub name: String,
+    /// The policy it starts with, toward every target.
+    pub policy: PolicySpec,
+}
+
+/// An ordered pair of actors: `actor` moves toward `target`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dyad {
+    /// Index of the actor who moves.
+    pub actor: usize,
+    /// Index of the actor moved toward.
+    pub target: usize,
+}
+
+/// Execution and perception errors.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Noise {
+    /// Probability that an executed rung is one step off the intended one.
+    pub tremble: f64,
+    /// Probability that an observed rung is read one step off.
+    pub misperception: f64,
+}
+
+/// Something scheduled at a round, applied before that round's decisions.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The round.
+    pub round: Round,
+    /// The trigger it fires, as an index into [`Scenario::triggers`].
+    pub trigger: Option<usize>,
+    /// Forced moves: (dyad index, move).
+    pub acts: Vec<(usize, Move)>,
+    /// Policy changes.
+    pub changes: Vec<PolicyChange>,
+    /// What happened, for charts and reports.
+    pub note: Option<String>,
+}
+
+impl Event {
+    /// A short label: the note, else the trigger name, else the round.
+    pub fn label(&self, triggers: &[String]) -> String {
+        match (&self.note, self.trigger) {
+            (Some(note), _) => note.clone(),
+            (None, Some(t)) => triggers[t].clone(),
+            (None, None) => format!("event at round {}", self.round),
+        }
+    }
+}
+
+/// A new policy for some of an actor's dyads.
+#[derive(Debug, Clone)]
+pub struct PolicyChange {
+    /// Indices of the dyads that change.
+    pub dyads: Vec<usize>,
+    /// The new policy.
+    pub policy: PolicySpec,
+}
+
+/// A named alternative to the scenario's policies.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Display name.
+    pub name: String,
+    /// Policies that replace the actors' own from round 0.
+    pub changes: Vec<PolicyChange>,
+}
+
+/// A round-robin tournament between named policies, on the scenario's ladder and payoffs.
+#[derive(Debug, Clone)]
+pub struct Tournament {
+    /// Rounds per match.
+    pub rounds: Round,
+    /// Times every match is played.
+    pub repetitions: u32,
+    /// Whether each entrant also plays a copy of itself.
+    pub self_play: bool,
+    /// Tremble probability during matches.
+    pub noise: f64,
+    /// The entrants, in file order.
+    pub entrants: Vec<Entrant>,
+}
+
+/// One tournament entrant.
+#[derive(Debug, Clone)]
+pub struct Entrant {
+    /// Display name (`Tit For Tat`).
+    pub name: String,
+    /// Its policy.
+    pub policy: PolicySpec,
+}
+
+/// The file a scenario came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The file name as given (or the default's name).
+    pub file: String,
+    /// File stem, used to name the results folder.
+    pub stem: String,
+    /// SHA-256 of the file's bytes, in hex.
+    pub sha256: String,
+    /// The text itself, saved beside results so charts can be redrawn.
+    pub text: String,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn from_path(path: &Path) -> Result<Scenario, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Scenario::parse(&text, &path.display().to_string())
+    }
+
+    /// The embedded default scenario (the December 2016 case).
+    pub fn default_scenario() -> Scenario {
+        Scenario::parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE)
+            .expect("the embedded scenario is valid")
+    }
+
+    /// Validates scenario `text`; `file` names it in messages.
+    pub fn parse(text: &str, file: &str) -> Result<Scenario, Error> {
+        let fail = |problems: Vec<Problem>| Error::Scenario {
+            file: file.to_string(),
+            problems: problems
+                .into_iter()
+                .map(|p| Located::locate(p, text))
+                .collect(),
+        };
+        let raw: RawFile = toml::from_str(text).map_err(|e| fail(vec![serde_problem(&e)]))?;
+        let source = Source {
+            file: file.to_string(),
+            stem: Path::new(file)
+                .file_stem()
+                .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()),
+            sha256: Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+            text: text.to_string(),
+        };
+        let mut problems = Vec::new();
+        let scenario = validate(raw, source, &mut problems);
+        if problems.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(fail(problems))
+        }
+    }
+
+    /// The rung names, least severe first.
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+
+    /// The actors' ids, for suggestions.
+    fn actor_ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.actors.iter().map(|a| a.id.as_str())
+    }
+
+    /// Parses a policy written on the command line (`restrain:cap=protest` is the caller's
+    /// business; this takes the TOML inline table text) against this scenario.
+    pub fn parse_policy_text(&self, text: &str) -> Result<PolicySpec, Error> {
+        let wrapped = format!("policy = {text}");
+        let value: toml::Table = toml::from_str(&wrapped)
+            .map_err(|e| Error::Setting(format!("policy {text}: {}", e.message())))?;
+        parse_policy(&value["policy"], &self.context(self.rounds)).map_err(|problems| {
+            Error::Setting(
+                problems
+                    .iter()
+                    .map(|p| format!("policy {text}: {}", Located::locate(p.clone(), "")))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        })
+    }
+
+    /// Applies `changes` from round 0 on: each changed dyad starts with the new policy.
+    pub fn with_changes(&self, changes: &[PolicyChange]) -> Scenario {
+        let mut s = self.clone();
+        s.events.insert(
+            0,
+            Event {
+                round: 0,
+                trigger: None,
+                acts: vec![],
+                changes: changes.to_vec(),
+                note: None,
+            },
+        );
+        s
+    }
+
+    /// The dyads an actor moves in.
+    pub fn dyads_of(&self, actor: usize) -> Vec<usize> {
+        (0..self.dyads.len())
+            .filter(|&d| self.dyads[d].actor == actor)
+            .collect()
+    }
+
+    /// Looks up an actor by id for a command-line setting.
+    pub fn find_actor(&self, id: &str) -> Result<usize, Error> {
+        self.actor_index(id).ok_or_else(|| {
+            Error::Setting(format!(
+                "unknown actor {id:?} — {}",
+                suggestion(id, self.actor_ids())
+            ))
+        })
+    }
+
+    fn context(&self, rounds: Round) -> ParseContext<'_> {
+        ParseContext {
+            ladder: &self.ladder,
+            triggers: &self.triggers,
+            has_payoffs: self.payoffs.is_some(),
+            rounds,
+            depth: 0,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The file as written.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    scenario: RawMeta,
+    ladder: RawLadder,
+    #[serde(default)]
+    noise: RawNoise,
+    #[serde(default)]
+    actors: Vec<Spanned<RawActor>>,
+    #[serde(default)]
+    events: Vec<Spanned<RawEvent>>,
+    payoffs: Option<Spanned<RawPayoffs>>,
+    #[serde(default)]
+    variants: Vec<Spanned<RawVariant>>,
+    tournament: Option<Spanned<RawTournament>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    name: String,
+    description: Option<String>,
+    rounds: Spanned<u32>,
+    round_unit: Option<String>,
+    start: Option<String>,
+    seed: Option<u64>,
+    replicates: Option<Spanned<u64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLadder {
+    rungs: Spanned<Vec<Spanned<RawRung>>>,
+    #[serde(default)]
+    thresholds: Vec<Spanned<RawThreshold>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRung {
+    id: String,
+    name: Option<String>,
+    level: f64,
+    cost: Option<f64>,
+    damage: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThreshold {
+    above: String,
+    name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNoise {
+    tremble: Option<Spanned<f64>>,
+    misperception: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawActor {
+    id: Spanned<String>,
+    name: Option<String>,
+    policy: Spanned<toml::Value>,
+    faces: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    round: Spanned<u32>,
+    name: Option<Spanned<String>>,
+    act: Option<Spanned<RawAct>>,
+    set_policy: Option<Spanned<toml::Value>>,
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAct {
+    actor: String,
+    target: Option<String>,
+    rung: String,
+    magnitude: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSetPolicy {
+    actor: String,
+    target: Option<String>,
+    policy: toml::Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPayoffs {
+    matrix: Vec<Vec<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVariant {
+    name: String,
+    set_policy: Spanned<toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTournament {
+    rounds: Option<Spanned<u32>>,
+    repetitions: Option<Spanned<u32>>,
+    self_play: Option<bool>,
+    noise: Option<Spanned<f64>>,
+    entrants: Vec<Spanned<RawEntrant>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntrant {
+    name: String,
+    policy: Spanned<toml::Value>,
+}
+
+// ---------------------------------------------------------------------------
+// Validation: raw file → Scenario, recording every problem found.
+
+/// A problem from the TOML parser or serde, with a suggestion for unknown keys and names.
+fn serde_problem(e: &toml::de::Error) -> Problem {
+    let message = e.message().trim().replace('\n', " ");
+    let hint = unknown_with_expected(&message)
+        .map(|(word, expected)| suggestion(&word, expected.iter().map(String::as_str)));
+    Problem::new("", message).suggest(hint).at(e.span())
+}
+
+/// From "unknown field `rouds`, expected `rounds` or `name`", the word and the expected ones.
+fn unknown_with_expected(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (word, rest) = rest.split_once('`')?;
+    let expected: Vec<String> = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    (!expected.is_empty()).then(|| (word.to_string(), expected))
+}
+
+fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
+    Some(s.span())
+}
+
+fn finite(value: f64, key: &str, at: Option<Range<usize>>, problems: &mut Vec<Problem>) -> f64 {
+    if value.is_finite() {
+        value
+    } else {
+        problems.push(Problem::new(key, format!("{value} is not a finite number")).at(at));
+        0.0
+    }
+}
+
+fn probability(value: Option<&Spanned<f64>>, key: &str, problems: &mut Vec<Problem>) -> f64 {
+    let Some(v) = value else { return 0.0 };
+    let p = *v.get_ref();
+    if (0.0..=1.0).contains(&p) {
+        p
+    } else {
+        problems.push(
+            Problem::new(
+                key,
+                format!("{p} is not a probability: must be between 0 and 1"),
+            )
+            .at(span(v)),
+        );
+        0.0
+    }
+}
+
+fn validate(raw: RawFile, source: Source, problems: &mut Vec<Problem>) -> Scenario {
+    let meta = raw.scenario;
+    let rounds = *meta.rounds.get_ref();
+    if rounds == 0 {
+        problems.push(Problem::new("scenario.rounds", "must be at least 1").at(span(&meta.rounds)));
+    }
+    let replicates = meta.replicates.as_ref().map_or(1, |r| *r.get_ref());
+    if replicates == 0 {
+        problems.push(
+            Problem::new("scenario.replicates", "must be at least 1")
+                .at(meta.replicates.as_ref().and_then(span)),
+        );
+    }
+    let ladder = validate_ladder(raw.ladder, problems);
+    let noise = Noise {
+        tremble: probability(raw.noise.tremble.as_ref(), "noise.tremble", problems),
+        misperception: probability(
+            raw.noise.misperception.as_ref(),
+            "noise.misperception",
+            problems,
+        ),
+    };
+    let payoffs = validate_payoffs(raw.payoffs, &ladder, problems);
+    let triggers = collect_triggers(&raw.events, problems);
+    let cx = ParseContext {
+        ladder: &ladder,
+        triggers: &triggers,
+        has_payoffs: payoffs.is_some(),
+        rounds: rounds.max(1),
+        depth: 0,
+    };
+
+    let (actors, dyads) = validate_actors(raw.actors, &cx, problems);
+    let mut scenario = Scenario {
+        name: meta.name,
+        description: meta.description,
+        rounds,
+        round_unit: meta.round_unit.unwrap_or_else(|| "round".into()),
+        start: meta.start,
+        seed: meta.seed.unwrap_or(0),
+        replicates,
+        ladder: ladder.clone(),
+        noise,
+        actors,
+        dyads,
+        events: vec![],
+        triggers: triggers.clone(),
+        payoffs,
+        variants: vec![],
+        tournament: None,
+        source,
+    };
+    scenario.events = validate_events(raw.events, &scenario, &cx, problems);
+    scenario.variants = raw
+        .variants
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let key = format!("variants[{i}]");
+            let v = v.into_inner();
+            let changes = policy_changes(
+                &v.set_policy,
+                &format!("{key}.set_policy"),
+                &scenario,
+                &cx,
+                problems,
+            );
+            Variant {
+                name: v.name,
+                changes,
+            }
+        })
+        .collect();
+    scenario.tournament = raw
+        .tournament
+        .map(|t| validate_tournament(t, &scenario, problems));
+    scenario
+}
+
+fn validate_ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
+    let rungs_span = raw.rungs.span();
+    let raw_rungs = raw.rungs.into_inner();
+    if raw_rungs.len() < 2 {
+        problems.push(
+            Problem::new("ladder.rungs", "a ladder needs at least two rungs")
+                .at(Some(rungs_span.clone())),
+        );
+    }
+    let mut rungs: Vec<RungInfo> = Vec::new();
+    for (i, r) in raw_rungs.into_iter().enumerate() {
+        let at = span(&r);
+        let r = r.into_inner();
+        let key = format!("ladder.rungs[{i}]");
+        let level = finite(r.level, &format!("{key}.level"), at.clone(), problems);
+        if let Some(prev) = rungs.last()
+            && level <= prev.level
+        {
+            problems.push(
+                Problem::new(
+                    format!("{key}.level"),
+                    format!(
+                        "levels must increase strictly: {level} comes after {} ({})",
+                        prev.level, prev.id
+                    ),
+                )
+                .at(at.clone()),
+            );
+        }
+        if rungs.iter().any(|x| x.id == r.id) {
+            problems.push(
+                Problem::new(format!("{key}.id"), format!("duplicate rung id {:?}", r.id))
+                    .at(at.clone()),
+            );
+        }
+        if r.id.trim().is_empty() {
+            problems.push(
+                Problem::new(format!("{key}.id"), "a rung id cannot be empty").at(at.clone()),
+            );
+        }
+        rungs.push(RungInfo {
+            name: r.name.unwrap_or_else(|| r.id.clone()),
+            id: r.id,
+            level,
+            cost: finite(
+                r.cost.unwrap_or(0.0),
+                &format!("{key}.cost"),
+                at.clone(),
+                problems,
+            ),
+            damage: finite(
+                r.damage.unwrap_or(0.0),
+                &format!("{key}.damage"),
+                at,
+                problems,
+            ),
+        });
+    }
+    if rungs.is_empty() {
+        rungs.push(RungInfo {
+            id: "none".into(),
+            name: "none".into(),
+            level: 0.0,
+            cost: 0.0,
+            damage: 0.0,
+        });
+    }
+    let mut thresholds = Vec::new();
+    for (i, t) in raw.thresholds.into_iter().enumerate() {
+        let at = span(&t);
+        let t = t.into_inner();
+        let key = format!("ladder.thresholds[{i}].above");
+        match rungs.iter().position(|r| r.id == t.above) {
+            Some(j) if j + 1 == rungs.len() => problems.push(
+                Problem::new(
+                    key,
+                    format!(
+                        "{:?} is the top rung: no move can cross a line above it",
+                        t.above
+                    ),
+                )
+                .at(at),
+            ),
+            Some(j) => thresholds.push(Threshold {
+                name: t.name,
+                above: j as u16,
+            }),
+            None => problems.push(
+                Problem::new(key, format!("unknown rung {:?}", t.above))
+                    .suggest(Some(suggestion(
+                        &t.above,
+                        rungs.iter().map(|r| r.id.as_str()),
+                    )))
+                    .at(at),
+            ),
+        }
+    }
+    Ladder::new(rungs, thresholds)
+}
+
+fn validate_payoffs(
+    raw: Option<Spanned<RawPayoffs>>,
+    ladder: &Ladder,
+    problems: &mut Vec<Problem>,
+) -> Option<Payoffs> {
+    if let Some(p) = raw {
+        let at = span(&p);
+        let matrix = p.into_inner().matrix;
+        let n = ladder.len();
+        if matrix.len() != n || matrix.iter().any(|row| row.len() != n) {
+            problems.push(
+                Problem::new("payoffs.matrix", format!("must be {n}×{n}, one row and one column per rung ([own rung][other's rung])"))
+                    .at(at),
+            );
+            return None;
+        }
+        if matrix.iter().flatten().any(|x| !x.is_finite()) {
+            problems.push(Problem::new("payoffs.matrix", "payoffs must be finite numbers").at(at));
+            return None;
+        }
+        return Some(Payoffs::Matrix(matrix));
+    }
+    ladder
+        .rungs
+        .iter()
+        .any(|r| r.cost != 0.0 || r.damage != 0.0)
+        .then_some(Payoffs::Costs)
+}
+
+fn collect_triggers(events: &[Spanned<RawEvent>], problems: &mut Vec<Problem>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        if let Some(name) = &e.get_ref().name {
+            if names.contains(name.get_ref()) {
+                problems.push(
+                    Problem::new(
+                        format!("events[{i}].name"),
+                        format!("two events are named {:?}", name.get_ref()),
+                    )
+                    .at(span(name)),
+                );
+            } else {
+                names.push(name.get_ref().clone());
+            }
+        }
+    }
+    names
+}
+
+fn validate_actors(
+    raw: Vec<Spanned<RawActor>>,
+    cx: &ParseContext,
+    problems: &mut Vec<Problem>,
+) -> (Vec<Actor>, Vec<Dyad>) {
+    if raw.len() < 2 {
+        problems.push(Problem::new(
+            "actors",
+            format!(
+                "a scenario needs at least two [[actors]], found {}",
+                raw.len()
+            ),
+        ));
+    }
+    let ids: Vec<String> = raw
+        .iter()
+        .map(|a| a.get_ref().id.get_ref().clone())
+        .collect();
+    let mut actors = Vec::new();
+    let mut dyads = Vec::new();
+    for (i, a) in raw.into_iter().enumerate() {
+        let key = format!("actors[{i}]");
+        let a = a.into_inner();
+        let id = a.id.get_ref().clone();
+        if ids[..i].contains(&id) {
+            problems.push(
+                Problem::new(format!("{key}.id"), format!("duplicate actor id {id:?}"))
+                    .at(span(&a.id)),
+            );
+        }
+        let policy = policy_at(&a.policy, &format!("{key}.policy"), cx, problems);
+        let faces: Vec<usize> = match &a.faces {
+            None => (0..ids.len()).filter(|&j| j != i).collect(),
+            Some(f) => {
+                let mut faced = Vec::new();
+                for name in f.get_ref() {
+                    match ids.iter().position(|x| x == name) {
+                        Some(j) if j == i => problems.push(
+                            Problem::new(
+                                format!("{key}.faces"),
+                                format!("{id:?} cannot face itself"),
+                            )
+                            .at(span(f)),
+                        ),
+                        Some(j) if faced.contains(&j) => {}
+                        Some(j) => faced.push(j),
+                        None => problems.push(
+                            Problem::new(format!("{key}.faces"), format!("unknown actor {name:?}"))
+                                .suggest(Some(suggestion(name, ids.iter().map(String::as_str))))
+                                .at(span(f)),
+                        ),
+                    }
+                }
+                if f.get_ref().is_empty() {
+                    problems.push(
+                        Problem::new(
+                            format!("{key}.faces"),
+                            format!("{id:?} faces no one: list at least one actor"),
+                        )
+                        .at(span(f)),
+                    );
+                }
+                faced.sort_unstable();
+                faced
+            }
+        };
+        dyads.extend(faces.iter().map(|&target| Dyad { actor: i, target }));
+        if let Some(policy) = policy {
+            actors.push(Actor {
+                name: a.name.unwrap_or_else(|| id.clone()),
+                id,
+                policy,
+            });
+        }
+    }
+    (actors, dyads)
+}
+
+/// Parses the policy table at `key`, recording its problems with full key paths.
+fn policy_at(
+    value: &Spanned<toml::Value>,
+    key: &str,
+    cx: &ParseContext,
+    problems: &mut Vec<Problem>,
+) -> Option<PolicySpec> {
+    match parse_policy(value.get_ref(), cx) {
+        Ok(spec) => Some(spec),
+        Err(found) => {
+            problems.extend(found.into_iter().map(|p| p.under(key).at(span(value))));
+            None
+        }
+    }
+}
+
+/// Resolves `actor` (and `target`, if given) to the dyads an event or variant acts on.
+fn dyads_for(
+    actor: &str,
+    target: Option<&str>,
+    key: &str,
+    scenario: &Scenario,
+) -> Result<Vec<usize>, Problem> {
+    let ids = || scenario.actor_ids();
+    let a = scenario.actor_index(actor).ok_or_else(|| {
+        Problem::new(format!("{key}.actor"), format!("unknown actor {actor:?}"))
+            .suggest(Some(suggestion(actor, ids())))
+    })?;
+    let mine = scenario.dyads_of(a);
+    let Some(target) = target else {
+        return Ok(mine);
+    };
+    let t = scenario.actor_index(target).ok_or_else(|| {
+        Problem::new(format!("{key}.target"), format!("unknown actor {target:?}"))
+            .suggest(Some(suggestion(target, ids())))
+    })?;
+    if t == a {
+        return Err(Problem::new(
+            format!("{key}.target"),
+            format!("{actor:?} cannot act toward itself"),
+        ));
+    }
+    mine.into_iter()
+        .find(|&d| scenario.dyads[d].target == t)
+        .map(|d| vec![d])
+        .ok_or_else(|| {
+            Problem::new(
+                format!("{key}.target"),
+                format!("{actor:?} does not face {target:?}"),
+            )
+            .suggest(Some("add it to the actor's `faces`".into()))
+        })
+}
+
+/// Reads `set_policy`: one `{ actor, target, policy }` table or an array of them.
+fn policy_changes(
+    raw: &Spanned<toml::Value>,
+    key: &str,
+    scenario: &Scenario,
+    cx: &ParseContext,
+    problems: &mut Vec<Problem>,
+) -> Vec<PolicyChange> {
+    let at = span(raw);
+    let tables: Vec<(String, &toml::Value)> = match raw.get_ref() {
+        toml::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{key}[{i}]"), v))
+            .collect(),
+        one => vec![(key.to_string(), one)],
+    };
+    let mut changes = Vec::new();
+    for (key, value) in tables {
+        let sp: RawSetPolicy = match value.clone().try_into() {
+            Ok(sp) => sp,
+            Err(e) => {
+                let e: toml::de::Error = e;
+                let message = e.message().trim().to_string();
+                let hint = unknown_with_expected(&message)
+                    .map(|(w, exp)| suggestion(&w, exp.iter().map(String::as_str)));
+                problems.push(Problem::new(&key, message).suggest(hint).at(at.clone()));
+                continue;
+            }
+        };
+        let policy = match parse_policy(&sp.policy, cx) {
+            Ok(spec) => Some(spec),
+            Err(found) => {
+                problems.extend(
+                    found
+                        .into_iter()
+                        .map(|p| p.under(&format!("{key}.policy")).at(at.clone())),
+                );
+                None
+            }
+        };
+        match dyads_for(&sp.actor, sp.target.as_deref(), &key, scenario) {
+            Ok(dyads) => changes.extend(policy.map(|policy| PolicyChange { dyads, policy })),
+            Err(p) => problems.push(p.at(at.clone())),
+        }
+    }
+    changes
+}
+
+fn validate_events(
+    raw: Vec<Spanned<RawEvent>>,
+    scenario: &Scenario,
+    cx: &ParseContext,
+    problems: &mut Vec<Problem>,
+) -> Vec<Event> {
+    let mut events = Vec::new();
+    for (i, e) in raw.into_iter().enumerate() {
+        let at = span(&e);
+        let key = format!("events[{i}]");
+        let e = e.into_inner();
+        let round = *e.round.get_ref();
+        if round >= scenario.rounds {
+            problems.push(
+                Problem::new(
+                    format!("{key}.round"),
+                    format!(
+                        "round {round} is past the last round ({})",
+                        scenario.rounds.saturating_sub(1)
+                    ),
+                )
+                .at(span(&e.round)),
+            );
+        }
+        if e.act.is_none() && e.set_policy.is_none() && e.name.is_none() {
+            problems.push(
+                Problem::new(
+                    &key,
+                    "an event must do something: give `act`, `set_policy` or `name`",
+                )
+                .at(at.clone()),
+            );
+        }
+        let mut acts = Vec::new();
+        if let Some(act) = e.act {
+            let act_at = span(&act);
+            let act = act.into_inner();
+            let akey = format!("{key}.act");
+            let rung = cx
+                .rung(&format!("{akey}.rung"), &act.rung)
+                .map_err(|p| problems.push(p.at(act_at.clone())))
+                .ok();
+            let magnitude = act.magnitude.map(|m| {
+                if !m.is_finite() || m < 0.0 {
+                    problems.push(
+                        Problem::new(
+                            format!("{akey}.magnitude"),
+                            format!("{m} must be a finite number ≥ 0"),
+                        )
+                        .at(act_at.clone()),
+                    );
+                }
+                m
+            });
+            match dyads_for(&act.actor, act.target.as_deref(), &akey, scenario) {
+                Ok(dyads) => {
+                    if let Some(rung) = rung {
+                        acts.extend(dyads.into_iter().map(|d| (d, Move { rung, magnitude })));
+                    }
+                }
+                Err(p) => problems.push(p.at(act_at)),
+            }
+        }
+        let changes = match &e.set_policy {
+            Some(sp) => policy_changes(sp, &format!("{key}.set_policy"), scenario, cx, problems),
+            None => vec![],
+        };
+        let trigger = e
+            .name
+            .and_then(|n| scenario.triggers.iter().position(|t| t == n.get_ref()));
+        events.push(Event {
+            round,
+            trigger,
+            acts,
+            changes,
+            note: e.note,
+        });
+    }
+    events.sort_by_key(|e| e.round);
+    events
+}
+
+fn validate_tournament(
+    raw: Spanned<RawTournament>,
+    scenario: &Scenario,
+    problems: &mut Vec<Problem>,
+) -> Tournament {
+    let t = raw.into_inner();
+    let rounds = t.rounds.as_ref().map_or(scenario.rounds, |r| *r.get_ref());
+    if rounds == 0 {
+        problems.push(
+            Problem::new("tournament.rounds", "must be at least 1")
+                .at(t.rounds.as_ref().and_then(span)),
+        );
+    }
+    let repetitions = t.repetitions.as_ref().map_or(1, |r| *r.get_ref());
+    if repetitions == 0 {
+        problems.push(
+            Problem::new("tournament.repetitions", "must be at least 1")
+                .at(t.repetitions.as_ref().and_then(span)),
+        );
+    }
+    let noise = probability(t.noise.as_ref(), "tournament.noise", problems);
+    let cx = ParseContext {
+        rounds: rounds.max(1),
+        ..scenario.context(rounds)
+    };
+    if t.entrants.len() < 2 {
+        problems.push(Problem::new(
+            "tournament.entrants",
+            "a tournament needs at least two entrants",
+        ));
+    }
+    let mut entrants: Vec<Entrant> = Vec::new();
+    for (i, e) in t.entrants.into_iter().enumerate() {
+        let at = span(&e);
+        let e = e.into_inner();
+        if entrants.iter().any(|x| x.name == e.name) {
+            problems.push(
+                Problem::new(
+                    format!("tournament.entrants[{i}].name"),
+                    format!("two entrants are named {:?}", e.name),
+                )
+                .at(at),
+            );
+        }
+        if let Some(policy) = policy_at(
+            &e.policy,
+            &format!("tournament.entrants[{i}].policy"),
+            &cx,
+            problems,
+        ) {
+            entrants.push(Entrant {
+                name: e.name,
+                policy,
+            });
+        }
+    }
+    Tournament {
+        rounds,
+        repetitions,
+        self_play: t.self_play.unwrap_or(true),
+        noise,
+        entrants,
+    }
+}
