@@ -1,1 +1,17 @@
-fn main() {}
+//! The `escalate` binary: parse the command line, run it, map errors to exit codes.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run(cli::Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            cli::exit_code(&e)
+        }
+    }
+}

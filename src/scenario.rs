@@ -922,7 +922,7 @@ fn validate_events(
                 .rung(&format!("{akey}.rung"), &act.rung)
                 .map_err(|p| problems.push(p.at(act_at.clone())))
                 .ok();
-            let magnitude = act.magnitude.map(|m| {
+            let magnitude = act.magnitude.inspect(|&m| {
                 if !m.is_finite() || m < 0.0 {
                     problems.push(
                         Problem::new(
@@ -932,7 +932,6 @@ fn validate_events(
                         .at(act_at.clone()),
                     );
                 }
-                m
             });
             match dyads_for(&act.actor, act.target.as_deref(), &akey, scenario) {
                 Ok(dyads) => {

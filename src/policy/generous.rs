@@ -92,7 +92,7 @@ impl Policy for Generous {
 
     fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move {
         let answer = self.mirror.decide(view, rng);
-        let answering = view.len() > 0;
+        let answering = !view.is_empty();
         if answering && view.ladder.is_hostile(answer.rung) && rng.random_bool(self.p) {
             view.neutral()
         } else {

@@ -20,7 +20,8 @@ use std::collections::VecDeque;
 /// With `settle = true` only *unanswered* hostility is answered: a hostile move seen
 /// while one of our own hostile moves of at least its level is still unanswered is
 /// taken as the counter to it, closing the exchange instead of echoing it forever.
-/// Debts are answered oldest first. `settle` reads the whole history and does not
+/// Debts are answered oldest first; our own hostile move pays the oldest debt it
+/// does not exceed, and a move above every debt provokes anew. `settle` reads the whole history and does not
 /// combine with `tolerance` or `duration` above 1.
 ///
 /// # Sources
@@ -231,10 +232,18 @@ impl Ledger {
                 }
             }
             if ladder.is_hostile(own.rung) {
-                if self.debts.front().is_some_and(|&(r, _)| r < s) {
-                    self.debts.pop_front();
-                } else {
-                    self.provocations.push_back((s, ladder.level(own.rung)));
+                // Our move answers the oldest earlier debt it does not exceed; a move
+                // above every debt (an escalation, or an event's shock) provokes anew.
+                let level = ladder.level(own.rung);
+                let paid = self
+                    .debts
+                    .iter()
+                    .position(|&(r, m)| r < s && ladder.level(m.rung) >= level);
+                match paid {
+                    Some(i) => {
+                        self.debts.remove(i);
+                    }
+                    None => self.provocations.push_back((s, level)),
                 }
             }
             self.read += 1;

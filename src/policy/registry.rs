@@ -4,13 +4,16 @@
 use super::{MAX_NESTING, ParseContext, Policy, PolicyInfo};
 use crate::error::{Problem, suggestion};
 
+/// Builds a policy from its table (`{ kind = "mirror", settle = true }`).
+pub type ParseFn = fn(&toml::Table, &ParseContext) -> Result<Box<dyn Policy>, Vec<Problem>>;
+
 /// A policy kind: its facts and the parser of its parameters.
 #[derive(Debug, Clone, Copy)]
 pub struct PolicyKind {
     /// Facts printed by `escalate policies`.
     pub info: &'static PolicyInfo,
-    /// Builds a policy from its table (`{ kind = "mirror", settle = true }`).
-    pub parse: fn(&toml::Table, &ParseContext) -> Result<Box<dyn Policy>, Vec<Problem>>,
+    /// Builds a policy from its table.
+    pub parse: ParseFn,
 }
 
 /// Every policy kind.

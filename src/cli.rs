@@ -1,0 +1,417 @@
+//! The command line: clap types, turned into library calls. No simulation logic here.
+
+use anyhow::{Context, Result};
+use clap::{Args as ClapArgs, Parser, Subcommand};
+use escalate::calendar::round_label;
+use escalate::error::Error;
+use escalate::metrics::ActorTotals;
+use escalate::policy::registry::ALL;
+use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out};
+use escalate::scenario::Scenario;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Simulate how confrontations between states escalate or settle under the
+/// policies each side follows.
+#[derive(Debug, Parser)]
+#[command(name = "escalate", version, about)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate a scenario and write its results folder.
+    Run(RunArgs),
+    /// Validate a scenario and describe it, without running it.
+    Check {
+        /// Scenario file (TOML); the embedded December 2016 case when omitted.
+        scenario: Option<PathBuf>,
+    },
+    /// List the policies, their parameters and defaults.
+    Policies,
+}
+
+#[derive(Debug, ClapArgs)]
+struct RunArgs {
+    /// Scenario file (TOML); the embedded December 2016 case when omitted.
+    scenario: Option<PathBuf>,
+    /// Master seed (overrides the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Number of replicates (overrides the scenario's).
+    #[arg(long)]
+    replicates: Option<u64>,
+    /// Number of rounds (overrides the scenario's).
+    #[arg(long)]
+    rounds: Option<u32>,
+    /// Results folder [default: output/<scenario file stem>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Which replicates go into timeline.csv: `all`, `none`, or the first N
+    /// [default: the first 100].
+    #[arg(long, value_parser = parse_timeline)]
+    timeline: Option<Timeline>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Which replicates go into `timeline.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timeline {
+    All,
+    First(u64),
+}
+
+fn parse_timeline(s: &str) -> Result<Timeline, String> {
+    match s {
+        "all" => Ok(Timeline::All),
+        "none" => Ok(Timeline::First(0)),
+        n => n
+            .parse()
+            .map(Timeline::First)
+            .map_err(|_| format!("expected all, none or a number, found {n:?}")),
+    }
+}
+
+/// Runs the parsed command.
+pub fn run(args: Args) -> Result<()> {
+    match args.command {
+        Command::Run(a) => run_scenario(a),
+        Command::Check { scenario } => check(scenario),
+        Command::Policies => {
+            print!("{}", policies());
+            Ok(())
+        }
+    }
+}
+
+/// The exit code for an error: 2 for bad input, 1 otherwise.
+pub fn exit_code(e: &anyhow::Error) -> ExitCode {
+    match e.downcast_ref::<Error>() {
+        Some(e) if e.is_bad_input() => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    }
+}
+
+/// Whether the error is a closed pipe (`escalate policies | head`), which is not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn load(path: Option<&PathBuf>) -> Result<Scenario> {
+    Ok(match path {
+        Some(p) => Scenario::from_path(p)?,
+        None => Scenario::default_scenario(),
+    })
+}
+
+fn run_scenario(a: RunArgs) -> Result<()> {
+    let mut scenario = load(a.scenario.as_ref())?;
+    if let Some(seed) = a.seed {
+        scenario.seed = seed;
+    }
+    if let Some(n) = a.replicates {
+        if n == 0 {
+            return Err(Error::Setting("--replicates must be at least 1".into()).into());
+        }
+        scenario.replicates = n;
+    }
+    if let Some(n) = a.rounds {
+        if n == 0 {
+            return Err(Error::Setting("--rounds must be at least 1".into()).into());
+        }
+        scenario.rounds = n;
+    }
+    let options = RunOptions {
+        out: a.out.unwrap_or_else(|| default_out(&scenario)),
+        threads: a.threads.unwrap_or(0),
+        timeline_replicates: match a.timeline {
+            Some(Timeline::All) => u64::MAX,
+            Some(Timeline::First(n)) => n,
+            None => DEFAULT_TIMELINE_REPLICATES,
+        },
+    };
+    let bar = progress_bar(scenario.replicates, a.quiet);
+    let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
+        .with_context(|| format!("running {}", scenario.source.file))?;
+    bar.finish_and_clear();
+    print!("{}", summary_table(&scenario, &outcome.totals));
+    println!(
+        "\nresults: {}  ({:.2} s)",
+        outcome.folder.display(),
+        outcome.wall_seconds
+    );
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal, the work is long enough to watch,
+/// and the user did not ask for quiet.
+fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() || len < 10_000 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} replicates  {per_sec}  eta {eta}")
+            .expect("a valid template"),
+    );
+    bar
+}
+
+/// The terminal summary: one line per actor over all replicates.
+fn summary_table(s: &Scenario, totals: &[ActorTotals]) -> String {
+    let rung_name = |r: u16| s.ladder.rungs[r as usize].name.clone();
+    let top = s.ladder.top();
+    let mut rows = vec![vec![
+        "actor".to_string(),
+        "peak (median)".into(),
+        "final (median)".into(),
+        format!("hostile {}s (mean)", s.round_unit),
+        "settled".into(),
+        format!("reached {:?}", s.ladder.rungs[top as usize].id),
+    ]];
+    let has_payoff = totals.iter().any(|t| t.payoff.is_some());
+    if has_payoff {
+        rows[0].push("payoff (mean)".into());
+    }
+    for (actor, t) in s.actors.iter().zip(totals) {
+        let settled = match t.median_settled_round() {
+            Some(r) => format!(
+                "{:.0}% (by {})",
+                100.0 * t.settled_share(),
+                round_label(s.start.as_deref(), &s.round_unit, r)
+            ),
+            None => "never".into(),
+        };
+        let mut row = vec![
+            actor.name.clone(),
+            rung_name(t.median_peak()),
+            rung_name(t.median_final()),
+            format!("{:.1}", t.mean_hostile_rounds()),
+            settled,
+            format!("{:.0}%", 100.0 * t.reached_share(top)),
+        ];
+        if let Some(p) = t.mean_payoff() {
+            row.push(format!("{p:.1}"));
+        }
+        rows.push(row);
+    }
+    let unit = if s.replicates == 1 {
+        "replicate"
+    } else {
+        "replicates"
+    };
+    let mut out = format!(
+        "{}\n{} {unit} × {} {}s, seed {}\n\n",
+        s.name, s.replicates, s.rounds, s.round_unit, s.seed
+    );
+    out.push_str(&align(&rows));
+    out
+}
+
+/// Left-aligned columns separated by two spaces.
+fn align(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, x)| format!("{x:<w$}", w = width[c]))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn check(path: Option<PathBuf>) -> Result<()> {
+    let s = load(path.as_ref())?;
+    print!("{}", describe(&s));
+    Ok(())
+}
+
+/// What `check` prints: the scenario in plain words.
+fn describe(s: &Scenario) -> String {
+    let mut out = format!("{}: valid\n\n{}\n", s.source.file, s.name);
+    if let Some(d) = &s.description {
+        out.push_str(&format!("{d}\n"));
+    }
+    let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
+    out.push_str(&format!(
+        "\n{} rounds of one {} ({} to {}), seed {}, {} replicate(s)\nnoise: tremble {}, misperception {}\n",
+        s.rounds,
+        s.round_unit,
+        label(0),
+        label(s.rounds - 1),
+        s.seed,
+        s.replicates,
+        s.noise.tremble,
+        s.noise.misperception
+    ));
+    out.push_str("\nladder (least to most severe):\n");
+    for (i, r) in s.ladder.rungs.iter().enumerate() {
+        let marks: Vec<&str> = s
+            .ladder
+            .thresholds
+            .iter()
+            .filter(|t| t.above as usize + 1 == i)
+            .map(|t| t.name.as_str())
+            .collect();
+        for m in marks {
+            out.push_str(&format!("  ---- {m} ----\n"));
+        }
+        let neutral = if i as u16 == s.ladder.neutral() {
+            "  (neutral)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  {:>6}  {:<12} {}{neutral}\n",
+            r.level, r.id, r.name
+        ));
+    }
+    out.push_str("\nactors:\n");
+    for (a, actor) in s.actors.iter().enumerate() {
+        let faces: Vec<&str> = s
+            .dyads
+            .iter()
+            .filter(|d| d.actor == a)
+            .map(|d| s.actors[d.target].id.as_str())
+            .collect();
+        out.push_str(&format!(
+            "  {} ({}) faces {}: {}\n",
+            actor.id,
+            actor.name,
+            faces.join(", "),
+            actor.policy.text
+        ));
+    }
+    if !s.events.is_empty() {
+        out.push_str("\nevents:\n");
+    }
+    for e in &s.events {
+        let mut what = Vec::new();
+        if let Some(t) = e.trigger {
+            what.push(format!("trigger {:?}", s.triggers[t]));
+        }
+        for &(d, m) in &e.acts {
+            let dyad = s.dyads[d];
+            let size = m.magnitude.map(|x| format!(" ×{x}")).unwrap_or_default();
+            what.push(format!(
+                "{} → {}: {}{size}",
+                s.actors[dyad.actor].id,
+                s.actors[dyad.target].id,
+                s.ladder.rungs[m.rung as usize].id
+            ));
+        }
+        for c in &e.changes {
+            let actor = &s.actors[s.dyads[c.dyads[0]].actor].id;
+            what.push(format!("{actor} now follows {}", c.policy.text));
+        }
+        let note = e
+            .note
+            .as_ref()
+            .map(|n| format!("  — {n}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {} ({}): {}{note}\n",
+            e.round,
+            label(e.round),
+            what.join("; ")
+        ));
+    }
+    if !s.variants.is_empty() {
+        out.push_str("\nvariants:\n");
+        for v in &s.variants {
+            let changes: Vec<String> = v
+                .changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} follows {}",
+                        s.actors[s.dyads[c.dyads[0]].actor].id, c.policy.text
+                    )
+                })
+                .collect();
+            out.push_str(&format!("  {}: {}\n", v.name, changes.join("; ")));
+        }
+    }
+    if let Some(t) = &s.tournament {
+        out.push_str(&format!(
+            "\ntournament: {} entrants, {} rounds, {} repetition(s), self-play {}\n",
+            t.entrants.len(),
+            t.rounds,
+            t.repetitions,
+            t.self_play
+        ));
+    }
+    out
+}
+
+/// What `policies` prints.
+fn policies() -> String {
+    let mut out = String::new();
+    for kind in ALL {
+        let info = kind.info;
+        let depth = info
+            .memory_depth
+            .map_or("all".to_string(), |d| d.to_string());
+        out.push_str(&format!(
+            "{}\n  {}\n  reads: {depth} round(s) of history; stochastic: {}\n",
+            info.name,
+            info.summary,
+            if info.stochastic { "yes" } else { "no" }
+        ));
+        for p in info.params {
+            out.push_str(&format!("    {:<11} {:<22} {}\n", p.name, p.default, p.doc));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_timeline_settings() {
+        assert_eq!(parse_timeline("all"), Ok(Timeline::All));
+        assert_eq!(parse_timeline("none"), Ok(Timeline::First(0)));
+        assert_eq!(parse_timeline("7"), Ok(Timeline::First(7)));
+        assert!(parse_timeline("some").is_err());
+    }
+
+    #[test]
+    fn lists_every_policy() {
+        let text = policies();
+        assert!(ALL.iter().all(|k| text.contains(k.info.name)));
+    }
+}

@@ -1,0 +1,109 @@
+//! `run.json`: what was run, with what, by which version.
+
+use crate::error::Error;
+use crate::scenario::{Noise, Scenario};
+use serde::Serialize;
+
+/// Metadata of a results folder.
+#[derive(Debug, Serialize)]
+pub struct RunMeta<'a> {
+    /// Always `escalate`.
+    pub tool: &'static str,
+    /// The tool's version.
+    pub version: &'static str,
+    /// Which command wrote the folder (`run`).
+    pub command: &'static str,
+    /// The scenario run.
+    pub scenario: ScenarioMeta<'a>,
+    /// Master seed.
+    pub seed: u64,
+    /// Replicates run.
+    pub replicates: u64,
+    /// Rounds per replicate.
+    pub rounds: u32,
+    /// Replicates written to `timeline.csv`.
+    pub timeline_replicates: u64,
+    /// Noise in force.
+    pub noise: Noise,
+    /// The actors and their policies.
+    pub actors: Vec<ActorMeta<'a>>,
+    /// How the run went on this machine: differs between runs of the same inputs.
+    pub execution: Execution,
+}
+
+/// The scenario of a run.
+#[derive(Debug, Serialize)]
+pub struct ScenarioMeta<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Its file name.
+    pub file: &'a str,
+    /// SHA-256 of the file.
+    pub sha256: &'a str,
+}
+
+/// An actor of a run.
+#[derive(Debug, Serialize)]
+pub struct ActorMeta<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Its initial policy, in one line.
+    pub policy: &'a str,
+}
+
+/// Facts of one execution that do not change the results.
+#[derive(Debug, Serialize)]
+pub struct Execution {
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall time in seconds.
+    pub wall_seconds: f64,
+}
+
+impl<'a> RunMeta<'a> {
+    /// Metadata for a `command` run of `scenario` (as run, after any overrides).
+    pub fn new(
+        command: &'static str,
+        scenario: &'a Scenario,
+        timeline_replicates: u64,
+        execution: Execution,
+    ) -> RunMeta<'a> {
+        RunMeta {
+            tool: "escalate",
+            version: env!("CARGO_PKG_VERSION"),
+            command,
+            scenario: ScenarioMeta {
+                name: &scenario.name,
+                file: &scenario.source.file,
+                sha256: &scenario.source.sha256,
+            },
+            seed: scenario.seed,
+            replicates: scenario.replicates,
+            rounds: scenario.rounds,
+            timeline_replicates,
+            noise: scenario.noise,
+            actors: scenario
+                .actors
+                .iter()
+                .map(|a| ActorMeta {
+                    id: &a.id,
+                    name: &a.name,
+                    policy: &a.policy.text,
+                })
+                .collect(),
+            execution,
+        }
+    }
+
+    /// Pretty JSON with a final newline.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Encode {
+            what: "run.json",
+            message: e.to_string(),
+        })?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}

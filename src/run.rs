@@ -1,0 +1,145 @@
+//! `escalate run`: simulate a scenario's replicates into a results folder.
+//!
+//! Streams replicates from [`montecarlo::simulate`] into `timeline.csv` and
+//! `summary.csv` as they arrive, counts them into histograms for `aggregate.csv`,
+//! and writes `run.json` and a copy of the scenario last.
+
+use crate::error::Error;
+use crate::metrics::{ActorTotals, RungHistogram};
+use crate::montecarlo::{self, Plan};
+use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
+use crate::output::json::{Execution, RunMeta};
+use crate::output::{MARKER, ResultsFolder};
+use crate::scenario::Scenario;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Replicates written to `timeline.csv` unless told otherwise.
+pub const DEFAULT_TIMELINE_REPLICATES: u64 = 100;
+
+/// The copy of the scenario saved beside its results.
+pub const SCENARIO_COPY: &str = "scenario.toml";
+
+/// How to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    /// Results folder.
+    pub out: PathBuf,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Replicates written to `timeline.csv` (the first ones).
+    pub timeline_replicates: u64,
+}
+
+/// What a run produced, for the terminal.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// Where the results are.
+    pub folder: PathBuf,
+    /// Each actor's totals over replicates.
+    pub totals: Vec<ActorTotals>,
+    /// Wall time in seconds.
+    pub wall_seconds: f64,
+}
+
+/// Runs every replicate of `scenario` and writes its results folder; `progress`
+/// hears the number of replicates done.
+pub fn run(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: impl FnMut(u64),
+) -> Result<RunOutcome, Error> {
+    let started = Instant::now();
+    let folder = ResultsFolder::create(&options.out)?;
+    let ladder = &scenario.ladder;
+    let mut timeline = Table::new(folder.file("timeline.csv")?);
+    let mut summary = Table::new(folder.file("summary.csv")?);
+    let mut histogram = RungHistogram::new(scenario);
+    let mut totals = vec![ActorTotals::new(scenario); scenario.actors.len()];
+    let plan = Plan {
+        replicates: scenario.replicates,
+        threads: options.threads,
+        keep_trajectories: options.timeline_replicates.min(scenario.replicates),
+    };
+    montecarlo::simulate(scenario, plan, progress, |result| {
+        histogram.add(&result.rungs);
+        for (a, s) in result.summaries.iter().enumerate() {
+            totals[a].add(s);
+            summary.row(&SummaryRow {
+                replicate: result.replicate,
+                seed: scenario.seed,
+                actor: &scenario.actors[a].id,
+                peak_level: ladder.level(s.peak_rung),
+                final_level: ladder.level(s.final_rung),
+                hostile_rounds: s.hostile_rounds,
+                payoff: s.payoff,
+                peak_rung: &ladder.rungs[s.peak_rung as usize].id,
+                settled_round: s.settled_round,
+                top_reached: s.top_reached(),
+            })?;
+        }
+        if let Some(t) = &result.trajectory {
+            for round in 0..scenario.rounds as usize {
+                for (d, dyad) in scenario.dyads.iter().enumerate() {
+                    let m = t.moves[d][round];
+                    timeline.row(&TimelineRow {
+                        replicate: result.replicate,
+                        round: round as u32,
+                        actor: &scenario.actors[dyad.actor].id,
+                        target: &scenario.actors[dyad.target].id,
+                        rung: &ladder.rungs[m.rung as usize].id,
+                        level: ladder.level(m.rung),
+                        magnitude: m.magnitude,
+                        policy: t.policies[d][round],
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    timeline.into_inner()?.finish()?;
+    summary.into_inner()?.finish()?;
+    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
+    for round in 0..histogram.rounds() {
+        for (a, actor) in scenario.actors.iter().enumerate() {
+            let s = histogram.stats(scenario, round, a);
+            aggregate.row(&AggregateRow {
+                round: round as u32,
+                actor: &actor.id,
+                mean: s.mean,
+                p10: s.p10,
+                p50: s.p50,
+                p90: s.p90,
+            })?;
+        }
+    }
+    aggregate.into_inner()?.finish()?;
+    folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
+    let wall_seconds = started.elapsed().as_secs_f64();
+    let threads = if options.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        options.threads
+    };
+    let meta = RunMeta::new(
+        "run",
+        scenario,
+        plan.keep_trajectories,
+        Execution {
+            threads,
+            wall_seconds,
+        },
+    );
+    folder.write(MARKER, &meta.to_bytes()?)?;
+    let folder = folder.commit()?;
+    Ok(RunOutcome {
+        folder,
+        totals,
+        wall_seconds,
+    })
+}
+
+/// The default results folder of a scenario: `output/<file stem>`.
+pub fn default_out(scenario: &Scenario) -> PathBuf {
+    Path::new("output").join(&scenario.source.stem)
+}
