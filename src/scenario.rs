@@ -766,13 +766,17 @@ fn validate_actors(
             }
         };
         dyads.extend(faces.iter().map(|&target| Dyad { actor: i, target }));
-        if let Some(policy) = policy {
-            actors.push(Actor {
-                name: a.name.unwrap_or_else(|| id.clone()),
-                id,
-                policy,
-            });
-        }
+        // An actor whose policy is invalid stays, so that later references to it are
+        // not reported as unknown; the scenario is refused anyway.
+        let policy = policy.unwrap_or_else(|| {
+            let hold = toml::Value::Table(toml::Table::from_iter([("kind".into(), "hold".into())]));
+            parse_policy(&hold, cx).expect("hold with defaults is valid")
+        });
+        actors.push(Actor {
+            name: a.name.unwrap_or_else(|| id.clone()),
+            id,
+            policy,
+        });
     }
     (actors, dyads)
 }

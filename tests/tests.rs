@@ -1,1 +1,5 @@
+//! Integration tests: the real `escalate` binary on real scenario files.
 
+mod util;
+
+mod run;

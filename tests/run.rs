@@ -1,0 +1,360 @@
+//! `escalate run`, `check` and `policies` as a user runs them.
+
+use crate::util::{Scratch, escalate, ok, read, root, rows, scenario};
+use std::fs;
+
+/// The default scenario without noise, as a file in `dir`.
+fn quiet_default(dir: &Scratch) -> std::path::PathBuf {
+    let text = fs::read_to_string(scenario("us-russia-2016.toml")).unwrap();
+    let text = text
+        .replace("misperception = 0.05", "misperception = 0.0")
+        .replace("replicates = 200", "replicates = 1");
+    let path = dir.join("quiet.toml");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// `replicate 0` moves of `actor` toward its target, as (rung, magnitude), by round.
+fn moves(timeline: &str, actor: &str) -> Vec<(String, String)> {
+    rows(timeline)
+        .into_iter()
+        .filter(|r| r["replicate"] == "0" && r["actor"] == actor)
+        .map(|r| (r["rung"].clone(), r["magnitude"].clone()))
+        .collect()
+}
+
+#[test]
+fn runs_the_embedded_default_scenario() {
+    let dir = Scratch::new("default");
+    let out = ok(dir.path(), &["run", "--quiet"]);
+    assert!(
+        out.contains("US–Russia diplomatic expulsions, December 2016"),
+        "{out}"
+    );
+    assert!(out.contains("United States") && out.contains("Russia"));
+    let results = dir.join("output/us-russia-2016");
+    for file in [
+        "timeline.csv",
+        "summary.csv",
+        "aggregate.csv",
+        "run.json",
+        "scenario.toml",
+    ] {
+        assert!(results.join(file).is_file(), "{file} written");
+    }
+    assert!(
+        read(&results, "timeline.csv")
+            .starts_with("replicate,round,actor,target,rung,level,magnitude,policy\n")
+    );
+    assert!(
+        read(&results, "summary.csv")
+            .starts_with("replicate,seed,actor,peak_level,final_level,hostile_rounds,payoff,")
+    );
+    assert!(read(&results, "aggregate.csv").starts_with("round,actor,mean,p10,p50,p90\n"));
+    let meta: serde_json::Value = serde_json::from_str(&read(&results, "run.json")).unwrap();
+    assert_eq!(meta["seed"], 2016);
+    assert_eq!(meta["replicates"], 200);
+    assert_eq!(meta["rounds"], 12);
+    assert_eq!(meta["scenario"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(meta["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn russia_defers_then_answers_the_new_administration() {
+    let dir = Scratch::new("defer");
+    let file = quiet_default(&dir);
+    ok(
+        dir.path(),
+        &["run", file.to_str().unwrap(), "--out", "r", "--quiet"],
+    );
+    let timeline = read(&dir.join("r"), "timeline.csv");
+    let russia = moves(&timeline, "russia");
+    let usa = moves(&timeline, "usa");
+    assert_eq!(usa[0], ("seize".into(), "35.0".into()));
+    // No expulsion in the round after the US measures, nor while deferring.
+    assert_eq!(russia[1].0, "none");
+    assert!(
+        russia[..8].iter().all(|(rung, _)| rung == "none"),
+        "{russia:?}"
+    );
+    // After the trigger, Russia answers what the new administration does: the
+    // sanctions of round 7 are answered in round 8.
+    assert_eq!(usa[7].0, "sanction");
+    assert_eq!(russia[8].0, "sanction");
+}
+
+#[test]
+fn the_mirror_alternative_answers_in_kind_at_once() {
+    let dir = Scratch::new("mirror");
+    let text = fs::read_to_string(scenario("us-russia-2016-mirror.toml"))
+        .unwrap()
+        .replace("misperception = 0.05", "misperception = 0.0");
+    fs::write(dir.join("m.toml"), text).unwrap();
+    ok(dir.path(), &["run", "m.toml", "--out", "r", "--quiet"]);
+    let russia = moves(&read(&dir.join("r"), "timeline.csv"), "russia");
+    assert_eq!(russia[0].0, "none");
+    assert_eq!(russia[1], ("seize".into(), "35.0".into()));
+}
+
+#[test]
+fn same_seed_gives_identical_files_for_any_thread_count() {
+    let dir = Scratch::new("threads");
+    let s = scenario("us-russia-2016.toml");
+    let s = s.to_str().unwrap();
+    ok(
+        dir.path(),
+        &[
+            "run",
+            s,
+            "--replicates",
+            "5000",
+            "--threads",
+            "1",
+            "--out",
+            "one",
+            "--quiet",
+        ],
+    );
+    ok(
+        dir.path(),
+        &[
+            "run",
+            s,
+            "--replicates",
+            "5000",
+            "--threads",
+            "2",
+            "--out",
+            "two",
+            "--quiet",
+        ],
+    );
+    for file in [
+        "timeline.csv",
+        "summary.csv",
+        "aggregate.csv",
+        "scenario.toml",
+    ] {
+        assert!(
+            read(&dir.join("one"), file) == read(&dir.join("two"), file),
+            "{file} differs between thread counts"
+        );
+    }
+    let meta = |d: &str| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&read(&dir.join(d), "run.json")).unwrap();
+        v.as_object_mut().unwrap().remove("execution");
+        v
+    };
+    assert_eq!(meta("one"), meta("two"));
+}
+
+#[test]
+fn a_different_seed_changes_a_noisy_scenario() {
+    let dir = Scratch::new("seed");
+    ok(
+        dir.path(),
+        &["run", "--replicates", "50", "--out", "a", "--quiet"],
+    );
+    ok(
+        dir.path(),
+        &[
+            "run",
+            "--replicates",
+            "50",
+            "--seed",
+            "7",
+            "--out",
+            "b",
+            "--quiet",
+        ],
+    );
+    assert_ne!(
+        read(&dir.join("a"), "timeline.csv"),
+        read(&dir.join("b"), "timeline.csv")
+    );
+}
+
+#[test]
+fn overrides_and_timeline_limits_apply() {
+    let dir = Scratch::new("overrides");
+    ok(
+        dir.path(),
+        &[
+            "run",
+            "--replicates",
+            "3",
+            "--rounds",
+            "4",
+            "--timeline",
+            "all",
+            "--out",
+            "r",
+            "--quiet",
+        ],
+    );
+    let timeline = rows(&read(&dir.join("r"), "timeline.csv"));
+    assert_eq!(timeline.len(), 3 * 4 * 2);
+    ok(
+        dir.path(),
+        &[
+            "run",
+            "--replicates",
+            "3",
+            "--timeline",
+            "none",
+            "--out",
+            "n",
+            "--quiet",
+        ],
+    );
+    assert_eq!(read(&dir.join("n"), "timeline.csv"), "");
+    assert_eq!(rows(&read(&dir.join("n"), "summary.csv")).len(), 3 * 2);
+}
+
+#[test]
+fn every_shipped_scenario_checks_and_runs() {
+    let dir = Scratch::new("shipped");
+    for entry in fs::read_dir(root().join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        let p = path.to_str().unwrap();
+        let described = ok(dir.path(), &["check", p]);
+        assert!(
+            described.contains("valid") && described.contains("ladder"),
+            "{described}"
+        );
+        ok(
+            dir.path(),
+            &[
+                "run",
+                p,
+                "--replicates",
+                "20",
+                "--rounds",
+                "6",
+                "--out",
+                "x",
+                "--quiet",
+            ],
+        );
+    }
+}
+
+#[test]
+fn check_describes_the_scenario() {
+    let out = ok(&root(), &["check", "scenarios/us-russia-2016.toml"]);
+    for want in [
+        "United States",
+        "defer(until = \"inauguration\"",
+        "Expel diplomats",
+        "Economic pressure",
+        "2017-01",
+        "russia-mirrors",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn policies_lists_every_kind_with_defaults() {
+    let out = ok(&root(), &["policies"]);
+    for kind in [
+        "mirror",
+        "restrain",
+        "defer",
+        "escalate",
+        "threshold",
+        "generous",
+        "grit",
+        "hold",
+        "script",
+        "random",
+        "pavlov",
+    ] {
+        assert!(out.lines().any(|l| l == kind), "{kind} listed");
+    }
+    assert!(out.contains("tolerance") && out.contains("backlog"));
+}
+
+#[test]
+fn malformed_scenarios_are_refused_with_exit_2_and_nothing_written() {
+    let dir = Scratch::new("bad");
+    let good = fs::read_to_string(scenario("us-russia-2016.toml")).unwrap();
+    let cases = [
+        (
+            "syntax",
+            good.replacen("rounds = 12", "rounds = = 12", 1),
+            "syntax.toml:26:",
+        ),
+        (
+            "unknown-key",
+            good.replacen("rounds = 12", "rouds = 12", 1),
+            "did you mean \"rounds\"?",
+        ),
+        (
+            "unknown-rung",
+            good.replacen("rung = \"seize\"", "rung = \"sieze\"", 1),
+            "unknown rung \"sieze\"",
+        ),
+        (
+            "unknown-actor",
+            good.replacen("actor = \"usa\", target", "actor = \"usb\", target", 1),
+            "unknown actor \"usb\"",
+        ),
+        (
+            "probability",
+            good.replacen("misperception = 0.05", "misperception = 1.5", 1),
+            "not a probability",
+        ),
+        (
+            "levels",
+            good.replacen("level = 3", "level = 1", 1),
+            "levels must increase strictly",
+        ),
+        (
+            "zero-rounds",
+            good.replacen("rounds = 12", "rounds = 0", 1),
+            "must be at least 1",
+        ),
+        (
+            "self-target",
+            good.replacen(
+                "target = \"russia\", rung = \"seize\"",
+                "target = \"usa\", rung = \"seize\"",
+                1,
+            ),
+            "cannot act toward itself",
+        ),
+        (
+            "unknown-policy",
+            good.replacen("kind = \"mirror\", settle", "kind = \"mirorr\", settle", 1),
+            "did you mean \"mirror\"?",
+        ),
+    ];
+    for (name, text, want) in cases {
+        assert_ne!(text, good, "{name}: the case changes the file");
+        let file = format!("{name}.toml");
+        fs::write(dir.join(&file), text).unwrap();
+        let out = escalate(dir.path(), &["run", &file, "--out", "results", "--quiet"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(want),
+            "{name}: expected {want:?} in:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(&file),
+            "{name}: the message names the file:\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(!dir.join("results").exists(), "{name}: nothing written");
+    }
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_panic() {
+    let dir = Scratch::new("missing");
+    let out = escalate(dir.path(), &["run", "nope.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.toml"));
+}
