@@ -168,7 +168,7 @@ fn format_problems(file: &str, problems: &[Located]) -> String {
 
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() + 2) / 3;
+    let limit = word.chars().count().div_ceil(3);
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
