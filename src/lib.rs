@@ -1,4 +1,35 @@
-//! escalate: simulate how confrontations between states escalate or settle.
+//! escalate simulates how confrontations between states escalate or settle, round by
+//! round, under the policies each side follows.
+//!
+//! Data flows one way:
+//! `Scenario::parse | from_path → engine::run | montecarlo::simulate → metrics → output`.
+//!
+//! - [`scenario`] reads and validates a TOML scenario: the [`ladder`] of rungs, the
+//!   actors and their [`policy`], events, noise and [`payoff`]s.
+//! - [`engine`] plays one replicate: every round, events apply, every dyad's policy
+//!   decides from what it has seen, and only then do the moves apply.
+//! - [`montecarlo`] runs many replicates in parallel, each on its own [`rng`] stream,
+//!   and hands them over in order; [`metrics`] summarises and aggregates them.
+//! - [`output`] turns results into CSV and JSON; [`run`] writes a results folder.
+//!
+//! ```
+//! use escalate::scenario::Scenario;
+//!
+//! let text = std::fs::read_to_string("scenarios/us-russia-2016-mirror.toml")?;
+//! let mut scenario = Scenario::parse(&text, "us-russia-2016-mirror.toml")?;
+//! scenario.noise.misperception = 0.0;
+//! scenario.seed = 42;
+//! let trajectory = escalate::engine::run(&scenario, 0);
+//! let russia = scenario.dyads.iter().position(|d| scenario.actors[d.actor].id == "russia").unwrap();
+//! // Russia answers the US measures of round 0 in kind in round 1: 35 for 35.
+//! let answer = trajectory.moves[russia][1];
+//! assert_eq!(scenario.ladder.rungs[answer.rung as usize].id, "seize");
+//! assert_eq!(answer.magnitude, Some(35.0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
+
 pub mod calendar;
 pub mod engine;
 pub mod error;
