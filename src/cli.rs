@@ -4,8 +4,8 @@ use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::calendar::round_label;
 use escalate::error::Error;
-use escalate::metrics::ActorTotals;
 use escalate::policy::registry::ALL;
+use escalate::report;
 use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out};
 use escalate::scenario::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -146,7 +146,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
         .with_context(|| format!("running {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print!("{}", summary_table(&scenario, &outcome.totals));
+    print!("{}", report::summary_text(&scenario, &outcome.totals));
     println!(
         "\nresults: {}  ({:.2} s)",
         outcome.folder.display(),
@@ -167,82 +167,6 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
             .expect("a valid template"),
     );
     bar
-}
-
-/// The terminal summary: one line per actor over all replicates.
-fn summary_table(s: &Scenario, totals: &[ActorTotals]) -> String {
-    let rung_name = |r: u16| s.ladder.rungs[r as usize].name.clone();
-    let top = s.ladder.top();
-    let mut rows = vec![vec![
-        "actor".to_string(),
-        "peak (median)".into(),
-        "final (median)".into(),
-        format!("hostile {}s (mean)", s.round_unit),
-        "settled".into(),
-        format!("reached {:?}", s.ladder.rungs[top as usize].id),
-    ]];
-    let has_payoff = totals.iter().any(|t| t.payoff.is_some());
-    if has_payoff {
-        rows[0].push("payoff (mean)".into());
-    }
-    for (actor, t) in s.actors.iter().zip(totals) {
-        let settled = match t.median_settled_round() {
-            Some(r) => format!(
-                "{:.0}% (by {})",
-                100.0 * t.settled_share(),
-                round_label(s.start.as_deref(), &s.round_unit, r)
-            ),
-            None => "never".into(),
-        };
-        let mut row = vec![
-            actor.name.clone(),
-            rung_name(t.median_peak()),
-            rung_name(t.median_final()),
-            format!("{:.1}", t.mean_hostile_rounds()),
-            settled,
-            format!("{:.0}%", 100.0 * t.reached_share(top)),
-        ];
-        if let Some(p) = t.mean_payoff() {
-            row.push(format!("{p:.1}"));
-        }
-        rows.push(row);
-    }
-    let unit = if s.replicates == 1 {
-        "replicate"
-    } else {
-        "replicates"
-    };
-    let mut out = format!(
-        "{}\n{} {unit} × {} {}s, seed {}\n\n",
-        s.name, s.replicates, s.rounds, s.round_unit, s.seed
-    );
-    out.push_str(&align(&rows));
-    out
-}
-
-/// Left-aligned columns separated by two spaces.
-fn align(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let width: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|x| x.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, x)| format!("{x:<w$}", w = width[c]))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn check(path: Option<PathBuf>) -> Result<()> {

@@ -39,6 +39,7 @@ pub mod montecarlo;
 pub mod output;
 pub mod payoff;
 pub mod policy;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;

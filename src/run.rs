@@ -10,12 +10,16 @@ use crate::montecarlo::{self, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
 use crate::output::json::{Execution, RunMeta};
 use crate::output::{MARKER, ResultsFolder};
+use crate::report::report_markdown;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Replicates written to `timeline.csv` unless told otherwise.
 pub const DEFAULT_TIMELINE_REPLICATES: u64 = 100;
+
+/// The report written beside the results.
+pub const REPORT: &str = "report.md";
 
 /// The copy of the scenario saved beside its results.
 pub const SCENARIO_COPY: &str = "scenario.toml";
@@ -115,6 +119,7 @@ pub fn run(
     }
     aggregate.into_inner()?.finish()?;
     folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
+    folder.write(REPORT, report_markdown(scenario, &totals, &[]).as_bytes())?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = if options.threads == 0 {
         rayon::current_num_threads()
