@@ -321,4 +321,46 @@ mod tests {
             "defer(until = \"x\", then = mirror)"
         );
     }
+
+    proptest::proptest! {
+        /// A deterministic policy that declares a memory depth decides the same on two
+        /// histories that agree on their last `depth` rounds.
+        #[test]
+        fn memory_depth_is_an_upper_bound(
+            a in proptest::collection::vec((0u16..5, 0u16..5), 12..30),
+            b in proptest::collection::vec((0u16..5, 0u16..5), 12..30),
+        ) {
+            let ladder = five_rungs();
+            let payoffs = crate::payoff::Payoffs::Costs;
+            let n = a.len().min(b.len());
+            let extras = [
+                "{ kind = \"mirror\", delay = 1, tolerance = 2, duration = 3 }",
+                "{ kind = \"threshold\", red_line = \"sanction\", duration = 3 }",
+                "{ kind = \"restrain\", step = 2, cap = \"seize\" }",
+            ];
+            let tables = ALL
+                .iter()
+                .map(|k| minimal(k.info.name))
+                .chain(extras.iter().map(|t| toml::from_str::<toml::Table>(&format!("p = {t}")).unwrap()["p"].clone()));
+            for table in tables {
+                let spec = parse_policy(&table, &cx(&ladder)).unwrap();
+                let mut p = spec.policy;
+                let Some(depth) = p.memory_depth().filter(|_| !p.is_stochastic()) else { continue };
+                let depth = depth as usize;
+                // b's history with its last `depth` rounds taken from a.
+                let mut mixed = b[..n].to_vec();
+                mixed[n - depth..].copy_from_slice(&a[n - depth..n]);
+                let decide = |p: &mut Box<dyn Policy>, h: &[(Rung, Rung)]| {
+                    let own: Vec<Move> = h.iter().map(|x| Move::on(x.0)).collect();
+                    let seen: Vec<Move> = h.iter().map(|x| Move::on(x.1)).collect();
+                    p.reset();
+                    let view = View { ladder: &ladder, own: &own, seen: &seen, origin: 0, since: 0, fired: &[], payoffs: Some(&payoffs) };
+                    p.decide(&view, &mut run_rng(0, 0))
+                };
+                let x = decide(&mut p, &a[..n]);
+                let y = decide(&mut p, &mixed);
+                proptest::prop_assert_eq!(x, y, "{} reads more than {} rounds", spec.text, depth);
+            }
+        }
+    }
 }
