@@ -1,1 +1,2 @@
 //! escalate: simulate how confrontations between states escalate or settle.
+pub mod plot;
