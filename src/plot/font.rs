@@ -142,8 +142,9 @@ pub(crate) enum Anchor {
 
 /// Draws `text` at pixel `(x, y)` of `area`.
 ///
-/// A centred anchor puts the middle of lower-case letters on `y` in SVG;
-/// nudging by 4 % of the size centres mixed-case labels.
+/// Vertical placement follows the SVG backend (and [`super::raster::CrispText`],
+/// which copies it for PNG): a centred anchor puts the middle of lower-case
+/// letters on `y`; nudging by 4 % of the size centres mixed-case labels.
 pub(crate) fn text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,

@@ -42,6 +42,7 @@
 mod fan;
 mod font;
 mod frame;
+mod raster;
 mod time;
 mod timeline;
 
@@ -300,7 +301,7 @@ pub fn write_chart(
         message: e.to_string(),
     };
     {
-        let root = BitMapBackend::new(&png_path, size).into_drawing_area();
+        let root = raster::CrispText(BitMapBackend::new(&png_path, size)).into_drawing_area();
         chart.draw(&root)?;
         root.present().map_err(|e| write_err(&e))?;
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use plotters::prelude::*;
 
+use super::raster::CrispText;
 use super::*;
 
 /// The December 2016 case as the charts see it.
@@ -103,7 +104,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn bitmap(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
     let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut buffer, size).into_drawing_area();
+        let root = CrispText(BitMapBackend::with_buffer(&mut buffer, size)).into_drawing_area();
         chart.draw(&root).expect("chart draws");
         root.present().expect("bitmap presents");
     }
