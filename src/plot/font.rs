@@ -4,8 +4,14 @@
 //! instead of asking the system (fontconfig) for one. DejaVu Sans is registered
 //! once as "sans-serif", the family every chart uses; the SVG files name the same
 //! family, so a viewer without DejaVu falls back to its own sans-serif.
+//!
+//! Sizes here are em sizes in pixels, as CSS and SVG `font-size` mean them. Text
+//! is measured with the embedded font's own advances and kerning at that size,
+//! which is also how [`super::raster::CrispText`] draws it in PNGs.
 
 use std::sync::OnceLock;
+
+use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -14,8 +20,8 @@ use plotters::style::{FontDesc, FontFamily, FontStyle};
 
 use super::PlotError;
 
-pub(crate) const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-pub(crate) const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Registers the embedded fonts on first use; later calls return the first result.
 pub(crate) fn ensure() -> Result<(), PlotError> {
@@ -29,12 +35,55 @@ pub(crate) fn ensure() -> Result<(), PlotError> {
     result.map_err(PlotError::Font)
 }
 
+/// plotters' nominal text size per em: its SVG backend writes `font-size` as
+/// the nominal size divided by 1.24.
+pub(crate) const PLOTTERS_EM: f64 = 1.24;
+
+/// The embedded regular and bold faces, parsed once.
+pub(crate) fn faces() -> Option<&'static (FontRef<'static>, FontRef<'static>)> {
+    static FACES: OnceLock<Option<(FontRef<'static>, FontRef<'static>)>> = OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            let regular = FontRef::try_from_slice(REGULAR).ok()?;
+            let bold = FontRef::try_from_slice(BOLD).ok()?;
+            Some((regular, bold))
+        })
+        .as_ref()
+}
+
+/// Lays `text` out on one line at `em` pixels: each glyph with its caret
+/// (advances plus kerning), the total width, and the `ab_glyph` scale.
+pub(crate) fn layout(
+    font: &FontRef<'_>,
+    em: f32,
+    text: &str,
+) -> (Vec<(GlyphId, f32)>, f32, PxScale) {
+    // ab_glyph scales by the font's height (ascent − descent), not its em.
+    let per_em = font.height_unscaled() / font.units_per_em().unwrap_or(2048.0);
+    let scale = PxScale::from(em * per_em);
+    let scaled = font.as_scaled(scale);
+    let mut glyphs = Vec::with_capacity(text.len());
+    let mut caret = 0f32;
+    let mut previous: Option<GlyphId> = None;
+    for c in text.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(p) = previous {
+            caret += scaled.kern(p, id);
+        }
+        glyphs.push((id, caret));
+        caret += scaled.h_advance(id);
+        previous = Some(id);
+    }
+    (glyphs, caret, scale)
+}
+
 /// The horizontal ellipsis used to shorten labels.
 pub(crate) const ELLIPSIS: char = '…';
 
 /// A font size and weight.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Face {
+    /// Em size in pixels.
     pub size: f64,
     pub bold: bool,
 }
@@ -54,16 +103,19 @@ impl Face {
         } else {
             FontStyle::Normal
         };
-        FontDesc::new(FontFamily::SansSerif, self.size, style)
+        FontDesc::new(FontFamily::SansSerif, self.size * PLOTTERS_EM, style)
     }
 
-    /// Width of `text` in pixels as the bitmap backend lays it out.
+    /// Width of `text` in pixels.
     pub fn width(self, text: &str) -> f64 {
-        match self.desc().box_size(text) {
-            Ok((w, _)) => f64::from(w),
-            // Only reachable if the font failed to register, which `ensure`
-            // reports before anything is measured; a rough guess keeps layout sane.
-            Err(_) => text.chars().count() as f64 * self.size * 0.6,
+        match faces() {
+            Some((regular, bold)) => {
+                let font = if self.bold { bold } else { regular };
+                f64::from(layout(font, self.size as f32, text).1)
+            }
+            // Only if the embedded font does not parse, which `ensure` reports
+            // before anything is measured; a rough guess keeps layout sane.
+            None => text.chars().count() as f64 * self.size * 0.6,
         }
     }
 

@@ -66,7 +66,7 @@ pub(crate) struct LegendSpec<'a> {
     pub names: Vec<&'a str>,
 }
 
-/// Font sizes and spacing at 1600 × 900, scaled with the chart.
+/// Font sizes (em, in pixels) and spacing at 1600 × 900, scaled with the chart.
 struct Sizes {
     s: f64,
     pad: f64,
@@ -87,13 +87,13 @@ impl Sizes {
         Sizes {
             s,
             pad: 28.0 * s,
-            title: Face::bold(38.0 * s),
-            subtitle: Face::new(23.0 * s),
-            axis_title: Face::new(23.0 * s),
-            tick: Face::new(20.0 * s),
-            legend: Face::new(20.0 * s),
-            event: Face::new(18.0 * s),
-            small: Face::bold(17.0 * s),
+            title: Face::bold(36.0 * s),
+            subtitle: Face::new(22.0 * s),
+            axis_title: Face::new(22.0 * s),
+            tick: Face::new(18.0 * s),
+            legend: Face::new(18.0 * s),
+            event: Face::new(16.0 * s),
+            small: Face::bold(15.0 * s),
         }
     }
 }
@@ -167,7 +167,7 @@ impl Frame {
         let subtitle = sz.subtitle.fit(&meta.subtitle, w - 2.0 * pad);
         let mut header_bottom = pad + sz.title.size * (title.len().max(1) as f64 * 1.15 - 0.15);
         if !subtitle.is_empty() {
-            header_bottom += 8.0 * s + sz.subtitle.size;
+            header_bottom += 14.0 * s + sz.subtitle.size;
         }
         header_bottom += 14.0 * s;
 
@@ -632,7 +632,7 @@ impl Frame {
         }
         if !self.subtitle.is_empty() {
             let lines = self.title.len().max(1) as f64;
-            let y = self.sz.pad + self.sz.title.size * (lines * 1.15 - 0.15) + 8.0 * s;
+            let y = self.sz.pad + self.sz.title.size * (lines * 1.15 - 0.15) + 14.0 * s;
             font::text(
                 area,
                 &self.subtitle,

@@ -19,9 +19,7 @@
 //!
 //! Everything else is forwarded unchanged to the wrapped backend.
 
-use std::sync::OnceLock;
-
-use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
+use ab_glyph::{Font, point};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
@@ -29,21 +27,10 @@ use plotters_backend::{
     FontTransform,
 };
 
-use super::font::{BOLD, REGULAR};
+use super::font::{PLOTTERS_EM, faces, layout};
 
 /// Wraps a (bitmap) backend so its text is drawn at sub-pixel positions.
 pub(crate) struct CrispText<B>(pub B);
-
-fn faces() -> Option<&'static (FontRef<'static>, FontRef<'static>)> {
-    static FACES: OnceLock<Option<(FontRef<'static>, FontRef<'static>)>> = OnceLock::new();
-    FACES
-        .get_or_init(|| {
-            let regular = FontRef::try_from_slice(REGULAR).ok()?;
-            let bold = FontRef::try_from_slice(BOLD).ok()?;
-            Some((regular, bold))
-        })
-        .as_ref()
-}
 
 impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
     type ErrorType = B::ErrorType;
@@ -167,26 +154,8 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         } else {
             regular
         };
-        let scale = PxScale::from(style.size() as f32);
-        let scaled = font.as_scaled(scale);
-
-        // Advances with kerning, exactly as plotters measures them.
-        let mut carets = Vec::with_capacity(text.len());
-        let mut caret = 0f32;
-        let mut previous: Option<GlyphId> = None;
-        for c in text.chars() {
-            let id = scaled.glyph_id(c);
-            if let Some(p) = previous {
-                caret += scaled.kern(p, id);
-            }
-            carets.push((id, caret));
-            caret += scaled.h_advance(id);
-            previous = Some(id);
-        }
-        let width = caret;
-
-        let em =
-            style.size() as f32 * font.units_per_em().unwrap_or(2048.0) / font.height_unscaled();
+        let em = (style.size() / PLOTTERS_EM) as f32;
+        let (glyphs, width, scale) = layout(font, em, text);
         let x_height = 0.547 * em;
         let x0 = pos.0 as f32
             - match style.anchor().h_pos {
@@ -202,7 +171,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
             };
 
         let mut pixels: Vec<(i32, i32, f32)> = Vec::new();
-        for (id, caret) in carets {
+        for (id, caret) in glyphs {
             let glyph = id.with_scale_and_position(scale, point(x0 + caret, baseline));
             if let Some(outline) = font.outline_glyph(glyph) {
                 let b = outline.px_bounds();

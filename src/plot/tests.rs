@@ -242,6 +242,39 @@ fn png_text_is_drawn_with_the_embedded_font() {
     );
 }
 
+/// The `font-size` of the `<text>` element holding exactly `text`.
+fn font_size(svg: &str, text: &str) -> f64 {
+    let at = svg
+        .find(&format!(">\n{text}\n<"))
+        .unwrap_or_else(|| panic!("no text {text:?}"));
+    let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+    let size = tag
+        .split("font-size=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    size.parse().unwrap()
+}
+
+#[test]
+fn text_is_readable_at_1600_by_900() {
+    let (meta, series) = (meta(), timeline());
+    let svg = render_svg(
+        &Chart::Timeline {
+            meta: &meta,
+            series: &series,
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    assert_eq!(font_size(&svg, &meta.title), 36.0);
+    assert_eq!(font_size(&svg, "Month"), 22.0);
+    assert_eq!(font_size(&svg, "Sanctions"), 18.0);
+    assert_eq!(font_size(&svg, "Russia"), 18.0);
+}
+
 #[test]
 fn large_charts_scale_text_and_lines() {
     let (meta, series) = (meta(), timeline());
@@ -251,18 +284,7 @@ fn large_charts_scale_text_and_lines() {
     };
     let small = render_svg(&chart, DEFAULT_SIZE).unwrap();
     let large = render_svg(&chart, (3200, 1800)).unwrap();
-    let title_size = |svg: &str| -> f64 {
-        let at = svg.find("US–Russia").unwrap();
-        let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
-        let size = tag
-            .split("font-size=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
-        size.parse().unwrap()
-    };
+    let title_size = |svg: &str| font_size(svg, &meta.title);
     let (a, b) = (title_size(&small), title_size(&large));
     assert!(
         (b / a - 2.0).abs() < 0.01,
