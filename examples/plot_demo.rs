@@ -3,7 +3,7 @@
 //! rounds, long names, twelve actors, many events, a dense ladder).
 //!
 //! ```text
-//! cargo run --example plot_demo -- OUT_DIR
+//! cargo run --example plot_demo -- OUT_DIR [WIDTHxHEIGHT]
 //! ```
 //!
 //! The data are made up for the pictures; only the shape of the case is real.
@@ -13,19 +13,23 @@ use std::path::PathBuf;
 use escalate::plot::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir: PathBuf = std::env::args_os()
-        .nth(1)
-        .map(PathBuf::from)
-        .ok_or("usage: plot_demo OUT_DIR")?;
+    let usage = "usage: plot_demo OUT_DIR [WIDTHxHEIGHT]";
+    let mut args = std::env::args().skip(1);
+    let dir = PathBuf::from(args.next().ok_or(usage)?);
+    let size = match args.next() {
+        Some(s) => {
+            let (w, h) = s.split_once('x').ok_or(usage)?;
+            (w.parse()?, h.parse()?)
+        }
+        None => DEFAULT_SIZE,
+    };
     std::fs::create_dir_all(&dir)?;
     for (stem, chart) in demos() {
         let [svg, png] = match &chart {
             Demo::Timeline(meta, series) => {
-                write_chart(&dir, stem, DEFAULT_SIZE, &Chart::Timeline { meta, series })?
+                write_chart(&dir, stem, size, &Chart::Timeline { meta, series })?
             }
-            Demo::Fan(meta, series) => {
-                write_chart(&dir, stem, DEFAULT_SIZE, &Chart::Fan { meta, series })?
-            }
+            Demo::Fan(meta, series) => write_chart(&dir, stem, size, &Chart::Fan { meta, series })?,
         };
         println!("{} {}", svg.display(), png.display());
     }

@@ -83,17 +83,21 @@ impl Sizes {
     fn new(w: f64, h: f64) -> Self {
         // Scale with the smaller of the two ratios so text keeps its proportion
         // to the plot on any aspect ratio; 1600 × 900 is the reference.
-        let s = (w / 1600.0).min(h / 900.0).clamp(0.45, 10.0);
+        let s = (w / 1600.0).min(h / 900.0).clamp(0.3, 10.0);
+        // Text shrinks more slowly than the chart: a small chart is usually
+        // shown at its own size, not as a thumbnail of a large one, and its
+        // labels must stay legible (tick labels ~13 px at 800 x 450).
+        let t = if s < 1.0 { s.sqrt() } else { s };
         Sizes {
             s,
             pad: 28.0 * s,
-            title: Face::bold(36.0 * s),
-            subtitle: Face::new(22.0 * s),
-            axis_title: Face::new(22.0 * s),
-            tick: Face::new(18.0 * s),
-            legend: Face::new(18.0 * s),
-            event: Face::new(16.0 * s),
-            small: Face::bold(15.0 * s),
+            title: Face::bold(36.0 * t),
+            subtitle: Face::new(22.0 * t),
+            axis_title: Face::new(22.0 * t),
+            tick: Face::new(18.0 * t),
+            legend: Face::new(18.0 * t),
+            event: Face::new(16.0 * t),
+            small: Face::bold(15.0 * t),
         }
     }
 }
@@ -167,7 +171,7 @@ impl Frame {
         let subtitle = sz.subtitle.fit(&meta.subtitle, w - 2.0 * pad);
         let mut header_bottom = pad + sz.title.size * (title.len().max(1) as f64 * 1.15 - 0.15);
         if !subtitle.is_empty() {
-            header_bottom += 14.0 * s + sz.subtitle.size;
+            header_bottom += 0.6 * sz.subtitle.size + sz.subtitle.size;
         }
         header_bottom += 14.0 * s;
 
@@ -632,7 +636,9 @@ impl Frame {
         }
         if !self.subtitle.is_empty() {
             let lines = self.title.len().max(1) as f64;
-            let y = self.sz.pad + self.sz.title.size * (lines * 1.15 - 0.15) + 14.0 * s;
+            let y = self.sz.pad
+                + self.sz.title.size * (lines * 1.15 - 0.15)
+                + 0.6 * self.sz.subtitle.size;
             font::text(
                 area,
                 &self.subtitle,

@@ -208,9 +208,12 @@ pub(crate) fn axis_ticks(
         None => (Box::new(i64::from), nice_steps(1, 1)),
     };
     for step in steps {
-        // Count first, so that a small step over a long axis costs nothing.
+        // Every month or every other month has no calendar meaning to align
+        // to, so those ticks start at round 0 and the start date is labelled;
+        // quarters, half-years and years fall on their calendar boundaries.
+        let aligned = |r: u32| if step <= 2 { i64::from(r) } else { index(r) };
         let first = (0..=rounds.min(u32::try_from(step).unwrap_or(u32::MAX)))
-            .find(|&r| index(r).rem_euclid(step) == 0);
+            .find(|&r| aligned(r).rem_euclid(step) == 0);
         let Some(first) = first else { continue };
         let step_u = u32::try_from(step).unwrap_or(u32::MAX);
         let count = (rounds - first) / step_u + 1;
@@ -399,6 +402,11 @@ mod tests {
         assert_eq!(
             axis_ticks(Some("2016-12"), "month", 12, 20),
             (0..=12).collect::<Vec<_>>()
+        );
+        // Room for seven: every other month from the start.
+        assert_eq!(
+            axis_ticks(Some("2016-12"), "month", 12, 7),
+            vec![0, 2, 4, 6, 8, 10, 12]
         );
         // Room for five: every quarter start (Jan, Apr, Jul, Oct).
         assert_eq!(
