@@ -13,7 +13,10 @@
 //!   They do no I/O and do not call `present()`: the owner of the backend does.
 //! - [`render_svg`] returns an SVG document as a string, and [`write_chart`]
 //!   writes `<stem>.svg` and `<stem>.png` into a folder. Only `write_chart`
-//!   touches files.
+//!   touches files. Its PNG goes through a small backend decorator that draws
+//!   text at sub-pixel positions and step lines without joint artefacts, which
+//!   plotters' bitmap backend alone does not; prefer it to drawing on a
+//!   `BitMapBackend` directly.
 //!
 //! Text is drawn with the DejaVu Sans font embedded in the binary (registered
 //! once, on first use), so no system font or fontconfig is needed.
@@ -127,7 +130,8 @@ impl LevelMark {
 /// A labelled vertical line at the start of a round (an event).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventMark {
-    /// The round the event happens in; the line is drawn where that round starts.
+    /// The round the event happens in; the line is drawn where that round
+    /// starts. Events after the end of the axis (`round > rounds`) are not drawn.
     pub round: u32,
     /// Label drawn by the line (long labels are shortened with an ellipsis).
     pub label: String,
