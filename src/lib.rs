@@ -38,6 +38,7 @@ pub mod metrics;
 pub mod montecarlo;
 pub mod output;
 pub mod payoff;
+pub mod plot;
 pub mod policy;
 pub mod report;
 pub mod rng;

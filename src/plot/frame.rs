@@ -1,0 +1,1407 @@
+//! The frame every chart shares: layout, axes, ladder ticks, thresholds, events
+//! and legend. A chart builds a [`Frame`], draws its background, draws its own
+//! series in pixel coordinates from [`Frame::x`] and [`Frame::y`], then draws
+//! the foreground (axes, labels, legend) on top.
+//!
+//! Axes are drawn by hand rather than with plotters' mesh: the y ticks must sit
+//! exactly at rung levels with rung names (a formatter over float ticks repeats
+//! names), x ticks must fall on calendar boundaries, and both must be thinned
+//! by their measured width so that no labels overlap at any size.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::font::{self, Anchor, Face};
+use super::{ChartMeta, PlotError};
+use crate::calendar::{axis_ticks, calendar_label};
+
+/// Colour-blind-safe palette: Okabe & Ito's eight (yellow moved last, as it is
+/// faint on white), then four from Paul Tol's "muted" scheme that differ from
+/// them in hue or lightness. Actors past twelve reuse the colours in order.
+pub(crate) const PALETTE: [RGBColor; 12] = [
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0x00, 0x00, 0x00), // black
+    RGBColor(0x88, 0x22, 0x55), // Tol wine
+    RGBColor(0x99, 0x99, 0x33), // Tol olive
+    RGBColor(0x33, 0x22, 0x88), // Tol indigo
+    RGBColor(0x44, 0xAA, 0x99), // Tol teal
+    RGBColor(0xF0, 0xE4, 0x42), // yellow
+];
+
+/// The colour of the `i`-th actor.
+pub(crate) fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+const GRID_ZERO: RGBColor = RGBColor(0xA8, 0xA8, 0xA8);
+const EVENT: RGBColor = RGBColor(0x80, 0x80, 0x80);
+const THRESHOLD: RGBColor = RGBColor(0x70, 0x70, 0x70);
+
+/// Opacity of the outline of a fan band.
+pub(crate) const BAND_EDGE: f64 = 0.7;
+
+/// How the legend shows an actor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Swatch {
+    /// A line (timeline).
+    Line,
+    /// A line in a shaded band of this opacity (fan).
+    Band(f64),
+}
+
+/// What goes in the legend.
+pub(crate) struct LegendSpec<'a> {
+    pub swatch: Swatch,
+    /// A line above the entries explaining the encoding.
+    pub header: Option<&'a str>,
+    /// Actor names, in order; colours follow [`colour`].
+    pub names: Vec<&'a str>,
+}
+
+/// Font sizes (em, in pixels) and spacing at 1600 × 900, scaled with the chart.
+struct Sizes {
+    s: f64,
+    pad: f64,
+    title: Face,
+    subtitle: Face,
+    axis_title: Face,
+    tick: Face,
+    legend: Face,
+    event: Face,
+    small: Face,
+}
+
+impl Sizes {
+    fn new(w: f64, h: f64) -> Self {
+        // Scale with the smaller of the two ratios so text keeps its proportion
+        // to the plot on any aspect ratio; 1600 × 900 is the reference.
+        let s = (w / 1600.0).min(h / 900.0).clamp(0.3, 10.0);
+        // Text shrinks more slowly than the chart: a small chart is usually
+        // shown at its own size, not as a thumbnail of a large one, and its
+        // labels must stay legible (tick labels ~13 px at 800 x 450).
+        let t = if s < 1.0 { s.sqrt() } else { s };
+        Sizes {
+            s,
+            pad: 28.0 * s,
+            title: Face::bold(36.0 * t),
+            subtitle: Face::new(22.0 * t),
+            axis_title: Face::new(22.0 * t),
+            tick: Face::new(18.0 * t),
+            legend: Face::new(18.0 * t),
+            event: Face::new(16.0 * t),
+            small: Face::bold(15.0 * t),
+        }
+    }
+}
+
+/// An event line and, if there was room, its label or number.
+struct PlacedEvent {
+    x: f64,
+    mark: Option<EventMarkText>,
+}
+
+struct EventMarkText {
+    text: String,
+    bold: bool,
+    /// Anchor point of the text (left or right end, vertical centre).
+    at: (f64, f64),
+    anchor: Anchor,
+    /// Top of the dashed line, just above the text row.
+    line_top: f64,
+}
+
+pub(crate) struct Frame {
+    sz: Sizes,
+    w: f64,
+    h: f64,
+    /// Plot rectangle in pixels.
+    pub l: f64,
+    pub t: f64,
+    pub r: f64,
+    pub b: f64,
+    x_max: f64,
+    y_lo: f64,
+    y_hi: f64,
+    title: Vec<String>,
+    subtitle: String,
+    grid: Vec<f64>,
+    zero_line: bool,
+    y_labels: Vec<(f64, Vec<String>)>,
+    x_ticks: Vec<(u32, String)>,
+    minor_ticks: bool,
+    x_title: String,
+    thresholds: Vec<(f64, String)>,
+    events: Vec<PlacedEvent>,
+    legend_x: f64,
+    legend_swatch: Swatch,
+    legend_header: Vec<String>,
+    legend_entries: Vec<Vec<String>>,
+    legend_hidden: usize,
+    event_key: Vec<(String, String)>,
+    event_key_hidden: usize,
+    /// Smallest vertical distance between two rungs, in pixels.
+    rung_gap_px: f64,
+}
+
+impl Frame {
+    /// Lays out a chart of `size` pixels for `meta`, with a legend and room for
+    /// `data_levels` (every level a series will draw).
+    pub fn new(
+        (w, h): (u32, u32),
+        meta: &ChartMeta,
+        legend: &LegendSpec<'_>,
+        data_levels: &[f64],
+    ) -> Frame {
+        let (w, h) = (f64::from(w), f64::from(h));
+        let sz = Sizes::new(w, h);
+        let s = sz.s;
+        let pad = sz.pad;
+
+        // Header.
+        // A long title wraps onto a second line before it is shortened.
+        let title = sz.title.wrap(&meta.title, w - 2.0 * pad, 2);
+        let subtitle = sz.subtitle.fit(&meta.subtitle, w - 2.0 * pad);
+        let mut header_bottom = pad + sz.title.size * (title.len().max(1) as f64 * 1.15 - 0.15);
+        if !subtitle.is_empty() {
+            header_bottom += 0.6 * sz.subtitle.size + sz.subtitle.size;
+        }
+        header_bottom += 14.0 * s;
+
+        // Ladder: sorted, finite levels.
+        let mut rungs: Vec<(f64, &str)> = meta
+            .rungs
+            .iter()
+            .filter(|r| r.level.is_finite())
+            .map(|r| (r.level, r.name.as_str()))
+            .collect();
+        rungs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let thresholds_in: Vec<(f64, &str)> = meta
+            .thresholds
+            .iter()
+            .filter(|t| t.level.is_finite())
+            .map(|t| (t.level, t.name.as_str()))
+            .collect();
+
+        // y range: every rung, threshold and data value, padded.
+        let all = rungs
+            .iter()
+            .map(|r| r.0)
+            .chain(thresholds_in.iter().map(|t| t.0))
+            .chain(data_levels.iter().copied().filter(|v| v.is_finite()));
+        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+        let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+        let (y_lo, y_hi) = (lo - 0.07 * span, hi + 0.07 * span);
+
+        // y labels: rung names, or plain numbers without a ladder. A long name
+        // wraps onto two lines when rungs are far enough apart for that (judged
+        // on a rough plot height, as the exact one depends on the events).
+        let b_guess = h - pad - sz.axis_title.size - 28.0 * s - sz.tick.size;
+        let t_guess = header_bottom
+            + if meta.events.is_empty() {
+                0.0
+            } else {
+                2.0 * sz.event.size * 1.45
+            };
+        let min_step = rungs
+            .windows(2)
+            .map(|p| p[1].0 - p[0].0)
+            .filter(|d| *d > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let gap_guess = min_step / (y_hi - y_lo) * (b_guess - t_guess);
+        let lines = if gap_guess >= 2.6 * sz.tick.size {
+            2
+        } else {
+            1
+        };
+        let y_candidates: Vec<(f64, Vec<String>)> = if rungs.is_empty() {
+            numeric_ticks(y_lo, y_hi)
+                .into_iter()
+                .map(|v| (v, vec![format_number(v)]))
+                .collect()
+        } else {
+            let max = if lines == 2 { 0.16 * w } else { 0.2 * w };
+            rungs
+                .iter()
+                .map(|&(level, name)| (level, sz.tick.wrap(name, max, lines)))
+                .collect()
+        };
+        let y_label_w = y_candidates
+            .iter()
+            .flat_map(|(_, t)| t.iter().map(|line| sz.tick.width(line)))
+            .fold(0.0, f64::max);
+
+        // Legend column on the right; long names wrap onto a second line.
+        let legend_entries: Vec<Vec<String>> = legend
+            .names
+            .iter()
+            .map(|n| sz.legend.wrap(n, 0.15 * w, 2))
+            .collect();
+        let swatch_w = 40.0 * s;
+        let legend_header = legend
+            .header
+            .map(|h| sz.small.wrap(h, 0.15 * w + swatch_w + 10.0 * s, 2))
+            .unwrap_or_default();
+        let legend_text_w = legend_entries
+            .iter()
+            .flatten()
+            .map(|e| sz.legend.width(e))
+            .chain(
+                legend_header
+                    .iter()
+                    .map(|h| sz.small.width(h) - swatch_w - 10.0 * s),
+            )
+            .fold(0.0, f64::max);
+        let legend_w = if legend_entries.is_empty() {
+            0.0
+        } else {
+            32.0 * s + swatch_w + 10.0 * s + legend_text_w
+        };
+
+        // x axis.
+        let rounds = meta.rounds;
+        let x_max = f64::from(rounds.max(1));
+        let start = meta.start.as_deref();
+        let unit = meta.round_unit.as_str();
+        let tick_label = |r: u32| calendar_label(start, unit, r).unwrap_or_else(|| r.to_string());
+        let last_label_w = sz.tick.width(&tick_label(rounds));
+
+        let l = pad + y_label_w + 16.0 * s;
+        let right_pad = pad.max(last_label_w / 2.0 + 4.0 * s);
+        let b = h - pad - sz.axis_title.size - 14.0 * s - sz.tick.size - 14.0 * s;
+
+        let mut frame = Frame {
+            sz,
+            w,
+            h,
+            l,
+            t: header_bottom,
+            r: w - right_pad - legend_w,
+            b,
+            x_max,
+            y_lo,
+            y_hi,
+            title,
+            subtitle,
+            grid: rungs.iter().map(|r| r.0).collect(),
+            zero_line: lo < 0.0 && hi > 0.0,
+            y_labels: Vec::new(),
+            x_ticks: Vec::new(),
+            minor_ticks: false,
+            x_title: axis_title(unit),
+            thresholds: Vec::new(),
+            events: Vec::new(),
+            legend_x: 0.0,
+            legend_swatch: legend.swatch,
+            legend_header,
+            legend_entries,
+            legend_hidden: 0,
+            event_key: Vec::new(),
+            event_key_hidden: 0,
+            rung_gap_px: 0.0,
+        };
+
+        // Events decide the top of the plot (their labels sit in a band above
+        // it), and may widen the legend for a numbered key.
+        let events = frame.place_events(meta, legend_w, right_pad);
+        let s = frame.sz.s;
+        frame.legend_x = frame.r + 32.0 * s;
+
+        // y labels, thinned so that none overlap; rungs the data visits first.
+        let visited = |level: f64| data_levels.iter().any(|&v| (v - level).abs() < 1e-9);
+        let mut order: Vec<usize> = (0..y_candidates.len()).collect();
+        let n = y_candidates.len();
+        order.sort_by_key(|&i| {
+            let level = y_candidates[i].0;
+            let rank = if visited(level) {
+                0
+            } else if i == 0 || i + 1 == n {
+                1
+            } else {
+                2
+            };
+            (rank, i)
+        });
+        let line_h = frame.sz.tick.size * 1.08;
+        let mut taken: Vec<(f64, f64)> = Vec::new(); // (y, half height)
+        for i in order {
+            let y = frame.y(y_candidates[i].0);
+            let half = y_candidates[i].1.len() as f64 * line_h / 2.0;
+            if taken.iter().all(|&(t, th)| (t - y).abs() >= half + th) {
+                taken.push((y, half));
+                frame.y_labels.push(y_candidates[i].clone());
+            }
+        }
+        if rungs.is_empty() {
+            frame.grid = y_candidates.iter().map(|c| c.0).collect();
+        }
+        frame.rung_gap_px = frame
+            .grid
+            .windows(2)
+            .map(|p| (frame.y(p[0]) - frame.y(p[1])).abs())
+            .filter(|g| *g > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        if !frame.rung_gap_px.is_finite() {
+            frame.rung_gap_px = (frame.b - frame.t) / 4.0;
+        }
+
+        // x ticks, as many as fit side by side.
+        let sample = [0, rounds / 2, rounds]
+            .iter()
+            .map(|&r| frame.sz.tick.width(&tick_label(r)))
+            .fold(0.0, f64::max);
+        let room = frame.r - frame.l;
+        let max_ticks = (room / (sample + 20.0 * s)).floor() as usize + 1;
+        frame.x_ticks = axis_ticks(start, unit, rounds, max_ticks)
+            .into_iter()
+            .map(|r| (r, tick_label(r)))
+            .collect();
+        // Ticks every January (or first quarter) read better as bare years.
+        let yearly = frame.x_ticks.len() >= 2
+            && frame.x_ticks.iter().all(|(r, l)| {
+                calendar_label(start, unit, *r).is_some()
+                    && (l.ends_with("-01") || l.ends_with("-Q1"))
+            })
+            && frame.x_ticks.iter().all(|(_, l)| l.len() <= 7);
+        if yearly {
+            for (_, label) in &mut frame.x_ticks {
+                label.truncate(label.find('-').unwrap_or(label.len()));
+            }
+        }
+        frame.minor_ticks = frame.x_ticks.len() < rounds as usize + 1 && room / x_max >= 6.0 * s;
+
+        // Thresholds.
+        let max_thr = 0.4 * room;
+        frame.thresholds = thresholds_in
+            .iter()
+            .map(|&(level, name)| (level, frame.sz.small.fit(name, max_thr)))
+            .collect();
+        frame.events = events;
+        frame
+    }
+
+    /// Pixel x of the start of round `round` (fractional rounds allowed).
+    pub fn x(&self, round: f64) -> f64 {
+        self.l + (round / self.x_max) * (self.r - self.l)
+    }
+
+    /// Pixel y of `level`.
+    pub fn y(&self, level: f64) -> f64 {
+        self.b - (level - self.y_lo) / (self.y_hi - self.y_lo) * (self.b - self.t)
+    }
+
+    /// Scale of this chart relative to 1600 × 900.
+    pub fn scale(&self) -> f64 {
+        self.sz.s
+    }
+
+    /// Width of data lines: 3 px at 1600 × 900, never under 2.
+    pub fn line_width(&self) -> u32 {
+        (3.0 * self.sz.s).round().max(2.0) as u32
+    }
+
+    /// The face used for small annotations (magnitudes).
+    pub fn small_face(&self) -> Face {
+        self.sz.small
+    }
+
+    /// Pixel offset `(right, up)` of series `i` of `n`, so that series on the
+    /// same level draw side by side instead of on top of each other. The first
+    /// series sits exactly on its level and the others alternate above and
+    /// below it (0, +1, −1, +2, …), so the leading actor's line is exact. The
+    /// bundle spans at most a sixth of the smallest rung gap (so a line is never
+    /// read as the next rung) and a quarter of a round's width (so a step is
+    /// never read as the next round).
+    pub fn offset(&self, i: usize, n: usize) -> (f64, f64) {
+        if n < 2 {
+            return (0.0, 0.0);
+        }
+        let k = if i % 2 == 1 {
+            i.div_ceil(2) as f64
+        } else {
+            -((i / 2) as f64)
+        };
+        let (up, right) = self.offset_steps(n);
+        (k * right, k * up)
+    }
+
+    /// How far above its level the highest line of a bundle of `n` is drawn.
+    pub fn bundle_top(&self, n: usize) -> f64 {
+        if n < 2 {
+            return 0.0;
+        }
+        self.offset_steps(n).0 * (n / 2) as f64
+    }
+
+    fn offset_steps(&self, n: usize) -> (f64, f64) {
+        let gaps = (n - 1) as f64;
+        let up = f64::from(self.line_width()).min(0.16 * self.rung_gap_px / gaps);
+        let round_px = (self.r - self.l) / self.x_max;
+        let right = up.min(0.25 * round_px / gaps);
+        (up, right)
+    }
+
+    /// The `(dash, gap)` pattern of series `i`, if it is dashed: the first eight
+    /// colours are told apart by hue alone, the next four also by a dash, which
+    /// keeps the pairs that are close in hue (blue and indigo, green and teal)
+    /// apart for every reader.
+    pub fn dash(&self, i: usize) -> Option<(f64, f64)> {
+        let s = self.sz.s;
+        (i % PALETTE.len() >= 8).then_some((16.0 * s, 7.0 * s))
+    }
+
+    /// Works out where each event's line and label go. Labels sit in rows above
+    /// the plot, each starting by its line; a label is shortened before it would
+    /// run into another. When even shortened labels do not fit in three rows,
+    /// the lines are numbered instead and the legend column lists the labels.
+    fn place_events(
+        &mut self,
+        meta: &ChartMeta,
+        legend_w: f64,
+        right_pad: f64,
+    ) -> Vec<PlacedEvent> {
+        let s = self.sz.s;
+        let mut events: Vec<(u32, &str)> = meta
+            .events
+            .iter()
+            .filter(|e| e.round <= meta.rounds)
+            .map(|e| (e.round, e.label.trim()))
+            .collect();
+        events.sort_by_key(|e| e.0);
+        if events.is_empty() {
+            self.t += 8.0 * s;
+            return Vec::new();
+        }
+        let face = self.sz.event;
+        let row_h = face.size * 1.45;
+        let max_rows = 3;
+        let plot_w = self.r - self.l;
+
+        // Direct labels, at full width then narrower.
+        for max_w in [0.8 * plot_w, 0.4 * plot_w, 0.25 * plot_w] {
+            let texts: Vec<(String, bool)> = events
+                .iter()
+                .map(|e| (face.fit(e.1, max_w), false))
+                .collect();
+            let rows = self.assign_rows(&events, &texts, face, max_rows);
+            if rows.iter().all(Option::is_some) {
+                return self.finish_events(&events, &texts, &rows, row_h);
+            }
+        }
+
+        // Numbered: widen the legend for the key if that leaves the plot wide
+        // enough, then number the lines that have room for a number.
+        let key_face = self.sz.legend;
+        let key_w = events
+            .iter()
+            .map(|e| key_face.width(e.1) + key_face.width("00 "))
+            .fold(0.0, f64::max)
+            .min(0.24 * self.w);
+        let column = 32.0 * s + key_w;
+        if column > legend_w {
+            self.r = self.w - right_pad - column;
+        }
+        let bold = Face::bold(face.size);
+        let texts: Vec<(String, bool)> =
+            (1..=events.len()).map(|i| (i.to_string(), true)).collect();
+        let rows = self.assign_rows(&events, &texts, bold, max_rows);
+        let mut n = 0;
+        let mut texts_numbered = Vec::with_capacity(events.len());
+        for (e, row) in events.iter().zip(&rows) {
+            if row.is_some() {
+                n += 1;
+                texts_numbered.push((n.to_string(), true));
+                self.event_key.push((n.to_string(), e.1.to_owned()));
+            } else {
+                texts_numbered.push((String::new(), true));
+            }
+        }
+        self.finish_events(&events, &texts_numbered, &rows, row_h)
+    }
+
+    /// Greedy row assignment: each label goes in the first row (top first) where
+    /// it overlaps no other label and crosses no other event's line, and where its
+    /// own line crosses no label below it.
+    fn assign_rows(
+        &self,
+        events: &[(u32, &str)],
+        texts: &[(String, bool)],
+        face: Face,
+        max_rows: usize,
+    ) -> Vec<Option<(usize, f64, Anchor)>> {
+        let s = self.sz.s;
+        let gap = 14.0 * s;
+        let inset = 6.0 * s;
+        let right_limit = self.w - self.sz.pad;
+        // (row, x of line, label from, label to)
+        let mut placed: Vec<(usize, f64, f64, f64)> = Vec::new();
+        let mut out = Vec::with_capacity(events.len());
+        for (e, (text, bold)) in events.iter().zip(texts) {
+            let x = self.x(f64::from(e.0));
+            let face = if *bold { Face::bold(face.size) } else { face };
+            let tw = face.width(text);
+            let options = [
+                (x + inset, x + inset + tw, Anchor::Left),
+                (x - inset - tw, x - inset, Anchor::Right),
+            ];
+            let mut choice = None;
+            'rows: for row in 0..max_rows {
+                for &(a, z, anchor) in &options {
+                    if z > right_limit || a < self.sz.pad {
+                        continue;
+                    }
+                    let clear = placed.iter().all(|&(prow, px, pa, pz)| {
+                        let overlaps = prow == row && a < pz + gap && pa < z + gap;
+                        let label_hits_line = prow < row && px > a - 2.0 && px < z + gap;
+                        let line_hits_label = prow > row && x > pa - 2.0 && x < pz + 2.0;
+                        !(overlaps || label_hits_line || line_hits_label)
+                    });
+                    if clear {
+                        choice = Some((row, a, z, anchor));
+                        break 'rows;
+                    }
+                }
+            }
+            // An event left without a label keeps its line within the plot, so
+            // it blocks nothing in the band.
+            out.push(choice.map(|(row, a, z, anchor)| {
+                placed.push((row, x, a, z));
+                let at = if matches!(anchor, Anchor::Left) { a } else { z };
+                (row, at, anchor)
+            }));
+        }
+        out
+    }
+
+    fn finish_events(
+        &mut self,
+        events: &[(u32, &str)],
+        texts: &[(String, bool)],
+        rows: &[Option<(usize, f64, Anchor)>],
+        row_h: f64,
+    ) -> Vec<PlacedEvent> {
+        let s = self.sz.s;
+        let used = rows.iter().flatten().map(|r| r.0 + 1).max().unwrap_or(0);
+        let band_top = self.t - 2.0 * s;
+        self.t = band_top + used as f64 * row_h + 10.0 * s;
+        events
+            .iter()
+            .zip(texts)
+            .zip(rows)
+            .map(|((e, (text, bold)), row)| {
+                let x = self.x(f64::from(e.0));
+                let mark = row.filter(|_| !text.is_empty()).map(|(row, at, anchor)| {
+                    let cy = band_top + (row as f64 + 0.5) * row_h;
+                    EventMarkText {
+                        text: text.clone(),
+                        bold: *bold,
+                        at: (at, cy),
+                        anchor,
+                        line_top: cy - 0.45 * row_h,
+                    }
+                });
+                PlacedEvent { x, mark }
+            })
+            .collect()
+    }
+
+    /// White page, title, grid, thresholds and events: everything under the data.
+    pub fn draw_background<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<(), PlotError> {
+        let s = self.sz.s;
+        area.fill(&WHITE)?;
+        let line_h = self.sz.title.size * 1.15;
+        for (i, line) in self.title.iter().enumerate() {
+            let y = self.sz.pad + i as f64 * line_h;
+            font::text(
+                area,
+                line,
+                (self.sz.pad, y),
+                self.sz.title,
+                INK,
+                Anchor::TopLeft,
+            )?;
+        }
+        if !self.subtitle.is_empty() {
+            let lines = self.title.len().max(1) as f64;
+            let y = self.sz.pad
+                + self.sz.title.size * (lines * 1.15 - 0.15)
+                + 0.6 * self.sz.subtitle.size;
+            font::text(
+                area,
+                &self.subtitle,
+                (self.sz.pad, y),
+                self.sz.subtitle,
+                MUTED,
+                Anchor::TopLeft,
+            )?;
+        }
+
+        let thin = (1.0 * s).round().max(1.0) as u32;
+        for &(r, _) in &self.x_ticks {
+            let x = self.x(f64::from(r));
+            line(area, (x, self.t), (x, self.b), GRID.mix(0.6), thin)?;
+        }
+        for &level in &self.grid {
+            let y = self.y(level);
+            let c = if self.zero_line && level == 0.0 {
+                GRID_ZERO
+            } else {
+                GRID
+            };
+            line(area, (self.l, y), (self.r, y), c.to_rgba(), thin)?;
+        }
+
+        let medium = (2.0 * s).round().max(1.0) as u32;
+        for &(level, _) in &self.thresholds {
+            let y = self.y(level);
+            dashed(
+                area,
+                (self.l, y),
+                (self.r, y),
+                (14.0 * s, 8.0 * s),
+                THRESHOLD.to_rgba(),
+                medium,
+            )?;
+        }
+        for e in &self.events {
+            let top = e.mark.as_ref().map_or(self.t, |m| m.line_top);
+            dashed(
+                area,
+                (e.x, top),
+                (e.x, self.b),
+                (6.0 * s, 6.0 * s),
+                EVENT.to_rgba(),
+                medium,
+            )?;
+            if let Some(m) = &e.mark {
+                let face = if m.bold {
+                    Face::bold(self.sz.event.size)
+                } else {
+                    self.sz.event
+                };
+                font::text(area, &m.text, m.at, face, INK, m.anchor)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Axes, tick labels, threshold labels and the legend: everything over the data.
+    ///
+    /// `obstacles` are the data lines as drawn (pixel paths), which labels avoid.
+    pub fn draw_foreground<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        obstacles: &[Vec<(i32, i32)>],
+    ) -> Result<(), PlotError> {
+        let s = self.sz.s;
+        let axis_w = (1.5 * s).round().max(1.0) as u32;
+        let tick = 7.0 * s;
+        line(
+            area,
+            (self.l, self.t),
+            (self.l, self.b),
+            INK.to_rgba(),
+            axis_w,
+        )?;
+        line(
+            area,
+            (self.l, self.b),
+            (self.r, self.b),
+            INK.to_rgba(),
+            axis_w,
+        )?;
+
+        let line_h = self.sz.tick.size * 1.08;
+        for (level, lines) in &self.y_labels {
+            let y = self.y(*level);
+            line(area, (self.l - tick, y), (self.l, y), INK.to_rgba(), axis_w)?;
+            let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
+            for (k, text) in lines.iter().enumerate() {
+                let at = (self.l - tick - 6.0 * s, first + k as f64 * line_h);
+                font::text(area, text, at, self.sz.tick, INK, Anchor::Right)?;
+            }
+        }
+        if self.minor_ticks {
+            let rounds = self.x_max as u32;
+            for r in 0..=rounds {
+                let x = self.x(f64::from(r));
+                line(
+                    area,
+                    (x, self.b),
+                    (x, self.b + tick * 0.5),
+                    INK.to_rgba(),
+                    axis_w,
+                )?;
+            }
+        }
+        for (r, label) in &self.x_ticks {
+            let x = self.x(f64::from(*r));
+            line(area, (x, self.b), (x, self.b + tick), INK.to_rgba(), axis_w)?;
+            font::text(
+                area,
+                label,
+                (x, self.b + tick + 6.0 * s),
+                self.sz.tick,
+                INK,
+                Anchor::Top,
+            )?;
+        }
+        let title_y = self.h - self.sz.pad - self.sz.axis_title.size;
+        font::text(
+            area,
+            &self.x_title,
+            ((self.l + self.r) / 2.0, title_y),
+            self.sz.axis_title,
+            INK,
+            Anchor::Top,
+        )?;
+
+        // Threshold labels sit just above or below their line, at the right or
+        // left end, wherever they cross the fewest data lines; a white backing
+        // keeps them readable where they must cross one.
+        let face = self.sz.small;
+        let lw = f64::from(self.line_width());
+        let mut placed: Vec<Rect> = Vec::new();
+        for (level, name) in &self.thresholds {
+            let w = face.width(name) + 8.0 * s;
+            let h = face.size * 1.1;
+            let y = self.y(*level);
+            let xs = [
+                self.r - 6.0 * s - w,
+                self.l + 6.0 * s,
+                (self.l + self.r - w) / 2.0,
+            ];
+            let ys = [y - 4.0 * s - h, y + 4.0 * s];
+            let candidates = ys
+                .iter()
+                .flat_map(|&y0| xs.iter().map(move |&x0| Rect::new(x0, y0, w, h)));
+            let best = candidates
+                .enumerate()
+                .map(|(order, rect)| {
+                    let hits = obstacles
+                        .iter()
+                        .flat_map(|p| p.windows(2))
+                        .filter(|seg| rect.grown(lw / 2.0).meets_segment(seg[0], seg[1]))
+                        .count();
+                    let clashes = placed.iter().filter(|p| p.overlaps(&rect)).count();
+                    let outside = rect.y0 < self.t || rect.y0 + rect.h > self.b;
+                    let score = hits + 100 * clashes + 1000 * usize::from(outside);
+                    (score, order, rect)
+                })
+                .min_by_key(|&(score, order, _)| (score, order))
+                .map(|(_, _, rect)| rect)
+                .unwrap_or_else(|| Rect::new(xs[0], ys[0], w, h));
+            backing(
+                area,
+                (best.x0, best.y0),
+                (best.x0 + best.w, best.y0 + best.h),
+            )?;
+            let at = (best.x0 + 4.0 * s, best.y0 + best.h / 2.0);
+            font::text(area, name, at, face, MUTED, Anchor::Left)?;
+            placed.push(best);
+        }
+
+        self.draw_legend(area)
+    }
+
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<(), PlotError> {
+        let s = self.sz.s;
+        let x = self.legend_x;
+        let mut y = self.t + 4.0 * s;
+        let bottom = self.h - self.sz.pad;
+        let row_h = self.sz.legend.size * 1.55;
+        let swatch_w = 40.0 * s;
+        let lw = self.line_width();
+
+        let line_h = self.sz.legend.size * 1.15;
+        for line in &self.legend_header {
+            font::text(
+                area,
+                line,
+                (x, y + line_h / 2.0),
+                self.sz.small,
+                MUTED,
+                Anchor::Left,
+            )?;
+            y += line_h;
+        }
+        if !self.legend_header.is_empty() {
+            y += row_h - line_h;
+        }
+        // Entries that fit above the bottom, keeping a row for "+ n more".
+        let height = |lines: &Vec<String>| row_h + (lines.len() as f64 - 1.0) * line_h;
+        let total: f64 = self.legend_entries.iter().map(height).sum();
+        let shown = if y + total <= bottom {
+            self.legend_entries.len()
+        } else {
+            let mut used = y + row_h;
+            self.legend_entries
+                .iter()
+                .take_while(|e| {
+                    used += height(e);
+                    used <= bottom
+                })
+                .count()
+        };
+        for (i, lines) in self.legend_entries.iter().take(shown).enumerate() {
+            let block = height(lines);
+            let cy = y + block / 2.0;
+            let c = colour(i);
+            if let Swatch::Band(alpha) = self.legend_swatch {
+                let half = 0.32 * row_h;
+                let (a, z) = ((x, cy - half), (x + swatch_w, cy + half));
+                area.draw(&Rectangle::new([px(a), px(z)], c.mix(alpha).filled()))?;
+                area.draw(&Rectangle::new(
+                    [px(a), px(z)],
+                    c.mix(BAND_EDGE).stroke_width(1),
+                ))?;
+            }
+            let path = [px((x, cy)), px((x + swatch_w, cy))];
+            stroke(
+                area,
+                &path,
+                c,
+                lw,
+                self.dash(i).map(|_| (12.0 * s, 5.0 * s)),
+            )?;
+            let first = cy - (lines.len() as f64 - 1.0) * line_h / 2.0;
+            for (k, text) in lines.iter().enumerate() {
+                let at = (x + swatch_w + 10.0 * s, first + k as f64 * line_h);
+                font::text(area, text, at, self.sz.legend, INK, Anchor::Left)?;
+            }
+            y += block;
+        }
+        let hidden = self.legend_entries.len() - shown + self.legend_hidden;
+        if hidden > 0 {
+            let more = format!("+ {hidden} more");
+            font::text(
+                area,
+                &more,
+                (x, y + row_h / 2.0),
+                self.sz.legend,
+                MUTED,
+                Anchor::Left,
+            )?;
+            y += row_h;
+        }
+
+        if !self.event_key.is_empty() {
+            y += row_h * 0.5;
+            let face = self.sz.legend;
+            let bold = Face::bold(face.size);
+            let key_row = face.size * 1.4;
+            font::text(
+                area,
+                "Events",
+                (x, y + key_row / 2.0),
+                bold,
+                INK,
+                Anchor::Left,
+            )?;
+            y += key_row;
+            let num_w = bold.width("00") + 8.0 * s;
+            let text_w = self.w - self.sz.pad - x - num_w;
+            // Labels wrap onto two lines when all of them then fit, else each
+            // keeps one line, and what does not fit is counted.
+            let line_h = face.size * 1.15;
+            let wrapped: Vec<Vec<String>> = self
+                .event_key
+                .iter()
+                .map(|(_, l)| face.wrap(l, text_w, 2))
+                .collect();
+            let tall: f64 = wrapped
+                .iter()
+                .map(|w| key_row + (w.len() as f64 - 1.0) * line_h)
+                .sum();
+            let lines: Vec<Vec<String>> = if y + tall <= bottom {
+                wrapped
+            } else {
+                self.event_key
+                    .iter()
+                    .map(|(_, l)| vec![face.fit(l, text_w)])
+                    .collect()
+            };
+            let n = self.event_key.len();
+            let fits = ((bottom - y) / key_row).floor().max(0.0) as usize;
+            let shown = if y + tall <= bottom || n <= fits {
+                n
+            } else {
+                fits.saturating_sub(1)
+            };
+            for ((num, _), label) in self.event_key.iter().zip(&lines).take(shown) {
+                let cy = y + key_row / 2.0;
+                font::text(area, num, (x, cy), bold, INK, Anchor::Left)?;
+                for (k, text) in label.iter().enumerate() {
+                    font::text(
+                        area,
+                        text,
+                        (x + num_w, cy + k as f64 * line_h),
+                        face,
+                        INK,
+                        Anchor::Left,
+                    )?;
+                }
+                y += key_row + (label.len() as f64 - 1.0) * line_h;
+            }
+            let hidden = n - shown + self.event_key_hidden;
+            if hidden > 0 {
+                let more = format!("+ {hidden} more");
+                font::text(
+                    area,
+                    &more,
+                    (x, y + key_row / 2.0),
+                    face,
+                    MUTED,
+                    Anchor::Left,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An axis-aligned pixel rectangle.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rect {
+    pub x0: f64,
+    pub y0: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn new(x0: f64, y0: f64, w: f64, h: f64) -> Self {
+        Rect { x0, y0, w, h }
+    }
+
+    pub fn grown(self, by: f64) -> Self {
+        Rect::new(
+            self.x0 - by,
+            self.y0 - by,
+            self.w + 2.0 * by,
+            self.h + 2.0 * by,
+        )
+    }
+
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x0 < o.x0 + o.w
+            && o.x0 < self.x0 + self.w
+            && self.y0 < o.y0 + o.h
+            && o.y0 < self.y0 + self.h
+    }
+
+    /// Whether the segment `a`–`z` passes through the rectangle. Data lines are
+    /// steps, so segments are horizontal or vertical and their bounding box is
+    /// the segment itself; for any other segment this errs on the side of a hit.
+    pub fn meets_segment(&self, a: (i32, i32), z: (i32, i32)) -> bool {
+        let (ax, ay, zx, zy) = (
+            f64::from(a.0),
+            f64::from(a.1),
+            f64::from(z.0),
+            f64::from(z.1),
+        );
+        let seg = Rect::new(ax.min(zx), ay.min(zy), (ax - zx).abs(), (ay - zy).abs());
+        seg.x0 <= self.x0 + self.w
+            && self.x0 <= seg.x0 + seg.w
+            && seg.y0 <= self.y0 + self.h
+            && self.y0 <= seg.y0 + seg.h
+    }
+}
+
+fn axis_title(unit: &str) -> String {
+    let unit = unit.trim();
+    let mut chars = unit.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => "Round".to_owned(),
+    }
+}
+
+/// Round pixel coordinates.
+pub(crate) fn px((x, y): (f64, f64)) -> (i32, i32) {
+    (x.round() as i32, y.round() as i32)
+}
+
+/// A straight solid line.
+pub(crate) fn line<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: (f64, f64),
+    to: (f64, f64),
+    color: RGBAColor,
+    width: u32,
+) -> Result<(), PlotError> {
+    area.draw(&PathElement::new(
+        vec![px(from), px(to)],
+        color.stroke_width(width),
+    ))?;
+    Ok(())
+}
+
+/// A data line through `path`, solid or with a `(dash, gap)` pattern.
+pub(crate) fn stroke<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    path: &[(i32, i32)],
+    color: RGBColor,
+    width: u32,
+    dash: Option<(f64, f64)>,
+) -> Result<(), PlotError> {
+    let style = color.stroke_width(width);
+    let Some((on, off)) = dash else {
+        area.draw(&PathElement::new(path.to_vec(), style))?;
+        return Ok(());
+    };
+    // Walk the polyline keeping the dash phase across corners, so a step line
+    // looks evenly dashed rather than restarting at every vertex.
+    let mut phase = 0.0; // distance into the current on+off period
+    let mut current: Vec<(i32, i32)> = Vec::new();
+    for pair in path.windows(2) {
+        let (a, z) = (
+            (f64::from(pair[0].0), f64::from(pair[0].1)),
+            (f64::from(pair[1].0), f64::from(pair[1].1)),
+        );
+        let len = ((z.0 - a.0).powi(2) + (z.1 - a.1).powi(2)).sqrt();
+        let mut d = 0.0;
+        while d < len {
+            let at = |t: f64| px((a.0 + (z.0 - a.0) * t / len, a.1 + (z.1 - a.1) * t / len));
+            if phase < on {
+                let step = (on - phase).min(len - d);
+                if current.is_empty() {
+                    current.push(at(d));
+                }
+                d += step;
+                phase += step;
+                current.push(at(d));
+            } else {
+                let step = (on + off - phase).min(len - d);
+                if current.len() > 1 {
+                    area.draw(&PathElement::new(std::mem::take(&mut current), style))?;
+                }
+                current.clear();
+                d += step;
+                phase += step;
+            }
+            if phase >= on + off {
+                phase = 0.0;
+            }
+        }
+    }
+    if current.len() > 1 {
+        area.draw(&PathElement::new(current, style))?;
+    }
+    Ok(())
+}
+
+/// A straight dashed line of `(dash, gap)` pixels.
+fn dashed<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: (f64, f64),
+    to: (f64, f64),
+    (dash, gap): (f64, f64),
+    color: RGBAColor,
+    width: u32,
+) -> Result<(), PlotError> {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len <= 0.0 {
+        return Ok(());
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let mut d = 0.0;
+    while d < len {
+        let e = (d + dash).min(len);
+        let a = (from.0 + ux * d, from.1 + uy * d);
+        let z = (from.0 + ux * e, from.1 + uy * e);
+        line(area, a, z, color, width)?;
+        d += dash + gap;
+    }
+    Ok(())
+}
+
+/// A white, nearly opaque rectangle behind a label.
+pub(crate) fn backing<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: (f64, f64),
+    to: (f64, f64),
+) -> Result<(), PlotError> {
+    area.draw(&Rectangle::new(
+        [px(from), px(to)],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    Ok(())
+}
+
+/// Round-number ticks for an axis without a ladder.
+fn numeric_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = hi - lo;
+    let raw = span / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|k| k * mag)
+        .find(|st| *st >= raw)
+        .unwrap_or(10.0 * mag);
+    let mut v = (lo / step).ceil() * step;
+    let mut out = Vec::new();
+    while v <= hi && out.len() < 50 {
+        out.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
+        v += step;
+    }
+    out
+}
+
+/// A number without trailing zeros: 35, 2.5, 0.25.
+pub(crate) fn format_number(v: f64) -> String {
+    if v == v.round() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// Splits `items` into runs of consecutive rounds inside `0..rounds`, sorted by
+/// round. Where a round appears twice the last item wins; an item that is not
+/// `valid` (a NaN level) ends a run like a missing round does.
+pub(crate) fn runs<T: Copy>(
+    items: &[T],
+    rounds: u32,
+    round: impl Fn(&T) -> u32,
+    valid: impl Fn(&T) -> bool,
+) -> Vec<Vec<T>> {
+    let mut sorted: Vec<T> = items
+        .iter()
+        .copied()
+        .filter(|i| round(i) < rounds)
+        .collect();
+    sorted.sort_by_key(|i| round(i));
+    let mut out: Vec<Vec<T>> = Vec::new();
+    let mut current: Vec<T> = Vec::new();
+    for item in sorted {
+        if let Some(last) = current.last()
+            && round(last) == round(&item)
+        {
+            current.pop();
+        }
+        let continues = current
+            .last()
+            .is_none_or(|last| round(last) + 1 == round(&item));
+        if !continues || !valid(&item) {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            if !valid(&item) {
+                continue;
+            }
+        }
+        current.push(item);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Pixel vertices of a step line through `(round, level)` pairs of consecutive
+/// rounds: each level holds from the start of its round to the start of the
+/// next. Shifted right and up by `offset` pixels and kept inside the plot.
+/// Rounds where the level does not change add no vertex.
+pub(crate) fn step_path(
+    frame: &Frame,
+    points: &[(u32, f64)],
+    (right, up): (f64, f64),
+) -> Vec<(i32, i32)> {
+    let at = |round: u32, level: f64| {
+        let x = (frame.x(f64::from(round)) + right).clamp(frame.l, frame.r);
+        px((x, frame.y(level) - up))
+    };
+    let mut path = Vec::with_capacity(points.len() * 2 + 1);
+    let Some(&(first_round, first_level)) = points.first() else {
+        return path;
+    };
+    path.push(at(first_round, first_level));
+    let mut level = first_level;
+    for &(round, next) in &points[1..] {
+        if next != level {
+            path.push(at(round, level));
+            path.push(at(round, next));
+            level = next;
+        }
+    }
+    let last_round = points.last().map_or(first_round, |p| p.0);
+    path.push(at(last_round + 1, level));
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::{EventMark, RungMark};
+
+    fn meta(rungs: usize, events: Vec<EventMark>) -> ChartMeta {
+        ChartMeta {
+            title: "t".into(),
+            subtitle: String::new(),
+            rungs: (0..rungs)
+                .map(|i| RungMark::new(format!("Rung {i}"), i as f64))
+                .collect(),
+            thresholds: vec![],
+            events,
+            rounds: 24,
+            round_unit: "month".into(),
+            start: Some("2016-12".into()),
+        }
+    }
+
+    fn frame(meta: &ChartMeta, data: &[f64]) -> Frame {
+        font::ensure().unwrap();
+        let legend = LegendSpec {
+            swatch: Swatch::Line,
+            header: None,
+            names: vec!["A", "B"],
+        };
+        Frame::new((1600, 900), meta, &legend, data)
+    }
+
+    #[test]
+    fn rung_labels_never_overlap_and_visited_rungs_are_labelled() {
+        let m = meta(44, vec![]);
+        let f = frame(&m, &[17.0, 31.0]);
+        let mut ys: Vec<f64> = f.y_labels.iter().map(|(level, _)| f.y(*level)).collect();
+        ys.sort_by(f64::total_cmp);
+        assert!(ys.len() >= 10, "only {} of 44 rungs labelled", ys.len());
+        assert!(
+            ys.windows(2).all(|p| p[1] - p[0] >= f.sz.tick.size),
+            "{ys:?}"
+        );
+        for visited in [17.0, 31.0] {
+            assert!(
+                f.y_labels.iter().any(|(level, _)| *level == visited),
+                "rung {visited}"
+            );
+        }
+    }
+
+    #[test]
+    fn few_rungs_are_all_labelled_at_their_levels() {
+        let m = meta(5, vec![]);
+        let f = frame(&m, &[]);
+        let mut levels: Vec<f64> = f.y_labels.iter().map(|(level, _)| *level).collect();
+        levels.sort_by(f64::total_cmp);
+        assert_eq!(levels, vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(
+            f.y_labels.iter().find(|l| l.0 == 3.0).unwrap().1,
+            vec!["Rung 3"]
+        );
+    }
+
+    #[test]
+    fn event_labels_in_a_row_never_overlap() {
+        let events = vec![
+            EventMark::new(0, "US expels 35 diplomats, shuts two compounds"),
+            EventMark::new(1, "US inauguration"),
+            EventMark::new(2, "Talks"),
+            EventMark::new(7, "Congress passes sanctions"),
+        ];
+        let m = meta(5, events);
+        let f = frame(&m, &[]);
+        let face = f.sz.event;
+        let boxes: Vec<(f64, f64, f64)> = f
+            .events
+            .iter()
+            .map(|e| {
+                let m = e.mark.as_ref().expect("every event labelled");
+                let w = face.width(&m.text);
+                let x0 = if matches!(m.anchor, Anchor::Left) {
+                    m.at.0
+                } else {
+                    m.at.0 - w
+                };
+                (m.at.1, x0, x0 + w)
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let same_row = (a.0 - b.0).abs() < 1.0;
+                assert!(
+                    !same_row || a.2 <= b.1 || b.2 <= a.1,
+                    "{a:?} overlaps {b:?}"
+                );
+            }
+        }
+        assert!(f.event_key.is_empty(), "labelled directly, not numbered");
+    }
+
+    #[test]
+    fn offsets_keep_the_first_actor_exact_and_the_bundle_small() {
+        let m = meta(5, vec![]);
+        let f = frame(&m, &[]);
+        assert_eq!(f.offset(0, 1), (0.0, 0.0));
+        assert_eq!(f.offset(0, 12), (0.0, 0.0));
+        let ups: Vec<f64> = (0..12).map(|i| f.offset(i, 12).1).collect();
+        let spread = ups.iter().cloned().fold(f64::MIN, f64::max)
+            - ups.iter().cloned().fold(f64::MAX, f64::min);
+        assert!(
+            spread <= f.rung_gap_px / 6.0 + 1e-9,
+            "spread {spread} for gap {}",
+            f.rung_gap_px
+        );
+        let mut sorted = ups.clone();
+        sorted.sort_by(f64::total_cmp);
+        sorted.dedup();
+        assert_eq!(sorted.len(), 12, "every actor on its own track: {ups:?}");
+    }
+
+    #[test]
+    fn runs_split_at_gaps_and_invalid_points() {
+        let items = [
+            (3, 1.0),
+            (0, 0.0),
+            (1, f64::NAN),
+            (2, 2.0),
+            (4, 4.0),
+            (4, 5.0),
+            (9, 1.0),
+        ];
+        let runs = runs(&items, 9, |p| p.0, |p| p.1.is_finite());
+        assert_eq!(
+            runs,
+            vec![vec![(0, 0.0)], vec![(2, 2.0), (3, 1.0), (4, 5.0)]]
+        );
+    }
+
+    #[test]
+    fn step_paths_hold_each_level_for_its_round() {
+        let m = meta(5, vec![]);
+        let f = frame(&m, &[]);
+        let path = step_path(&f, &[(0, 4.0), (1, 0.0), (2, 0.0), (3, 0.0)], (0.0, 0.0));
+        let at = |r: f64, l: f64| px((f.x(r), f.y(l)));
+        assert_eq!(
+            path,
+            vec![at(0.0, 4.0), at(1.0, 4.0), at(1.0, 0.0), at(4.0, 0.0)]
+        );
+    }
+
+    #[test]
+    fn numbers_print_without_trailing_zeros() {
+        assert_eq!(format_number(35.0), "35");
+        assert_eq!(format_number(2.5), "2.5");
+        assert_eq!(format_number(-0.25), "-0.25");
+        assert_eq!(format_number(1.0 / 3.0), "0.33");
+    }
+}

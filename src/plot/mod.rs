@@ -1,0 +1,316 @@
+//! Charts for reports: the timeline of one run and the fan of many.
+//!
+//! This module owns everything drawn. Data enters as plain values — a
+//! [`ChartMeta`] that describes the scenario (title, ladder, thresholds, events,
+//! rounds and their calendar) and one series per actor ([`TimelineSeries`] for a
+//! single run, [`FanSeries`] for quantiles over replicates) — so the charts do not
+//! depend on the engine's types and can be redrawn from saved CSV files.
+//!
+//! Data leaves in two ways:
+//!
+//! - [`draw_timeline`] and [`draw_fan`] draw on any plotters
+//!   [`DrawingArea`], generic over the backend so SVG and PNG share one code path.
+//!   They do no I/O and do not call `present()`: the owner of the backend does.
+//! - [`render_svg`] returns an SVG document as a string, and [`write_chart`]
+//!   writes `<stem>.svg` and `<stem>.png` into a folder. Only `write_chart`
+//!   touches files. Its PNG goes through a small backend decorator that draws
+//!   text at sub-pixel positions and step lines without joint artefacts, which
+//!   plotters' bitmap backend alone does not; prefer it to drawing on a
+//!   `BitMapBackend` directly.
+//!
+//! Text is drawn with the DejaVu Sans font embedded in the binary (registered
+//! once, on first use), so no system font or fontconfig is needed.
+//!
+//! ```no_run
+//! use escalate::plot::*;
+//! # fn main() -> Result<(), PlotError> {
+//! let meta = ChartMeta {
+//!     title: "Two states".into(),
+//!     subtitle: "seed 42 · replicate 0".into(),
+//!     rungs: vec![RungMark::new("Calm", 0.0), RungMark::new("Protest", 1.0)],
+//!     thresholds: vec![],
+//!     events: vec![],
+//!     rounds: 10,
+//!     round_unit: "round".into(),
+//!     start: None,
+//! };
+//! let series = vec![TimelineSeries {
+//!     actor: "Ruritania".into(),
+//!     points: (0..10).map(|r| TimelinePoint { round: r, level: (r % 2) as f64, magnitude: None }).collect(),
+//! }];
+//! write_chart(std::path::Path::new("out"), "timeline", DEFAULT_SIZE, &Chart::Timeline { meta: &meta, series: &series })?;
+//! # Ok(()) }
+//! ```
+
+mod fan;
+mod font;
+mod frame;
+mod raster;
+
+mod timeline;
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use crate::calendar::{StartError, check_start, round_label};
+pub use fan::draw_fan;
+pub use timeline::draw_timeline;
+
+/// The size reports get unless they ask for another: 1600 × 900 pixels (16:9).
+pub const DEFAULT_SIZE: (u32, u32) = (1600, 900);
+
+/// The smallest chart that still has room for its text.
+pub const MIN_SIZE: (u32, u32) = (480, 270);
+
+/// The largest chart drawn, to keep a mistyped size from allocating gigabytes.
+pub const MAX_SIZE: (u32, u32) = (16_000, 16_000);
+
+/// What every chart needs to know about the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartMeta {
+    /// Scenario name, drawn as the chart title.
+    pub title: String,
+    /// A second line under the title, e.g. `seed 2016 · replicate 0`.
+    pub subtitle: String,
+    /// The ladder, least to most severe. The y axis is labelled with these names.
+    pub rungs: Vec<RungMark>,
+    /// Horizontal dashed lines with a label, e.g. midway between two rungs.
+    pub thresholds: Vec<LevelMark>,
+    /// Vertical dashed lines with a label, at the start of their round.
+    pub events: Vec<EventMark>,
+    /// Number of rounds: the x axis runs from the start of round 0 to the end of
+    /// round `rounds - 1`.
+    pub rounds: u32,
+    /// What a round is: `month`, `week`, `day`, `quarter`, `year`, `round`…
+    pub round_unit: String,
+    /// The calendar label of round 0 (`2016-12`, `2016-12-29`, `2016`), if any.
+    pub start: Option<String>,
+}
+
+/// One rung of the ladder as the chart shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RungMark {
+    /// Human name, used as the y tick label.
+    pub name: String,
+    /// Numeric level (the y coordinate).
+    pub level: f64,
+}
+
+impl RungMark {
+    /// A rung called `name` at `level`.
+    pub fn new(name: impl Into<String>, level: f64) -> Self {
+        RungMark {
+            name: name.into(),
+            level,
+        }
+    }
+}
+
+/// A labelled horizontal line (a threshold between rungs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelMark {
+    /// Label drawn on the line.
+    pub name: String,
+    /// The y value of the line, e.g. 2.5 for "between expel (2) and sanction (3)".
+    pub level: f64,
+}
+
+impl LevelMark {
+    /// A threshold called `name` at `level`.
+    pub fn new(name: impl Into<String>, level: f64) -> Self {
+        LevelMark {
+            name: name.into(),
+            level,
+        }
+    }
+}
+
+/// A labelled vertical line at the start of a round (an event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventMark {
+    /// The round the event happens in; the line is drawn where that round
+    /// starts. Events after the end of the axis (`round > rounds`) are not drawn.
+    pub round: u32,
+    /// Label drawn by the line (long labels are shortened with an ellipsis).
+    pub label: String,
+}
+
+impl EventMark {
+    /// An event labelled `label` at `round`.
+    pub fn new(round: u32, label: impl Into<String>) -> Self {
+        EventMark {
+            round,
+            label: label.into(),
+        }
+    }
+}
+
+/// One actor's levels in one run, drawn as a step line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineSeries {
+    /// Legend name. Series are drawn and listed in the order given.
+    pub actor: String,
+    /// The actor's move per round. Missing rounds leave a gap in the line.
+    pub points: Vec<TimelinePoint>,
+}
+
+/// The level an actor is at during one round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimelinePoint {
+    /// The round.
+    pub round: u32,
+    /// The level of the rung played (its y value).
+    pub level: f64,
+    /// How much, e.g. 35 diplomats; shown where a move starts or its size changes.
+    pub magnitude: Option<f64>,
+}
+
+/// One actor's distribution of levels over replicates, drawn as a median line in
+/// a shaded 10–90 % band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FanSeries {
+    /// Legend name. Series are drawn and listed in the order given.
+    pub actor: String,
+    /// One row per round. Missing rounds leave a gap.
+    pub rows: Vec<FanRow>,
+}
+
+/// Summary of an actor's level over replicates in one round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FanRow {
+    /// The round.
+    pub round: u32,
+    /// Mean level (not drawn; kept so a row mirrors a line of `aggregate.csv`).
+    pub mean: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// A chart with its data, ready to draw on any backend.
+#[derive(Debug, Clone, Copy)]
+pub enum Chart<'a> {
+    /// One run: a step line per actor.
+    Timeline {
+        /// Scenario description.
+        meta: &'a ChartMeta,
+        /// One series per actor, in legend order.
+        series: &'a [TimelineSeries],
+    },
+    /// Many runs: median and 10–90 % band per actor.
+    Fan {
+        /// Scenario description.
+        meta: &'a ChartMeta,
+        /// One series per actor, in legend order.
+        series: &'a [FanSeries],
+    },
+}
+
+impl Chart<'_> {
+    /// Draws the chart on `area` (without calling `present()`).
+    pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+        match *self {
+            Chart::Timeline { meta, series } => draw_timeline(area, meta, series),
+            Chart::Fan { meta, series } => draw_fan(area, meta, series),
+        }
+    }
+}
+
+/// Everything that can go wrong while drawing or saving a chart.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlotError {
+    /// The requested size is outside [`MIN_SIZE`]..=[`MAX_SIZE`].
+    #[error(
+        "chart size {width}x{height} is out of range: width {}..={} and height {}..={} pixels",
+        MIN_SIZE.0, MAX_SIZE.0, MIN_SIZE.1, MAX_SIZE.1
+    )]
+    Size {
+        /// Requested width.
+        width: u32,
+        /// Requested height.
+        height: u32,
+    },
+    /// The embedded font could not be loaded (a build problem, not a user one).
+    #[error("the embedded font {0} could not be loaded")]
+    Font(&'static str),
+    /// The plotting backend failed while drawing.
+    #[error("drawing the chart failed: {0}")]
+    Draw(String),
+    /// A chart file could not be written.
+    #[error("writing {}: {message}", path.display())]
+    Write {
+        /// The file being written.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        PlotError::Draw(e.to_string())
+    }
+}
+
+fn check_size((width, height): (u32, u32)) -> Result<(), PlotError> {
+    let ok =
+        (MIN_SIZE.0..=MAX_SIZE.0).contains(&width) && (MIN_SIZE.1..=MAX_SIZE.1).contains(&height);
+    if ok {
+        Ok(())
+    } else {
+        Err(PlotError::Size { width, height })
+    }
+}
+
+/// Draws `chart` as an SVG document of `size` pixels and returns it. No I/O.
+pub fn render_svg(chart: &Chart<'_>, size: (u32, u32)) -> Result<String, PlotError> {
+    check_size(size)?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        chart.draw(&root)?;
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+/// Writes `<dir>/<stem>.svg` and `<dir>/<stem>.png` of `size` pixels (usually
+/// [`DEFAULT_SIZE`]) and returns their paths, SVG first. `dir` must exist.
+pub fn write_chart(
+    dir: &Path,
+    stem: &str,
+    size: (u32, u32),
+    chart: &Chart<'_>,
+) -> Result<[PathBuf; 2], PlotError> {
+    check_size(size)?;
+    let svg_path = dir.join(format!("{stem}.svg"));
+    let png_path = dir.join(format!("{stem}.png"));
+
+    let svg = render_svg(chart, size)?;
+    std::fs::write(&svg_path, svg).map_err(|e| PlotError::Write {
+        path: svg_path.clone(),
+        message: e.to_string(),
+    })?;
+
+    // The bitmap backend encodes and saves the PNG itself in `present()`; its
+    // error does not name the file, so add the path here.
+    let write_err = |e: &dyn std::fmt::Display| PlotError::Write {
+        path: png_path.clone(),
+        message: e.to_string(),
+    };
+    {
+        let root = raster::CrispText(BitMapBackend::new(&png_path, size)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().map_err(|e| write_err(&e))?;
+    }
+    Ok([svg_path, png_path])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,509 @@
+//! Tests of the public chart functions: files written, sizes, text in the SVG,
+//! and every edge a user will hit drawing without error.
+
+use std::path::PathBuf;
+
+use plotters::prelude::*;
+
+use super::raster::CrispText;
+use super::*;
+
+/// The December 2016 case as the charts see it.
+fn meta() -> ChartMeta {
+    ChartMeta {
+        title: "US–Russia diplomatic expulsions, December 2016".into(),
+        subtitle: "seed 2016 · replicate 0".into(),
+        rungs: vec![
+            RungMark::new("No new measures", 0.0),
+            RungMark::new("Protest", 1.0),
+            RungMark::new("Expel diplomats", 2.0),
+            RungMark::new("Sanctions", 3.0),
+            RungMark::new("Shut or seize property", 4.0),
+        ],
+        thresholds: vec![LevelMark::new("Economic pressure", 2.5)],
+        events: vec![
+            EventMark::new(0, "US expels 35 diplomats, shuts two compounds"),
+            EventMark::new(1, "US inauguration"),
+            EventMark::new(7, "Congress passes sanctions"),
+        ],
+        rounds: 12,
+        round_unit: "month".into(),
+        start: Some("2016-12".into()),
+    }
+}
+
+fn series(actor: &str, levels: &[f64]) -> TimelineSeries {
+    TimelineSeries {
+        actor: actor.into(),
+        points: levels
+            .iter()
+            .enumerate()
+            .map(|(r, &level)| TimelinePoint {
+                round: r as u32,
+                level,
+                magnitude: (r == 0 && level > 0.0).then_some(35.0),
+            })
+            .collect(),
+    }
+}
+
+fn timeline() -> Vec<TimelineSeries> {
+    let mut usa = vec![0.0; 12];
+    usa[0] = 4.0;
+    let mut russia = vec![0.0; 12];
+    russia[8..].fill(3.0);
+    vec![series("United States", &usa), series("Russia", &russia)]
+}
+
+fn fan(actor: &str, rounds: u32, spread: f64) -> FanSeries {
+    FanSeries {
+        actor: actor.into(),
+        rows: (0..rounds)
+            .map(|r| {
+                let p50 = f64::from(r % 3);
+                FanRow {
+                    round: r,
+                    mean: p50,
+                    p10: (p50 - spread).max(0.0),
+                    p50,
+                    p90: (p50 + spread).min(4.0),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A fresh, empty folder under the system temp dir, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("escalate-plot-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir is writable");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Width and height from a PNG's IHDR chunk, which always comes first.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+/// Draws `chart` on an in-memory bitmap the way `write_chart` does and returns
+/// the RGB pixels.
+fn bitmap(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
+    let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
+    {
+        let root = CrispText(BitMapBackend::with_buffer(&mut buffer, size)).into_drawing_area();
+        chart.draw(&root).expect("chart draws");
+        root.present().expect("bitmap presents");
+    }
+    buffer
+}
+
+#[test]
+fn timeline_writes_svg_and_png_of_the_requested_size() {
+    let dir = Scratch::new("timeline");
+    let (meta, series) = (meta(), timeline());
+    let chart = Chart::Timeline {
+        meta: &meta,
+        series: &series,
+    };
+    let [svg, png] = write_chart(&dir.0, "timeline", DEFAULT_SIZE, &chart).unwrap();
+    assert_eq!(svg, dir.0.join("timeline.svg"));
+    assert_eq!(png, dir.0.join("timeline.png"));
+    let svg = std::fs::read_to_string(svg).unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..80]);
+    assert!(svg.contains(r#"width="1600" height="900""#));
+    assert_eq!(png_size(&std::fs::read(png).unwrap()), (1600, 900));
+}
+
+#[test]
+fn fan_writes_svg_and_png_of_the_requested_size() {
+    let dir = Scratch::new("fan");
+    let meta = meta();
+    let series = vec![fan("United States", 12, 1.0), fan("Russia", 12, 2.0)];
+    let chart = Chart::Fan {
+        meta: &meta,
+        series: &series,
+    };
+    let [svg, png] = write_chart(&dir.0, "fan", (1200, 675), &chart).unwrap();
+    assert!(
+        std::fs::read_to_string(svg)
+            .unwrap()
+            .contains(r#"width="1200" height="675""#)
+    );
+    assert_eq!(png_size(&std::fs::read(png).unwrap()), (1200, 675));
+}
+
+#[test]
+fn svg_has_actor_rung_threshold_and_event_names_as_text() {
+    let (meta, series) = (meta(), timeline());
+    let svg = render_svg(
+        &Chart::Timeline {
+            meta: &meta,
+            series: &series,
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            t.split_once('>')
+                .map(|(_, rest)| rest.split("</text>").next().unwrap_or("").trim())
+        })
+        .collect();
+    for name in [
+        "United States",
+        "Russia",
+        "No new measures",
+        "Protest",
+        "Expel diplomats",
+        "Sanctions",
+        "Shut or seize property",
+        "Economic pressure",
+        "US inauguration",
+        "US–Russia diplomatic expulsions, December 2016",
+        "seed 2016 · replicate 0",
+        "Month",
+        "2016-12",
+        "2017-02",
+        "35",
+    ] {
+        assert!(texts.contains(&name), "no <text> {name:?} in {texts:?}");
+    }
+}
+
+#[test]
+fn fan_legend_explains_the_band() {
+    let meta = meta();
+    let series = vec![fan("Russia", 12, 1.0)];
+    let svg = render_svg(
+        &Chart::Fan {
+            meta: &meta,
+            series: &series,
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    assert!(
+        svg.contains(">\nRussia\n<") || svg.contains(">Russia<"),
+        "actor in legend"
+    );
+    assert!(svg.contains("Median and 10–90% range"));
+}
+
+#[test]
+fn svg_text_is_escaped() {
+    let meta = meta();
+    let series = vec![series("Us & <Them>", &[0.0, 1.0])];
+    let svg = render_svg(
+        &Chart::Timeline {
+            meta: &meta,
+            series: &series,
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    assert!(svg.contains("Us &amp; &lt;Them&gt;"));
+    assert!(!svg.contains("<Them>"));
+}
+
+#[test]
+fn png_text_is_drawn_with_the_embedded_font() {
+    // The title's area must hold dark pixels: text reached the bitmap.
+    let (meta, series) = (meta(), timeline());
+    let size = (1600, 900);
+    let pixels = bitmap(
+        &Chart::Timeline {
+            meta: &meta,
+            series: &series,
+        },
+        size,
+    );
+    let dark = (28..60)
+        .flat_map(|y| (28..400).map(move |x| (y * size.0 + x) as usize * 3))
+        .filter(|&i| pixels[i] < 80 && pixels[i + 1] < 80 && pixels[i + 2] < 80)
+        .count();
+    assert!(
+        dark > 500,
+        "only {dark} dark pixels where the title should be"
+    );
+}
+
+/// The `font-size` of the `<text>` element holding exactly `text`.
+fn font_size(svg: &str, text: &str) -> f64 {
+    let at = svg
+        .find(&format!(">\n{text}\n<"))
+        .unwrap_or_else(|| panic!("no text {text:?}"));
+    let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+    let size = tag
+        .split("font-size=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    size.parse().unwrap()
+}
+
+#[test]
+fn text_is_readable_at_1600_by_900() {
+    let (meta, series) = (meta(), timeline());
+    let svg = render_svg(
+        &Chart::Timeline {
+            meta: &meta,
+            series: &series,
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    assert_eq!(font_size(&svg, &meta.title), 36.0);
+    assert_eq!(font_size(&svg, "Month"), 22.0);
+    assert_eq!(font_size(&svg, "Sanctions"), 18.0);
+    assert_eq!(font_size(&svg, "Russia"), 18.0);
+}
+
+#[test]
+fn large_charts_scale_text_and_lines() {
+    let (meta, series) = (meta(), timeline());
+    let chart = Chart::Timeline {
+        meta: &meta,
+        series: &series,
+    };
+    let small = render_svg(&chart, DEFAULT_SIZE).unwrap();
+    let large = render_svg(&chart, (3200, 1800)).unwrap();
+    let title_size = |svg: &str| font_size(svg, &meta.title);
+    let (a, b) = (title_size(&small), title_size(&large));
+    assert!(
+        (b / a - 2.0).abs() < 0.01,
+        "title {a} px at 1600, {b} px at 3200"
+    );
+    bitmap(&chart, (3200, 1800));
+}
+
+#[test]
+fn sizes_out_of_range_are_refused() {
+    let (meta, series) = (meta(), timeline());
+    let chart = Chart::Timeline {
+        meta: &meta,
+        series: &series,
+    };
+    let err = render_svg(&chart, (100, 50)).unwrap_err();
+    assert!(matches!(
+        err,
+        PlotError::Size {
+            width: 100,
+            height: 50
+        }
+    ));
+    assert!(err.to_string().contains("100x50"), "{err}");
+    assert!(render_svg(&chart, (MAX_SIZE.0 + 1, 900)).is_err());
+    assert!(render_svg(&chart, MIN_SIZE).is_ok());
+}
+
+#[test]
+fn writing_into_a_missing_folder_names_the_file() {
+    let dir = Scratch::new("missing");
+    let missing = dir.0.join("no").join("such");
+    let (meta, series) = (meta(), timeline());
+    let err = write_chart(
+        &missing,
+        "t",
+        DEFAULT_SIZE,
+        &Chart::Timeline {
+            meta: &meta,
+            series: &series,
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("t.svg"), "{err}");
+}
+
+/// Every edge case, drawn as SVG and as PNG pixels.
+fn draws_everywhere(meta: &ChartMeta, timeline: &[TimelineSeries], fans: &[FanSeries]) {
+    for size in [DEFAULT_SIZE, MIN_SIZE] {
+        for chart in [
+            Chart::Timeline {
+                meta,
+                series: timeline,
+            },
+            Chart::Fan { meta, series: fans },
+        ] {
+            render_svg(&chart, size).unwrap();
+            bitmap(&chart, size);
+        }
+    }
+}
+
+#[test]
+fn one_round_draws() {
+    let mut m = meta();
+    m.rounds = 1;
+    draws_everywhere(
+        &m,
+        &[series("United States", &[4.0]), series("Russia", &[0.0])],
+        &[fan("Russia", 1, 1.0)],
+    );
+}
+
+#[test]
+fn a_thousand_rounds_draw_with_thinned_ticks() {
+    let mut m = meta();
+    m.rounds = 1000;
+    m.events = (0..1000)
+        .step_by(37)
+        .map(|r| EventMark::new(r, format!("event {r}")))
+        .collect();
+    let levels: Vec<f64> = (0..1000).map(|r| f64::from((r * 7 + r / 3) % 5)).collect();
+    let mut s = series("Mirror", &levels);
+    for (i, p) in s.points.iter_mut().enumerate() {
+        p.magnitude = Some(i as f64);
+    }
+    draws_everywhere(&m, &[s], &[fan("Mirror", 1000, 1.0)]);
+
+    let svg = render_svg(
+        &Chart::Timeline {
+            meta: &m,
+            series: &[],
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    let year_ticks = svg.matches(">\n20").count() + svg.matches(">20").count();
+    assert!(
+        year_ticks < 30,
+        "{year_ticks} date labels on a 1,000-month axis"
+    );
+}
+
+#[test]
+fn twelve_actors_get_twelve_colours() {
+    let m = meta();
+    let series: Vec<TimelineSeries> = (0..12)
+        .map(|i| self::series(&format!("Actor {i}"), &[f64::from(i % 5); 12]))
+        .collect();
+    let fans: Vec<FanSeries> = (0..12)
+        .map(|i| fan(&format!("Actor {i}"), 12, 1.0))
+        .collect();
+    draws_everywhere(&m, &series, &fans);
+    let svg = render_svg(
+        &Chart::Timeline {
+            meta: &m,
+            series: &series,
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    for c in frame::PALETTE {
+        let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+        assert!(svg.contains(&hex), "colour {hex} unused");
+    }
+    // More than the palette reuses it rather than failing.
+    let many: Vec<TimelineSeries> = (0..30)
+        .map(|i| self::series(&format!("A{i}"), &[1.0; 12]))
+        .collect();
+    draws_everywhere(&m, &many, &[]);
+}
+
+#[test]
+fn negative_levels_draw() {
+    let mut m = meta();
+    m.rungs = vec![
+        RungMark::new("Joint declaration", -3.0),
+        RungMark::new("Goodwill gesture", -1.0),
+        RungMark::new("No new measures", 0.0),
+        RungMark::new("Protest", 1.0),
+    ];
+    m.thresholds = vec![LevelMark::new("Cooperation", -0.5)];
+    let s = series("North", &[1.0, 0.0, -1.0, -3.0, -3.0, 0.0]);
+    draws_everywhere(&m, &[s], &[fan("North", 6, 2.0)]);
+    let svg = render_svg(
+        &Chart::Timeline {
+            meta: &m,
+            series: &[],
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    assert!(svg.contains("Joint declaration"));
+}
+
+#[test]
+fn awkward_input_draws() {
+    // Long names, many events, no rungs, NaN levels, duplicate and
+    // out-of-range rounds, no series, zero rounds, no start.
+    let long = "A very long name that nobody should really give to anything at all in a chart";
+    let mut m = meta();
+    m.title = long.repeat(3);
+    m.subtitle = long.into();
+    m.rungs[4].name = long.into();
+    m.thresholds[0].name = long.into();
+    m.events = (0..12)
+        .flat_map(|r| [EventMark::new(r, long), EventMark::new(r, "")])
+        .collect();
+    m.events.push(EventMark::new(99, "after the end"));
+    let mut s = series(long, &[1.0, f64::NAN, 2.0, 2.0, f64::INFINITY, 3.0]);
+    s.points.push(TimelinePoint {
+        round: 2,
+        level: 4.0,
+        magnitude: Some(f64::NAN),
+    });
+    s.points.push(TimelinePoint {
+        round: 500,
+        level: 1.0,
+        magnitude: None,
+    });
+    let mut f = fan(long, 12, 1.0);
+    f.rows[3].p90 = f64::NAN;
+    f.rows[4].p10 = 9.0; // above p90: drawn as a band all the same
+    draws_everywhere(&m, &[s.clone()], &[f.clone()]);
+
+    let mut bare = m.clone();
+    bare.rungs.clear();
+    bare.thresholds.clear();
+    bare.start = None;
+    bare.round_unit = String::new();
+    draws_everywhere(&bare, &[s.clone()], &[f.clone()]);
+
+    let mut zero = m.clone();
+    zero.rounds = 0;
+    draws_everywhere(&zero, &[s], &[f]);
+    draws_everywhere(&meta(), &[], &[]);
+    let mut one_rung = meta();
+    one_rung.rungs.truncate(1);
+    draws_everywhere(&one_rung, &[series("A", &[0.0, 0.0])], &[fan("A", 2, 0.0)]);
+}
+
+#[test]
+fn no_events_and_many_events_draw() {
+    let mut m = meta();
+    m.events.clear();
+    draws_everywhere(&m, &timeline(), &[fan("Russia", 12, 1.0)]);
+    m.events = (0..12)
+        .map(|r| EventMark::new(r, format!("Event {r} with a long description")))
+        .collect();
+    draws_everywhere(&m, &timeline(), &[fan("Russia", 12, 1.0)]);
+    let svg = render_svg(
+        &Chart::Timeline {
+            meta: &m,
+            series: &timeline(),
+        },
+        DEFAULT_SIZE,
+    )
+    .unwrap();
+    // Too many to label by their lines: numbered, with a key.
+    assert!(svg.contains("Events"));
+}

@@ -1,0 +1,136 @@
+//! The timeline chart: one run, a step line per actor on the ladder.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::font::{self, Anchor};
+use super::frame::{self, Frame, LegendSpec, Rect, Swatch, colour, format_number};
+use super::{ChartMeta, PlotError, TimelinePoint, TimelineSeries};
+
+/// Draws the timeline of one run on `area`: each actor's level per round as a
+/// step line in its own colour, with the ladder, thresholds, events and legend
+/// of `meta`.
+///
+/// Actors on the same level are drawn a few pixels apart so every line stays
+/// visible. A magnitude is written above the line where a move starts or its
+/// size changes; when there would be more such labels than the plot has room
+/// for (long, noisy runs), none are written rather than an arbitrary few.
+///
+/// Does not call `present()`; the caller owns the backend.
+pub fn draw_timeline<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    meta: &ChartMeta,
+    series: &[TimelineSeries],
+) -> Result<(), PlotError> {
+    font::ensure()?;
+    let valid = |p: &TimelinePoint| p.level.is_finite();
+    let runs: Vec<Vec<Vec<TimelinePoint>>> = series
+        .iter()
+        .map(|s| frame::runs(&s.points, meta.rounds, |p| p.round, valid))
+        .collect();
+    let levels: Vec<f64> = runs.iter().flatten().flatten().map(|p| p.level).collect();
+    let legend = LegendSpec {
+        swatch: Swatch::Line,
+        header: None,
+        names: series.iter().map(|s| s.actor.as_str()).collect(),
+    };
+    let frame = Frame::new(area.dim_in_pixel(), meta, &legend, &levels);
+    frame.draw_background(area)?;
+
+    // The first actor is drawn last, so it is on top where lines cross.
+    let n = series.len();
+    let width = frame.line_width();
+    let mut drawn = Vec::new();
+    for i in (0..n).rev() {
+        let offset = frame.offset(i, n);
+        for run in &runs[i] {
+            let points: Vec<(u32, f64)> = run.iter().map(|p| (p.round, p.level)).collect();
+            let path = frame::step_path(&frame, &points, offset);
+            frame::stroke(area, &path, colour(i), width, frame.dash(i))?;
+            drawn.push(path);
+        }
+    }
+    draw_magnitudes(area, &frame, &runs)?;
+    frame.draw_foreground(area, &drawn)
+}
+
+/// A magnitude label: where a move starts or changes size.
+struct Label {
+    actor: usize,
+    round: u32,
+    level: f64,
+    text: String,
+}
+
+fn magnitude_labels(runs: &[Vec<Vec<TimelinePoint>>]) -> Vec<Label> {
+    let mut out = Vec::new();
+    for (actor, actor_runs) in runs.iter().enumerate() {
+        for run in actor_runs {
+            let mut previous: Option<&TimelinePoint> = None;
+            for p in run {
+                let m = p.magnitude.filter(|m| m.is_finite());
+                let changed =
+                    previous.is_none_or(|q| q.level != p.level || q.magnitude != p.magnitude);
+                previous = Some(p);
+                if let Some(m) = m.filter(|_| changed) {
+                    out.push(Label {
+                        actor,
+                        round: p.round,
+                        level: p.level,
+                        text: format_number(m),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Writes the magnitude labels above the bundle of lines at their level (so a
+/// label never hides another actor's line on the same rung), skipping a label
+/// that would overlap one already written.
+fn draw_magnitudes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    frame: &Frame,
+    runs: &[Vec<Vec<TimelinePoint>>],
+) -> Result<(), PlotError> {
+    let labels = magnitude_labels(runs);
+    let s = frame.scale();
+    let face = frame.small_face();
+    // Room for one label per ~50 px of plot width; beyond that the labels would
+    // be a smear of digits, and a partial set would mislead.
+    let room = ((frame.r - frame.l) / (50.0 * s)).floor() as usize;
+    if labels.len() > room {
+        return Ok(());
+    }
+    let n = runs.len();
+    let above = frame.bundle_top(n) + f64::from(frame.line_width()) / 2.0 + 2.0 * s;
+    let mut taken: Vec<Rect> = Vec::new();
+    for label in labels {
+        let w = face.width(&label.text) + 6.0 * s;
+        let h = face.size * 1.05;
+        let (right, _) = frame.offset(label.actor, n);
+        let x0 = (frame.x(f64::from(label.round)) + right + 3.0 * s).min(frame.r - w);
+        let y0 = frame.y(label.level) - above - h;
+        let rect = Rect::new(x0, y0, w, h);
+        if taken.iter().any(|t| t.overlaps(&rect)) {
+            continue;
+        }
+        taken.push(rect);
+        frame::backing(
+            area,
+            (rect.x0, rect.y0),
+            (rect.x0 + rect.w, rect.y0 + rect.h),
+        )?;
+        let at = (rect.x0 + 3.0 * s, rect.y0 + rect.h / 2.0);
+        font::text(
+            area,
+            &label.text,
+            at,
+            face,
+            colour(label.actor),
+            Anchor::Left,
+        )?;
+    }
+    Ok(())
+}
