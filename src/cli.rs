@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::calendar::round_label;
 use escalate::error::Error;
+use escalate::plot;
 use escalate::policy::registry::ALL;
 use escalate::report;
 use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out};
@@ -33,6 +34,14 @@ enum Command {
     },
     /// List the policies, their parameters and defaults.
     Policies,
+    /// Redraw every chart of a results folder from its files.
+    Plot {
+        /// A results folder written by `escalate run`.
+        dir: PathBuf,
+        /// Chart size in pixels, WIDTHxHEIGHT.
+        #[arg(long, value_parser = parse_size, default_value = "1600x900")]
+        size: (u32, u32),
+    },
 }
 
 #[derive(Debug, ClapArgs)]
@@ -58,9 +67,35 @@ struct RunArgs {
     /// [default: the first 100].
     #[arg(long, value_parser = parse_timeline)]
     timeline: Option<Timeline>,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x900")]
+    size: (u32, u32),
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// Reads `1600x900`, within the sizes charts can be drawn at.
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, like 1600x900, found {s:?}"))?;
+    let (w, h): (u32, u32) = (
+        w.trim()
+            .parse()
+            .map_err(|_| format!("width {w:?} is not a whole number"))?,
+        h.trim()
+            .parse()
+            .map_err(|_| format!("height {h:?} is not a whole number"))?,
+    );
+    let (min, max) = (plot::MIN_SIZE, plot::MAX_SIZE);
+    if w < min.0 || h < min.1 || w > max.0 || h > max.1 {
+        return Err(format!(
+            "{w}x{h} is outside {}x{} to {}x{}",
+            min.0, min.1, max.0, max.1
+        ));
+    }
+    Ok((w, h))
 }
 
 /// Which replicates go into `timeline.csv`.
@@ -86,6 +121,7 @@ pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Run(a) => run_scenario(a),
         Command::Check { scenario } => check(scenario),
+        Command::Plot { dir, size } => replot(&dir, size),
         Command::Policies => {
             print!("{}", policies());
             Ok(())
@@ -141,6 +177,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
             Some(Timeline::First(n)) => n,
             None => DEFAULT_TIMELINE_REPLICATES,
         },
+        chart_size: a.size,
     };
     let bar = progress_bar(scenario.replicates, a.quiet);
     let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
@@ -167,6 +204,17 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
             .expect("a valid template"),
     );
     bar
+}
+
+fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
+    let scenario = plot::folder_scenario(dir)?;
+    let drawn = plot::plot_folder(dir, &scenario, size)
+        .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
+    for (stem, _) in drawn {
+        println!("{}", dir.join(format!("{stem}.png")).display());
+        println!("{}", dir.join(format!("{stem}.svg")).display());
+    }
+    Ok(())
 }
 
 fn check(path: Option<PathBuf>) -> Result<()> {

@@ -34,6 +34,17 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// A results folder holds a file that cannot be read back.
+    #[error("reading results {path}: {message}")]
+    Results {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// Drawing a chart failed.
+    #[error("drawing a chart: {0}")]
+    Plot(#[from] crate::plot::PlotError),
     /// Encoding a CSV or JSON output failed.
     #[error("encoding {what}: {message}")]
     Encode {

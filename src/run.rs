@@ -10,6 +10,7 @@ use crate::montecarlo::{self, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
 use crate::output::json::{Execution, RunMeta};
 use crate::output::{MARKER, ResultsFolder};
+use crate::plot::plot_folder;
 use crate::report::report_markdown;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// Replicates written to `timeline.csv` (the first ones).
     pub timeline_replicates: u64,
+    /// Chart size in pixels.
+    pub chart_size: (u32, u32),
 }
 
 /// What a run produced, for the terminal.
@@ -119,7 +122,15 @@ pub fn run(
     }
     aggregate.into_inner()?.finish()?;
     folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
-    folder.write(REPORT, report_markdown(scenario, &totals, &[]).as_bytes())?;
+    let charts: Vec<(String, &str)> = plot_folder(folder.staging(), scenario, options.chart_size)?
+        .into_iter()
+        .map(|(stem, caption)| (format!("{stem}.png"), caption))
+        .collect();
+    let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
+    folder.write(
+        REPORT,
+        report_markdown(scenario, &totals, &charts).as_bytes(),
+    )?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = if options.threads == 0 {
         rayon::current_num_threads()

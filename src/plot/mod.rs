@@ -43,6 +43,7 @@
 //! ```
 
 mod fan;
+mod folder;
 mod font;
 mod frame;
 mod raster;
@@ -56,6 +57,7 @@ use plotters::prelude::*;
 
 pub use crate::calendar::{StartError, check_start, round_label};
 pub use fan::draw_fan;
+pub use folder::{CHARTS, chart_meta, folder_scenario, plot_folder};
 pub use timeline::draw_timeline;
 
 /// The size reports get unless they ask for another: 1600 × 900 pixels (16:9).

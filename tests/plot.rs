@@ -1,0 +1,133 @@
+//! Charts through the real binary: written by `run`, redrawn by `plot`.
+
+use crate::util::{Scratch, escalate, ok, read, scenario};
+use std::fs;
+use std::path::Path;
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        &bytes[..8],
+        b"\x89PNG\r\n\x1a\n",
+        "{} is a PNG",
+        path.display()
+    );
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+const CHARTS: [&str; 4] = ["timeline.svg", "timeline.png", "fan.svg", "fan.png"];
+
+#[test]
+fn run_draws_both_charts_and_plot_redraws_them() {
+    let dir = Scratch::new("charts");
+    ok(
+        dir.path(),
+        &["run", "--replicates", "200", "--out", "r", "--quiet"],
+    );
+    let r = dir.join("r");
+    for chart in CHARTS {
+        assert!(r.join(chart).is_file(), "{chart} written");
+    }
+    assert_eq!(png_size(&r.join("timeline.png")), (1600, 900));
+    assert_eq!(png_size(&r.join("fan.png")), (1600, 900));
+    for svg in ["timeline.svg", "fan.svg"] {
+        let text = read(&r, svg);
+        for name in [
+            "United States",
+            "Russia",
+            "No new measures",
+            "Expel diplomats",
+            "Shut or seize property",
+            "Economic pressure",
+        ] {
+            assert!(text.contains(name), "{svg} shows {name:?}");
+        }
+    }
+    assert!(
+        read(&r, "timeline.svg").contains("2017-02"),
+        "dates on the x axis"
+    );
+    let report = read(&r, "report.md");
+    assert!(
+        report.contains("![") && report.contains("(timeline.png)") && report.contains("(fan.png)")
+    );
+
+    for chart in CHARTS {
+        fs::remove_file(r.join(chart)).unwrap();
+    }
+    let before = read(&r, "summary.csv");
+    let listed = ok(dir.path(), &["plot", "r", "--size", "800x450"]);
+    assert!(
+        listed.contains("timeline.png") && listed.contains("fan.svg"),
+        "{listed}"
+    );
+    assert_eq!(png_size(&r.join("timeline.png")), (800, 450));
+    assert_eq!(png_size(&r.join("fan.png")), (800, 450));
+    assert_eq!(
+        read(&r, "summary.csv"),
+        before,
+        "plot does not rerun the simulation"
+    );
+}
+
+#[test]
+fn one_replicate_has_no_fan_chart() {
+    let dir = Scratch::new("one");
+    ok(
+        dir.path(),
+        &[
+            "run",
+            "--replicates",
+            "1",
+            "--out",
+            "r",
+            "--quiet",
+            "--size",
+            "1200x700",
+        ],
+    );
+    assert_eq!(png_size(&dir.join("r/timeline.png")), (1200, 700));
+    assert!(!dir.join("r/fan.png").exists());
+}
+
+#[test]
+fn every_shipped_scenario_charts() {
+    let dir = Scratch::new("shipped-charts");
+    for name in [
+        "skripal-2018.toml",
+        "us-russia-2016-mirror.toml",
+        "us-russia-2016-restrain.toml",
+    ] {
+        let p = scenario(name);
+        ok(
+            dir.path(),
+            &[
+                "run",
+                p.to_str().unwrap(),
+                "--replicates",
+                "20",
+                "--out",
+                name,
+                "--quiet",
+            ],
+        );
+        assert!(
+            dir.join(name).join("timeline.svg").is_file()
+                && dir.join(name).join("fan.png").is_file()
+        );
+    }
+}
+
+#[test]
+fn plot_refuses_a_folder_without_results_and_a_bad_size() {
+    let dir = Scratch::new("plot-bad");
+    let out = escalate(dir.path(), &["plot", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an escalate results folder"));
+    let out = escalate(dir.path(), &["run", "--size", "10x10"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside"));
+}
