@@ -37,8 +37,15 @@ pub struct Arena<'a> {
     /// `table[own * rungs + other]`: the payoff of a round, looked up rather than computed.
     table: Vec<f64>,
     hostile: Vec<bool>,
+    /// `tally[a's rung * rungs + b's rung]`: rounds played so, in the current match.
+    /// Scores are summed from it after the match: counting is cheaper than adding
+    /// payoffs round by round, and the totals are the same.
+    tally: Vec<u32>,
     rounds: Round,
     noise: Tremble,
+    /// Each seat's moves, one slot per round, written in place: the slices handed to
+    /// the policies are `[..round]`. (Pushing instead makes every round reload the
+    /// vectors' lengths just stored, a stall that cost a third of a match.)
     history: [Vec<Move>; 2],
 }
 
@@ -67,7 +74,8 @@ impl Tremble {
         // 1 − U lies in (0, 1], so its logarithm is finite; for p = 1 the quotient is
         // 0 (a tremble every move). The cast saturates for tiny p.
         let u = 1.0 - rng.random::<f64>();
-        (u.ln() / self.ln_keep).floor() as u64
+        // The quotient is ≥ 0, so the cast's truncation is the floor.
+        (u.ln() / self.ln_keep) as u64
     }
 }
 
@@ -84,11 +92,12 @@ impl<'a> Arena<'a> {
             payoffs,
             table,
             hostile: (0..n).map(|r| ladder.is_hostile(r)).collect(),
+            tally: vec![0; n as usize * n as usize],
             rounds,
             noise: Tremble::new(noise),
             history: [
-                Vec::with_capacity(rounds as usize),
-                Vec::with_capacity(rounds as usize),
+                vec![Move::on(0); rounds as usize],
+                vec![Move::on(0); rounds as usize],
             ],
         }
     }
@@ -100,19 +109,14 @@ impl<'a> Arena<'a> {
         b.reset();
         let n = self.ladder.len();
         let [own_a, own_b] = &mut self.history;
-        own_a.clear();
-        own_b.clear();
-        let mut outcome = Outcome {
-            payoff: [0.0; 2],
-            hostile: [0; 2],
-        };
+        self.tally.fill(0);
         // Moves left before each seat's next tremble.
         let mut steady = [self.noise.gap(rng), self.noise.gap(rng)];
-        for _ in 0..self.rounds {
+        for t in 0..self.rounds as usize {
             let view = View {
                 ladder: self.ladder,
-                own: own_a,
-                seen: own_b,
+                own: &own_a[..t],
+                seen: &own_b[..t],
                 origin: 0,
                 since: 0,
                 fired: &[],
@@ -120,8 +124,8 @@ impl<'a> Arena<'a> {
             };
             let intended_a = a.decide(&view, rng).rung;
             let view = View {
-                own: own_b,
-                seen: own_a,
+                own: &own_b[..t],
+                seen: &own_a[..t],
                 ..view
             };
             let intended_b = b.decide(&view, rng).rung;
@@ -136,13 +140,31 @@ impl<'a> Arena<'a> {
                 }
             }
             let [ra, rb] = played;
-            own_a.push(Move::on(ra));
-            own_b.push(Move::on(rb));
-            let (ra, rb) = (ra as usize, rb as usize);
-            outcome.payoff[0] += self.table[ra * n + rb];
-            outcome.payoff[1] += self.table[rb * n + ra];
-            outcome.hostile[0] += u32::from(self.hostile[ra]);
-            outcome.hostile[1] += u32::from(self.hostile[rb]);
+            own_a[t] = Move::on(ra);
+            own_b[t] = Move::on(rb);
+            self.tally[ra as usize * n + rb as usize] += 1;
+        }
+        self.score()
+    }
+
+    /// Both sides' payoffs and hostile moves, from the tally of the match.
+    fn score(&self) -> Outcome {
+        let n = self.ladder.len();
+        let mut outcome = Outcome {
+            payoff: [0.0; 2],
+            hostile: [0; 2],
+        };
+        for ra in 0..n {
+            for rb in 0..n {
+                let count = self.tally[ra * n + rb];
+                if count == 0 {
+                    continue;
+                }
+                outcome.payoff[0] += f64::from(count) * self.table[ra * n + rb];
+                outcome.payoff[1] += f64::from(count) * self.table[rb * n + ra];
+                outcome.hostile[0] += count * u32::from(self.hostile[ra]);
+                outcome.hostile[1] += count * u32::from(self.hostile[rb]);
+            }
         }
         outcome
     }

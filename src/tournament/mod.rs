@@ -130,13 +130,27 @@ const BATCH: u64 = 8192;
 pub fn play(
     setup: &Setup<'_>,
     threads: usize,
+    progress: impl FnMut(u64),
+    consume: impl FnMut(&MatchResult) -> Result<(), Error>,
+) -> Result<Standings, Error> {
+    play_on(&thread_pool(threads)?, setup, progress, consume)
+}
+
+/// A pool of `threads` worker threads (0 = one per core).
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Setting(format!("cannot start {threads} threads: {e}")))
+}
+
+/// [`play`] on the threads of `pool`.
+pub fn play_on(
+    pool: &rayon::ThreadPool,
+    setup: &Setup<'_>,
     mut progress: impl FnMut(u64),
     mut consume: impl FnMut(&MatchResult) -> Result<(), Error>,
 ) -> Result<Standings, Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Setting(format!("cannot start {threads} threads: {e}")))?;
     let pairs = setup.pairs();
     let per_repetition = pairs.len() as u64;
     let total = per_repetition * u64::from(setup.repetitions);

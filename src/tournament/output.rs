@@ -6,7 +6,7 @@
 //! the scenario, and `run.json` last.
 
 use super::chart::{self, RankingChart};
-use super::{Setup, Standings, play};
+use super::{Setup, Standings, play_on, thread_pool};
 use crate::error::Error;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, ScenarioMeta};
@@ -14,6 +14,7 @@ use crate::output::{MARKER, ResultsFolder};
 use crate::payoff::Payoffs;
 use crate::run::SCENARIO_COPY;
 use crate::scenario::Scenario;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -151,7 +152,8 @@ pub fn run(
     let folder = ResultsFolder::create(&options.out)?;
     let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
     let mut matches = Table::new(folder.file("matches.csv")?);
-    let standings = play(setup, options.threads, progress, |m| {
+    let pool = thread_pool(options.threads)?;
+    let standings = play_on(&pool, setup, progress, |m| {
         matches.row(&MatchRow {
             entrant_a: names[m.a],
             entrant_b: names[m.b],
@@ -164,31 +166,26 @@ pub fn run(
     })?;
     let matches = matches.into_inner()?;
     let chart = RankingChart::new(scenario, setup, &standings);
-    // The files are independent: writing them at once overlaps the waits for the disk
-    // (each file is synced) with drawing the chart.
-    std::thread::scope(|scope| {
-        let jobs = [
-            scope.spawn(|| matches.finish()),
-            scope.spawn(|| write_ranking(&folder, setup, &standings)),
-            scope.spawn(|| write_pairings(&folder, &names, &standings)),
-            scope.spawn(|| folder.write("tournament.svg", chart::svg(&chart)?.as_bytes())),
-            scope.spawn(|| chart::png(&chart, &folder.staging().join("tournament.png"))),
-            scope.spawn(|| folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())),
-        ];
-        jobs.into_iter()
-            .map(|job| {
-                job.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
+    // The files are independent: writing them on the pool's threads overlaps the
+    // waits for the disk (each file is synced) with drawing the chart.
+    type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
+    let jobs: Vec<Job> = vec![
+        Box::new(|| folder.write("tournament.png", &chart::png(&chart)?)),
+        Box::new(|| folder.write("tournament.svg", chart::svg(&chart)?.as_bytes())),
+        Box::new(|| matches.finish()),
+        Box::new(|| write_ranking(&folder, setup, &standings)),
+        Box::new(|| write_pairings(&folder, &names, &standings)),
+        Box::new(|| folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())),
+    ];
+    pool.install(|| {
+        jobs.into_par_iter()
+            .with_max_len(1)
+            .map(|job| job())
             .collect::<Result<Vec<()>, Error>>()
     })?;
 
     let wall_seconds = started.elapsed().as_secs_f64();
-    let threads = if options.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        options.threads
-    };
+    let threads = pool.current_num_threads();
     let meta = TournamentMeta {
         tool: "escalate",
         version: env!("CARGO_PKG_VERSION"),
