@@ -426,7 +426,9 @@ fn describe(s: &Scenario) -> String {
             r.level, r.id, r.name
         ));
     }
-    out.push_str("\nactors:\n");
+    if !s.actors.is_empty() {
+        out.push_str("\nactors:\n");
+    }
     for (a, actor) in s.actors.iter().enumerate() {
         let faces: Vec<&str> = s
             .dyads
@@ -494,12 +496,16 @@ fn describe(s: &Scenario) -> String {
     }
     if let Some(t) = &s.tournament {
         out.push_str(&format!(
-            "\ntournament: {} entrants, {} rounds, {} repetition(s), self-play {}\n",
+            "\ntournament: {} entrants, {} rounds a match, {} repetition(s), noise {}, self-play {}\n",
             t.entrants.len(),
             t.rounds,
             t.repetitions,
-            t.self_play
+            t.noise,
+            if t.self_play { "on" } else { "off" }
         ));
+        for e in &t.entrants {
+            out.push_str(&format!("  {}: {}\n", e.name, e.policy.text));
+        }
     }
     out
 }
