@@ -9,6 +9,7 @@ use escalate::policy::registry::ALL;
 use escalate::report;
 use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out};
 use escalate::scenario::Scenario;
+use escalate::tournament::{Setup, Standings, TournamentOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -42,6 +43,34 @@ enum Command {
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]
         size: (u32, u32),
     },
+    /// Play the scenario's [tournament]: every entrant against every other, ranked by payoff.
+    Tournament(TournamentArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+struct TournamentArgs {
+    /// Scenario file (TOML) with a [tournament] section.
+    scenario: Option<PathBuf>,
+    /// Times every match is played (overrides the scenario's).
+    #[arg(long)]
+    repetitions: Option<u32>,
+    /// Probability that a move trembles one rung off (overrides the scenario's).
+    ///
+    /// On a two-rung ladder a tremble is a flip, as the axelrod library's noise.
+    #[arg(long)]
+    noise: Option<f64>,
+    /// Master seed (overrides the scenario's). Match m draws from stream m.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Results folder [default: output/<scenario file stem>-tournament].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -126,6 +155,7 @@ pub fn run(args: Args) -> Result<()> {
             print!("{}", policies());
             Ok(())
         }
+        Command::Tournament(a) => tournament(a),
     }
 }
 
@@ -154,6 +184,13 @@ fn load(path: Option<&PathBuf>) -> Result<Scenario> {
 
 fn run_scenario(a: RunArgs) -> Result<()> {
     let mut scenario = load(a.scenario.as_ref())?;
+    if scenario.actors.is_empty() {
+        let file = &scenario.source.file;
+        return Err(Error::Setting(format!(
+            "{file} has no [[actors]] to run, only a [tournament]: play it with `escalate tournament {file}`"
+        ))
+        .into());
+    }
     if let Some(seed) = a.seed {
         scenario.seed = seed;
     }
@@ -179,7 +216,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
         },
         chart_size: a.size,
     };
-    let bar = progress_bar(scenario.replicates, a.quiet);
+    let bar = progress_bar(scenario.replicates, a.quiet, "replicates");
     let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
         .with_context(|| format!("running {}", scenario.source.file))?;
     bar.finish_and_clear();
@@ -192,16 +229,101 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// A progress bar on stderr when it is a terminal, the work is long enough to watch,
-/// and the user did not ask for quiet.
-fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+fn tournament(a: TournamentArgs) -> Result<()> {
+    let scenario = load(a.scenario.as_ref())?;
+    let mut setup = Setup::from_scenario(&scenario)?;
+    if let Some(seed) = a.seed {
+        setup.seed = seed;
+    }
+    if let Some(n) = a.repetitions {
+        if n == 0 {
+            return Err(Error::Setting("--repetitions must be at least 1".into()).into());
+        }
+        setup.repetitions = n;
+    }
+    if let Some(p) = a.noise {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::Setting(format!(
+                "--noise {p} is not a probability: give a number between 0 and 1"
+            ))
+            .into());
+        }
+        setup.noise = p;
+    }
+    let options = TournamentOptions {
+        out: a
+            .out
+            .unwrap_or_else(|| escalate::tournament::default_out(&scenario)),
+        threads: a.threads.unwrap_or(0),
+    };
+    let bar = progress_bar(setup.matches(), a.quiet, "matches");
+    let outcome =
+        escalate::tournament::run(&scenario, &setup, &options, |done| bar.set_position(done))
+            .with_context(|| format!("playing the tournament of {}", scenario.source.file))?;
+    bar.finish_and_clear();
+    print!("{}", ranking_table(&scenario, &setup, &outcome.standings));
+    println!(
+        "\nresults: {}  ({:.2} s)",
+        outcome.folder.display(),
+        outcome.wall_seconds
+    );
+    Ok(())
+}
+
+/// The terminal ranking of a tournament.
+fn ranking_table(s: &Scenario, setup: &Setup, standings: &Standings) -> String {
+    let mut rows = vec![vec![
+        "rank".to_string(),
+        "entrant".into(),
+        "payoff/round (median)".into(),
+        "(mean)".into(),
+        "wins".into(),
+        "draws".into(),
+        "losses".into(),
+        "cooperation".into(),
+    ]];
+    for st in standings.table() {
+        rows.push(vec![
+            st.rank.to_string(),
+            st.name.to_string(),
+            format!("{:.3}", st.median),
+            format!("{:.3}", st.mean),
+            st.wins.to_string(),
+            st.draws.to_string(),
+            st.losses.to_string(),
+            format!("{:.0}%", 100.0 * st.cooperation_rate),
+        ]);
+    }
+    let reps = if setup.repetitions == 1 {
+        "repetition"
+    } else {
+        "repetitions"
+    };
+    format!(
+        "{}: tournament\n{} entrants, {} rounds a match, {} {reps}, noise {}, self-play {}, seed {}\n\n{}",
+        s.name,
+        setup.entrants.len(),
+        setup.rounds,
+        setup.repetitions,
+        setup.noise,
+        if setup.self_play { "on" } else { "off" },
+        setup.seed,
+        report::aligned(&rows)
+    )
+}
+
+/// A progress bar over `len` units of work (`what`) on stderr, when it is a terminal,
+/// the work is long enough to watch, and the user did not ask for quiet.
+fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() || len < 10_000 {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} replicates  {per_sec}  eta {eta}")
-            .expect("a valid template"),
+        ProgressStyle::with_template(&format!(
+            "{{bar:40}} {{pos}}/{{len}} {what}  {{per_sec}}  eta {{eta}}"
+        ))
+        .expect("a valid template"),
     );
     bar
 }
@@ -263,7 +385,9 @@ fn describe(s: &Scenario) -> String {
             r.level, r.id, r.name
         ));
     }
-    out.push_str("\nactors:\n");
+    if !s.actors.is_empty() {
+        out.push_str("\nactors:\n");
+    }
     for (a, actor) in s.actors.iter().enumerate() {
         let faces: Vec<&str> = s
             .dyads
@@ -331,12 +455,16 @@ fn describe(s: &Scenario) -> String {
     }
     if let Some(t) = &s.tournament {
         out.push_str(&format!(
-            "\ntournament: {} entrants, {} rounds, {} repetition(s), self-play {}\n",
+            "\ntournament: {} entrants, {} rounds a match, {} repetition(s), noise {}, self-play {}\n",
             t.entrants.len(),
             t.rounds,
             t.repetitions,
-            t.self_play
+            t.noise,
+            if t.self_play { "on" } else { "off" }
         ));
+        for e in &t.entrants {
+            out.push_str(&format!("  {}: {}\n", e.name, e.policy.text));
+        }
     }
     out
 }

@@ -178,10 +178,16 @@ impl<'s> Engine<'s> {
 
 /// With probability `p`, the rung one step off `rung` (either neighbour evenly, or the
 /// only one at the ends of the ladder); otherwise `rung`.
-fn slip(ladder: &Ladder, rung: Rung, p: f64, rng: &mut SimRng) -> Rung {
+pub(crate) fn slip(ladder: &Ladder, rung: Rung, p: f64, rng: &mut SimRng) -> Rung {
     if !rng.random_bool(p) {
         return rung;
     }
+    step_off(ladder, rung, rng)
+}
+
+/// The rung one step off `rung`: either neighbour evenly, or the only one at the ends
+/// of the ladder (so on two rungs, the other one).
+pub(crate) fn step_off(ladder: &Ladder, rung: Rung, rng: &mut SimRng) -> Rung {
     let top = ladder.top();
     match (rung > 0, rung < top) {
         (true, true) => {

@@ -44,3 +44,4 @@ pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod tournament;

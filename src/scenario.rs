@@ -503,7 +503,13 @@ fn validate(raw: RawFile, source: Source, problems: &mut Vec<Problem>) -> Scenar
         depth: 0,
     };
 
-    let (actors, dyads) = validate_actors(raw.actors, &cx, problems);
+    // A file may hold only a tournament: its entrants are the parties.
+    let tournament_only = raw.actors.is_empty() && raw.tournament.is_some();
+    let (actors, dyads) = if tournament_only {
+        (vec![], vec![])
+    } else {
+        validate_actors(raw.actors, &cx, problems)
+    };
     let mut scenario = Scenario {
         name: meta.name,
         description: meta.description,
@@ -970,6 +976,7 @@ fn validate_tournament(
     scenario: &Scenario,
     problems: &mut Vec<Problem>,
 ) -> Tournament {
+    let at = raw.span();
     let t = raw.into_inner();
     let rounds = t.rounds.as_ref().map_or(scenario.rounds, |r| *r.get_ref());
     if rounds == 0 {
@@ -986,8 +993,19 @@ fn validate_tournament(
         );
     }
     let noise = probability(t.noise.as_ref(), "tournament.noise", problems);
+    if scenario.payoffs.is_none() {
+        problems.push(
+            Problem::new("tournament", "a tournament scores its matches, but the scenario has no payoffs")
+                .suggest(Some(
+                    "add [payoffs] matrix = [[3, 0], [5, 1]] (one row per rung: [own rung][other's rung]), or give the rungs `cost` and `damage`".into(),
+                ))
+                .at(Some(at.clone())),
+        );
+    }
+    // Matches have no events: a trigger named by an entrant would never fire.
     let cx = ParseContext {
         rounds: rounds.max(1),
+        triggers: &[],
         ..scenario.context(rounds)
     };
     if t.entrants.len() < 2 {

@@ -4,3 +4,4 @@ mod util;
 
 mod plot;
 mod run;
+mod tournament;

@@ -10,6 +10,7 @@ serial play (processes=None), fixed seed.
 Prints:
     library_import_seconds=<float>   wall time of `import axelrod`
     library_seconds=<float>          wall time of tournament.play(...) only
+    library_cpu_seconds=<float>      CPU time of this process during play(...)
 
 Choice of play() options (axelrod 4.14.0, Tournament.play(build_results=True,
 filename=None, processes=None, progress_bar=True)):
@@ -70,23 +71,26 @@ def timed_play(build_results):
         seed=SEED,
     )
     start = time.perf_counter()
+    cpu_start = time.process_time()
     results = tournament.play(
         build_results=build_results, processes=None, progress_bar=False
     )
     elapsed = time.perf_counter() - start
-    return elapsed, results
+    cpu = time.process_time() - cpu_start
+    return elapsed, cpu, results
 
 
 def main():
     print(f"library_import_seconds={library_import_seconds:.6f}")
-    elapsed, results = timed_play(build_results=True)
+    elapsed, cpu, results = timed_play(build_results=True)
     print(f"library_seconds={elapsed:.6f}")
+    print(f"library_cpu_seconds={cpu:.6f}")
     if "--breakdown" in sys.argv[1:]:
         print("library_ranking=" + " | ".join(results.ranked_names))
         with warnings.catch_warnings():
             # "results will not be accessible": expected for this variant.
             warnings.simplefilter("ignore", UserWarning)
-            elapsed_nr, _ = timed_play(build_results=False)
+            elapsed_nr, _, _ = timed_play(build_results=False)
         print(f"library_seconds_no_results={elapsed_nr:.6f}")
 
 

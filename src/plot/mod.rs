@@ -44,7 +44,7 @@
 
 mod fan;
 mod folder;
-mod font;
+pub(crate) mod font;
 mod frame;
 mod raster;
 

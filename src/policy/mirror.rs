@@ -148,10 +148,19 @@ impl Mirror {
     /// Whether seen move `s` completes a run of `tolerance` hostile moves.
     fn provoked(&self, view: &View<'_>, s: usize) -> bool {
         let tol = self.tolerance as usize;
-        s + 1 >= tol
-            && view.seen[s + 1 - tol..=s]
-                .iter()
-                .all(|m| view.ladder.is_hostile(m.rung))
+        if s + 1 < tol {
+            return false;
+        }
+        // Plain loops: this runs twice a round in tournaments, where iterator
+        // adapters cost a visible share of the time.
+        let mut i = s + 1 - tol;
+        while i <= s {
+            if !view.ladder.is_hostile(view.seen[i].rung) {
+                return false;
+            }
+            i += 1;
+        }
+        true
     }
 }
 
@@ -174,11 +183,14 @@ impl Policy for Mirror {
                 _ => self.scaled(view.seen[k]),
             };
         }
-        let window = k.saturating_sub(self.duration as usize - 1)..=k;
-        let answer = window
-            .filter(|&s| self.provoked(view, s))
-            .map(|s| view.seen[s])
-            .reduce(|a, b| if b.rung >= a.rung { b } else { a });
+        // The most severe provoking move within the window (the latest among equals).
+        let mut answer: Option<Move> = None;
+        for s in k.saturating_sub(self.duration as usize - 1)..=k {
+            let m = view.seen[s];
+            if answer.is_none_or(|a| m.rung >= a.rung) && self.provoked(view, s) {
+                answer = Some(m);
+            }
+        }
         match answer {
             Some(m) => self.scaled(m),
             None if ladder.is_hostile(view.seen[k].rung) => view.neutral(),

@@ -2,7 +2,7 @@
 
 use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, at_least_one, config};
 use crate::error::Problem;
-use crate::ladder::{Move, Rung};
+use crate::ladder::{Move, Round, Rung};
 use crate::rng::SimRng;
 use serde::Deserialize;
 
@@ -19,6 +19,17 @@ pub struct Threshold {
     punish: Rung,
     /// Rounds of punishment after the last crossing; `None` = for ever.
     duration: Option<u32>,
+    /// What has been read of the history so far.
+    memory: Crossings,
+}
+
+/// The history read so far, so that each round reads only the newest move.
+#[derive(Debug, Clone, Copy, Default)]
+struct Crossings {
+    /// Absolute round up to which the other side's moves have been read.
+    read: Round,
+    /// Absolute round of the last move at or above the red line.
+    last: Option<Round>,
 }
 
 pub(super) const INFO: PolicyInfo = PolicyInfo {
@@ -93,6 +104,7 @@ pub(super) fn parse(
         red_line,
         punish,
         duration,
+        memory: Crossings::default(),
     })
 }
 
@@ -102,13 +114,29 @@ impl Policy for Threshold {
     }
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
-        let last_crossing = view.seen.iter().rposition(|m| m.rung >= self.red_line);
+        let now = view.round();
+        if now < self.memory.read {
+            // A history that went back in time is a new one.
+            self.memory = Crossings::default();
+        }
+        for r in self.memory.read.max(view.origin)..now {
+            if view.seen[(r - view.origin) as usize].rung >= self.red_line {
+                self.memory.last = Some(r);
+            }
+        }
+        self.memory.read = now;
+        // A crossing before the view's origin has been forgiven (a `defer`'s `then`).
+        let last_crossing = self.memory.last.filter(|&r| r >= view.origin);
         let punishing = match (last_crossing, self.duration) {
             (None, _) => false,
             (Some(_), None) => true,
-            (Some(s), Some(d)) => view.len() - s <= d as usize,
+            (Some(r), Some(d)) => now - r <= d,
         };
         Move::on(if punishing { self.punish } else { self.base })
+    }
+
+    fn reset(&mut self) {
+        self.memory = Crossings::default();
     }
 
     fn clone_box(&self) -> Box<dyn Policy> {
@@ -132,6 +160,7 @@ mod tests {
             red_line: D,
             punish: D,
             duration: None,
+            memory: Crossings::default(),
         };
         versus(grudger, Scripted::cycle([C, C, D, C, C, C])).expect([
             (C, C),
@@ -151,10 +180,40 @@ mod tests {
             red_line: 2,
             punish: 4,
             duration: Some(2),
+            memory: Crossings::default(),
         };
         versus(t, Scripted::cycle([1, 2, 0, 0, 0, 0]))
             .on(five_rungs())
             .expect([(0, 1), (0, 2), (4, 0), (4, 0), (0, 0), (0, 0)]);
+    }
+
+    #[test]
+    fn a_crossing_before_the_views_origin_is_forgotten() {
+        // As a `defer`'s `then` sees it: the history from its trigger on.
+        let ladder = crate::policy::testing::two_rungs();
+        let mut t = Threshold {
+            base: C,
+            red_line: D,
+            punish: D,
+            duration: None,
+            memory: Crossings::default(),
+        };
+        let own = [Move::on(C); 4];
+        let seen = [Move::on(D), Move::on(C), Move::on(C), Move::on(C)];
+        let view = View {
+            ladder: &ladder,
+            own: &own,
+            seen: &seen,
+            origin: 0,
+            since: 0,
+            fired: &[],
+            payoffs: None,
+        };
+        let mut rng = crate::rng::run_rng(0, 0);
+        assert_eq!(t.decide(&view, &mut rng).rung, D);
+        assert_eq!(t.decide(&view.starting_at(2), &mut rng).rung, C);
+        t.reset();
+        assert_eq!(t.decide(&view.starting_at(1), &mut rng).rung, C);
     }
 
     #[test]
@@ -164,6 +223,7 @@ mod tests {
             red_line: 3,
             punish: 4,
             duration: None,
+            memory: Crossings::default(),
         };
         versus(t, Scripted::cycle([2]))
             .on(five_rungs())

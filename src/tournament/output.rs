@@ -1,0 +1,283 @@
+//! `escalate tournament`: play a tournament into a results folder.
+//!
+//! Streams every match into `matches.csv` as it arrives, then writes the ranking
+//! (`tournament.csv`), each entrant's results against each other one
+//! (`payoff_matrix.csv`), the chart (`tournament.svg`, `tournament.png`), a copy of
+//! the scenario, and `run.json` last.
+
+use super::chart::{self, RankingChart};
+use super::{Setup, Standings, play_on, thread_pool};
+use crate::error::Error;
+use crate::output::csv::Table;
+use crate::output::json::{Execution, ScenarioMeta};
+use crate::output::{MARKER, ResultsFolder};
+use crate::payoff::Payoffs;
+use crate::run::SCENARIO_COPY;
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// How to run a tournament.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TournamentOptions {
+    /// Results folder.
+    pub out: PathBuf,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+}
+
+/// What a tournament produced, for the terminal.
+#[derive(Debug)]
+pub struct TournamentOutcome {
+    /// Where the results are.
+    pub folder: PathBuf,
+    /// The standings.
+    pub standings: Standings,
+    /// Wall time in seconds.
+    pub wall_seconds: f64,
+}
+
+/// A row of `tournament.csv`: one entrant, best first.
+#[derive(Debug, Serialize)]
+pub struct TournamentRow<'a> {
+    /// 1 = best.
+    pub rank: usize,
+    /// Entrant name.
+    pub entrant: &'a str,
+    /// Mean over repetitions of its mean payoff per round against the other entrants.
+    pub mean_payoff_per_round: f64,
+    /// Median over repetitions of the same: the ranking's key.
+    pub median_payoff_per_round: f64,
+    /// Lowest over repetitions.
+    pub min_payoff_per_round: f64,
+    /// Highest over repetitions.
+    pub max_payoff_per_round: f64,
+    /// Matches won (more payoff than the opponent), all repetitions, self-play excluded.
+    pub wins: u64,
+    /// Matches drawn.
+    pub draws: u64,
+    /// Matches lost.
+    pub losses: u64,
+    /// Share of its moves that were not hostile, self-play excluded.
+    pub cooperation_rate: f64,
+    /// Its policy, in one line.
+    pub policy: &'a str,
+}
+
+/// A row of `matches.csv`: one match.
+#[derive(Debug, Serialize)]
+pub struct MatchRow<'a> {
+    /// Entrant in seat a.
+    pub entrant_a: &'a str,
+    /// Entrant in seat b.
+    pub entrant_b: &'a str,
+    /// Repetition, from 0.
+    pub repetition: u32,
+    /// Total payoff of a over the match.
+    pub payoff_a: f64,
+    /// Total payoff of b.
+    pub payoff_b: f64,
+    /// Hostile moves played by a.
+    pub hostile_a: u32,
+    /// Hostile moves played by b.
+    pub hostile_b: u32,
+}
+
+/// A row of `payoff_matrix.csv`: one entrant against one opponent, over repetitions.
+#[derive(Debug, Serialize)]
+pub struct PairingRow<'a> {
+    /// The entrant.
+    pub entrant: &'a str,
+    /// Its opponent (itself: self-play, the mean of both seats; not ranked).
+    pub opponent: &'a str,
+    /// Mean over repetitions of the entrant's payoff per round against the opponent.
+    pub mean_payoff_per_round: f64,
+    /// Share of the entrant's moves against the opponent that were not hostile.
+    pub cooperation_rate: f64,
+}
+
+/// `run.json` of a tournament.
+#[derive(Debug, Serialize)]
+pub struct TournamentMeta<'a> {
+    /// Always `escalate`.
+    pub tool: &'static str,
+    /// The tool's version.
+    pub version: &'static str,
+    /// Always `tournament`.
+    pub command: &'static str,
+    /// The scenario.
+    pub scenario: ScenarioMeta<'a>,
+    /// Master seed: match *m* draws from stream *m*.
+    pub seed: u64,
+    /// Rounds per match.
+    pub rounds: u32,
+    /// Times every match was played.
+    pub repetitions: u32,
+    /// Whether entrants met copies of themselves.
+    pub self_play: bool,
+    /// Tremble probability.
+    pub noise: f64,
+    /// Matches played (repeats of deterministic matches included).
+    pub matches: u64,
+    /// How rounds were scored.
+    pub payoffs: &'a Payoffs,
+    /// The entrants, in order of entry.
+    pub entrants: Vec<EntrantMeta<'a>>,
+    /// Entrant names, best first.
+    pub ranking: Vec<&'a str>,
+    /// How the run went on this machine: differs between runs of the same inputs.
+    pub execution: Execution,
+}
+
+/// One entrant in `run.json`.
+#[derive(Debug, Serialize)]
+pub struct EntrantMeta<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Policy, in one line.
+    pub policy: &'a str,
+}
+
+/// Plays the tournament `setup` of `scenario` and writes its results folder;
+/// `progress` hears the number of matches done.
+pub fn run(
+    scenario: &Scenario,
+    setup: &Setup<'_>,
+    options: &TournamentOptions,
+    progress: impl FnMut(u64),
+) -> Result<TournamentOutcome, Error> {
+    let started = Instant::now();
+    let folder = ResultsFolder::create(&options.out)?;
+    let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
+    let mut matches = Table::new(folder.file("matches.csv")?);
+    let pool = thread_pool(options.threads)?;
+    let standings = play_on(&pool, setup, progress, |m| {
+        matches.row(&MatchRow {
+            entrant_a: names[m.a],
+            entrant_b: names[m.b],
+            repetition: m.repetition,
+            payoff_a: m.payoff[0],
+            payoff_b: m.payoff[1],
+            hostile_a: m.hostile[0],
+            hostile_b: m.hostile[1],
+        })
+    })?;
+    let matches = matches.into_inner()?;
+    let chart = RankingChart::new(scenario, setup, &standings);
+    // The files are independent: writing them on the pool's threads overlaps the
+    // waits for the disk (each file is synced) with drawing the chart.
+    type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
+    let jobs: Vec<Job> = vec![
+        Box::new(|| folder.write("tournament.png", &chart::png(&chart)?)),
+        Box::new(|| folder.write("tournament.svg", chart::svg(&chart)?.as_bytes())),
+        Box::new(|| matches.finish()),
+        Box::new(|| write_ranking(&folder, setup, &standings)),
+        Box::new(|| write_pairings(&folder, &names, &standings)),
+        Box::new(|| folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())),
+    ];
+    pool.install(|| {
+        jobs.into_par_iter()
+            .with_max_len(1)
+            .map(|job| job())
+            .collect::<Result<Vec<()>, Error>>()
+    })?;
+
+    let wall_seconds = started.elapsed().as_secs_f64();
+    let threads = pool.current_num_threads();
+    let meta = TournamentMeta {
+        tool: "escalate",
+        version: env!("CARGO_PKG_VERSION"),
+        command: "tournament",
+        scenario: ScenarioMeta {
+            name: &scenario.name,
+            file: &scenario.source.file,
+            sha256: &scenario.source.sha256,
+        },
+        seed: setup.seed,
+        rounds: setup.rounds,
+        repetitions: setup.repetitions,
+        self_play: setup.self_play,
+        noise: setup.noise,
+        matches: setup.matches(),
+        payoffs: setup.payoffs,
+        entrants: setup
+            .entrants
+            .iter()
+            .map(|e| EntrantMeta {
+                name: &e.name,
+                policy: &e.policy.text,
+            })
+            .collect(),
+        ranking: standings.ranking().iter().map(|&i| names[i]).collect(),
+        execution: Execution {
+            threads,
+            wall_seconds,
+        },
+    };
+    let mut json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Encode {
+        what: "run.json",
+        message: e.to_string(),
+    })?;
+    json.push(b'\n');
+    folder.write(MARKER, &json)?;
+    let folder = folder.commit()?;
+    Ok(TournamentOutcome {
+        folder,
+        standings,
+        wall_seconds,
+    })
+}
+
+/// Writes `tournament.csv`: the ranking, best first.
+fn write_ranking(
+    folder: &ResultsFolder,
+    setup: &Setup<'_>,
+    standings: &Standings,
+) -> Result<(), Error> {
+    let mut table = Table::new(folder.file("tournament.csv")?);
+    for s in standings.table() {
+        table.row(&TournamentRow {
+            rank: s.rank,
+            entrant: s.name,
+            mean_payoff_per_round: s.mean,
+            median_payoff_per_round: s.median,
+            min_payoff_per_round: s.min,
+            max_payoff_per_round: s.max,
+            wins: s.wins,
+            draws: s.draws,
+            losses: s.losses,
+            cooperation_rate: s.cooperation_rate,
+            policy: &setup.entrants[s.entrant].policy.text,
+        })?;
+    }
+    table.into_inner()?.finish()
+}
+
+/// Writes `payoff_matrix.csv`: every entrant against every opponent it met.
+fn write_pairings(
+    folder: &ResultsFolder,
+    names: &[&str],
+    standings: &Standings,
+) -> Result<(), Error> {
+    let mut table = Table::new(folder.file("payoff_matrix.csv")?);
+    for i in 0..standings.len() {
+        for j in 0..standings.len() {
+            if let Some((payoff, calm)) = standings.against(i, j) {
+                table.row(&PairingRow {
+                    entrant: names[i],
+                    opponent: names[j],
+                    mean_payoff_per_round: payoff,
+                    cooperation_rate: calm,
+                })?;
+            }
+        }
+    }
+    table.into_inner()?.finish()
+}
+
+/// The default results folder of a scenario's tournament: `output/<file stem>-tournament`.
+pub fn default_out(scenario: &Scenario) -> PathBuf {
+    Path::new("output").join(format!("{}-tournament", scenario.source.stem))
+}
