@@ -174,6 +174,11 @@ impl Policy for Mirror {
                 _ => self.scaled(view.seen[k]),
             };
         }
+        if self.tolerance == 1 && self.duration == 1 {
+            // Plain tit-for-tat, the common case: whatever was seen, hostile or not, is
+            // answered as it is (the general rule below gives the same move).
+            return self.scaled(view.seen[k]);
+        }
         let window = k.saturating_sub(self.duration as usize - 1)..=k;
         let answer = window
             .filter(|&s| self.provoked(view, s))
