@@ -11,3 +11,4 @@ pub mod policy;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod vary;
