@@ -1,5 +1,6 @@
 //! escalate: simulate how confrontations between states escalate or settle.
 pub mod calendar;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod ladder;
