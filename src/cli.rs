@@ -3,11 +3,13 @@
 use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::calendar::round_label;
+use escalate::compare::{CompareOptions, CompareOutcome, RANKED_BY};
 use escalate::error::Error;
 use escalate::metrics::ActorTotals;
 use escalate::policy::registry::ALL;
 use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out};
 use escalate::scenario::Scenario;
+use escalate::vary::Vary;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -26,6 +28,22 @@ pub struct Args {
 enum Command {
     /// Simulate a scenario and write its results folder.
     Run(RunArgs),
+    /// Compare policies: run variants of a scenario over the same seeds and rank them.
+    ///
+    /// Without --vary, compares the scenario as written ("baseline") with each of its
+    /// [[variants]]. With --vary, compares every combination of the listed policies
+    /// (the scenario's own variants are then left out). Replicate k of every variant
+    /// runs on the same random stream (seed, k), so differences come from the
+    /// policies, not from chance; each variant's figures equal those of `escalate run`
+    /// on a scenario file with the same policies and seed.
+    ///
+    /// Writes comparison.csv (one row per variant × actor: mean, p10, p50, p90 of peak
+    /// level, final level, hostile rounds, settling round and payoff, and for each rung
+    /// of the ladder the probability of reaching it and the median round it was first
+    /// reached), aggregate.csv (variant,round,actor,mean,p10,p50,p90), run.json and a
+    /// copy of the scenario.
+    #[command(after_long_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
     /// Validate a scenario and describe it, without running it.
     Check {
         /// Scenario file (TOML); the embedded December 2016 case when omitted.
@@ -63,6 +81,55 @@ struct RunArgs {
     quiet: bool,
 }
 
+#[derive(Debug, ClapArgs)]
+struct CompareArgs {
+    /// Scenario file (TOML); the embedded December 2016 case when omitted.
+    scenario: Option<PathBuf>,
+    /// Alternative starting policies for one actor: ACTOR=POLICY[,POLICY…]; repeat for
+    /// several actors (every combination runs).
+    ///
+    /// A POLICY is a kind with its defaults (`mirror`), a kind with parameters after
+    /// colons (`restrain:cap=protest`, `mirror:settle=true:delay=1`), or a TOML inline
+    /// table in braces for nesting
+    /// (`'{kind="defer",until="inauguration",then={kind="mirror"}}'`). Parameter values
+    /// are read as TOML values where they are one (true, 1, 0.5, "text", ["a","b"]) and
+    /// as strings otherwise (protest). `defer` has no default trigger: give it one
+    /// (`defer:until=inauguration`, or a round: `defer:until=3`). Policies scheduled by
+    /// the scenario's events still take over when their events come. `escalate
+    /// policies` lists every kind and its parameters.
+    #[arg(long, value_name = "ACTOR=POLICY,…")]
+    vary: Vec<Vary>,
+    /// Replicates per variant (overrides the scenario's).
+    #[arg(long)]
+    replicates: Option<u64>,
+    /// Master seed (overrides the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Number of rounds (overrides the scenario's).
+    #[arg(long)]
+    rounds: Option<u32>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Results folder [default: output/<scenario file stem>-compare].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  escalate compare
+      the default scenario as written and its two [[variants]]
+  escalate compare --vary russia=mirror,restrain,defer:until=inauguration
+      three answers Russia could have chosen
+  escalate compare --vary russia=mirror,restrain:cap=protest --vary usa=mirror,mirror:settle=true
+      four combinations, named like russia=mirror,usa=mirror:settle=true
+  escalate compare my.toml --vary 'b={kind=\"defer\",until=3,then={kind=\"mirror\",delay=1}}'
+      a nested policy, written as a TOML table (quote it for the shell)";
+
 /// Which replicates go into `timeline.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Timeline {
@@ -85,6 +152,7 @@ fn parse_timeline(s: &str) -> Result<Timeline, String> {
 pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Run(a) => run_scenario(a),
+        Command::Compare(a) => compare(a),
         Command::Check { scenario } => check(scenario),
         Command::Policies => {
             print!("{}", policies());
@@ -116,23 +184,34 @@ fn load(path: Option<&PathBuf>) -> Result<Scenario> {
     })
 }
 
-fn run_scenario(a: RunArgs) -> Result<()> {
-    let mut scenario = load(a.scenario.as_ref())?;
-    if let Some(seed) = a.seed {
+/// Applies `--seed`, `--replicates` and `--rounds` to a loaded scenario.
+fn override_settings(
+    scenario: &mut Scenario,
+    seed: Option<u64>,
+    replicates: Option<u64>,
+    rounds: Option<u32>,
+) -> Result<()> {
+    if let Some(seed) = seed {
         scenario.seed = seed;
     }
-    if let Some(n) = a.replicates {
+    if let Some(n) = replicates {
         if n == 0 {
             return Err(Error::Setting("--replicates must be at least 1".into()).into());
         }
         scenario.replicates = n;
     }
-    if let Some(n) = a.rounds {
+    if let Some(n) = rounds {
         if n == 0 {
             return Err(Error::Setting("--rounds must be at least 1".into()).into());
         }
         scenario.rounds = n;
     }
+    Ok(())
+}
+
+fn run_scenario(a: RunArgs) -> Result<()> {
+    let mut scenario = load(a.scenario.as_ref())?;
+    override_settings(&mut scenario, a.seed, a.replicates, a.rounds)?;
     let options = RunOptions {
         out: a.out.unwrap_or_else(|| default_out(&scenario)),
         threads: a.threads.unwrap_or(0),
@@ -155,6 +234,85 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     Ok(())
 }
 
+fn compare(a: CompareArgs) -> Result<()> {
+    let mut scenario = load(a.scenario.as_ref())?;
+    override_settings(&mut scenario, a.seed, a.replicates, a.rounds)?;
+    let variants = escalate::vary::variants(&scenario, &a.vary)?;
+    let options = CompareOptions {
+        out: a
+            .out
+            .unwrap_or_else(|| escalate::compare::default_out(&scenario)),
+        threads: a.threads.unwrap_or(0),
+    };
+    let bar = progress_bar(variants.len() as u64 * scenario.replicates, a.quiet);
+    let outcome = escalate::compare::compare(&scenario, &variants, &options, |done| {
+        bar.set_position(done)
+    })
+    .with_context(|| format!("comparing variants of {}", scenario.source.file))?;
+    bar.finish_and_clear();
+    print!("{}", comparison_table(&scenario, &outcome));
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    println!(
+        "\nresults: {}  ({:.2} s)",
+        outcome.folder.display(),
+        outcome.wall_seconds
+    );
+    Ok(())
+}
+
+/// Variants shown in full in the terminal; past this, the best and worst few.
+const TABLE_VARIANTS: usize = 12;
+
+/// The terminal comparison: variants ranked, one line per actor.
+fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
+    let has_payoff = s.payoffs.is_some();
+    let mut header = vec!["rank".to_string(), "variant".into(), "mean peak".into()];
+    header.extend(actor_header(s, has_payoff));
+    let mut rows = vec![header];
+    let n = outcome.ranking.len();
+    let shown: Vec<usize> = if n <= TABLE_VARIANTS {
+        (0..n).collect()
+    } else {
+        let half = TABLE_VARIANTS / 2 - 1;
+        (0..half).chain(n - half..n).collect()
+    };
+    for (k, &place) in shown.iter().enumerate() {
+        if k > 0 && place != shown[k - 1] + 1 {
+            rows.push(vec![
+                "…".into(),
+                format!("{} more in comparison.csv", place - shown[k - 1] - 1),
+            ]);
+        }
+        let v = &outcome.variants[outcome.ranking[place]];
+        for (a, t) in v.totals.iter().enumerate() {
+            let mut row = if a == 0 {
+                vec![
+                    (place + 1).to_string(),
+                    v.name.clone(),
+                    format!("{:.2}", v.mean_peak_level(s)),
+                ]
+            } else {
+                vec![String::new(); 3]
+            };
+            row.extend(actor_cells(s, a, t, Labels::Ids, has_payoff));
+            rows.push(row);
+        }
+    }
+    let unit = if s.replicates == 1 {
+        "replicate"
+    } else {
+        "replicates"
+    };
+    let mut out = format!(
+        "{}\n{n} variants × {} {unit} × {} {}s, seed {} (the same random streams for every variant)\nranked by {RANKED_BY}\n\n",
+        s.name, s.replicates, s.rounds, s.round_unit, s.seed
+    );
+    out.push_str(&align(&rows));
+    out
+}
+
 /// A progress bar on stderr when it is a terminal, the work is long enough to watch,
 /// and the user did not ask for quiet.
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
@@ -171,41 +329,10 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
 
 /// The terminal summary: one line per actor over all replicates.
 fn summary_table(s: &Scenario, totals: &[ActorTotals]) -> String {
-    let rung_name = |r: u16| s.ladder.rungs[r as usize].name.clone();
-    let top = s.ladder.top();
-    let mut rows = vec![vec![
-        "actor".to_string(),
-        "peak (median)".into(),
-        "final (median)".into(),
-        format!("hostile {}s (mean)", s.round_unit),
-        "settled".into(),
-        format!("reached {:?}", s.ladder.rungs[top as usize].id),
-    ]];
     let has_payoff = totals.iter().any(|t| t.payoff.is_some());
-    if has_payoff {
-        rows[0].push("payoff (mean)".into());
-    }
-    for (actor, t) in s.actors.iter().zip(totals) {
-        let settled = match t.median_settled_round() {
-            Some(r) => format!(
-                "{:.0}% (by {})",
-                100.0 * t.settled_share(),
-                round_label(s.start.as_deref(), &s.round_unit, r)
-            ),
-            None => "never".into(),
-        };
-        let mut row = vec![
-            actor.name.clone(),
-            rung_name(t.median_peak()),
-            rung_name(t.median_final()),
-            format!("{:.1}", t.mean_hostile_rounds()),
-            settled,
-            format!("{:.0}%", 100.0 * t.reached_share(top)),
-        ];
-        if let Some(p) = t.mean_payoff() {
-            row.push(format!("{p:.1}"));
-        }
-        rows.push(row);
+    let mut rows = vec![actor_header(s, has_payoff)];
+    for (a, t) in totals.iter().enumerate() {
+        rows.push(actor_cells(s, a, t, Labels::Names, has_payoff));
     }
     let unit = if s.replicates == 1 {
         "replicate"
@@ -218,6 +345,73 @@ fn summary_table(s: &Scenario, totals: &[ActorTotals]) -> String {
     );
     out.push_str(&align(&rows));
     out
+}
+
+/// The column names of an actor's line in the terminal tables.
+fn actor_header(s: &Scenario, has_payoff: bool) -> Vec<String> {
+    let top = s.ladder.top();
+    let mut header = vec![
+        "actor".to_string(),
+        "peak (median)".into(),
+        "final (median)".into(),
+        format!("hostile {}s (mean)", s.round_unit),
+        "settled".into(),
+        format!("reached {:?}", s.ladder.rungs[top as usize].id),
+    ];
+    if has_payoff {
+        header.push("payoff (mean)".into());
+    }
+    header
+}
+
+/// How actors and rungs are named in a terminal table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Labels {
+    /// Display names (`United States`, `Shut or seize property`): one table, room to spare.
+    Names,
+    /// Ids (`usa`, `seize`): compact, for tables of many variants.
+    Ids,
+}
+
+/// An actor's line in the terminal tables: its totals over replicates.
+fn actor_cells(
+    s: &Scenario,
+    actor: usize,
+    t: &ActorTotals,
+    labels: Labels,
+    has_payoff: bool,
+) -> Vec<String> {
+    let rung_name = |r: u16| {
+        let rung = &s.ladder.rungs[r as usize];
+        match labels {
+            Labels::Names => rung.name.clone(),
+            Labels::Ids => rung.id.clone(),
+        }
+    };
+    let name = match labels {
+        Labels::Names => &s.actors[actor].name,
+        Labels::Ids => &s.actors[actor].id,
+    };
+    let settled = match t.median_settled_round() {
+        Some(r) => format!(
+            "{:.0}% (by {})",
+            100.0 * t.settled_share(),
+            round_label(s.start.as_deref(), &s.round_unit, r)
+        ),
+        None => "never".into(),
+    };
+    let mut row = vec![
+        name.to_string(),
+        rung_name(t.median_peak()),
+        rung_name(t.median_final()),
+        format!("{:.1}", t.mean_hostile_rounds()),
+        settled,
+        format!("{:.0}%", 100.0 * t.reached_share(s.ladder.top())),
+    ];
+    if has_payoff {
+        row.push(t.mean_payoff().map_or(String::new(), |p| format!("{p:.1}")));
+    }
+    row
 }
 
 /// Left-aligned columns separated by two spaces.

@@ -1,1 +1,3 @@
+//! Integration tests: the real `escalate` binary, run in temporary folders.
 
+mod compare;
