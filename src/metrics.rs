@@ -52,18 +52,37 @@ pub fn actor_rungs(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung
 
 /// Summarises one replicate, actor by actor.
 pub fn summarize(scenario: &Scenario, trajectory: &Trajectory) -> Vec<ActorSummary> {
+    summarize_rungs(scenario, trajectory, &actor_rungs(scenario, trajectory))
+}
+
+/// Summarises one replicate whose actor rungs ([`actor_rungs`]) are already known.
+///
+/// This runs once per replicate, so it reads each move once and keeps no per-round
+/// buffers: an actor's exchanges settle after the last round in which it made or
+/// received a hostile move, so that round is all it needs to know of them.
+pub fn summarize_rungs(
+    scenario: &Scenario,
+    trajectory: &Trajectory,
+    rungs: &[Vec<Rung>],
+) -> Vec<ActorSummary> {
     let ladder = &scenario.ladder;
     let rounds = scenario.rounds as usize;
-    let levels = actor_rungs(scenario, trajectory);
-    // Rounds in which each actor was the target of a hostile move.
-    let mut targeted = vec![vec![false; rounds]; scenario.actors.len()];
+    let actors = scenario.actors.len();
+    // The last round in which each actor was the target of a hostile move.
+    let mut last_targeted: Vec<Option<usize>> = vec![None; actors];
     for (d, dyad) in scenario.dyads.iter().enumerate() {
-        for (r, m) in trajectory.moves[d].iter().enumerate() {
-            targeted[dyad.target][r] |= ladder.is_hostile(m.rung);
-        }
+        let last = trajectory.moves[d]
+            .iter()
+            .rposition(|m| ladder.is_hostile(m.rung));
+        last_targeted[dyad.target] = last_targeted[dyad.target].max(last);
     }
-    let mut payoffs = vec![0.0; scenario.actors.len()];
+    let mut payoffs = vec![0.0; actors];
     if let Some(p) = &scenario.payoffs {
+        // score[own * rungs + other], looked up rather than recomputed every round.
+        let n = ladder.len();
+        let score: Vec<f64> = (0..n * n)
+            .map(|i| p.score(ladder, (i / n) as Rung, (i % n) as Rung))
+            .collect();
         for (d, dyad) in scenario.dyads.iter().enumerate() {
             let back = scenario
                 .dyads
@@ -71,28 +90,35 @@ pub fn summarize(scenario: &Scenario, trajectory: &Trajectory) -> Vec<ActorSumma
                 .position(|b| b.actor == dyad.target && b.target == dyad.actor);
             for (r, m) in trajectory.moves[d].iter().enumerate() {
                 let other = back.map_or(ladder.neutral(), |b| trajectory.moves[b][r].rung);
-                payoffs[dyad.actor] += p.score(ladder, m.rung, other);
+                payoffs[dyad.actor] += score[m.rung as usize * n + other as usize];
             }
         }
     }
-    levels
+    rungs
         .iter()
         .enumerate()
         .map(|(a, row)| {
-            let hostile = |r: usize| ladder.is_hostile(row[r]) || targeted[a][r];
-            let settled_round = match (0..rounds).rev().find(|&r| hostile(r)) {
+            let mut first_reached = vec![None; ladder.len()];
+            let mut peak = 0;
+            let mut hostile_rounds = 0;
+            let mut last_hostile = None;
+            for (r, &rung) in row.iter().enumerate() {
+                first_reached[rung as usize].get_or_insert(r as Round);
+                peak = peak.max(rung);
+                if ladder.is_hostile(rung) {
+                    hostile_rounds += 1;
+                    last_hostile = Some(r);
+                }
+            }
+            let settled_round = match last_hostile.max(last_targeted[a]) {
                 None => Some(0),
                 Some(last) if last + 1 < rounds => Some(last as Round + 1),
                 Some(_) => None,
             };
-            let mut first_reached = vec![None; ladder.len()];
-            for (r, &rung) in row.iter().enumerate() {
-                first_reached[rung as usize].get_or_insert(r as Round);
-            }
             ActorSummary {
-                peak_rung: row.iter().copied().max().unwrap_or(0),
+                peak_rung: peak,
                 final_rung: row.last().copied().unwrap_or(0),
-                hostile_rounds: row.iter().filter(|&&r| ladder.is_hostile(r)).count() as u32,
+                hostile_rounds,
                 payoff: scenario.payoffs.as_ref().map(|_| payoffs[a]),
                 settled_round,
                 first_reached,
@@ -571,6 +597,21 @@ act = { actor = "a", target = "b", rung = "seize" }
         let sums = summarize(&s, &run(&s, 0));
         assert_eq!(sums[0].settled_round, None);
         assert_eq!(sums[0].hostile_rounds, 3);
+    }
+
+    #[test]
+    fn being_targeted_keeps_an_exchange_open() {
+        let s = scenario(
+            "[scenario]\nname = \"t\"\nrounds = 4\n[ladder]\nrungs = [{ id = \"c\", level = 0 }, { id = \"d\", level = 1 }]\n\
+             [[actors]]\nid = \"a\"\npolicy = { kind = \"script\", rungs = [\"d\", \"c\", \"d\", \"c\"] }\n\
+             [[actors]]\nid = \"b\"\npolicy = { kind = \"hold\", rung = \"c\" }\n",
+        );
+        let sums = summarize(&s, &run(&s, 0));
+        // b never moves hostile, but a's move in round 2 concerns it until round 3.
+        assert_eq!(sums[1].hostile_rounds, 0);
+        assert_eq!(sums[1].settled_round, Some(3));
+        assert_eq!(sums[0].settled_round, Some(3));
+        assert_eq!(sums[0].first_reached, [Some(1), Some(0)]);
     }
 
     #[test]
