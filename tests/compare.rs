@@ -304,3 +304,32 @@ fn thread_count_does_not_change_a_byte() {
     }
     assert_eq!(rows(&dir.read("one/comparison.csv")).len(), 4 * 2);
 }
+
+#[test]
+fn a_long_comparison_shows_its_best_and_worst_variants() {
+    let dir = Scratch::new("long");
+    let stdout = ok(escalate(
+        &dir.0,
+        &[
+            "compare",
+            "--vary",
+            "usa=mirror,hold,restrain,escalate",
+            "--vary",
+            "russia=mirror,hold,restrain,escalate",
+            "--replicates",
+            "10",
+            "--out",
+            "cmp",
+        ],
+    ));
+    assert!(stdout.contains("16 variants × 10 replicates"), "{stdout}");
+    assert!(
+        stdout.contains("\n1     ") && stdout.contains("\n16    "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("…     6 more in comparison.csv"),
+        "{stdout}"
+    );
+    assert_eq!(rows(&dir.read("cmp/comparison.csv")).len(), 16 * 2);
+}
