@@ -2,6 +2,10 @@
 //! timeline output. Prints million actor-rounds per second.
 //!
 //! `cargo run --release --example throughput [-- SECONDS]`
+//!
+//! Besides the rate over wall time, it prints the rate over the time the thread
+//! actually spent on a CPU (Linux: `/proc/thread-self/schedstat`), which stays
+//! meaningful when other work on the machine takes the core away now and then.
 
 use escalate::engine::Engine;
 use escalate::rng::run_rng;
@@ -10,6 +14,16 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 const SCENARIO: &str = include_str!("../benches/two-mirrors.toml");
+
+/// Nanoseconds this thread has run on a CPU, where the system says.
+fn on_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
 
 fn main() {
     let seconds: f64 = std::env::args()
@@ -24,6 +38,7 @@ fn main() {
         black_box(engine.run(&mut run_rng(scenario.seed, k)));
     }
     let budget = Duration::from_secs_f64(seconds);
+    let cpu_start = on_cpu_ns();
     let started = Instant::now();
     let mut replicates = 0u64;
     while started.elapsed() < budget {
@@ -32,12 +47,22 @@ fn main() {
             replicates += 1;
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let rate = (replicates * actor_rounds) as f64 / elapsed;
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = on_cpu_ns()
+        .zip(cpu_start)
+        .map(|(end, start)| (end - start) as f64 / 1e9);
+    let work = (replicates * actor_rounds) as f64;
     println!(
-        "engine: {replicates} replicates × {} actors × {} rounds in {elapsed:.2} s = {:.1} M actor-rounds/s (one thread)",
+        "engine: {replicates} replicates × {} actors × {} rounds in {wall:.2} s = {:.1} M actor-rounds/s (one thread, wall time)",
         scenario.actors.len(),
         scenario.rounds,
-        rate / 1e6
+        work / wall / 1e6
     );
+    if let Some(cpu) = cpu {
+        println!(
+            "        {:.1} M actor-rounds per second on the CPU (the thread ran {:.0}% of the wall time)",
+            work / cpu / 1e6,
+            100.0 * cpu / wall
+        );
+    }
 }
