@@ -93,8 +93,9 @@ struct CompareArgs {
     /// table in braces for nesting
     /// (`'{kind="defer",until="inauguration",then={kind="mirror"}}'`). Parameter values
     /// are read as TOML values where they are one (true, 1, 0.5, "text", ["a","b"]) and
-    /// as strings otherwise (protest). `defer` has no default trigger: give it one
-    /// (`defer:until=inauguration`, or a round: `defer:until=3`). Policies scheduled by
+    /// as strings otherwise (protest). `defer` has no default trigger, so a bare `defer`
+    /// is refused: give it one (`defer:until=inauguration`, or a round:
+    /// `defer:until=3`). Policies scheduled by
     /// the scenario's events still take over when their events come. `escalate
     /// policies` lists every kind and its parameters.
     #[arg(long, value_name = "ACTOR=POLICY,…")]
