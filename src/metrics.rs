@@ -88,10 +88,14 @@ pub fn summarize_rungs(
                 .dyads
                 .iter()
                 .position(|b| b.actor == dyad.target && b.target == dyad.actor);
+            // Added in a local, in the same order: the sum stays the same, and it stays
+            // in a register instead of going through memory every round.
+            let mut total = payoffs[dyad.actor];
             for (r, m) in trajectory.moves[d].iter().enumerate() {
                 let other = back.map_or(ladder.neutral(), |b| trajectory.moves[b][r].rung);
-                payoffs[dyad.actor] += score[m.rung as usize * n + other as usize];
+                total += score[m.rung as usize * n + other as usize];
             }
+            payoffs[dyad.actor] = total;
         }
     }
     rungs
