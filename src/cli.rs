@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::calendar::round_label;
+use escalate::compare::{CompareOptions, CompareOutcome, RANKED_BY};
 use escalate::error::Error;
 use escalate::plot;
 use escalate::policy::registry::ALL;
@@ -10,6 +11,7 @@ use escalate::report;
 use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out};
 use escalate::scenario::Scenario;
 use escalate::tournament::{Setup, Standings, TournamentOptions};
+use escalate::vary::Vary;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -28,6 +30,22 @@ pub struct Args {
 enum Command {
     /// Simulate a scenario and write its results folder.
     Run(RunArgs),
+    /// Compare policies: run variants of a scenario over the same seeds and rank them.
+    ///
+    /// Without --vary, compares the scenario as written ("baseline") with each of its
+    /// [[variants]]. With --vary, compares every combination of the listed policies
+    /// (the scenario's own variants are then left out). Replicate k of every variant
+    /// runs on the same random stream (seed, k), so differences come from the
+    /// policies, not from chance; each variant's figures equal those of `escalate run`
+    /// on a scenario file with the same policies and seed.
+    ///
+    /// Writes comparison.csv (one row per variant × actor: mean, p10, p50, p90 of peak
+    /// level, final level, hostile rounds, settling round and payoff, and for each rung
+    /// of the ladder the probability of reaching it and the median round it was first
+    /// reached), aggregate.csv (variant,round,actor,mean,p10,p50,p90), run.json and a
+    /// copy of the scenario.
+    #[command(after_long_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
     /// Validate a scenario and describe it, without running it.
     Check {
         /// Scenario file (TOML); the embedded December 2016 case when omitted.
@@ -127,6 +145,56 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
     Ok((w, h))
 }
 
+#[derive(Debug, ClapArgs)]
+struct CompareArgs {
+    /// Scenario file (TOML); the embedded December 2016 case when omitted.
+    scenario: Option<PathBuf>,
+    /// Alternative starting policies for one actor: ACTOR=POLICY[,POLICY…]; repeat for
+    /// several actors (every combination runs).
+    ///
+    /// A POLICY is a kind with its defaults (`mirror`), a kind with parameters after
+    /// colons (`restrain:cap=protest`, `mirror:settle=true:delay=1`), or a TOML inline
+    /// table in braces for nesting
+    /// (`'{kind="defer",until="inauguration",then={kind="mirror"}}'`). Parameter values
+    /// are read as TOML values where they are one (true, 1, 0.5, "text", ["a","b"]) and
+    /// as strings otherwise (protest). `defer` has no default trigger, so a bare `defer`
+    /// is refused: give it one (`defer:until=inauguration`, or a round:
+    /// `defer:until=3`). Policies scheduled by
+    /// the scenario's events still take over when their events come. `escalate
+    /// policies` lists every kind and its parameters.
+    #[arg(long, value_name = "ACTOR=POLICY,…")]
+    vary: Vec<Vary>,
+    /// Replicates per variant (overrides the scenario's).
+    #[arg(long)]
+    replicates: Option<u64>,
+    /// Master seed (overrides the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Number of rounds (overrides the scenario's).
+    #[arg(long)]
+    rounds: Option<u32>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Results folder [default: output/<scenario file stem>-compare].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  escalate compare
+      the default scenario as written and its two [[variants]]
+  escalate compare --vary russia=mirror,restrain,defer:until=inauguration
+      three answers Russia could have chosen
+  escalate compare --vary russia=mirror,restrain:cap=protest --vary usa=mirror,mirror:settle=true
+      four combinations, named like russia=mirror,usa=mirror:settle=true
+  escalate compare my.toml --vary 'b={kind=\"defer\",until=3,then={kind=\"mirror\",delay=1}}'
+      a nested policy, written as a TOML table (quote it for the shell)";
+
 /// Which replicates go into `timeline.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Timeline {
@@ -149,6 +217,7 @@ fn parse_timeline(s: &str) -> Result<Timeline, String> {
 pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Run(a) => run_scenario(a),
+        Command::Compare(a) => compare(a),
         Command::Check { scenario } => check(scenario),
         Command::Plot { dir, size } => replot(&dir, size),
         Command::Policies => {
@@ -182,8 +251,33 @@ fn load(path: Option<&PathBuf>) -> Result<Scenario> {
     })
 }
 
-fn run_scenario(a: RunArgs) -> Result<()> {
-    let mut scenario = load(a.scenario.as_ref())?;
+/// Applies `--seed`, `--replicates` and `--rounds` to a loaded scenario.
+fn override_settings(
+    scenario: &mut Scenario,
+    seed: Option<u64>,
+    replicates: Option<u64>,
+    rounds: Option<u32>,
+) -> Result<()> {
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    if let Some(n) = replicates {
+        if n == 0 {
+            return Err(Error::Setting("--replicates must be at least 1".into()).into());
+        }
+        scenario.replicates = n;
+    }
+    if let Some(n) = rounds {
+        if n == 0 {
+            return Err(Error::Setting("--rounds must be at least 1".into()).into());
+        }
+        scenario.rounds = n;
+    }
+    Ok(())
+}
+
+/// Refuses a tournament-only scenario where actors are needed.
+fn require_actors(scenario: &Scenario) -> Result<()> {
     if scenario.actors.is_empty() {
         let file = &scenario.source.file;
         return Err(Error::Setting(format!(
@@ -191,21 +285,13 @@ fn run_scenario(a: RunArgs) -> Result<()> {
         ))
         .into());
     }
-    if let Some(seed) = a.seed {
-        scenario.seed = seed;
-    }
-    if let Some(n) = a.replicates {
-        if n == 0 {
-            return Err(Error::Setting("--replicates must be at least 1".into()).into());
-        }
-        scenario.replicates = n;
-    }
-    if let Some(n) = a.rounds {
-        if n == 0 {
-            return Err(Error::Setting("--rounds must be at least 1".into()).into());
-        }
-        scenario.rounds = n;
-    }
+    Ok(())
+}
+
+fn run_scenario(a: RunArgs) -> Result<()> {
+    let mut scenario = load(a.scenario.as_ref())?;
+    require_actors(&scenario)?;
+    override_settings(&mut scenario, a.seed, a.replicates, a.rounds)?;
     let options = RunOptions {
         out: a.out.unwrap_or_else(|| default_out(&scenario)),
         threads: a.threads.unwrap_or(0),
@@ -326,6 +412,96 @@ fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
         .expect("a valid template"),
     );
     bar
+}
+
+fn compare(a: CompareArgs) -> Result<()> {
+    let mut scenario = load(a.scenario.as_ref())?;
+    require_actors(&scenario)?;
+    override_settings(&mut scenario, a.seed, a.replicates, a.rounds)?;
+    let variants = escalate::vary::variants(&scenario, &a.vary)?;
+    let options = CompareOptions {
+        out: a
+            .out
+            .unwrap_or_else(|| escalate::compare::default_out(&scenario)),
+        threads: a.threads.unwrap_or(0),
+    };
+    let bar = progress_bar(
+        variants.len() as u64 * scenario.replicates,
+        a.quiet,
+        "replicates",
+    );
+    let outcome = escalate::compare::compare(&scenario, &variants, &options, |done| {
+        bar.set_position(done)
+    })
+    .with_context(|| format!("comparing variants of {}", scenario.source.file))?;
+    bar.finish_and_clear();
+    print!("{}", comparison_table(&scenario, &outcome));
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    println!(
+        "\nresults: {}  ({:.2} s)",
+        outcome.folder.display(),
+        outcome.wall_seconds
+    );
+    Ok(())
+}
+
+/// Variants shown in full in the terminal; past this, the best and worst few.
+const TABLE_VARIANTS: usize = 12;
+
+/// The terminal comparison: variants ranked, one line per actor.
+fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
+    let has_payoff = s.payoffs.is_some();
+    let mut header = vec!["rank".to_string(), "variant".into(), "mean peak".into()];
+    header.extend(report::actor_header(s, has_payoff));
+    let mut rows = vec![header];
+    let n = outcome.ranking.len();
+    let shown: Vec<usize> = if n <= TABLE_VARIANTS {
+        (0..n).collect()
+    } else {
+        let half = TABLE_VARIANTS / 2 - 1;
+        (0..half).chain(n - half..n).collect()
+    };
+    for (k, &place) in shown.iter().enumerate() {
+        if k > 0 && place != shown[k - 1] + 1 {
+            rows.push(vec![
+                "…".into(),
+                format!("{} more in comparison.csv", place - shown[k - 1] - 1),
+            ]);
+        }
+        let v = &outcome.variants[outcome.ranking[place]];
+        for (a, t) in v.totals.iter().enumerate() {
+            let mut row = if a == 0 {
+                vec![
+                    (place + 1).to_string(),
+                    v.name.clone(),
+                    format!("{:.2}", v.mean_peak_level(s)),
+                ]
+            } else {
+                vec![String::new(); 3]
+            };
+            row.extend(report::actor_cells(
+                s,
+                a,
+                t,
+                report::Labels::Ids,
+                has_payoff,
+            ));
+            rows.push(row);
+        }
+    }
+    let unit = if s.replicates == 1 {
+        "replicate"
+    } else {
+        "replicates"
+    };
+    let mut out = format!(
+        "{}\n{n} variants × {} {unit} × {} {}s, seed {} (the same random streams for every variant)\nranked by {RANKED_BY}\n\n",
+        s.name, s.replicates, s.rounds, s.round_unit, s.seed
+    );
+    out.push_str(&report::aligned(&rows));
+    out
 }
 
 fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {

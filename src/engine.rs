@@ -11,6 +11,7 @@ use crate::policy::{Policy, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use rand::RngExt;
+use rand::distr::Bernoulli;
 
 /// What happened in one replicate: every dyad's executed moves and policies, round by round.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +34,9 @@ pub struct Engine<'s> {
     /// For each dyad, the dyad of the opposite direction, if the target faces the actor.
     reverse: Vec<Option<usize>>,
     active: Vec<usize>,
+    /// The kind of each dyad's active instance (kept here so that recording it each
+    /// round is a copy, not a virtual call).
+    kind: Vec<&'static str>,
     since: Vec<Round>,
     seen: Vec<Vec<Move>>,
     fired: Vec<Option<Round>>,
@@ -79,6 +83,7 @@ impl<'s> Engine<'s> {
             installs,
             reverse,
             active: (0..n).collect(),
+            kind: vec![""; n],
             since: vec![0; n],
             seen: vec![Vec::with_capacity(rounds); n],
             fired: vec![None; scenario.triggers.len()],
@@ -96,7 +101,10 @@ impl<'s> Engine<'s> {
         self.start();
         let scenario = self.scenario;
         let ladder = &scenario.ladder;
-        let noise = scenario.noise;
+        // The same draws as `rng.random_bool(p)`, with the probability converted once.
+        let tremble = (scenario.noise.tremble > 0.0).then(|| bernoulli(scenario.noise.tremble));
+        let misperception =
+            (scenario.noise.misperception > 0.0).then(|| bernoulli(scenario.noise.misperception));
         let mut next_event = 0;
         for round in 0..scenario.rounds {
             while let Some(event) = scenario.events.get(next_event).filter(|e| e.round == round) {
@@ -105,6 +113,7 @@ impl<'s> Engine<'s> {
                 }
                 for &(d, instance) in &self.installs[next_event] {
                     self.active[d] = instance;
+                    self.kind[d] = self.instances[instance].info().name;
                     self.since[d] = round;
                 }
                 for &(d, m) in &event.acts {
@@ -125,30 +134,29 @@ impl<'s> Engine<'s> {
                 // The policy decides even when an event forces the move, so that its
                 // draws and any state it keeps do not depend on the events.
                 let intended = self.instances[self.active[d]].decide(&view, rng);
-                self.decided[d] = match self.forced[d].take() {
-                    Some(forced) => forced,
-                    None if noise.tremble > 0.0 => Move {
-                        rung: slip(ladder, intended.rung, noise.tremble, rng),
+                self.decided[d] = match (self.forced[d].take(), tremble) {
+                    (Some(forced), _) => forced,
+                    (None, Some(p)) => Move {
+                        rung: slip(ladder, intended.rung, p, rng),
                         ..intended
                     },
-                    None => intended,
+                    (None, None) => intended,
                 };
             }
             for d in 0..scenario.dyads.len() {
                 self.trajectory.moves[d].push(self.decided[d]);
-                self.trajectory.policies[d].push(self.instances[self.active[d]].info().name);
+                self.trajectory.policies[d].push(self.kind[d]);
             }
             for d in 0..scenario.dyads.len() {
                 let perceived = match self.reverse[d] {
                     Some(r) => {
                         let m = self.decided[r];
-                        if noise.misperception > 0.0 {
-                            Move {
-                                rung: slip(ladder, m.rung, noise.misperception, rng),
+                        match misperception {
+                            Some(p) => Move {
+                                rung: slip(ladder, m.rung, p, rng),
                                 ..m
-                            }
-                        } else {
-                            m
+                            },
+                            None => m,
                         }
                     }
                     // A target that does not face the actor makes no move toward it.
@@ -166,6 +174,7 @@ impl<'s> Engine<'s> {
         }
         for d in 0..self.active.len() {
             self.active[d] = d;
+            self.kind[d] = self.instances[d].info().name;
             self.since[d] = 0;
             self.seen[d].clear();
             self.trajectory.moves[d].clear();
@@ -176,10 +185,15 @@ impl<'s> Engine<'s> {
     }
 }
 
+/// The draw of a noise probability, already checked to lie in `[0, 1]` by validation.
+fn bernoulli(p: f64) -> Bernoulli {
+    Bernoulli::new(p).expect("noise probabilities are validated")
+}
+
 /// With probability `p`, the rung one step off `rung` (either neighbour evenly, or the
 /// only one at the ends of the ladder); otherwise `rung`.
-pub(crate) fn slip(ladder: &Ladder, rung: Rung, p: f64, rng: &mut SimRng) -> Rung {
-    if !rng.random_bool(p) {
+fn slip(ladder: &Ladder, rung: Rung, p: Bernoulli, rng: &mut SimRng) -> Rung {
+    if !rng.sample(p) {
         return rung;
     }
     step_off(ladder, rung, rng)
@@ -289,9 +303,10 @@ mod tests {
         );
         let mut rng = run_rng(0, 0);
         for _ in 0..200 {
-            assert_eq!(slip(&s.ladder, 0, 1.0, &mut rng), 1);
-            assert_eq!(slip(&s.ladder, 2, 1.0, &mut rng), 1);
-            assert!([0, 2].contains(&slip(&s.ladder, 1, 1.0, &mut rng)));
+            let always = bernoulli(1.0);
+            assert_eq!(slip(&s.ladder, 0, always, &mut rng), 1);
+            assert_eq!(slip(&s.ladder, 2, always, &mut rng), 1);
+            assert!([0, 2].contains(&slip(&s.ladder, 1, always, &mut rng)));
         }
     }
 }

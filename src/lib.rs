@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod ladder;
@@ -45,3 +46,4 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod tournament;
+pub mod vary;

@@ -1,9 +1,11 @@
 //! Metrics: what one replicate amounts to for each actor, and exact quantiles over
-//! many replicates from per-round rung histograms.
+//! many replicates from histograms whose size does not depend on the number of
+//! replicates (per-round rung histograms, per-actor [`ActorTotals`], a [`Tally`] of both).
 
 use crate::engine::Trajectory;
-use crate::ladder::{Round, Rung};
+use crate::ladder::{Ladder, Round, Rung};
 use crate::scenario::Scenario;
+use std::collections::BTreeMap;
 
 /// One actor's outcome in one replicate.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,47 +52,77 @@ pub fn actor_rungs(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung
 
 /// Summarises one replicate, actor by actor.
 pub fn summarize(scenario: &Scenario, trajectory: &Trajectory) -> Vec<ActorSummary> {
+    summarize_rungs(scenario, trajectory, &actor_rungs(scenario, trajectory))
+}
+
+/// Summarises one replicate whose actor rungs ([`actor_rungs`]) are already known.
+///
+/// This runs once per replicate, so it reads each move once and keeps no per-round
+/// buffers: an actor's exchanges settle after the last round in which it made or
+/// received a hostile move, so that round is all it needs to know of them.
+pub fn summarize_rungs(
+    scenario: &Scenario,
+    trajectory: &Trajectory,
+    rungs: &[Vec<Rung>],
+) -> Vec<ActorSummary> {
     let ladder = &scenario.ladder;
     let rounds = scenario.rounds as usize;
-    let levels = actor_rungs(scenario, trajectory);
-    // Rounds in which each actor was the target of a hostile move.
-    let mut targeted = vec![vec![false; rounds]; scenario.actors.len()];
+    let actors = scenario.actors.len();
+    // The last round in which each actor was the target of a hostile move.
+    let mut last_targeted: Vec<Option<usize>> = vec![None; actors];
     for (d, dyad) in scenario.dyads.iter().enumerate() {
-        for (r, m) in trajectory.moves[d].iter().enumerate() {
-            targeted[dyad.target][r] |= ladder.is_hostile(m.rung);
-        }
+        let last = trajectory.moves[d]
+            .iter()
+            .rposition(|m| ladder.is_hostile(m.rung));
+        last_targeted[dyad.target] = last_targeted[dyad.target].max(last);
     }
-    let mut payoffs = vec![0.0; scenario.actors.len()];
+    let mut payoffs = vec![0.0; actors];
     if let Some(p) = &scenario.payoffs {
+        // score[own * rungs + other], looked up rather than recomputed every round.
+        let n = ladder.len();
+        let score: Vec<f64> = (0..n * n)
+            .map(|i| p.score(ladder, (i / n) as Rung, (i % n) as Rung))
+            .collect();
         for (d, dyad) in scenario.dyads.iter().enumerate() {
             let back = scenario
                 .dyads
                 .iter()
                 .position(|b| b.actor == dyad.target && b.target == dyad.actor);
+            // Added in a local, in the same order: the sum stays the same, and it stays
+            // in a register instead of going through memory every round.
+            let mut total = payoffs[dyad.actor];
             for (r, m) in trajectory.moves[d].iter().enumerate() {
                 let other = back.map_or(ladder.neutral(), |b| trajectory.moves[b][r].rung);
-                payoffs[dyad.actor] += p.score(ladder, m.rung, other);
+                total += score[m.rung as usize * n + other as usize];
             }
+            payoffs[dyad.actor] = total;
         }
     }
-    levels
+    rungs
         .iter()
         .enumerate()
         .map(|(a, row)| {
-            let hostile = |r: usize| ladder.is_hostile(row[r]) || targeted[a][r];
-            let settled_round = match (0..rounds).rev().find(|&r| hostile(r)) {
+            let mut first_reached = vec![None; ladder.len()];
+            let mut peak = 0;
+            let mut hostile_rounds = 0;
+            let mut last_hostile = None;
+            for (r, &rung) in row.iter().enumerate() {
+                first_reached[rung as usize].get_or_insert(r as Round);
+                peak = peak.max(rung);
+                if ladder.is_hostile(rung) {
+                    hostile_rounds += 1;
+                    last_hostile = Some(r);
+                }
+            }
+            let settled_round = match last_hostile.max(last_targeted[a]) {
                 None => Some(0),
                 Some(last) if last + 1 < rounds => Some(last as Round + 1),
                 Some(_) => None,
             };
-            let mut first_reached = vec![None; ladder.len()];
-            for (r, &rung) in row.iter().enumerate() {
-                first_reached[rung as usize].get_or_insert(r as Round);
-            }
             ActorSummary {
-                peak_rung: row.iter().copied().max().unwrap_or(0),
+                peak_rung: peak,
                 final_rung: row.last().copied().unwrap_or(0),
-                hostile_rounds: row.iter().filter(|&&r| ladder.is_hostile(r)).count() as u32,
+                hostile_rounds,
                 payoff: scenario.payoffs.as_ref().map(|_| payoffs[a]),
                 settled_round,
                 first_reached,
@@ -110,10 +142,10 @@ pub struct RungHistogram {
     replicates: u64,
 }
 
-/// One row of `aggregate.csv`: an actor's level in one round over replicates.
+/// Mean and quantiles of a metric over replicates.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LevelStats {
-    /// Mean level.
+pub struct Stats {
+    /// Mean.
     pub mean: f64,
     /// 10th percentile.
     pub p10: f64,
@@ -121,6 +153,36 @@ pub struct LevelStats {
     pub p50: f64,
     /// 90th percentile.
     pub p90: f64,
+}
+
+/// One row of `aggregate.csv`: an actor's level in one round over replicates.
+pub type LevelStats = Stats;
+
+impl Stats {
+    /// The statistics of a histogram: `counts[i]` replicates had the value `value(i)`,
+    /// with values increasing in `i`. `None` when the histogram is empty.
+    ///
+    /// Quantiles are exact: each is a value that occurred (see [`quantile_index`]).
+    pub fn of_counts(counts: &[u64], value: impl Fn(usize) -> f64) -> Option<Stats> {
+        let n: u64 = counts.iter().sum();
+        (n > 0).then(|| Stats::of_counts_with_total(counts, n, value))
+    }
+
+    fn of_counts_with_total(counts: &[u64], n: u64, value: impl Fn(usize) -> f64) -> Stats {
+        let mean = counts
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| c as f64 * value(i))
+            .sum::<f64>()
+            / n.max(1) as f64;
+        let quantile = |q: f64| value(quantile_index(counts, n, q));
+        Stats {
+            mean,
+            p10: quantile(0.1),
+            p50: quantile(0.5),
+            p90: quantile(0.9),
+        }
+    }
 }
 
 impl RungHistogram {
@@ -172,21 +234,9 @@ impl RungHistogram {
     pub fn stats(&self, scenario: &Scenario, round: usize, actor: usize) -> LevelStats {
         let start = (round * self.actors + actor) * self.rungs;
         let counts = &self.counts[start..start + self.rungs];
-        let level = |i: usize| scenario.ladder.level(i as Rung);
-        let n = self.replicates.max(1) as f64;
-        let mean = counts
-            .iter()
-            .enumerate()
-            .map(|(i, &c)| c as f64 * level(i))
-            .sum::<f64>()
-            / n;
-        let quantile = |q: f64| level(quantile_index(counts, self.replicates, q));
-        LevelStats {
-            mean,
-            p10: quantile(0.1),
-            p50: quantile(0.5),
-            p90: quantile(0.9),
-        }
+        Stats::of_counts_with_total(counts, self.replicates, |i| {
+            scenario.ladder.level(i as Rung)
+        })
     }
 
     /// Rounds covered.
@@ -209,7 +259,140 @@ pub fn quantile_index(counts: &[u64], total: u64, q: f64) -> usize {
     counts.len().saturating_sub(1)
 }
 
+/// The distribution of a real-valued metric (a payoff) over replicates, in bounded memory.
+///
+/// Payoffs are sums of a few ladder scores (`cost`, `damage`, matrix entries) over the
+/// rounds, so in practice they take few distinct values: hundreds, not one per
+/// replicate. This keeps one count per distinct value, which gives *exact* quantiles
+/// (values that occurred, as for the rung histograms) in memory that stops growing
+/// once every reachable total has been seen.
+///
+/// Should a scenario produce more than [`ValueCounts::MAX_DISTINCT`] distinct values,
+/// the values are snapped to a grid, whose step (a power of two, [`resolution`]) doubles
+/// until they fit in half that many; from then on the quantiles are within one step of
+/// the exact ones. The mean is always exact (a plain sum, in replicate order).
+///
+/// [`resolution`]: ValueCounts::resolution
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ValueCounts {
+    /// Replicates by value, keyed by [`order_key`] so that keys sort as the values do.
+    counts: BTreeMap<u64, u64>,
+    n: u64,
+    sum: f64,
+    /// Grid step values are snapped to; 0 while the counts are exact.
+    step: f64,
+}
+
+impl ValueCounts {
+    /// Distinct values kept before the values are snapped to a grid (about 0.5 MB).
+    pub const MAX_DISTINCT: usize = 10_000;
+
+    /// Counts one value (finite; payoffs are sums of validated finite scores).
+    pub fn add(&mut self, x: f64) {
+        self.n += 1;
+        self.sum += x;
+        *self.counts.entry(order_key(self.snap(x))).or_insert(0) += 1;
+        if self.counts.len() > Self::MAX_DISTINCT {
+            self.coarsen();
+        }
+    }
+
+    /// Values counted.
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The exact mean, `None` when empty.
+    pub fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+
+    /// `None` while quantiles are exact; else the grid step they are rounded to.
+    pub fn resolution(&self) -> Option<f64> {
+        (self.step > 0.0).then_some(self.step)
+    }
+
+    /// The smallest value whose cumulative count reaches `q × n` (as [`quantile_index`]).
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        let need = ((q * self.n as f64).ceil() as u64).max(1);
+        let mut acc = 0;
+        let mut last = None;
+        for (&k, &c) in &self.counts {
+            acc += c;
+            last = Some(from_order_key(k));
+            if acc >= need {
+                return last;
+            }
+        }
+        last
+    }
+
+    /// Mean, p10, p50 and p90; `None` when empty.
+    pub fn stats(&self) -> Option<Stats> {
+        Some(Stats {
+            mean: self.mean()?,
+            p10: self.quantile(0.1)?,
+            p50: self.quantile(0.5)?,
+            p90: self.quantile(0.9)?,
+        })
+    }
+
+    fn snap(&self, x: f64) -> f64 {
+        // `+ 0.0` makes -0.0 into 0.0, so that both count as one value.
+        if self.step > 0.0 {
+            (x / self.step).round() * self.step + 0.0
+        } else {
+            x + 0.0
+        }
+    }
+
+    /// Snaps every value to a grid coarse enough to leave at most half the allowed
+    /// number of distinct values.
+    fn coarsen(&mut self) {
+        let lo = from_order_key(*self.counts.keys().next().expect("not empty"));
+        let hi = from_order_key(*self.counts.keys().next_back().expect("not empty"));
+        let wanted = (hi - lo) / (Self::MAX_DISTINCT / 2) as f64;
+        let mut step = 2f64.powi(wanted.log2().ceil() as i32).max(self.step * 2.0);
+        loop {
+            let old = std::mem::take(&mut self.counts);
+            self.step = step;
+            for (k, c) in old {
+                *self
+                    .counts
+                    .entry(order_key(self.snap(from_order_key(k))))
+                    .or_insert(0) += c;
+            }
+            if self.counts.len() <= Self::MAX_DISTINCT / 2 {
+                return;
+            }
+            step *= 2.0;
+        }
+    }
+}
+
+/// A key whose unsigned order is the numeric order of finite floats.
+fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
 /// Totals of one actor's summaries over replicates, in constant memory.
+///
+/// Every metric is kept as a histogram over its possible values (rungs, or rounds), so
+/// its quantiles are exact; the payoff, a real number, as a [`ValueCounts`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActorTotals {
     /// Replicates counted.
@@ -218,28 +401,34 @@ pub struct ActorTotals {
     pub peak: Vec<u64>,
     /// Replicates by final rung.
     pub last: Vec<u64>,
-    /// Sum of hostile rounds.
-    pub hostile_rounds: u64,
-    /// Sum of payoffs, when defined.
-    pub payoff: Option<f64>,
+    /// Replicates by number of hostile rounds (`0..=rounds`).
+    pub hostile: Vec<u64>,
+    /// The payoffs, when the scenario defines them.
+    pub payoff: Option<ValueCounts>,
     /// Replicates by settling round; the last slot counts those that never settled.
     pub settled: Vec<u64>,
     /// Replicates in which each rung was reached.
     pub reached: Vec<u64>,
+    /// Replicates by the round each rung was first reached (`first[rung * rounds + round]`).
+    pub first: Vec<u64>,
+    rounds: usize,
 }
 
 impl ActorTotals {
     /// Empty totals for `scenario`.
     pub fn new(scenario: &Scenario) -> ActorTotals {
         let rungs = scenario.ladder.len();
+        let rounds = scenario.rounds as usize;
         ActorTotals {
             replicates: 0,
             peak: vec![0; rungs],
             last: vec![0; rungs],
-            hostile_rounds: 0,
-            payoff: scenario.payoffs.as_ref().map(|_| 0.0),
-            settled: vec![0; scenario.rounds as usize + 1],
+            hostile: vec![0; rounds + 1],
+            payoff: scenario.payoffs.as_ref().map(|_| ValueCounts::default()),
+            settled: vec![0; rounds + 1],
             reached: vec![0; rungs],
+            first: vec![0; rungs * rounds],
+            rounds,
         }
     }
 
@@ -248,14 +437,17 @@ impl ActorTotals {
         self.replicates += 1;
         self.peak[s.peak_rung as usize] += 1;
         self.last[s.final_rung as usize] += 1;
-        self.hostile_rounds += u64::from(s.hostile_rounds);
-        if let (Some(total), Some(p)) = (&mut self.payoff, s.payoff) {
-            *total += p;
+        self.hostile[s.hostile_rounds as usize] += 1;
+        if let (Some(counts), Some(p)) = (&mut self.payoff, s.payoff) {
+            counts.add(p);
         }
         let never = self.settled.len() - 1;
         self.settled[s.settled_round.map_or(never, |r| r as usize)] += 1;
-        for (count, first) in self.reached.iter_mut().zip(&s.first_reached) {
-            *count += u64::from(first.is_some());
+        for (rung, first) in s.first_reached.iter().enumerate() {
+            if let Some(round) = *first {
+                self.reached[rung] += 1;
+                self.first[rung * self.rounds + round as usize] += 1;
+            }
         }
     }
 
@@ -284,17 +476,83 @@ impl ActorTotals {
 
     /// Mean hostile rounds per replicate.
     pub fn mean_hostile_rounds(&self) -> f64 {
-        self.hostile_rounds as f64 / self.replicates.max(1) as f64
+        self.hostile_rounds().map_or(0.0, |s| s.mean)
     }
 
     /// Mean payoff per replicate, when defined.
     pub fn mean_payoff(&self) -> Option<f64> {
-        self.payoff.map(|p| p / self.replicates.max(1) as f64)
+        self.payoff.as_ref().and_then(ValueCounts::mean)
     }
 
     /// Share of replicates in which `rung` was reached.
     pub fn reached_share(&self, rung: Rung) -> f64 {
         self.reached[rung as usize] as f64 / self.replicates.max(1) as f64
+    }
+
+    /// Peak level over replicates; `None` before any replicate.
+    pub fn peak_level(&self, ladder: &Ladder) -> Option<Stats> {
+        Stats::of_counts(&self.peak, |i| ladder.level(i as Rung))
+    }
+
+    /// Final level over replicates; `None` before any replicate.
+    pub fn final_level(&self, ladder: &Ladder) -> Option<Stats> {
+        Stats::of_counts(&self.last, |i| ladder.level(i as Rung))
+    }
+
+    /// Hostile rounds over replicates; `None` before any replicate.
+    pub fn hostile_rounds(&self) -> Option<Stats> {
+        Stats::of_counts(&self.hostile, |i| i as f64)
+    }
+
+    /// The settling round over the replicates that settled; `None` if none did.
+    pub fn settled_round(&self) -> Option<Stats> {
+        Stats::of_counts(&self.settled[..self.settled.len() - 1], |i| i as f64)
+    }
+
+    /// The payoff over replicates, when defined.
+    pub fn payoff_stats(&self) -> Option<Stats> {
+        self.payoff.as_ref().and_then(ValueCounts::stats)
+    }
+
+    /// The round `rung` was first reached over the replicates that reached it; `None`
+    /// if none did.
+    pub fn first_reached(&self, rung: Rung) -> Option<Stats> {
+        let start = rung as usize * self.rounds;
+        Stats::of_counts(&self.first[start..start + self.rounds], |i| i as f64)
+    }
+}
+
+/// Everything counted over the replicates of one scenario: per-round rung histograms
+/// and each actor's totals. Constant memory whatever the number of replicates; `run`
+/// and `compare` both count replicates through it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    /// Actors' rungs per round.
+    pub histogram: RungHistogram,
+    /// Each actor's totals, in actor order.
+    pub totals: Vec<ActorTotals>,
+}
+
+impl Tally {
+    /// An empty tally for `scenario`.
+    pub fn new(scenario: &Scenario) -> Tally {
+        Tally {
+            histogram: RungHistogram::new(scenario),
+            totals: vec![ActorTotals::new(scenario); scenario.actors.len()],
+        }
+    }
+
+    /// Counts one replicate: its actor rungs (`rungs[actor][round]`) and summaries.
+    pub fn add(&mut self, rungs: &[Vec<Rung>], summaries: &[ActorSummary]) {
+        self.histogram.add(rungs);
+        for (totals, s) in self.totals.iter_mut().zip(summaries) {
+            totals.add(s);
+        }
+    }
+
+    /// Replicates counted.
+    pub fn replicates(&self) -> u64 {
+        self.histogram.replicates()
     }
 }
 
@@ -346,6 +604,21 @@ act = { actor = "a", target = "b", rung = "seize" }
     }
 
     #[test]
+    fn being_targeted_keeps_an_exchange_open() {
+        let s = scenario(
+            "[scenario]\nname = \"t\"\nrounds = 4\n[ladder]\nrungs = [{ id = \"c\", level = 0 }, { id = \"d\", level = 1 }]\n\
+             [[actors]]\nid = \"a\"\npolicy = { kind = \"script\", rungs = [\"d\", \"c\", \"d\", \"c\"] }\n\
+             [[actors]]\nid = \"b\"\npolicy = { kind = \"hold\", rung = \"c\" }\n",
+        );
+        let sums = summarize(&s, &run(&s, 0));
+        // b never moves hostile, but a's move in round 2 concerns it until round 3.
+        assert_eq!(sums[1].hostile_rounds, 0);
+        assert_eq!(sums[1].settled_round, Some(3));
+        assert_eq!(sums[0].settled_round, Some(3));
+        assert_eq!(sums[0].first_reached, [Some(1), Some(0)]);
+    }
+
+    #[test]
     fn quantiles_are_levels_that_occurred() {
         assert_eq!(quantile_index(&[5, 0, 5], 10, 0.5), 0);
         assert_eq!(quantile_index(&[5, 0, 5], 10, 0.51), 2);
@@ -374,5 +647,62 @@ act = { actor = "a", target = "b", rung = "seize" }
         left.merge(&right);
         assert_eq!(whole, left);
         assert_eq!(whole.stats(&s, 1, 1), left.stats(&s, 1, 1));
+    }
+
+    #[test]
+    fn value_counts_give_exact_quantiles_of_few_values() {
+        let mut v = ValueCounts::default();
+        for x in [-4.5, 2.0, -4.5, 0.0, -0.0, 7.25, 2.0, 2.0, -1.0, 2.0] {
+            v.add(x);
+        }
+        assert_eq!(v.len(), 10);
+        assert_eq!(v.resolution(), None);
+        let stats = v.stats().unwrap();
+        assert_eq!(stats.mean, 0.525);
+        assert_eq!((stats.p10, stats.p50, stats.p90), (-4.5, 0.0, 2.0));
+        assert_eq!(v.quantile(1.0), Some(7.25));
+        // -0.0 and 0.0 are one value.
+        assert_eq!(v.counts.len(), 5);
+        assert_eq!(ValueCounts::default().stats(), None);
+    }
+
+    #[test]
+    fn order_keys_sort_as_the_numbers() {
+        let xs = [-1e300, -3.5, -1.0, -1e-300, 0.0, 1e-300, 0.5, 2.0, 1e300];
+        let keys: Vec<u64> = xs.iter().map(|&x| order_key(x)).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert!(xs.iter().all(|&x| from_order_key(order_key(x)) == x));
+    }
+
+    #[test]
+    fn many_distinct_values_are_snapped_to_a_grid_in_bounded_memory() {
+        let mut v = ValueCounts::default();
+        let n = 3 * ValueCounts::MAX_DISTINCT as u64;
+        for i in 0..n {
+            v.add(i as f64 * 0.001);
+        }
+        let step = v.resolution().expect("coarsened");
+        assert!(v.counts.len() <= ValueCounts::MAX_DISTINCT);
+        assert_eq!(v.len(), n);
+        // The mean stays exact; quantiles are within a step of the exact ones.
+        let exact_median = (n / 2 - 1) as f64 * 0.001;
+        assert!((v.quantile(0.5).unwrap() - exact_median).abs() <= step);
+        assert!((v.mean().unwrap() - (n - 1) as f64 * 0.0005).abs() < 1e-9);
+    }
+
+    #[test]
+    fn actor_totals_summarise_every_metric() {
+        let s = scenario(ECHO);
+        let mut tally = Tally::new(&s);
+        let t = run(&s, 0);
+        tally.add(&actor_rungs(&s, &t), &summarize(&s, &t));
+        let b = &tally.totals[1];
+        assert_eq!(tally.replicates(), 1);
+        assert_eq!(b.peak_level(&s.ladder).unwrap().p50, 4.0);
+        assert_eq!(b.hostile_rounds().unwrap().mean, 1.0);
+        assert_eq!(b.settled_round().unwrap().p50, 2.0);
+        assert_eq!(b.first_reached(2).unwrap().p50, 1.0);
+        assert_eq!(b.first_reached(1), None);
+        assert_eq!(b.payoff_stats().unwrap().mean, -4.0);
     }
 }

@@ -8,7 +8,7 @@
 use crate::engine::{Engine, Trajectory};
 use crate::error::Error;
 use crate::ladder::Rung;
-use crate::metrics::{ActorSummary, actor_rungs, summarize};
+use crate::metrics::{ActorSummary, actor_rungs, summarize_rungs};
 use crate::rng::run_rng;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -76,10 +76,11 @@ pub fn simulate(
 
 fn replicate(scenario: &Scenario, engine: &mut Engine<'_>, k: u64, plan: Plan) -> ReplicateResult {
     let trajectory = engine.run(&mut run_rng(scenario.seed, k));
+    let rungs = actor_rungs(scenario, trajectory);
     ReplicateResult {
         replicate: k,
-        rungs: actor_rungs(scenario, trajectory),
-        summaries: summarize(scenario, trajectory),
+        summaries: summarize_rungs(scenario, trajectory, &rungs),
+        rungs,
         trajectory: (k < plan.keep_trajectories).then(|| trajectory.clone()),
     }
 }
@@ -115,6 +116,6 @@ mod tests {
         );
         assert!(seen[2].trajectory.is_some() && seen[3].trajectory.is_none());
         let alone = crate::engine::run(&s, 4321);
-        assert_eq!(seen[4321].summaries, summarize(&s, &alone));
+        assert_eq!(seen[4321].summaries, crate::metrics::summarize(&s, &alone));
     }
 }

@@ -8,7 +8,16 @@ use crate::scenario::Scenario;
 
 /// The summary table: a header row, then one row per actor over all replicates.
 pub fn summary_rows(s: &Scenario, totals: &[ActorTotals]) -> Vec<Vec<String>> {
-    let rung_name = |r: u16| s.ladder.rungs[r as usize].name.clone();
+    let has_payoff = totals.iter().any(|t| t.payoff.is_some());
+    let mut rows = vec![actor_header(s, has_payoff)];
+    for (a, t) in totals.iter().enumerate() {
+        rows.push(actor_cells(s, a, t, Labels::Names, has_payoff));
+    }
+    rows
+}
+
+/// The column names of an actor's line in the terminal tables.
+pub fn actor_header(s: &Scenario, has_payoff: bool) -> Vec<String> {
     let top = s.ladder.top();
     let mut header = vec![
         "actor".to_string(),
@@ -18,34 +27,60 @@ pub fn summary_rows(s: &Scenario, totals: &[ActorTotals]) -> Vec<Vec<String>> {
         "settled".into(),
         format!("reached {:?}", s.ladder.rungs[top as usize].id),
     ];
-    let has_payoff = totals.iter().any(|t| t.payoff.is_some());
     if has_payoff {
         header.push("payoff (mean)".into());
     }
-    let mut rows = vec![header];
-    for (actor, t) in s.actors.iter().zip(totals) {
-        let settled = match t.median_settled_round() {
-            Some(r) => format!(
-                "{:.0}% (by {})",
-                100.0 * t.settled_share(),
-                round_label(s.start.as_deref(), &s.round_unit, r)
-            ),
-            None => "never".into(),
-        };
-        let mut row = vec![
-            actor.name.clone(),
-            rung_name(t.median_peak()),
-            rung_name(t.median_final()),
-            format!("{:.1}", t.mean_hostile_rounds()),
-            settled,
-            format!("{:.0}%", 100.0 * t.reached_share(top)),
-        ];
-        if let Some(p) = t.mean_payoff() {
-            row.push(format!("{p:.1}"));
+    header
+}
+
+/// How actors and rungs are named in a terminal table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Labels {
+    /// Display names (`United States`, `Shut or seize property`): one table, room to spare.
+    Names,
+    /// Ids (`usa`, `seize`): compact, for tables of many variants.
+    Ids,
+}
+
+/// An actor's line in the terminal tables: its totals over replicates.
+pub fn actor_cells(
+    s: &Scenario,
+    actor: usize,
+    t: &ActorTotals,
+    labels: Labels,
+    has_payoff: bool,
+) -> Vec<String> {
+    let rung_name = |r: u16| {
+        let rung = &s.ladder.rungs[r as usize];
+        match labels {
+            Labels::Names => rung.name.clone(),
+            Labels::Ids => rung.id.clone(),
         }
-        rows.push(row);
+    };
+    let name = match labels {
+        Labels::Names => &s.actors[actor].name,
+        Labels::Ids => &s.actors[actor].id,
+    };
+    let settled = match t.median_settled_round() {
+        Some(r) => format!(
+            "{:.0}% (by {})",
+            100.0 * t.settled_share(),
+            round_label(s.start.as_deref(), &s.round_unit, r)
+        ),
+        None => "never".into(),
+    };
+    let mut row = vec![
+        name.to_string(),
+        rung_name(t.median_peak()),
+        rung_name(t.median_final()),
+        format!("{:.1}", t.mean_hostile_rounds()),
+        settled,
+        format!("{:.0}%", 100.0 * t.reached_share(s.ladder.top())),
+    ];
+    if has_payoff {
+        row.push(t.mean_payoff().map_or(String::new(), |p| format!("{p:.1}")));
     }
-    rows
+    row
 }
 
 /// One line saying what was run: `200 replicates × 12 months, seed 2016`.

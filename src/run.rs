@@ -5,7 +5,7 @@
 //! and writes `run.json` and a copy of the scenario last.
 
 use crate::error::Error;
-use crate::metrics::{ActorTotals, RungHistogram};
+use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
 use crate::output::json::{Execution, RunMeta};
@@ -61,17 +61,15 @@ pub fn run(
     let ladder = &scenario.ladder;
     let mut timeline = Table::new(folder.file("timeline.csv")?);
     let mut summary = Table::new(folder.file("summary.csv")?);
-    let mut histogram = RungHistogram::new(scenario);
-    let mut totals = vec![ActorTotals::new(scenario); scenario.actors.len()];
+    let mut tally = Tally::new(scenario);
     let plan = Plan {
         replicates: scenario.replicates,
         threads: options.threads,
         keep_trajectories: options.timeline_replicates.min(scenario.replicates),
     };
     montecarlo::simulate(scenario, plan, progress, |result| {
-        histogram.add(&result.rungs);
+        tally.add(&result.rungs, &result.summaries);
         for (a, s) in result.summaries.iter().enumerate() {
-            totals[a].add(s);
             summary.row(&SummaryRow {
                 replicate: result.replicate,
                 seed: scenario.seed,
@@ -107,9 +105,9 @@ pub fn run(
     timeline.into_inner()?.finish()?;
     summary.into_inner()?.finish()?;
     let mut aggregate = Table::new(folder.file("aggregate.csv")?);
-    for round in 0..histogram.rounds() {
+    for round in 0..tally.histogram.rounds() {
         for (a, actor) in scenario.actors.iter().enumerate() {
-            let s = histogram.stats(scenario, round, a);
+            let s = tally.histogram.stats(scenario, round, a);
             aggregate.row(&AggregateRow {
                 round: round as u32,
                 actor: &actor.id,
@@ -129,7 +127,7 @@ pub fn run(
     let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
     folder.write(
         REPORT,
-        report_markdown(scenario, &totals, &charts).as_bytes(),
+        report_markdown(scenario, &tally.totals, &charts).as_bytes(),
     )?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = if options.threads == 0 {
@@ -150,7 +148,7 @@ pub fn run(
     let folder = folder.commit()?;
     Ok(RunOutcome {
         folder,
-        totals,
+        totals: tally.totals,
         wall_seconds,
     })
 }

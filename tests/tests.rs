@@ -2,6 +2,7 @@
 
 mod util;
 
+mod compare;
 mod plot;
 mod run;
 mod tournament;

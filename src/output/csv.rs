@@ -1,7 +1,10 @@
 //! The rows of the CSV tables, in their documented column order.
 
 use crate::error::Error;
+use crate::ladder::Ladder;
+use crate::metrics::Stats;
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 use std::io::Write;
 
 /// A row of `timeline.csv`: one move of one replicate.
@@ -67,6 +70,116 @@ pub struct AggregateRow<'a> {
     pub p90: f64,
 }
 
+/// A row of the `aggregate.csv` of a comparison: an actor's level in one round of one
+/// variant, over replicates.
+#[derive(Debug, Serialize)]
+pub struct VariantAggregateRow<'a> {
+    /// Variant name.
+    pub variant: &'a str,
+    /// Round.
+    pub round: u32,
+    /// Actor id.
+    pub actor: &'a str,
+    /// Mean level.
+    pub mean: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// A row of `comparison.csv`: one actor in one variant, over replicates.
+///
+/// Its columns depend on the ladder (one `p_reach_<rung id>` and one
+/// `first_round_<rung id>` per rung), so the header comes from [`comparison_header`]
+/// and the row serialises as a plain sequence in the same order. Empty cells: no
+/// payoffs in the scenario, or no replicate settled / reached the rung.
+#[derive(Debug)]
+pub struct ComparisonRow<'a> {
+    /// Variant name.
+    pub variant: &'a str,
+    /// Actor id.
+    pub actor: &'a str,
+    /// The actor's starting policy in this variant, in one line.
+    pub policy: &'a str,
+    /// Replicates.
+    pub replicates: u64,
+    /// Level of the most severe move.
+    pub peak_level: Option<Stats>,
+    /// Level in the last round.
+    pub final_level: Option<Stats>,
+    /// Rounds with a hostile move by the actor.
+    pub hostile_rounds: Option<Stats>,
+    /// Share of replicates whose exchanges settled before the end.
+    pub p_settled: f64,
+    /// The settling round, over the replicates that settled.
+    pub settled_round: Option<Stats>,
+    /// Total payoff, when the scenario defines payoffs.
+    pub payoff: Option<Stats>,
+    /// Per rung: share of replicates in which the actor moved on it at least once.
+    pub p_reach: Vec<f64>,
+    /// Per rung: median round it was first reached, over the replicates that reached it.
+    pub first_round: Vec<Option<f64>>,
+}
+
+/// The metrics of `comparison.csv` that are summarised by mean and quantiles, in order.
+const SUMMARISED: [&str; 3] = ["peak_level", "final_level", "hostile_rounds"];
+
+/// The header of `comparison.csv` for a scenario with this ladder.
+pub fn comparison_header(ladder: &Ladder) -> Vec<String> {
+    let stats = |name: &str| ["mean", "p10", "p50", "p90"].map(|s| format!("{name}_{s}"));
+    let mut header: Vec<String> = ["variant", "actor", "policy", "replicates"]
+        .map(String::from)
+        .into();
+    for name in SUMMARISED {
+        header.extend(stats(name));
+    }
+    header.push("p_settled".into());
+    header.extend(stats("settled_round"));
+    header.extend(stats("payoff"));
+    header.extend(ladder.rungs.iter().map(|r| format!("p_reach_{}", r.id)));
+    header.extend(ladder.rungs.iter().map(|r| format!("first_round_{}", r.id)));
+    header
+}
+
+impl Serialize for ComparisonRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        seq.serialize_element(self.variant)?;
+        seq.serialize_element(self.actor)?;
+        seq.serialize_element(self.policy)?;
+        seq.serialize_element(&self.replicates)?;
+        stats_cells(&mut seq, self.peak_level)?;
+        stats_cells(&mut seq, self.final_level)?;
+        stats_cells(&mut seq, self.hostile_rounds)?;
+        seq.serialize_element(&self.p_settled)?;
+        stats_cells(&mut seq, self.settled_round)?;
+        stats_cells(&mut seq, self.payoff)?;
+        for p in &self.p_reach {
+            seq.serialize_element(p)?;
+        }
+        for r in &self.first_round {
+            seq.serialize_element(r)?;
+        }
+        seq.end()
+    }
+}
+
+/// Mean, p10, p50 and p90 as four cells, empty when there are no statistics.
+fn stats_cells<S: SerializeSeq>(seq: &mut S, s: Option<Stats>) -> Result<(), S::Error> {
+    for x in [
+        s.map(|s| s.mean),
+        s.map(|s| s.p10),
+        s.map(|s| s.p50),
+        s.map(|s| s.p90),
+    ] {
+        seq.serialize_element(&x)?;
+    }
+    Ok(())
+}
+
 /// A CSV table being written row by row.
 pub struct Table<W: Write>(::csv::Writer<W>);
 
@@ -74,6 +187,14 @@ impl<W: Write> Table<W> {
     /// A table writing to `out`; the header comes from the first row's field names.
     pub fn new(out: W) -> Table<W> {
         Table(::csv::Writer::from_writer(out))
+    }
+
+    /// Writes a header row, for rows that are not structs (and so bring none).
+    pub fn header(&mut self, names: &[String]) -> Result<(), Error> {
+        self.0.write_record(names).map_err(|e| Error::Encode {
+            what: "csv",
+            message: e.to_string(),
+        })
     }
 
     /// Appends a row.
@@ -125,5 +246,55 @@ mod tests {
         .unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
         assert!(out.ends_with("0,1,a,b,x,2.0,,mirror\n"), "{out}");
+    }
+
+    #[test]
+    fn comparison_rows_follow_their_header() {
+        let ladder = crate::policy::testing::two_rungs();
+        let header = comparison_header(&ladder);
+        let stats = Some(Stats {
+            mean: 0.5,
+            p10: 0.0,
+            p50: 1.0,
+            p90: 1.0,
+        });
+        let row = ComparisonRow {
+            variant: "b=mirror,a=hold",
+            actor: "a",
+            policy: "hold(rung = \"d\")",
+            replicates: 2,
+            peak_level: stats,
+            final_level: stats,
+            hostile_rounds: stats,
+            p_settled: 0.0,
+            settled_round: None,
+            payoff: None,
+            p_reach: vec![1.0, 0.5],
+            first_round: vec![Some(0.0), None],
+        };
+        let mut t = Table::new(Vec::new());
+        t.header(&header).unwrap();
+        t.row(&row).unwrap();
+        let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0],
+            "variant,actor,policy,replicates,\
+             peak_level_mean,peak_level_p10,peak_level_p50,peak_level_p90,\
+             final_level_mean,final_level_p10,final_level_p50,final_level_p90,\
+             hostile_rounds_mean,hostile_rounds_p10,hostile_rounds_p50,hostile_rounds_p90,\
+             p_settled,settled_round_mean,settled_round_p10,settled_round_p50,settled_round_p90,\
+             payoff_mean,payoff_p10,payoff_p50,payoff_p90,\
+             p_reach_c,p_reach_d,first_round_c,first_round_d"
+        );
+        assert_eq!(
+            lines[1],
+            "\"b=mirror,a=hold\",a,\"hold(rung = \"\"d\"\")\",2,\
+             0.5,0.0,1.0,1.0,0.5,0.0,1.0,1.0,0.5,0.0,1.0,1.0,\
+             0.0,,,,,,,,,1.0,0.5,0.0,"
+        );
+        let mut read = ::csv::Reader::from_reader(out.as_bytes());
+        let record = read.records().next().unwrap().unwrap();
+        assert_eq!(record.len(), header.len());
     }
 }

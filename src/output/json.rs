@@ -27,6 +27,15 @@ pub struct RunMeta<'a> {
     pub noise: Noise,
     /// The actors and their policies.
     pub actors: Vec<ActorMeta<'a>>,
+    /// For `compare`: the variants, in the order of `comparison.csv`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<VariantMeta>,
+    /// For `compare`: how the terminal table ranks the variants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranked_by: Option<&'static str>,
+    /// Caveats about the figures (a payoff distribution rounded to a grid).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// How the run went on this machine: differs between runs of the same inputs.
     pub execution: Execution,
 }
@@ -51,6 +60,24 @@ pub struct ActorMeta<'a> {
     pub name: &'a str,
     /// Its initial policy, in one line.
     pub policy: &'a str,
+}
+
+/// A variant of a comparison.
+#[derive(Debug, Serialize)]
+pub struct VariantMeta {
+    /// Its name (`russia=mirror`).
+    pub name: String,
+    /// Each actor's starting policy in it, in actor order.
+    pub policies: Vec<VariantPolicy>,
+}
+
+/// An actor's starting policy in a variant.
+#[derive(Debug, Serialize)]
+pub struct VariantPolicy {
+    /// Actor id.
+    pub actor: String,
+    /// The policy, in one line.
+    pub policy: String,
 }
 
 /// Facts of one execution that do not change the results.
@@ -93,6 +120,9 @@ impl<'a> RunMeta<'a> {
                     policy: &a.policy.text,
                 })
                 .collect(),
+            variants: vec![],
+            ranked_by: None,
+            notes: vec![],
             execution,
         }
     }

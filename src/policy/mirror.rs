@@ -183,6 +183,11 @@ impl Policy for Mirror {
                 _ => self.scaled(view.seen[k]),
             };
         }
+        if self.tolerance == 1 && self.duration == 1 {
+            // Plain tit-for-tat, the common case: whatever was seen, hostile or not, is
+            // answered as it is (the general rule below gives the same move).
+            return self.scaled(view.seen[k]);
+        }
         // The most severe provoking move within the window (the latest among equals).
         let mut answer: Option<Move> = None;
         for s in k.saturating_sub(self.duration as usize - 1)..=k {

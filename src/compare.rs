@@ -1,0 +1,359 @@
+//! `escalate compare`: variants of one scenario, each over the same replicate streams.
+//!
+//! Replicate *k* of every variant runs on generator stream (seed, *k*) — common random
+//! numbers — so what differs between variants is the policies, not the luck of the
+//! draw, and a variant's figures are exactly those `escalate run` gives for a scenario
+//! file with the same policies and seed.
+//!
+//! Variants run one after another, each in parallel over its replicates through
+//! [`montecarlo::simulate`], whose results are counted into a [`Tally`] in replicate
+//! order and dropped. When a variant is done its rows go to `comparison.csv` and
+//! `aggregate.csv`, and only its [`ActorTotals`] (a few histograms) are kept for the
+//! terminal: memory grows with neither replicates nor rounds written.
+//!
+//! The results folder holds:
+//! - `comparison.csv`: one row per variant × actor (see [`ComparisonRow`] for the
+//!   columns; the `p_reach_<rung>` and `first_round_<rung>` columns follow the
+//!   scenario's ladder, least severe rung first);
+//! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round;
+//! - `run.json` (command `compare`, with the variants and their policies) and
+//!   `scenario.toml`, the scenario as given.
+
+use crate::error::Error;
+use crate::metrics::{ActorTotals, Tally};
+use crate::montecarlo::{self, Plan};
+use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
+use crate::output::json::{Execution, RunMeta, VariantMeta, VariantPolicy};
+use crate::output::{MARKER, ResultsFolder};
+use crate::run::SCENARIO_COPY;
+use crate::scenario::{Scenario, Variant};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// How variants are ranked in the terminal table (and in `run.json`).
+pub const RANKED_BY: &str = "mean peak level over actors, lower first";
+
+/// How to compare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareOptions {
+    /// Results folder.
+    pub out: PathBuf,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+}
+
+/// One variant's results, for the terminal.
+#[derive(Debug)]
+pub struct VariantOutcome {
+    /// Its name.
+    pub name: String,
+    /// Each actor's starting policy in it, in one line.
+    pub policies: Vec<String>,
+    /// Each actor's totals over replicates.
+    pub totals: Vec<ActorTotals>,
+}
+
+impl VariantOutcome {
+    /// The ranking score: the mean over actors of each one's mean peak level.
+    pub fn mean_peak_level(&self, scenario: &Scenario) -> f64 {
+        let peaks: Vec<f64> = self
+            .totals
+            .iter()
+            .filter_map(|t| t.peak_level(&scenario.ladder))
+            .map(|s| s.mean)
+            .collect();
+        peaks.iter().sum::<f64>() / peaks.len().max(1) as f64
+    }
+
+    fn mean_hostile_rounds(&self) -> f64 {
+        let sum: f64 = self
+            .totals
+            .iter()
+            .map(ActorTotals::mean_hostile_rounds)
+            .sum();
+        sum / self.totals.len().max(1) as f64
+    }
+}
+
+/// What a comparison produced, for the terminal.
+#[derive(Debug)]
+pub struct CompareOutcome {
+    /// Where the results are.
+    pub folder: PathBuf,
+    /// Every variant, in the order run (and written).
+    pub variants: Vec<VariantOutcome>,
+    /// Indices into `variants`, best first (see [`RANKED_BY`]).
+    pub ranking: Vec<usize>,
+    /// Caveats about the figures, also written to `run.json`.
+    pub notes: Vec<String>,
+    /// Wall time in seconds.
+    pub wall_seconds: f64,
+}
+
+/// Runs every replicate of every variant of `scenario` and writes the comparison
+/// folder; `progress` hears the number of replicates done over all variants.
+pub fn compare(
+    scenario: &Scenario,
+    variants: &[Variant],
+    options: &CompareOptions,
+    mut progress: impl FnMut(u64),
+) -> Result<CompareOutcome, Error> {
+    let started = Instant::now();
+    let folder = ResultsFolder::create(&options.out)?;
+    let mut comparison = Table::new(folder.file("comparison.csv")?);
+    comparison.header(&comparison_header(&scenario.ladder))?;
+    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
+    let plan = Plan {
+        replicates: scenario.replicates,
+        threads: options.threads,
+        keep_trajectories: 0,
+    };
+    let mut outcomes = Vec::with_capacity(variants.len());
+    let mut notes = Vec::new();
+    for (i, variant) in variants.iter().enumerate() {
+        let varied = scenario.with_changes(&variant.changes);
+        let mut tally = Tally::new(&varied);
+        let done_before = i as u64 * scenario.replicates;
+        montecarlo::simulate(
+            &varied,
+            plan,
+            |done| progress(done_before + done),
+            |result| {
+                tally.add(&result.rungs, &result.summaries);
+                Ok(())
+            },
+        )?;
+        let policies = starting_policies(scenario, variant);
+        for (a, actor) in scenario.actors.iter().enumerate() {
+            let t = &tally.totals[a];
+            comparison.row(&comparison_row(
+                scenario,
+                &variant.name,
+                actor.id.as_str(),
+                &policies[a],
+                t,
+            ))?;
+            if let Some(step) = t.payoff.as_ref().and_then(|p| p.resolution()) {
+                notes.push(format!(
+                    "payoff quantiles of {} in {} are rounded to multiples of {step} (too many distinct values to keep each)",
+                    actor.id, variant.name
+                ));
+            }
+        }
+        for round in 0..tally.histogram.rounds() {
+            for (a, actor) in scenario.actors.iter().enumerate() {
+                let s = tally.histogram.stats(scenario, round, a);
+                aggregate.row(&VariantAggregateRow {
+                    variant: &variant.name,
+                    round: round as u32,
+                    actor: &actor.id,
+                    mean: s.mean,
+                    p10: s.p10,
+                    p50: s.p50,
+                    p90: s.p90,
+                })?;
+            }
+        }
+        outcomes.push(VariantOutcome {
+            name: variant.name.clone(),
+            policies,
+            totals: tally.totals,
+        });
+    }
+    comparison.into_inner()?.finish()?;
+    aggregate.into_inner()?.finish()?;
+    folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
+    let wall_seconds = started.elapsed().as_secs_f64();
+    let threads = if options.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        options.threads
+    };
+    let mut meta = RunMeta::new(
+        "compare",
+        scenario,
+        0,
+        Execution {
+            threads,
+            wall_seconds,
+        },
+    );
+    meta.variants = outcomes
+        .iter()
+        .map(|v| VariantMeta {
+            name: v.name.clone(),
+            policies: scenario
+                .actors
+                .iter()
+                .zip(&v.policies)
+                .map(|(a, p)| VariantPolicy {
+                    actor: a.id.clone(),
+                    policy: p.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    meta.ranked_by = Some(RANKED_BY);
+    meta.notes = notes.clone();
+    folder.write(MARKER, &meta.to_bytes()?)?;
+    let folder = folder.commit()?;
+    let ranking = rank(scenario, &outcomes);
+    Ok(CompareOutcome {
+        folder,
+        variants: outcomes,
+        ranking,
+        notes,
+        wall_seconds,
+    })
+}
+
+/// The row of `comparison.csv` for one actor of one variant.
+fn comparison_row<'a>(
+    scenario: &Scenario,
+    variant: &'a str,
+    actor: &'a str,
+    policy: &'a str,
+    t: &ActorTotals,
+) -> ComparisonRow<'a> {
+    let ladder = &scenario.ladder;
+    let rungs = 0..ladder.len() as crate::ladder::Rung;
+    ComparisonRow {
+        variant,
+        actor,
+        policy,
+        replicates: t.replicates,
+        peak_level: t.peak_level(ladder),
+        final_level: t.final_level(ladder),
+        hostile_rounds: t.hostile_rounds(),
+        p_settled: t.settled_share(),
+        settled_round: t.settled_round(),
+        payoff: t.payoff_stats(),
+        p_reach: rungs.clone().map(|r| t.reached_share(r)).collect(),
+        first_round: rungs.map(|r| t.first_reached(r).map(|s| s.p50)).collect(),
+    }
+}
+
+/// Each actor's starting policy in `variant`, in one line.
+fn starting_policies(scenario: &Scenario, variant: &Variant) -> Vec<String> {
+    (0..scenario.actors.len())
+        .map(|a| {
+            let mine = scenario.dyads_of(a);
+            variant
+                .changes
+                .iter()
+                .rev()
+                .find(|c| c.dyads.iter().any(|d| mine.contains(d)))
+                .map_or_else(
+                    || scenario.actors[a].policy.text.clone(),
+                    |c| c.policy.text.clone(),
+                )
+        })
+        .collect()
+}
+
+/// Indices of `outcomes`, best first: by [`RANKED_BY`], then by mean hostile rounds
+/// over actors, then in the order run.
+pub fn rank(scenario: &Scenario, outcomes: &[VariantOutcome]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..outcomes.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&outcomes[a], &outcomes[b]);
+        a.mean_peak_level(scenario)
+            .total_cmp(&b.mean_peak_level(scenario))
+            .then(a.mean_hostile_rounds().total_cmp(&b.mean_hostile_rounds()))
+    });
+    order
+}
+
+/// The default results folder of a comparison: `output/<file stem>-compare`.
+pub fn default_out(scenario: &Scenario) -> PathBuf {
+    Path::new("output").join(format!("{}-compare", scenario.source.stem))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vary::{Vary, variants};
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("escalate-compare-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn ranks_calmer_variants_first_and_names_starting_policies() {
+        let mut s = Scenario::default_scenario();
+        s.replicates = 50;
+        let vary: Vary = "russia=escalate,hold,restrain".parse().unwrap();
+        let all = variants(&s, &[vary]).unwrap();
+        let out = scratch("rank");
+        let outcome = compare(
+            &s,
+            &all,
+            &CompareOptions {
+                out: out.clone(),
+                threads: 1,
+            },
+            |_| {},
+        )
+        .unwrap();
+        let names: Vec<&str> = outcome
+            .ranking
+            .iter()
+            .map(|&i| outcome.variants[i].name.as_str())
+            .collect();
+        // Holding never answers; escalating answers above what it received.
+        assert_eq!(names.first(), Some(&"russia=hold"));
+        assert_eq!(names.last(), Some(&"russia=escalate"));
+        assert_eq!(
+            outcome.variants[1].policies,
+            ["mirror(settle = true)", "hold"]
+        );
+        let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 3 * 2);
+        std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
+    fn a_variant_equals_the_scenario_with_its_policy_written_in() {
+        // Common random numbers: the variant's replicate k is the edited scenario's replicate k.
+        let mut s = Scenario::default_scenario();
+        s.noise.misperception = 0.2;
+        s.replicates = 40;
+        let vary: Vary = "russia=mirror:delay=1".parse().unwrap();
+        let all = variants(&s, &[vary]).unwrap();
+        let out = scratch("crn");
+        let outcome = compare(
+            &s,
+            &all,
+            &CompareOptions {
+                out: out.clone(),
+                threads: 2,
+            },
+            |_| {},
+        )
+        .unwrap();
+        let mut edited = s.clone();
+        edited.actors[1].policy = s
+            .parse_policy_text("{ kind = \"mirror\", delay = 1 }")
+            .unwrap();
+        let mut tally = Tally::new(&edited);
+        montecarlo::simulate(
+            &edited,
+            Plan {
+                replicates: 40,
+                threads: 1,
+                keep_trajectories: 0,
+            },
+            |_| {},
+            |r| {
+                tally.add(&r.rungs, &r.summaries);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(outcome.variants[0].totals, tally.totals);
+        std::fs::remove_dir_all(out).unwrap();
+    }
+}
