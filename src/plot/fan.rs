@@ -70,7 +70,7 @@ pub fn draw_fan<DB: DrawingBackend>(
         let offset = frame.offset(i, n);
         for run in &runs[i] {
             let points: Vec<(u32, f64)> = run.iter().map(|r| (r.round, r.p50)).collect();
-            let path = frame::step_path(&frame, &points, offset);
+            let path = frame::step_path(&frame.plot(), &points, offset);
             frame::stroke(area, &path, colour(i), width, frame.dash(i))?;
             drawn.push(path);
         }
