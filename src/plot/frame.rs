@@ -892,50 +892,14 @@ impl Frame {
             Anchor::Top,
         )?;
 
-        // Threshold labels sit just above or below their line, at the right or
-        // left end, wherever they cross the fewest data lines; a white backing
-        // keeps them readable where they must cross one.
-        let face = self.sz.small;
-        let lw = f64::from(self.line_width());
-        let mut placed: Vec<Rect> = Vec::new();
-        for (level, name) in &self.thresholds {
-            let w = face.width(name) + 8.0 * s;
-            let h = face.size * 1.1;
-            let y = self.y(*level);
-            let xs = [
-                self.r - 6.0 * s - w,
-                self.l + 6.0 * s,
-                (self.l + self.r - w) / 2.0,
-            ];
-            let ys = [y - 4.0 * s - h, y + 4.0 * s];
-            let candidates = ys
-                .iter()
-                .flat_map(|&y0| xs.iter().map(move |&x0| Rect::new(x0, y0, w, h)));
-            let best = candidates
-                .enumerate()
-                .map(|(order, rect)| {
-                    let hits = obstacles
-                        .iter()
-                        .flat_map(|p| p.windows(2))
-                        .filter(|seg| rect.grown(lw / 2.0).meets_segment(seg[0], seg[1]))
-                        .count();
-                    let clashes = placed.iter().filter(|p| p.overlaps(&rect)).count();
-                    let outside = rect.y0 < self.t || rect.y0 + rect.h > self.b;
-                    let score = hits + 100 * clashes + 1000 * usize::from(outside);
-                    (score, order, rect)
-                })
-                .min_by_key(|&(score, order, _)| (score, order))
-                .map(|(_, _, rect)| rect)
-                .unwrap_or_else(|| Rect::new(xs[0], ys[0], w, h));
-            backing(
-                area,
-                (best.x0, best.y0),
-                (best.x0 + best.w, best.y0 + best.h),
-            )?;
-            let at = (best.x0 + 4.0 * s, best.y0 + best.h / 2.0);
-            font::text(area, name, at, face, MUTED, Anchor::Left)?;
-            placed.push(best);
-        }
+        draw_threshold_labels(
+            area,
+            &self.sz,
+            &self.thresholds,
+            &[self.plot()],
+            obstacles,
+            self.line_width(),
+        )?;
 
         self.draw_legend(area)
     }
@@ -1026,77 +990,152 @@ impl Frame {
 
         if !self.event_key.is_empty() {
             y += row_h * 0.5;
-            let face = self.sz.legend;
-            let bold = Face::bold(face.size);
-            let key_row = face.size * 1.4;
-            font::text(
+            let right = self.w - self.sz.pad;
+            draw_event_key(
                 area,
-                "Events",
-                (x, y + key_row / 2.0),
-                bold,
-                INK,
-                Anchor::Left,
+                &self.sz,
+                (x, y),
+                right,
+                bottom,
+                &self.event_key,
+                self.event_key_hidden,
             )?;
-            y += key_row;
-            let num_w = bold.width("00") + 8.0 * s;
-            let text_w = self.w - self.sz.pad - x - num_w;
-            // Labels wrap onto two lines when all of them then fit, else each
-            // keeps one line, and what does not fit is counted.
-            let line_h = face.size * 1.15;
-            let wrapped: Vec<Vec<String>> = self
-                .event_key
-                .iter()
-                .map(|(_, l)| face.wrap(l, text_w, 2))
-                .collect();
-            let tall: f64 = wrapped
-                .iter()
-                .map(|w| key_row + (w.len() as f64 - 1.0) * line_h)
-                .sum();
-            let lines: Vec<Vec<String>> = if y + tall <= bottom {
-                wrapped
-            } else {
-                self.event_key
-                    .iter()
-                    .map(|(_, l)| vec![face.fit(l, text_w)])
-                    .collect()
-            };
-            let n = self.event_key.len();
-            let fits = ((bottom - y) / key_row).floor().max(0.0) as usize;
-            let shown = if y + tall <= bottom || n <= fits {
-                n
-            } else {
-                fits.saturating_sub(1)
-            };
-            for ((num, _), label) in self.event_key.iter().zip(&lines).take(shown) {
-                let cy = y + key_row / 2.0;
-                font::text(area, num, (x, cy), bold, INK, Anchor::Left)?;
-                for (k, text) in label.iter().enumerate() {
-                    font::text(
-                        area,
-                        text,
-                        (x + num_w, cy + k as f64 * line_h),
-                        face,
-                        INK,
-                        Anchor::Left,
-                    )?;
-                }
-                y += key_row + (label.len() as f64 - 1.0) * line_h;
-            }
-            let hidden = n - shown + self.event_key_hidden;
-            if hidden > 0 {
-                let more = format!("+ {hidden} more");
-                font::text(
-                    area,
-                    &more,
-                    (x, y + key_row / 2.0),
-                    face,
-                    MUTED,
-                    Anchor::Left,
-                )?;
-            }
         }
         Ok(())
     }
+}
+
+/// Writes each threshold's name once, just above or below its line, at the
+/// right or left end or the middle of one of `plots` (tried in order), wherever
+/// it crosses the fewest data lines (`obstacles`, drawn `line_width` wide); a
+/// white backing keeps it readable where it must cross one.
+pub(crate) fn draw_threshold_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sz: &Sizes,
+    thresholds: &[(f64, String)],
+    plots: &[Plot],
+    obstacles: &[Vec<(i32, i32)>],
+    line_width: u32,
+) -> Result<(), PlotError> {
+    let s = sz.s;
+    let face = sz.small;
+    let lw = f64::from(line_width);
+    let mut placed: Vec<Rect> = Vec::new();
+    for (level, name) in thresholds {
+        let w = face.width(name) + 8.0 * s;
+        let h = face.size * 1.1;
+        let candidates = plots.iter().flat_map(|p| {
+            let y = p.y(*level);
+            let xs = [p.r - 6.0 * s - w, p.l + 6.0 * s, (p.l + p.r - w) / 2.0];
+            let ys = [y - 4.0 * s - h, y + 4.0 * s];
+            ys.into_iter()
+                .flat_map(move |y0| xs.into_iter().map(move |x0| (p, Rect::new(x0, y0, w, h))))
+        });
+        let best = candidates
+            .enumerate()
+            .map(|(order, (p, rect))| {
+                let hits = obstacles
+                    .iter()
+                    .flat_map(|p| p.windows(2))
+                    .filter(|seg| rect.grown(lw / 2.0).meets_segment(seg[0], seg[1]))
+                    .count();
+                let clashes = placed.iter().filter(|p| p.overlaps(&rect)).count();
+                let outside = rect.y0 < p.t || rect.y0 + rect.h > p.b;
+                let score = hits + 100 * clashes + 1000 * usize::from(outside);
+                (score, order, rect)
+            })
+            .min_by_key(|&(score, order, _)| (score, order))
+            .map(|(_, _, rect)| rect);
+        let Some(best) = best else {
+            return Ok(());
+        };
+        backing(
+            area,
+            (best.x0, best.y0),
+            (best.x0 + best.w, best.y0 + best.h),
+        )?;
+        let at = (best.x0 + 4.0 * s, best.y0 + best.h / 2.0);
+        font::text(area, name, at, face, MUTED, Anchor::Left)?;
+        placed.push(best);
+    }
+    Ok(())
+}
+
+/// Draws the numbered key of events (`(number, label)`) from `(x, y)` down to
+/// `bottom`, labels ending by `right`: "Events", then one entry per event.
+/// Labels wrap onto two lines when all of them then fit, else each keeps one
+/// line, and what does not fit is counted with the `hidden` events that got
+/// no number.
+pub(crate) fn draw_event_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sz: &Sizes,
+    (x, mut y): (f64, f64),
+    right: f64,
+    bottom: f64,
+    key: &[(String, String)],
+    hidden: usize,
+) -> Result<(), PlotError> {
+    let s = sz.s;
+    let face = sz.legend;
+    let bold = Face::bold(face.size);
+    let key_row = face.size * 1.4;
+    font::text(
+        area,
+        "Events",
+        (x, y + key_row / 2.0),
+        bold,
+        INK,
+        Anchor::Left,
+    )?;
+    y += key_row;
+    let num_w = bold.width("00") + 8.0 * s;
+    let text_w = right - x - num_w;
+    let line_h = face.size * 1.15;
+    let wrapped: Vec<Vec<String>> = key.iter().map(|(_, l)| face.wrap(l, text_w, 2)).collect();
+    let tall: f64 = wrapped
+        .iter()
+        .map(|w| key_row + (w.len() as f64 - 1.0) * line_h)
+        .sum();
+    let lines: Vec<Vec<String>> = if y + tall <= bottom {
+        wrapped
+    } else {
+        key.iter().map(|(_, l)| vec![face.fit(l, text_w)]).collect()
+    };
+    let n = key.len();
+    let fits = ((bottom - y) / key_row).floor().max(0.0) as usize;
+    let shown = if y + tall <= bottom || n <= fits {
+        n
+    } else {
+        fits.saturating_sub(1)
+    };
+    for ((num, _), label) in key.iter().zip(&lines).take(shown) {
+        let cy = y + key_row / 2.0;
+        font::text(area, num, (x, cy), bold, INK, Anchor::Left)?;
+        for (k, text) in label.iter().enumerate() {
+            font::text(
+                area,
+                text,
+                (x + num_w, cy + k as f64 * line_h),
+                face,
+                INK,
+                Anchor::Left,
+            )?;
+        }
+        y += key_row + (label.len() as f64 - 1.0) * line_h;
+    }
+    let hidden = n - shown + hidden;
+    if hidden > 0 {
+        let more = format!("+ {hidden} more");
+        font::text(
+            area,
+            &more,
+            (x, y + key_row / 2.0),
+            face,
+            MUTED,
+            Anchor::Left,
+        )?;
+    }
+    Ok(())
 }
 
 /// An axis-aligned pixel rectangle.
