@@ -132,6 +132,19 @@ impl Header {
         }
     }
 
+    /// The subtitle's vertical centre and width, if there is a subtitle.
+    pub fn subtitle_row(&self, sz: &Sizes) -> Option<(f64, f64)> {
+        if self.subtitle.is_empty() {
+            return None;
+        }
+        let lines = self.title.len().max(1) as f64;
+        let top = sz.pad + sz.title.size * (lines * 1.15 - 0.15) + 0.6 * sz.subtitle.size;
+        Some((
+            top + 0.5 * sz.subtitle.size,
+            sz.subtitle.width(&self.subtitle),
+        ))
+    }
+
     pub fn draw<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
@@ -293,12 +306,24 @@ pub(crate) fn tick_label(meta: &ChartMeta, r: u32) -> String {
 /// Labelled x ticks for an axis `room` pixels wide, as many as fit side by
 /// side with gaps of `gap` pixels.
 pub(crate) fn x_ticks(meta: &ChartMeta, face: Face, room: f64, gap: f64) -> Vec<(u32, String)> {
-    let (start, unit, rounds) = (meta.start.as_deref(), meta.round_unit.as_str(), meta.rounds);
+    x_ticks_at_most(meta, x_tick_room(meta, face, room, gap))
+}
+
+/// How many x tick labels fit side by side in `room` pixels with gaps of
+/// `gap` pixels, judged on the widest of three sample labels.
+pub(crate) fn x_tick_room(meta: &ChartMeta, face: Face, room: f64, gap: f64) -> usize {
+    let rounds = meta.rounds;
     let sample = [0, rounds / 2, rounds]
         .iter()
         .map(|&r| face.width(&tick_label(meta, r)))
         .fold(0.0, f64::max);
-    let max_ticks = (room / (sample + gap)).floor() as usize + 1;
+    (room / (sample + gap)).floor() as usize + 1
+}
+
+/// At most `max_ticks` labelled x ticks (at least two), on calendar boundaries
+/// when there is a calendar.
+pub(crate) fn x_ticks_at_most(meta: &ChartMeta, max_ticks: usize) -> Vec<(u32, String)> {
+    let (start, unit, rounds) = (meta.start.as_deref(), meta.round_unit.as_str(), meta.rounds);
     let mut ticks: Vec<(u32, String)> = axis_ticks(start, unit, rounds, max_ticks)
         .into_iter()
         .map(|r| (r, tick_label(meta, r)))
@@ -995,10 +1020,10 @@ impl Frame {
                 area,
                 &self.sz,
                 (x, y),
-                right,
-                bottom,
+                (right, bottom),
                 &self.event_key,
                 self.event_key_hidden,
+                2,
             )?;
         }
         Ok(())
@@ -1061,19 +1086,19 @@ pub(crate) fn draw_threshold_labels<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws the numbered key of events (`(number, label)`) from `(x, y)` down to
-/// `bottom`, labels ending by `right`: "Events", then one entry per event.
-/// Labels wrap onto two lines when all of them then fit, else each keeps one
-/// line, and what does not fit is counted with the `hidden` events that got
-/// no number.
+/// Draws the numbered key of events (`(number, label)`) in the box from
+/// `(x, y)` to `(right, bottom)`: "Events", then one entry per event.
+/// Labels wrap onto up to `lines` lines when all of them then fit, else each
+/// keeps one line, and what does not fit is counted with the `hidden` events
+/// that got no number.
 pub(crate) fn draw_event_key<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     sz: &Sizes,
     (x, mut y): (f64, f64),
-    right: f64,
-    bottom: f64,
+    (right, bottom): (f64, f64),
     key: &[(String, String)],
     hidden: usize,
+    lines: usize,
 ) -> Result<(), PlotError> {
     let s = sz.s;
     let face = sz.legend;
@@ -1091,7 +1116,10 @@ pub(crate) fn draw_event_key<DB: DrawingBackend>(
     let num_w = bold.width("00") + 8.0 * s;
     let text_w = right - x - num_w;
     let line_h = face.size * 1.15;
-    let wrapped: Vec<Vec<String>> = key.iter().map(|(_, l)| face.wrap(l, text_w, 2)).collect();
+    let wrapped: Vec<Vec<String>> = key
+        .iter()
+        .map(|(_, l)| face.wrap(l, text_w, lines))
+        .collect();
     let tall: f64 = wrapped
         .iter()
         .map(|w| key_row + (w.len() as f64 - 1.0) * line_h)
@@ -1186,7 +1214,7 @@ impl Rect {
     }
 }
 
-fn axis_title(unit: &str) -> String {
+pub(crate) fn axis_title(unit: &str) -> String {
     let unit = unit.trim();
     let mut chars = unit.chars();
     match chars.next() {
@@ -1270,7 +1298,7 @@ pub(crate) fn stroke<DB: DrawingBackend>(
 }
 
 /// A straight dashed line of `(dash, gap)` pixels.
-fn dashed<DB: DrawingBackend>(
+pub(crate) fn dashed<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     from: (f64, f64),
     to: (f64, f64),
