@@ -126,9 +126,13 @@ impl Legend {
                 key_w: events_w.min(0.22 * w),
             },
             None => {
+                // As wide as the event key makes the column, and at least
+                // wide enough for a few words.
+                let swatch = SWATCH * s + 10.0 * s;
+                let max = (events_w.min(0.22 * w) - swatch).max(0.12 * w);
                 let entries: Vec<(LegendMark, Vec<String>)> = entries
                     .iter()
-                    .map(|&(mark, text)| (mark, face.wrap(text, 0.12 * w, 2)))
+                    .map(|&(mark, text)| (mark, face.wrap(text, max, 3)))
                     .collect();
                 let text_w = entries
                     .iter()
@@ -137,7 +141,7 @@ impl Legend {
                 Legend {
                     place: LegendPlace::Column,
                     entries,
-                    key_w: events_w.max(SWATCH * s + 10.0 * s + text_w).min(0.22 * w),
+                    key_w: events_w.max(swatch + text_w).min(0.22 * w),
                 }
             }
         }
@@ -272,9 +276,11 @@ impl PanelGrid {
             .fold(0.0, f64::max);
         let mut entries = vec![(LegendMark::Series(encoding.0), encoding.1)];
         let mut legend = Legend::new(&sz, &header, &entries, events_w, w);
+        // Panel titles may run into half the gap right of their panel (see
+        // below), so the key keeps that much further off.
         let panel_w_for = |legend: &Legend| {
             let grid_r = if legend.key_w > 0.0 {
-                w - pad - legend.key_w - 32.0 * s
+                w - pad - legend.key_w - 32.0 * s - hgap / 2.0
             } else {
                 w - pad
             };
@@ -314,13 +320,15 @@ impl PanelGrid {
 
         let top = header.bottom + strip_h + band;
         let plot_h = plot_h_below(top);
-        // Titles in bold, a little smaller if that lets every name fit.
+        // Titles in bold, a little smaller if that lets every name fit; a
+        // title may run into half the empty gap right of its panel.
+        let title_w = panel_w + hgap / 2.0;
         let longest = names
             .iter()
             .map(|n| Face::bold(sz.legend.size).width(n))
             .fold(0.0, f64::max);
         let title_size =
-            (sz.legend.size * panel_w / longest.max(1.0)).clamp(sz.event.size, sz.legend.size);
+            (sz.legend.size * title_w / longest.max(1.0)).clamp(sz.event.size, sz.legend.size);
         let title_face = Face::bold(title_size);
         let panels: Vec<Panel> = names
             .iter()
@@ -340,7 +348,7 @@ impl PanelGrid {
                         y_lo: ladder.y_lo,
                         y_hi: ladder.y_hi,
                     },
-                    title: title_face.fit(name, panel_w),
+                    title: title_face.fit(name, title_w),
                     title_y: t - above - strip_h / 2.0,
                     y_labels: col == 0,
                     x_labels: i + cols >= n,
