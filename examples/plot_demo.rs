@@ -1,6 +1,7 @@
 //! Renders the demo charts: the December 2016 US–Russia case (timeline and fan)
 //! and the edge cases a user will meet (negative levels, one round, 1,000
-//! rounds, long names, twelve actors, many events, a dense ladder).
+//! rounds, long names, twelve actors, many events, a dense ladder), and fan
+//! charts of three, four and twelve actors drawn as panels.
 //!
 //! ```text
 //! cargo run --example plot_demo -- OUT_DIR [WIDTHxHEIGHT]
@@ -387,7 +388,7 @@ fn demos() -> Vec<(&'static str, Demo)> {
             fan_from(n, &runs)
         })
         .collect();
-    out.push(("edge-4-actors-fan", Demo::Fan(many, fans)));
+    out.push(("edge-4-actors-fan", Demo::Fan(many.clone(), fans)));
 
     // Many events, some in the same or neighbouring rounds.
     let mut eventful = us_russia_meta("seed 2016 · replicate 0 · a busy year");
@@ -469,5 +470,40 @@ fn demos() -> Vec<(&'static str, Demo)> {
             ],
         ),
     ));
+
+    // Three actors: two columns, the lower right panel left empty.
+    let fans: Vec<FanSeries> = ["United States", "Russia", "China"]
+        .iter()
+        .map(|n| {
+            let runs: Vec<Vec<f64>> = (0..100).map(|_| rng.walk(12, 0.0, 4.0, 1.0)).collect();
+            fan_from(n, &runs)
+        })
+        .collect();
+    out.push((
+        "edge-3-actors-fan",
+        Demo::Fan(
+            us_russia_meta("seed 5 · three actors, 100 replicates"),
+            fans,
+        ),
+    ));
+
+    // Twelve actors with events: four columns of small panels.
+    let mut crowded = many;
+    crowded.subtitle = "seed 5 · twelve actors, 100 replicates".into();
+    crowded.events = vec![
+        EventMark::new(2, "Embassy closed"),
+        EventMark::new(3, "Ambassador recalled"),
+        EventMark::new(11, "Summit in Geneva"),
+        EventMark::new(11, "Sanctions lifted"),
+        EventMark::new(18, "Talks collapse after a border incident"),
+    ];
+    let fans: Vec<FanSeries> = names
+        .iter()
+        .map(|n| {
+            let runs: Vec<Vec<f64>> = (0..100).map(|_| rng.walk(24, 0.0, 4.0, 1.0)).collect();
+            fan_from(n, &runs)
+        })
+        .collect();
+    out.push(("edge-12-actors-fan", Demo::Fan(crowded, fans)));
     out
 }

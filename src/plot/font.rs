@@ -144,12 +144,28 @@ impl Face {
     /// `text` broken into at most `lines` lines of at most `max` pixels, at
     /// spaces; the last line is shortened with an ellipsis if text is left over.
     pub fn wrap(self, text: &str, max: f64, lines: usize) -> Vec<String> {
+        self.wrap_with(text, max, lines, Face::fit)
+    }
+
+    /// Like [`Face::wrap`], but a shortened line ends at a word where that
+    /// keeps most of it (see [`Face::fit_words`]).
+    pub fn wrap_words(self, text: &str, max: f64, lines: usize) -> Vec<String> {
+        self.wrap_with(text, max, lines, Face::fit_words)
+    }
+
+    fn wrap_with(
+        self,
+        text: &str,
+        max: f64,
+        lines: usize,
+        fit: fn(Face, &str, f64) -> String,
+    ) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut words = text.split_whitespace().peekable();
         while words.peek().is_some() {
             if out.len() + 1 == lines {
                 let rest: Vec<&str> = words.collect();
-                out.push(self.fit(&rest.join(" "), max));
+                out.push(fit(self, &rest.join(" "), max));
                 break;
             }
             let mut line = String::new();
@@ -166,9 +182,28 @@ impl Face {
                     break;
                 }
             }
-            out.push(self.fit(&line, max));
+            out.push(fit(self, &line, max));
         }
         out
+    }
+
+    /// `text` shortened like [`Face::fit`], but after its last whole word that
+    /// fits if that keeps at least 70 % of the characters: "Shut or seize…"
+    /// rather than "Shut or seize pr…", but "Close a consulat…" rather than
+    /// "Close a…".
+    pub fn fit_words(self, text: &str, max: f64) -> String {
+        let cut = self.fit(text, max);
+        if !cut.ends_with(ELLIPSIS) {
+            return cut;
+        }
+        let kept = cut.chars().count() - 1;
+        let words: Vec<&str> = text.split_whitespace().collect();
+        (1..words.len())
+            .rev()
+            .map(|k| format!("{}{ELLIPSIS}", words[..k].join(" ")))
+            .find(|s| self.width(s) <= max)
+            .filter(|s| (s.chars().count() - 1) as f64 >= 0.7 * kept as f64)
+            .unwrap_or(cut)
     }
 }
 
@@ -190,6 +225,8 @@ pub(crate) enum Anchor {
     TopLeft,
     /// Centre, top of the text.
     Top,
+    /// Centre of the text.
+    Centre,
 }
 
 /// Draws `text` at pixel `(x, y)` of `area`.
@@ -210,6 +247,7 @@ pub(crate) fn text<DB: DrawingBackend>(
         Anchor::Right => (HPos::Right, VPos::Center, 0.04),
         Anchor::TopLeft => (HPos::Left, VPos::Top, 0.0),
         Anchor::Top => (HPos::Center, VPos::Top, 0.0),
+        Anchor::Centre => (HPos::Center, VPos::Center, 0.04),
     };
     let style = TextStyle::from(face.desc())
         .color(&color)
@@ -234,6 +272,23 @@ mod tests {
         assert!(face.width(&short) <= 150.0);
         assert!(long.starts_with(short.trim_end_matches(ELLIPSIS)));
         assert_eq!(face.fit(long, 1.0), ELLIPSIS.to_string());
+    }
+
+    #[test]
+    fn fit_words_ends_at_a_word_when_that_keeps_most_of_the_text() {
+        ensure().unwrap();
+        let face = Face::new(18.0);
+        let max = face.width("Shut or seize pr…");
+        assert_eq!(
+            face.fit_words("Shut or seize property", max),
+            "Shut or seize…"
+        );
+        let max = face.width("Close a consulat…");
+        assert_eq!(
+            face.fit_words("Close a consulate or institute", max),
+            "Close a consulat…"
+        );
+        assert_eq!(face.fit_words("Protest", 500.0), "Protest");
     }
 
     #[test]

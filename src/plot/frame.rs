@@ -38,12 +38,12 @@ pub(crate) fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
-const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
-const GRID_ZERO: RGBColor = RGBColor(0xA8, 0xA8, 0xA8);
-const EVENT: RGBColor = RGBColor(0x80, 0x80, 0x80);
-const THRESHOLD: RGBColor = RGBColor(0x70, 0x70, 0x70);
+pub(crate) const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub(crate) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+pub(crate) const GRID_ZERO: RGBColor = RGBColor(0xA8, 0xA8, 0xA8);
+pub(crate) const EVENT: RGBColor = RGBColor(0x80, 0x80, 0x80);
+pub(crate) const THRESHOLD: RGBColor = RGBColor(0x70, 0x70, 0x70);
 
 /// Opacity of the outline of a fan band.
 pub(crate) const BAND_EDGE: f64 = 0.7;
@@ -67,20 +67,23 @@ pub(crate) struct LegendSpec<'a> {
 }
 
 /// Font sizes (em, in pixels) and spacing at 1600 × 900, scaled with the chart.
-struct Sizes {
-    s: f64,
-    pad: f64,
-    title: Face,
-    subtitle: Face,
-    axis_title: Face,
-    tick: Face,
-    legend: Face,
-    event: Face,
-    small: Face,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sizes {
+    /// Scale relative to 1600 × 900.
+    pub s: f64,
+    /// Margin around the chart.
+    pub pad: f64,
+    pub title: Face,
+    pub subtitle: Face,
+    pub axis_title: Face,
+    pub tick: Face,
+    pub legend: Face,
+    pub event: Face,
+    pub small: Face,
 }
 
 impl Sizes {
-    fn new(w: f64, h: f64) -> Self {
+    pub fn new(w: f64, h: f64) -> Self {
         // Scale with the smaller of the two ratios so text keeps its proportion
         // to the plot on any aspect ratio; 1600 × 900 is the reference.
         let s = (w / 1600.0).min(h / 900.0).clamp(0.3, 10.0);
@@ -99,6 +102,268 @@ impl Sizes {
             event: Face::new(16.0 * t),
             small: Face::bold(15.0 * t),
         }
+    }
+}
+
+/// The chart title (wrapped onto at most two lines) and the subtitle under it.
+pub(crate) struct Header {
+    title: Vec<String>,
+    subtitle: String,
+    /// Where the header ends and the plot (or its event labels) may begin.
+    pub bottom: f64,
+}
+
+impl Header {
+    /// Lays out the header of `meta` across a chart `w` pixels wide.
+    pub fn new(sz: &Sizes, meta: &ChartMeta, w: f64) -> Header {
+        let (s, pad) = (sz.s, sz.pad);
+        // A long title wraps onto a second line before it is shortened.
+        let title = sz.title.wrap(&meta.title, w - 2.0 * pad, 2);
+        let subtitle = sz.subtitle.fit(&meta.subtitle, w - 2.0 * pad);
+        let mut bottom = pad + sz.title.size * (title.len().max(1) as f64 * 1.15 - 0.15);
+        if !subtitle.is_empty() {
+            bottom += 0.6 * sz.subtitle.size + sz.subtitle.size;
+        }
+        bottom += 14.0 * s;
+        Header {
+            title,
+            subtitle,
+            bottom,
+        }
+    }
+
+    /// The subtitle's vertical centre and width, if there is a subtitle.
+    pub fn subtitle_row(&self, sz: &Sizes) -> Option<(f64, f64)> {
+        if self.subtitle.is_empty() {
+            return None;
+        }
+        let lines = self.title.len().max(1) as f64;
+        let top = sz.pad + sz.title.size * (lines * 1.15 - 0.15) + 0.6 * sz.subtitle.size;
+        Some((
+            top + 0.5 * sz.subtitle.size,
+            sz.subtitle.width(&self.subtitle),
+        ))
+    }
+
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        sz: &Sizes,
+    ) -> Result<(), PlotError> {
+        let line_h = sz.title.size * 1.15;
+        for (i, line) in self.title.iter().enumerate() {
+            let y = sz.pad + i as f64 * line_h;
+            font::text(area, line, (sz.pad, y), sz.title, INK, Anchor::TopLeft)?;
+        }
+        if !self.subtitle.is_empty() {
+            let lines = self.title.len().max(1) as f64;
+            let y = sz.pad + sz.title.size * (lines * 1.15 - 0.15) + 0.6 * sz.subtitle.size;
+            font::text(
+                area,
+                &self.subtitle,
+                (sz.pad, y),
+                sz.subtitle,
+                MUTED,
+                Anchor::TopLeft,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The y axis of a chart: the ladder's rungs and thresholds with finite
+/// levels, sorted, and the range that shows them and the data.
+pub(crate) struct Ladder<'a> {
+    /// `(level, name)`, least severe first.
+    pub rungs: Vec<(f64, &'a str)>,
+    /// `(level, name)`, as given.
+    pub thresholds: Vec<(f64, &'a str)>,
+    /// The bottom and top of the y axis.
+    pub y_lo: f64,
+    pub y_hi: f64,
+    /// Whether the range spans zero, which then gets a darker grid line.
+    pub zero_line: bool,
+}
+
+impl<'a> Ladder<'a> {
+    /// The ladder of `meta` with room for `data_levels` (every level drawn).
+    pub fn new(meta: &'a ChartMeta, data_levels: &[f64]) -> Self {
+        let mut rungs: Vec<(f64, &str)> = meta
+            .rungs
+            .iter()
+            .filter(|r| r.level.is_finite())
+            .map(|r| (r.level, r.name.as_str()))
+            .collect();
+        rungs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let thresholds: Vec<(f64, &str)> = meta
+            .thresholds
+            .iter()
+            .filter(|t| t.level.is_finite())
+            .map(|t| (t.level, t.name.as_str()))
+            .collect();
+
+        // Every rung, threshold and data value, padded.
+        let all = rungs
+            .iter()
+            .map(|r| r.0)
+            .chain(thresholds.iter().map(|t| t.0))
+            .chain(data_levels.iter().copied().filter(|v| v.is_finite()));
+        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+        let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+        Ladder {
+            rungs,
+            thresholds,
+            y_lo: lo - 0.07 * span,
+            y_hi: hi + 0.07 * span,
+            zero_line: lo < 0.0 && hi > 0.0,
+        }
+    }
+
+    /// How many lines a rung name may take: two when rungs are at least 2.6
+    /// text heights apart on a plot `plot_h` pixels tall, else one.
+    pub fn label_lines(&self, plot_h: f64, tick: Face) -> usize {
+        let min_step = self
+            .rungs
+            .windows(2)
+            .map(|p| p[1].0 - p[0].0)
+            .filter(|d| *d > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let gap = min_step / (self.y_hi - self.y_lo) * plot_h;
+        if gap >= 2.6 * tick.size { 2 } else { 1 }
+    }
+
+    /// Candidate y labels: rung names in `lines` lines of at most `max`
+    /// pixels, or round numbers when there is no ladder.
+    pub fn label_candidates(&self, tick: Face, lines: usize, max: f64) -> Vec<(f64, Vec<String>)> {
+        if self.rungs.is_empty() {
+            numeric_ticks(self.y_lo, self.y_hi)
+                .into_iter()
+                .map(|v| (v, vec![format_number(v)]))
+                .collect()
+        } else {
+            self.rungs
+                .iter()
+                .map(|&(level, name)| (level, tick.wrap(name, max, lines)))
+                .collect()
+        }
+    }
+
+    /// The levels of the horizontal grid lines: the rungs, or the labels'
+    /// levels when there is no ladder.
+    pub fn grid(&self, candidates: &[(f64, Vec<String>)]) -> Vec<f64> {
+        if self.rungs.is_empty() {
+            candidates.iter().map(|c| c.0).collect()
+        } else {
+            self.rungs.iter().map(|r| r.0).collect()
+        }
+    }
+}
+
+/// The y labels of `candidates` that fit without overlapping where `y` puts
+/// them, rungs the data visits (`data_levels`) first, then the ends of the
+/// ladder, then the rest in order. Returned in that order of priority.
+pub(crate) fn thin_y_labels(
+    candidates: &[(f64, Vec<String>)],
+    data_levels: &[f64],
+    y: impl Fn(f64) -> f64,
+    line_h: f64,
+) -> Vec<(f64, Vec<String>)> {
+    let visited = |level: f64| data_levels.iter().any(|&v| (v - level).abs() < 1e-9);
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    let n = candidates.len();
+    order.sort_by_key(|&i| {
+        let level = candidates[i].0;
+        let rank = if visited(level) {
+            0
+        } else if i == 0 || i + 1 == n {
+            1
+        } else {
+            2
+        };
+        (rank, i)
+    });
+    let mut out = Vec::new();
+    let mut taken: Vec<(f64, f64)> = Vec::new(); // (y, half height)
+    for i in order {
+        let y = y(candidates[i].0);
+        let half = candidates[i].1.len() as f64 * line_h / 2.0;
+        if taken.iter().all(|&(t, th)| (t - y).abs() >= half + th) {
+            taken.push((y, half));
+            out.push(candidates[i].clone());
+        }
+    }
+    out
+}
+
+/// The label of round `r` on the x axis: its calendar date, or its number.
+pub(crate) fn tick_label(meta: &ChartMeta, r: u32) -> String {
+    calendar_label(meta.start.as_deref(), &meta.round_unit, r).unwrap_or_else(|| r.to_string())
+}
+
+/// Labelled x ticks for an axis `room` pixels wide, as many as fit side by
+/// side with gaps of `gap` pixels.
+pub(crate) fn x_ticks(meta: &ChartMeta, face: Face, room: f64, gap: f64) -> Vec<(u32, String)> {
+    x_ticks_at_most(meta, x_tick_room(meta, face, room, gap))
+}
+
+/// How many x tick labels fit side by side in `room` pixels with gaps of
+/// `gap` pixels, judged on the widest of three sample labels.
+pub(crate) fn x_tick_room(meta: &ChartMeta, face: Face, room: f64, gap: f64) -> usize {
+    let rounds = meta.rounds;
+    let sample = [0, rounds / 2, rounds]
+        .iter()
+        .map(|&r| face.width(&tick_label(meta, r)))
+        .fold(0.0, f64::max);
+    (room / (sample + gap)).floor() as usize + 1
+}
+
+/// At most `max_ticks` labelled x ticks (at least two), on calendar boundaries
+/// when there is a calendar.
+pub(crate) fn x_ticks_at_most(meta: &ChartMeta, max_ticks: usize) -> Vec<(u32, String)> {
+    let (start, unit, rounds) = (meta.start.as_deref(), meta.round_unit.as_str(), meta.rounds);
+    let mut ticks: Vec<(u32, String)> = axis_ticks(start, unit, rounds, max_ticks)
+        .into_iter()
+        .map(|r| (r, tick_label(meta, r)))
+        .collect();
+    // Ticks every January (or first quarter) read better as bare years.
+    let yearly = ticks.len() >= 2
+        && ticks.iter().all(|(r, l)| {
+            calendar_label(start, unit, *r).is_some() && (l.ends_with("-01") || l.ends_with("-Q1"))
+        })
+        && ticks.iter().all(|(_, l)| l.len() <= 7);
+    if yearly {
+        for (_, label) in &mut ticks {
+            label.truncate(label.find('-').unwrap_or(label.len()));
+        }
+    }
+    ticks
+}
+
+/// A plot rectangle in pixels and the data it spans: rounds `0..x_max` across,
+/// levels `y_lo..y_hi` up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plot {
+    pub l: f64,
+    pub t: f64,
+    pub r: f64,
+    pub b: f64,
+    pub x_max: f64,
+    pub y_lo: f64,
+    pub y_hi: f64,
+}
+
+impl Plot {
+    /// Pixel x of the start of round `round` (fractional rounds allowed).
+    pub fn x(&self, round: f64) -> f64 {
+        self.l + (round / self.x_max) * (self.r - self.l)
+    }
+
+    /// Pixel y of `level`.
+    pub fn y(&self, level: f64) -> f64 {
+        self.b - (level - self.y_lo) / (self.y_hi - self.y_lo) * (self.b - self.t)
     }
 }
 
@@ -130,8 +395,7 @@ pub(crate) struct Frame {
     x_max: f64,
     y_lo: f64,
     y_hi: f64,
-    title: Vec<String>,
-    subtitle: String,
+    header: Header,
     grid: Vec<f64>,
     zero_line: bool,
     y_labels: Vec<(f64, Vec<String>)>,
@@ -164,78 +428,22 @@ impl Frame {
         let sz = Sizes::new(w, h);
         let s = sz.s;
         let pad = sz.pad;
-
-        // Header.
-        // A long title wraps onto a second line before it is shortened.
-        let title = sz.title.wrap(&meta.title, w - 2.0 * pad, 2);
-        let subtitle = sz.subtitle.fit(&meta.subtitle, w - 2.0 * pad);
-        let mut header_bottom = pad + sz.title.size * (title.len().max(1) as f64 * 1.15 - 0.15);
-        if !subtitle.is_empty() {
-            header_bottom += 0.6 * sz.subtitle.size + sz.subtitle.size;
-        }
-        header_bottom += 14.0 * s;
-
-        // Ladder: sorted, finite levels.
-        let mut rungs: Vec<(f64, &str)> = meta
-            .rungs
-            .iter()
-            .filter(|r| r.level.is_finite())
-            .map(|r| (r.level, r.name.as_str()))
-            .collect();
-        rungs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let thresholds_in: Vec<(f64, &str)> = meta
-            .thresholds
-            .iter()
-            .filter(|t| t.level.is_finite())
-            .map(|t| (t.level, t.name.as_str()))
-            .collect();
-
-        // y range: every rung, threshold and data value, padded.
-        let all = rungs
-            .iter()
-            .map(|r| r.0)
-            .chain(thresholds_in.iter().map(|t| t.0))
-            .chain(data_levels.iter().copied().filter(|v| v.is_finite()));
-        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
-        let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-        let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
-        let (y_lo, y_hi) = (lo - 0.07 * span, hi + 0.07 * span);
+        let header = Header::new(&sz, meta, w);
+        let ladder = Ladder::new(meta, data_levels);
 
         // y labels: rung names, or plain numbers without a ladder. A long name
         // wraps onto two lines when rungs are far enough apart for that (judged
         // on a rough plot height, as the exact one depends on the events).
         let b_guess = h - pad - sz.axis_title.size - 28.0 * s - sz.tick.size;
-        let t_guess = header_bottom
+        let t_guess = header.bottom
             + if meta.events.is_empty() {
                 0.0
             } else {
                 2.0 * sz.event.size * 1.45
             };
-        let min_step = rungs
-            .windows(2)
-            .map(|p| p[1].0 - p[0].0)
-            .filter(|d| *d > 0.0)
-            .fold(f64::INFINITY, f64::min);
-        let gap_guess = min_step / (y_hi - y_lo) * (b_guess - t_guess);
-        let lines = if gap_guess >= 2.6 * sz.tick.size {
-            2
-        } else {
-            1
-        };
-        let y_candidates: Vec<(f64, Vec<String>)> = if rungs.is_empty() {
-            numeric_ticks(y_lo, y_hi)
-                .into_iter()
-                .map(|v| (v, vec![format_number(v)]))
-                .collect()
-        } else {
-            let max = if lines == 2 { 0.16 * w } else { 0.2 * w };
-            rungs
-                .iter()
-                .map(|&(level, name)| (level, sz.tick.wrap(name, max, lines)))
-                .collect()
-        };
+        let lines = ladder.label_lines(b_guess - t_guess, sz.tick);
+        let max = if lines == 2 { 0.16 * w } else { 0.2 * w };
+        let y_candidates = ladder.label_candidates(sz.tick, lines, max);
         let y_label_w = y_candidates
             .iter()
             .flat_map(|(_, t)| t.iter().map(|line| sz.tick.width(line)))
@@ -271,10 +479,7 @@ impl Frame {
         // x axis.
         let rounds = meta.rounds;
         let x_max = f64::from(rounds.max(1));
-        let start = meta.start.as_deref();
-        let unit = meta.round_unit.as_str();
-        let tick_label = |r: u32| calendar_label(start, unit, r).unwrap_or_else(|| r.to_string());
-        let last_label_w = sz.tick.width(&tick_label(rounds));
+        let last_label_w = sz.tick.width(&tick_label(meta, rounds));
 
         let l = pad + y_label_w + 16.0 * s;
         let right_pad = pad.max(last_label_w / 2.0 + 4.0 * s);
@@ -285,20 +490,19 @@ impl Frame {
             w,
             h,
             l,
-            t: header_bottom,
+            t: header.bottom,
             r: w - right_pad - legend_w,
             b,
             x_max,
-            y_lo,
-            y_hi,
-            title,
-            subtitle,
-            grid: rungs.iter().map(|r| r.0).collect(),
-            zero_line: lo < 0.0 && hi > 0.0,
+            y_lo: ladder.y_lo,
+            y_hi: ladder.y_hi,
+            header,
+            grid: ladder.grid(&y_candidates),
+            zero_line: ladder.zero_line,
             y_labels: Vec::new(),
             x_ticks: Vec::new(),
             minor_ticks: false,
-            x_title: axis_title(unit),
+            x_title: axis_title(&meta.round_unit),
             thresholds: Vec::new(),
             events: Vec::new(),
             legend_x: 0.0,
@@ -318,33 +522,8 @@ impl Frame {
         frame.legend_x = frame.r + 32.0 * s;
 
         // y labels, thinned so that none overlap; rungs the data visits first.
-        let visited = |level: f64| data_levels.iter().any(|&v| (v - level).abs() < 1e-9);
-        let mut order: Vec<usize> = (0..y_candidates.len()).collect();
-        let n = y_candidates.len();
-        order.sort_by_key(|&i| {
-            let level = y_candidates[i].0;
-            let rank = if visited(level) {
-                0
-            } else if i == 0 || i + 1 == n {
-                1
-            } else {
-                2
-            };
-            (rank, i)
-        });
         let line_h = frame.sz.tick.size * 1.08;
-        let mut taken: Vec<(f64, f64)> = Vec::new(); // (y, half height)
-        for i in order {
-            let y = frame.y(y_candidates[i].0);
-            let half = y_candidates[i].1.len() as f64 * line_h / 2.0;
-            if taken.iter().all(|&(t, th)| (t - y).abs() >= half + th) {
-                taken.push((y, half));
-                frame.y_labels.push(y_candidates[i].clone());
-            }
-        }
-        if rungs.is_empty() {
-            frame.grid = y_candidates.iter().map(|c| c.0).collect();
-        }
+        frame.y_labels = thin_y_labels(&y_candidates, data_levels, |v| frame.y(v), line_h);
         frame.rung_gap_px = frame
             .grid
             .windows(2)
@@ -356,33 +535,14 @@ impl Frame {
         }
 
         // x ticks, as many as fit side by side.
-        let sample = [0, rounds / 2, rounds]
-            .iter()
-            .map(|&r| frame.sz.tick.width(&tick_label(r)))
-            .fold(0.0, f64::max);
         let room = frame.r - frame.l;
-        let max_ticks = (room / (sample + 20.0 * s)).floor() as usize + 1;
-        frame.x_ticks = axis_ticks(start, unit, rounds, max_ticks)
-            .into_iter()
-            .map(|r| (r, tick_label(r)))
-            .collect();
-        // Ticks every January (or first quarter) read better as bare years.
-        let yearly = frame.x_ticks.len() >= 2
-            && frame.x_ticks.iter().all(|(r, l)| {
-                calendar_label(start, unit, *r).is_some()
-                    && (l.ends_with("-01") || l.ends_with("-Q1"))
-            })
-            && frame.x_ticks.iter().all(|(_, l)| l.len() <= 7);
-        if yearly {
-            for (_, label) in &mut frame.x_ticks {
-                label.truncate(label.find('-').unwrap_or(label.len()));
-            }
-        }
+        frame.x_ticks = x_ticks(meta, frame.sz.tick, room, 20.0 * s);
         frame.minor_ticks = frame.x_ticks.len() < rounds as usize + 1 && room / x_max >= 6.0 * s;
 
         // Thresholds.
         let max_thr = 0.4 * room;
-        frame.thresholds = thresholds_in
+        frame.thresholds = ladder
+            .thresholds
             .iter()
             .map(|&(level, name)| (level, frame.sz.small.fit(name, max_thr)))
             .collect();
@@ -390,14 +550,27 @@ impl Frame {
         frame
     }
 
+    /// The plot rectangle and the data it spans.
+    pub fn plot(&self) -> Plot {
+        Plot {
+            l: self.l,
+            t: self.t,
+            r: self.r,
+            b: self.b,
+            x_max: self.x_max,
+            y_lo: self.y_lo,
+            y_hi: self.y_hi,
+        }
+    }
+
     /// Pixel x of the start of round `round` (fractional rounds allowed).
     pub fn x(&self, round: f64) -> f64 {
-        self.l + (round / self.x_max) * (self.r - self.l)
+        self.plot().x(round)
     }
 
     /// Pixel y of `level`.
     pub fn y(&self, level: f64) -> f64 {
-        self.b - (level - self.y_lo) / (self.y_hi - self.y_lo) * (self.b - self.t)
+        self.plot().y(level)
     }
 
     /// Scale of this chart relative to 1600 × 900.
@@ -622,32 +795,7 @@ impl Frame {
     ) -> Result<(), PlotError> {
         let s = self.sz.s;
         area.fill(&WHITE)?;
-        let line_h = self.sz.title.size * 1.15;
-        for (i, line) in self.title.iter().enumerate() {
-            let y = self.sz.pad + i as f64 * line_h;
-            font::text(
-                area,
-                line,
-                (self.sz.pad, y),
-                self.sz.title,
-                INK,
-                Anchor::TopLeft,
-            )?;
-        }
-        if !self.subtitle.is_empty() {
-            let lines = self.title.len().max(1) as f64;
-            let y = self.sz.pad
-                + self.sz.title.size * (lines * 1.15 - 0.15)
-                + 0.6 * self.sz.subtitle.size;
-            font::text(
-                area,
-                &self.subtitle,
-                (self.sz.pad, y),
-                self.sz.subtitle,
-                MUTED,
-                Anchor::TopLeft,
-            )?;
-        }
+        self.header.draw(area, &self.sz)?;
 
         let thin = (1.0 * s).round().max(1.0) as u32;
         for &(r, _) in &self.x_ticks {
@@ -769,50 +917,14 @@ impl Frame {
             Anchor::Top,
         )?;
 
-        // Threshold labels sit just above or below their line, at the right or
-        // left end, wherever they cross the fewest data lines; a white backing
-        // keeps them readable where they must cross one.
-        let face = self.sz.small;
-        let lw = f64::from(self.line_width());
-        let mut placed: Vec<Rect> = Vec::new();
-        for (level, name) in &self.thresholds {
-            let w = face.width(name) + 8.0 * s;
-            let h = face.size * 1.1;
-            let y = self.y(*level);
-            let xs = [
-                self.r - 6.0 * s - w,
-                self.l + 6.0 * s,
-                (self.l + self.r - w) / 2.0,
-            ];
-            let ys = [y - 4.0 * s - h, y + 4.0 * s];
-            let candidates = ys
-                .iter()
-                .flat_map(|&y0| xs.iter().map(move |&x0| Rect::new(x0, y0, w, h)));
-            let best = candidates
-                .enumerate()
-                .map(|(order, rect)| {
-                    let hits = obstacles
-                        .iter()
-                        .flat_map(|p| p.windows(2))
-                        .filter(|seg| rect.grown(lw / 2.0).meets_segment(seg[0], seg[1]))
-                        .count();
-                    let clashes = placed.iter().filter(|p| p.overlaps(&rect)).count();
-                    let outside = rect.y0 < self.t || rect.y0 + rect.h > self.b;
-                    let score = hits + 100 * clashes + 1000 * usize::from(outside);
-                    (score, order, rect)
-                })
-                .min_by_key(|&(score, order, _)| (score, order))
-                .map(|(_, _, rect)| rect)
-                .unwrap_or_else(|| Rect::new(xs[0], ys[0], w, h));
-            backing(
-                area,
-                (best.x0, best.y0),
-                (best.x0 + best.w, best.y0 + best.h),
-            )?;
-            let at = (best.x0 + 4.0 * s, best.y0 + best.h / 2.0);
-            font::text(area, name, at, face, MUTED, Anchor::Left)?;
-            placed.push(best);
-        }
+        draw_threshold_labels(
+            area,
+            &self.sz,
+            &self.thresholds,
+            &[self.plot()],
+            obstacles,
+            self.line_width(),
+        )?;
 
         self.draw_legend(area)
     }
@@ -903,77 +1015,155 @@ impl Frame {
 
         if !self.event_key.is_empty() {
             y += row_h * 0.5;
-            let face = self.sz.legend;
-            let bold = Face::bold(face.size);
-            let key_row = face.size * 1.4;
-            font::text(
+            let right = self.w - self.sz.pad;
+            draw_event_key(
                 area,
-                "Events",
-                (x, y + key_row / 2.0),
-                bold,
-                INK,
-                Anchor::Left,
+                &self.sz,
+                (x, y),
+                (right, bottom),
+                &self.event_key,
+                self.event_key_hidden,
+                2,
             )?;
-            y += key_row;
-            let num_w = bold.width("00") + 8.0 * s;
-            let text_w = self.w - self.sz.pad - x - num_w;
-            // Labels wrap onto two lines when all of them then fit, else each
-            // keeps one line, and what does not fit is counted.
-            let line_h = face.size * 1.15;
-            let wrapped: Vec<Vec<String>> = self
-                .event_key
-                .iter()
-                .map(|(_, l)| face.wrap(l, text_w, 2))
-                .collect();
-            let tall: f64 = wrapped
-                .iter()
-                .map(|w| key_row + (w.len() as f64 - 1.0) * line_h)
-                .sum();
-            let lines: Vec<Vec<String>> = if y + tall <= bottom {
-                wrapped
-            } else {
-                self.event_key
-                    .iter()
-                    .map(|(_, l)| vec![face.fit(l, text_w)])
-                    .collect()
-            };
-            let n = self.event_key.len();
-            let fits = ((bottom - y) / key_row).floor().max(0.0) as usize;
-            let shown = if y + tall <= bottom || n <= fits {
-                n
-            } else {
-                fits.saturating_sub(1)
-            };
-            for ((num, _), label) in self.event_key.iter().zip(&lines).take(shown) {
-                let cy = y + key_row / 2.0;
-                font::text(area, num, (x, cy), bold, INK, Anchor::Left)?;
-                for (k, text) in label.iter().enumerate() {
-                    font::text(
-                        area,
-                        text,
-                        (x + num_w, cy + k as f64 * line_h),
-                        face,
-                        INK,
-                        Anchor::Left,
-                    )?;
-                }
-                y += key_row + (label.len() as f64 - 1.0) * line_h;
-            }
-            let hidden = n - shown + self.event_key_hidden;
-            if hidden > 0 {
-                let more = format!("+ {hidden} more");
-                font::text(
-                    area,
-                    &more,
-                    (x, y + key_row / 2.0),
-                    face,
-                    MUTED,
-                    Anchor::Left,
-                )?;
-            }
         }
         Ok(())
     }
+}
+
+/// Writes each threshold's name once, just above or below its line, at the
+/// right or left end or the middle of one of `plots` (tried in order), wherever
+/// it crosses the fewest data lines (`obstacles`, drawn `line_width` wide); a
+/// white backing keeps it readable where it must cross one.
+pub(crate) fn draw_threshold_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sz: &Sizes,
+    thresholds: &[(f64, String)],
+    plots: &[Plot],
+    obstacles: &[Vec<(i32, i32)>],
+    line_width: u32,
+) -> Result<(), PlotError> {
+    let s = sz.s;
+    let face = sz.small;
+    let lw = f64::from(line_width);
+    let mut placed: Vec<Rect> = Vec::new();
+    for (level, name) in thresholds {
+        let w = face.width(name) + 8.0 * s;
+        let h = face.size * 1.1;
+        let candidates = plots.iter().flat_map(|p| {
+            let y = p.y(*level);
+            let xs = [p.r - 6.0 * s - w, p.l + 6.0 * s, (p.l + p.r - w) / 2.0];
+            let ys = [y - 4.0 * s - h, y + 4.0 * s];
+            ys.into_iter()
+                .flat_map(move |y0| xs.into_iter().map(move |x0| (p, Rect::new(x0, y0, w, h))))
+        });
+        let best = candidates
+            .enumerate()
+            .map(|(order, (p, rect))| {
+                let hits = obstacles
+                    .iter()
+                    .flat_map(|p| p.windows(2))
+                    .filter(|seg| rect.grown(lw / 2.0).meets_segment(seg[0], seg[1]))
+                    .count();
+                let clashes = placed.iter().filter(|p| p.overlaps(&rect)).count();
+                let outside = rect.y0 < p.t || rect.y0 + rect.h > p.b;
+                let score = hits + 100 * clashes + 1000 * usize::from(outside);
+                (score, order, rect)
+            })
+            .min_by_key(|&(score, order, _)| (score, order))
+            .map(|(_, _, rect)| rect);
+        let Some(best) = best else {
+            return Ok(());
+        };
+        backing(
+            area,
+            (best.x0, best.y0),
+            (best.x0 + best.w, best.y0 + best.h),
+        )?;
+        let at = (best.x0 + 4.0 * s, best.y0 + best.h / 2.0);
+        font::text(area, name, at, face, MUTED, Anchor::Left)?;
+        placed.push(best);
+    }
+    Ok(())
+}
+
+/// Draws the numbered key of events (`(number, label)`) in the box from
+/// `(x, y)` to `(right, bottom)`: "Events", then one entry per event.
+/// Labels wrap onto up to `lines` lines when all of them then fit, else each
+/// keeps one line, and what does not fit is counted with the `hidden` events
+/// that got no number.
+pub(crate) fn draw_event_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sz: &Sizes,
+    (x, mut y): (f64, f64),
+    (right, bottom): (f64, f64),
+    key: &[(String, String)],
+    hidden: usize,
+    lines: usize,
+) -> Result<(), PlotError> {
+    let s = sz.s;
+    let face = sz.legend;
+    let bold = Face::bold(face.size);
+    let key_row = face.size * 1.4;
+    font::text(
+        area,
+        "Events",
+        (x, y + key_row / 2.0),
+        bold,
+        INK,
+        Anchor::Left,
+    )?;
+    y += key_row;
+    let num_w = bold.width("00") + 8.0 * s;
+    let text_w = right - x - num_w;
+    let line_h = face.size * 1.15;
+    let wrapped: Vec<Vec<String>> = key
+        .iter()
+        .map(|(_, l)| face.wrap(l, text_w, lines))
+        .collect();
+    let tall: f64 = wrapped
+        .iter()
+        .map(|w| key_row + (w.len() as f64 - 1.0) * line_h)
+        .sum();
+    let lines: Vec<Vec<String>> = if y + tall <= bottom {
+        wrapped
+    } else {
+        key.iter().map(|(_, l)| vec![face.fit(l, text_w)]).collect()
+    };
+    let n = key.len();
+    let fits = ((bottom - y) / key_row).floor().max(0.0) as usize;
+    let shown = if y + tall <= bottom || n <= fits {
+        n
+    } else {
+        fits.saturating_sub(1)
+    };
+    for ((num, _), label) in key.iter().zip(&lines).take(shown) {
+        let cy = y + key_row / 2.0;
+        font::text(area, num, (x, cy), bold, INK, Anchor::Left)?;
+        for (k, text) in label.iter().enumerate() {
+            font::text(
+                area,
+                text,
+                (x + num_w, cy + k as f64 * line_h),
+                face,
+                INK,
+                Anchor::Left,
+            )?;
+        }
+        y += key_row + (label.len() as f64 - 1.0) * line_h;
+    }
+    let hidden = n - shown + hidden;
+    if hidden > 0 {
+        let more = format!("+ {hidden} more");
+        font::text(
+            area,
+            &more,
+            (x, y + key_row / 2.0),
+            face,
+            MUTED,
+            Anchor::Left,
+        )?;
+    }
+    Ok(())
 }
 
 /// An axis-aligned pixel rectangle.
@@ -1024,7 +1214,7 @@ impl Rect {
     }
 }
 
-fn axis_title(unit: &str) -> String {
+pub(crate) fn axis_title(unit: &str) -> String {
     let unit = unit.trim();
     let mut chars = unit.chars();
     match chars.next() {
@@ -1108,7 +1298,7 @@ pub(crate) fn stroke<DB: DrawingBackend>(
 }
 
 /// A straight dashed line of `(dash, gap)` pixels.
-fn dashed<DB: DrawingBackend>(
+pub(crate) fn dashed<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     from: (f64, f64),
     to: (f64, f64),
@@ -1222,13 +1412,13 @@ pub(crate) fn runs<T: Copy>(
 /// next. Shifted right and up by `offset` pixels and kept inside the plot.
 /// Rounds where the level does not change add no vertex.
 pub(crate) fn step_path(
-    frame: &Frame,
+    plot: &Plot,
     points: &[(u32, f64)],
     (right, up): (f64, f64),
 ) -> Vec<(i32, i32)> {
     let at = |round: u32, level: f64| {
-        let x = (frame.x(f64::from(round)) + right).clamp(frame.l, frame.r);
-        px((x, frame.y(level) - up))
+        let x = (plot.x(f64::from(round)) + right).clamp(plot.l, plot.r);
+        px((x, plot.y(level) - up))
     };
     let mut path = Vec::with_capacity(points.len() * 2 + 1);
     let Some(&(first_round, first_level)) = points.first() else {
@@ -1389,7 +1579,11 @@ mod tests {
     fn step_paths_hold_each_level_for_its_round() {
         let m = meta(5, vec![]);
         let f = frame(&m, &[]);
-        let path = step_path(&f, &[(0, 4.0), (1, 0.0), (2, 0.0), (3, 0.0)], (0.0, 0.0));
+        let path = step_path(
+            &f.plot(),
+            &[(0, 4.0), (1, 0.0), (2, 0.0), (3, 0.0)],
+            (0.0, 0.0),
+        );
         let at = |r: f64, l: f64| px((f.x(r), f.y(l)));
         assert_eq!(
             path,

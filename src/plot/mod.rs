@@ -46,6 +46,7 @@ mod fan;
 mod folder;
 pub(crate) mod font;
 mod frame;
+mod panel;
 mod raster;
 
 mod timeline;

@@ -157,14 +157,7 @@ fn svg_has_actor_rung_threshold_and_event_names_as_text() {
         DEFAULT_SIZE,
     )
     .unwrap();
-    let texts: Vec<&str> = svg
-        .split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            t.split_once('>')
-                .map(|(_, rest)| rest.split("</text>").next().unwrap_or("").trim())
-        })
-        .collect();
+    let texts = texts(&svg);
     for name in [
         "United States",
         "Russia",
@@ -183,6 +176,105 @@ fn svg_has_actor_rung_threshold_and_event_names_as_text() {
         "35",
     ] {
         assert!(texts.contains(&name), "no <text> {name:?} in {texts:?}");
+    }
+}
+
+/// The content of every `<text>` element of `svg`.
+fn texts(svg: &str) -> Vec<&str> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            t.split_once('>')
+                .map(|(_, rest)| rest.split("</text>").next().unwrap_or("").trim())
+        })
+        .collect()
+}
+
+/// Fans of the first `n` of twelve states, each with its own spread.
+fn fans(n: usize) -> Vec<FanSeries> {
+    [
+        "United States",
+        "Russia",
+        "China",
+        "United Kingdom",
+        "France",
+        "Germany",
+        "Japan",
+        "India",
+        "Brazil",
+        "Turkey",
+        "Iran",
+        "South Africa",
+    ]
+    .iter()
+    .take(n)
+    .enumerate()
+    .map(|(i, name)| fan(name, 12, (i % 3) as f64))
+    .collect()
+}
+
+#[test]
+fn four_and_twelve_actor_fans_draw_a_panel_titled_for_each_actor() {
+    let meta = meta();
+    for n in [4, 12] {
+        let series = fans(n);
+        draws_everywhere(&meta, &[], &series);
+        let svg = render_svg(
+            &Chart::Fan {
+                meta: &meta,
+                series: &series,
+            },
+            DEFAULT_SIZE,
+        )
+        .unwrap();
+        let texts = texts(&svg);
+        for s in &series {
+            assert!(
+                texts.contains(&s.actor.as_str()),
+                "{n} actors: no {:?}",
+                s.actor
+            );
+        }
+        for text in [
+            meta.title.as_str(),
+            meta.subtitle.as_str(),
+            "Median and 10–90% range",
+            "Economic pressure",
+            "Month",
+        ] {
+            assert!(texts.contains(&text), "{n} actors: no {text:?}");
+        }
+        // Rung names once per row of panels, on the left column only.
+        let rows = n.div_ceil(if n == 4 { 2 } else { 4 });
+        let count = texts.iter().filter(|t| **t == "Expel diplomats").count();
+        assert_eq!(count, rows, "{n} actors");
+    }
+}
+
+#[test]
+fn fans_of_three_or_more_actors_number_events_in_a_key() {
+    // One or two actors share one plot, with events labelled by their lines;
+    // from three on, the panels number them and list them once in a key.
+    let meta = meta();
+    for n in 1..=4 {
+        let series = fans(n);
+        let svg = render_svg(
+            &Chart::Fan {
+                meta: &meta,
+                series: &series,
+            },
+            DEFAULT_SIZE,
+        )
+        .unwrap();
+        let texts = texts(&svg);
+        let keyed = texts.contains(&"Events");
+        assert_eq!(keyed, n >= 3, "{n} actors");
+        // A long label may wrap onto lines of their own.
+        let all = texts.join(" ");
+        for e in &meta.events {
+            let count = all.matches(&e.label).count();
+            assert_eq!(count, 1, "{n} actors: {:?} written {count} times", e.label);
+        }
     }
 }
 

@@ -45,7 +45,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
         let offset = frame.offset(i, n);
         for run in &runs[i] {
             let points: Vec<(u32, f64)> = run.iter().map(|p| (p.round, p.level)).collect();
-            let path = frame::step_path(&frame, &points, offset);
+            let path = frame::step_path(&frame.plot(), &points, offset);
             frame::stroke(area, &path, colour(i), width, frame.dash(i))?;
             drawn.push(path);
         }
