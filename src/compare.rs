@@ -17,7 +17,9 @@
 //!   scenario's ladder, least severe rung first);
 //! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round;
 //! - `run.json` (command `compare`, with the variants and their policies) and
-//!   `scenario.toml`, the scenario as given.
+//!   `scenario.toml`, the scenario as given;
+//! - the charts ([`crate::plot::COMPARE_CHARTS`], drawn from the CSV files) and
+//!   `report.md`, which embeds them beside the ranked table.
 
 use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
@@ -25,7 +27,9 @@ use crate::montecarlo::{self, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, RunMeta, VariantMeta, VariantPolicy};
 use crate::output::{MARKER, ResultsFolder};
-use crate::run::SCENARIO_COPY;
+use crate::plot::plot_compare_folder;
+use crate::report::compare_markdown;
+use crate::run::{REPORT, SCENARIO_COPY};
 use crate::scenario::{Scenario, Variant};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -40,6 +44,9 @@ pub struct CompareOptions {
     pub out: PathBuf,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// Chart size in pixels; `None` draws no charts and writes no report (the
+    /// benchmarks time the simulation alone).
+    pub chart_size: Option<(u32, u32)>,
 }
 
 /// One variant's results, for the terminal.
@@ -211,9 +218,19 @@ pub fn compare(
         .collect();
     meta.ranked_by = Some(RANKED_BY);
     meta.notes = notes.clone();
+    let ranking = rank(scenario, &outcomes);
+    if let Some(size) = options.chart_size {
+        // Drawn from the files just written, as `escalate plot` redraws them.
+        let charts: Vec<(String, &str)> = plot_compare_folder(folder.staging(), scenario, size)?
+            .into_iter()
+            .map(|(stem, caption)| (format!("{stem}.png"), caption))
+            .collect();
+        let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
+        let report = compare_markdown(scenario, &outcomes, &ranking, &notes, &charts);
+        folder.write(REPORT, report.as_bytes())?;
+    }
     folder.write(MARKER, &meta.to_bytes()?)?;
     let folder = folder.commit()?;
-    let ranking = rank(scenario, &outcomes);
     Ok(CompareOutcome {
         folder,
         variants: outcomes,
@@ -320,6 +337,7 @@ mod tests {
             &CompareOptions {
                 out: out.clone(),
                 threads: 1,
+                chart_size: None,
             },
             |_| {},
         )
@@ -356,6 +374,7 @@ mod tests {
             &CompareOptions {
                 out: out.clone(),
                 threads: 2,
+                chart_size: None,
             },
             |_| {},
         )
