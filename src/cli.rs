@@ -42,8 +42,10 @@ enum Command {
     /// Writes comparison.csv (one row per variant × actor: mean, p10, p50, p90 of peak
     /// level, final level, hostile rounds, settling round and payoff, and for each rung
     /// of the ladder the probability of reaching it and the median round it was first
-    /// reached), aggregate.csv (variant,round,actor,mean,p10,p50,p90), run.json and a
-    /// copy of the scenario.
+    /// reached), aggregate.csv (variant,round,actor,mean,p10,p50,p90), run.json, a
+    /// copy of the scenario, the charts compare, trajectories and, when exactly two
+    /// actors are varied, heatmap (each as SVG and PNG, variants in ranked order),
+    /// and report.md.
     #[command(after_long_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
     /// Validate a scenario and describe it, without running it.
@@ -55,7 +57,7 @@ enum Command {
     Policies,
     /// Redraw every chart of a results folder from its files.
     Plot {
-        /// A results folder written by `escalate run`.
+        /// A results folder written by `escalate run` or `escalate compare`.
         dir: PathBuf,
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]
