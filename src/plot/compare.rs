@@ -605,7 +605,13 @@ struct AxisLabels {
 }
 
 impl AxisLabels {
-    fn new(set: &VariantSet, slots: &[Slot], slot_w: &[f64], ty: &Type) -> AxisLabels {
+    fn new(
+        set: &VariantSet,
+        slots: &[Slot],
+        slot_w: &[f64],
+        max_header: f64,
+        ty: &Type,
+    ) -> AxisLabels {
         let names: Vec<&str> = slots
             .iter()
             .filter_map(|s| match s {
@@ -680,7 +686,7 @@ impl AxisLabels {
             .collect();
         let mut headers = vec!["rank".to_owned()];
         match &actors {
-            Some(a) => headers.extend(a.iter().map(|a| format!("{a} ="))),
+            Some(a) => headers.extend(a.iter().map(|a| face.fit(&format!("{a} ="), max_header))),
             None => headers.push(String::new()),
         }
         headers.push("mean peak".to_owned());
@@ -792,16 +798,18 @@ pub fn draw_compare<DB: DrawingBackend>(
     let total: f64 = slots.iter().map(weight).sum::<f64>().max(1.0);
 
     // Horizontal layout needs the labels, whose widths need the slots: lay out
-    // the variant labels on a first guess of the plot width (the left margin is
-    // at most a fifth of the chart), then fix the margin.
+    // the variant labels for the narrowest plot (the left margin is at most a
+    // fifth of the chart: rung names and row headers are held to that), then
+    // fix the margin.
+    let tick = 7.0 * s;
+    let max_margin = 0.2 * w - tick - 8.0 * s;
     let guess_w = w - 2.0 * ty.pad - 0.2 * w;
     let guess: Vec<f64> = slots.iter().map(|s| guess_w * weight(s) / total).collect();
-    let labels = AxisLabels::new(set, &slots, &guess, &ty);
+    let labels = AxisLabels::new(set, &slots, &guess, max_margin, &ty);
     let header_face = Face::new(labels.face.size);
 
     // Vertical layout: panel headers, the peak panel, the reach panel, the labels.
     let panel_head = ty.small.size * 1.9;
-    let tick = 7.0 * s;
     let labels_top_gap = tick + 8.0 * s;
     let bottom = h - ty.pad - labels.height() - labels_top_gap;
     let show_reach = !set.reach.is_empty() && !set.variants.is_empty();
@@ -849,7 +857,13 @@ pub fn draw_compare<DB: DrawingBackend>(
         .flat_map(|v| v.actors.iter())
         .filter_map(|a| a.peak.map(|q| q.p50))
         .collect();
-    let rung_labels = rung_labels(meta, ty.tick, &peak_scale, 0.16 * w, &visited);
+    let rung_labels = rung_labels(
+        meta,
+        ty.tick,
+        &peak_scale,
+        (0.16 * w).min(max_margin),
+        &visited,
+    );
     let pct_w = ty.tick.width("100%");
     let margin = labels_width(ty.tick, &rung_labels)
         .max(pct_w)
@@ -883,8 +897,8 @@ pub fn draw_compare<DB: DrawingBackend>(
         ))?;
     }
     let thin = ty.thin();
-    for (level, _) in meta.rungs.iter().map(|r| (r.level, ())) {
-        let yy = peak_scale.y(level);
+    for rung in meta.rungs.iter().filter(|r| r.level.is_finite()) {
+        let yy = peak_scale.y(rung.level);
         line(area, (l, yy), (r, yy), GRID.to_rgba(), thin)?;
     }
 
@@ -1484,22 +1498,27 @@ mod tests {
                 "a baseline with a long name, not made by --vary".into(),
             ))
             .collect();
-        let set = set(&names, 3);
-        for size in [(1600, 900), (960, 540)] {
-            draw_both(
-                &Chart::Compare {
-                    meta: &meta,
-                    set: &set,
-                },
-                size,
-            );
-            draw_both(
-                &Chart::Trajectories {
-                    meta: &meta,
-                    set: &set,
-                },
-                size,
-            );
+        let long_ids: Vec<String> = (0..5)
+            .map(|k| format!("ministry_of_foreign_affairs_of_ruritania=mirror:delay={k},usa=hold"))
+            .collect();
+        for names in [names, long_ids] {
+            let set = set(&names, 3);
+            for size in [(1600, 900), (960, 540)] {
+                draw_both(
+                    &Chart::Compare {
+                        meta: &meta,
+                        set: &set,
+                    },
+                    size,
+                );
+                draw_both(
+                    &Chart::Trajectories {
+                        meta: &meta,
+                        set: &set,
+                    },
+                    size,
+                );
+            }
         }
     }
 
