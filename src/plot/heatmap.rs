@@ -95,9 +95,11 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     // Horizontal layout, left to right: row labels, cells, colour bar and its
     // labels; the whole block centred.
     let head = Face::bold(ty.legend.size);
-    let row_title = format!("{} ↓", grid.row_actor);
-    let col_title = format!("{} →", grid.col_actor);
     let row_max = 0.22 * w;
+    let row_title = format!(
+        "{} ↓",
+        head.fit(&grid.row_actor, row_max - head.width(" ↓"))
+    );
     let row_labels: Vec<Vec<String>> = grid
         .rows
         .iter()
@@ -142,6 +144,13 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let bar_labels = rung_labels(meta, ty.tick, &bar_scale, 0.16 * w, &[]);
 
     // Column head: the actor, then its policies.
+    let col_title = format!(
+        "{} →",
+        head.fit(
+            &grid.col_actor,
+            cw * nc as f64 + gap / 2.0 - head.width(" →")
+        )
+    );
     font::text(
         area,
         &col_title,

@@ -362,8 +362,8 @@ pub fn draw_trajectories<DB: DrawingBackend>(
 }
 
 /// A panel title's lines, beside the rank: one line per actor of a name made of
-/// `actor=policy` parts (each shortened to fit), else the name broken after its
-/// separators onto at most two lines.
+/// `actor=policy` parts (each shortened to fit, the actor before the policy), else
+/// the name broken after its separators onto at most two lines.
 fn title_text(set: &VariantSet, i: usize, face: Face, width: f64) -> Vec<String> {
     let v = &set.variants[i];
     let max = width - Face::bold(face.size).width(&format!("#{} ", v.rank));
@@ -374,8 +374,10 @@ fn title_text(set: &VariantSet, i: usize, face: Face, width: f64) -> Vec<String>
                 .iter()
                 .enumerate()
                 .map(|(k, (actor, policy))| {
-                    let comma = if k < last { "," } else { "" };
-                    face.fit(&format!("{actor}={policy}{comma}"), max)
+                    // The policy is what tells panels apart: shorten the actor first.
+                    let tail = format!("={policy}{}", if k < last { "," } else { "" });
+                    let room = (max - face.width(&tail)).max(max / 3.0);
+                    face.fit(&format!("{}{tail}", face.fit(actor, room)), max)
                 })
                 .collect()
         }
