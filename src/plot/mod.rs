@@ -9,8 +9,10 @@
 //!
 //! Data leaves in two ways:
 //!
-//! - [`draw_timeline`] and [`draw_fan`] draw on any plotters
-//!   [`DrawingArea`], generic over the backend so SVG and PNG share one code path.
+//! - [`draw_timeline`] and [`draw_fan`] (and for a comparison's [`VariantSet`],
+//!   [`draw_compare`], [`draw_trajectories`] and [`draw_heatmap`]) draw on any
+//!   plotters [`DrawingArea`], generic over the backend so SVG and PNG share one
+//!   code path.
 //!   They do no I/O and do not call `present()`: the owner of the backend does.
 //! - [`render_svg`] returns an SVG document as a string, and [`write_chart`]
 //!   writes `<stem>.svg` and `<stem>.png` into a folder. Only `write_chart`
