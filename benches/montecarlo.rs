@@ -20,6 +20,7 @@ fn montecarlo(c: &mut Criterion) {
     let options = CompareOptions {
         out: out.clone(),
         threads: 0,
+        chart_size: None,
     };
     let actor_rounds =
         all.len() as u64 * REPLICATES * scenario.actors.len() as u64 * u64::from(scenario.rounds);

@@ -42,8 +42,10 @@ enum Command {
     /// Writes comparison.csv (one row per variant × actor: mean, p10, p50, p90 of peak
     /// level, final level, hostile rounds, settling round and payoff, and for each rung
     /// of the ladder the probability of reaching it and the median round it was first
-    /// reached), aggregate.csv (variant,round,actor,mean,p10,p50,p90), run.json and a
-    /// copy of the scenario.
+    /// reached), aggregate.csv (variant,round,actor,mean,p10,p50,p90), run.json, a
+    /// copy of the scenario, the charts compare, trajectories and, when exactly two
+    /// actors are varied, heatmap (each as SVG and PNG, variants in ranked order),
+    /// and report.md.
     #[command(after_long_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
     /// Validate a scenario and describe it, without running it.
@@ -55,7 +57,7 @@ enum Command {
     Policies,
     /// Redraw every chart of a results folder from its files.
     Plot {
-        /// A results folder written by `escalate run`.
+        /// A results folder written by `escalate run` or `escalate compare`.
         dir: PathBuf,
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]
@@ -179,6 +181,9 @@ struct CompareArgs {
     /// Results folder [default: output/<scenario file stem>-compare].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x900")]
+    size: (u32, u32),
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -424,6 +429,7 @@ fn compare(a: CompareArgs) -> Result<()> {
             .out
             .unwrap_or_else(|| escalate::compare::default_out(&scenario)),
         threads: a.threads.unwrap_or(0),
+        chart_size: Some(a.size),
     };
     let bar = progress_bar(
         variants.len() as u64 * scenario.replicates,
@@ -452,45 +458,8 @@ const TABLE_VARIANTS: usize = 12;
 
 /// The terminal comparison: variants ranked, one line per actor.
 fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
-    let has_payoff = s.payoffs.is_some();
-    let mut header = vec!["rank".to_string(), "variant".into(), "mean peak".into()];
-    header.extend(report::actor_header(s, has_payoff));
-    let mut rows = vec![header];
     let n = outcome.ranking.len();
-    let shown: Vec<usize> = if n <= TABLE_VARIANTS {
-        (0..n).collect()
-    } else {
-        let half = TABLE_VARIANTS / 2 - 1;
-        (0..half).chain(n - half..n).collect()
-    };
-    for (k, &place) in shown.iter().enumerate() {
-        if k > 0 && place != shown[k - 1] + 1 {
-            rows.push(vec![
-                "…".into(),
-                format!("{} more in comparison.csv", place - shown[k - 1] - 1),
-            ]);
-        }
-        let v = &outcome.variants[outcome.ranking[place]];
-        for (a, t) in v.totals.iter().enumerate() {
-            let mut row = if a == 0 {
-                vec![
-                    (place + 1).to_string(),
-                    v.name.clone(),
-                    format!("{:.2}", v.mean_peak_level(s)),
-                ]
-            } else {
-                vec![String::new(); 3]
-            };
-            row.extend(report::actor_cells(
-                s,
-                a,
-                t,
-                report::Labels::Ids,
-                has_payoff,
-            ));
-            rows.push(row);
-        }
-    }
+    let rows = report::comparison_rows(s, &outcome.variants, &outcome.ranking, TABLE_VARIANTS);
     let unit = if s.replicates == 1 {
         "replicate"
     } else {
@@ -506,8 +475,11 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
 
 fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
     let scenario = plot::folder_scenario(dir)?;
-    let drawn = plot::plot_folder(dir, &scenario, size)
-        .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
+    let drawn = match plot::folder_command(dir)?.as_str() {
+        "compare" => plot::plot_compare_folder(dir, &scenario, size),
+        _ => plot::plot_folder(dir, &scenario, size),
+    }
+    .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
     for (stem, _) in drawn {
         println!("{}", dir.join(format!("{stem}.png")).display());
         println!("{}", dir.join(format!("{stem}.svg")).display());

@@ -17,7 +17,9 @@
 //!   scenario's ladder, least severe rung first);
 //! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round;
 //! - `run.json` (command `compare`, with the variants and their policies) and
-//!   `scenario.toml`, the scenario as given.
+//!   `scenario.toml`, the scenario as given;
+//! - the charts ([`crate::plot::COMPARE_CHARTS`], drawn from the CSV files) and
+//!   `report.md`, which embeds them beside the ranked table.
 
 use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
@@ -25,7 +27,9 @@ use crate::montecarlo::{self, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, RunMeta, VariantMeta, VariantPolicy};
 use crate::output::{MARKER, ResultsFolder};
-use crate::run::SCENARIO_COPY;
+use crate::plot::plot_compare_folder;
+use crate::report::compare_markdown;
+use crate::run::{REPORT, SCENARIO_COPY};
 use crate::scenario::{Scenario, Variant};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -40,6 +44,9 @@ pub struct CompareOptions {
     pub out: PathBuf,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// Chart size in pixels; `None` draws no charts and writes no report (the
+    /// benchmarks time the simulation alone).
+    pub chart_size: Option<(u32, u32)>,
 }
 
 /// One variant's results, for the terminal.
@@ -56,23 +63,39 @@ pub struct VariantOutcome {
 impl VariantOutcome {
     /// The ranking score: the mean over actors of each one's mean peak level.
     pub fn mean_peak_level(&self, scenario: &Scenario) -> f64 {
-        let peaks: Vec<f64> = self
-            .totals
-            .iter()
-            .filter_map(|t| t.peak_level(&scenario.ladder))
-            .map(|s| s.mean)
-            .collect();
-        peaks.iter().sum::<f64>() / peaks.len().max(1) as f64
+        mean_peak_level(
+            self.totals
+                .iter()
+                .map(|t| t.peak_level(&scenario.ladder).map(|s| s.mean)),
+        )
     }
 
     fn mean_hostile_rounds(&self) -> f64 {
-        let sum: f64 = self
-            .totals
-            .iter()
-            .map(ActorTotals::mean_hostile_rounds)
-            .sum();
-        sum / self.totals.len().max(1) as f64
+        mean_hostile_rounds(
+            self.totals
+                .iter()
+                .map(|t| t.hostile_rounds().map(|s| s.mean)),
+        )
     }
+}
+
+/// The ranking score of a variant from each actor's mean peak level (`None` for an
+/// actor without replicates, left out): their mean. Charts redrawn from
+/// `comparison.csv` call it too, so they rank exactly as the terminal did.
+pub fn mean_peak_level(peaks: impl IntoIterator<Item = Option<f64>>) -> f64 {
+    let peaks: Vec<f64> = peaks.into_iter().flatten().collect();
+    peaks.iter().sum::<f64>() / peaks.len().max(1) as f64
+}
+
+/// The tie-break of the ranking from each actor's mean hostile rounds (`None`
+/// counts as 0): their mean.
+pub fn mean_hostile_rounds(hostile: impl IntoIterator<Item = Option<f64>>) -> f64 {
+    let (mut sum, mut n) = (0.0, 0usize);
+    for h in hostile {
+        sum += h.unwrap_or(0.0);
+        n += 1;
+    }
+    sum / n.max(1) as f64
 }
 
 /// What a comparison produced, for the terminal.
@@ -195,9 +218,19 @@ pub fn compare(
         .collect();
     meta.ranked_by = Some(RANKED_BY);
     meta.notes = notes.clone();
+    let ranking = rank(scenario, &outcomes);
+    if let Some(size) = options.chart_size {
+        // Drawn from the files just written, as `escalate plot` redraws them.
+        let charts: Vec<(String, &str)> = plot_compare_folder(folder.staging(), scenario, size)?
+            .into_iter()
+            .map(|(stem, caption)| (format!("{stem}.png"), caption))
+            .collect();
+        let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
+        let report = compare_markdown(scenario, &outcomes, &ranking, &notes, &charts);
+        folder.write(REPORT, report.as_bytes())?;
+    }
     folder.write(MARKER, &meta.to_bytes()?)?;
     let folder = folder.commit()?;
-    let ranking = rank(scenario, &outcomes);
     Ok(CompareOutcome {
         folder,
         variants: outcomes,
@@ -254,12 +287,22 @@ fn starting_policies(scenario: &Scenario, variant: &Variant) -> Vec<String> {
 /// Indices of `outcomes`, best first: by [`RANKED_BY`], then by mean hostile rounds
 /// over actors, then in the order run.
 pub fn rank(scenario: &Scenario, outcomes: &[VariantOutcome]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..outcomes.len()).collect();
+    let scores: Vec<(f64, f64)> = outcomes
+        .iter()
+        .map(|v| (v.mean_peak_level(scenario), v.mean_hostile_rounds()))
+        .collect();
+    rank_scores(&scores)
+}
+
+/// Indices of variants, best first, from each one's `(mean peak level, mean hostile
+/// rounds)` over actors (see [`mean_peak_level`] and [`mean_hostile_rounds`]): by the
+/// first, then the second, then in the order given.
+pub fn rank_scores(scores: &[(f64, f64)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    // A stable sort: ties keep the order run.
     order.sort_by(|&a, &b| {
-        let (a, b) = (&outcomes[a], &outcomes[b]);
-        a.mean_peak_level(scenario)
-            .total_cmp(&b.mean_peak_level(scenario))
-            .then(a.mean_hostile_rounds().total_cmp(&b.mean_hostile_rounds()))
+        let (a, b) = (scores[a], scores[b]);
+        a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1))
     });
     order
 }
@@ -294,6 +337,7 @@ mod tests {
             &CompareOptions {
                 out: out.clone(),
                 threads: 1,
+                chart_size: None,
             },
             |_| {},
         )
@@ -330,6 +374,7 @@ mod tests {
             &CompareOptions {
                 out: out.clone(),
                 threads: 2,
+                chart_size: None,
             },
             |_| {},
         )

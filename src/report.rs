@@ -3,6 +3,7 @@
 //! Takes a scenario and its totals over replicates and returns text; never writes files.
 
 use crate::calendar::round_label;
+use crate::compare::VariantOutcome;
 use crate::metrics::ActorTotals;
 use crate::scenario::Scenario;
 
@@ -160,34 +161,68 @@ pub fn report_markdown(s: &Scenario, totals: &[ActorTotals], charts: &[(&str, &s
     if let Some(d) = &s.description {
         out.push_str(&format!("{d}\n\n"));
     }
+    out.push_str(&parameters(s, ""));
+    out.push_str(&events(s));
+    out.push_str("## Policies\n\n");
+    for a in &s.actors {
+        out.push_str(&format!("- **{}**: `{}`\n", a.name, a.policy.text));
+    }
+    out.push_str(&scheduled_policies(s));
+    out.push_str("\n## Results\n\n");
+    out.push_str(&markdown_table(&summary_rows(s, totals)));
+    out.push_str(
+        "\n*Peak and final levels are medians over replicates; the settling share counts \
+         replicates calm by and after the last round, with the median round of settling.*\n",
+    );
+    for (file, caption) in charts {
+        out.push_str(&format!("\n![{caption}]({file})\n\n*{caption}.*\n"));
+    }
+    out
+}
+
+/// The parameters section: rounds and their dates, replicates (`per` says of what),
+/// seed, noise and provenance.
+fn parameters(s: &Scenario, per: &str) -> String {
     let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
-    out.push_str("## Parameters\n\n");
-    out.push_str(&format!(
-        "- {} {}s from {} to {}, {} {}\n- master seed {} (replicate *k* draws from random stream *k*)\n- noise: tremble {}, misperception {}\n- scenario file `{}` (SHA-256 `{}…`), escalate {}\n\n",
+    format!(
+        "## Parameters\n\n- {} {}s from {} to {}, {} {}{per}\n- master seed {} (replicate *k* draws from random stream *k*)\n- noise: tremble {}, misperception {}\n- scenario file `{}` (SHA-256 `{}…`), escalate {}\n\n",
         s.rounds,
         s.round_unit,
         label(0),
         label(s.rounds.saturating_sub(1)),
         s.replicates,
-        if s.replicates == 1 { "replicate" } else { "replicates" },
+        if s.replicates == 1 {
+            "replicate"
+        } else {
+            "replicates"
+        },
         s.seed,
         s.noise.tremble,
         s.noise.misperception,
         s.source.file,
-        &s.source.sha256[..12],
+        &s.source.sha256[..s.source.sha256.len().min(12)],
         env!("CARGO_PKG_VERSION"),
-    ));
-    if !s.events.is_empty() {
-        out.push_str("## Events\n\n");
-        for e in s.events.iter().filter(|e| e.round < s.rounds) {
-            out.push_str(&format!("- {}: {}\n", label(e.round), e.label(&s.triggers)));
-        }
-        out.push('\n');
+    )
+}
+
+/// The events section, or nothing when the scenario has none.
+fn events(s: &Scenario) -> String {
+    let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
+    if s.events.is_empty() {
+        return String::new();
     }
-    out.push_str("## Policies\n\n");
-    for a in &s.actors {
-        out.push_str(&format!("- **{}**: `{}`\n", a.name, a.policy.text));
+    let mut out = "## Events\n\n".to_owned();
+    for e in s.events.iter().filter(|e| e.round < s.rounds) {
+        out.push_str(&format!("- {}: {}\n", label(e.round), e.label(&s.triggers)));
     }
+    out.push('\n');
+    out
+}
+
+/// Policy changes the scenario's events schedule, one item each.
+fn scheduled_policies(s: &Scenario) -> String {
+    let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
+    let mut out = String::new();
     for e in s.events.iter().filter(|e| !e.changes.is_empty()) {
         for c in &e.changes {
             let actor = &s.actors[s.dyads[c.dyads[0]].actor].name;
@@ -199,12 +234,117 @@ pub fn report_markdown(s: &Scenario, totals: &[ActorTotals], charts: &[(&str, &s
             ));
         }
     }
-    out.push_str("\n## Results\n\n");
-    out.push_str(&markdown_table(&summary_rows(s, totals)));
+    out
+}
+
+/// The ranked comparison: a header row, then per variant (best first) one row per
+/// actor, the variant's rank, name and ranking metric on its first. Past `limit`
+/// variants, the best and the worst `limit / 2 - 1` around a row saying how many
+/// are left out.
+pub fn comparison_rows(
+    s: &Scenario,
+    variants: &[VariantOutcome],
+    ranking: &[usize],
+    limit: usize,
+) -> Vec<Vec<String>> {
+    let has_payoff = s.payoffs.is_some();
+    let mut header = vec!["rank".to_string(), "variant".into(), "mean peak".into()];
+    header.extend(actor_header(s, has_payoff));
+    let mut rows = vec![header];
+    let n = ranking.len();
+    let shown: Vec<usize> = if n <= limit {
+        (0..n).collect()
+    } else {
+        let half = limit / 2 - 1;
+        (0..half).chain(n - half..n).collect()
+    };
+    for (k, &place) in shown.iter().enumerate() {
+        if k > 0 && place != shown[k - 1] + 1 {
+            rows.push(vec![
+                "…".into(),
+                format!("{} more in comparison.csv", place - shown[k - 1] - 1),
+            ]);
+        }
+        let v = &variants[ranking[place]];
+        for (a, t) in v.totals.iter().enumerate() {
+            let mut row = if a == 0 {
+                vec![
+                    (place + 1).to_string(),
+                    v.name.clone(),
+                    format!("{:.2}", v.mean_peak_level(s)),
+                ]
+            } else {
+                vec![String::new(); 3]
+            };
+            row.extend(actor_cells(s, a, t, Labels::Ids, has_payoff));
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Variants listed in full in a comparison's `report.md`; past this, the best and
+/// the worst few (`comparison.csv` has them all).
+pub const REPORT_VARIANTS: usize = 40;
+
+/// `report.md` of a comparison: the scenario, its parameters, the variants and their
+/// starting policies, the ranked table, caveats (`notes`), and the charts
+/// (`(file, caption)`, embedded by relative path).
+pub fn compare_markdown(
+    s: &Scenario,
+    variants: &[VariantOutcome],
+    ranking: &[usize],
+    notes: &[String],
+    charts: &[(&str, &str)],
+) -> String {
+    let mut out = format!("# {}: {} variants compared\n\n", s.name, variants.len());
+    if let Some(d) = &s.description {
+        out.push_str(&format!("{d}\n\n"));
+    }
+    out.push_str(&parameters(
+        s,
+        " per variant, the same random streams for every variant",
+    ));
+    out.push_str(&events(s));
+    out.push_str("## Variants\n\nEach actor's starting policy, in the order run:\n\n");
+    for v in variants.iter().take(REPORT_VARIANTS) {
+        let policies: Vec<String> = s
+            .actors
+            .iter()
+            .zip(&v.policies)
+            .map(|(a, p)| format!("{} `{p}`", a.id))
+            .collect();
+        out.push_str(&format!("- `{}`: {}\n", v.name, policies.join(", ")));
+    }
+    if variants.len() > REPORT_VARIANTS {
+        out.push_str(&format!(
+            "- … and {} more (see `run.json`)\n",
+            variants.len() - REPORT_VARIANTS
+        ));
+    }
+    let scheduled = scheduled_policies(s);
+    if !scheduled.is_empty() {
+        out.push_str("\nIn every variant, the scenario's events still change policies:\n\n");
+        out.push_str(&scheduled);
+    }
+    out.push_str(&format!(
+        "\n## Ranking\n\nRanked by {}; ties by mean hostile {}s, then in the order run.\n\n",
+        crate::compare::RANKED_BY,
+        s.round_unit
+    ));
+    out.push_str(&markdown_table(&comparison_rows(
+        s,
+        variants,
+        ranking,
+        REPORT_VARIANTS,
+    )));
     out.push_str(
         "\n*Peak and final levels are medians over replicates; the settling share counts \
          replicates calm by and after the last round, with the median round of settling.*\n",
     );
+    for note in notes {
+        out.push_str(&format!("\n*Note: {note}.*\n"));
+    }
     for (file, caption) in charts {
         out.push_str(&format!("\n![{caption}]({file})\n\n*{caption}.*\n"));
     }

@@ -224,6 +224,29 @@ pub fn variants(scenario: &Scenario, vary: &[Vary]) -> Result<Vec<Variant>, Erro
     unique(all)
 }
 
+/// The `(actor, policy)` pairs of a variant name that [`variants`] made from
+/// `--vary` lists, as written: `russia=restrain:cap=protest,usa=mirror` ⇒
+/// `[("russia", "restrain:cap=protest"), ("usa", "mirror")]`. `None` for a name of
+/// another shape ([`BASELINE`], most `[[variants]]` names).
+///
+/// Charts read it to lay variant names out as a table of policies and to find the
+/// grid of two varied actors.
+pub fn name_parts(name: &str) -> Option<Vec<(&str, &str)>> {
+    let is_id = |a: &str| {
+        !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    split_top(name, ',')
+        .ok()?
+        .into_iter()
+        .map(|part| {
+            let (actor, policy) = part.split_once('=')?;
+            (is_id(actor) && !policy.is_empty()).then_some((actor, policy))
+        })
+        .collect()
+}
+
 /// Validates a command-line policy against `scenario`.
 fn parse_policy(scenario: &Scenario, written: &str) -> Result<crate::policy::PolicySpec, String> {
     let table = policy_table(written)?;
@@ -382,6 +405,24 @@ mod tests {
         assert_eq!(last.len(), 2);
         assert_eq!(last[1].dyads, s.dyads_of(1));
         assert_eq!(last[1].policy.text, "restrain(cap = \"protest\")");
+    }
+
+    #[test]
+    fn names_split_back_into_actors_and_policies() {
+        assert_eq!(
+            name_parts("russia=restrain:cap=protest,usa=mirror"),
+            Some(vec![("russia", "restrain:cap=protest"), ("usa", "mirror")])
+        );
+        assert_eq!(
+            name_parts(r#"b={kind="defer",until=3,then={kind="mirror"}},a=hold"#),
+            Some(vec![
+                ("b", r#"{kind="defer",until=3,then={kind="mirror"}}"#),
+                ("a", "hold")
+            ])
+        );
+        for other in ["baseline", "russia-mirrors", "=mirror", "russia=", "a b=c"] {
+            assert_eq!(name_parts(other), None, "{other}");
+        }
     }
 
     #[test]

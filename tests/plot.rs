@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 /// Width and height from a PNG's IHDR chunk.
-fn png_size(path: &Path) -> (u32, u32) {
+pub(crate) fn png_size(path: &Path) -> (u32, u32) {
     let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(
         &bytes[..8],

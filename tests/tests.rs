@@ -3,6 +3,7 @@
 mod util;
 
 mod compare;
+mod compare_chart;
 mod plot;
 mod run;
 mod tournament;

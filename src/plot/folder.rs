@@ -124,7 +124,7 @@ pub fn plot_folder(
     Ok(drawn)
 }
 
-fn records<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
+pub(super) fn records<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
     let bad = |message: String| Error::Results {
         path: path.to_path_buf(),
         message,
@@ -136,7 +136,7 @@ fn records<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
         .map_err(|e| bad(e.to_string()))
 }
 
-fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<usize, Error> {
+pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<usize, Error> {
     scenario.actor_index(id).ok_or_else(|| Error::Results {
         path: path.to_path_buf(),
         message: format!("actor {id:?} is not in the folder's scenario.toml"),

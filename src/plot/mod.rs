@@ -1,4 +1,5 @@
-//! Charts for reports: the timeline of one run and the fan of many.
+//! Charts for reports: the timeline of one run and the fan of many; for a
+//! comparison of variants, the compare chart, small multiples and a heatmap.
 //!
 //! This module owns everything drawn. Data enters as plain values — a
 //! [`ChartMeta`] that describes the scenario (title, ladder, thresholds, events,
@@ -8,8 +9,10 @@
 //!
 //! Data leaves in two ways:
 //!
-//! - [`draw_timeline`] and [`draw_fan`] draw on any plotters
-//!   [`DrawingArea`], generic over the backend so SVG and PNG share one code path.
+//! - [`draw_timeline`] and [`draw_fan`] (and for a comparison's [`VariantSet`],
+//!   [`draw_compare`], [`draw_trajectories`] and [`draw_heatmap`]) draw on any
+//!   plotters [`DrawingArea`], generic over the backend so SVG and PNG share one
+//!   code path.
 //!   They do no I/O and do not call `present()`: the owner of the backend does.
 //! - [`render_svg`] returns an SVG document as a string, and [`write_chart`]
 //!   writes `<stem>.svg` and `<stem>.png` into a folder. Only `write_chart`
@@ -42,14 +45,17 @@
 //! # Ok(()) }
 //! ```
 
+mod compare;
+mod compare_folder;
 mod fan;
 mod folder;
 pub(crate) mod font;
 mod frame;
+mod heatmap;
 mod panel;
 mod raster;
-
 mod timeline;
+mod trajectories;
 
 use std::path::{Path, PathBuf};
 
@@ -57,9 +63,15 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 pub use crate::calendar::{StartError, check_start, round_label};
+pub use compare::{
+    ActorSummary, MAX_SHOWN, PolicyGrid, Quantiles, VariantSet, VariantSummary, draw_compare,
+};
+pub use compare_folder::{COMPARE_CHARTS, folder_command, plot_compare_folder};
 pub use fan::draw_fan;
 pub use folder::{CHARTS, chart_meta, folder_scenario, plot_folder};
+pub use heatmap::draw_heatmap;
 pub use timeline::draw_timeline;
+pub use trajectories::draw_trajectories;
 
 /// The size reports get unless they ask for another: 1600 × 900 pixels (16:9).
 pub const DEFAULT_SIZE: (u32, u32) = (1600, 900);
@@ -212,6 +224,29 @@ pub enum Chart<'a> {
         /// One series per actor, in legend order.
         series: &'a [FanSeries],
     },
+    /// Variants side by side: peak levels, and the shares reaching the top rungs.
+    Compare {
+        /// Scenario description.
+        meta: &'a ChartMeta,
+        /// The variants, in drawing order.
+        set: &'a VariantSet,
+    },
+    /// Variants as small multiples of median levels per round.
+    Trajectories {
+        /// Scenario description.
+        meta: &'a ChartMeta,
+        /// The variants, in drawing order.
+        set: &'a VariantSet,
+    },
+    /// The ranking metric over the grid of two actors' policies.
+    Heatmap {
+        /// Scenario description.
+        meta: &'a ChartMeta,
+        /// The variants.
+        set: &'a VariantSet,
+        /// Which variant is in which cell.
+        grid: &'a PolicyGrid,
+    },
 }
 
 impl Chart<'_> {
@@ -220,6 +255,9 @@ impl Chart<'_> {
         match *self {
             Chart::Timeline { meta, series } => draw_timeline(area, meta, series),
             Chart::Fan { meta, series } => draw_fan(area, meta, series),
+            Chart::Compare { meta, set } => draw_compare(area, meta, set),
+            Chart::Trajectories { meta, set } => draw_trajectories(area, meta, set),
+            Chart::Heatmap { meta, set, grid } => draw_heatmap(area, meta, set, grid),
         }
     }
 }

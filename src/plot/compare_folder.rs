@@ -1,0 +1,424 @@
+//! The charts of a comparison folder, drawn from its CSV files: the same path for
+//! `compare` (just after writing them) and for `plot DIR` (redrawing them later).
+//!
+//! `comparison.csv` gives each variant's peak levels, reach shares and ranking
+//! metric, `aggregate.csv` its median levels per round, and the folder's
+//! `scenario.toml` the ladder, actors and calendar. Variants are drawn in the order
+//! the terminal ranks them ([`crate::compare::RANKED_BY`]), recomputed here from
+//! the same figures with the same functions, so chart and table always agree.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::compare::{ActorSummary, PolicyGrid, Quantiles, VariantSet, VariantSummary};
+use super::folder::{actor_index, records};
+use super::{Chart, FanRow, RungMark, chart_meta, write_chart};
+use crate::compare::{RANKED_BY, mean_hostile_rounds, mean_peak_level, rank_scores};
+use crate::error::Error;
+use crate::scenario::Scenario;
+use serde::Deserialize;
+
+/// The charts of a comparison folder: `(file stem, caption)`, in report order. The
+/// heatmap is drawn only when exactly two actors were varied.
+pub const COMPARE_CHARTS: [(&str, &str); 3] = [
+    (
+        "compare",
+        "Peak level of each actor in each variant (median and 10–90% range over replicates), and the share of replicates that reached the top rungs",
+    ),
+    (
+        "trajectories",
+        "Median level of each actor, round by round, one panel per variant",
+    ),
+    (
+        "heatmap",
+        "Mean peak level over actors (the ranking metric) for each pair of starting policies",
+    ),
+];
+
+/// The command that wrote the results folder `dir` (`run`, `compare`,
+/// `tournament`), from its `run.json`.
+pub fn folder_command(dir: &Path) -> Result<String, Error> {
+    let path = dir.join(crate::output::MARKER);
+    let text = std::fs::read_to_string(&path).map_err(|_| {
+        Error::Setting(format!(
+            "{}: not an escalate results folder (no run.json)",
+            dir.display()
+        ))
+    })?;
+    let meta: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Results {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    Ok(meta["command"].as_str().unwrap_or("run").to_owned())
+}
+
+/// Draws the charts of the comparison in `dir` (`comparison.csv`, `aggregate.csv`)
+/// as SVG and PNG of `size`; returns the captions of the charts drawn (by file stem).
+pub fn plot_compare_folder(
+    dir: &Path,
+    scenario: &Scenario,
+    size: (u32, u32),
+) -> Result<Vec<(&'static str, &'static str)>, Error> {
+    let (set, grid) = variant_set(dir, scenario)?;
+    let n = set.variants.len();
+    let replicates = if scenario.replicates == 1 {
+        "replicate".to_owned()
+    } else {
+        format!("{} replicates", scenario.replicates)
+    };
+    let variants = if n == 1 {
+        "1 variant".to_owned()
+    } else {
+        format!("{n} variants")
+    };
+    let shown = if n > super::MAX_SHOWN {
+        format!(
+            " · the best and worst {} of {n} shown",
+            super::MAX_SHOWN / 2
+        )
+    } else {
+        String::new()
+    };
+    let mut drawn = Vec::new();
+    let meta = chart_meta(
+        scenario,
+        format!(
+            "{variants} × {replicates}, seed {} · ranked by {RANKED_BY}{shown}",
+            scenario.seed
+        ),
+    );
+    write_chart(
+        dir,
+        COMPARE_CHARTS[0].0,
+        size,
+        &Chart::Compare {
+            meta: &meta,
+            set: &set,
+        },
+    )?;
+    drawn.push(COMPARE_CHARTS[0]);
+    let meta = chart_meta(
+        scenario,
+        format!(
+            "Median level per {} over {replicates} · panels ranked by {RANKED_BY}{shown}",
+            scenario.round_unit
+        ),
+    );
+    write_chart(
+        dir,
+        COMPARE_CHARTS[1].0,
+        size,
+        &Chart::Trajectories {
+            meta: &meta,
+            set: &set,
+        },
+    )?;
+    drawn.push(COMPARE_CHARTS[1]);
+    if let Some(grid) = &grid {
+        let meta = chart_meta(
+            scenario,
+            format!(
+                "Mean peak level over actors, the ranking metric (lower is calmer) · {replicates} per cell, seed {}",
+                scenario.seed
+            ),
+        );
+        write_chart(
+            dir,
+            COMPARE_CHARTS[2].0,
+            size,
+            &Chart::Heatmap {
+                meta: &meta,
+                set: &set,
+                grid,
+            },
+        )?;
+        drawn.push(COMPARE_CHARTS[2]);
+    }
+    Ok(drawn)
+}
+
+#[derive(Debug, Deserialize)]
+struct AggregateRecord {
+    variant: String,
+    round: u32,
+    actor: String,
+    mean: f64,
+    p10: f64,
+    p50: f64,
+    p90: f64,
+}
+
+/// A variant as read, in run order.
+struct Read {
+    name: String,
+    actors: Vec<ActorSummary>,
+    peak_means: Vec<Option<f64>>,
+    hostile_means: Vec<Option<f64>>,
+}
+
+/// The variants of the comparison in `dir`, ranked, and their policy grid when
+/// exactly two actors were varied.
+fn variant_set(dir: &Path, scenario: &Scenario) -> Result<(VariantSet, Option<PolicyGrid>), Error> {
+    let ladder = &scenario.ladder;
+    let top = ladder.top();
+    let mut reach_rungs = vec![top];
+    if top > 0 && ladder.is_hostile(top - 1) {
+        reach_rungs.push(top - 1);
+    }
+    let mut read = read_comparison(dir, scenario, &reach_rungs)?;
+
+    let aggregate_path = dir.join("aggregate.csv");
+    let index: BTreeMap<String, usize> = read
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.clone(), i))
+        .collect();
+    for r in records::<AggregateRecord>(&aggregate_path)? {
+        let a = actor_index(scenario, &r.actor, &aggregate_path)?;
+        let Some(&v) = index.get(&r.variant) else {
+            return Err(Error::Results {
+                path: aggregate_path,
+                message: format!("variant {:?} is not in comparison.csv", r.variant),
+            });
+        };
+        read[v].actors[a].rows.push(FanRow {
+            round: r.round,
+            mean: r.mean,
+            p10: r.p10,
+            p50: r.p50,
+            p90: r.p90,
+        });
+    }
+
+    let scores: Vec<(f64, f64)> = read
+        .iter()
+        .map(|v| {
+            (
+                mean_peak_level(v.peak_means.iter().copied()),
+                mean_hostile_rounds(v.hostile_means.iter().copied()),
+            )
+        })
+        .collect();
+    let order = rank_scores(&scores);
+    let grid = policy_grid(scenario, &read, &order);
+    let mut slots: Vec<Option<Read>> = read.into_iter().map(Some).collect();
+    let variants = order
+        .iter()
+        .enumerate()
+        .map(|(place, &i)| {
+            let v = slots[i].take().expect("each variant ranked once");
+            VariantSummary {
+                name: v.name,
+                rank: place + 1,
+                score: scores[i].0,
+                actors: v.actors,
+            }
+        })
+        .collect();
+    let set = VariantSet {
+        actors: scenario.actors.iter().map(|a| a.name.clone()).collect(),
+        reach: reach_rungs
+            .iter()
+            .map(|&r| RungMark::new(&ladder.rungs[r as usize].name, ladder.level(r)))
+            .collect(),
+        variants,
+    };
+    Ok((set, grid))
+}
+
+/// The rows of `comparison.csv`, grouped by variant in file (run) order.
+fn read_comparison(
+    dir: &Path,
+    scenario: &Scenario,
+    reach_rungs: &[crate::ladder::Rung],
+) -> Result<Vec<Read>, Error> {
+    let path = dir.join("comparison.csv");
+    let bad = |message: String| Error::Results {
+        path: path.clone(),
+        message,
+    };
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(e.to_string()))?;
+    let header = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| bad(format!("no column {name:?}")))
+    };
+    let (variant, actor) = (column("variant")?, column("actor")?);
+    let peak = [
+        column("peak_level_mean")?,
+        column("peak_level_p10")?,
+        column("peak_level_p50")?,
+        column("peak_level_p90")?,
+    ];
+    let hostile = column("hostile_rounds_mean")?;
+    let reach: Vec<usize> = reach_rungs
+        .iter()
+        .map(|&r| column(&format!("p_reach_{}", scenario.ladder.rungs[r as usize].id)))
+        .collect::<Result<_, _>>()?;
+
+    let na = scenario.actors.len();
+    let mut out: Vec<Read> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(e.to_string()))?;
+        let cell = |i: usize| record.get(i).unwrap_or("");
+        let number = |i: usize| -> Result<Option<f64>, Error> {
+            match cell(i).trim() {
+                "" => Ok(None),
+                text => text
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| bad(format!("{text:?} is not a number"))),
+            }
+        };
+        let name = cell(variant);
+        if out.last().is_none_or(|v| v.name != name) {
+            if out.iter().any(|v| v.name == name) {
+                return Err(bad(format!(
+                    "the rows of variant {name:?} are not together"
+                )));
+            }
+            out.push(Read {
+                name: name.to_owned(),
+                actors: vec![ActorSummary::default(); na],
+                peak_means: vec![None; na],
+                hostile_means: vec![None; na],
+            });
+        }
+        let a = actor_index(scenario, cell(actor), &path)?;
+        let v = out.last_mut().expect("pushed above");
+        let [mean, p10, p50, p90] = peak.map(number);
+        v.peak_means[a] = mean?;
+        v.actors[a].peak = match (p10?, p50?, p90?) {
+            (Some(p10), Some(p50), Some(p90)) => Some(Quantiles { p10, p50, p90 }),
+            _ => None,
+        };
+        v.hostile_means[a] = number(hostile)?;
+        v.actors[a].reach = reach
+            .iter()
+            .map(|&i| number(i).map(|p| p.unwrap_or(f64::NAN)))
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(out)
+}
+
+/// The grid of policies when every variant name sets the same two actors (as
+/// `--vary A=… --vary B=…` names them) and each pair of their policies occurs
+/// exactly once, both actors having at least two; cells index the ranked variants.
+fn policy_grid(scenario: &Scenario, read: &[Read], order: &[usize]) -> Option<PolicyGrid> {
+    let parts: Vec<Vec<(&str, &str)>> = read
+        .iter()
+        .map(|v| crate::vary::name_parts(&v.name).filter(|p| p.len() == 2))
+        .collect::<Option<_>>()?;
+    let (row_actor, col_actor) = (parts.first()?[0].0, parts.first()?[1].0);
+    if parts
+        .iter()
+        .any(|p| p[0].0 != row_actor || p[1].0 != col_actor)
+    {
+        return None;
+    }
+    let mut rows: Vec<&str> = Vec::new();
+    let mut cols: Vec<&str> = Vec::new();
+    for p in &parts {
+        if !rows.contains(&p[0].1) {
+            rows.push(p[0].1);
+        }
+        if !cols.contains(&p[1].1) {
+            cols.push(p[1].1);
+        }
+    }
+    if rows.len() < 2 || cols.len() < 2 || rows.len() * cols.len() != parts.len() {
+        return None;
+    }
+    // Where run-order variant i ended up in the ranking.
+    let mut place = vec![0; order.len()];
+    for (k, &i) in order.iter().enumerate() {
+        place[i] = k;
+    }
+    let mut cells = vec![vec![usize::MAX; cols.len()]; rows.len()];
+    for (i, p) in parts.iter().enumerate() {
+        let r = rows.iter().position(|x| *x == p[0].1)?;
+        let c = cols.iter().position(|x| *x == p[1].1)?;
+        if cells[r][c] != usize::MAX {
+            return None;
+        }
+        cells[r][c] = place[i];
+    }
+    let name = |id: &str| {
+        scenario
+            .actor_index(id)
+            .map_or_else(|| id.to_owned(), |a| scenario.actors[a].name.clone())
+    };
+    Some(PolicyGrid {
+        row_actor: name(row_actor),
+        rows: rows.iter().map(|s| s.to_string()).collect(),
+        col_actor: name(col_actor),
+        cols: cols.iter().map(|s| s.to_string()).collect(),
+        cells,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(names: &[&str]) -> Vec<Read> {
+        names
+            .iter()
+            .map(|n| Read {
+                name: n.to_string(),
+                actors: vec![],
+                peak_means: vec![],
+                hostile_means: vec![],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_varied_actors_make_a_grid_of_ranked_variants() {
+        let s = Scenario::default_scenario();
+        let names = [
+            "russia=mirror,usa=mirror",
+            "russia=mirror,usa=hold",
+            "russia=mirror,usa=restrain:cap=expel",
+            "russia=restrain,usa=mirror",
+            "russia=restrain,usa=hold",
+            "russia=restrain,usa=restrain:cap=expel",
+        ];
+        // Ranked: run order reversed.
+        let order: Vec<usize> = (0..6).rev().collect();
+        let grid = policy_grid(&s, &read(&names), &order).expect("a 2x3 grid");
+        assert_eq!(grid.row_actor, "Russia");
+        assert_eq!(grid.col_actor, "United States");
+        assert_eq!(grid.rows, ["mirror", "restrain"]);
+        assert_eq!(grid.cols, ["mirror", "hold", "restrain:cap=expel"]);
+        assert_eq!(grid.cells, [[5, 4, 3], [2, 1, 0]]);
+    }
+
+    #[test]
+    fn other_comparisons_have_no_grid() {
+        let s = Scenario::default_scenario();
+        let order = |n: usize| (0..n).collect::<Vec<_>>();
+        for names in [
+            &["russia=mirror", "russia=restrain"][..],
+            &["baseline", "russia-mirrors", "russia-restrains"],
+            // One actor with a single policy is not varied.
+            &["russia=mirror,usa=mirror", "russia=restrain,usa=mirror"],
+            // A pair missing.
+            &[
+                "russia=mirror,usa=mirror",
+                "russia=mirror,usa=hold",
+                "russia=restrain,usa=mirror",
+            ],
+            // Three varied actors.
+            &["a=x,b=x,c=x", "a=y,b=x,c=x", "a=x,b=y,c=x", "a=y,b=y,c=x"],
+        ] {
+            assert_eq!(
+                policy_grid(&s, &read(names), &order(names.len())),
+                None,
+                "{names:?}"
+            );
+        }
+    }
+}
