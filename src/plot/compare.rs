@@ -30,7 +30,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::{self, Anchor, Face};
-use super::frame::{Rect, backing, colour, line, px, stroke};
+use super::frame::{GRID, INK, MUTED, Rect, backing, colour, line, px, scale, stroke};
 use super::{ChartMeta, FanRow, PlotError, RungMark};
 
 /// Variants drawn one by one; past this, the best and the worst [`MAX_SHOWN`]` / 2`.
@@ -99,10 +99,8 @@ pub struct PolicyGrid {
     pub cells: Vec<Vec<usize>>,
 }
 
-// Colours of text and lines, the same greys as the run charts.
-pub(super) const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-pub(super) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
-pub(super) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+// Greys of the comparison charts alone; text and grid lines use the run charts'
+// [`INK`], [`MUTED`] and [`GRID`].
 pub(super) const SHADE: RGBColor = RGBColor(0xF3, 0xF3, 0xF3);
 pub(super) const MARK: RGBColor = RGBColor(0x70, 0x70, 0x70);
 
@@ -123,10 +121,7 @@ pub(super) struct Type {
 
 impl Type {
     pub fn new((w, h): (u32, u32)) -> Type {
-        let s = (f64::from(w) / 1600.0)
-            .min(f64::from(h) / 900.0)
-            .clamp(0.3, 10.0);
-        let t = if s < 1.0 { s.sqrt() } else { s };
+        let (s, t) = scale(f64::from(w), f64::from(h));
         Type {
             s,
             pad: 28.0 * s,

@@ -66,6 +66,20 @@ pub(crate) struct LegendSpec<'a> {
     pub names: Vec<&'a str>,
 }
 
+/// The scale of a `w` × `h` chart relative to 1600 × 900, and the scale of its
+/// text: `(s, t)`. Every chart of a report sizes its type by this rule, so that
+/// they read alike.
+pub(crate) fn scale(w: f64, h: f64) -> (f64, f64) {
+    // Scale with the smaller of the two ratios so text keeps its proportion
+    // to the plot on any aspect ratio; 1600 × 900 is the reference.
+    let s = (w / 1600.0).min(h / 900.0).clamp(0.3, 10.0);
+    // Text shrinks more slowly than the chart: a small chart is usually
+    // shown at its own size, not as a thumbnail of a large one, and its
+    // labels must stay legible (tick labels ~13 px at 800 x 450).
+    let t = if s < 1.0 { s.sqrt() } else { s };
+    (s, t)
+}
+
 /// Font sizes (em, in pixels) and spacing at 1600 × 900, scaled with the chart.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sizes {
@@ -84,13 +98,7 @@ pub(crate) struct Sizes {
 
 impl Sizes {
     pub fn new(w: f64, h: f64) -> Self {
-        // Scale with the smaller of the two ratios so text keeps its proportion
-        // to the plot on any aspect ratio; 1600 × 900 is the reference.
-        let s = (w / 1600.0).min(h / 900.0).clamp(0.3, 10.0);
-        // Text shrinks more slowly than the chart: a small chart is usually
-        // shown at its own size, not as a thumbnail of a large one, and its
-        // labels must stay legible (tick labels ~13 px at 800 x 450).
-        let t = if s < 1.0 { s.sqrt() } else { s };
+        let (s, t) = scale(w, h);
         Sizes {
             s,
             pad: 28.0 * s,

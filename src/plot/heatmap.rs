@@ -5,11 +5,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::compare::{
-    INK, MUTED, PolicyGrid, Scale, Type, VariantSet, break_wrap, centred, header, labels_width,
-    rung_labels,
+    PolicyGrid, Scale, Type, VariantSet, break_wrap, centred, header, labels_width, rung_labels,
 };
 use super::font::{self, Anchor, Face};
-use super::frame::{line, px};
+use super::frame::{INK, MUTED, line, px};
 use super::{ChartMeta, PlotError};
 
 /// ColorBrewer's YlOrRd: light yellow for the calm end of the ladder, dark red for

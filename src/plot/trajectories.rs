@@ -5,11 +5,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::compare::{
-    Entry, INK, MARK, MUTED, Scale, Slot, Swatch, Type, VariantSet, dash, dashed, draw_y_labels,
-    header, labels_width, legend_row, level_range, rung_labels, slots,
+    Entry, MARK, Scale, Slot, Swatch, Type, VariantSet, dash, dashed, draw_y_labels, header,
+    labels_width, legend_row, level_range, rung_labels, slots,
 };
 use super::font::{self, Anchor, Face};
-use super::frame::{colour, line, px, runs, stroke};
+use super::frame::{GRID, INK, MUTED, colour, line, px, runs, stroke};
 use super::{ChartMeta, FanRow, PlotError};
 use crate::calendar::{axis_ticks, calendar_label};
 
@@ -216,19 +216,13 @@ pub fn draw_trajectories<DB: DrawingBackend>(
                 area,
                 (xx, scale.top),
                 (xx, scale.bottom),
-                super::compare::GRID.mix(0.6),
+                GRID.mix(0.6),
                 thin,
             )?;
         }
         for rung in &meta.rungs {
             let yy = scale.y(rung.level);
-            line(
-                area,
-                (x0, yy),
-                (x1, yy),
-                super::compare::GRID.to_rgba(),
-                thin,
-            )?;
+            line(area, (x0, yy), (x1, yy), GRID.to_rgba(), thin)?;
         }
         for (round, _) in &events {
             let xx = x(f64::from(*round));
