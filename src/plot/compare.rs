@@ -146,9 +146,25 @@ impl Type {
     }
 }
 
+/// Begins a comparison chart on `area`: a white page under the header of `meta`.
+/// Returns the type sizes, the size of the chart in pixels and the y below the
+/// header.
+pub(super) fn page<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    meta: &ChartMeta,
+) -> Result<(Type, (f64, f64), f64), PlotError> {
+    font::ensure()?;
+    let (wp, hp) = area.dim_in_pixel();
+    let (w, h) = (f64::from(wp), f64::from(hp));
+    let ty = Type::new((wp, hp));
+    area.fill(&WHITE)?;
+    let y = header(area, &ty, meta, w)?;
+    Ok((ty, (w, h), y))
+}
+
 /// Draws the title (up to two lines) and the subtitle (up to two); returns the y
 /// below them.
-pub(super) fn header<DB: DrawingBackend>(
+fn header<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     ty: &Type,
     meta: &ChartMeta,
@@ -761,13 +777,8 @@ pub fn draw_compare<DB: DrawingBackend>(
     meta: &ChartMeta,
     set: &VariantSet,
 ) -> Result<(), PlotError> {
-    font::ensure()?;
-    let (wp, hp) = area.dim_in_pixel();
-    let (w, h) = (f64::from(wp), f64::from(hp));
-    let ty = Type::new((wp, hp));
+    let (ty, (w, h), mut y) = page(area, meta)?;
     let s = ty.s;
-    area.fill(&WHITE)?;
-    let mut y = header(area, &ty, meta, w)?;
 
     let entries: Vec<Entry> = set
         .actors

@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::compare::{
-    Entry, MARK, Scale, Slot, Swatch, Type, VariantSet, dash, dashed, draw_y_labels, header,
-    labels_width, legend_row, level_range, rung_labels, slots,
+    Entry, MARK, Scale, Slot, Swatch, VariantSet, dash, dashed, draw_y_labels, labels_width,
+    legend_row, level_range, page, rung_labels, slots,
 };
 use super::font::{self, Anchor, Face};
 use super::frame::{GRID, INK, MUTED, colour, line, px, runs, stroke};
@@ -45,13 +45,8 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     meta: &ChartMeta,
     set: &VariantSet,
 ) -> Result<(), PlotError> {
-    font::ensure()?;
-    let (wp, hp) = area.dim_in_pixel();
-    let (w, h) = (f64::from(wp), f64::from(hp));
-    let ty = Type::new((wp, hp));
+    let (ty, (w, h), mut y) = page(area, meta)?;
     let s = ty.s;
-    area.fill(&WHITE)?;
-    let mut y = header(area, &ty, meta, w)?;
 
     let rounds = meta.rounds;
     let start = meta.start.as_deref();
