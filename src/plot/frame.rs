@@ -804,34 +804,16 @@ impl Frame {
         let s = self.sz.s;
         area.fill(&WHITE)?;
         self.header.draw(area, &self.sz)?;
-
-        let thin = (1.0 * s).round().max(1.0) as u32;
-        for &(r, _) in &self.x_ticks {
-            let x = self.x(f64::from(r));
-            line(area, (x, self.t), (x, self.b), GRID.mix(0.6), thin)?;
-        }
-        for &level in &self.grid {
-            let y = self.y(level);
-            let c = if self.zero_line && level == 0.0 {
-                GRID_ZERO
-            } else {
-                GRID
-            };
-            line(area, (self.l, y), (self.r, y), c.to_rgba(), thin)?;
-        }
+        draw_grid(
+            area,
+            &self.plot(),
+            s,
+            self.x_ticks.iter().map(|t| t.0),
+            (&self.grid, self.zero_line),
+            self.thresholds.iter().map(|t| t.0),
+        )?;
 
         let medium = (2.0 * s).round().max(1.0) as u32;
-        for &(level, _) in &self.thresholds {
-            let y = self.y(level);
-            dashed(
-                area,
-                (self.l, y),
-                (self.r, y),
-                (14.0 * s, 8.0 * s),
-                THRESHOLD.to_rgba(),
-                medium,
-            )?;
-        }
         for e in &self.events {
             let top = e.mark.as_ref().map_or(self.t, |m| m.line_top);
             dashed(
@@ -1327,6 +1309,46 @@ pub(crate) fn dashed<DB: DrawingBackend>(
         let z = (from.0 + ux * e, from.1 + uy * e);
         line(area, a, z, color, width)?;
         d += dash + gap;
+    }
+    Ok(())
+}
+
+/// The grid of plot `p` on a chart of scale `s`: a light line at each of the
+/// `x_ticks` rounds and at each level of `grid` (a darker one at zero when `zero_line`),
+/// then a dashed line at each of the `thresholds` levels.
+pub(crate) fn draw_grid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: &Plot,
+    s: f64,
+    x_ticks: impl IntoIterator<Item = u32>,
+    (grid, zero_line): (&[f64], bool),
+    thresholds: impl IntoIterator<Item = f64>,
+) -> Result<(), PlotError> {
+    let thin = (1.0 * s).round().max(1.0) as u32;
+    for r in x_ticks {
+        let x = p.x(f64::from(r));
+        line(area, (x, p.t), (x, p.b), GRID.mix(0.6), thin)?;
+    }
+    for &level in grid {
+        let y = p.y(level);
+        let c = if zero_line && level == 0.0 {
+            GRID_ZERO
+        } else {
+            GRID
+        };
+        line(area, (p.l, y), (p.r, y), c.to_rgba(), thin)?;
+    }
+    let medium = (2.0 * s).round().max(1.0) as u32;
+    for level in thresholds {
+        let y = p.y(level);
+        dashed(
+            area,
+            (p.l, y),
+            (p.r, y),
+            (14.0 * s, 8.0 * s),
+            THRESHOLD.to_rgba(),
+            medium,
+        )?;
     }
     Ok(())
 }

@@ -18,8 +18,7 @@ use plotters::prelude::*;
 
 use super::font::{self, Anchor, Face};
 use super::frame::{
-    self, BAND_EDGE, EVENT, GRID, GRID_ZERO, Header, INK, Ladder, MUTED, Plot, Sizes, Swatch,
-    THRESHOLD, px,
+    self, BAND_EDGE, EVENT, Header, INK, Ladder, MUTED, Plot, Sizes, Swatch, THRESHOLD, px,
 };
 use super::{ChartMeta, PlotError};
 
@@ -413,34 +412,17 @@ impl PanelGrid {
         area.fill(&WHITE)?;
         self.header.draw(area, &self.sz)?;
         let thin = (1.0 * s).round().max(1.0) as u32;
-        let medium = (2.0 * s).round().max(1.0) as u32;
         let number_face = Face::bold(self.sz.event.size);
         for panel in &self.panels {
             let p = panel.plot;
-            for &(r, _) in &self.x_ticks {
-                let x = p.x(f64::from(r));
-                frame::line(area, (x, p.t), (x, p.b), GRID.mix(0.6), thin)?;
-            }
-            for &level in &self.grid {
-                let y = p.y(level);
-                let c = if self.zero_line && level == 0.0 {
-                    GRID_ZERO
-                } else {
-                    GRID
-                };
-                frame::line(area, (p.l, y), (p.r, y), c.to_rgba(), thin)?;
-            }
-            for &level in &self.thresholds {
-                let y = p.y(level);
-                frame::dashed(
-                    area,
-                    (p.l, y),
-                    (p.r, y),
-                    (14.0 * s, 8.0 * s),
-                    THRESHOLD.to_rgba(),
-                    medium,
-                )?;
-            }
+            frame::draw_grid(
+                area,
+                &p,
+                s,
+                self.x_ticks.iter().map(|t| t.0),
+                (&self.grid, self.zero_line),
+                self.thresholds.iter().copied(),
+            )?;
             // Event lines are thinner and lighter than on a single plot: there
             // are many of them, and they are context, not data.
             for e in &self.events {
