@@ -1218,29 +1218,17 @@ pub(super) fn draw_thresholds<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::raster::CrispText;
-    use crate::plot::{Chart, EventMark, LevelMark, render_svg};
+    use crate::plot::testing::{self, bitmap};
+    use crate::plot::{Chart, EventMark, render_svg};
 
     /// The December 2016 case as the comparison charts see it.
     fn meta() -> ChartMeta {
         ChartMeta {
-            title: "US–Russia diplomatic expulsions, December 2016".into(),
-            subtitle: "3 variants × 200 replicates, seed 2016".into(),
-            rungs: vec![
-                RungMark::new("No new measures", 0.0),
-                RungMark::new("Protest", 1.0),
-                RungMark::new("Expel diplomats", 2.0),
-                RungMark::new("Sanctions", 3.0),
-                RungMark::new("Shut or seize property", 4.0),
-            ],
-            thresholds: vec![LevelMark::new("Economic pressure", 2.5)],
             events: vec![
                 EventMark::new(0, "US expels 35 diplomats"),
                 EventMark::new(1, "US inauguration"),
             ],
-            rounds: 12,
-            round_unit: "month".into(),
-            start: Some("2016-12".into()),
+            ..testing::us_russia("3 variants × 200 replicates, seed 2016")
         }
     }
 
@@ -1402,12 +1390,7 @@ mod tests {
     fn draw_both(chart: &Chart<'_>, size: (u32, u32)) -> String {
         let svg = render_svg(chart, size).expect("the SVG draws");
         assert_legible(&svg, f64::from(size.0));
-        let mut rgb = vec![0u8; (size.0 * size.1 * 3) as usize];
-        {
-            let root = CrispText(BitMapBackend::with_buffer(&mut rgb, size)).into_drawing_area();
-            chart.draw(&root).expect("the PNG draws");
-            root.present().expect("the bitmap presents");
-        }
+        let rgb = bitmap(chart, size);
         assert!(rgb.iter().any(|&v| v < 100), "something dark is drawn");
         svg
     }

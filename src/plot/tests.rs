@@ -3,33 +3,12 @@
 
 use std::path::PathBuf;
 
-use plotters::prelude::*;
-
-use super::raster::CrispText;
+use super::testing::{self, bitmap};
 use super::*;
 
 /// The December 2016 case as the charts see it.
 fn meta() -> ChartMeta {
-    ChartMeta {
-        title: "US–Russia diplomatic expulsions, December 2016".into(),
-        subtitle: "seed 2016 · replicate 0".into(),
-        rungs: vec![
-            RungMark::new("No new measures", 0.0),
-            RungMark::new("Protest", 1.0),
-            RungMark::new("Expel diplomats", 2.0),
-            RungMark::new("Sanctions", 3.0),
-            RungMark::new("Shut or seize property", 4.0),
-        ],
-        thresholds: vec![LevelMark::new("Economic pressure", 2.5)],
-        events: vec![
-            EventMark::new(0, "US expels 35 diplomats, shuts two compounds"),
-            EventMark::new(1, "US inauguration"),
-            EventMark::new(7, "Congress passes sanctions"),
-        ],
-        rounds: 12,
-        round_unit: "month".into(),
-        start: Some("2016-12".into()),
-    }
+    testing::us_russia("seed 2016 · replicate 0")
 }
 
 fn series(actor: &str, levels: &[f64]) -> TimelineSeries {
@@ -97,18 +76,6 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[12..16], b"IHDR");
     let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     (be(&bytes[16..20]), be(&bytes[20..24]))
-}
-
-/// Draws `chart` on an in-memory bitmap the way `write_chart` does and returns
-/// the RGB pixels.
-fn bitmap(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
-    let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
-    {
-        let root = CrispText(BitMapBackend::with_buffer(&mut buffer, size)).into_drawing_area();
-        chart.draw(&root).expect("chart draws");
-        root.present().expect("bitmap presents");
-    }
-    buffer
 }
 
 #[test]
