@@ -30,7 +30,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::{self, Anchor, Face};
-use super::frame::{GRID, INK, MUTED, Rect, backing, colour, line, px, scale, stroke};
+use super::frame::{GRID, INK, MUTED, Rect, backing, colour, draw_axes, line, px, scale, stroke};
 use super::{ChartMeta, FanRow, PlotError, RungMark};
 
 /// Variants drawn one by one; past this, the best and the worst [`MAX_SHOWN`]` / 2`.
@@ -989,40 +989,14 @@ pub fn draw_compare<DB: DrawingBackend>(
     // Axes.
     let axis_w = (1.5 * s).round().max(1.0) as u32;
     let ink = INK.to_rgba();
-    line(
-        area,
-        (l, peak_scale.top),
-        (l, peak_scale.bottom),
-        ink,
-        axis_w,
-    )?;
-    line(
-        area,
-        (l, peak_scale.bottom),
-        (r, peak_scale.bottom),
-        ink,
-        axis_w,
-    )?;
+    draw_axes(area, (l, r), (peak_scale.top, peak_scale.bottom), axis_w)?;
     for (level, _) in &rung_labels {
         let yy = peak_scale.y(*level);
         line(area, (l - tick, yy), (l, yy), ink, axis_w)?;
     }
     draw_y_labels(area, &rung_labels, &peak_scale, l - tick - 6.0 * s, ty.tick)?;
     if show_reach {
-        line(
-            area,
-            (l, reach_scale.top),
-            (l, reach_scale.bottom),
-            ink,
-            axis_w,
-        )?;
-        line(
-            area,
-            (l, reach_scale.bottom),
-            (r, reach_scale.bottom),
-            ink,
-            axis_w,
-        )?;
+        draw_axes(area, (l, r), (reach_scale.top, reach_scale.bottom), axis_w)?;
         for (v, text) in pct_ticks(&reach_scale, ty.tick) {
             let yy = reach_scale.y(v);
             line(area, (l - tick, yy), (l, yy), ink, axis_w)?;

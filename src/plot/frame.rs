@@ -847,20 +847,7 @@ impl Frame {
         let s = self.sz.s;
         let axis_w = (1.5 * s).round().max(1.0) as u32;
         let tick = 7.0 * s;
-        line(
-            area,
-            (self.l, self.t),
-            (self.l, self.b),
-            INK.to_rgba(),
-            axis_w,
-        )?;
-        line(
-            area,
-            (self.l, self.b),
-            (self.r, self.b),
-            INK.to_rgba(),
-            axis_w,
-        )?;
+        draw_axes(area, (self.l, self.r), (self.t, self.b), axis_w)?;
 
         let line_h = self.sz.tick.size * 1.08;
         for (level, lines) in &self.y_labels {
@@ -1351,6 +1338,18 @@ pub(crate) fn draw_grid<DB: DrawingBackend>(
         )?;
     }
     Ok(())
+}
+
+/// The left and bottom axes, `width` pixels wide, of a plot spanning `l..r`
+/// across and `t..b` down.
+pub(crate) fn draw_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (l, r): (f64, f64),
+    (t, b): (f64, f64),
+    width: u32,
+) -> Result<(), PlotError> {
+    line(area, (l, t), (l, b), INK.to_rgba(), width)?;
+    line(area, (l, b), (r, b), INK.to_rgba(), width)
 }
 
 /// A white, nearly opaque rectangle behind a label.

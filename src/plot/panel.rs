@@ -484,8 +484,7 @@ impl PanelGrid {
         let line_h = self.sz.tick.size * 1.08;
         for panel in &self.panels {
             let p = panel.plot;
-            frame::line(area, (p.l, p.t), (p.l, p.b), ink, axis_w)?;
-            frame::line(area, (p.l, p.b), (p.r, p.b), ink, axis_w)?;
+            frame::draw_axes(area, (p.l, p.r), (p.t, p.b), axis_w)?;
             if panel.y_labels {
                 for (level, lines) in &self.y_labels {
                     let y = p.y(*level);

@@ -9,7 +9,7 @@ use super::compare::{
     legend_row, level_range, page, rung_labels, slots,
 };
 use super::font::{self, Anchor, Face};
-use super::frame::{GRID, INK, MUTED, colour, line, px, runs, stroke};
+use super::frame::{GRID, INK, MUTED, colour, draw_axes, line, px, runs, stroke};
 use super::{ChartMeta, FanRow, PlotError};
 use crate::calendar::{axis_ticks, calendar_label};
 
@@ -268,8 +268,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
 
         // Axes and ticks.
         let ink = INK.to_rgba();
-        line(area, (x0, scale.top), (x0, scale.bottom), ink, axis_w)?;
-        line(area, (x0, scale.bottom), (x1, scale.bottom), ink, axis_w)?;
+        draw_axes(area, (x0, x1), (scale.top, scale.bottom), axis_w)?;
         let bottom_of_column = k + cols >= n;
         for &r in &ticks {
             let xx = x(f64::from(r));
