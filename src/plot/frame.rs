@@ -641,6 +641,31 @@ impl Frame {
         (i % PALETTE.len() >= 8).then_some((16.0 * s, 7.0 * s))
     }
 
+    /// Draws each actor's runs (`runs[i]` for actor `i`) as step lines through
+    /// the `(round, level)` that `point` gives of each item, side by side as
+    /// [`Frame::offset`] sets them, the first actor last so that it is on top
+    /// where lines cross. Returns the paths as drawn.
+    pub fn draw_steps<DB: DrawingBackend, T>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        runs: &[Vec<Vec<T>>],
+        point: impl Fn(&T) -> (u32, f64),
+    ) -> Result<Vec<Vec<(i32, i32)>>, PlotError> {
+        let n = runs.len();
+        let width = self.line_width();
+        let mut drawn = Vec::new();
+        for i in (0..n).rev() {
+            let offset = self.offset(i, n);
+            for run in &runs[i] {
+                let points: Vec<(u32, f64)> = run.iter().map(&point).collect();
+                let path = step_path(&self.plot(), &points, offset);
+                stroke(area, &path, colour(i), width, self.dash(i))?;
+                drawn.push(path);
+            }
+        }
+        Ok(drawn)
+    }
+
     /// Works out where each event's line and label go. Labels sit in rows above
     /// the plot, each starting by its line; a label is shortened before it would
     /// run into another. When even shortened labels do not fit in three rows,
