@@ -94,6 +94,8 @@ pub(crate) struct Sizes {
     pub legend: Face,
     pub event: Face,
     pub small: Face,
+    /// Notes under a plot (the comparison charts' tables and remarks).
+    pub note: Face,
 }
 
 impl Sizes {
@@ -109,7 +111,18 @@ impl Sizes {
             legend: Face::new(18.0 * t),
             event: Face::new(16.0 * t),
             small: Face::bold(15.0 * t),
+            note: Face::new(15.0 * t),
         }
+    }
+
+    /// Width of thin lines (grid, axes): 1 px at 1600 × 900, never under 1.
+    pub fn thin(&self) -> u32 {
+        (1.0 * self.s).round().max(1.0) as u32
+    }
+
+    /// Width of data lines: 3 px at 1600 × 900, never under 2.
+    pub fn line_width(&self) -> u32 {
+        (3.0 * self.s).round().max(2.0) as u32
     }
 }
 
@@ -588,7 +601,7 @@ impl Frame {
 
     /// Width of data lines: 3 px at 1600 × 900, never under 2.
     pub fn line_width(&self) -> u32 {
-        (3.0 * self.sz.s).round().max(2.0) as u32
+        self.sz.line_width()
     }
 
     /// The face used for small annotations (magnitudes).

@@ -399,7 +399,7 @@ impl PanelGrid {
 
     /// Width of data lines: 3 px at 1600 × 900, never under 2.
     pub fn line_width(&self) -> u32 {
-        (3.0 * self.sz.s).round().max(2.0) as u32
+        self.sz.line_width()
     }
 
     /// White page, title, and in every panel the grid, thresholds and events:

@@ -109,7 +109,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     // title at the bottom.
     let tick = 6.0 * s;
     let tick_band = tick + 6.0 * s + ty.tick.size * 1.1;
-    let axis_band = ty.axis.size * 1.3;
+    let axis_band = ty.axis_title.size * 1.3;
     let bottom = h - ty.pad - axis_band - tick_band;
     let gap_x = 40.0 * s;
     // Titles at the legend size, or smaller when that saves shortening them.
@@ -325,10 +325,10 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         area,
         &axis_title,
         (
-            (l + r_edge) / 2.0 - ty.axis.width(&axis_title) / 2.0,
-            h - ty.pad - ty.axis.size,
+            (l + r_edge) / 2.0 - ty.axis_title.width(&axis_title) / 2.0,
+            h - ty.pad - ty.axis_title.size,
         ),
-        ty.axis,
+        ty.axis_title,
         INK,
         Anchor::TopLeft,
     )?;
@@ -340,7 +340,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         font::text(
             area,
             &note,
-            (ty.pad, h - ty.pad - ty.axis.size),
+            (ty.pad, h - ty.pad - ty.axis_title.size),
             ty.note,
             MUTED,
             Anchor::TopLeft,
