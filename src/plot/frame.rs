@@ -887,16 +887,7 @@ impl Frame {
         let tick = 7.0 * s;
         draw_axes(area, (self.l, self.r), (self.t, self.b), axis_w)?;
 
-        let line_h = self.sz.tick.size * 1.08;
-        for (level, lines) in &self.y_labels {
-            let y = self.y(*level);
-            line(area, (self.l - tick, y), (self.l, y), INK.to_rgba(), axis_w)?;
-            let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
-            for (k, text) in lines.iter().enumerate() {
-                let at = (self.l - tick - 6.0 * s, first + k as f64 * line_h);
-                font::text(area, text, at, self.sz.tick, INK, Anchor::Right)?;
-            }
-        }
+        draw_y_ticks(area, &self.plot(), &self.sz, &self.y_labels, axis_w)?;
         if self.minor_ticks {
             let rounds = self.x_max as u32;
             for r in 0..=rounds {
@@ -1388,6 +1379,31 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     line(area, (l, t), (l, b), INK.to_rgba(), width)?;
     line(area, (l, b), (r, b), INK.to_rgba(), width)
+}
+
+/// The y ticks of plot `p`, `width` pixels wide, each followed by its label
+/// (one or more lines of `labels`) right-aligned beside it and centred on its
+/// level.
+pub(crate) fn draw_y_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: &Plot,
+    sz: &Sizes,
+    labels: &[(f64, Vec<String>)],
+    width: u32,
+) -> Result<(), PlotError> {
+    let s = sz.s;
+    let tick = 7.0 * s;
+    let line_h = sz.tick.size * 1.08;
+    for (level, lines) in labels {
+        let y = p.y(*level);
+        line(area, (p.l - tick, y), (p.l, y), INK.to_rgba(), width)?;
+        let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
+        for (k, text) in lines.iter().enumerate() {
+            let at = (p.l - tick - 6.0 * s, first + k as f64 * line_h);
+            font::text(area, text, at, sz.tick, INK, Anchor::Right)?;
+        }
+    }
+    Ok(())
 }
 
 /// A white, nearly opaque rectangle behind a label.

@@ -481,20 +481,11 @@ impl PanelGrid {
         let axis_w = (1.5 * s).round().max(1.0) as u32;
         let tick = 7.0 * s;
         let ink = INK.to_rgba();
-        let line_h = self.sz.tick.size * 1.08;
         for panel in &self.panels {
             let p = panel.plot;
             frame::draw_axes(area, (p.l, p.r), (p.t, p.b), axis_w)?;
             if panel.y_labels {
-                for (level, lines) in &self.y_labels {
-                    let y = p.y(*level);
-                    frame::line(area, (p.l - tick, y), (p.l, y), ink, axis_w)?;
-                    let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
-                    for (k, text) in lines.iter().enumerate() {
-                        let at = (p.l - tick - 6.0 * s, first + k as f64 * line_h);
-                        font::text(area, text, at, self.sz.tick, INK, Anchor::Right)?;
-                    }
-                }
+                frame::draw_y_ticks(area, &p, &self.sz, &self.y_labels, axis_w)?;
             }
             if self.minor_ticks {
                 for r in 0..=p.x_max as u32 {
