@@ -19,9 +19,8 @@
 //! out.
 //!
 //! The layout is computed here rather than by [`super::frame::Frame`], whose x axis is
-//! rounds and which lays out one plot; the type sizes follow the same rule (sizes at
-//! 1600 × 900, text shrinking more slowly than the chart) so all charts of a report
-//! read alike.
+//! rounds and which lays out one plot; the type sizes are the run charts' own
+//! ([`super::frame::Sizes`]) so all charts of a report read alike.
 //!
 //! [`draw_trajectories`]: super::draw_trajectories
 //! [`draw_heatmap`]: super::draw_heatmap
@@ -30,7 +29,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::{self, Anchor, Face};
-use super::frame::{Rect, backing, colour, line, px, stroke};
+use super::frame::{GRID, INK, MUTED, Rect, Sizes, backing, colour, draw_axes, line, px, stroke};
 use super::{ChartMeta, FanRow, PlotError, RungMark};
 
 /// Variants drawn one by one; past this, the best and the worst [`MAX_SHOWN`]` / 2`.
@@ -99,63 +98,32 @@ pub struct PolicyGrid {
     pub cells: Vec<Vec<usize>>,
 }
 
-// Colours of text and lines, the same greys as the run charts.
-pub(super) const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-pub(super) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
-pub(super) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+// Greys of the comparison charts alone; text and grid lines use the run charts'
+// [`INK`], [`MUTED`] and [`GRID`].
 pub(super) const SHADE: RGBColor = RGBColor(0xF3, 0xF3, 0xF3);
 pub(super) const MARK: RGBColor = RGBColor(0x70, 0x70, 0x70);
 
-/// Type sizes and spacing of a chart, scaled from their values at 1600 × 900 as
-/// the run charts scale theirs.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Type {
-    pub s: f64,
-    pub pad: f64,
-    pub title: Face,
-    pub subtitle: Face,
-    pub axis: Face,
-    pub tick: Face,
-    pub legend: Face,
-    pub small: Face,
-    pub note: Face,
-}
-
-impl Type {
-    pub fn new((w, h): (u32, u32)) -> Type {
-        let s = (f64::from(w) / 1600.0)
-            .min(f64::from(h) / 900.0)
-            .clamp(0.3, 10.0);
-        let t = if s < 1.0 { s.sqrt() } else { s };
-        Type {
-            s,
-            pad: 28.0 * s,
-            title: Face::bold(36.0 * t),
-            subtitle: Face::new(22.0 * t),
-            axis: Face::new(22.0 * t),
-            tick: Face::new(18.0 * t),
-            legend: Face::new(18.0 * t),
-            small: Face::bold(15.0 * t),
-            note: Face::new(15.0 * t),
-        }
-    }
-
-    /// Width of thin lines (grid, axes).
-    pub fn thin(&self) -> u32 {
-        (1.0 * self.s).round().max(1.0) as u32
-    }
-
-    /// Width of data lines.
-    pub fn line_width(&self) -> u32 {
-        (3.0 * self.s).round().max(2.0) as u32
-    }
+/// Begins a comparison chart on `area`: a white page under the header of `meta`.
+/// Returns the type sizes, the size of the chart in pixels and the y below the
+/// header.
+pub(super) fn page<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    meta: &ChartMeta,
+) -> Result<(Sizes, (f64, f64), f64), PlotError> {
+    font::ensure()?;
+    let (wp, hp) = area.dim_in_pixel();
+    let (w, h) = (f64::from(wp), f64::from(hp));
+    let ty = Sizes::new(w, h);
+    area.fill(&WHITE)?;
+    let y = header(area, &ty, meta, w)?;
+    Ok((ty, (w, h), y))
 }
 
 /// Draws the title (up to two lines) and the subtitle (up to two); returns the y
 /// below them.
-pub(super) fn header<DB: DrawingBackend>(
+fn header<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    ty: &Type,
+    ty: &Sizes,
     meta: &ChartMeta,
     w: f64,
 ) -> Result<f64, PlotError> {
@@ -209,7 +177,7 @@ pub(super) struct Entry {
 /// returns the y below the last row. An entry wider than the row is shortened.
 pub(super) fn legend_row<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    ty: &Type,
+    ty: &Sizes,
     entries: &[Entry],
     (x0, y0): (f64, f64),
     max_w: f64,
@@ -245,7 +213,7 @@ pub(super) fn legend_row<DB: DrawingBackend>(
 
 fn draw_swatch<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    ty: &Type,
+    ty: &Sizes,
     swatch: Swatch,
     (x, cy): (f64, f64),
     w: f64,
@@ -294,15 +262,15 @@ fn draw_swatch<DB: DrawingBackend>(
 
 /// The `(dash, gap)` of series `i`: the first eight colours are told apart by hue,
 /// the next four (close in hue to earlier ones) also by a dash, as in the run charts.
-pub(super) fn dash(ty: &Type, i: usize) -> Option<(f64, f64)> {
+pub(super) fn dash(ty: &Sizes, i: usize) -> Option<(f64, f64)> {
     (i % super::frame::PALETTE.len() >= 8).then_some((14.0 * ty.s, 6.0 * ty.s))
 }
 
-fn marker_radius(ty: &Type) -> f64 {
+fn marker_radius(ty: &Sizes) -> f64 {
     (9.0 * ty.s).max(4.0)
 }
 
-fn whisker_width(ty: &Type) -> u32 {
+fn whisker_width(ty: &Sizes) -> u32 {
     (3.0 * ty.s).round().max(2.0) as u32
 }
 
@@ -373,7 +341,7 @@ fn bar<DB: DrawingBackend>(
     z: (f64, f64),
     c: RGBColor,
     light: bool,
-    ty: &Type,
+    ty: &Sizes,
 ) -> Result<(), PlotError> {
     if light {
         area.draw(&Rectangle::new([px(a), px(z)], c.mix(0.3).filled()))?;
@@ -610,7 +578,7 @@ impl AxisLabels {
         slots: &[Slot],
         slot_w: &[f64],
         max_header: f64,
-        ty: &Type,
+        ty: &Sizes,
     ) -> AxisLabels {
         let names: Vec<&str> = slots
             .iter()
@@ -766,13 +734,8 @@ pub fn draw_compare<DB: DrawingBackend>(
     meta: &ChartMeta,
     set: &VariantSet,
 ) -> Result<(), PlotError> {
-    font::ensure()?;
-    let (wp, hp) = area.dim_in_pixel();
-    let (w, h) = (f64::from(wp), f64::from(hp));
-    let ty = Type::new((wp, hp));
+    let (ty, (w, h), mut y) = page(area, meta)?;
     let s = ty.s;
-    area.fill(&WHITE)?;
-    let mut y = header(area, &ty, meta, w)?;
 
     let entries: Vec<Entry> = set
         .actors
@@ -975,7 +938,7 @@ pub fn draw_compare<DB: DrawingBackend>(
             }
             for p in panels {
                 let mid = (p.top + p.bottom) / 2.0;
-                centred(area, "⋯", (centres[k], mid), ty.axis, MUTED)?;
+                centred(area, "⋯", (centres[k], mid), ty.axis_title, MUTED)?;
             }
         }
     }
@@ -983,40 +946,14 @@ pub fn draw_compare<DB: DrawingBackend>(
     // Axes.
     let axis_w = (1.5 * s).round().max(1.0) as u32;
     let ink = INK.to_rgba();
-    line(
-        area,
-        (l, peak_scale.top),
-        (l, peak_scale.bottom),
-        ink,
-        axis_w,
-    )?;
-    line(
-        area,
-        (l, peak_scale.bottom),
-        (r, peak_scale.bottom),
-        ink,
-        axis_w,
-    )?;
+    draw_axes(area, (l, r), (peak_scale.top, peak_scale.bottom), axis_w)?;
     for (level, _) in &rung_labels {
         let yy = peak_scale.y(*level);
         line(area, (l - tick, yy), (l, yy), ink, axis_w)?;
     }
     draw_y_labels(area, &rung_labels, &peak_scale, l - tick - 6.0 * s, ty.tick)?;
     if show_reach {
-        line(
-            area,
-            (l, reach_scale.top),
-            (l, reach_scale.bottom),
-            ink,
-            axis_w,
-        )?;
-        line(
-            area,
-            (l, reach_scale.bottom),
-            (r, reach_scale.bottom),
-            ink,
-            axis_w,
-        )?;
+        draw_axes(area, (l, r), (reach_scale.top, reach_scale.bottom), axis_w)?;
         for (v, text) in pct_ticks(&reach_scale, ty.tick) {
             let yy = reach_scale.y(v);
             line(area, (l - tick, yy), (l, yy), ink, axis_w)?;
@@ -1072,7 +1009,7 @@ fn pct_label(p: f64) -> String {
 #[allow(clippy::too_many_arguments)]
 fn draw_reach<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    ty: &Type,
+    ty: &Sizes,
     set: &VariantSet,
     slots: &[Slot],
     edges: &[f64],
@@ -1160,7 +1097,7 @@ fn draw_reach<DB: DrawingBackend>(
 /// side of its line that covers the fewest markers.
 pub(super) fn draw_thresholds<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    ty: &Type,
+    ty: &Sizes,
     meta: &ChartMeta,
     scale: &Scale,
     (l, r): (f64, f64),
@@ -1212,29 +1149,17 @@ pub(super) fn draw_thresholds<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::raster::CrispText;
-    use crate::plot::{Chart, EventMark, LevelMark, render_svg};
+    use crate::plot::testing::{self, bitmap};
+    use crate::plot::{Chart, EventMark, render_svg};
 
     /// The December 2016 case as the comparison charts see it.
     fn meta() -> ChartMeta {
         ChartMeta {
-            title: "US–Russia diplomatic expulsions, December 2016".into(),
-            subtitle: "3 variants × 200 replicates, seed 2016".into(),
-            rungs: vec![
-                RungMark::new("No new measures", 0.0),
-                RungMark::new("Protest", 1.0),
-                RungMark::new("Expel diplomats", 2.0),
-                RungMark::new("Sanctions", 3.0),
-                RungMark::new("Shut or seize property", 4.0),
-            ],
-            thresholds: vec![LevelMark::new("Economic pressure", 2.5)],
             events: vec![
                 EventMark::new(0, "US expels 35 diplomats"),
                 EventMark::new(1, "US inauguration"),
             ],
-            rounds: 12,
-            round_unit: "month".into(),
-            start: Some("2016-12".into()),
+            ..testing::us_russia("3 variants × 200 replicates, seed 2016")
         }
     }
 
@@ -1396,12 +1321,7 @@ mod tests {
     fn draw_both(chart: &Chart<'_>, size: (u32, u32)) -> String {
         let svg = render_svg(chart, size).expect("the SVG draws");
         assert_legible(&svg, f64::from(size.0));
-        let mut rgb = vec![0u8; (size.0 * size.1 * 3) as usize];
-        {
-            let root = CrispText(BitMapBackend::with_buffer(&mut rgb, size)).into_drawing_area();
-            chart.draw(&root).expect("the PNG draws");
-            root.present().expect("the bitmap presents");
-        }
+        let rgb = bitmap(chart, size);
         assert!(rgb.iter().any(|&v| v < 100), "something dark is drawn");
         svg
     }

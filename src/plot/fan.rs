@@ -69,17 +69,7 @@ pub fn draw_fan<DB: DrawingBackend>(
             draw_band(area, &frame.plot(), run, offset, i, alpha, frame.scale())?;
         }
     }
-    let width = frame.line_width();
-    let mut drawn = Vec::new();
-    for i in (0..n).rev() {
-        let offset = frame.offset(i, n);
-        for run in &runs[i] {
-            let points: Vec<(u32, f64)> = run.iter().map(|r| (r.round, r.p50)).collect();
-            let path = frame::step_path(&frame.plot(), &points, offset);
-            frame::stroke(area, &path, colour(i), width, frame.dash(i))?;
-            drawn.push(path);
-        }
-    }
+    let drawn = frame.draw_steps(area, &runs, |r| (r.round, r.p50))?;
     frame.draw_foreground(area, &drawn)
 }
 

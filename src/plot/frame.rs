@@ -66,6 +66,20 @@ pub(crate) struct LegendSpec<'a> {
     pub names: Vec<&'a str>,
 }
 
+/// The scale of a `w` × `h` chart relative to 1600 × 900, and the scale of its
+/// text: `(s, t)`. Every chart of a report sizes its type by this rule, so that
+/// they read alike.
+pub(crate) fn scale(w: f64, h: f64) -> (f64, f64) {
+    // Scale with the smaller of the two ratios so text keeps its proportion
+    // to the plot on any aspect ratio; 1600 × 900 is the reference.
+    let s = (w / 1600.0).min(h / 900.0).clamp(0.3, 10.0);
+    // Text shrinks more slowly than the chart: a small chart is usually
+    // shown at its own size, not as a thumbnail of a large one, and its
+    // labels must stay legible (tick labels ~13 px at 800 x 450).
+    let t = if s < 1.0 { s.sqrt() } else { s };
+    (s, t)
+}
+
 /// Font sizes (em, in pixels) and spacing at 1600 × 900, scaled with the chart.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sizes {
@@ -80,17 +94,13 @@ pub(crate) struct Sizes {
     pub legend: Face,
     pub event: Face,
     pub small: Face,
+    /// Notes under a plot (the comparison charts' tables and remarks).
+    pub note: Face,
 }
 
 impl Sizes {
     pub fn new(w: f64, h: f64) -> Self {
-        // Scale with the smaller of the two ratios so text keeps its proportion
-        // to the plot on any aspect ratio; 1600 × 900 is the reference.
-        let s = (w / 1600.0).min(h / 900.0).clamp(0.3, 10.0);
-        // Text shrinks more slowly than the chart: a small chart is usually
-        // shown at its own size, not as a thumbnail of a large one, and its
-        // labels must stay legible (tick labels ~13 px at 800 x 450).
-        let t = if s < 1.0 { s.sqrt() } else { s };
+        let (s, t) = scale(w, h);
         Sizes {
             s,
             pad: 28.0 * s,
@@ -101,7 +111,18 @@ impl Sizes {
             legend: Face::new(18.0 * t),
             event: Face::new(16.0 * t),
             small: Face::bold(15.0 * t),
+            note: Face::new(15.0 * t),
         }
+    }
+
+    /// Width of thin lines (grid, axes): 1 px at 1600 × 900, never under 1.
+    pub fn thin(&self) -> u32 {
+        (1.0 * self.s).round().max(1.0) as u32
+    }
+
+    /// Width of data lines: 3 px at 1600 × 900, never under 2.
+    pub fn line_width(&self) -> u32 {
+        (3.0 * self.s).round().max(2.0) as u32
     }
 }
 
@@ -580,7 +601,7 @@ impl Frame {
 
     /// Width of data lines: 3 px at 1600 × 900, never under 2.
     pub fn line_width(&self) -> u32 {
-        (3.0 * self.sz.s).round().max(2.0) as u32
+        self.sz.line_width()
     }
 
     /// The face used for small annotations (magnitudes).
@@ -631,6 +652,31 @@ impl Frame {
     pub fn dash(&self, i: usize) -> Option<(f64, f64)> {
         let s = self.sz.s;
         (i % PALETTE.len() >= 8).then_some((16.0 * s, 7.0 * s))
+    }
+
+    /// Draws each actor's runs (`runs[i]` for actor `i`) as step lines through
+    /// the `(round, level)` that `point` gives of each item, side by side as
+    /// [`Frame::offset`] sets them, the first actor last so that it is on top
+    /// where lines cross. Returns the paths as drawn.
+    pub fn draw_steps<DB: DrawingBackend, T>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        runs: &[Vec<Vec<T>>],
+        point: impl Fn(&T) -> (u32, f64),
+    ) -> Result<Vec<Vec<(i32, i32)>>, PlotError> {
+        let n = runs.len();
+        let width = self.line_width();
+        let mut drawn = Vec::new();
+        for i in (0..n).rev() {
+            let offset = self.offset(i, n);
+            for run in &runs[i] {
+                let points: Vec<(u32, f64)> = run.iter().map(&point).collect();
+                let path = step_path(&self.plot(), &points, offset);
+                stroke(area, &path, colour(i), width, self.dash(i))?;
+                drawn.push(path);
+            }
+        }
+        Ok(drawn)
     }
 
     /// Works out where each event's line and label go. Labels sit in rows above
@@ -796,34 +842,16 @@ impl Frame {
         let s = self.sz.s;
         area.fill(&WHITE)?;
         self.header.draw(area, &self.sz)?;
-
-        let thin = (1.0 * s).round().max(1.0) as u32;
-        for &(r, _) in &self.x_ticks {
-            let x = self.x(f64::from(r));
-            line(area, (x, self.t), (x, self.b), GRID.mix(0.6), thin)?;
-        }
-        for &level in &self.grid {
-            let y = self.y(level);
-            let c = if self.zero_line && level == 0.0 {
-                GRID_ZERO
-            } else {
-                GRID
-            };
-            line(area, (self.l, y), (self.r, y), c.to_rgba(), thin)?;
-        }
+        draw_grid(
+            area,
+            &self.plot(),
+            s,
+            self.x_ticks.iter().map(|t| t.0),
+            (&self.grid, self.zero_line),
+            self.thresholds.iter().map(|t| t.0),
+        )?;
 
         let medium = (2.0 * s).round().max(1.0) as u32;
-        for &(level, _) in &self.thresholds {
-            let y = self.y(level);
-            dashed(
-                area,
-                (self.l, y),
-                (self.r, y),
-                (14.0 * s, 8.0 * s),
-                THRESHOLD.to_rgba(),
-                medium,
-            )?;
-        }
         for e in &self.events {
             let top = e.mark.as_ref().map_or(self.t, |m| m.line_top);
             dashed(
@@ -857,31 +885,9 @@ impl Frame {
         let s = self.sz.s;
         let axis_w = (1.5 * s).round().max(1.0) as u32;
         let tick = 7.0 * s;
-        line(
-            area,
-            (self.l, self.t),
-            (self.l, self.b),
-            INK.to_rgba(),
-            axis_w,
-        )?;
-        line(
-            area,
-            (self.l, self.b),
-            (self.r, self.b),
-            INK.to_rgba(),
-            axis_w,
-        )?;
+        draw_axes(area, (self.l, self.r), (self.t, self.b), axis_w)?;
 
-        let line_h = self.sz.tick.size * 1.08;
-        for (level, lines) in &self.y_labels {
-            let y = self.y(*level);
-            line(area, (self.l - tick, y), (self.l, y), INK.to_rgba(), axis_w)?;
-            let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
-            for (k, text) in lines.iter().enumerate() {
-                let at = (self.l - tick - 6.0 * s, first + k as f64 * line_h);
-                font::text(area, text, at, self.sz.tick, INK, Anchor::Right)?;
-            }
-        }
+        draw_y_ticks(area, &self.plot(), &self.sz, &self.y_labels, axis_w)?;
         if self.minor_ticks {
             let rounds = self.x_max as u32;
             for r in 0..=rounds {
@@ -1319,6 +1325,83 @@ pub(crate) fn dashed<DB: DrawingBackend>(
         let z = (from.0 + ux * e, from.1 + uy * e);
         line(area, a, z, color, width)?;
         d += dash + gap;
+    }
+    Ok(())
+}
+
+/// The grid of plot `p` on a chart of scale `s`: a light line at each of the
+/// `x_ticks` rounds and at each level of `grid` (a darker one at zero when `zero_line`),
+/// then a dashed line at each of the `thresholds` levels.
+pub(crate) fn draw_grid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: &Plot,
+    s: f64,
+    x_ticks: impl IntoIterator<Item = u32>,
+    (grid, zero_line): (&[f64], bool),
+    thresholds: impl IntoIterator<Item = f64>,
+) -> Result<(), PlotError> {
+    let thin = (1.0 * s).round().max(1.0) as u32;
+    for r in x_ticks {
+        let x = p.x(f64::from(r));
+        line(area, (x, p.t), (x, p.b), GRID.mix(0.6), thin)?;
+    }
+    for &level in grid {
+        let y = p.y(level);
+        let c = if zero_line && level == 0.0 {
+            GRID_ZERO
+        } else {
+            GRID
+        };
+        line(area, (p.l, y), (p.r, y), c.to_rgba(), thin)?;
+    }
+    let medium = (2.0 * s).round().max(1.0) as u32;
+    for level in thresholds {
+        let y = p.y(level);
+        dashed(
+            area,
+            (p.l, y),
+            (p.r, y),
+            (14.0 * s, 8.0 * s),
+            THRESHOLD.to_rgba(),
+            medium,
+        )?;
+    }
+    Ok(())
+}
+
+/// The left and bottom axes, `width` pixels wide, of a plot spanning `l..r`
+/// across and `t..b` down.
+pub(crate) fn draw_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (l, r): (f64, f64),
+    (t, b): (f64, f64),
+    width: u32,
+) -> Result<(), PlotError> {
+    line(area, (l, t), (l, b), INK.to_rgba(), width)?;
+    line(area, (l, b), (r, b), INK.to_rgba(), width)
+}
+
+/// The y ticks of plot `p`, `width` pixels wide, each followed by its label
+/// (one or more lines of `labels`) right-aligned beside it and centred on its
+/// level.
+pub(crate) fn draw_y_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: &Plot,
+    sz: &Sizes,
+    labels: &[(f64, Vec<String>)],
+    width: u32,
+) -> Result<(), PlotError> {
+    let s = sz.s;
+    let tick = 7.0 * s;
+    let line_h = sz.tick.size * 1.08;
+    for (level, lines) in labels {
+        let y = p.y(*level);
+        line(area, (p.l - tick, y), (p.l, y), INK.to_rgba(), width)?;
+        let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
+        for (k, text) in lines.iter().enumerate() {
+            let at = (p.l - tick - 6.0 * s, first + k as f64 * line_h);
+            font::text(area, text, at, sz.tick, INK, Anchor::Right)?;
+        }
     }
     Ok(())
 }

@@ -5,11 +5,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::compare::{
-    INK, MUTED, PolicyGrid, Scale, Type, VariantSet, break_wrap, centred, header, labels_width,
-    rung_labels,
+    PolicyGrid, Scale, VariantSet, break_wrap, centred, labels_width, page, rung_labels,
 };
 use super::font::{self, Anchor, Face};
-use super::frame::{line, px};
+use super::frame::{INK, MUTED, line, px};
 use super::{ChartMeta, PlotError};
 
 /// ColorBrewer's YlOrRd: light yellow for the calm end of the ladder, dark red for
@@ -68,13 +67,9 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     set: &VariantSet,
     grid: &PolicyGrid,
 ) -> Result<(), PlotError> {
-    font::ensure()?;
-    let (wp, hp) = area.dim_in_pixel();
-    let (w, h) = (f64::from(wp), f64::from(hp));
-    let ty = Type::new((wp, hp));
+    let (ty, (w, h), top) = page(area, meta)?;
     let s = ty.s;
-    area.fill(&WHITE)?;
-    let top = header(area, &ty, meta, w)? + 8.0 * s;
+    let top = top + 8.0 * s;
     let (nr, nc) = (grid.rows.len(), grid.cols.len());
     if nr == 0 || nc == 0 {
         return Ok(());

@@ -354,4 +354,6 @@ pub fn write_chart(
 }
 
 #[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod tests;

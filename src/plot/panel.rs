@@ -18,8 +18,7 @@ use plotters::prelude::*;
 
 use super::font::{self, Anchor, Face};
 use super::frame::{
-    self, BAND_EDGE, EVENT, GRID, GRID_ZERO, Header, INK, Ladder, MUTED, Plot, Sizes, Swatch,
-    THRESHOLD, px,
+    self, BAND_EDGE, EVENT, Header, INK, Ladder, MUTED, Plot, Sizes, Swatch, THRESHOLD, px,
 };
 use super::{ChartMeta, PlotError};
 
@@ -400,7 +399,7 @@ impl PanelGrid {
 
     /// Width of data lines: 3 px at 1600 × 900, never under 2.
     pub fn line_width(&self) -> u32 {
-        (3.0 * self.sz.s).round().max(2.0) as u32
+        self.sz.line_width()
     }
 
     /// White page, title, and in every panel the grid, thresholds and events:
@@ -413,34 +412,17 @@ impl PanelGrid {
         area.fill(&WHITE)?;
         self.header.draw(area, &self.sz)?;
         let thin = (1.0 * s).round().max(1.0) as u32;
-        let medium = (2.0 * s).round().max(1.0) as u32;
         let number_face = Face::bold(self.sz.event.size);
         for panel in &self.panels {
             let p = panel.plot;
-            for &(r, _) in &self.x_ticks {
-                let x = p.x(f64::from(r));
-                frame::line(area, (x, p.t), (x, p.b), GRID.mix(0.6), thin)?;
-            }
-            for &level in &self.grid {
-                let y = p.y(level);
-                let c = if self.zero_line && level == 0.0 {
-                    GRID_ZERO
-                } else {
-                    GRID
-                };
-                frame::line(area, (p.l, y), (p.r, y), c.to_rgba(), thin)?;
-            }
-            for &level in &self.thresholds {
-                let y = p.y(level);
-                frame::dashed(
-                    area,
-                    (p.l, y),
-                    (p.r, y),
-                    (14.0 * s, 8.0 * s),
-                    THRESHOLD.to_rgba(),
-                    medium,
-                )?;
-            }
+            frame::draw_grid(
+                area,
+                &p,
+                s,
+                self.x_ticks.iter().map(|t| t.0),
+                (&self.grid, self.zero_line),
+                self.thresholds.iter().copied(),
+            )?;
             // Event lines are thinner and lighter than on a single plot: there
             // are many of them, and they are context, not data.
             for e in &self.events {
@@ -499,21 +481,11 @@ impl PanelGrid {
         let axis_w = (1.5 * s).round().max(1.0) as u32;
         let tick = 7.0 * s;
         let ink = INK.to_rgba();
-        let line_h = self.sz.tick.size * 1.08;
         for panel in &self.panels {
             let p = panel.plot;
-            frame::line(area, (p.l, p.t), (p.l, p.b), ink, axis_w)?;
-            frame::line(area, (p.l, p.b), (p.r, p.b), ink, axis_w)?;
+            frame::draw_axes(area, (p.l, p.r), (p.t, p.b), axis_w)?;
             if panel.y_labels {
-                for (level, lines) in &self.y_labels {
-                    let y = p.y(*level);
-                    frame::line(area, (p.l - tick, y), (p.l, y), ink, axis_w)?;
-                    let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
-                    for (k, text) in lines.iter().enumerate() {
-                        let at = (p.l - tick - 6.0 * s, first + k as f64 * line_h);
-                        font::text(area, text, at, self.sz.tick, INK, Anchor::Right)?;
-                    }
-                }
+                frame::draw_y_ticks(area, &p, &self.sz, &self.y_labels, axis_w)?;
             }
             if self.minor_ticks {
                 for r in 0..=p.x_max as u32 {

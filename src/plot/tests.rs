@@ -3,33 +3,12 @@
 
 use std::path::PathBuf;
 
-use plotters::prelude::*;
-
-use super::raster::CrispText;
+use super::testing::{self, bitmap};
 use super::*;
 
 /// The December 2016 case as the charts see it.
 fn meta() -> ChartMeta {
-    ChartMeta {
-        title: "US–Russia diplomatic expulsions, December 2016".into(),
-        subtitle: "seed 2016 · replicate 0".into(),
-        rungs: vec![
-            RungMark::new("No new measures", 0.0),
-            RungMark::new("Protest", 1.0),
-            RungMark::new("Expel diplomats", 2.0),
-            RungMark::new("Sanctions", 3.0),
-            RungMark::new("Shut or seize property", 4.0),
-        ],
-        thresholds: vec![LevelMark::new("Economic pressure", 2.5)],
-        events: vec![
-            EventMark::new(0, "US expels 35 diplomats, shuts two compounds"),
-            EventMark::new(1, "US inauguration"),
-            EventMark::new(7, "Congress passes sanctions"),
-        ],
-        rounds: 12,
-        round_unit: "month".into(),
-        start: Some("2016-12".into()),
-    }
+    testing::us_russia("seed 2016 · replicate 0")
 }
 
 fn series(actor: &str, levels: &[f64]) -> TimelineSeries {
@@ -99,16 +78,14 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
     (be(&bytes[16..20]), be(&bytes[20..24]))
 }
 
-/// Draws `chart` on an in-memory bitmap the way `write_chart` does and returns
-/// the RGB pixels.
-fn bitmap(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
-    let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
-    {
-        let root = CrispText(BitMapBackend::with_buffer(&mut buffer, size)).into_drawing_area();
-        chart.draw(&root).expect("chart draws");
-        root.present().expect("bitmap presents");
-    }
-    buffer
+/// The SVG of a timeline of `series` at the default size.
+fn timeline_svg(meta: &ChartMeta, series: &[TimelineSeries]) -> String {
+    render_svg(&Chart::Timeline { meta, series }, DEFAULT_SIZE).expect("the timeline draws")
+}
+
+/// The SVG of a fan of `series` at the default size.
+fn fan_svg(meta: &ChartMeta, series: &[FanSeries]) -> String {
+    render_svg(&Chart::Fan { meta, series }, DEFAULT_SIZE).expect("the fan draws")
 }
 
 #[test]
@@ -149,14 +126,7 @@ fn fan_writes_svg_and_png_of_the_requested_size() {
 #[test]
 fn svg_has_actor_rung_threshold_and_event_names_as_text() {
     let (meta, series) = (meta(), timeline());
-    let svg = render_svg(
-        &Chart::Timeline {
-            meta: &meta,
-            series: &series,
-        },
-        DEFAULT_SIZE,
-    )
-    .unwrap();
+    let svg = timeline_svg(&meta, &series);
     let texts = texts(&svg);
     for name in [
         "United States",
@@ -219,14 +189,7 @@ fn four_and_twelve_actor_fans_draw_a_panel_titled_for_each_actor() {
     for n in [4, 12] {
         let series = fans(n);
         draws_everywhere(&meta, &[], &series);
-        let svg = render_svg(
-            &Chart::Fan {
-                meta: &meta,
-                series: &series,
-            },
-            DEFAULT_SIZE,
-        )
-        .unwrap();
+        let svg = fan_svg(&meta, &series);
         let texts = texts(&svg);
         for s in &series {
             assert!(
@@ -258,14 +221,7 @@ fn fans_of_three_or_more_actors_number_events_in_a_key() {
     let meta = meta();
     for n in 1..=4 {
         let series = fans(n);
-        let svg = render_svg(
-            &Chart::Fan {
-                meta: &meta,
-                series: &series,
-            },
-            DEFAULT_SIZE,
-        )
-        .unwrap();
+        let svg = fan_svg(&meta, &series);
         let texts = texts(&svg);
         let keyed = texts.contains(&"Events");
         assert_eq!(keyed, n >= 3, "{n} actors");
@@ -282,14 +238,7 @@ fn fans_of_three_or_more_actors_number_events_in_a_key() {
 fn fan_legend_explains_the_band() {
     let meta = meta();
     let series = vec![fan("Russia", 12, 1.0)];
-    let svg = render_svg(
-        &Chart::Fan {
-            meta: &meta,
-            series: &series,
-        },
-        DEFAULT_SIZE,
-    )
-    .unwrap();
+    let svg = fan_svg(&meta, &series);
     assert!(
         svg.contains(">\nRussia\n<") || svg.contains(">Russia<"),
         "actor in legend"
@@ -301,14 +250,7 @@ fn fan_legend_explains_the_band() {
 fn svg_text_is_escaped() {
     let meta = meta();
     let series = vec![series("Us & <Them>", &[0.0, 1.0])];
-    let svg = render_svg(
-        &Chart::Timeline {
-            meta: &meta,
-            series: &series,
-        },
-        DEFAULT_SIZE,
-    )
-    .unwrap();
+    let svg = timeline_svg(&meta, &series);
     assert!(svg.contains("Us &amp; &lt;Them&gt;"));
     assert!(!svg.contains("<Them>"));
 }
@@ -354,14 +296,7 @@ fn font_size(svg: &str, text: &str) -> f64 {
 #[test]
 fn text_is_readable_at_1600_by_900() {
     let (meta, series) = (meta(), timeline());
-    let svg = render_svg(
-        &Chart::Timeline {
-            meta: &meta,
-            series: &series,
-        },
-        DEFAULT_SIZE,
-    )
-    .unwrap();
+    let svg = timeline_svg(&meta, &series);
     assert_eq!(font_size(&svg, &meta.title), 36.0);
     assert_eq!(font_size(&svg, "Month"), 22.0);
     assert_eq!(font_size(&svg, "Sanctions"), 18.0);
@@ -466,14 +401,7 @@ fn a_thousand_rounds_draw_with_thinned_ticks() {
     }
     draws_everywhere(&m, &[s], &[fan("Mirror", 1000, 1.0)]);
 
-    let svg = render_svg(
-        &Chart::Timeline {
-            meta: &m,
-            series: &[],
-        },
-        DEFAULT_SIZE,
-    )
-    .unwrap();
+    let svg = timeline_svg(&m, &[]);
     let year_ticks = svg.matches(">\n20").count() + svg.matches(">20").count();
     assert!(
         year_ticks < 30,
@@ -491,14 +419,7 @@ fn twelve_actors_get_twelve_colours() {
         .map(|i| fan(&format!("Actor {i}"), 12, 1.0))
         .collect();
     draws_everywhere(&m, &series, &fans);
-    let svg = render_svg(
-        &Chart::Timeline {
-            meta: &m,
-            series: &series,
-        },
-        DEFAULT_SIZE,
-    )
-    .unwrap();
+    let svg = timeline_svg(&m, &series);
     for c in frame::PALETTE {
         let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
         assert!(svg.contains(&hex), "colour {hex} unused");
@@ -522,14 +443,7 @@ fn negative_levels_draw() {
     m.thresholds = vec![LevelMark::new("Cooperation", -0.5)];
     let s = series("North", &[1.0, 0.0, -1.0, -3.0, -3.0, 0.0]);
     draws_everywhere(&m, &[s], &[fan("North", 6, 2.0)]);
-    let svg = render_svg(
-        &Chart::Timeline {
-            meta: &m,
-            series: &[],
-        },
-        DEFAULT_SIZE,
-    )
-    .unwrap();
+    let svg = timeline_svg(&m, &[]);
     assert!(svg.contains("Joint declaration"));
 }
 
@@ -588,14 +502,7 @@ fn no_events_and_many_events_draw() {
         .map(|r| EventMark::new(r, format!("Event {r} with a long description")))
         .collect();
     draws_everywhere(&m, &timeline(), &[fan("Russia", 12, 1.0)]);
-    let svg = render_svg(
-        &Chart::Timeline {
-            meta: &m,
-            series: &timeline(),
-        },
-        DEFAULT_SIZE,
-    )
-    .unwrap();
+    let svg = timeline_svg(&m, &timeline());
     // Too many to label by their lines: numbered, with a key.
     assert!(svg.contains("Events"));
 }

@@ -38,18 +38,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
     frame.draw_background(area)?;
 
     // The first actor is drawn last, so it is on top where lines cross.
-    let n = series.len();
-    let width = frame.line_width();
-    let mut drawn = Vec::new();
-    for i in (0..n).rev() {
-        let offset = frame.offset(i, n);
-        for run in &runs[i] {
-            let points: Vec<(u32, f64)> = run.iter().map(|p| (p.round, p.level)).collect();
-            let path = frame::step_path(&frame.plot(), &points, offset);
-            frame::stroke(area, &path, colour(i), width, frame.dash(i))?;
-            drawn.push(path);
-        }
-    }
+    let drawn = frame.draw_steps(area, &runs, |p| (p.round, p.level))?;
     draw_magnitudes(area, &frame, &runs)?;
     frame.draw_foreground(area, &drawn)
 }

@@ -5,11 +5,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::compare::{
-    Entry, INK, MARK, MUTED, Scale, Slot, Swatch, Type, VariantSet, dash, dashed, draw_y_labels,
-    header, labels_width, legend_row, level_range, rung_labels, slots,
+    Entry, MARK, Scale, Slot, Swatch, VariantSet, dash, dashed, draw_y_labels, labels_width,
+    legend_row, level_range, page, rung_labels, slots,
 };
 use super::font::{self, Anchor, Face};
-use super::frame::{colour, line, px, runs, stroke};
+use super::frame::{GRID, INK, MUTED, colour, draw_axes, line, px, runs, stroke};
 use super::{ChartMeta, FanRow, PlotError};
 use crate::calendar::{axis_ticks, calendar_label};
 
@@ -45,13 +45,8 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     meta: &ChartMeta,
     set: &VariantSet,
 ) -> Result<(), PlotError> {
-    font::ensure()?;
-    let (wp, hp) = area.dim_in_pixel();
-    let (w, h) = (f64::from(wp), f64::from(hp));
-    let ty = Type::new((wp, hp));
+    let (ty, (w, h), mut y) = page(area, meta)?;
     let s = ty.s;
-    area.fill(&WHITE)?;
-    let mut y = header(area, &ty, meta, w)?;
 
     let rounds = meta.rounds;
     let start = meta.start.as_deref();
@@ -114,7 +109,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     // title at the bottom.
     let tick = 6.0 * s;
     let tick_band = tick + 6.0 * s + ty.tick.size * 1.1;
-    let axis_band = ty.axis.size * 1.3;
+    let axis_band = ty.axis_title.size * 1.3;
     let bottom = h - ty.pad - axis_band - tick_band;
     let gap_x = 40.0 * s;
     // Titles at the legend size, or smaller when that saves shortening them.
@@ -216,19 +211,13 @@ pub fn draw_trajectories<DB: DrawingBackend>(
                 area,
                 (xx, scale.top),
                 (xx, scale.bottom),
-                super::compare::GRID.mix(0.6),
+                GRID.mix(0.6),
                 thin,
             )?;
         }
         for rung in &meta.rungs {
             let yy = scale.y(rung.level);
-            line(
-                area,
-                (x0, yy),
-                (x1, yy),
-                super::compare::GRID.to_rgba(),
-                thin,
-            )?;
+            line(area, (x0, yy), (x1, yy), GRID.to_rgba(), thin)?;
         }
         for (round, _) in &events {
             let xx = x(f64::from(*round));
@@ -279,8 +268,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
 
         // Axes and ticks.
         let ink = INK.to_rgba();
-        line(area, (x0, scale.top), (x0, scale.bottom), ink, axis_w)?;
-        line(area, (x0, scale.bottom), (x1, scale.bottom), ink, axis_w)?;
+        draw_axes(area, (x0, x1), (scale.top, scale.bottom), axis_w)?;
         let bottom_of_column = k + cols >= n;
         for &r in &ticks {
             let xx = x(f64::from(r));
@@ -337,10 +325,10 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         area,
         &axis_title,
         (
-            (l + r_edge) / 2.0 - ty.axis.width(&axis_title) / 2.0,
-            h - ty.pad - ty.axis.size,
+            (l + r_edge) / 2.0 - ty.axis_title.width(&axis_title) / 2.0,
+            h - ty.pad - ty.axis_title.size,
         ),
-        ty.axis,
+        ty.axis_title,
         INK,
         Anchor::TopLeft,
     )?;
@@ -352,7 +340,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         font::text(
             area,
             &note,
-            (ty.pad, h - ty.pad - ty.axis.size),
+            (ty.pad, h - ty.pad - ty.axis_title.size),
             ty.note,
             MUTED,
             Anchor::TopLeft,

@@ -1,0 +1,44 @@
+//! Fixtures shared by the chart tests: the case most of them draw, and a way to
+//! draw a chart in memory as `write_chart` draws its PNG.
+
+use plotters::prelude::*;
+
+use super::raster::CrispText;
+use super::{Chart, ChartMeta, EventMark, LevelMark, RungMark};
+
+/// The December 2016 case as the charts see it: five rungs, one threshold, three
+/// events over twelve months from December 2016, under `subtitle`.
+pub(crate) fn us_russia(subtitle: &str) -> ChartMeta {
+    ChartMeta {
+        title: "US–Russia diplomatic expulsions, December 2016".into(),
+        subtitle: subtitle.into(),
+        rungs: vec![
+            RungMark::new("No new measures", 0.0),
+            RungMark::new("Protest", 1.0),
+            RungMark::new("Expel diplomats", 2.0),
+            RungMark::new("Sanctions", 3.0),
+            RungMark::new("Shut or seize property", 4.0),
+        ],
+        thresholds: vec![LevelMark::new("Economic pressure", 2.5)],
+        events: vec![
+            EventMark::new(0, "US expels 35 diplomats, shuts two compounds"),
+            EventMark::new(1, "US inauguration"),
+            EventMark::new(7, "Congress passes sanctions"),
+        ],
+        rounds: 12,
+        round_unit: "month".into(),
+        start: Some("2016-12".into()),
+    }
+}
+
+/// Draws `chart` on an in-memory bitmap the way `write_chart` does and returns
+/// the RGB pixels.
+pub(crate) fn bitmap(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
+    let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
+    {
+        let root = CrispText(BitMapBackend::with_buffer(&mut buffer, size)).into_drawing_area();
+        chart.draw(&root).expect("chart draws");
+        root.present().expect("bitmap presents");
+    }
+    buffer
+}
