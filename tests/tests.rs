@@ -4,6 +4,7 @@ mod util;
 
 mod compare;
 mod compare_chart;
+mod golden;
 mod plot;
 mod run;
 mod tournament;
