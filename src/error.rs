@@ -45,6 +45,9 @@ pub enum Error {
     /// Drawing a chart failed.
     #[error("drawing a chart: {0}")]
     Plot(#[from] crate::plot::PlotError),
+    /// The run was interrupted (Ctrl-C, SIGTERM) before it finished.
+    #[error("interrupted: nothing was written and earlier results are untouched")]
+    Interrupted,
     /// Encoding a CSV or JSON output failed.
     #[error("encoding {what}: {message}")]
     Encode {
@@ -177,6 +180,27 @@ fn format_problems(file: &str, problems: &[Located]) -> String {
     out
 }
 
+/// A suggestion for serde's "unknown field `x`, expected `a` or `b`" (and unknown
+/// variants): the closest expected word, if one is close (the message lists them all).
+pub fn serde_hint(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (word, rest) = rest.split_once('`')?;
+    closest(word, rest.split('`').skip(1).step_by(2)).map(|c| format!("did you mean {c:?}?"))
+}
+
+/// The key a `toml::Value` deserialization error is about, which toml gives only in
+/// its display (``invalid type: …\nin `step` ``).
+pub fn value_error_key(e: &toml::de::Error) -> Option<String> {
+    e.to_string()
+        .lines()
+        .last()?
+        .strip_prefix("in `")?
+        .strip_suffix('`')
+        .map(str::to_string)
+}
+
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = word.chars().count().div_ceil(3);
@@ -230,6 +254,35 @@ mod tests {
             "did you mean \"expel\"?"
         );
         assert_eq!(suggestion("qq", ["none", "expel"]), "known: none, expel");
+    }
+
+    #[test]
+    fn hints_at_the_expected_key() {
+        assert_eq!(
+            serde_hint("unknown field `rouds`, expected `rounds` or `name`").as_deref(),
+            Some("did you mean \"rounds\"?")
+        );
+        assert_eq!(
+            serde_hint("unknown variant `forgiv`, expected `forgive` or `answer`").as_deref(),
+            Some("did you mean \"forgive\"?")
+        );
+        assert_eq!(serde_hint("invalid type: string \"x\", expected u32"), None);
+        assert_eq!(
+            serde_hint("unknown field `colour`, expected `id` or `name`"),
+            None
+        );
+    }
+
+    #[test]
+    fn finds_the_key_of_a_value_error() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct P {
+            step: u32,
+        }
+        let v: toml::Value = toml::from_str("step = \"two\"").unwrap();
+        let e = v.try_into::<P>().unwrap_err();
+        assert_eq!(value_error_key(&e).as_deref(), Some("step"));
     }
 
     #[test]

@@ -3,15 +3,22 @@
 //! This is the only module that reads TOML. Every problem in a file is collected and
 //! reported at once, each with its line, column and key, before anything runs.
 
-use crate::error::{Error, Located, Problem, suggestion};
+mod document;
+pub mod limits;
+
+pub use limits::Limits;
+
+use crate::error::{Error, Located, Problem, closest, serde_hint, suggestion};
 use crate::ladder::{Ladder, Move, Round, RungInfo, Threshold};
 use crate::payoff::Payoffs;
-use crate::policy::{ParseContext, PolicySpec, parse_policy};
+use crate::policy::{MAX_NESTING, ParseContext, PolicySpec, parse_policy};
+use document::{Index, Segment, format_path};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
+use toml::de::DeTable;
 
 /// The December 2016 case, compiled into the binary: what runs when no file is given.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-russia-2016.toml");
@@ -56,7 +63,39 @@ pub struct Scenario {
     pub tournament: Option<Tournament>,
     /// Where the scenario came from.
     pub source: Source,
+    /// The limits runs of it must stay within.
+    pub limits: Limits,
 }
+
+/// Settings given on the command line, validated in place of the file's own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Rounds (`--rounds`). Fewer than the file's is allowed: events and triggers past
+    /// the new end are dropped, with a warning each.
+    pub rounds: Option<Round>,
+    /// Replicates (`--replicates`).
+    pub replicates: Option<u64>,
+    /// Master seed (`--seed`).
+    pub seed: Option<u64>,
+    /// Limits (`--limit NAME=N`), applied after the file's `[limits]`.
+    pub limits: Vec<(String, u64)>,
+}
+
+/// A validated scenario, and what the user should know before running it.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Things that are allowed but probably not what was meant (an event cut off by
+    /// `--rounds`), located like problems.
+    pub warnings: Vec<Located>,
+}
+
+/// The most rungs a ladder may have.
+pub const MAX_RUNGS: usize = 1000;
+
+/// Problems reported from the TOML parser and serde before giving up on a file.
+const MAX_READ_PROBLEMS: usize = 20;
 
 /// One party to the confrontation.
 #[derive(Debug, Clone)]
@@ -171,11 +210,29 @@ pub struct Source {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn from_path(path: &Path) -> Result<Scenario, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        Scenario::from_path_with(path, &Overrides::default()).map(|c| c.scenario)
+    }
+
+    /// Reads a scenario file and validates it with `overrides` in place of its settings.
+    pub fn from_path_with(path: &Path, overrides: &Overrides) -> Result<Checked, Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        Scenario::parse(&text, &path.display().to_string())
+        let file = path.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes());
+            Error::Scenario {
+                problems: vec![Located::locate(
+                    Problem::new("", "the file is not UTF-8 text (TOML files must be UTF-8)")
+                        .at(Some(at..at + 1)),
+                    &text,
+                )],
+                file: file.clone(),
+            }
+        })?;
+        Scenario::parse_with(&text, &file, overrides)
     }
 
     /// The embedded default scenario (the December 2016 case).
@@ -186,14 +243,56 @@ impl Scenario {
 
     /// Validates scenario `text`; `file` names it in messages.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, Error> {
-        let fail = |problems: Vec<Problem>| Error::Scenario {
-            file: file.to_string(),
-            problems: problems
+        Scenario::parse_with(text, file, &Overrides::default()).map(|c| c.scenario)
+    }
+
+    /// Validates scenario `text` with `overrides` in place of its settings; `file`
+    /// names it in messages.
+    ///
+    /// Every problem is reported at once where the file can be read that far: all
+    /// syntax errors; else every unknown key and mistyped value, and every problem of
+    /// meaning (unknown names, inconsistent rounds, limits) that does not follow from
+    /// one of them. Each names its line, column and key path.
+    pub fn parse_with(text: &str, file: &str, overrides: &Overrides) -> Result<Checked, Error> {
+        let fail = |problems: Vec<Problem>| {
+            let mut problems: Vec<Located> = problems
                 .into_iter()
                 .map(|p| Located::locate(p, text))
-                .collect(),
+                .collect();
+            problems.sort_by_key(|p| (p.line.is_none(), p.line, p.column));
+            Error::Scenario {
+                file: file.to_string(),
+                problems,
+            }
         };
-        let raw: RawFile = toml::from_str(text).map_err(|e| fail(vec![serde_problem(&e)]))?;
+        let (doc, syntax) = DeTable::parse_recoverable(text);
+        let root = doc.span();
+        let mut doc = doc.into_inner();
+        if !syntax.is_empty() {
+            let index = Index::new(&doc);
+            return Err(fail(
+                syntax
+                    .iter()
+                    .take(MAX_READ_PROBLEMS)
+                    .map(|e| toml_problem(e, &index, text))
+                    .collect(),
+            ));
+        }
+        let mut problems = Vec::new();
+        // Paths already reported: problems of meaning at or under them follow from those.
+        let mut reported = Vec::new();
+        for (path, value) in document::take_non_finite(&mut doc) {
+            problems.push(Problem::new(
+                format_path(&path),
+                format!("{value} is not a finite number"),
+            ));
+            reported.push(path);
+        }
+        let index = Index::new(&doc);
+        let raw = read_raw(&mut doc, root, text, &mut problems, &mut reported);
+        let Some(raw) = raw else {
+            return Err(fail(locate_all(problems, &index)));
+        };
         let source = Source {
             file: file.to_string(),
             stem: Path::new(file)
@@ -205,12 +304,26 @@ impl Scenario {
                 .collect(),
             text: text.to_string(),
         };
-        let mut problems = Vec::new();
-        let scenario = validate(raw, source, &mut problems);
-        if problems.is_empty() {
-            Ok(scenario)
-        } else {
-            Err(fail(problems))
+        let mut found = Vec::new();
+        let mut warnings = Vec::new();
+        let scenario = validate(raw, source, overrides, &mut found, &mut warnings);
+        found.retain(|p| {
+            document::parse_path(&p.key).is_none_or(|key| {
+                !reported
+                    .iter()
+                    .any(|r| key.starts_with(r) || r.starts_with(&key))
+            })
+        });
+        problems.extend(found);
+        match scenario {
+            Some(scenario) if problems.is_empty() => Ok(Checked {
+                scenario,
+                warnings: locate_all(warnings, &index)
+                    .into_iter()
+                    .map(|p| Located::locate(p, text))
+                    .collect(),
+            }),
+            _ => Err(fail(locate_all(problems, &index))),
         }
     }
 
@@ -303,6 +416,19 @@ struct RawFile {
     #[serde(default)]
     variants: Vec<Spanned<RawVariant>>,
     tournament: Option<Spanned<RawTournament>>,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    rounds: Option<Spanned<u64>>,
+    actors: Option<Spanned<u64>>,
+    replicates: Option<Spanned<u64>>,
+    history: Option<Spanned<u64>>,
+    work: Option<Spanned<u64>>,
+    timeline_rows: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -418,27 +544,130 @@ struct RawEntrant {
 // ---------------------------------------------------------------------------
 // Validation: raw file → Scenario, recording every problem found.
 
-/// A problem from the TOML parser or serde, with a suggestion for unknown keys and names.
-fn serde_problem(e: &toml::de::Error) -> Problem {
-    let message = e.message().trim().replace('\n', " ");
-    let hint = unknown_with_expected(&message)
-        .map(|(word, expected)| suggestion(&word, expected.iter().map(String::as_str)));
-    Problem::new("", message).suggest(hint).at(e.span())
+/// A syntax error, named by the key it is in or next to.
+fn toml_problem(e: &toml::de::Error, index: &Index, text: &str) -> Problem {
+    let key = e
+        .span()
+        .map(|s| index.syntax_key(text, s))
+        .unwrap_or_default();
+    Problem::new(key, e.message().trim().replace('\n', " ")).at(e.span())
 }
 
-/// From "unknown field `rouds`, expected `rounds` or `name`", the word and the expected ones.
-fn unknown_with_expected(message: &str) -> Option<(String, Vec<String>)> {
-    let rest = message
-        .strip_prefix("unknown field `")
-        .or_else(|| message.strip_prefix("unknown variant `"))?;
-    let (word, rest) = rest.split_once('`')?;
-    let expected: Vec<String> = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
-    (!expected.is_empty()).then(|| (word.to_string(), expected))
+/// Reads the raw file from `doc`, reporting every unknown key and mistyped value: each
+/// is removed from `doc` after it is reported, and reading starts again.
+fn read_raw(
+    doc: &mut DeTable<'_>,
+    root: Range<usize>,
+    text: &str,
+    problems: &mut Vec<Problem>,
+    reported: &mut Vec<Vec<Segment>>,
+) -> Option<RawFile> {
+    for _ in 0..MAX_READ_PROBLEMS {
+        let de = toml::de::Deserializer::from(Spanned::new(root.clone(), doc.clone()));
+        let e = match RawFile::deserialize(de) {
+            Ok(raw) => return Some(raw),
+            Err(e) => e,
+        };
+        let path = e
+            .span()
+            .map(|s| Index::new(doc).path_at(text, s.start))
+            .unwrap_or_default();
+        let message = humanize(e.message().trim());
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+        {
+            let mut missing = path.clone();
+            missing.push(Segment::Key(field.to_string()));
+            if reported.contains(&missing) {
+                // Missing because it was reported and removed: nothing new.
+                return None;
+            }
+        }
+        problems.push(
+            Problem::new(format_path(&path), &message)
+                .suggest(serde_hint(&message))
+                .at(e.span()),
+        );
+        let cut = path.iter().rposition(|s| matches!(s, Segment::Key(_)))?;
+        let entry = path[..=cut].to_vec();
+        // A misspelt key is read as the key it probably is, so that the rest of the
+        // file is checked as meant; anything else is dropped.
+        let meant = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| {
+                let (word, expected) = rest.split_once('`')?;
+                closest(word, expected.split('`').skip(1).step_by(2))
+            })
+            .map(str::to_string);
+        let fixed = match meant {
+            Some(meant) if document::rename(doc, &entry, &meant) => true,
+            _ => document::remove(doc, &entry),
+        };
+        if !fixed {
+            return None;
+        }
+        reported.push(entry);
+    }
+    None
+}
+
+/// A problem deserializing a `toml::Value` found at `key`, named by the key inside it.
+pub(crate) fn value_problem(e: &toml::de::Error, key: &str) -> Problem {
+    let message = humanize(e.message().trim());
+    let inner = crate::error::value_error_key(e).or_else(|| {
+        let rest = message.strip_prefix("unknown field `")?;
+        Some(rest.split_once('`')?.0.to_string())
+    });
+    Problem::new(inner.unwrap_or_default(), &message)
+        .suggest(serde_hint(&message))
+        .under(key)
+}
+
+/// Serde's words for types, in the words of a scenario file.
+fn humanize(message: &str) -> String {
+    let mut out = message.replace('\n', " ");
+    if let Some(at) = out.find("expected struct ") {
+        let rest = &out[at + "expected struct ".len()..];
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        out = format!("{}expected a table{}", &out[..at], &rest[end..]);
+    }
+    for (from, to) in [
+        ("expected u16", "expected a whole number ≥ 0"),
+        ("expected u32", "expected a whole number ≥ 0"),
+        ("expected u64", "expected a whole number ≥ 0"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected a table"),
+    ] {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+/// Points each problem found by validation at its key: validation often knows only
+/// the table around a problem; the key path says exactly where it is.
+fn locate_all(problems: Vec<Problem>, index: &Index) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .map(|mut p| {
+            p.message = humanize(&p.message);
+            let Some(path) = document::parse_path(&p.key) else {
+                return p;
+            };
+            if let Some(span) = index.span_of(&path) {
+                p.span = Some(span);
+            } else if p.span.is_none() {
+                p.span = (1..path.len())
+                    .rev()
+                    .find_map(|n| index.span_of(&path[..n]));
+            }
+            p
+        })
+        .collect()
 }
 
 fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
@@ -471,11 +700,25 @@ fn probability(value: Option<&Spanned<f64>>, key: &str, problems: &mut Vec<Probl
     }
 }
 
-fn validate(raw: RawFile, source: Source, problems: &mut Vec<Problem>) -> Scenario {
+/// Validates the raw file; `None` when it is too big to check.
+fn validate(
+    raw: RawFile,
+    source: Source,
+    overrides: &Overrides,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) -> Option<Scenario> {
     let meta = raw.scenario;
-    let rounds = *meta.rounds.get_ref();
-    if rounds == 0 {
+    let file_rounds = *meta.rounds.get_ref();
+    if file_rounds == 0 {
         problems.push(Problem::new("scenario.rounds", "must be at least 1").at(span(&meta.rounds)));
+    }
+    let (rounds, rounds_key) = match overrides.rounds {
+        Some(n) => (n, "--rounds"),
+        None => (file_rounds, "scenario.rounds"),
+    };
+    if overrides.rounds == Some(0) {
+        problems.push(Problem::new("--rounds", "must be at least 1"));
     }
     let replicates = meta.replicates.as_ref().map_or(1, |r| *r.get_ref());
     if replicates == 0 {
@@ -484,6 +727,36 @@ fn validate(raw: RawFile, source: Source, problems: &mut Vec<Problem>) -> Scenar
                 .at(meta.replicates.as_ref().and_then(span)),
         );
     }
+    let (replicates, replicates_key) = match overrides.replicates {
+        Some(n) => (n, "--replicates"),
+        None => (replicates, "scenario.replicates"),
+    };
+    if overrides.replicates == Some(0) {
+        problems.push(Problem::new("--replicates", "must be at least 1"));
+    }
+    let limits = read_limits(&raw.limits, overrides, problems);
+
+    // A file too big to check is refused before it is checked.
+    let mut too_big = Vec::new();
+    let rungs = raw.ladder.rungs.get_ref().len();
+    if rungs > MAX_RUNGS {
+        too_big.push(Problem::new(
+            "ladder.rungs",
+            format!("{rungs} rungs: a ladder has at most {MAX_RUNGS}"),
+        ));
+    }
+    let over = |name: &str, key: &str, what: &str, value: u128| {
+        limits
+            .exceeded(name, what, value)
+            .map(|(message, how)| Problem::new(key, message).suggest(Some(how)))
+    };
+    too_big.extend(over("rounds", rounds_key, "rounds", rounds.into()));
+    too_big.extend(over("actors", "actors", "actors", raw.actors.len() as u128));
+    if !too_big.is_empty() {
+        problems.extend(too_big);
+        return None;
+    }
+
     let ladder = validate_ladder(raw.ladder, problems);
     let noise = Noise {
         tremble: probability(raw.noise.tremble.as_ref(), "noise.tremble", problems),
@@ -495,13 +768,91 @@ fn validate(raw: RawFile, source: Source, problems: &mut Vec<Problem>) -> Scenar
     };
     let payoffs = validate_payoffs(raw.payoffs, &ladder, problems);
     let triggers = collect_triggers(&raw.events, problems);
+    let trigger_rounds: Vec<(String, Round)> = raw
+        .events
+        .iter()
+        .filter_map(|e| {
+            let e = e.get_ref();
+            Some((e.name.as_ref()?.get_ref().clone(), *e.round.get_ref()))
+        })
+        .collect();
     let cx = ParseContext {
         ladder: &ladder,
         triggers: &triggers,
         has_payoffs: payoffs.is_some(),
-        rounds: rounds.max(1),
+        rounds: file_rounds.max(1),
         depth: 0,
     };
+
+    let mut waits = Vec::new();
+    for (i, a) in raw.actors.iter().enumerate() {
+        defer_waits(
+            a.get_ref().policy.get_ref(),
+            &format!("actors[{i}].policy"),
+            0,
+            &trigger_rounds,
+            &mut waits,
+        );
+    }
+    for (i, e) in raw.events.iter().enumerate() {
+        let e = e.get_ref();
+        if let Some(sp) = &e.set_policy {
+            for (key, change) in set_policy_tables(sp.get_ref(), &format!("events[{i}].set_policy"))
+            {
+                if let Some(policy) = change.get("policy") {
+                    defer_waits(
+                        policy,
+                        &format!("{key}.policy"),
+                        *e.round.get_ref(),
+                        &trigger_rounds,
+                        &mut waits,
+                    );
+                }
+            }
+        }
+    }
+    for w in &waits {
+        if w.round < w.start {
+            problems.push(
+                Problem::new(
+                    &w.key,
+                    format!(
+                        "defer waits for {}, but takes effect at round {}, after it: it would never hold",
+                        w.what, w.start
+                    ),
+                )
+                .suggest(Some(
+                    "wait for a later event or round, or give the policy to follow directly"
+                        .into(),
+                )),
+            );
+        } else if w.round >= rounds && rounds < file_rounds {
+            warnings.push(Problem::new(
+                &w.key,
+                format!(
+                    "defer waits for {}, past the end of --rounds {rounds}: it holds throughout",
+                    w.what
+                ),
+            ));
+        }
+    }
+
+    if rounds < file_rounds {
+        for (i, e) in raw.events.iter().enumerate() {
+            let e = e.get_ref();
+            let round = *e.round.get_ref();
+            if (rounds..file_rounds).contains(&round) {
+                let what = e
+                    .name
+                    .as_ref()
+                    .map_or("this event".into(), |n| format!("event {:?}", n.get_ref()));
+                warnings.push(Problem::new(
+                    format!("events[{i}].round"),
+                    format!("{what} at round {round} is past the end of --rounds {rounds}: it will not happen"),
+                ));
+            }
+        }
+    }
 
     // A file may hold only a tournament: its entrants are the parties.
     let tournament_only = raw.actors.is_empty() && raw.tournament.is_some();
@@ -510,13 +861,40 @@ fn validate(raw: RawFile, source: Source, problems: &mut Vec<Problem>) -> Scenar
     } else {
         validate_actors(raw.actors, &cx, problems)
     };
+    let cells = u128::from(rounds) * (dyads.len() + actors.len() * ladder.len()) as u128;
+    problems.extend(over(
+        "history",
+        rounds_key,
+        &format!(
+            "rounds × (dyads + actors × rungs) = {rounds} × ({} + {} × {})",
+            dyads.len(),
+            actors.len(),
+            ladder.len()
+        ),
+        cells,
+    ));
+    problems.extend(over(
+        "replicates",
+        replicates_key,
+        "replicates",
+        replicates.into(),
+    ));
+    problems.extend(over(
+        "work",
+        replicates_key,
+        &format!(
+            "replicates × rounds × dyads = {replicates} × {rounds} × {}",
+            dyads.len()
+        ),
+        u128::from(replicates) * u128::from(rounds) * dyads.len() as u128,
+    ));
     let mut scenario = Scenario {
         name: meta.name,
         description: meta.description,
-        rounds,
+        rounds: file_rounds,
         round_unit: meta.round_unit.unwrap_or_else(|| "round".into()),
         start: meta.start,
-        seed: meta.seed.unwrap_or(0),
+        seed: overrides.seed.or(meta.seed).unwrap_or(0),
         replicates,
         ladder: ladder.clone(),
         noise,
@@ -528,6 +906,7 @@ fn validate(raw: RawFile, source: Source, problems: &mut Vec<Problem>) -> Scenar
         variants: vec![],
         tournament: None,
         source,
+        limits,
     };
     scenario.events = validate_events(raw.events, &scenario, &cx, problems);
     scenario.variants = raw
@@ -553,7 +932,109 @@ fn validate(raw: RawFile, source: Source, problems: &mut Vec<Problem>) -> Scenar
     scenario.tournament = raw
         .tournament
         .map(|t| validate_tournament(t, &scenario, problems));
-    scenario
+    if rounds < file_rounds {
+        // `--rounds` cut the scenario short: what falls past the new end never happens.
+        scenario.events.retain(|e| e.round < rounds);
+    }
+    scenario.rounds = rounds;
+    Some(scenario)
+}
+
+/// The limits: defaults, then the file's `[limits]`, then the command line's.
+fn read_limits(raw: &RawLimits, overrides: &Overrides, problems: &mut Vec<Problem>) -> Limits {
+    let mut limits = Limits::default();
+    let file = [
+        ("rounds", &raw.rounds),
+        ("actors", &raw.actors),
+        ("replicates", &raw.replicates),
+        ("history", &raw.history),
+        ("work", &raw.work),
+        ("timeline_rows", &raw.timeline_rows),
+    ];
+    for (name, value) in file {
+        if let Some(v) = value {
+            if *v.get_ref() == 0 {
+                problems
+                    .push(Problem::new(format!("limits.{name}"), "must be at least 1").at(span(v)));
+            } else {
+                limits.set(name, *v.get_ref()).expect("a known limit");
+            }
+        }
+    }
+    for (name, value) in &overrides.limits {
+        if let Err(message) = limits.set(name, *value) {
+            problems.push(Problem::new("--limit", message));
+        }
+    }
+    limits
+}
+
+/// What a `defer` (at any depth) waits for.
+#[derive(Debug)]
+struct Wait {
+    /// Key of its `until`.
+    key: String,
+    /// The round the defer takes effect.
+    start: Round,
+    /// The round it waits for.
+    round: Round,
+    /// What it waits for, in words.
+    what: String,
+}
+
+/// Collects the waits of the `defer` policies in `policy`, which takes effect at
+/// round `start`; a nested defer takes effect when the one around it stops waiting.
+fn defer_waits(
+    policy: &toml::Value,
+    key: &str,
+    start: Round,
+    events: &[(String, Round)],
+    waits: &mut Vec<Wait>,
+) {
+    let Some(table) = policy.as_table() else {
+        return;
+    };
+    if key.matches(".then").count() > MAX_NESTING
+        || table.get("kind").and_then(|k| k.as_str()) != Some("defer")
+    {
+        return;
+    }
+    let found = match table.get("until") {
+        Some(toml::Value::Integer(r)) => {
+            Round::try_from(*r).ok().map(|r| (r, format!("round {r}")))
+        }
+        Some(toml::Value::String(name)) => events
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, r)| (r, format!("event {name:?} at round {r}"))),
+        _ => None,
+    };
+    let mut next = start;
+    if let Some((round, what)) = found {
+        waits.push(Wait {
+            key: format!("{key}.until"),
+            start,
+            round,
+            what,
+        });
+        next = start.max(round);
+    }
+    if let Some(then) = table.get("then") {
+        defer_waits(then, &format!("{key}.then"), next, events, waits);
+    }
+}
+
+/// The `{ actor, target, policy }` tables of a `set_policy` (one, or an array), keyed.
+fn set_policy_tables<'v>(value: &'v toml::Value, key: &str) -> Vec<(String, &'v toml::Table)> {
+    match value {
+        toml::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((format!("{key}[{i}]"), v.as_table()?)))
+            .collect(),
+        toml::Value::Table(t) => vec![(key.to_string(), t)],
+        _ => vec![],
+    }
 }
 
 fn validate_ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
@@ -863,11 +1344,7 @@ fn policy_changes(
         let sp: RawSetPolicy = match value.clone().try_into() {
             Ok(sp) => sp,
             Err(e) => {
-                let e: toml::de::Error = e;
-                let message = e.message().trim().to_string();
-                let hint = unknown_with_expected(&message)
-                    .map(|(w, exp)| suggestion(&w, exp.iter().map(String::as_str)));
-                problems.push(Problem::new(&key, message).suggest(hint).at(at.clone()));
+                problems.push(value_problem(&e, &key).at(at.clone()));
                 continue;
             }
         };
@@ -902,7 +1379,8 @@ fn validate_events(
         let key = format!("events[{i}]");
         let e = e.into_inner();
         let round = *e.round.get_ref();
-        if round >= scenario.rounds {
+        // With no valid rounds (already reported), every event would be past the end.
+        if scenario.rounds > 0 && round >= scenario.rounds {
             problems.push(
                 Problem::new(
                     format!("{key}.round"),

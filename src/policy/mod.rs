@@ -216,7 +216,11 @@ pub(crate) fn config<T: DeserializeOwned>(
     table.remove("kind");
     toml::Value::Table(table)
         .try_into()
-        .map_err(|e: toml::de::Error| vec![Problem::new("", e.message().trim().to_string())])
+        .map_err(|e: toml::de::Error| {
+            let message = e.message().trim().to_string();
+            let key = crate::error::value_error_key(&e).unwrap_or_default();
+            vec![Problem::new(key, &message).suggest(crate::error::serde_hint(&message))]
+        })
 }
 
 /// A positive whole number parameter.
