@@ -5,17 +5,21 @@ use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::calendar::round_label;
 use escalate::compare::{CompareOptions, CompareOutcome, RANKED_BY};
 use escalate::error::Error;
+use escalate::montecarlo::Cancel;
 use escalate::plot;
 use escalate::policy::registry::ALL;
 use escalate::report;
-use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out};
-use escalate::scenario::Scenario;
+use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, timeline_capacity};
+use escalate::scenario::{
+    Checked, DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Overrides, Scenario, limits,
+};
 use escalate::tournament::{Setup, Standings, TournamentOptions};
 use escalate::vary::Vary;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Simulate how confrontations between states escalate or settle under the
 /// policies each side follows.
@@ -119,6 +123,13 @@ struct RunArgs {
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = parse_size, default_value = "1600x900")]
     size: (u32, u32),
+    /// Raise (or lower) a limit: rounds, actors, replicates, history, work or
+    /// timeline_rows, e.g. `--limit work=5e10`. Repeatable.
+    ///
+    /// Limits protect the machine from a run it cannot finish; a scenario can set
+    /// them under [limits] too. The command line wins.
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
+    limits: Vec<(String, u64)>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -200,6 +211,9 @@ Examples:
   escalate compare my.toml --vary 'b={kind=\"defer\",until=3,then={kind=\"mirror\",delay=1}}'
       a nested policy, written as a TOML table (quote it for the shell)";
 
+/// Most worker threads `--threads` accepts.
+const MAX_THREADS: usize = 1024;
+
 /// Which replicates go into `timeline.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Timeline {
@@ -233,12 +247,24 @@ pub fn run(args: Args) -> Result<()> {
     }
 }
 
-/// The exit code for an error: 2 for bad input, 1 otherwise.
+/// The exit code for an error: 2 for bad input, 130 for an interrupted run (as a
+/// shell reports Ctrl-C), 1 otherwise.
 pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     match e.downcast_ref::<Error>() {
         Some(e) if e.is_bad_input() => ExitCode::from(2),
+        Some(Error::Interrupted) => ExitCode::from(130),
         _ => ExitCode::FAILURE,
     }
+}
+
+/// Asks running work to stop on Ctrl-C, SIGTERM or SIGHUP, so that it can clean up:
+/// a run then removes its temporary folder and leaves earlier results untouched.
+fn cancel_on_signal() -> Cancel {
+    static STOP: AtomicBool = AtomicBool::new(false);
+    // Failing to install the handler (it is installed already) leaves the default:
+    // the signal ends the process, and only the temporary folder remains.
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
+    Cancel::on(&STOP)
 }
 
 /// Whether the error is a closed pipe (`escalate policies | head`), which is not a failure.
@@ -249,36 +275,17 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn load(path: Option<&PathBuf>) -> Result<Scenario> {
-    Ok(match path {
-        Some(p) => Scenario::from_path(p)?,
-        None => Scenario::default_scenario(),
-    })
-}
-
-/// Applies `--seed`, `--replicates` and `--rounds` to a loaded scenario.
-fn override_settings(
-    scenario: &mut Scenario,
-    seed: Option<u64>,
-    replicates: Option<u64>,
-    rounds: Option<u32>,
-) -> Result<()> {
-    if let Some(seed) = seed {
-        scenario.seed = seed;
+/// Reads and validates the scenario (the embedded one without a path), printing its
+/// warnings on stderr.
+fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
+    let Checked { scenario, warnings } = match path {
+        Some(p) => Scenario::from_path_with(p, overrides)?,
+        None => Scenario::parse_with(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, overrides)?,
+    };
+    for w in warnings {
+        eprintln!("warning: {}:{w}", scenario.source.file);
     }
-    if let Some(n) = replicates {
-        if n == 0 {
-            return Err(Error::Setting("--replicates must be at least 1".into()).into());
-        }
-        scenario.replicates = n;
-    }
-    if let Some(n) = rounds {
-        if n == 0 {
-            return Err(Error::Setting("--rounds must be at least 1".into()).into());
-        }
-        scenario.rounds = n;
-    }
-    Ok(())
+    Ok(scenario)
 }
 
 /// Refuses a tournament-only scenario where actors are needed.
@@ -294,18 +301,38 @@ fn require_actors(scenario: &Scenario) -> Result<()> {
 }
 
 fn run_scenario(a: RunArgs) -> Result<()> {
-    let mut scenario = load(a.scenario.as_ref())?;
+    let overrides = Overrides {
+        rounds: a.rounds,
+        replicates: a.replicates,
+        seed: a.seed,
+        limits: a.limits,
+    };
+    let scenario = load(a.scenario.as_ref(), &overrides)?;
     require_actors(&scenario)?;
-    override_settings(&mut scenario, a.seed, a.replicates, a.rounds)?;
+    if a.threads.is_some_and(|t| t > MAX_THREADS) {
+        return Err(Error::Setting(format!("--threads: at most {MAX_THREADS}")).into());
+    }
+    let timeline_replicates = match a.timeline {
+        Some(Timeline::All) => u64::MAX,
+        Some(Timeline::First(n)) => n,
+        None => {
+            let wanted = DEFAULT_TIMELINE_REPLICATES.min(scenario.replicates);
+            let fits = timeline_capacity(&scenario);
+            if fits < wanted {
+                eprintln!(
+                    "note: timeline.csv holds the first {fits} replicate(s), as many as fit in {} rows (`--limit timeline_rows=N` for more)",
+                    limits::count(scenario.limits.timeline_rows.into())
+                );
+            }
+            wanted.min(fits)
+        }
+    };
     let options = RunOptions {
         out: a.out.unwrap_or_else(|| default_out(&scenario)),
         threads: a.threads.unwrap_or(0),
-        timeline_replicates: match a.timeline {
-            Some(Timeline::All) => u64::MAX,
-            Some(Timeline::First(n)) => n,
-            None => DEFAULT_TIMELINE_REPLICATES,
-        },
+        timeline_replicates,
         chart_size: a.size,
+        cancel: cancel_on_signal(),
     };
     let bar = progress_bar(scenario.replicates, a.quiet, "replicates");
     let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
@@ -321,7 +348,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
 }
 
 fn tournament(a: TournamentArgs) -> Result<()> {
-    let scenario = load(a.scenario.as_ref())?;
+    let scenario = load(a.scenario.as_ref(), &Overrides::default())?;
     let mut setup = Setup::from_scenario(&scenario)?;
     if let Some(seed) = a.seed {
         setup.seed = seed;
@@ -420,9 +447,14 @@ fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
 }
 
 fn compare(a: CompareArgs) -> Result<()> {
-    let mut scenario = load(a.scenario.as_ref())?;
+    let overrides = Overrides {
+        rounds: a.rounds,
+        replicates: a.replicates,
+        seed: a.seed,
+        limits: vec![],
+    };
+    let scenario = load(a.scenario.as_ref(), &overrides)?;
     require_actors(&scenario)?;
-    override_settings(&mut scenario, a.seed, a.replicates, a.rounds)?;
     let variants = escalate::vary::variants(&scenario, &a.vary)?;
     let options = CompareOptions {
         out: a
@@ -488,7 +520,7 @@ fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
 }
 
 fn check(path: Option<PathBuf>) -> Result<()> {
-    let s = load(path.as_ref())?;
+    let s = load(path.as_ref(), &Overrides::default())?;
     print!("{}", describe(&s));
     Ok(())
 }

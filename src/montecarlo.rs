@@ -12,6 +12,7 @@ use crate::metrics::{ActorSummary, actor_rungs, summarize_rungs};
 use crate::rng::run_rng;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What one replicate gives.
 #[derive(Debug, Clone)]
@@ -41,11 +42,56 @@ pub struct Plan {
 /// batch's results take little memory.
 const BATCH: u64 = 4096;
 
+/// Rungs a batch's results may hold (32 MB): long replicates come in smaller batches.
+const BATCH_RUNGS: u64 = 1 << 24;
+
+/// A request to stop, checked before every replicate: set by a signal handler, read
+/// by the workers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cancel(Option<&'static AtomicBool>);
+
+impl Cancel {
+    /// Never cancelled.
+    pub fn never() -> Cancel {
+        Cancel(None)
+    }
+
+    /// Cancelled once `flag` is set.
+    pub fn on(flag: &'static AtomicBool) -> Cancel {
+        Cancel(Some(flag))
+    }
+
+    /// Whether stopping has been asked for.
+    pub fn requested(&self) -> bool {
+        self.0.is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+}
+
+impl PartialEq for Cancel {
+    fn eq(&self, other: &Cancel) -> bool {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        }
+    }
+}
+
 /// Runs `plan.replicates` replicates of `scenario` and hands each result to `consume`
 /// in replicate order; `progress` hears the number done after each batch.
 pub fn simulate(
     scenario: &Scenario,
     plan: Plan,
+    progress: impl FnMut(u64),
+    consume: impl FnMut(ReplicateResult) -> Result<(), Error>,
+) -> Result<(), Error> {
+    simulate_until(scenario, plan, Cancel::never(), progress, consume)
+}
+
+/// [`simulate`], stopping with [`Error::Interrupted`] soon after `cancel` is requested.
+pub fn simulate_until(
+    scenario: &Scenario,
+    plan: Plan,
+    cancel: Cancel,
     mut progress: impl FnMut(u64),
     mut consume: impl FnMut(ReplicateResult) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -53,19 +99,26 @@ pub fn simulate(
         .num_threads(plan.threads)
         .build()
         .map_err(|e| Error::Setting(format!("cannot start {} threads: {e}", plan.threads)))?;
+    let per_replicate = (u64::from(scenario.rounds) * scenario.actors.len() as u64).max(1);
+    let batch_size = (BATCH_RUNGS / per_replicate)
+        .max(pool.current_num_threads() as u64)
+        .min(BATCH);
     let mut start = 0;
     while start < plan.replicates {
-        let end = (start + BATCH).min(plan.replicates);
-        let batch: Vec<ReplicateResult> = pool.install(|| {
+        let end = (start + batch_size).min(plan.replicates);
+        let batch: Vec<Option<ReplicateResult>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map_init(
                     || Engine::new(scenario),
-                    |engine, k| replicate(scenario, engine, k, plan),
+                    |engine, k| (!cancel.requested()).then(|| replicate(scenario, engine, k, plan)),
                 )
                 .collect()
         });
-        for result in batch {
+        if cancel.requested() {
+            return Err(Error::Interrupted);
+        }
+        for result in batch.into_iter().flatten() {
             consume(result)?;
         }
         progress(end);

@@ -6,7 +6,7 @@
 
 use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
-use crate::montecarlo::{self, Plan};
+use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
 use crate::output::json::{Execution, RunMeta};
 use crate::output::{MARKER, ResultsFolder};
@@ -36,6 +36,8 @@ pub struct RunOptions {
     pub timeline_replicates: u64,
     /// Chart size in pixels.
     pub chart_size: (u32, u32),
+    /// Stops the run, leaving no trace, when requested.
+    pub cancel: Cancel,
 }
 
 /// What a run produced, for the terminal.
@@ -49,14 +51,48 @@ pub struct RunOutcome {
     pub wall_seconds: f64,
 }
 
+/// The replicates `timeline.csv` can hold within the scenario's `timeline_rows` limit.
+pub fn timeline_capacity(scenario: &Scenario) -> u64 {
+    let per_replicate = u64::from(scenario.rounds) * scenario.dyads.len() as u64;
+    scenario.limits.timeline_rows / per_replicate.max(1)
+}
+
+/// Refuses a run beyond the scenario's limits on work and timeline rows.
+fn check_limits(scenario: &Scenario, options: &RunOptions) -> Result<(), Error> {
+    let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
+    scenario.limits.check_work(
+        "replicates × rounds × dyads",
+        u128::from(scenario.replicates) * rounds * dyads,
+    )?;
+    let kept = options.timeline_replicates.min(scenario.replicates);
+    match scenario.limits.exceeded(
+        "timeline_rows",
+        &format!(
+            "timeline rows = replicates written × rounds × dyads = {kept} × {rounds} × {dyads}"
+        ),
+        u128::from(kept) * rounds * dyads,
+    ) {
+        None => Ok(()),
+        Some((message, how)) => Err(Error::Setting(format!(
+            "--timeline: {message} — write fewer replicates with `--timeline {}` (or `none`), or {how}",
+            timeline_capacity(scenario)
+        ))),
+    }
+}
+
 /// Runs every replicate of `scenario` and writes its results folder; `progress`
 /// hears the number of replicates done.
+///
+/// A run beyond the scenario's limits is refused before anything is written. An
+/// interrupted or failed run leaves the earlier results in place and no temporary
+/// folder behind.
 pub fn run(
     scenario: &Scenario,
     options: &RunOptions,
     progress: impl FnMut(u64),
 ) -> Result<RunOutcome, Error> {
     let started = Instant::now();
+    check_limits(scenario, options)?;
     let folder = ResultsFolder::create(&options.out)?;
     let ladder = &scenario.ladder;
     let mut timeline = Table::new(folder.file("timeline.csv")?);
@@ -67,7 +103,7 @@ pub fn run(
         threads: options.threads,
         keep_trajectories: options.timeline_replicates.min(scenario.replicates),
     };
-    montecarlo::simulate(scenario, plan, progress, |result| {
+    montecarlo::simulate_until(scenario, plan, options.cancel, progress, |result| {
         tally.add(&result.rungs, &result.summaries);
         for (a, s) in result.summaries.iter().enumerate() {
             summary.row(&SummaryRow {
@@ -145,6 +181,9 @@ pub fn run(
         },
     );
     folder.write(MARKER, &meta.to_bytes()?)?;
+    if options.cancel.requested() {
+        return Err(Error::Interrupted);
+    }
     let folder = folder.commit()?;
     Ok(RunOutcome {
         folder,

@@ -5,6 +5,7 @@ mod util;
 mod compare;
 mod compare_chart;
 mod golden;
+mod interrupt;
 mod plot;
 mod run;
 mod tournament;
