@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bad_input;
 mod compare;
 mod compare_chart;
 mod golden;
