@@ -8,5 +8,6 @@ mod compare_chart;
 mod golden;
 mod interrupt;
 mod plot;
+mod props;
 mod run;
 mod tournament;
