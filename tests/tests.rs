@@ -7,6 +7,7 @@ mod compare;
 mod compare_chart;
 mod golden;
 mod interrupt;
+mod limits;
 mod plot;
 mod props;
 mod run;
