@@ -128,6 +128,9 @@ impl ResultsFolder {
                 .to_string_lossy()
                 .replace(".partial-", ".old-"),
         );
+        // Every file was synced as it was finished; syncing the folders too makes
+        // their entries, and then the rename, survive a power cut.
+        sync_folder(&self.staging);
         let had_old = self.target.exists();
         if had_old {
             fs::rename(&self.target, &old).map_err(err(&self.target))?;
@@ -139,10 +142,25 @@ impl ResultsFolder {
             return Err(err(&self.target)(e));
         }
         self.committed = true;
+        if let Some(parent) = self.target.parent() {
+            sync_folder(if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            });
+        }
         if had_old {
             fs::remove_dir_all(&old).map_err(err(&old))?;
         }
         Ok(self.target.clone())
+    }
+}
+
+/// Syncs a folder's entries to disk, where the platform allows opening a folder (not
+/// on Windows, where a rename is synced by the file system).
+fn sync_folder(path: &Path) {
+    if let Ok(folder) = File::open(path) {
+        let _ = folder.sync_all();
     }
 }
 
