@@ -546,10 +546,14 @@ struct RawEntrant {
 
 /// A syntax error, named by the key it is in or next to.
 fn toml_problem(e: &toml::de::Error, index: &Index, text: &str) -> Problem {
-    let key = e
+    let mut key = e
         .span()
         .map(|s| index.syntax_key(text, s))
         .unwrap_or_default();
+    if key.chars().count() > 80 {
+        // Past toml's nesting limit: the start of the path says enough.
+        key = key.chars().take(60).chain("…".chars()).collect();
+    }
     Problem::new(key, e.message().trim().replace('\n', " ")).at(e.span())
 }
 
@@ -1523,5 +1527,113 @@ fn validate_tournament(
         self_play: t.self_play.unwrap_or(true),
         noise,
         entrants,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = "[scenario]\nname = \"t\"\nrounds = 6\n\
+        [ladder]\nrungs = [{ id = \"c\", level = 0 }, { id = \"d\", level = 1 }]\n\
+        [[actors]]\nid = \"a\"\npolicy = { kind = \"mirror\" }\n\
+        [[actors]]\nid = \"b\"\npolicy = { kind = \"defer\", until = \"x\" }\n\
+        [[events]]\nround = 4\nname = \"x\"\n";
+
+    fn problems(text: &str) -> Vec<String> {
+        match Scenario::parse(text, "t.toml") {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(Error::Scenario { problems, .. }) => {
+                problems.iter().map(ToString::to_string).collect()
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn reads_a_misspelt_key_as_meant_and_goes_on_checking() {
+        let text = SMALL
+            .replace("rounds = 6", "rouds = 6")
+            .replace("until = \"x\"", "until = \"y\"");
+        assert_eq!(
+            problems(&text),
+            [
+                "3:1: scenario.rouds: unknown field `rouds`, expected one of `name`, `description`, `rounds`, `round_unit`, `start`, `seed`, `replicates` — did you mean \"rounds\"?",
+                "11:28: actors[1].policy.until: no event is named \"y\" — did you mean \"x\"?",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_the_key_of_a_mistyped_value_inside_a_policy() {
+        let text = SMALL.replace("kind = \"mirror\"", "kind = \"restrain\", step = -1");
+        assert_eq!(
+            problems(&text),
+            [
+                "8:31: actors[0].policy.step: invalid value: integer `-1`, expected a whole number ≥ 0"
+            ]
+        );
+    }
+
+    #[test]
+    fn shorter_rounds_drop_later_events_with_a_warning_each() {
+        let overrides = Overrides {
+            rounds: Some(3),
+            ..Overrides::default()
+        };
+        let checked = Scenario::parse_with(SMALL, "t.toml", &overrides).unwrap();
+        assert_eq!(checked.scenario.rounds, 3);
+        assert!(checked.scenario.events.is_empty());
+        let warnings: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            [
+                "11:28: actors[1].policy.until: defer waits for event \"x\" at round 4, past the end of --rounds 3: it holds throughout",
+                "13:1: events[0].round: event \"x\" at round 4 is past the end of --rounds 3: it will not happen",
+            ]
+        );
+        let longer = Overrides {
+            rounds: Some(30),
+            ..Overrides::default()
+        };
+        let checked = Scenario::parse_with(SMALL, "t.toml", &longer).unwrap();
+        assert!(checked.warnings.is_empty());
+        assert_eq!(checked.scenario.events.len(), 1);
+    }
+
+    #[test]
+    fn refuses_a_defer_that_could_never_hold() {
+        let text = format!(
+            "{SMALL}[[events]]\nround = 5\nset_policy = {{ actor = \"a\", policy = {{ kind = \"defer\", until = \"x\" }} }}\n"
+        );
+        assert_eq!(
+            problems(&text),
+            [
+                "17:56: events[1].set_policy.policy.until: defer waits for event \"x\" at round 4, but takes effect at round 5, after it: it would never hold — wait for a later event or round, or give the policy to follow directly"
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_a_file_too_big_to_check_before_checking_it() {
+        let text = SMALL.replace("rounds = 6", "rounds = 4000000000");
+        assert_eq!(
+            problems(&text),
+            [
+                "3:1: scenario.rounds: rounds = 4,000,000,000 exceeds the limit of 100,000 — if the machine can take it, raise the limit with `--limit rounds=4000000000` or `rounds = 4000000000` under [limits] in the scenario"
+            ]
+        );
+    }
+
+    #[test]
+    fn speaks_of_tables_and_numbers_not_rust_types() {
+        assert_eq!(
+            humanize("invalid type: string \"x\", expected struct RawRung"),
+            "invalid type: string \"x\", expected a table"
+        );
+        assert_eq!(
+            humanize("invalid type: string \"x\", expected f64"),
+            "invalid type: string \"x\", expected a number"
+        );
     }
 }
