@@ -66,12 +66,14 @@ pub(super) fn parse(
                     format!("{} weights for {n} rungs: give one per rung", w.len()),
                 )
             });
+            // The sum must be finite too: [1e308, 1e308] would make every share NaN.
+            let total: f64 = w.iter().sum();
             checks.require(
-                w.iter().all(|x| x.is_finite() && *x >= 0.0) && w.iter().sum::<f64>() > 0.0,
+                w.iter().all(|x| x.is_finite() && *x >= 0.0) && total > 0.0 && total.is_finite(),
                 || {
                     Problem::new(
                         "weights",
-                        "weights must be finite, not negative, and not all zero",
+                        "weights must be finite, not negative, not all zero, and of a finite sum",
                     )
                 },
             );
