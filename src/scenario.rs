@@ -94,8 +94,11 @@ pub struct Checked {
 /// The most rungs a ladder may have.
 pub const MAX_RUNGS: usize = 1000;
 
-/// Problems reported from the TOML parser and serde before giving up on a file.
+/// Problems reported from serde before giving up on a file.
 const MAX_READ_PROBLEMS: usize = 20;
+
+/// Syntax errors reported from a file; later ones are often echoes of earlier ones.
+const MAX_SYNTAX_PROBLEMS: usize = 10;
 
 /// One party to the confrontation.
 #[derive(Debug, Clone)]
@@ -269,14 +272,23 @@ impl Scenario {
         let root = doc.span();
         let mut doc = doc.into_inner();
         if !syntax.is_empty() {
+            // One error a line: the parser's recovery often finds several in the
+            // wreck of one mistake.
             let index = Index::new(&doc);
-            return Err(fail(
-                syntax
-                    .iter()
-                    .take(MAX_READ_PROBLEMS)
-                    .map(|e| toml_problem(e, &index, text))
-                    .collect(),
-            ));
+            let mut lines = Vec::new();
+            let mut problems = Vec::new();
+            let mut syntax = syntax;
+            syntax.sort_by_key(|e| e.span().map(|s| s.start));
+            for e in &syntax {
+                let line = e
+                    .span()
+                    .map(|s| text[..s.start.min(text.len())].matches('\n').count());
+                if !lines.contains(&line) && problems.len() < MAX_SYNTAX_PROBLEMS {
+                    lines.push(line);
+                    problems.push(toml_problem(e, &index, text));
+                }
+            }
+            return Err(fail(problems));
         }
         let mut problems = Vec::new();
         // Paths already reported: problems of meaning at or under them follow from those.

@@ -25,10 +25,19 @@ pub(super) fn format_path(path: &[Segment]) -> String {
     let mut out = String::new();
     for s in path {
         match s {
-            Segment::Key(k) if out.is_empty() => out.push_str(k),
             Segment::Key(k) => {
-                out.push('.');
-                out.push_str(k);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                // As TOML writes keys: bare when it can, else quoted.
+                let bare = !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if bare {
+                    out.push_str(k);
+                } else {
+                    let _ = write!(out, "{k:?}");
+                }
             }
             Segment::Index(i) => {
                 let _ = write!(out, "[{i}]");
@@ -313,6 +322,12 @@ mod tests {
             assert_eq!(format_path(&parse_path(p).unwrap()), p);
         }
         assert_eq!(parse_path("--rounds"), None);
+        let odd = [
+            Segment::Key("a".into()),
+            Segment::Key("".into()),
+            Segment::Key("b c".into()),
+        ];
+        assert_eq!(format_path(&odd), "a.\"\".\"b c\"");
         assert_eq!(parse_path(""), None);
         assert_eq!(parse_path("a[x]"), None);
     }
