@@ -108,6 +108,9 @@ struct RunArgs {
     #[arg(long)]
     replicates: Option<u64>,
     /// Number of rounds (overrides the scenario's).
+    ///
+    /// Fewer rounds than the scenario's cut off the events and defer triggers that
+    /// fall after them, with a warning for each.
     #[arg(long)]
     rounds: Option<u32>,
     /// Results folder [default: output/<scenario file stem>].
