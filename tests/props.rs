@@ -382,7 +382,7 @@ fn results(s: &Scenario, replicates: u64, threads: usize) -> Vec<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
     fn valid_scenarios_parse_and_every_move_is_on_the_ladder(values in tape()) {
@@ -415,7 +415,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn results_do_not_depend_on_the_thread_count(values in tape()) {
@@ -492,7 +492,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 fn mutate(text: &str, m: &Mutation) -> String {
     let mut lines: Vec<&str> = text.lines().collect();
-    let n = lines.len().max(1);
+    if lines.is_empty() {
+        lines.push("");
+    }
+    let n = lines.len();
     let boundary = |at: usize| {
         let mut at = at % (text.len() + 1);
         while !text.is_char_boundary(at) {
@@ -545,7 +548,7 @@ fn mutate(text: &str, m: &Mutation) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
 
     #[test]
     fn parsing_a_damaged_file_never_panics(
