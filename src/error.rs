@@ -217,7 +217,12 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str> 
     match closest(word, candidates.clone()) {
         Some(c) => format!("did you mean {c:?}?"),
         None => {
-            let known: Vec<&str> = candidates.into_iter().collect();
+            let mut known: Vec<&str> = Vec::new();
+            for c in candidates {
+                if !known.contains(&c) {
+                    known.push(c);
+                }
+            }
             format!("known: {}", known.join(", "))
         }
     }
@@ -254,6 +259,7 @@ mod tests {
             "did you mean \"expel\"?"
         );
         assert_eq!(suggestion("qq", ["none", "expel"]), "known: none, expel");
+        assert_eq!(suggestion("qq", ["usa", "usa"]), "known: usa");
     }
 
     #[test]
