@@ -92,6 +92,9 @@ struct TournamentArgs {
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable.
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
+    limits: Vec<(String, u64)>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -198,6 +201,9 @@ struct CompareArgs {
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = parse_size, default_value = "1600x900")]
     size: (u32, u32),
+    /// Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable.
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
+    limits: Vec<(String, u64)>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -216,6 +222,14 @@ Examples:
 
 /// Most worker threads `--threads` accepts.
 const MAX_THREADS: usize = 1024;
+
+/// Refuses a thread count no machine has (each thread holds a replicate's history).
+fn check_threads(threads: Option<usize>) -> Result<()> {
+    if threads.is_some_and(|t| t > MAX_THREADS) {
+        return Err(Error::Setting(format!("--threads: at most {MAX_THREADS}")).into());
+    }
+    Ok(())
+}
 
 /// Which replicates go into `timeline.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,7 +300,7 @@ fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
         None => Scenario::parse_with(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, overrides)?,
     };
     for w in warnings {
-        eprintln!("warning: {}:{w}", scenario.source.file);
+        eprintln!("warning: {}", w.in_file(&scenario.source.file));
     }
     Ok(scenario)
 }
@@ -312,9 +326,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     };
     let scenario = load(a.scenario.as_ref(), &overrides)?;
     require_actors(&scenario)?;
-    if a.threads.is_some_and(|t| t > MAX_THREADS) {
-        return Err(Error::Setting(format!("--threads: at most {MAX_THREADS}")).into());
-    }
+    check_threads(a.threads)?;
     let timeline_replicates = match a.timeline {
         Some(Timeline::All) => u64::MAX,
         Some(Timeline::First(n)) => n,
@@ -351,7 +363,11 @@ fn run_scenario(a: RunArgs) -> Result<()> {
 }
 
 fn tournament(a: TournamentArgs) -> Result<()> {
-    let scenario = load(a.scenario.as_ref(), &Overrides::default())?;
+    let overrides = Overrides {
+        limits: a.limits,
+        ..Overrides::default()
+    };
+    let scenario = load(a.scenario.as_ref(), &overrides)?;
     let mut setup = Setup::from_scenario(&scenario)?;
     if let Some(seed) = a.seed {
         setup.seed = seed;
@@ -371,6 +387,16 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         }
         setup.noise = p;
     }
+    check_threads(a.threads)?;
+    // Each match plays two dyads (one each way) for its rounds.
+    scenario.limits.check_work(
+        &format!(
+            "matches × rounds × 2 = {} × {} × 2",
+            setup.matches(),
+            setup.rounds
+        ),
+        u128::from(setup.matches()) * u128::from(setup.rounds) * 2,
+    )?;
     let options = TournamentOptions {
         out: a
             .out
@@ -379,8 +405,10 @@ fn tournament(a: TournamentArgs) -> Result<()> {
     };
     let bar = progress_bar(setup.matches(), a.quiet, "matches");
     let outcome =
-        escalate::tournament::run(&scenario, &setup, &options, |done| bar.set_position(done))
-            .with_context(|| format!("playing the tournament of {}", scenario.source.file))?;
+        escalate::tournament::run_until(&scenario, &setup, &options, cancel_on_signal(), |done| {
+            bar.set_position(done)
+        })
+        .with_context(|| format!("playing the tournament of {}", scenario.source.file))?;
     bar.finish_and_clear();
     print!("{}", ranking_table(&scenario, &setup, &outcome.standings));
     println!(
@@ -454,11 +482,25 @@ fn compare(a: CompareArgs) -> Result<()> {
         rounds: a.rounds,
         replicates: a.replicates,
         seed: a.seed,
-        limits: vec![],
+        limits: a.limits,
     };
     let scenario = load(a.scenario.as_ref(), &overrides)?;
     require_actors(&scenario)?;
+    check_threads(a.threads)?;
     let variants = escalate::vary::variants(&scenario, &a.vary)?;
+    scenario.limits.check_work(
+        &format!(
+            "variants × replicates × rounds × dyads = {} × {} × {} × {}",
+            variants.len(),
+            scenario.replicates,
+            scenario.rounds,
+            scenario.dyads.len()
+        ),
+        variants.len() as u128
+            * u128::from(scenario.replicates)
+            * u128::from(scenario.rounds)
+            * scenario.dyads.len() as u128,
+    )?;
     let options = CompareOptions {
         out: a
             .out
@@ -471,9 +513,13 @@ fn compare(a: CompareArgs) -> Result<()> {
         a.quiet,
         "replicates",
     );
-    let outcome = escalate::compare::compare(&scenario, &variants, &options, |done| {
-        bar.set_position(done)
-    })
+    let outcome = escalate::compare::compare_until(
+        &scenario,
+        &variants,
+        &options,
+        cancel_on_signal(),
+        |done| bar.set_position(done),
+    )
     .with_context(|| format!("comparing variants of {}", scenario.source.file))?;
     bar.finish_and_clear();
     print!("{}", comparison_table(&scenario, &outcome));

@@ -23,7 +23,7 @@
 
 use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
-use crate::montecarlo::{self, Plan};
+use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, RunMeta, VariantMeta, VariantPolicy};
 use crate::output::{MARKER, ResultsFolder};
@@ -119,6 +119,18 @@ pub fn compare(
     scenario: &Scenario,
     variants: &[Variant],
     options: &CompareOptions,
+    progress: impl FnMut(u64),
+) -> Result<CompareOutcome, Error> {
+    compare_until(scenario, variants, options, Cancel::never(), progress)
+}
+
+/// [`compare`], stopping with [`Error::Interrupted`] soon after `cancel` is requested;
+/// the results folder is then left as it was.
+pub fn compare_until(
+    scenario: &Scenario,
+    variants: &[Variant],
+    options: &CompareOptions,
+    cancel: Cancel,
     mut progress: impl FnMut(u64),
 ) -> Result<CompareOutcome, Error> {
     let started = Instant::now();
@@ -137,9 +149,10 @@ pub fn compare(
         let varied = scenario.with_changes(&variant.changes);
         let mut tally = Tally::new(&varied);
         let done_before = i as u64 * scenario.replicates;
-        montecarlo::simulate(
+        montecarlo::simulate_until(
             &varied,
             plan,
+            cancel,
             |done| progress(done_before + done),
             |result| {
                 tally.add(&result.rungs, &result.summaries);
@@ -230,6 +243,9 @@ pub fn compare(
         folder.write(REPORT, report.as_bytes())?;
     }
     folder.write(MARKER, &meta.to_bytes()?)?;
+    if cancel.requested() {
+        return Err(Error::Interrupted);
+    }
     let folder = folder.commit()?;
     Ok(CompareOutcome {
         folder,

@@ -152,6 +152,17 @@ fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+impl Located {
+    /// The problem after its file name: `file:3:1: key: message`, or `file: key:
+    /// message` when it has no place in the file (a command-line setting).
+    pub fn in_file(&self, file: &str) -> String {
+        match self.line {
+            Some(_) => format!("{file}:{self}"),
+            None => format!("{file}: {self}"),
+        }
+    }
+}
+
 impl fmt::Display for Located {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let (Some(line), Some(column)) = (self.line, self.column) {
@@ -175,7 +186,7 @@ fn format_problems(file: &str, problems: &[Located]) -> String {
         n => format!("{file}: invalid scenario ({n} problems)"),
     };
     for p in problems {
-        out.push_str(&format!("\n  {file}:{p}"));
+        out.push_str(&format!("\n  {}", p.in_file(file)));
     }
     out
 }

@@ -1473,6 +1473,13 @@ fn validate_tournament(
     let at = raw.span();
     let t = raw.into_inner();
     let rounds = t.rounds.as_ref().map_or(scenario.rounds, |r| *r.get_ref());
+    if let Some((message, how)) = scenario.limits.exceeded("rounds", "rounds", rounds.into()) {
+        problems.push(
+            Problem::new("tournament.rounds", message)
+                .suggest(Some(how))
+                .at(t.rounds.as_ref().and_then(span)),
+        );
+    }
     if rounds == 0 {
         problems.push(
             Problem::new("tournament.rounds", "must be at least 1")

@@ -43,16 +43,28 @@ fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     done()
 }
 
-fn interrupt_a_long_run(signal: &str) {
+/// Writes results into `results` with `first`, then starts `long` into the same folder,
+/// sends it `signal` once it is writing, and checks that nothing changed.
+fn interrupt_a_long_run(signal: &str, first: &[&str], long: &[&str]) {
     let dir = Scratch::new(&format!("interrupt-{signal}"));
-    ok(dir.path(), &["run", "--out", "results", "--quiet"]);
+    let scenarios = crate::util::root().join("scenarios");
+    let scenarios = scenarios.to_str().expect("a UTF-8 path");
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .map(|a| a.replace("SCENARIOS", scenarios))
+            .chain(["--out", "results", "--quiet"].map(String::from))
+            .collect()
+    };
+    let first = with(first);
+    ok(
+        dir.path(),
+        &first.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     let before = snapshot(&dir.join("results"));
     assert!(before.len() >= 4, "earlier results: {before:?}");
 
-    // Hours of work for a debug build: it cannot finish before the signal.
     let mut child = Command::new(env!("CARGO_BIN_EXE_escalate"))
-        .args(["run", "--replicates", "1000000", "--rounds", "2000"])
-        .args(["--out", "results", "--quiet", "--threads", "2"])
+        .args(with(long))
         .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -63,7 +75,7 @@ fn interrupt_a_long_run(signal: &str) {
         wait_for(Duration::from_secs(60), || dir.join(&staging).is_dir()),
         "the run never started writing"
     );
-    // Let it write some replicates first.
+    // Let it write some results first.
     std::thread::sleep(Duration::from_millis(300));
     let sent = Command::new("kill")
         .args(["-s", signal, &child.id().to_string()])
@@ -75,31 +87,82 @@ fn interrupt_a_long_run(signal: &str) {
     });
     if !stopped {
         let _ = child.kill();
-        panic!("SIG{signal}: the run did not stop within 30 s");
+        panic!("{long:?} SIG{signal}: did not stop within 30 s");
     }
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "SIG{signal}: {stderr}");
-    assert!(stderr.contains("interrupted"), "SIG{signal}: {stderr}");
-    assert!(!stderr.contains("panicked"), "SIG{signal}: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{long:?} SIG{signal}: {stderr}"
+    );
+    assert!(
+        stderr.contains("interrupted"),
+        "{long:?} SIG{signal}: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "{long:?} SIG{signal}: {stderr}"
+    );
     assert!(out.stdout.is_empty(), "no summary for an interrupted run");
     assert_eq!(
         names(dir.path()),
         ["results"],
-        "SIG{signal}: nothing left behind"
+        "{long:?} SIG{signal}: nothing left behind"
     );
     assert!(
         snapshot(&dir.join("results")) == before,
-        "SIG{signal}: the earlier results changed"
+        "{long:?} SIG{signal}: the earlier results changed"
     );
 }
 
+// Each long command is hours of work for a debug build: it cannot finish before the
+// signal.
+
 #[test]
 fn ctrl_c_leaves_earlier_results_untouched_and_no_temporary_folder() {
-    interrupt_a_long_run("INT");
+    let long = [
+        "run",
+        "--replicates",
+        "1000000",
+        "--rounds",
+        "2000",
+        "--threads",
+        "2",
+    ];
+    interrupt_a_long_run("INT", &["run"], &long);
 }
 
 #[test]
 fn sigterm_leaves_earlier_results_untouched_and_no_temporary_folder() {
-    interrupt_a_long_run("TERM");
+    let long = [
+        "run",
+        "--replicates",
+        "1000000",
+        "--rounds",
+        "2000",
+        "--threads",
+        "2",
+    ];
+    interrupt_a_long_run("TERM", &["run"], &long);
+}
+
+#[test]
+fn an_interrupted_comparison_leaves_earlier_results_untouched() {
+    let long = ["compare", "--replicates", "1000000", "--rounds", "2000"];
+    interrupt_a_long_run("INT", &["compare", "--replicates", "20"], &long);
+}
+
+#[test]
+fn an_interrupted_tournament_leaves_earlier_results_untouched() {
+    let classic = "SCENARIOS/axelrod-classic.toml";
+    let long = [
+        "tournament",
+        classic,
+        "--repetitions",
+        "100000",
+        "--noise",
+        "0.05",
+    ];
+    interrupt_a_long_run("INT", &["tournament", classic], &long);
 }

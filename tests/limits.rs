@@ -164,3 +164,52 @@ fn absurd_thread_counts_are_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--threads: at most 1024"));
     assert!(!dir.join("r").exists());
 }
+
+#[test]
+fn compare_and_tournament_count_their_work_against_the_limit() {
+    let dir = Scratch::new("work");
+    let out = escalate(
+        dir.path(),
+        &[
+            "compare",
+            "--replicates",
+            "1000000",
+            "--rounds",
+            "6000",
+            "--out",
+            "c",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("variants × replicates × rounds × dyads = 3 × 1000000 × 6000 × 2 = 36,000,000,000 exceeds the limit of 20,000,000,000"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--limit work=36000000000"), "{stderr}");
+    let classic = crate::util::scenario("axelrod-classic.toml");
+    let classic = classic.to_str().unwrap();
+    let out = escalate(
+        dir.path(),
+        &[
+            "tournament",
+            classic,
+            "--repetitions",
+            "1000000",
+            "--out",
+            "t",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("matches × rounds × 2 = "), "{stderr}");
+    assert!(
+        stderr.contains("exceeds the limit of 20,000,000,000"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -18,7 +18,7 @@ mod output;
 mod standings;
 
 pub use arena::{Arena, Outcome};
-pub use output::{TournamentOptions, TournamentOutcome, default_out, run};
+pub use output::{TournamentOptions, TournamentOutcome, default_out, run, run_until};
 pub use standings::{Standing, Standings};
 
 use crate::error::Error;

@@ -8,6 +8,7 @@
 use super::chart::{self, RankingChart};
 use super::{Setup, Standings, play_on, thread_pool};
 use crate::error::Error;
+use crate::montecarlo::Cancel;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, ScenarioMeta};
 use crate::output::{MARKER, ResultsFolder};
@@ -148,12 +149,27 @@ pub fn run(
     options: &TournamentOptions,
     progress: impl FnMut(u64),
 ) -> Result<TournamentOutcome, Error> {
+    run_until(scenario, setup, options, Cancel::never(), progress)
+}
+
+/// [`run`], stopping with [`Error::Interrupted`] soon after `cancel` is requested; the
+/// results folder is then left as it was.
+pub fn run_until(
+    scenario: &Scenario,
+    setup: &Setup<'_>,
+    options: &TournamentOptions,
+    cancel: Cancel,
+    progress: impl FnMut(u64),
+) -> Result<TournamentOutcome, Error> {
     let started = Instant::now();
     let folder = ResultsFolder::create(&options.out)?;
     let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
     let mut matches = Table::new(folder.file("matches.csv")?);
     let pool = thread_pool(options.threads)?;
     let standings = play_on(&pool, setup, progress, |m| {
+        if cancel.requested() {
+            return Err(Error::Interrupted);
+        }
         matches.row(&MatchRow {
             entrant_a: names[m.a],
             entrant_b: names[m.b],
@@ -222,6 +238,9 @@ pub fn run(
     })?;
     json.push(b'\n');
     folder.write(MARKER, &json)?;
+    if cancel.requested() {
+        return Err(Error::Interrupted);
+    }
     let folder = folder.commit()?;
     Ok(TournamentOutcome {
         folder,
