@@ -1,7 +1,8 @@
 //! Arbitrary text as a scenario file: validation must never panic, and a scenario it
 //! accepts must run. A valid scenario is also re-read with fewer rounds and two
 //! replicates (which must still be valid), and played for those rounds with its
-//! summaries and aggregate computed.
+//! summaries and aggregate computed; its tournament, if any, plays every pairing once
+//! for a few rounds.
 
 #![no_main]
 
@@ -9,6 +10,7 @@ use escalate::engine::Engine;
 use escalate::metrics::{RungHistogram, actor_rungs, summarize};
 use escalate::rng::run_rng;
 use escalate::scenario::{Overrides, Scenario};
+use escalate::tournament::{Arena, Setup};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -46,6 +48,15 @@ fuzz_target!(|data: &[u8]| {
     for round in 0..histogram.rounds() {
         for actor in 0..scenario.actors.len() {
             histogram.stats(&scenario, round, actor);
+        }
+    }
+    if let Ok(mut setup) = Setup::from_scenario(&scenario) {
+        setup.rounds = setup.rounds.min(12);
+        let mut arena = Arena::new(setup.ladder, setup.payoffs, setup.rounds, setup.noise);
+        for (a, b) in setup.pairs() {
+            let mut first = setup.entrants[a].policy.policy.clone();
+            let mut second = setup.entrants[b].policy.policy.clone();
+            arena.play(&mut *first, &mut *second, &mut run_rng(setup.seed, 0));
         }
     }
 });
