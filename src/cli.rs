@@ -555,8 +555,16 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
 }
 
 fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
+    let command = plot::folder_command(dir)?;
+    if command == "tournament" {
+        return Err(Error::Setting(format!(
+            "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
+            dir.display()
+        ))
+        .into());
+    }
     let scenario = plot::folder_scenario(dir)?;
-    let drawn = match plot::folder_command(dir)?.as_str() {
+    let drawn = match command.as_str() {
         "compare" => plot::plot_compare_folder(dir, &scenario, size),
         _ => plot::plot_folder(dir, &scenario, size),
     }

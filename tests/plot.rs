@@ -131,3 +131,19 @@ fn plot_refuses_a_folder_without_results_and_a_bad_size() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside"));
 }
+
+#[test]
+fn plot_says_a_tournament_folder_is_drawn_by_tournament() {
+    let dir = Scratch::new("plot-tournament");
+    ok(
+        dir.path(),
+        &["tournament", "--repetitions", "1", "--out", "t", "--quiet"],
+    );
+    let out = escalate(dir.path(), &["plot", "t"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("drawn by `escalate tournament`"),
+        "{stderr}"
+    );
+}
