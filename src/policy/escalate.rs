@@ -1,11 +1,10 @@
 //! `escalate`: answer hostility above what was received.
 
-use super::restrain::shifted_answer;
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use super::restrain::{shifted_answer, step_and_cap};
+use super::{ParamInfo, ParseContext, Policy, PolicyInfo, View};
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
-use serde::Deserialize;
 
 /// Answers a hostile move `step` rungs higher than it, up to `cap`; calm is answered
 /// with calm. The received magnitude is kept only when the answer stays on its rung.
@@ -37,25 +36,12 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     ],
 };
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Config {
-    step: Option<u32>,
-    cap: Option<String>,
-}
-
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
-    let c: Config = config(table, &INFO)?;
-    let mut checks = Checks::default();
-    let top = cx.ladder.top();
-    let cap = checks.get(cx.rung_or("cap", c.cap.as_deref(), top), top);
-    checks.done(Escalate {
-        step: c.step.unwrap_or(1),
-        cap,
-    })
+    let (step, cap) = step_and_cap(table, cx, &INFO, cx.ladder.top())?;
+    Ok(Box::new(Escalate { step, cap }))
 }
 
 impl Policy for Escalate {

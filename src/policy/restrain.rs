@@ -1,6 +1,6 @@
 //! `restrain`: answer hostility below what was received.
 
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use super::{ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
@@ -37,6 +37,7 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     ],
 };
 
+/// `restrain`'s and `escalate`'s parameters as written in a scenario.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Config {
@@ -44,18 +45,27 @@ struct Config {
     cap: Option<String>,
 }
 
+/// Reads `step` (default 1) and `cap` (default `default_cap`) for `restrain` or `escalate`.
+pub(super) fn step_and_cap(
+    table: &toml::Table,
+    cx: &ParseContext,
+    info: &PolicyInfo,
+    default_cap: Rung,
+) -> Result<(u32, Rung), Vec<Problem>> {
+    let c: Config = config(table, info)?;
+    let cap = cx
+        .rung_or("cap", c.cap.as_deref(), default_cap)
+        .map_err(|p| vec![p])?;
+    Ok((c.step.unwrap_or(1), cap))
+}
+
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
-    let c: Config = config(table, &INFO)?;
-    let mut checks = Checks::default();
     let lowest = cx.ladder.first_hostile().unwrap_or(cx.ladder.neutral());
-    let cap = checks.get(cx.rung_or("cap", c.cap.as_deref(), lowest), lowest);
-    checks.done(Restrain {
-        step: c.step.unwrap_or(1),
-        cap,
-    })
+    let (step, cap) = step_and_cap(table, cx, &INFO, lowest)?;
+    Ok(Box::new(Restrain { step, cap }))
 }
 
 /// The answer to `seen` moved `steps` rungs, capped, and never below neutral; calm gets calm.
