@@ -944,7 +944,7 @@ pub fn draw_compare<DB: DrawingBackend>(
     }
 
     // Axes.
-    let axis_w = (1.5 * s).round().max(1.0) as u32;
+    let axis_w = ty.axis_width();
     let ink = INK.to_rgba();
     draw_axes(area, (l, r), (peak_scale.top, peak_scale.bottom), axis_w)?;
     for (level, _) in &rung_labels {

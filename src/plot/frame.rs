@@ -124,6 +124,11 @@ impl Sizes {
     pub fn line_width(&self) -> u32 {
         (3.0 * self.s).round().max(2.0) as u32
     }
+
+    /// Width of the axes: 1.5 px at 1600 × 900, never under 1.
+    pub fn axis_width(&self) -> u32 {
+        (1.5 * self.s).round().max(1.0) as u32
+    }
 }
 
 /// The chart title (wrapped onto at most two lines) and the subtitle under it.
@@ -883,7 +888,7 @@ impl Frame {
         obstacles: &[Vec<(i32, i32)>],
     ) -> Result<(), PlotError> {
         let s = self.sz.s;
-        let axis_w = (1.5 * s).round().max(1.0) as u32;
+        let axis_w = self.sz.axis_width();
         let tick = 7.0 * s;
         draw_axes(area, (self.l, self.r), (self.t, self.b), axis_w)?;
 

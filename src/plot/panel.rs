@@ -478,7 +478,7 @@ impl PanelGrid {
         obstacles: &[Vec<(i32, i32)>],
     ) -> Result<(), PlotError> {
         let s = self.sz.s;
-        let axis_w = (1.5 * s).round().max(1.0) as u32;
+        let axis_w = self.sz.axis_width();
         let tick = 7.0 * s;
         let ink = INK.to_rgba();
         for panel in &self.panels {

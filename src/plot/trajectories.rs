@@ -174,7 +174,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     let ticks = axis_ticks(start, unit, rounds, max_ticks);
 
     let thin = ty.thin();
-    let axis_w = (1.5 * s).round().max(1.0) as u32;
+    let axis_w = ty.axis_width();
     let lw = ty.line_width();
     let na = set.actors.len();
     let mut x_labels: Vec<(f64, f64, f64, String)> = Vec::new();
