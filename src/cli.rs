@@ -6,6 +6,7 @@ use escalate::calendar::round_label;
 use escalate::compare::{CompareOptions, CompareOutcome, RANKED_BY};
 use escalate::error::Error;
 use escalate::montecarlo::Cancel;
+use escalate::output::FolderLock;
 use escalate::plot;
 use escalate::policy::registry::ALL;
 use escalate::report;
@@ -284,6 +285,17 @@ fn cancel_on_signal() -> Cancel {
     Cancel::on(&STOP)
 }
 
+/// Names `--out` in a refusal of the results folder, where the library names only the
+/// folder.
+fn out_flag(e: Error) -> Error {
+    match e {
+        Error::Folder { path, reason } => {
+            Error::Setting(format!("--out {}: {reason}", path.display()))
+        }
+        e => e,
+    }
+}
+
 /// Whether the error is a closed pipe (`escalate policies | head`), which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -351,6 +363,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     };
     let bar = progress_bar(scenario.replicates, a.quiet, "replicates");
     let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
+        .map_err(out_flag)
         .with_context(|| format!("running {}", scenario.source.file))?;
     bar.finish_and_clear();
     print!("{}", report::summary_text(&scenario, &outcome.totals));
@@ -408,6 +421,7 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         escalate::tournament::run_until(&scenario, &setup, &options, cancel_on_signal(), |done| {
             bar.set_position(done)
         })
+        .map_err(out_flag)
         .with_context(|| format!("playing the tournament of {}", scenario.source.file))?;
     bar.finish_and_clear();
     print!("{}", ranking_table(&scenario, &setup, &outcome.standings));
@@ -520,6 +534,7 @@ fn compare(a: CompareArgs) -> Result<()> {
         cancel_on_signal(),
         |done| bar.set_position(done),
     )
+    .map_err(out_flag)
     .with_context(|| format!("comparing variants of {}", scenario.source.file))?;
     bar.finish_and_clear();
     print!("{}", comparison_table(&scenario, &outcome));
@@ -555,6 +570,7 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
 }
 
 fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
+    let cancel = cancel_on_signal();
     let command = plot::folder_command(dir)?;
     if command == "tournament" {
         return Err(Error::Setting(format!(
@@ -563,10 +579,12 @@ fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
         ))
         .into());
     }
+    // No run replaces the folder while its charts are redrawn.
+    let _lock = FolderLock::acquire(dir, cancel)?;
     let scenario = plot::folder_scenario(dir)?;
     let drawn = match command.as_str() {
-        "compare" => plot::plot_compare_folder(dir, &scenario, size),
-        _ => plot::plot_folder(dir, &scenario, size),
+        "compare" => plot::plot_compare_folder(dir, &scenario, size, cancel),
+        _ => plot::plot_folder(dir, &scenario, size, cancel),
     }
     .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
     for (stem, _) in drawn {

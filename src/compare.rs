@@ -26,7 +26,7 @@ use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::{MARKER, ResultsFolder};
+use crate::output::{Kind, MARKER, ResultsFolder};
 use crate::plot::plot_compare_folder;
 use crate::report::compare_markdown;
 use crate::run::{REPORT, SCENARIO_COPY};
@@ -134,7 +134,7 @@ pub fn compare_until(
     mut progress: impl FnMut(u64),
 ) -> Result<CompareOutcome, Error> {
     let started = Instant::now();
-    let folder = ResultsFolder::create(&options.out)?;
+    let folder = ResultsFolder::create(&options.out, Kind::Compare, cancel)?;
     let mut comparison = Table::new(folder.file("comparison.csv")?);
     comparison.header(&comparison_header(&scenario.ladder))?;
     let mut aggregate = Table::new(folder.file("aggregate.csv")?);
@@ -196,6 +196,7 @@ pub fn compare_until(
             totals: tally.totals,
         });
     }
+    cancel.check()?;
     comparison.into_inner()?.finish()?;
     aggregate.into_inner()?.finish()?;
     folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
@@ -234,18 +235,17 @@ pub fn compare_until(
     let ranking = rank(scenario, &outcomes);
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
-        let charts: Vec<(String, &str)> = plot_compare_folder(folder.staging(), scenario, size)?
-            .into_iter()
-            .map(|(stem, caption)| (format!("{stem}.png"), caption))
-            .collect();
+        let charts: Vec<(String, &str)> =
+            plot_compare_folder(folder.staging(), scenario, size, cancel)?
+                .into_iter()
+                .map(|(stem, caption)| (format!("{stem}.png"), caption))
+                .collect();
         let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
         let report = compare_markdown(scenario, &outcomes, &ranking, &notes, &charts);
         folder.write(REPORT, report.as_bytes())?;
     }
     folder.write(MARKER, &meta.to_bytes()?)?;
-    if cancel.requested() {
-        return Err(Error::Interrupted);
-    }
+    cancel.check()?;
     let folder = folder.commit()?;
     Ok(CompareOutcome {
         folder,

@@ -26,6 +26,14 @@ pub enum Error {
     /// A setting given on the command line is out of range or unknown.
     #[error("{0}")]
     Setting(String),
+    /// A results folder escalate will not write or replace; nothing was done to it.
+    #[error("{}: {reason}", path.display())]
+    Folder {
+        /// The folder, as given.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// Writing results failed.
     #[error("writing {path}: {source}")]
     Write {
@@ -61,7 +69,10 @@ pub enum Error {
 impl Error {
     /// Whether the user must fix their input (a scenario or a setting): exit code 2.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Error::Scenario { .. } | Error::Setting(_))
+        matches!(
+            self,
+            Error::Scenario { .. } | Error::Setting(_) | Error::Folder { .. }
+        )
     }
 }
 

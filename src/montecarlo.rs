@@ -45,8 +45,8 @@ const BATCH: u64 = 4096;
 /// Rungs a batch's results may hold (32 MB): long replicates come in smaller batches.
 const BATCH_RUNGS: u64 = 1 << 24;
 
-/// A request to stop, checked before every replicate: set by a signal handler, read
-/// by the workers.
+/// A request to stop, checked before every replicate and often in the work that
+/// follows (writing, drawing): set by a signal handler, read by the workers.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Cancel(Option<&'static AtomicBool>);
 
@@ -64,6 +64,15 @@ impl Cancel {
     /// Whether stopping has been asked for.
     pub fn requested(&self) -> bool {
         self.0.is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// [`Error::Interrupted`] once stopping has been asked for: `cancel.check()?`.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.requested() {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -119,6 +128,8 @@ pub fn simulate_until(
             return Err(Error::Interrupted);
         }
         for result in batch.into_iter().flatten() {
+            // A batch can be thousands of replicates of millions of timeline rows.
+            cancel.check()?;
             consume(result)?;
         }
         progress(end);

@@ -9,7 +9,7 @@ use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
 use crate::output::json::{Execution, RunMeta};
-use crate::output::{MARKER, ResultsFolder};
+use crate::output::{Kind, MARKER, ResultsFolder};
 use crate::plot::plot_folder;
 use crate::report::report_markdown;
 use crate::scenario::Scenario;
@@ -19,11 +19,7 @@ use std::time::Instant;
 /// Replicates written to `timeline.csv` unless told otherwise.
 pub const DEFAULT_TIMELINE_REPLICATES: u64 = 100;
 
-/// The report written beside the results.
-pub const REPORT: &str = "report.md";
-
-/// The copy of the scenario saved beside its results.
-pub const SCENARIO_COPY: &str = "scenario.toml";
+pub use crate::output::{REPORT, SCENARIO_COPY};
 
 /// How to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +89,7 @@ pub fn run(
 ) -> Result<RunOutcome, Error> {
     let started = Instant::now();
     check_limits(scenario, options)?;
-    let folder = ResultsFolder::create(&options.out)?;
+    let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
     let ladder = &scenario.ladder;
     let mut timeline = Table::new(folder.file("timeline.csv")?);
     let mut summary = Table::new(folder.file("summary.csv")?);
@@ -138,8 +134,10 @@ pub fn run(
         }
         Ok(())
     })?;
+    options.cancel.check()?;
     timeline.into_inner()?.finish()?;
     summary.into_inner()?.finish()?;
+    options.cancel.check()?;
     let mut aggregate = Table::new(folder.file("aggregate.csv")?);
     for round in 0..tally.histogram.rounds() {
         for (a, actor) in scenario.actors.iter().enumerate() {
@@ -156,10 +154,15 @@ pub fn run(
     }
     aggregate.into_inner()?.finish()?;
     folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
-    let charts: Vec<(String, &str)> = plot_folder(folder.staging(), scenario, options.chart_size)?
-        .into_iter()
-        .map(|(stem, caption)| (format!("{stem}.png"), caption))
-        .collect();
+    let charts: Vec<(String, &str)> = plot_folder(
+        folder.staging(),
+        scenario,
+        options.chart_size,
+        options.cancel,
+    )?
+    .into_iter()
+    .map(|(stem, caption)| (format!("{stem}.png"), caption))
+    .collect();
     let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
     folder.write(
         REPORT,
@@ -181,9 +184,7 @@ pub fn run(
         },
     );
     folder.write(MARKER, &meta.to_bytes()?)?;
-    if options.cancel.requested() {
-        return Err(Error::Interrupted);
-    }
+    options.cancel.check()?;
     let folder = folder.commit()?;
     Ok(RunOutcome {
         folder,

@@ -46,6 +46,22 @@ fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
 /// Writes results into `results` with `first`, then starts `long` into the same folder,
 /// sends it `signal` once it is writing, and checks that nothing changed.
 fn interrupt_a_long_run(signal: &str, first: &[&str], long: &[&str]) {
+    interrupt_when(signal, first, long, Duration::from_secs(30), |_| {
+        // Let it write some results first.
+        std::thread::sleep(Duration::from_millis(300));
+        true
+    });
+}
+
+/// [`interrupt_a_long_run`], sending `signal` once `ready` holds of the temporary
+/// folder, and expecting the run to stop `within` that time of the signal.
+fn interrupt_when(
+    signal: &str,
+    first: &[&str],
+    long: &[&str],
+    within: Duration,
+    mut ready: impl FnMut(&Path) -> bool,
+) {
     let dir = Scratch::new(&format!("interrupt-{signal}"));
     let scenarios = crate::util::root().join("scenarios");
     let scenarios = scenarios.to_str().expect("a UTF-8 path");
@@ -75,20 +91,27 @@ fn interrupt_a_long_run(signal: &str, first: &[&str], long: &[&str]) {
         wait_for(Duration::from_secs(60), || dir.join(&staging).is_dir()),
         "the run never started writing"
     );
-    // Let it write some results first.
-    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        wait_for(Duration::from_secs(120), || ready(&dir.join(&staging))),
+        "the run never got ready for the signal"
+    );
     let sent = Command::new("kill")
         .args(["-s", signal, &child.id().to_string()])
         .status()
         .expect("run kill");
     assert!(sent.success());
-    let stopped = wait_for(Duration::from_secs(30), || {
+    let signalled = Instant::now();
+    let stopped = wait_for(within, || {
         child.try_wait().expect("wait for escalate").is_some()
     });
     if !stopped {
         let _ = child.kill();
-        panic!("{long:?} SIG{signal}: did not stop within 30 s");
+        panic!("{long:?} SIG{signal}: did not stop within {within:?}");
     }
+    eprintln!(
+        "{long:?} SIG{signal}: stopped {:?} after the signal",
+        signalled.elapsed()
+    );
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -165,4 +188,97 @@ fn an_interrupted_tournament_leaves_earlier_results_untouched() {
         "0.05",
     ];
     interrupt_a_long_run("INT", &["tournament", classic], &long);
+}
+
+// See: #9, item 18. Once the replicates are done, writing millions of timeline rows
+// and drawing the charts from them is the longest part of a run.
+#[test]
+fn a_late_ctrl_c_stops_a_run_within_a_second() {
+    let long = [
+        "run",
+        "--replicates",
+        "1000",
+        "--rounds",
+        "1000",
+        "--timeline",
+        "all",
+        "--threads",
+        "2",
+    ];
+    interrupt_when("INT", &["run"], &long, Duration::from_secs(1), |staging| {
+        fs::metadata(staging.join("timeline.csv")).is_ok_and(|m| m.len() > 4_000_000)
+    });
+}
+
+/// Starts `plot results` with `extra` arguments in `dir`, sends it SIGINT once it has
+/// run for `after`, and checks that it stops within a second, with exit code 130,
+/// leaving the folder exactly as it was.
+fn interrupt_plot(dir: &Scratch, extra: &[&str], after: Duration) {
+    let results = dir.join("results");
+    let before = snapshot(&results);
+    let child = Command::new(env!("CARGO_BIN_EXE_escalate"))
+        .args(["plot", "results"])
+        .args(extra)
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start escalate");
+    std::thread::sleep(after);
+    let sent = Command::new("kill")
+        .args(["-s", "INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let signalled = Instant::now();
+    let mut child = child;
+    let stopped = wait_for(Duration::from_secs(1), || {
+        child.try_wait().expect("wait for escalate").is_some()
+    });
+    if !stopped {
+        let _ = child.kill();
+        panic!("plot {extra:?}: did not stop within a second of Ctrl-C");
+    }
+    eprintln!(
+        "plot {extra:?}: stopped {:?} after the signal",
+        signalled.elapsed()
+    );
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "plot {extra:?}: {stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(
+        snapshot(&results) == before,
+        "plot {extra:?}: the charts changed"
+    );
+    assert_eq!(names(dir.path()), ["results"]);
+}
+
+// See: #9, item 18.
+#[test]
+fn ctrl_c_stops_plot_within_a_second_and_keeps_the_charts() {
+    let dir = Scratch::new("interrupt-plot");
+    // Charts of the largest size take seconds to draw and encode.
+    ok(
+        dir.path(),
+        &["run", "--replicates", "3", "--out", "results", "--quiet"],
+    );
+    interrupt_plot(&dir, &["--size", "16000x9000"], Duration::from_millis(400));
+    // A timeline of a million rows takes seconds to read back.
+    ok(
+        dir.path(),
+        &[
+            "run",
+            "--replicates",
+            "500",
+            "--rounds",
+            "1000",
+            "--timeline",
+            "all",
+            "--out",
+            "results",
+            "--quiet",
+        ],
+    );
+    interrupt_plot(&dir, &[], Duration::from_millis(400));
 }

@@ -1,173 +1,219 @@
 //! Results on disk: tidy CSV tables, JSON metadata, and the folder they go into.
 //!
 //! Row types ([`csv`]) and metadata ([`json`]) only turn results into bytes;
-//! [`ResultsFolder`] alone decides where they go. A folder is written under a temporary
-//! sibling name and renamed into place only when complete, so a failed run never
-//! leaves half a folder and never destroys the previous results.
+//! [`ResultsFolder`] alone decides where a run's results go, and [`Replacement`]
+//! writes files into an existing folder (charts redrawn) without a moment in which a
+//! file is half-written. [`Kind::files`] is the one list of the files escalate writes
+//! into a results folder: the writers refuse any other name, and only a folder that
+//! holds nothing else is ever replaced.
 
 pub mod csv;
+mod folder;
 pub mod json;
+mod lock;
+
+pub use folder::{FolderLock, ResultsFolder};
 
 use crate::error::Error;
+use crate::montecarlo::Cancel;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The file that marks a folder as escalate results (and that may be replaced).
 pub const MARKER: &str = "run.json";
 
-/// A results folder being written: files go to a temporary sibling until [`commit`].
-///
-/// [`commit`]: ResultsFolder::commit
-#[derive(Debug)]
-pub struct ResultsFolder {
-    target: PathBuf,
-    staging: PathBuf,
-    committed: bool,
+/// The copy of the scenario saved beside its results.
+pub const SCENARIO_COPY: &str = "scenario.toml";
+
+/// The report written beside the results.
+pub const REPORT: &str = "report.md";
+
+/// What wrote a results folder, as its `run.json` says (`command`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `escalate run`.
+    Run,
+    /// `escalate compare`.
+    Compare,
+    /// `escalate tournament`.
+    Tournament,
 }
 
-impl ResultsFolder {
-    /// Starts writing results that will end up in `target`.
-    ///
-    /// Refuses a `target` that is a file, or a non-empty folder that does not hold
-    /// results of an earlier run: those are never overwritten.
-    pub fn create(target: &Path) -> Result<ResultsFolder, Error> {
-        if target.is_file() {
-            return Err(Error::Setting(format!(
-                "--out {}: is a file, not a folder",
-                target.display()
-            )));
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 3] = [Kind::Run, Kind::Compare, Kind::Tournament];
+
+    /// The command name `run.json` records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Run => "run",
+            Kind::Compare => "compare",
+            Kind::Tournament => "tournament",
         }
-        if target.is_dir() {
-            let empty = fs::read_dir(target)
-                .map_err(|source| Error::Write {
-                    path: target.into(),
-                    source,
-                })?
-                .next()
-                .is_none();
-            if !empty && !target.join(MARKER).is_file() {
-                return Err(Error::Setting(format!(
-                    "--out {}: the folder is not empty and holds no escalate results; choose an empty or new folder",
-                    target.display()
-                )));
-            }
+    }
+
+    /// The kind whose [`name`](Kind::name) is `name`.
+    pub fn named(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Every file a folder of this kind may hold: all that its command writes.
+    pub fn files(self) -> &'static [&'static str] {
+        match self {
+            Kind::Run => &[
+                MARKER,
+                SCENARIO_COPY,
+                REPORT,
+                "timeline.csv",
+                "summary.csv",
+                "aggregate.csv",
+                "timeline.svg",
+                "timeline.png",
+                "fan.svg",
+                "fan.png",
+            ],
+            Kind::Compare => &[
+                MARKER,
+                SCENARIO_COPY,
+                REPORT,
+                "comparison.csv",
+                "aggregate.csv",
+                "compare.svg",
+                "compare.png",
+                "trajectories.svg",
+                "trajectories.png",
+                "heatmap.svg",
+                "heatmap.png",
+            ],
+            Kind::Tournament => &[
+                MARKER,
+                SCENARIO_COPY,
+                "tournament.csv",
+                "matches.csv",
+                "payoff_matrix.csv",
+                "tournament.svg",
+                "tournament.png",
+            ],
         }
-        let name = target
-            .file_name()
-            .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|source| Error::Write {
-            path: parent.into(),
-            source,
-        })?;
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(|source| Error::Write {
-                path: staging.clone(),
-                source,
-            })?;
-        }
-        fs::create_dir(&staging).map_err(|source| Error::Write {
-            path: staging.clone(),
-            source,
-        })?;
-        Ok(ResultsFolder {
-            target: target.into(),
-            staging,
-            committed: false,
+    }
+}
+
+/// The error for a writer asking for a file [`Kind::files`] does not list: a bug, as
+/// a folder with such a file could never be replaced.
+fn unlisted(path: PathBuf) -> Error {
+    Error::Write {
+        path,
+        source: std::io::Error::other("not a file escalate lists among those it writes"),
+    }
+}
+
+/// The temporary name `name` is written under before it is renamed into place.
+fn temporary(name: &str) -> String {
+    format!(".{name}.tmp-{}", std::process::id())
+}
+
+/// Whether `name` is a temporary name of a file escalate writes (`.fan.svg.tmp-PID`):
+/// one left by a process that was killed while it wrote.
+fn is_temporary(name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.rsplit_once(".tmp-"))
+        .is_some_and(|(file, pid)| {
+            !pid.is_empty()
+                && pid.bytes().all(|b| b.is_ascii_digit())
+                && Kind::ALL.iter().any(|k| k.files().contains(&file))
         })
+}
+
+/// Files written into a folder under temporary names and renamed into place all at
+/// once by [`commit`](Replacement::commit).
+///
+/// A rename replaces whatever is at the name, a symbolic link included, and never
+/// writes through it; a reader sees every file whole, old or new; and a failure or an
+/// interruption before the commit leaves every earlier file as it was.
+#[derive(Debug)]
+pub struct Replacement {
+    dir: PathBuf,
+    // The kind of results folder `dir` is, if it is one: only its files are written.
+    kind: Option<Kind>,
+    // (temporary, final) paths of the files written so far.
+    staged: Mutex<Vec<(PathBuf, PathBuf)>>,
+}
+
+impl Replacement {
+    /// Starts replacing files in `dir`, which must exist.
+    pub fn new(dir: &Path) -> Replacement {
+        Replacement {
+            dir: dir.into(),
+            kind: None,
+            staged: Mutex::new(Vec::new()),
+        }
     }
 
-    /// Where the results will be once committed.
-    pub fn target(&self) -> &Path {
-        &self.target
+    /// Starts replacing files in the results folder `dir` of `kind`, writing only the
+    /// files [`Kind::files`] lists for it.
+    pub fn in_results(dir: &Path, kind: Kind) -> Replacement {
+        let mut files = Replacement::new(dir);
+        files.kind = Some(kind);
+        files
     }
 
-    /// The temporary folder being written.
-    pub fn staging(&self) -> &Path {
-        &self.staging
-    }
-
-    /// Opens `name` in the folder for writing.
-    pub fn file(&self, name: &str) -> Result<FileSink, Error> {
-        let path = self.staging.join(name);
-        let file = File::create(&path).map_err(|source| Error::Write {
+    /// Writes `bytes` as `name` under a temporary name, synced to disk.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(name);
+        if self.kind.is_some_and(|k| !k.files().contains(&name)) {
+            return Err(unlisted(path));
+        }
+        let temporary = self.dir.join(temporary(name));
+        self.staged
+            .lock()
+            .expect("no writer panicked")
+            .push((temporary.clone(), path.clone()));
+        // Errors name the file the user knows, not the temporary one.
+        let failed = |source| Error::Write {
             path: path.clone(),
             source,
-        })?;
-        Ok(FileSink {
-            path,
-            writer: BufWriter::new(file),
-        })
-    }
-
-    /// Writes `bytes` as `name` in the folder.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
-        let mut sink = self.file(name)?;
-        sink.write_all(bytes).map_err(|source| Error::Write {
-            path: sink.path.clone(),
-            source,
-        })?;
-        sink.finish()
-    }
-
-    /// Moves the complete folder into place, replacing earlier results there.
-    pub fn commit(mut self) -> Result<PathBuf, Error> {
-        let err = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
         };
-        let old = self.staging.with_file_name(
-            self.staging
-                .file_name()
-                .expect("a staging name")
-                .to_string_lossy()
-                .replace(".partial-", ".old-"),
-        );
-        // Every file was synced as it was finished; syncing the folders too makes
-        // their entries, and then the rename, survive a power cut.
-        sync_folder(&self.staging);
-        let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old).map_err(err(&self.target))?;
-        }
-        if let Err(e) = fs::rename(&self.staging, &self.target) {
-            if had_old {
-                let _ = fs::rename(&old, &self.target);
+        let mut file = File::create(&temporary).map_err(failed)?;
+        file.write_all(bytes).map_err(failed)?;
+        file.sync_all().map_err(failed)
+    }
+
+    /// Renames every file written into place, unless `cancel` was requested; returns
+    /// their paths, in the order written.
+    pub fn commit(self, cancel: Cancel) -> Result<Vec<PathBuf>, Error> {
+        cancel.check()?;
+        let staged = std::mem::take(&mut *self.staged.lock().expect("no writer panicked"));
+        let mut done = Vec::with_capacity(staged.len());
+        for (i, (temporary, path)) in staged.iter().enumerate() {
+            if let Err(source) = fs::rename(temporary, path) {
+                for (t, _) in &staged[i..] {
+                    let _ = fs::remove_file(t);
+                }
+                return Err(Error::Write {
+                    path: path.clone(),
+                    source,
+                });
             }
-            return Err(err(&self.target)(e));
+            done.push(path.clone());
         }
-        self.committed = true;
-        if let Some(parent) = self.target.parent() {
-            sync_folder(if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            });
+        if let Ok(folder) = File::open(&self.dir) {
+            let _ = folder.sync_all();
         }
-        if had_old {
-            fs::remove_dir_all(&old).map_err(err(&old))?;
-        }
-        Ok(self.target.clone())
+        Ok(done)
     }
 }
 
-/// Syncs a folder's entries to disk, where the platform allows opening a folder (not
-/// on Windows, where a rename is synced by the file system).
-fn sync_folder(path: &Path) {
-    if let Ok(folder) = File::open(path) {
-        let _ = folder.sync_all();
-    }
-}
-
-impl Drop for ResultsFolder {
+impl Drop for Replacement {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
+        let staged = self
+            .staged
+            .get_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        for (temporary, _) in staged {
+            let _ = fs::remove_file(temporary);
         }
     }
 }
@@ -180,6 +226,17 @@ pub struct FileSink {
 }
 
 impl FileSink {
+    fn create(path: PathBuf) -> Result<FileSink, Error> {
+        let file = File::create(&path).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(FileSink {
+            path,
+            writer: BufWriter::new(file),
+        })
+    }
+
     /// Flushes the buffer and syncs the file to disk.
     pub fn finish(mut self) -> Result<(), Error> {
         let path = self.path.clone();
@@ -212,50 +269,46 @@ impl Write for FileSink {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("escalate-test-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
+    #[test]
+    fn kinds_are_named_as_run_json_names_them() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::named(kind.name()), Some(kind));
+            assert!(kind.files().contains(&MARKER));
+        }
+        assert_eq!(Kind::named("plot"), None);
     }
 
     #[test]
-    fn replaces_earlier_results_only_on_commit() {
-        let dir = scratch("commit");
-        let target = dir.join("out");
-        let first = ResultsFolder::create(&target).unwrap();
-        first.write(MARKER, b"1").unwrap();
-        first.commit().unwrap();
-        let second = ResultsFolder::create(&target).unwrap();
-        second.write(MARKER, b"2").unwrap();
-        assert_eq!(fs::read(target.join(MARKER)).unwrap(), b"1");
-        drop(second);
-        assert_eq!(fs::read(target.join(MARKER)).unwrap(), b"1");
+    fn temporary_names_are_told_from_other_files() {
+        assert!(is_temporary(&temporary("fan.svg")));
+        assert!(is_temporary(".tournament.png.tmp-12"));
+        assert!(!is_temporary(".notes.txt.tmp-12"));
+        assert!(!is_temporary(".fan.svg.tmp-"));
+        assert!(!is_temporary("fan.svg.tmp-12"));
+    }
+
+    #[test]
+    fn replaced_files_appear_only_on_commit() {
+        let dir = std::env::temp_dir().join(format!("escalate-replace-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("fan.svg"), b"old").unwrap();
+        let files = Replacement::in_results(&dir, Kind::Run);
+        files.write("fan.svg", b"new").unwrap();
+        assert!(files.write("notes.txt", b"").is_err());
+        assert_eq!(fs::read(dir.join("fan.svg")).unwrap(), b"old");
+        drop(files);
+        assert_eq!(fs::read(dir.join("fan.svg")).unwrap(), b"old");
         assert_eq!(
             fs::read_dir(&dir).unwrap().count(),
             1,
-            "no temporary folder is left behind"
+            "no temporary file left"
         );
-        let third = ResultsFolder::create(&target).unwrap();
-        third.write(MARKER, b"3").unwrap();
-        third.commit().unwrap();
-        assert_eq!(fs::read(target.join(MARKER)).unwrap(), b"3");
+        let files = Replacement::new(&dir);
+        files.write("fan.svg", b"new").unwrap();
+        files.commit(Cancel::never()).unwrap();
+        assert_eq!(fs::read(dir.join("fan.svg")).unwrap(), b"new");
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
-        fs::remove_dir_all(dir).unwrap();
-    }
-
-    #[test]
-    fn refuses_a_folder_of_other_files() {
-        let dir = scratch("refuse");
-        fs::write(dir.join("thesis.docx"), b"precious").unwrap();
-        assert!(matches!(
-            ResultsFolder::create(&dir),
-            Err(Error::Setting(_))
-        ));
-        assert!(matches!(
-            ResultsFolder::create(&dir.join("thesis.docx")),
-            Err(Error::Setting(_))
-        ));
         fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -12,9 +12,11 @@ use std::path::Path;
 
 use super::compare::{ActorSummary, PolicyGrid, Quantiles, VariantSet, VariantSummary};
 use super::folder::{actor_index, records};
-use super::{Chart, FanRow, RungMark, chart_meta, write_chart};
+use super::{Chart, FanRow, RungMark, chart_meta, stage_chart};
 use crate::compare::{RANKED_BY, mean_hostile_rounds, mean_peak_level, rank_scores};
 use crate::error::Error;
+use crate::montecarlo::Cancel;
+use crate::output::{Kind, Replacement};
 use crate::scenario::Scenario;
 use serde::Deserialize;
 
@@ -53,13 +55,17 @@ pub fn folder_command(dir: &Path) -> Result<String, Error> {
 }
 
 /// Draws the charts of the comparison in `dir` (`comparison.csv`, `aggregate.csv`)
-/// as SVG and PNG of `size`; returns the captions of the charts drawn (by file stem).
+/// as SVG and PNG of `size`, and puts them in place of the earlier ones all at once
+/// (or, on failure or when `cancel` is requested, not at all); returns the captions
+/// of the charts drawn (by file stem).
 pub fn plot_compare_folder(
     dir: &Path,
     scenario: &Scenario,
     size: (u32, u32),
+    cancel: Cancel,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
-    let (set, grid) = variant_set(dir, scenario)?;
+    let files = Replacement::in_results(dir, Kind::Compare);
+    let (set, grid) = variant_set(dir, scenario, cancel)?;
     let n = set.variants.len();
     let replicates = if scenario.replicates == 1 {
         "replicate".to_owned()
@@ -87,14 +93,15 @@ pub fn plot_compare_folder(
             scenario.seed
         ),
     );
-    write_chart(
-        dir,
+    stage_chart(
+        &files,
         COMPARE_CHARTS[0].0,
         size,
         &Chart::Compare {
             meta: &meta,
             set: &set,
         },
+        cancel,
     )?;
     drawn.push(COMPARE_CHARTS[0]);
     let meta = chart_meta(
@@ -104,14 +111,15 @@ pub fn plot_compare_folder(
             scenario.round_unit
         ),
     );
-    write_chart(
-        dir,
+    stage_chart(
+        &files,
         COMPARE_CHARTS[1].0,
         size,
         &Chart::Trajectories {
             meta: &meta,
             set: &set,
         },
+        cancel,
     )?;
     drawn.push(COMPARE_CHARTS[1]);
     if let Some(grid) = &grid {
@@ -122,8 +130,8 @@ pub fn plot_compare_folder(
                 scenario.seed
             ),
         );
-        write_chart(
-            dir,
+        stage_chart(
+            &files,
             COMPARE_CHARTS[2].0,
             size,
             &Chart::Heatmap {
@@ -131,9 +139,11 @@ pub fn plot_compare_folder(
                 set: &set,
                 grid,
             },
+            cancel,
         )?;
         drawn.push(COMPARE_CHARTS[2]);
     }
+    files.commit(cancel)?;
     Ok(drawn)
 }
 
@@ -158,7 +168,11 @@ struct Read {
 
 /// The variants of the comparison in `dir`, ranked, and their policy grid when
 /// exactly two actors were varied.
-fn variant_set(dir: &Path, scenario: &Scenario) -> Result<(VariantSet, Option<PolicyGrid>), Error> {
+fn variant_set(
+    dir: &Path,
+    scenario: &Scenario,
+    cancel: Cancel,
+) -> Result<(VariantSet, Option<PolicyGrid>), Error> {
     let ladder = &scenario.ladder;
     let top = ladder.top();
     let mut reach_rungs = vec![top];
@@ -173,7 +187,7 @@ fn variant_set(dir: &Path, scenario: &Scenario) -> Result<(VariantSet, Option<Po
         .enumerate()
         .map(|(i, v)| (v.name.clone(), i))
         .collect();
-    for r in records::<AggregateRecord>(&aggregate_path)? {
+    for r in records::<AggregateRecord>(&aggregate_path, cancel)? {
         let a = actor_index(scenario, &r.actor, &aggregate_path)?;
         let Some(&v) = index.get(&r.variant) else {
             return Err(Error::Results {

@@ -3,9 +3,11 @@
 
 use super::{
     Chart, ChartMeta, EventMark, FanRow, FanSeries, LevelMark, RungMark, TimelinePoint,
-    TimelineSeries, write_chart,
+    TimelineSeries, stage_chart,
 };
 use crate::error::Error;
+use crate::montecarlo::Cancel;
+use crate::output::{Kind, Replacement};
 use crate::scenario::Scenario;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -73,15 +75,18 @@ pub fn chart_meta(scenario: &Scenario, subtitle: String) -> ChartMeta {
     }
 }
 
-/// Draws every chart the results in `dir` allow, as SVG and PNG of `size`; returns the
-/// captions of the charts drawn (by file stem).
+/// Draws every chart the results in `dir` allow, as SVG and PNG of `size`, and puts
+/// them in place of the earlier ones all at once (or, on failure or when `cancel` is
+/// requested, not at all); returns the captions of the charts drawn (by file stem).
 pub fn plot_folder(
     dir: &Path,
     scenario: &Scenario,
     size: (u32, u32),
+    cancel: Cancel,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
+    let files = Replacement::in_results(dir, Kind::Run);
     let mut drawn = Vec::new();
-    let timeline = timeline_series(&dir.join("timeline.csv"), scenario)?;
+    let timeline = timeline_series(&dir.join("timeline.csv"), scenario, cancel)?;
     if !timeline.is_empty() {
         let meta = chart_meta(
             scenario,
@@ -90,19 +95,20 @@ pub fn plot_folder(
                 scenario.seed, scenario.replicates
             ),
         );
-        write_chart(
-            dir,
+        stage_chart(
+            &files,
             CHARTS[0].0,
             size,
             &Chart::Timeline {
                 meta: &meta,
                 series: &timeline,
             },
+            cancel,
         )?;
         drawn.push(CHARTS[0]);
     }
     if scenario.replicates > 1 {
-        let fan = fan_series(&dir.join("aggregate.csv"), scenario)?;
+        let fan = fan_series(&dir.join("aggregate.csv"), scenario, cancel)?;
         let meta = chart_meta(
             scenario,
             format!(
@@ -110,30 +116,41 @@ pub fn plot_folder(
                 scenario.seed, scenario.replicates
             ),
         );
-        write_chart(
-            dir,
+        stage_chart(
+            &files,
             CHARTS[1].0,
             size,
             &Chart::Fan {
                 meta: &meta,
                 series: &fan,
             },
+            cancel,
         )?;
         drawn.push(CHARTS[1]);
     }
+    files.commit(cancel)?;
     Ok(drawn)
 }
 
-pub(super) fn records<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
+/// The rows of the CSV file at `path`, read until `cancel` is requested (a timeline
+/// can hold millions).
+pub(super) fn records<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    cancel: Cancel,
+) -> Result<Vec<T>, Error> {
     let bad = |message: String| Error::Results {
         path: path.to_path_buf(),
         message,
     };
     let mut reader = csv::Reader::from_path(path).map_err(|e| bad(e.to_string()))?;
-    reader
-        .deserialize()
-        .collect::<Result<Vec<T>, _>>()
-        .map_err(|e| bad(e.to_string()))
+    let mut rows = Vec::new();
+    for (i, row) in reader.deserialize().enumerate() {
+        if i % 4096 == 0 {
+            cancel.check()?;
+        }
+        rows.push(row.map_err(|e| bad(e.to_string()))?);
+    }
+    Ok(rows)
 }
 
 pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<usize, Error> {
@@ -145,8 +162,12 @@ pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<
 
 /// Each actor's level per round in the first replicate of `timeline.csv`: its most
 /// severe move toward anyone, with that move's magnitude.
-fn timeline_series(path: &Path, scenario: &Scenario) -> Result<Vec<TimelineSeries>, Error> {
-    let rows: Vec<TimelineRecord> = records(path)?;
+fn timeline_series(
+    path: &Path,
+    scenario: &Scenario,
+    cancel: Cancel,
+) -> Result<Vec<TimelineSeries>, Error> {
+    let rows: Vec<TimelineRecord> = records(path, cancel)?;
     let Some(first) = rows.first().map(|r| r.replicate) else {
         return Ok(vec![]);
     };
@@ -178,8 +199,8 @@ fn timeline_series(path: &Path, scenario: &Scenario) -> Result<Vec<TimelineSerie
 }
 
 /// Each actor's quantiles per round from `aggregate.csv`.
-fn fan_series(path: &Path, scenario: &Scenario) -> Result<Vec<FanSeries>, Error> {
-    let rows: Vec<AggregateRecord> = records(path)?;
+fn fan_series(path: &Path, scenario: &Scenario, cancel: Cancel) -> Result<Vec<FanSeries>, Error> {
+    let rows: Vec<AggregateRecord> = records(path, cancel)?;
     let mut series: Vec<FanSeries> = scenario
         .actors
         .iter()

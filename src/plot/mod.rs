@@ -14,19 +14,22 @@
 //!   plotters [`DrawingArea`], generic over the backend so SVG and PNG share one
 //!   code path.
 //!   They do no I/O and do not call `present()`: the owner of the backend does.
-//! - [`render_svg`] returns an SVG document as a string, and [`write_chart`]
-//!   writes `<stem>.svg` and `<stem>.png` into a folder. Only `write_chart`
-//!   touches files. Its PNG goes through a small backend decorator that draws
-//!   text at sub-pixel positions and step lines without joint artefacts, which
-//!   plotters' bitmap backend alone does not; prefer it to drawing on a
-//!   `BitMapBackend` directly.
+//! - [`render_svg`] and [`render_png`] return an SVG document and PNG bytes, and
+//!   [`stage_chart`] writes `<stem>.svg` and `<stem>.png` through a
+//!   [`Replacement`], which puts them in place only when every chart of the
+//!   folder is drawn, by renaming (so a redraw never writes through a symbolic link
+//!   and a failure leaves the earlier charts whole). Only `stage_chart` and
+//!   [`write_chart`] touch files. The PNG goes through a small backend decorator
+//!   that draws text at sub-pixel positions and step lines without joint
+//!   artefacts, which plotters' bitmap backend alone does not; prefer it to
+//!   drawing on a `BitMapBackend` directly.
 //!
 //! Text is drawn with the DejaVu Sans font embedded in the binary (registered
 //! once, on first use), so no system font or fontconfig is needed.
 //!
 //! ```no_run
 //! use escalate::plot::*;
-//! # fn main() -> Result<(), PlotError> {
+//! # fn main() -> Result<(), escalate::error::Error> {
 //! let meta = ChartMeta {
 //!     title: "Two states".into(),
 //!     subtitle: "seed 42 · replicate 0".into(),
@@ -59,8 +62,15 @@ mod trajectories;
 
 use std::path::{Path, PathBuf};
 
+use image::ColorType;
+use image::ImageEncoder;
+use image::codecs::png::PngEncoder;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+use crate::error::Error;
+use crate::montecarlo::Cancel;
+use crate::output::Replacement;
 
 pub use crate::calendar::{StartError, check_start, round_label};
 pub use compare::{
@@ -283,14 +293,6 @@ pub enum PlotError {
     /// The plotting backend failed while drawing.
     #[error("drawing the chart failed: {0}")]
     Draw(String),
-    /// A chart file could not be written.
-    #[error("writing {}: {message}", path.display())]
-    Write {
-        /// The file being written.
-        path: PathBuf,
-        /// What went wrong.
-        message: String,
-    },
 }
 
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotError {
@@ -321,36 +323,68 @@ pub fn render_svg(chart: &Chart<'_>, size: (u32, u32)) -> Result<String, PlotErr
     Ok(svg)
 }
 
+/// Draws `chart` as a PNG image of `size` pixels and returns its bytes. No I/O.
+///
+/// The image goes through [`raster::CrispText`], and `cancel` is looked at while it
+/// is drawn and encoded, which takes seconds at the largest sizes.
+pub fn render_png(
+    chart: &Chart<'_>,
+    size: (u32, u32),
+    cancel: Cancel,
+) -> Result<Vec<u8>, PlotError> {
+    check_size(size)?;
+    let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
+    {
+        let root = raster::CrispText(BitMapBackend::with_buffer(&mut rgb, size), cancel)
+            .into_drawing_area();
+        chart.draw(&root)?;
+        root.present()?;
+    }
+    // The encoder plotters itself saves PNG files with, so the bytes are the same.
+    let mut png = Vec::new();
+    PngEncoder::new(raster::Stoppable {
+        out: &mut png,
+        cancel,
+    })
+    .write_image(&rgb, size.0, size.1, ColorType::Rgb8)
+    .map_err(|e| PlotError::Draw(format!("encoding the PNG image: {e}")))?;
+    Ok(png)
+}
+
+/// Draws `chart` at `size` and writes `<stem>.svg` and `<stem>.png` through `files`
+/// (under temporary names, until `files` is committed). Stops with
+/// [`Error::Interrupted`] soon after `cancel` is requested.
+pub fn stage_chart(
+    files: &Replacement,
+    stem: &str,
+    size: (u32, u32),
+    chart: &Chart<'_>,
+    cancel: Cancel,
+) -> Result<(), Error> {
+    cancel.check()?;
+    let svg = render_svg(chart, size)?;
+    files.write(&format!("{stem}.svg"), svg.as_bytes())?;
+    cancel.check()?;
+    let png = render_png(chart, size, cancel);
+    // Drawing stopped by `cancel` fails: the interruption is what to report.
+    cancel.check()?;
+    files.write(&format!("{stem}.png"), &png?)
+}
+
 /// Writes `<dir>/<stem>.svg` and `<dir>/<stem>.png` of `size` pixels (usually
-/// [`DEFAULT_SIZE`]) and returns their paths, SVG first. `dir` must exist.
+/// [`DEFAULT_SIZE`]) in place of any files of those names, and returns their paths,
+/// SVG first. `stem` is a chart of a results folder (see [`crate::output::Kind`]);
+/// `dir` must exist.
 pub fn write_chart(
     dir: &Path,
     stem: &str,
     size: (u32, u32),
     chart: &Chart<'_>,
-) -> Result<[PathBuf; 2], PlotError> {
-    check_size(size)?;
-    let svg_path = dir.join(format!("{stem}.svg"));
-    let png_path = dir.join(format!("{stem}.png"));
-
-    let svg = render_svg(chart, size)?;
-    std::fs::write(&svg_path, svg).map_err(|e| PlotError::Write {
-        path: svg_path.clone(),
-        message: e.to_string(),
-    })?;
-
-    // The bitmap backend encodes and saves the PNG itself in `present()`; its
-    // error does not name the file, so add the path here.
-    let write_err = |e: &dyn std::fmt::Display| PlotError::Write {
-        path: png_path.clone(),
-        message: e.to_string(),
-    };
-    {
-        let root = raster::CrispText(BitMapBackend::new(&png_path, size)).into_drawing_area();
-        chart.draw(&root)?;
-        root.present().map_err(|e| write_err(&e))?;
-    }
-    Ok([svg_path, png_path])
+) -> Result<[PathBuf; 2], Error> {
+    let files = Replacement::new(dir);
+    stage_chart(&files, stem, size, chart, Cancel::never())?;
+    files.commit(Cancel::never())?;
+    Ok(["svg", "png"].map(|ext| dir.join(format!("{stem}.{ext}"))))
 }
 
 #[cfg(test)]

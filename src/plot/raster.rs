@@ -17,7 +17,9 @@
 //!   step line — is drawn here as one filled rectangle per segment instead,
 //!   with square ends so corners close.
 //!
-//! Everything else is forwarded unchanged to the wrapped backend.
+//! Everything else is forwarded unchanged to the wrapped backend, after a look at
+//! the cancel flag: a chart of the largest size takes seconds to draw, and a
+//! request to stop fails the drawing at its next call instead.
 
 use ab_glyph::{Font, point};
 use plotters::prelude::*;
@@ -28,9 +30,47 @@ use plotters_backend::{
 };
 
 use super::font::{PLOTTERS_EM, faces, layout};
+use crate::montecarlo::Cancel;
 
-/// Wraps a (bitmap) backend so its text is drawn at sub-pixel positions.
-pub(crate) struct CrispText<B>(pub B);
+/// Wraps a (bitmap) backend so its text is drawn at sub-pixel positions, and so that
+/// drawing stops once its [`Cancel`] is requested.
+pub(crate) struct CrispText<B>(pub B, pub Cancel);
+
+/// The error a drawing stopped by its [`Cancel`] fails with. Backends have no error
+/// of their own for it; the caller tells it apart by looking at the flag.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped")]
+struct Stopped;
+
+impl<B: DrawingBackend> CrispText<B> {
+    fn go_on(&self) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        if self.1.requested() {
+            return Err(DrawingErrorKind::FontError(Box::new(Stopped)));
+        }
+        Ok(())
+    }
+}
+
+/// A writer into `out` that fails once `cancel` is requested, so that an encoder
+/// writing into it stops (at its next chunk of output).
+pub(crate) struct Stoppable<'a> {
+    /// Where the bytes go.
+    pub out: &'a mut Vec<u8>,
+    /// Looked at before every write.
+    pub cancel: Cancel,
+}
+
+impl std::io::Write for Stoppable<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.cancel.requested() {
+            return Err(std::io::Error::other(Stopped));
+        }
+        self.out.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
     type ErrorType = B::ErrorType;
@@ -61,6 +101,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.go_on()?;
         self.0.draw_line(from, to, style)
     }
 
@@ -71,6 +112,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.go_on()?;
         self.0.draw_rect(upper_left, bottom_right, style, fill)
     }
 
@@ -79,6 +121,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.go_on()?;
         let width = style.stroke_width();
         let path: Vec<BackendCoord> = path.into_iter().collect();
         let square = path
@@ -106,6 +149,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.go_on()?;
         self.0.draw_circle(center, radius, style, fill)
     }
 
@@ -114,6 +158,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.go_on()?;
         self.0.fill_polygon(vert, style)
     }
 
@@ -123,6 +168,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.go_on()?;
         self.0.blit_bitmap(pos, size, src)
     }
 
@@ -140,6 +186,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         style: &TStyle,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.go_on()?;
         let ours = style.family().as_str() == "sans-serif"
             && matches!(style.transform(), FontTransform::None);
         let Some((regular, bold)) = faces().filter(|_| ours) else {

@@ -1,10 +1,11 @@
 //! Fixtures shared by the chart tests: the case most of them draw, and a way to
-//! draw a chart in memory as `write_chart` draws its PNG.
+//! draw a chart in memory as `render_png` draws it.
 
 use plotters::prelude::*;
 
 use super::raster::CrispText;
 use super::{Chart, ChartMeta, EventMark, LevelMark, RungMark};
+use crate::montecarlo::Cancel;
 
 /// The December 2016 case as the charts see it: five rungs, one threshold, three
 /// events over twelve months from December 2016, under `subtitle`.
@@ -31,12 +32,16 @@ pub(crate) fn us_russia(subtitle: &str) -> ChartMeta {
     }
 }
 
-/// Draws `chart` on an in-memory bitmap the way `write_chart` does and returns
+/// Draws `chart` on an in-memory bitmap the way `render_png` does and returns
 /// the RGB pixels.
 pub(crate) fn bitmap(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
     let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
     {
-        let root = CrispText(BitMapBackend::with_buffer(&mut buffer, size)).into_drawing_area();
+        let root = CrispText(
+            BitMapBackend::with_buffer(&mut buffer, size),
+            Cancel::never(),
+        )
+        .into_drawing_area();
         chart.draw(&root).expect("chart draws");
         root.present().expect("bitmap presents");
     }

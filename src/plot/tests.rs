@@ -348,7 +348,7 @@ fn writing_into_a_missing_folder_names_the_file() {
     let (meta, series) = (meta(), timeline());
     let err = write_chart(
         &missing,
-        "t",
+        "timeline",
         DEFAULT_SIZE,
         &Chart::Timeline {
             meta: &meta,
@@ -356,7 +356,11 @@ fn writing_into_a_missing_folder_names_the_file() {
         },
     )
     .unwrap_err();
-    assert!(err.to_string().contains("t.svg"), "{err}");
+    assert!(err.to_string().contains("such/timeline.svg"), "{err}");
+    assert!(
+        !err.to_string().contains(".tmp-"),
+        "the temporary name is not shown: {err}"
+    );
 }
 
 /// Every edge case, drawn as SVG and as PNG pixels.

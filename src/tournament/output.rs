@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, ScenarioMeta};
-use crate::output::{MARKER, ResultsFolder};
+use crate::output::{Kind, MARKER, Replacement, ResultsFolder};
 use crate::payoff::Payoffs;
 use crate::run::SCENARIO_COPY;
 use crate::scenario::Scenario;
@@ -162,7 +162,7 @@ pub fn run_until(
     progress: impl FnMut(u64),
 ) -> Result<TournamentOutcome, Error> {
     let started = Instant::now();
-    let folder = ResultsFolder::create(&options.out)?;
+    let folder = ResultsFolder::create(&options.out, Kind::Tournament, cancel)?;
     let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
     let mut matches = Table::new(folder.file("matches.csv")?);
     let pool = thread_pool(options.threads)?;
@@ -182,12 +182,14 @@ pub fn run_until(
     })?;
     let matches = matches.into_inner()?;
     let chart = RankingChart::new(scenario, setup, &standings);
+    // Charts are written as `plot` writes those of other folders.
+    let charts = Replacement::in_results(folder.staging(), Kind::Tournament);
     // The files are independent: writing them on the pool's threads overlaps the
     // waits for the disk (each file is synced) with drawing the chart.
     type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
     let jobs: Vec<Job> = vec![
-        Box::new(|| folder.write("tournament.png", &chart::png(&chart)?)),
-        Box::new(|| folder.write("tournament.svg", chart::svg(&chart)?.as_bytes())),
+        Box::new(|| charts.write("tournament.png", &chart::png(&chart)?)),
+        Box::new(|| charts.write("tournament.svg", chart::svg(&chart)?.as_bytes())),
         Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
@@ -196,9 +198,13 @@ pub fn run_until(
     pool.install(|| {
         jobs.into_par_iter()
             .with_max_len(1)
-            .map(|job| job())
+            .map(|job| {
+                cancel.check()?;
+                job()
+            })
             .collect::<Result<Vec<()>, Error>>()
     })?;
+    charts.commit(cancel)?;
 
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = pool.current_num_threads();
@@ -238,9 +244,7 @@ pub fn run_until(
     })?;
     json.push(b'\n');
     folder.write(MARKER, &json)?;
-    if cancel.requested() {
-        return Err(Error::Interrupted);
-    }
+    cancel.check()?;
     let folder = folder.commit()?;
     Ok(TournamentOutcome {
         folder,
