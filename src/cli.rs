@@ -571,6 +571,8 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
 
 fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
     let cancel = cancel_on_signal();
+    // No run replaces the folder while its charts are redrawn.
+    let _lock = FolderLock::acquire(dir, cancel)?;
     let command = plot::folder_command(dir)?;
     if command == "tournament" {
         return Err(Error::Setting(format!(
@@ -579,8 +581,6 @@ fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
         ))
         .into());
     }
-    // No run replaces the folder while its charts are redrawn.
-    let _lock = FolderLock::acquire(dir, cancel)?;
     let scenario = plot::folder_scenario(dir)?;
     let drawn = match command.as_str() {
         "compare" => plot::plot_compare_folder(dir, &scenario, size, cancel),

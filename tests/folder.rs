@@ -178,7 +178,11 @@ fn a_run_json_escalate_did_not_write_is_not_taken_for_results() {
         dir.path(),
         &["run", "--replicates", "3", "--out", "real", "--quiet"],
     );
-    let cases: [(&str, &Make); 5] = [
+    let cases: [(&str, &Make); 6] = [
+        ("a-fifo", &|d| {
+            let made = Command::new("mkfifo").arg(d.join("run.json")).status();
+            assert!(made.unwrap().success());
+        }),
         ("other-tool", &|d| {
             fs::write(
                 d.join("run.json"),
@@ -208,7 +212,50 @@ fn a_run_json_escalate_did_not_write_is_not_taken_for_results() {
             refused(&out, &[name, "run.json", "by hand"]);
             assert_eq!(snapshot(&folder), before, "{name}: {args:?} changed it");
         }
+        let out = within(Duration::from_secs(30), dir.path(), &["plot", name]);
+        refused(&out, &[name, "not an escalate results folder", "run.json"]);
+        assert_eq!(snapshot(&folder), before, "{name}: plot changed it");
     }
+}
+
+// See: #9, item 4, for the files `plot` reads.
+#[test]
+fn plot_refuses_a_fifo_in_place_of_a_results_file() {
+    let dir = Scratch::new("plot-fifo");
+    ok(
+        dir.path(),
+        &["run", "--replicates", "3", "--out", "r", "--quiet"],
+    );
+    for file in ["scenario.toml", "timeline.csv", "aggregate.csv"] {
+        let path = dir.join("r").join(file);
+        let kept = fs::read(&path).unwrap();
+        fs::remove_file(&path).unwrap();
+        let made = Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(made.success());
+        let out = within(Duration::from_secs(30), dir.path(), &["plot", "r"]);
+        refused(&out, &["r: ", file, "a FIFO"]);
+        fs::remove_file(&path).unwrap();
+        fs::write(&path, kept).unwrap();
+    }
+    ok(dir.path(), &["plot", "r"]);
+}
+
+/// Runs `escalate` with `args` in `dir`, killing it if it has not ended within
+/// `limit` (then its status has no code).
+fn within(limit: Duration, dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_escalate"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < limit {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    child.wait_with_output().unwrap()
 }
 
 // See: #9, item 8.

@@ -156,9 +156,11 @@ pub struct FolderLock {
 }
 
 impl FolderLock {
-    /// Waits for any other process writing the results folder `dir` (`cancel` ends
-    /// the wait), takes the lock, and removes the temporary files a process killed
-    /// while it wrote there left behind.
+    /// Refuses `dir` unless its `run.json` is a file escalate wrote and the files it
+    /// lists for such a folder are files, where present; then waits for
+    /// any other process writing the folder (`cancel` ends the wait), takes the lock,
+    /// and removes the temporary files a process killed while it wrote there left
+    /// behind.
     pub fn acquire(dir: &Path, cancel: Cancel) -> Result<FolderLock, Error> {
         let failed = |source| Error::Write {
             path: dir.into(),
@@ -169,6 +171,23 @@ impl FolderLock {
             path: dir.into(),
             reason: format!("cannot be opened ({e})"),
         })?;
+        let refuse = |reason: String| Error::Folder {
+            path: dir.into(),
+            reason,
+        };
+        let kind = written_by(&real.join(MARKER))
+            .map_err(|why| refuse(format!("not an escalate results folder ({why})")))?;
+        // Reading a FIFO (or a device) in place of a results file would never end.
+        for name in kind.files() {
+            if let Ok(m) = fs::metadata(real.join(name))
+                && !m.is_file()
+            {
+                return Err(refuse(format!(
+                    "its {name} is {}, not a file escalate wrote",
+                    describe(m.file_type())
+                )));
+            }
+        }
         let lock = Lock::acquire(&Place::of(&real)?.sibling("lock"), cancel)?;
         for entry in fs::read_dir(&real).map_err(failed)? {
             let entry = entry.map_err(failed)?;

@@ -340,15 +340,28 @@ pub fn render_png(
         chart.draw(&root)?;
         root.present()?;
     }
-    // The encoder plotters itself saves PNG files with, so the bytes are the same.
-    let mut png = Vec::new();
-    PngEncoder::new(raster::Stoppable {
-        out: &mut png,
-        cancel,
-    })
-    .write_image(&rgb, size.0, size.1, ColorType::Rgb8)
-    .map_err(|e| PlotError::Draw(format!("encoding the PNG image: {e}")))?;
-    Ok(png)
+    // The encoder plotters itself saves PNG files with, so the bytes are the same. At
+    // the largest sizes it takes seconds and cannot be stopped, so it runs on a thread
+    // of its own, which stops being waited for (and is left to finish in vain) once
+    // `cancel` is requested.
+    let encoder = std::thread::spawn(move || {
+        let mut png = Vec::new();
+        PngEncoder::new(&mut png)
+            .write_image(&rgb, size.0, size.1, ColorType::Rgb8)
+            .map(|()| png)
+    });
+    while !encoder.is_finished() {
+        if cancel.requested() {
+            return Err(PlotError::Draw(
+                "stopped before the PNG image was encoded".into(),
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    encoder
+        .join()
+        .expect("the PNG encoder does not panic")
+        .map_err(|e| PlotError::Draw(format!("encoding the PNG image: {e}")))
 }
 
 /// Draws `chart` at `size` and writes `<stem>.svg` and `<stem>.png` through `files`

@@ -51,27 +51,6 @@ impl<B: DrawingBackend> CrispText<B> {
     }
 }
 
-/// A writer into `out` that fails once `cancel` is requested, so that an encoder
-/// writing into it stops (at its next chunk of output).
-pub(crate) struct Stoppable<'a> {
-    /// Where the bytes go.
-    pub out: &'a mut Vec<u8>,
-    /// Looked at before every write.
-    pub cancel: Cancel,
-}
-
-impl std::io::Write for Stoppable<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.cancel.requested() {
-            return Err(std::io::Error::other(Stopped));
-        }
-        self.out.write(buf)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
     type ErrorType = B::ErrorType;
 
