@@ -207,7 +207,7 @@ pub fn compare_until(
         options.threads
     };
     let mut meta = RunMeta::new(
-        "compare",
+        Kind::Compare.name(),
         scenario,
         0,
         Execution {

@@ -175,7 +175,7 @@ pub fn run(
         options.threads
     };
     let meta = RunMeta::new(
-        "run",
+        Kind::Run.name(),
         scenario,
         plan.keep_trajectories,
         Execution {

@@ -148,11 +148,14 @@ fn out_that_is_not_a_folder_is_refused_untouched() {
             refused(&out, &["--out", name, kind]);
             assert_eq!(snapshot(dir.path()), before, "{args:?} touched something");
         }
-        // Nor inside it, when it is not a folder.
+        // Nor inside it: a folder that cannot be made is a failure (exit 1), and
+        // nothing is touched.
         if name != "link" {
             let inside = format!("{name}/results");
             let out = escalate(dir.path(), &["run", "--out", &inside, "--quiet"]);
-            refused(&out, &[name]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{inside}: {stderr}");
+            assert!(stderr.contains(name), "{inside}: {stderr}");
             assert_eq!(snapshot(dir.path()), before, "{inside} touched something");
         }
     }

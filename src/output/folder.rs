@@ -225,6 +225,12 @@ fn replace(new: &Path, target: &Path) -> Result<PathBuf, Error> {
             }
         }
     }
+    replace_in_two_steps(new, target)
+}
+
+/// [`replace`] where folders cannot be swapped: the earlier folder is renamed to
+/// `.NAME.old-PID`, then `new` to `target`.
+fn replace_in_two_steps(new: &Path, target: &Path) -> Result<PathBuf, Error> {
     let place = Place::of(target)?;
     let old = place.sibling(&format!("old-{}", std::process::id()));
     fs::rename(target, &old).map_err(|source| Error::Write {
@@ -250,8 +256,7 @@ struct Place {
 }
 
 impl Place {
-    /// The place of `target`, refusing a name no folder can have and a path through
-    /// something that is not a folder.
+    /// The place of `target`, refusing a name no folder can have.
     fn of(target: &Path) -> Result<Place, Error> {
         let refuse = |reason: String| Error::Folder {
             path: target.into(),
@@ -268,25 +273,9 @@ impl Place {
                 "the name is too long for a folder ({len} bytes, at most {NAME_MAX}): choose a shorter one"
             )));
         }
-        let parent = parent_of(target);
-        // The nearest part of the path that exists must be a folder (or a link to one).
-        let mut ancestor = Some(parent);
-        while let Some(a) = ancestor {
-            match fs::symlink_metadata(a) {
-                Ok(_) => {
-                    if let Some(what) = not_a_folder(a) {
-                        return Err(refuse(format!(
-                            "{} is {what}, not a folder: choose another place for the results",
-                            a.display()
-                        )));
-                    }
-                    break;
-                }
-                Err(_) => ancestor = a.parent().filter(|p| !p.as_os_str().is_empty()),
-            }
-        }
+        // A parent that is not a folder fails to be made, and nothing is touched.
         Ok(Place {
-            parent: parent.into(),
+            parent: parent_of(target).into(),
             base: base(name),
         })
     }
@@ -362,16 +351,6 @@ fn base(name: &OsStr) -> String {
             let keep = lossy.floor_char_boundary(budget - 1 - hash.len());
             format!("{}~{hash}", &lossy[..keep])
         }
-    }
-}
-
-/// What `path` is, in words, when it is not a folder (following links); `None` for
-/// a folder.
-fn not_a_folder(path: &Path) -> Option<String> {
-    match fs::metadata(path) {
-        Ok(m) if m.is_dir() => None,
-        Ok(m) => Some(describe(m.file_type()).into()),
-        Err(_) => Some("a symbolic link to nothing".into()),
     }
 }
 
@@ -600,16 +579,20 @@ mod tests {
     }
 
     #[test]
-    fn replace_works_in_two_steps_too() {
-        let dir = scratch("two-steps");
+    fn replace_puts_the_new_folder_in_place_and_says_where_the_old_one_is() {
+        let dir = scratch("replace");
         let (new, target) = (dir.join("new"), dir.join("out"));
-        for (folder, n) in [(&new, 2), (&target, 1)] {
-            fs::create_dir(folder).unwrap();
-            fs::write(folder.join(MARKER), marker(n)).unwrap();
+        for replace in [replace, replace_in_two_steps] {
+            for (folder, n) in [(&new, 2), (&target, 1)] {
+                let _ = fs::remove_dir_all(folder);
+                fs::create_dir(folder).unwrap();
+                fs::write(folder.join(MARKER), marker(n)).unwrap();
+            }
+            let earlier = replace(&new, &target).unwrap();
+            assert_eq!(fs::read(target.join(MARKER)).unwrap(), marker(2));
+            assert_eq!(fs::read(earlier.join(MARKER)).unwrap(), marker(1));
+            fs::remove_dir_all(earlier).unwrap();
         }
-        let earlier = replace(&new, &target).unwrap();
-        assert_eq!(fs::read(target.join(MARKER)).unwrap(), marker(2));
-        assert_eq!(fs::read(earlier.join(MARKER)).unwrap(), marker(1));
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -211,7 +211,7 @@ pub fn run_until(
     let meta = TournamentMeta {
         tool: "escalate",
         version: env!("CARGO_PKG_VERSION"),
-        command: "tournament",
+        command: Kind::Tournament.name(),
         scenario: ScenarioMeta {
             name: &scenario.name,
             file: &scenario.source.file,
