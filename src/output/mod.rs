@@ -6,6 +6,7 @@
 //! leaves half a folder and never destroys the previous results.
 
 pub mod csv;
+pub(crate) mod finite;
 pub mod json;
 
 use crate::error::Error;
