@@ -8,7 +8,7 @@ pub mod limits;
 
 pub use limits::Limits;
 
-use crate::error::{Error, Located, Problem, closest, serde_hint, suggestion};
+use crate::error::{Error, Found, Lines, Located, Problem, closest, serde_hint, suggestion};
 use crate::ladder::{Ladder, Move, Round, RungInfo, Threshold};
 use crate::payoff::Payoffs;
 use crate::policy::{MAX_NESTING, ParseContext, PolicySpec, parse_policy};
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
-use toml::de::DeTable;
+use toml::de::{DeArray, DeTable, DeValue};
 
 /// The December 2016 case, compiled into the binary: what runs when no file is given.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-russia-2016.toml");
@@ -99,6 +99,9 @@ const MAX_READ_PROBLEMS: usize = 20;
 
 /// Syntax errors reported from a file; later ones are often echoes of earlier ones.
 const MAX_SYNTAX_PROBLEMS: usize = 10;
+
+/// Problems shown of a file that has more; the message says how many there are.
+const MAX_SHOWN_PROBLEMS: usize = 20;
 
 /// One party to the confrontation.
 #[derive(Debug, Clone)]
@@ -233,6 +236,7 @@ impl Scenario {
                     &text,
                 )],
                 file: file.clone(),
+                found: Found::All,
             }
         })?;
         Scenario::parse_with(&text, &file, overrides)
@@ -257,17 +261,37 @@ impl Scenario {
     /// meaning (unknown names, inconsistent rounds, limits) that does not follow from
     /// one of them. Each names its line, column and key path.
     pub fn parse_with(text: &str, file: &str, overrides: &Overrides) -> Result<Checked, Error> {
-        let fail = |problems: Vec<Problem>| {
+        // Built once: locating each of many problems by scanning the text would make a
+        // large broken file take time quadratic in its size.
+        let lines = Lines::new(text);
+        let fail = |problems: Vec<Problem>, found: Found| {
             let mut problems: Vec<Located> = problems
                 .into_iter()
-                .map(|p| Located::locate(p, text))
+                .map(|p| Located::locate_in(p, &lines))
                 .collect();
             problems.sort_by_key(|p| (p.line.is_none(), p.line, p.column));
+            let found = match found {
+                Found::All if problems.len() > MAX_SHOWN_PROBLEMS => Found::Total(problems.len()),
+                found => found,
+            };
+            problems.truncate(MAX_SHOWN_PROBLEMS);
             Error::Scenario {
                 file: file.to_string(),
                 problems,
+                found,
             }
         };
+        if let Some(at) = lone_carriage_return(text) {
+            // TOML ends lines with LF or CRLF: read with lone CRs, the file is one line
+            // of wreckage, and its keys would print as garbage.
+            let problem = Problem::new(
+                "",
+                "a carriage return (CR) not followed by a line feed: TOML lines end with LF or CRLF",
+            )
+            .suggest(Some("save the file with LF or CRLF line endings".into()))
+            .at(Some(at..at + 1));
+            return Err(fail(vec![problem], Found::All));
+        }
         let (doc, syntax) = DeTable::parse_recoverable(text);
         let root = doc.span();
         let mut doc = doc.into_inner();
@@ -275,20 +299,24 @@ impl Scenario {
             // One error a line: the parser's recovery often finds several in the
             // wreck of one mistake.
             let index = Index::new(&doc);
-            let mut lines = Vec::new();
-            let mut problems = Vec::new();
             let mut syntax = syntax;
             syntax.sort_by_key(|e| e.span().map(|s| s.start));
+            let mut last_line = None;
+            let mut errors = Vec::new();
             for e in &syntax {
-                let line = e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].matches('\n').count());
-                if !lines.contains(&line) && problems.len() < MAX_SYNTAX_PROBLEMS {
-                    lines.push(line);
-                    problems.push(toml_problem(e, &index, text));
+                let line = e.span().map(|s| lines.line_of(s.start.min(text.len())));
+                if errors.is_empty() || line != last_line {
+                    last_line = line;
+                    errors.push(e);
                 }
             }
-            return Err(fail(problems));
+            // Only the errors shown are worth naming a key for.
+            let problems = errors
+                .iter()
+                .take(MAX_SYNTAX_PROBLEMS)
+                .map(|e| toml_problem(e, &index, text))
+                .collect();
+            return Err(fail(problems, Found::Total(errors.len())));
         }
         let mut problems = Vec::new();
         // Paths already reported: problems of meaning at or under them follow from those.
@@ -301,9 +329,10 @@ impl Scenario {
             reported.push(path);
         }
         let index = Index::new(&doc);
-        let raw = read_raw(&mut doc, root, text, &mut problems, &mut reported);
-        let Some(raw) = raw else {
-            return Err(fail(locate_all(problems, &index)));
+        let raw = match read_raw(&mut doc, root, text, &mut problems, &mut reported) {
+            Read::File(raw) => *raw,
+            Read::Stopped => return Err(fail(locate_all(problems, &index), Found::All)),
+            Read::TooMany => return Err(fail(locate_all(problems, &index), Found::More)),
         };
         let source = Source {
             file: file.to_string(),
@@ -332,10 +361,10 @@ impl Scenario {
                 scenario,
                 warnings: locate_all(warnings, &index)
                     .into_iter()
-                    .map(|p| Located::locate(p, text))
+                    .map(|p| Located::locate_in(p, &lines))
                     .collect(),
             }),
-            _ => Err(fail(locate_all(problems, &index))),
+            _ => Err(fail(locate_all(problems, &index), Found::All)),
         }
     }
 
@@ -448,7 +477,9 @@ struct RawLimits {
 struct RawMeta {
     name: String,
     description: Option<String>,
-    rounds: Spanned<u32>,
+    // Wider than a round number, so that too many rounds are refused by the limit,
+    // which says how far it goes.
+    rounds: Spanned<u64>,
     round_unit: Option<String>,
     start: Option<String>,
     seed: Option<u64>,
@@ -562,50 +593,116 @@ fn toml_problem(e: &toml::de::Error, index: &Index, text: &str) -> Problem {
         .span()
         .map(|s| index.syntax_key(text, s))
         .unwrap_or_default();
+    let mut message = e.message().trim().replace('\n', " ");
+    let mut at = e.span();
+    if at.is_none()
+        && message == "recursion limit"
+        && let Some((span, dotted, parts)) = deep_key(text)
+    {
+        // The parser gives this error no place: find the key that caused it.
+        key = dotted;
+        message = format!("a key of {parts} dotted parts: keys may have at most {MAX_KEY_PARTS}");
+        at = Some(span);
+    }
     if key.chars().count() > 80 {
         // Past toml's nesting limit: the start of the path says enough.
         key = key.chars().take(60).chain("…".chars()).collect();
     }
-    Problem::new(key, e.message().trim().replace('\n', " ")).at(e.span())
+    Problem::new(key, message).at(at)
 }
 
-/// Reads the raw file from `doc`, reporting every unknown key and mistyped value: each
-/// is removed from `doc` after it is reported, and reading starts again.
+/// The most dotted parts a key may have: the TOML parser refuses more.
+const MAX_KEY_PARTS: usize = 79;
+
+/// The first key (before `=`, or in a `[table]` header) of more than [`MAX_KEY_PARTS`]
+/// dotted parts: its span, the key, and its number of parts.
+fn deep_key(text: &str) -> Option<(Range<usize>, String, usize)> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let key = match trimmed.strip_prefix('[') {
+            Some(header) => header.trim_start_matches('[').split(']').next(),
+            None => trimmed.split_once('=').map(|(k, _)| k),
+        };
+        if let Some(key) = key {
+            let parts = key.split('.').count();
+            if parts > MAX_KEY_PARTS {
+                let key = key.trim();
+                return Some((
+                    start + indent..start + indent + key.len(),
+                    key.to_string(),
+                    parts,
+                ));
+            }
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// How reading the raw file ended.
+enum Read {
+    /// It was read, with every problem found so far repaired.
+    File(Box<RawFile>),
+    /// A problem could not be repaired: checking stops at what was found.
+    Stopped,
+    /// It had more problems than are read before giving up.
+    TooMany,
+}
+
+/// Reads the raw file from `doc`, reporting every unknown key, mistyped value and
+/// missing key: each is repaired in `doc` after it is reported (removed, renamed, or
+/// for a missing key, filled with a stand-in), and reading starts again.
 fn read_raw(
     doc: &mut DeTable<'_>,
     root: Range<usize>,
     text: &str,
     problems: &mut Vec<Problem>,
     reported: &mut Vec<Vec<Segment>>,
-) -> Option<RawFile> {
+) -> Read {
     for _ in 0..MAX_READ_PROBLEMS {
         let de = toml::de::Deserializer::from(Spanned::new(root.clone(), doc.clone()));
         let e = match RawFile::deserialize(de) {
-            Ok(raw) => return Some(raw),
+            Ok(raw) => return Read::File(Box::new(raw)),
             Err(e) => e,
         };
-        let path = e
-            .span()
-            .map(|s| Index::new(doc).path_at(text, s.start))
-            .unwrap_or_default();
+        let path = match e.span() {
+            // The whole file: a top-level table is missing.
+            Some(s) if s == root => Vec::new(),
+            Some(s) => Index::new(doc).path_at(text, s.start),
+            None => Vec::new(),
+        };
         let message = humanize(e.message().trim());
         if let Some(field) = message
             .strip_prefix("missing field `")
             .and_then(|m| m.strip_suffix('`'))
         {
+            // A missing key is filled with a stand-in that validation reads without
+            // complaint, so that the rest of the file is still checked; problems at
+            // the stand-in are dropped as following from this one.
             let mut missing = path.clone();
             missing.push(Segment::Key(field.to_string()));
-            if reported.contains(&missing) {
-                // Missing because it was reported and removed: nothing new.
-                return None;
+            if !reported.contains(&missing) {
+                problems.push(Problem::new(format_path(&path), &message).at(e.span()));
             }
+            let span = e.span().unwrap_or(root.clone());
+            if !document::insert(doc, &path, field, stand_in(field), span) {
+                return Read::Stopped;
+            }
+            reported.push(missing);
+            continue;
         }
-        problems.push(
-            Problem::new(format_path(&path), &message)
-                .suggest(serde_hint(&message))
-                .at(e.span()),
-        );
-        let cut = path.iter().rposition(|s| matches!(s, Segment::Key(_)))?;
+        if !reported.contains(&path) {
+            problems.push(
+                Problem::new(format_path(&path), &message)
+                    .suggest(serde_hint(&message))
+                    .at(e.span()),
+            );
+        }
+        let Some(cut) = path.iter().rposition(|s| matches!(s, Segment::Key(_))) else {
+            return Read::Stopped;
+        };
         let entry = path[..=cut].to_vec();
         // A misspelt key is read as the key it probably is, so that the rest of the
         // file is checked as meant; anything else is dropped.
@@ -621,11 +718,28 @@ fn read_raw(
             _ => document::remove(doc, &entry),
         };
         if !fixed {
-            return None;
+            return Read::Stopped;
         }
         reported.push(entry);
     }
-    None
+    Read::TooMany
+}
+
+/// A value for a missing required key, of the type the key takes: a table for a
+/// table (and a policy), an empty list for a list, 0 for a number, else empty text.
+fn stand_in(field: &str) -> DeValue<'static> {
+    match field {
+        "scenario" | "ladder" | "policy" => DeValue::Table(DeTable::new()),
+        "rungs" | "matrix" | "entrants" | "set_policy" => DeValue::Array(DeArray::new()),
+        "rounds" | "round" | "level" => DeValue::Integer(Default::default()),
+        _ => DeValue::String("".into()),
+    }
+}
+
+/// The byte offset of the first carriage return not followed by a line feed.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
 }
 
 /// A problem deserializing a `toml::Value` found at `key`, named by the key inside it.
@@ -643,6 +757,25 @@ pub(crate) fn value_problem(e: &toml::de::Error, key: &str) -> Problem {
 /// Serde's words for types, in the words of a scenario file.
 fn humanize(message: &str) -> String {
     let mut out = message.replace('\n', " ");
+    // A whole number too large for its key says how large it may be.
+    if let Some((number, ty)) = out
+        .strip_prefix("invalid value: integer `")
+        .and_then(|rest| rest.split_once("`, expected "))
+        && !number.starts_with('-')
+    {
+        let max = match ty {
+            "u16" => Some(u128::from(u16::MAX)),
+            "u32" => Some(u128::from(u32::MAX)),
+            _ => None,
+        };
+        if let Some(max) = max {
+            return format!(
+                "{} is too large: expected a whole number from 0 to {}",
+                number,
+                limits::count(max)
+            );
+        }
+    }
     if let Some(at) = out.find("expected struct ") {
         let rest = &out[at + "expected struct ".len()..];
         let end = rest
@@ -725,7 +858,9 @@ fn validate(
     warnings: &mut Vec<Problem>,
 ) -> Option<Scenario> {
     let meta = raw.scenario;
-    let file_rounds = *meta.rounds.get_ref();
+    let wide_rounds = *meta.rounds.get_ref();
+    // Beyond a round number, the scenario is refused below as too big.
+    let file_rounds = Round::try_from(wide_rounds).unwrap_or(Round::MAX);
     if file_rounds == 0 {
         problems.push(Problem::new("scenario.rounds", "must be at least 1").at(span(&meta.rounds)));
     }
@@ -766,7 +901,18 @@ fn validate(
             .exceeded(name, what, value)
             .map(|(message, how)| Problem::new(key, message).suggest(Some(how)))
     };
-    too_big.extend(over("rounds", rounds_key, "rounds", rounds.into()));
+    let wide = overrides.rounds.map_or(wide_rounds, u64::from);
+    too_big.extend(over("rounds", rounds_key, "rounds", wide.into()));
+    if too_big.is_empty() && wide > u64::from(Round::MAX) {
+        too_big.push(Problem::new(
+            rounds_key,
+            format!(
+                "rounds = {} is more than a scenario can have ({})",
+                limits::count(wide.into()),
+                limits::count(Round::MAX.into())
+            ),
+        ));
+    }
     too_big.extend(over("actors", "actors", "actors", raw.actors.len() as u128));
     if !too_big.is_empty() {
         problems.extend(too_big);

@@ -240,6 +240,48 @@ pub(super) fn rename(doc: &mut DeTable<'_>, path: &[Segment], to: &str) -> bool 
     }
 }
 
+/// Adds `key = value` to the table at `path` (the root for an empty path), with `span`
+/// standing for where it would be; whether the table was there.
+pub(super) fn insert<'i>(
+    doc: &mut DeTable<'i>,
+    path: &[Segment],
+    key: &str,
+    value: DeValue<'i>,
+    span: Range<usize>,
+) -> bool {
+    let add = |t: &mut DeTable<'i>| {
+        t.insert(
+            Spanned::new(span.clone(), key.to_string().into()),
+            Spanned::new(span.clone(), value.clone()),
+        );
+        true
+    };
+    match path {
+        [] => add(doc),
+        [Segment::Key(k), rest @ ..] => doc.get_mut(k.as_str()).is_some_and(|v| {
+            let mut target = v.get_mut();
+            for s in rest {
+                target = match (target, s) {
+                    (DeValue::Table(t), Segment::Key(k)) => match t.get_mut(k.as_str()) {
+                        Some(v) => v.get_mut(),
+                        None => return false,
+                    },
+                    (DeValue::Array(items), Segment::Index(i)) => match items.get_mut(*i) {
+                        Some(v) => v.get_mut(),
+                        None => return false,
+                    },
+                    _ => return false,
+                };
+            }
+            match target {
+                DeValue::Table(t) => add(t),
+                _ => false,
+            }
+        }),
+        _ => false,
+    }
+}
+
 fn remove_in(value: &mut DeValue<'_>, path: &[Segment]) -> bool {
     edit_in(value, path, &mut |t, p| remove(t, p))
 }
@@ -392,6 +434,39 @@ mod tests {
         assert!(
             ix.span_of(&parse_path("scenario.rounds").unwrap())
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn inserts_an_entry_anywhere() {
+        let mut doc = DeTable::parse(TEXT).unwrap().into_inner();
+        let one = || DeValue::String("x".into());
+        assert!(insert(
+            &mut doc,
+            &[],
+            "ladder",
+            DeValue::Table(DeTable::new()),
+            0..1
+        ));
+        assert!(insert(
+            &mut doc,
+            &parse_path("actors[1].policy").unwrap(),
+            "until",
+            one(),
+            0..1
+        ));
+        assert!(!insert(
+            &mut doc,
+            &parse_path("actors[5]").unwrap(),
+            "id",
+            one(),
+            0..1
+        ));
+        let ix = Index::new(&doc);
+        assert!(ix.span_of(&parse_path("ladder").unwrap()).is_some());
+        assert!(
+            ix.span_of(&parse_path("actors[1].policy.until").unwrap())
+                .is_some()
         );
     }
 

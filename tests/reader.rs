@@ -1,0 +1,107 @@
+//! What reaches the reader: messages about bad scenarios, and scenario text in reports.
+//! Each test is named after the class of problem it guards against.
+
+use crate::util::{Scratch, escalate, root};
+use std::fs;
+
+/// A small valid scenario; `{name}`, `{note}` and `{events}` are filled in.
+const BASE: &str = r#"[scenario]
+name = "{name}"
+description = "{name}"
+rounds = 4
+round_unit = "month"
+start = "{start}"
+
+[ladder]
+rungs = [{ id = "none", name = "{name}", level = 0 }, { id = "protest", level = 1 }]
+
+[[actors]]
+id = "a"
+name = "{name}"
+policy = { kind = "mirror" }
+
+[[actors]]
+id = "b"
+policy = { kind = "mirror" }
+
+[[events]]
+round = 1
+act = { actor = "a", target = "b", rung = "protest" }
+note = "{name}"
+{events}"#;
+
+fn scenario(name: &str, start: &str, events: &str) -> String {
+    BASE.replace("{name}", name)
+        .replace("{start}", start)
+        .replace("{events}", events)
+}
+
+#[test]
+fn syntax_errors_of_a_large_file_are_located_in_linear_time() {
+    // 200 KB of `=` lines took minutes when each error's line was counted from the
+    // start of the file; the count of problems still covers every broken line.
+    let dir = Scratch::new("large-syntax");
+    fs::write(dir.join("big.toml"), "=\n".repeat(100_000)).unwrap();
+    let out = escalate(dir.path(), &["check", "big.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: big.toml: invalid scenario (10 shown of 100,000 problems)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("big.toml:10:1: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 11, "{stderr}");
+}
+
+#[test]
+fn many_problems_say_how_many_are_shown_of_how_many() {
+    let events: String = (0..30)
+        .map(|i| {
+            format!("\n[[events]]\nround = 2\nact = {{ actor = \"x{i}\", rung = \"protest\" }}\n")
+        })
+        .collect();
+    let dir = Scratch::new("many-problems");
+    fs::write(dir.join("s.toml"), scenario("t", "2016-12", &events)).unwrap();
+    let out = escalate(dir.path(), &["check", "s.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: s.toml: invalid scenario (20 shown of 30 problems)"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 21, "{stderr}");
+}
+
+#[test]
+fn a_suggestion_prefers_the_name_that_differs_only_in_case() {
+    let dir = Scratch::new("vary-case");
+    let file = root().join("tests/data/two_states.toml");
+    let out = escalate(
+        dir.path(),
+        &[
+            "compare",
+            &file.display().to_string(),
+            "--vary",
+            "SOUTH=hold",
+            "--out",
+            "x",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("did you mean \"south\"?"), "{stderr}");
+}
+
+#[test]
+fn an_os_error_is_printed_once() {
+    let dir = Scratch::new("os-error");
+    fs::create_dir(dir.join("folder.toml")).unwrap();
+    let out = escalate(dir.path(), &["check", "folder.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: reading folder.toml: "),
+        "{stderr}"
+    );
+}
