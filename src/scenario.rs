@@ -103,6 +103,13 @@ const MAX_SYNTAX_PROBLEMS: usize = 10;
 /// Problems shown of a file that has more; the message says how many there are.
 const MAX_SHOWN_PROBLEMS: usize = 20;
 
+/// The largest magnitude of a level, cost, damage, payoff or forced move's magnitude.
+///
+/// Outputs hold sums of these over rounds, dyads and replicates, and means of those
+/// sums: with at most 2^32 rounds, a million dyads and 2^64 replicates, a sum of values
+/// of this size stays below 1e47, far inside what a number can hold (1.8e308).
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
 /// One party to the confrontation.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -823,12 +830,75 @@ fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
     Some(s.span())
 }
 
-fn finite(value: f64, key: &str, at: Option<Range<usize>>, problems: &mut Vec<Problem>) -> f64 {
-    if value.is_finite() {
-        value
-    } else {
+/// `value`, if finite and within [`MAX_MAGNITUDE`]; else a problem, and a stand-in
+/// that keeps the ladder's order.
+fn bounded(value: f64, key: &str, at: Option<Range<usize>>, problems: &mut Vec<Problem>) -> f64 {
+    if !value.is_finite() {
         problems.push(Problem::new(key, format!("{value} is not a finite number")).at(at));
         0.0
+    } else if value.abs() > MAX_MAGNITUDE {
+        problems.push(Problem::new(key, too_large(value)).at(at));
+        value.clamp(-MAX_MAGNITUDE, MAX_MAGNITUDE)
+    } else {
+        value
+    }
+}
+
+/// Why a number beyond [`MAX_MAGNITUDE`] is refused.
+fn too_large(value: f64) -> String {
+    format!(
+        "{value:e} is too large: levels, costs, damages, payoffs and magnitudes are at most 1e12 in size, so that sums of them over rounds and replicates stay finite"
+    )
+}
+
+/// Characters an id may hold besides letters and digits of any script.
+const ID_PUNCTUATION: [char; 3] = ['_', '-', '.'];
+
+/// Refuses `id` unless it is identifier-like: letters and digits of any script, `_`,
+/// `-` and `.`, starting with a letter, digit or `_`. Ids land in CSV cells, CSV
+/// headers and policy texts, where anything else could be read as a formula or break
+/// the table. `what` names it when empty (`an actor id`).
+fn check_id(what: &str, id: &str, key: String, problems: &mut Vec<Problem>) {
+    let allowed = |c: char| c.is_alphanumeric() || ID_PUNCTUATION.contains(&c);
+    let message = match id.chars().next() {
+        None => format!("{what} cannot be empty"),
+        Some(c @ ('-' | '.')) => format!(
+            "{id:?} is not an id: it cannot start with {:?}",
+            c.to_string()
+        ),
+        Some(_) => match id.chars().find(|&c| !allowed(c)) {
+            Some(c) => format!("{id:?} is not an id: {:?} is not allowed", c.to_string()),
+            None => return,
+        },
+    };
+    problems.push(Problem::new(key, message).suggest(Some(
+        "an id is letters, digits, `_`, `-` and `.`, starting with a letter, digit or `_`".into(),
+    )));
+}
+
+/// Characters a spreadsheet reads as the start of a formula in a CSV cell (a carriage
+/// return is refused in any name).
+const FORMULA_STARTS: [char; 5] = ['=', '+', '-', '@', '\t'];
+
+/// Refuses a display name that would break a table: one line, with no control
+/// character but tab. A name that lands in a CSV cell (`in_csv`) cannot start like a
+/// formula either.
+fn check_name(name: &str, in_csv: bool, key: String, problems: &mut Vec<Problem>) {
+    if let Some(c) = name.chars().find(|&c| c.is_control() && c != '\t') {
+        problems.push(Problem::new(
+            key,
+            format!(
+                "{name:?}: a name is one line of text without control characters: {:?} is not allowed",
+                c.to_string()
+            ),
+        ));
+    } else if in_csv && name.starts_with(FORMULA_STARTS) {
+        problems.push(Problem::new(
+            key,
+            format!(
+                "{name:?} would be read as a formula by spreadsheets: a name written to a CSV file cannot start with `=`, `+`, `-`, `@` or a tab"
+            ),
+        ));
     }
 }
 
@@ -886,6 +956,30 @@ fn validate(
         problems.push(Problem::new("--replicates", "must be at least 1"));
     }
     let limits = read_limits(&raw.limits, overrides, problems);
+    check_name(&meta.name, false, "scenario.name".into(), problems);
+    let round_unit = meta.round_unit.unwrap_or_else(|| "round".into());
+    check_name(&round_unit, false, "scenario.round_unit".into(), problems);
+    if let Some(start) = &meta.start {
+        if !crate::calendar::is_start_date(start) {
+            problems.push(
+                Problem::new("scenario.start", format!("{start:?} is not a date")).suggest(Some(
+                    "write it YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, such as 2016-12".into(),
+                )),
+            );
+        } else if !crate::calendar::has_calendar(&round_unit) {
+            warnings.push(
+                Problem::new(
+                    "scenario.start",
+                    format!(
+                        "rounds of unit {round_unit:?} have no calendar: the start does not label them"
+                    ),
+                )
+                .suggest(Some(
+                    "give a round_unit of day, week, month, quarter or year".into(),
+                )),
+            );
+        }
+    }
 
     // A file too big to check is refused before it is checked.
     let mut too_big = Vec::new();
@@ -1054,7 +1148,7 @@ fn validate(
         name: meta.name,
         description: meta.description,
         rounds: file_rounds,
-        round_unit: meta.round_unit.unwrap_or_else(|| "round".into()),
+        round_unit,
         start: meta.start,
         seed: overrides.seed.or(meta.seed).unwrap_or(0),
         replicates,
@@ -1078,6 +1172,16 @@ fn validate(
         .map(|(i, v)| {
             let key = format!("variants[{i}]");
             let v = v.into_inner();
+            check_name(&v.name, true, format!("{key}.name"), problems);
+            if v.set_policy.get_ref().as_array().is_some_and(Vec::is_empty) {
+                problems.push(
+                    Problem::new(
+                        format!("{key}.set_policy"),
+                        "a variant must change a policy: `set_policy` is empty",
+                    )
+                    .at(span(&v.set_policy)),
+                );
+            }
             let changes = policy_changes(
                 &v.set_policy,
                 &format!("{key}.set_policy"),
@@ -1213,7 +1317,7 @@ fn validate_ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
         let at = span(&r);
         let r = r.into_inner();
         let key = format!("ladder.rungs[{i}]");
-        let level = finite(r.level, &format!("{key}.level"), at.clone(), problems);
+        let level = bounded(r.level, &format!("{key}.level"), at.clone(), problems);
         if let Some(prev) = rungs.last()
             && level <= prev.level
         {
@@ -1234,22 +1338,21 @@ fn validate_ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
                     .at(at.clone()),
             );
         }
-        if r.id.trim().is_empty() {
-            problems.push(
-                Problem::new(format!("{key}.id"), "a rung id cannot be empty").at(at.clone()),
-            );
+        check_id("a rung id", &r.id, format!("{key}.id"), problems);
+        if let Some(name) = &r.name {
+            check_name(name, false, format!("{key}.name"), problems);
         }
         rungs.push(RungInfo {
             name: r.name.unwrap_or_else(|| r.id.clone()),
             id: r.id,
             level,
-            cost: finite(
+            cost: bounded(
                 r.cost.unwrap_or(0.0),
                 &format!("{key}.cost"),
                 at.clone(),
                 problems,
             ),
-            damage: finite(
+            damage: bounded(
                 r.damage.unwrap_or(0.0),
                 &format!("{key}.damage"),
                 at,
@@ -1270,6 +1373,12 @@ fn validate_ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
     for (i, t) in raw.thresholds.into_iter().enumerate() {
         let at = span(&t);
         let t = t.into_inner();
+        check_name(
+            &t.name,
+            false,
+            format!("ladder.thresholds[{i}].name"),
+            problems,
+        );
         let key = format!("ladder.thresholds[{i}].above");
         match rungs.iter().position(|r| r.id == t.above) {
             Some(j) if j + 1 == rungs.len() => problems.push(
@@ -1319,6 +1428,21 @@ fn validate_payoffs(
             problems.push(Problem::new("payoffs.matrix", "payoffs must be finite numbers").at(at));
             return None;
         }
+        let mut large = false;
+        for (i, row) in matrix.iter().enumerate() {
+            for (j, &x) in row.iter().enumerate() {
+                if x.abs() > MAX_MAGNITUDE {
+                    large = true;
+                    problems.push(
+                        Problem::new(format!("payoffs.matrix[{i}][{j}]"), too_large(x))
+                            .at(at.clone()),
+                    );
+                }
+            }
+        }
+        if large {
+            return None;
+        }
         return Some(Payoffs::Matrix(matrix));
     }
     ladder
@@ -1332,6 +1456,8 @@ fn collect_triggers(events: &[Spanned<RawEvent>], problems: &mut Vec<Problem>) -
     let mut names: Vec<String> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         if let Some(name) = &e.get_ref().name {
+            // Event names reach charts and reports, never a CSV cell on their own.
+            check_name(name.get_ref(), false, format!("events[{i}].name"), problems);
             if names.contains(name.get_ref()) {
                 problems.push(
                     Problem::new(
@@ -1372,6 +1498,10 @@ fn validate_actors(
         let key = format!("actors[{i}]");
         let a = a.into_inner();
         let id = a.id.get_ref().clone();
+        check_id("an actor id", &id, format!("{key}.id"), problems);
+        if let Some(name) = &a.name {
+            check_name(name, false, format!("{key}.name"), problems);
+        }
         if ids[..i].contains(&id) {
             problems.push(
                 Problem::new(format!("{key}.id"), format!("duplicate actor id {id:?}"))
@@ -1554,10 +1684,19 @@ fn validate_events(
                 .at(span(&e.round)),
             );
         }
-        if e.act.is_none() && e.set_policy.is_none() && e.name.is_none() {
+        let no_change = e.set_policy.as_ref().is_none_or(|sp| {
+            sp.get_ref()
+                .as_array()
+                .is_some_and(|changes| changes.is_empty())
+        });
+        if e.act.is_none() && no_change && e.name.is_none() {
+            let key = match &e.set_policy {
+                Some(_) => format!("{key}.set_policy"),
+                None => key.clone(),
+            };
             problems.push(
                 Problem::new(
-                    &key,
+                    key,
                     "an event must do something: give `act`, `set_policy` or `name`",
                 )
                 .at(at.clone()),
@@ -1580,6 +1719,10 @@ fn validate_events(
                             format!("{m} must be a finite number ≥ 0"),
                         )
                         .at(act_at.clone()),
+                    );
+                } else if m > MAX_MAGNITUDE {
+                    problems.push(
+                        Problem::new(format!("{akey}.magnitude"), too_large(m)).at(act_at.clone()),
                     );
                 }
             });
@@ -1665,6 +1808,12 @@ fn validate_tournament(
     for (i, e) in t.entrants.into_iter().enumerate() {
         let at = span(&e);
         let e = e.into_inner();
+        check_name(
+            &e.name,
+            true,
+            format!("tournament.entrants[{i}].name"),
+            problems,
+        );
         if entrants.iter().any(|x| x.name == e.name) {
             problems.push(
                 Problem::new(

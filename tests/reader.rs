@@ -1,7 +1,7 @@
 //! What reaches the reader: messages about bad scenarios, and scenario text in reports.
 //! Each test is named after the class of problem it guards against.
 
-use crate::util::{Scratch, escalate, root};
+use crate::util::{Scratch, escalate, ok, read, root};
 use std::fs;
 
 /// A small valid scenario; `{name}`, `{note}` and `{events}` are filled in.
@@ -70,6 +70,43 @@ fn many_problems_say_how_many_are_shown_of_how_many() {
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 21, "{stderr}");
+}
+
+#[test]
+fn invalid_start_is_refused_in_every_form() {
+    let dir = Scratch::new("start");
+    for start in ["2016-13", "2016-02-30", "garbage", "-500", "July 2021"] {
+        fs::write(dir.join("s.toml"), scenario("t", start, "")).unwrap();
+        let out = escalate(dir.path(), &["check", "s.toml"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{start}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "s.toml:6:1: scenario.start: {start:?} is not a date"
+            )),
+            "{stderr}"
+        );
+    }
+    fs::write(dir.join("s.toml"), scenario("t", "2016-Q4", "")).unwrap();
+    ok(dir.path(), &["check", "s.toml"]);
+}
+
+#[test]
+fn markup_in_names_and_notes_is_escaped_in_the_report() {
+    let dir = Scratch::new("escape");
+    let name = "<script>alert(1)</script> <img src=x onerror=alert(2)> *bold*";
+    fs::write(dir.join("s.toml"), scenario(name, "2016-12", "")).unwrap();
+    ok(dir.path(), &["run", "s.toml", "--out", "r", "--quiet"]);
+    let report = read(dir.path(), "r/report.md");
+    assert!(
+        !report.contains("<script>") && !report.contains("<img"),
+        "{report}"
+    );
+    let escaped =
+        "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; \\*bold\\*";
+    // The title, the description, the policy list, the event's note, and an actor and
+    // a rung in the results table.
+    assert_eq!(report.matches(escaped).count(), 6, "{report}");
 }
 
 #[test]
