@@ -8,13 +8,14 @@
 //! a key path. It also repairs what validation cannot handle, so that one pass over a
 //! file reports every problem in it.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeFloat, DeTable, DeValue};
 
 /// One step of a key path: a key of a table or an index into an array.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Segment {
     Key(String),
     Index(usize),
@@ -80,14 +81,23 @@ struct Entry {
 
 /// Every key and array element of a document, with its path and spans.
 #[derive(Debug)]
-pub(super) struct Index(Vec<Entry>);
+pub(super) struct Index {
+    entries: Vec<Entry>,
+    /// The entry at each path, so that locating each of many problems by its key
+    /// is not a scan of the whole document.
+    by_path: HashMap<Vec<Segment>, usize>,
+}
 
 impl Index {
     /// Indexes `doc`.
     pub(super) fn new(doc: &DeTable<'_>) -> Index {
         let mut entries = Vec::new();
         table_entries(doc, &mut Vec::new(), &mut entries);
-        Index(entries)
+        let mut by_path = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_path.entry(e.path.clone()).or_insert(i);
+        }
+        Index { entries, by_path }
     }
 
     /// The key path of the innermost key or value at byte `pos` of `text`; failing
@@ -100,7 +110,7 @@ impl Index {
         let inside =
             |r: &Range<usize>| r.start <= pos && (pos < r.end || (r.is_empty() && pos == r.start));
         let containing = self
-            .0
+            .entries
             .iter()
             .filter(|e| e.key.as_ref().is_some_and(inside) || inside(&e.value))
             .max_by_key(|e| e.path.len());
@@ -108,7 +118,7 @@ impl Index {
             return Some(e.path.clone());
         }
         let line_start = line_start(text, pos);
-        self.0
+        self.entries
             .iter()
             .filter(|e| {
                 e.key
@@ -136,7 +146,7 @@ impl Index {
             return format_path(&path);
         }
         let before = self
-            .0
+            .entries
             .iter()
             .filter(|e| e.key.as_ref().is_some_and(|k| k.start < pos))
             .max_by_key(|e| e.key.as_ref().map(|k| k.start));
@@ -158,7 +168,7 @@ impl Index {
 
     /// The span of the key or element at `path`: from the key to the end of its value.
     pub(super) fn span_of(&self, path: &[Segment]) -> Option<Range<usize>> {
-        let e = self.0.iter().find(|e| e.path == path)?;
+        let e = &self.entries[*self.by_path.get(path)?];
         Some(match &e.key {
             Some(k) if k.start <= e.value.end => k.start..e.value.end.max(k.end),
             Some(k) => k.clone(),
