@@ -143,3 +143,55 @@ fn an_os_error_is_printed_once() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_start_that_labels_nothing_is_warned_about() {
+    let dir = Scratch::new("start-unit");
+    let text =
+        scenario("t", "2016-12", "").replace("round_unit = \"month\"", "round_unit = \"turn\"");
+    fs::write(dir.join("s.toml"), text).unwrap();
+    let out = escalate(dir.path(), &["check", "s.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: s.toml:6:1: scenario.start: rounds of unit \"turn\" have no calendar"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rounds_too_large_for_a_round_number_name_the_largest() {
+    let dir = Scratch::new("rounds-wide");
+    let text = scenario("t", "2016-12", "").replace("rounds = 4", "rounds = 5000000000");
+    fs::write(dir.join("s.toml"), text).unwrap();
+    let out = escalate(
+        dir.path(),
+        &["run", "s.toml", "--limit", "rounds=6e9", "--out", "x"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("s.toml:4:1: scenario.rounds: rounds = 5,000,000,000 is more than a scenario can have (4,294,967,295)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn reading_that_stops_at_its_cap_says_so() {
+    // Unknown keys are read one at a time; past 20 the message must not pretend
+    // that those shown are all.
+    let events: String = (0..30)
+        .map(|i| format!("\n[[events]]\nround = 2\nname = \"e{i}\"\ncolour{i} = 1\n"))
+        .collect();
+    let dir = Scratch::new("read-cap");
+    fs::write(dir.join("s.toml"), scenario("t", "2016-12", &events)).unwrap();
+    let out = escalate(dir.path(), &["check", "s.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: s.toml: invalid scenario (20 shown; checking stopped there)"),
+        "{stderr}"
+    );
+}
