@@ -694,7 +694,7 @@ fn read_raw(
                 problems.push(Problem::new(format_path(&path), &message).at(e.span()));
             }
             let span = e.span().unwrap_or(root.clone());
-            if !document::insert(doc, &path, field, stand_in(field), span) {
+            if !document::insert(doc, &path, field, stand_in(field, &span), span) {
                 return Read::Stopped;
             }
             reported.push(missing);
@@ -733,10 +733,23 @@ fn read_raw(
 }
 
 /// A value for a missing required key, of the type the key takes: a table for a
-/// table (and a policy), an empty list for a list, 0 for a number, else empty text.
-fn stand_in(field: &str) -> DeValue<'static> {
+/// table (with stand-ins for its own required keys) or a policy, an empty list for a
+/// list, 0 for a number, else empty text.
+fn stand_in(field: &str, span: &Range<usize>) -> DeValue<'static> {
+    let table = |keys: &[&str]| {
+        let mut t = DeTable::new();
+        for &k in keys {
+            t.insert(
+                Spanned::new(span.clone(), k.to_string().into()),
+                Spanned::new(span.clone(), stand_in(k, span)),
+            );
+        }
+        DeValue::Table(t)
+    };
     match field {
-        "scenario" | "ladder" | "policy" => DeValue::Table(DeTable::new()),
+        "scenario" => table(&["name", "rounds"]),
+        "ladder" => table(&["rungs"]),
+        "policy" => table(&[]),
         "rungs" | "matrix" | "entrants" | "set_policy" => DeValue::Array(DeArray::new()),
         "rounds" | "round" | "level" => DeValue::Integer(Default::default()),
         _ => DeValue::String("".into()),
@@ -1769,7 +1782,9 @@ fn validate_tournament(
                 .at(t.rounds.as_ref().and_then(span)),
         );
     }
-    if rounds == 0 {
+    // Without rounds of its own, a tournament plays the scenario's, whose problem is
+    // reported at the scenario.
+    if rounds == 0 && t.rounds.is_some() {
         problems.push(
             Problem::new("tournament.rounds", "must be at least 1")
                 .at(t.rounds.as_ref().and_then(span)),
