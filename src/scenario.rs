@@ -611,6 +611,10 @@ fn toml_problem(e: &toml::de::Error, index: &Index, text: &str) -> Problem {
         message = format!("a key of {parts} dotted parts: keys may have at most {MAX_KEY_PARTS}");
         at = Some(span);
     }
+    if key.chars().any(char::is_control) {
+        // Read from a broken line as written: shown escaped, not as raw control codes.
+        key = key.escape_debug().to_string();
+    }
     if key.chars().count() > 80 {
         // Past toml's nesting limit: the start of the path says enough.
         key = key.chars().take(60).chain("…".chars()).collect();
@@ -893,11 +897,13 @@ fn check_id(what: &str, id: &str, key: String, problems: &mut Vec<Problem>) {
 /// return is refused in any name).
 const FORMULA_STARTS: [char; 5] = ['=', '+', '-', '@', '\t'];
 
-/// Refuses a display name that would break a table: one line, with no control
-/// character but tab. A name that lands in a CSV cell (`in_csv`) cannot start like a
+/// Refuses a display name that would break a table: not blank, one line, with no
+/// control character but tab. A name that lands in a CSV cell (`in_csv`) cannot start like a
 /// formula either.
 fn check_name(name: &str, in_csv: bool, key: String, problems: &mut Vec<Problem>) {
-    if let Some(c) = name.chars().find(|&c| c.is_control() && c != '\t') {
+    if name.trim().is_empty() {
+        problems.push(Problem::new(key, "a name cannot be empty"));
+    } else if let Some(c) = name.chars().find(|&c| c.is_control() && c != '\t') {
         problems.push(Problem::new(
             key,
             format!(
