@@ -95,6 +95,17 @@ pub fn check_start(start: &str, unit: &str) -> Result<(), StartError> {
     }
 }
 
+/// Whether `start` is a date written as a scenario's `start` may be: `YYYY`,
+/// `YYYY-Qn`, `YYYY-MM` or `YYYY-MM-DD`, naming a real quarter, month or day.
+pub(crate) fn is_start_date(start: &str) -> bool {
+    parse_start(start).is_some()
+}
+
+/// Whether rounds of `unit` have a calendar, so that a `start` labels them.
+pub(crate) fn has_calendar(unit: &str) -> bool {
+    Unit::parse(unit).is_some()
+}
+
 /// The label of `round`: a calendar label when `start` is given and fits the unit,
 /// otherwise the unit and the number.
 ///
@@ -384,6 +395,26 @@ mod tests {
         assert!(e.to_string().contains("YYYY-MM"), "{e}");
         let e = check_start("2016", "round").unwrap_err();
         assert!(e.to_string().contains("round unit \"round\""), "{e}");
+    }
+
+    #[test]
+    fn tells_dates_from_other_text() {
+        for good in ["2016", "2016-Q4", "2016-12", "2016-02-29", "2016-12-31"] {
+            assert!(is_start_date(good), "{good}");
+        }
+        for bad in [
+            "2016-13",
+            "2016-02-30",
+            "2015-02-29",
+            "garbage",
+            "-500",
+            "July 2021",
+            "",
+            "2016-Q5",
+        ] {
+            assert!(!is_start_date(bad), "{bad}");
+        }
+        assert!(has_calendar("months") && !has_calendar("round"));
     }
 
     #[test]

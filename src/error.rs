@@ -8,20 +8,24 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The scenario file could not be read.
-    #[error("reading {path}: {source}")]
+    // The cause is the error's source, not part of its message: printed as a chain of
+    // causes, it would otherwise appear twice (`Is a directory: Is a directory`).
+    #[error("reading {path}")]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
         source: std::io::Error,
     },
-    /// The scenario is malformed or inconsistent; every problem found is listed.
-    #[error("{}", format_problems(.file, .problems))]
+    /// The scenario is malformed or inconsistent; the problems found are listed.
+    #[error("{}", format_problems(.file, .problems, *.found))]
     Scenario {
         /// The file name as the user gave it.
         file: String,
-        /// Every problem found, in file order.
+        /// The problems shown, in file order: all of them, or the first few of many.
         problems: Vec<Located>,
+        /// How many problems were found, when more than are shown.
+        found: Found,
     },
     /// A setting given on the command line is out of range or unknown.
     #[error("{0}")]
@@ -35,7 +39,8 @@ pub enum Error {
         reason: String,
     },
     /// Writing results failed.
-    #[error("writing {path}: {source}")]
+    // The cause is the source, as for `Read`.
+    #[error("writing {path}")]
     Write {
         /// The file or folder.
         path: PathBuf,
@@ -74,6 +79,17 @@ impl Error {
             Error::Scenario { .. } | Error::Setting(_) | Error::Folder { .. }
         )
     }
+}
+
+/// How many problems a refused scenario has, besides those shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// Every problem found is shown.
+    All,
+    /// This many were found in all.
+    Total(usize),
+    /// Checking stopped after those shown; there are more.
+    More,
 }
 
 /// One problem in a scenario, before its position in the file is known.
@@ -138,10 +154,18 @@ pub struct Located {
 
 impl Located {
     /// Finds the line and column of `problem`'s span in `source`.
+    ///
+    /// This scans `source`: to locate many problems in one text, build a [`Lines`]
+    /// once and use [`Located::locate_in`].
     pub fn locate(problem: Problem, source: &str) -> Located {
+        Located::locate_in(problem, &Lines::new(source))
+    }
+
+    /// Finds the line and column of `problem`'s span in the indexed text.
+    pub fn locate_in(problem: Problem, lines: &Lines<'_>) -> Located {
         let (line, column) = match &problem.span {
             Some(span) => {
-                let (l, c) = line_column(source, span.start);
+                let (l, c) = lines.line_column(span.start);
                 (Some(l), Some(c))
             }
             None => (None, None),
@@ -154,13 +178,46 @@ impl Located {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..source.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+/// Where each line of a text starts, so that a position's line and column cost a
+/// binary search rather than a scan from the start: locating every error of a large
+/// broken file stays linear in its size.
+#[derive(Debug)]
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    /// Indexes the line starts of `text`, in one pass.
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// The byte offset where the line holding `offset` starts.
+    pub fn start_of_line(&self, offset: usize) -> usize {
+        self.starts[self.line_of(offset.min(self.text.len()))]
+    }
+
+    /// 1-based line and column (in characters) of byte `offset`.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_of(offset);
+        let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        (line + 1, column)
+    }
 }
 
 impl Located {
@@ -191,10 +248,17 @@ impl fmt::Display for Located {
     }
 }
 
-fn format_problems(file: &str, problems: &[Located]) -> String {
-    let mut out = match problems.len() {
-        1 => format!("{file}: invalid scenario"),
-        n => format!("{file}: invalid scenario ({n} problems)"),
+fn format_problems(file: &str, problems: &[Located], found: Found) -> String {
+    let n = problems.len();
+    let mut out = match found {
+        Found::Total(total) if total > n => format!(
+            "{file}: invalid scenario ({} shown of {} problems)",
+            crate::scenario::limits::count(n as u128),
+            crate::scenario::limits::count(total as u128)
+        ),
+        Found::More => format!("{file}: invalid scenario ({n} shown; checking stopped there)"),
+        _ if n == 1 => format!("{file}: invalid scenario"),
+        _ => format!("{file}: invalid scenario ({n} problems)"),
     };
     for p in problems {
         out.push_str(&format!("\n  {}", p.in_file(file)));
@@ -223,8 +287,20 @@ pub fn value_error_key(e: &toml::de::Error) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+/// The candidate closest to `word` by edit distance, if close enough to be a likely typo;
+/// a candidate that differs only in case wins over any other (`B` means `b`, not `a`).
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    if let Some(c) = candidates
+        .clone()
+        .into_iter()
+        .find(|c| c.to_lowercase() == lower)
+    {
+        return Some(c);
+    }
     let limit = word.chars().count().div_ceil(3);
     candidates
         .into_iter()
@@ -315,7 +391,18 @@ mod tests {
 
     #[test]
     fn locates_line_and_column() {
-        assert_eq!(line_column("ab\ncd\nef", 4), (2, 2));
-        assert_eq!(line_column("ab", 0), (1, 1));
+        let lines = Lines::new("ab\ncd\nef");
+        assert_eq!(lines.line_column(4), (2, 2));
+        assert_eq!(lines.line_column(3), (2, 1));
+        assert_eq!(lines.line_column(99), (3, 3));
+        assert_eq!(Lines::new("ab").line_column(0), (1, 1));
+        assert_eq!(Lines::new("é\nx").line_column(1), (1, 1));
+    }
+
+    #[test]
+    fn a_case_insensitive_match_is_the_suggestion() {
+        assert_eq!(closest("B", ["a", "b"]), Some("b"));
+        assert_eq!(closest("USA", ["us", "usa"]), Some("usa"));
+        assert_eq!(suggestion("B", ["a", "b"]), "did you mean \"b\"?");
     }
 }

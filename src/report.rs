@@ -1,6 +1,10 @@
 //! Words and tables for people: the terminal summary and `report.md`.
 //!
 //! Takes a scenario and its totals over replicates and returns text; never writes files.
+//!
+//! Names, descriptions and notes come from the scenario file and may hold any text:
+//! in `report.md` they are escaped ([`markdown`], [`code`]), so that `<script>` or
+//! `*` reads as written instead of being run or taken for formatting.
 
 use crate::calendar::round_label;
 use crate::compare::VariantOutcome;
@@ -132,13 +136,53 @@ pub fn aligned(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Rows as a Markdown table, the first row as its header.
+/// `text` as literal Markdown: HTML is escaped as entities, Markdown's punctuation
+/// with a backslash, and line breaks folded into spaces (for a heading, a list item or
+/// a table cell, which end at a line break).
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` as a Markdown code span: shown as written, whatever it holds.
+pub fn code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    // A span is fenced by a run of backticks longer than any inside it.
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{fence}{text}{fence}")
+    } else {
+        format!("{fence} {text} {fence}")
+    }
+}
+
+/// Rows as a Markdown table, the first row as its header; cells are escaped.
 pub fn markdown_table(rows: &[Vec<String>]) -> String {
     let line = |row: &Vec<String>| {
         format!(
             "| {} |\n",
             row.iter()
-                .map(|c| c.replace('|', "\\|"))
+                .map(|c| markdown(c))
                 .collect::<Vec<_>>()
                 .join(" | ")
         )
@@ -157,15 +201,17 @@ pub fn markdown_table(rows: &[Vec<String>]) -> String {
 /// `report.md`: the scenario, its parameters and policies, the summary table, and the
 /// charts (`(file, caption)`, embedded by relative path).
 pub fn report_markdown(s: &Scenario, totals: &[ActorTotals], charts: &[(&str, &str)]) -> String {
-    let mut out = format!("# {}\n\n", s.name);
-    if let Some(d) = &s.description {
-        out.push_str(&format!("{d}\n\n"));
-    }
+    let mut out = format!("# {}\n\n", markdown(&s.name));
+    out.push_str(&description(s));
     out.push_str(&parameters(s, ""));
     out.push_str(&events(s));
     out.push_str("## Policies\n\n");
     for a in &s.actors {
-        out.push_str(&format!("- **{}**: `{}`\n", a.name, a.policy.text));
+        out.push_str(&format!(
+            "- **{}**: {}\n",
+            markdown(&a.name),
+            code(&a.policy.text)
+        ));
     }
     out.push_str(&scheduled_policies(s));
     out.push_str("\n## Results\n\n");
@@ -180,12 +226,23 @@ pub fn report_markdown(s: &Scenario, totals: &[ActorTotals], charts: &[(&str, &s
     out
 }
 
+/// The scenario's description as paragraphs, escaped line by line.
+fn description(s: &Scenario) -> String {
+    match &s.description {
+        Some(d) => {
+            let lines: Vec<String> = d.lines().map(markdown).collect();
+            format!("{}\n\n", lines.join("\n"))
+        }
+        None => String::new(),
+    }
+}
+
 /// The parameters section: rounds and their dates, replicates (`per` says of what),
 /// seed, noise and provenance.
 fn parameters(s: &Scenario, per: &str) -> String {
     let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
     format!(
-        "## Parameters\n\n- {} {}s from {} to {}, {} {}{per}\n- master seed {} (replicate *k* draws from random stream *k*)\n- noise: tremble {}, misperception {}\n- scenario file `{}` (SHA-256 `{}…`), escalate {}\n\n",
+        "## Parameters\n\n- {} {}s from {} to {}, {} {}{per}\n- master seed {} (replicate *k* draws from random stream *k*)\n- noise: tremble {}, misperception {}\n- scenario file {} (SHA-256 `{}…`), escalate {}\n\n",
         s.rounds,
         s.round_unit,
         label(0),
@@ -199,7 +256,7 @@ fn parameters(s: &Scenario, per: &str) -> String {
         s.seed,
         s.noise.tremble,
         s.noise.misperception,
-        s.source.file,
+        code(&s.source.file),
         &s.source.sha256[..s.source.sha256.len().min(12)],
         env!("CARGO_PKG_VERSION"),
     )
@@ -213,7 +270,11 @@ fn events(s: &Scenario) -> String {
     }
     let mut out = "## Events\n\n".to_owned();
     for e in s.events.iter().filter(|e| e.round < s.rounds) {
-        out.push_str(&format!("- {}: {}\n", label(e.round), e.label(&s.triggers)));
+        out.push_str(&format!(
+            "- {}: {}\n",
+            label(e.round),
+            markdown(&e.label(&s.triggers))
+        ));
     }
     out.push('\n');
     out
@@ -227,10 +288,11 @@ fn scheduled_policies(s: &Scenario) -> String {
         for c in &e.changes {
             let actor = &s.actors[s.dyads[c.dyads[0]].actor].name;
             out.push_str(&format!(
-                "- from {} ({}), **{actor}**: `{}`\n",
+                "- from {} ({}), **{}**: {}\n",
                 label(e.round),
-                e.label(&s.triggers),
-                c.policy.text
+                markdown(&e.label(&s.triggers)),
+                markdown(actor),
+                code(&c.policy.text)
             ));
         }
     }
@@ -297,10 +359,12 @@ pub fn compare_markdown(
     notes: &[String],
     charts: &[(&str, &str)],
 ) -> String {
-    let mut out = format!("# {}: {} variants compared\n\n", s.name, variants.len());
-    if let Some(d) = &s.description {
-        out.push_str(&format!("{d}\n\n"));
-    }
+    let mut out = format!(
+        "# {}: {} variants compared\n\n",
+        markdown(&s.name),
+        variants.len()
+    );
+    out.push_str(&description(s));
     out.push_str(&parameters(
         s,
         " per variant, the same random streams for every variant",
@@ -312,9 +376,9 @@ pub fn compare_markdown(
             .actors
             .iter()
             .zip(&v.policies)
-            .map(|(a, p)| format!("{} `{p}`", a.id))
+            .map(|(a, p)| format!("{} {}", a.id, code(p)))
             .collect();
-        out.push_str(&format!("- `{}`: {}\n", v.name, policies.join(", ")));
+        out.push_str(&format!("- {}: {}\n", code(&v.name), policies.join(", ")));
     }
     if variants.len() > REPORT_VARIANTS {
         out.push_str(&format!(
@@ -343,7 +407,7 @@ pub fn compare_markdown(
          replicates calm by and after the last round, with the median round of settling.*\n",
     );
     for note in notes {
-        out.push_str(&format!("\n*Note: {note}.*\n"));
+        out.push_str(&format!("\n*Note: {}.*\n", markdown(note)));
     }
     for (file, caption) in charts {
         out.push_str(&format!("\n![{caption}]({file})\n\n*{caption}.*\n"));
@@ -365,6 +429,21 @@ mod tests {
             markdown_table(&rows),
             "| a | b |\n|---|---|\n| x\\|y | z |\n"
         );
+    }
+
+    #[test]
+    fn scenario_text_is_escaped_for_markdown_and_html() {
+        assert_eq!(
+            markdown("<script>alert(1)</script> & <img src=x onerror=y>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=y&gt;"
+        );
+        assert_eq!(
+            markdown("*a* _b_ [c](d) # e\nf"),
+            "\\*a\\* \\_b\\_ \\[c\\](d) \\# e f"
+        );
+        assert_eq!(markdown("Expel diplomats (35)"), "Expel diplomats (35)");
+        assert_eq!(code("hold(rung = \"x\")"), "`hold(rung = \"x\")`");
+        assert_eq!(code("a`b"), "`` a`b ``");
     }
 
     #[test]

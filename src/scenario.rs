@@ -8,7 +8,7 @@ pub mod limits;
 
 pub use limits::Limits;
 
-use crate::error::{Error, Located, Problem, closest, serde_hint, suggestion};
+use crate::error::{Error, Found, Lines, Located, Problem, closest, serde_hint, suggestion};
 use crate::ladder::{Ladder, Move, Round, RungInfo, Threshold};
 use crate::payoff::Payoffs;
 use crate::policy::{MAX_NESTING, ParseContext, PolicySpec, parse_policy};
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
-use toml::de::DeTable;
+use toml::de::{DeArray, DeTable, DeValue};
 
 /// The December 2016 case, compiled into the binary: what runs when no file is given.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-russia-2016.toml");
@@ -99,6 +99,16 @@ const MAX_READ_PROBLEMS: usize = 20;
 
 /// Syntax errors reported from a file; later ones are often echoes of earlier ones.
 const MAX_SYNTAX_PROBLEMS: usize = 10;
+
+/// Problems shown of a file that has more; the message says how many there are.
+const MAX_SHOWN_PROBLEMS: usize = 20;
+
+/// The largest magnitude of a level, cost, damage, payoff or forced move's magnitude.
+///
+/// Outputs hold sums of these over rounds, dyads and replicates, and means of those
+/// sums: with at most 2^32 rounds, a million dyads and 2^64 replicates, a sum of values
+/// of this size stays below 1e47, far inside what a number can hold (1.8e308).
+pub const MAX_MAGNITUDE: f64 = 1e12;
 
 /// One party to the confrontation.
 #[derive(Debug, Clone)]
@@ -233,6 +243,7 @@ impl Scenario {
                     &text,
                 )],
                 file: file.clone(),
+                found: Found::All,
             }
         })?;
         Scenario::parse_with(&text, &file, overrides)
@@ -257,17 +268,37 @@ impl Scenario {
     /// meaning (unknown names, inconsistent rounds, limits) that does not follow from
     /// one of them. Each names its line, column and key path.
     pub fn parse_with(text: &str, file: &str, overrides: &Overrides) -> Result<Checked, Error> {
-        let fail = |problems: Vec<Problem>| {
+        // Built once: locating each of many problems by scanning the text would make a
+        // large broken file take time quadratic in its size.
+        let lines = Lines::new(text);
+        let fail = |problems: Vec<Problem>, found: Found| {
             let mut problems: Vec<Located> = problems
                 .into_iter()
-                .map(|p| Located::locate(p, text))
+                .map(|p| Located::locate_in(p, &lines))
                 .collect();
             problems.sort_by_key(|p| (p.line.is_none(), p.line, p.column));
+            let found = match found {
+                Found::All if problems.len() > MAX_SHOWN_PROBLEMS => Found::Total(problems.len()),
+                found => found,
+            };
+            problems.truncate(MAX_SHOWN_PROBLEMS);
             Error::Scenario {
                 file: file.to_string(),
                 problems,
+                found,
             }
         };
+        if let Some(at) = lone_carriage_return(text) {
+            // TOML ends lines with LF or CRLF: read with lone CRs, the file is one line
+            // of wreckage, and its keys would print as garbage.
+            let problem = Problem::new(
+                "",
+                "a carriage return (CR) not followed by a line feed: TOML lines end with LF or CRLF",
+            )
+            .suggest(Some("save the file with LF or CRLF line endings".into()))
+            .at(Some(at..at + 1));
+            return Err(fail(vec![problem], Found::All));
+        }
         let (doc, syntax) = DeTable::parse_recoverable(text);
         let root = doc.span();
         let mut doc = doc.into_inner();
@@ -275,20 +306,24 @@ impl Scenario {
             // One error a line: the parser's recovery often finds several in the
             // wreck of one mistake.
             let index = Index::new(&doc);
-            let mut lines = Vec::new();
-            let mut problems = Vec::new();
             let mut syntax = syntax;
             syntax.sort_by_key(|e| e.span().map(|s| s.start));
+            let mut last_line = None;
+            let mut errors = Vec::new();
             for e in &syntax {
-                let line = e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].matches('\n').count());
-                if !lines.contains(&line) && problems.len() < MAX_SYNTAX_PROBLEMS {
-                    lines.push(line);
-                    problems.push(toml_problem(e, &index, text));
+                let line = e.span().map(|s| lines.line_of(s.start.min(text.len())));
+                if errors.is_empty() || line != last_line {
+                    last_line = line;
+                    errors.push(e);
                 }
             }
-            return Err(fail(problems));
+            // Only the errors shown are worth naming a key for.
+            let problems = errors
+                .iter()
+                .take(MAX_SYNTAX_PROBLEMS)
+                .map(|e| toml_problem(e, &index, text))
+                .collect();
+            return Err(fail(problems, Found::Total(errors.len())));
         }
         let mut problems = Vec::new();
         // Paths already reported: problems of meaning at or under them follow from those.
@@ -301,9 +336,10 @@ impl Scenario {
             reported.push(path);
         }
         let index = Index::new(&doc);
-        let raw = read_raw(&mut doc, root, text, &mut problems, &mut reported);
-        let Some(raw) = raw else {
-            return Err(fail(locate_all(problems, &index)));
+        let raw = match read_raw(&mut doc, root, text, &mut problems, &mut reported) {
+            Read::File(raw) => *raw,
+            Read::Stopped => return Err(fail(locate_all(problems, &index), Found::All)),
+            Read::TooMany => return Err(fail(locate_all(problems, &index), Found::More)),
         };
         let source = Source {
             file: file.to_string(),
@@ -332,10 +368,10 @@ impl Scenario {
                 scenario,
                 warnings: locate_all(warnings, &index)
                     .into_iter()
-                    .map(|p| Located::locate(p, text))
+                    .map(|p| Located::locate_in(p, &lines))
                     .collect(),
             }),
-            _ => Err(fail(locate_all(problems, &index))),
+            _ => Err(fail(locate_all(problems, &index), Found::All)),
         }
     }
 
@@ -448,7 +484,9 @@ struct RawLimits {
 struct RawMeta {
     name: String,
     description: Option<String>,
-    rounds: Spanned<u32>,
+    // Wider than a round number, so that too many rounds are refused by the limit,
+    // which says how far it goes.
+    rounds: Spanned<u64>,
     round_unit: Option<String>,
     start: Option<String>,
     seed: Option<u64>,
@@ -562,50 +600,120 @@ fn toml_problem(e: &toml::de::Error, index: &Index, text: &str) -> Problem {
         .span()
         .map(|s| index.syntax_key(text, s))
         .unwrap_or_default();
+    let mut message = e.message().trim().replace('\n', " ");
+    let mut at = e.span();
+    if at.is_none()
+        && message == "recursion limit"
+        && let Some((span, dotted, parts)) = deep_key(text)
+    {
+        // The parser gives this error no place: find the key that caused it.
+        key = dotted;
+        message = format!("a key of {parts} dotted parts: keys may have at most {MAX_KEY_PARTS}");
+        at = Some(span);
+    }
+    if key.chars().any(char::is_control) {
+        // Read from a broken line as written: shown escaped, not as raw control codes.
+        key = key.escape_debug().to_string();
+    }
     if key.chars().count() > 80 {
         // Past toml's nesting limit: the start of the path says enough.
         key = key.chars().take(60).chain("…".chars()).collect();
     }
-    Problem::new(key, e.message().trim().replace('\n', " ")).at(e.span())
+    Problem::new(key, message).at(at)
 }
 
-/// Reads the raw file from `doc`, reporting every unknown key and mistyped value: each
-/// is removed from `doc` after it is reported, and reading starts again.
+/// The most dotted parts a key may have: the TOML parser refuses more.
+const MAX_KEY_PARTS: usize = 79;
+
+/// The first key (before `=`, or in a `[table]` header) of more than [`MAX_KEY_PARTS`]
+/// dotted parts: its span, the key, and its number of parts.
+fn deep_key(text: &str) -> Option<(Range<usize>, String, usize)> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let key = match trimmed.strip_prefix('[') {
+            Some(header) => header.trim_start_matches('[').split(']').next(),
+            None => trimmed.split_once('=').map(|(k, _)| k),
+        };
+        if let Some(key) = key {
+            let parts = key.split('.').count();
+            if parts > MAX_KEY_PARTS {
+                let key = key.trim();
+                return Some((
+                    start + indent..start + indent + key.len(),
+                    key.to_string(),
+                    parts,
+                ));
+            }
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// How reading the raw file ended.
+enum Read {
+    /// It was read, with every problem found so far repaired.
+    File(Box<RawFile>),
+    /// A problem could not be repaired: checking stops at what was found.
+    Stopped,
+    /// It had more problems than are read before giving up.
+    TooMany,
+}
+
+/// Reads the raw file from `doc`, reporting every unknown key, mistyped value and
+/// missing key: each is repaired in `doc` after it is reported (removed, renamed, or
+/// for a missing key, filled with a stand-in), and reading starts again.
 fn read_raw(
     doc: &mut DeTable<'_>,
     root: Range<usize>,
     text: &str,
     problems: &mut Vec<Problem>,
     reported: &mut Vec<Vec<Segment>>,
-) -> Option<RawFile> {
+) -> Read {
     for _ in 0..MAX_READ_PROBLEMS {
         let de = toml::de::Deserializer::from(Spanned::new(root.clone(), doc.clone()));
         let e = match RawFile::deserialize(de) {
-            Ok(raw) => return Some(raw),
+            Ok(raw) => return Read::File(Box::new(raw)),
             Err(e) => e,
         };
-        let path = e
-            .span()
-            .map(|s| Index::new(doc).path_at(text, s.start))
-            .unwrap_or_default();
+        let path = match e.span() {
+            // The whole file: a top-level table is missing.
+            Some(s) if s == root => Vec::new(),
+            Some(s) => Index::new(doc).path_at(text, s.start),
+            None => Vec::new(),
+        };
         let message = humanize(e.message().trim());
         if let Some(field) = message
             .strip_prefix("missing field `")
             .and_then(|m| m.strip_suffix('`'))
         {
+            // A missing key is filled with a stand-in that validation reads without
+            // complaint, so that the rest of the file is still checked; problems at
+            // the stand-in are dropped as following from this one.
             let mut missing = path.clone();
             missing.push(Segment::Key(field.to_string()));
-            if reported.contains(&missing) {
-                // Missing because it was reported and removed: nothing new.
-                return None;
+            if !reported.contains(&missing) {
+                problems.push(Problem::new(format_path(&path), &message).at(e.span()));
             }
+            let span = e.span().unwrap_or(root.clone());
+            if !document::insert(doc, &path, field, stand_in(field, &span), span) {
+                return Read::Stopped;
+            }
+            reported.push(missing);
+            continue;
         }
-        problems.push(
-            Problem::new(format_path(&path), &message)
-                .suggest(serde_hint(&message))
-                .at(e.span()),
-        );
-        let cut = path.iter().rposition(|s| matches!(s, Segment::Key(_)))?;
+        if !reported.contains(&path) {
+            problems.push(
+                Problem::new(format_path(&path), &message)
+                    .suggest(serde_hint(&message))
+                    .at(e.span()),
+            );
+        }
+        let Some(cut) = path.iter().rposition(|s| matches!(s, Segment::Key(_))) else {
+            return Read::Stopped;
+        };
         let entry = path[..=cut].to_vec();
         // A misspelt key is read as the key it probably is, so that the rest of the
         // file is checked as meant; anything else is dropped.
@@ -621,11 +729,41 @@ fn read_raw(
             _ => document::remove(doc, &entry),
         };
         if !fixed {
-            return None;
+            return Read::Stopped;
         }
         reported.push(entry);
     }
-    None
+    Read::TooMany
+}
+
+/// A value for a missing required key, of the type the key takes: a table for a
+/// table (with stand-ins for its own required keys) or a policy, an empty list for a
+/// list, 0 for a number, else empty text.
+fn stand_in(field: &str, span: &Range<usize>) -> DeValue<'static> {
+    let table = |keys: &[&str]| {
+        let mut t = DeTable::new();
+        for &k in keys {
+            t.insert(
+                Spanned::new(span.clone(), k.to_string().into()),
+                Spanned::new(span.clone(), stand_in(k, span)),
+            );
+        }
+        DeValue::Table(t)
+    };
+    match field {
+        "scenario" => table(&["name", "rounds"]),
+        "ladder" => table(&["rungs"]),
+        "policy" => table(&[]),
+        "rungs" | "matrix" | "entrants" | "set_policy" => DeValue::Array(DeArray::new()),
+        "rounds" | "round" | "level" => DeValue::Integer(Default::default()),
+        _ => DeValue::String("".into()),
+    }
+}
+
+/// The byte offset of the first carriage return not followed by a line feed.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
 }
 
 /// A problem deserializing a `toml::Value` found at `key`, named by the key inside it.
@@ -643,6 +781,25 @@ pub(crate) fn value_problem(e: &toml::de::Error, key: &str) -> Problem {
 /// Serde's words for types, in the words of a scenario file.
 fn humanize(message: &str) -> String {
     let mut out = message.replace('\n', " ");
+    // A whole number too large for its key says how large it may be.
+    if let Some((number, ty)) = out
+        .strip_prefix("invalid value: integer `")
+        .and_then(|rest| rest.split_once("`, expected "))
+        && !number.starts_with('-')
+    {
+        let max = match ty {
+            "u16" => Some(u128::from(u16::MAX)),
+            "u32" => Some(u128::from(u32::MAX)),
+            _ => None,
+        };
+        if let Some(max) = max {
+            return format!(
+                "{} is too large: expected a whole number from 0 to {}",
+                number,
+                limits::count(max)
+            );
+        }
+    }
     if let Some(at) = out.find("expected struct ") {
         let rest = &out[at + "expected struct ".len()..];
         let end = rest
@@ -690,12 +847,77 @@ fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
     Some(s.span())
 }
 
-fn finite(value: f64, key: &str, at: Option<Range<usize>>, problems: &mut Vec<Problem>) -> f64 {
-    if value.is_finite() {
-        value
-    } else {
+/// `value`, if finite and within [`MAX_MAGNITUDE`]; else a problem, and a stand-in
+/// that keeps the ladder's order.
+fn bounded(value: f64, key: &str, at: Option<Range<usize>>, problems: &mut Vec<Problem>) -> f64 {
+    if !value.is_finite() {
         problems.push(Problem::new(key, format!("{value} is not a finite number")).at(at));
         0.0
+    } else if value.abs() > MAX_MAGNITUDE {
+        problems.push(Problem::new(key, too_large(value)).at(at));
+        value.clamp(-MAX_MAGNITUDE, MAX_MAGNITUDE)
+    } else {
+        value
+    }
+}
+
+/// Why a number beyond [`MAX_MAGNITUDE`] is refused.
+fn too_large(value: f64) -> String {
+    format!(
+        "{value:e} is too large: levels, costs, damages, payoffs and magnitudes are at most 1e12 in size, so that sums of them over rounds and replicates stay finite"
+    )
+}
+
+/// Characters an id may hold besides letters and digits of any script.
+const ID_PUNCTUATION: [char; 3] = ['_', '-', '.'];
+
+/// Refuses `id` unless it is identifier-like: letters and digits of any script, `_`,
+/// `-` and `.`, starting with a letter, digit or `_`. Ids land in CSV cells, CSV
+/// headers and policy texts, where anything else could be read as a formula or break
+/// the table. `what` names it when empty (`an actor id`).
+fn check_id(what: &str, id: &str, key: String, problems: &mut Vec<Problem>) {
+    let allowed = |c: char| c.is_alphanumeric() || ID_PUNCTUATION.contains(&c);
+    let message = match id.chars().next() {
+        None => format!("{what} cannot be empty"),
+        Some(c @ ('-' | '.')) => format!(
+            "{id:?} is not an id: it cannot start with {:?}",
+            c.to_string()
+        ),
+        Some(_) => match id.chars().find(|&c| !allowed(c)) {
+            Some(c) => format!("{id:?} is not an id: {:?} is not allowed", c.to_string()),
+            None => return,
+        },
+    };
+    problems.push(Problem::new(key, message).suggest(Some(
+        "an id is letters, digits, `_`, `-` and `.`, starting with a letter, digit or `_`".into(),
+    )));
+}
+
+/// Characters a spreadsheet reads as the start of a formula in a CSV cell (a carriage
+/// return is refused in any name).
+const FORMULA_STARTS: [char; 5] = ['=', '+', '-', '@', '\t'];
+
+/// Refuses a display name that would break a table: not blank, one line, with no
+/// control character but tab. A name that lands in a CSV cell (`in_csv`) cannot start like a
+/// formula either.
+fn check_name(name: &str, in_csv: bool, key: String, problems: &mut Vec<Problem>) {
+    if name.trim().is_empty() {
+        problems.push(Problem::new(key, "a name cannot be empty"));
+    } else if let Some(c) = name.chars().find(|&c| c.is_control() && c != '\t') {
+        problems.push(Problem::new(
+            key,
+            format!(
+                "{name:?}: a name is one line of text without control characters: {:?} is not allowed",
+                c.to_string()
+            ),
+        ));
+    } else if in_csv && name.starts_with(FORMULA_STARTS) {
+        problems.push(Problem::new(
+            key,
+            format!(
+                "{name:?} would be read as a formula by spreadsheets: a name written to a CSV file cannot start with `=`, `+`, `-`, `@` or a tab"
+            ),
+        ));
     }
 }
 
@@ -725,7 +947,9 @@ fn validate(
     warnings: &mut Vec<Problem>,
 ) -> Option<Scenario> {
     let meta = raw.scenario;
-    let file_rounds = *meta.rounds.get_ref();
+    let wide_rounds = *meta.rounds.get_ref();
+    // Beyond a round number, the scenario is refused below as too big.
+    let file_rounds = Round::try_from(wide_rounds).unwrap_or(Round::MAX);
     if file_rounds == 0 {
         problems.push(Problem::new("scenario.rounds", "must be at least 1").at(span(&meta.rounds)));
     }
@@ -751,6 +975,30 @@ fn validate(
         problems.push(Problem::new("--replicates", "must be at least 1"));
     }
     let limits = read_limits(&raw.limits, overrides, problems);
+    check_name(&meta.name, false, "scenario.name".into(), problems);
+    let round_unit = meta.round_unit.unwrap_or_else(|| "round".into());
+    check_name(&round_unit, false, "scenario.round_unit".into(), problems);
+    if let Some(start) = &meta.start {
+        if !crate::calendar::is_start_date(start) {
+            problems.push(
+                Problem::new("scenario.start", format!("{start:?} is not a date")).suggest(Some(
+                    "write it YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, such as 2016-12".into(),
+                )),
+            );
+        } else if !crate::calendar::has_calendar(&round_unit) {
+            warnings.push(
+                Problem::new(
+                    "scenario.start",
+                    format!(
+                        "rounds of unit {round_unit:?} have no calendar: the start does not label them"
+                    ),
+                )
+                .suggest(Some(
+                    "give a round_unit of day, week, month, quarter or year".into(),
+                )),
+            );
+        }
+    }
 
     // A file too big to check is refused before it is checked.
     let mut too_big = Vec::new();
@@ -766,7 +1014,18 @@ fn validate(
             .exceeded(name, what, value)
             .map(|(message, how)| Problem::new(key, message).suggest(Some(how)))
     };
-    too_big.extend(over("rounds", rounds_key, "rounds", rounds.into()));
+    let wide = overrides.rounds.map_or(wide_rounds, u64::from);
+    too_big.extend(over("rounds", rounds_key, "rounds", wide.into()));
+    if too_big.is_empty() && wide > u64::from(Round::MAX) {
+        too_big.push(Problem::new(
+            rounds_key,
+            format!(
+                "rounds = {} is more than a scenario can have ({})",
+                limits::count(wide.into()),
+                limits::count(Round::MAX.into())
+            ),
+        ));
+    }
     too_big.extend(over("actors", "actors", "actors", raw.actors.len() as u128));
     if !too_big.is_empty() {
         problems.extend(too_big);
@@ -908,7 +1167,7 @@ fn validate(
         name: meta.name,
         description: meta.description,
         rounds: file_rounds,
-        round_unit: meta.round_unit.unwrap_or_else(|| "round".into()),
+        round_unit,
         start: meta.start,
         seed: overrides.seed.or(meta.seed).unwrap_or(0),
         replicates,
@@ -932,6 +1191,16 @@ fn validate(
         .map(|(i, v)| {
             let key = format!("variants[{i}]");
             let v = v.into_inner();
+            check_name(&v.name, true, format!("{key}.name"), problems);
+            if v.set_policy.get_ref().as_array().is_some_and(Vec::is_empty) {
+                problems.push(
+                    Problem::new(
+                        format!("{key}.set_policy"),
+                        "a variant must change a policy: `set_policy` is empty",
+                    )
+                    .at(span(&v.set_policy)),
+                );
+            }
             let changes = policy_changes(
                 &v.set_policy,
                 &format!("{key}.set_policy"),
@@ -1067,7 +1336,7 @@ fn validate_ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
         let at = span(&r);
         let r = r.into_inner();
         let key = format!("ladder.rungs[{i}]");
-        let level = finite(r.level, &format!("{key}.level"), at.clone(), problems);
+        let level = bounded(r.level, &format!("{key}.level"), at.clone(), problems);
         if let Some(prev) = rungs.last()
             && level <= prev.level
         {
@@ -1088,22 +1357,21 @@ fn validate_ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
                     .at(at.clone()),
             );
         }
-        if r.id.trim().is_empty() {
-            problems.push(
-                Problem::new(format!("{key}.id"), "a rung id cannot be empty").at(at.clone()),
-            );
+        check_id("a rung id", &r.id, format!("{key}.id"), problems);
+        if let Some(name) = &r.name {
+            check_name(name, false, format!("{key}.name"), problems);
         }
         rungs.push(RungInfo {
             name: r.name.unwrap_or_else(|| r.id.clone()),
             id: r.id,
             level,
-            cost: finite(
+            cost: bounded(
                 r.cost.unwrap_or(0.0),
                 &format!("{key}.cost"),
                 at.clone(),
                 problems,
             ),
-            damage: finite(
+            damage: bounded(
                 r.damage.unwrap_or(0.0),
                 &format!("{key}.damage"),
                 at,
@@ -1124,6 +1392,12 @@ fn validate_ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
     for (i, t) in raw.thresholds.into_iter().enumerate() {
         let at = span(&t);
         let t = t.into_inner();
+        check_name(
+            &t.name,
+            false,
+            format!("ladder.thresholds[{i}].name"),
+            problems,
+        );
         let key = format!("ladder.thresholds[{i}].above");
         match rungs.iter().position(|r| r.id == t.above) {
             Some(j) if j + 1 == rungs.len() => problems.push(
@@ -1173,6 +1447,21 @@ fn validate_payoffs(
             problems.push(Problem::new("payoffs.matrix", "payoffs must be finite numbers").at(at));
             return None;
         }
+        let mut large = false;
+        for (i, row) in matrix.iter().enumerate() {
+            for (j, &x) in row.iter().enumerate() {
+                if x.abs() > MAX_MAGNITUDE {
+                    large = true;
+                    problems.push(
+                        Problem::new(format!("payoffs.matrix[{i}][{j}]"), too_large(x))
+                            .at(at.clone()),
+                    );
+                }
+            }
+        }
+        if large {
+            return None;
+        }
         return Some(Payoffs::Matrix(matrix));
     }
     ladder
@@ -1186,6 +1475,8 @@ fn collect_triggers(events: &[Spanned<RawEvent>], problems: &mut Vec<Problem>) -
     let mut names: Vec<String> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         if let Some(name) = &e.get_ref().name {
+            // Event names reach charts and reports, never a CSV cell on their own.
+            check_name(name.get_ref(), false, format!("events[{i}].name"), problems);
             if names.contains(name.get_ref()) {
                 problems.push(
                     Problem::new(
@@ -1226,6 +1517,10 @@ fn validate_actors(
         let key = format!("actors[{i}]");
         let a = a.into_inner();
         let id = a.id.get_ref().clone();
+        check_id("an actor id", &id, format!("{key}.id"), problems);
+        if let Some(name) = &a.name {
+            check_name(name, false, format!("{key}.name"), problems);
+        }
         if ids[..i].contains(&id) {
             problems.push(
                 Problem::new(format!("{key}.id"), format!("duplicate actor id {id:?}"))
@@ -1408,10 +1703,19 @@ fn validate_events(
                 .at(span(&e.round)),
             );
         }
-        if e.act.is_none() && e.set_policy.is_none() && e.name.is_none() {
+        let no_change = e.set_policy.as_ref().is_none_or(|sp| {
+            sp.get_ref()
+                .as_array()
+                .is_some_and(|changes| changes.is_empty())
+        });
+        if e.act.is_none() && no_change && e.name.is_none() {
+            let key = match &e.set_policy {
+                Some(_) => format!("{key}.set_policy"),
+                None => key.clone(),
+            };
             problems.push(
                 Problem::new(
-                    &key,
+                    key,
                     "an event must do something: give `act`, `set_policy` or `name`",
                 )
                 .at(at.clone()),
@@ -1434,6 +1738,10 @@ fn validate_events(
                             format!("{m} must be a finite number ≥ 0"),
                         )
                         .at(act_at.clone()),
+                    );
+                } else if m > MAX_MAGNITUDE {
+                    problems.push(
+                        Problem::new(format!("{akey}.magnitude"), too_large(m)).at(act_at.clone()),
                     );
                 }
             });
@@ -1480,7 +1788,9 @@ fn validate_tournament(
                 .at(t.rounds.as_ref().and_then(span)),
         );
     }
-    if rounds == 0 {
+    // Without rounds of its own, a tournament plays the scenario's, whose problem is
+    // reported at the scenario.
+    if rounds == 0 && t.rounds.is_some() {
         problems.push(
             Problem::new("tournament.rounds", "must be at least 1")
                 .at(t.rounds.as_ref().and_then(span)),
@@ -1519,6 +1829,12 @@ fn validate_tournament(
     for (i, e) in t.entrants.into_iter().enumerate() {
         let at = span(&e);
         let e = e.into_inner();
+        check_name(
+            &e.name,
+            true,
+            format!("tournament.entrants[{i}].name"),
+            problems,
+        );
         if entrants.iter().any(|x| x.name == e.name) {
             problems.push(
                 Problem::new(

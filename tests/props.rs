@@ -49,6 +49,8 @@ struct Context {
     /// Named events and their rounds.
     triggers: Vec<(String, u32)>,
     has_payoffs: bool,
+    /// Whether a rung is above level 0: `random` needs one unless given weights.
+    has_hostile: bool,
 }
 
 impl Context {
@@ -192,7 +194,7 @@ fn policy(t: &mut Tape, cx: &Context, start: u32, depth: usize) -> String {
                 p.push("cycle = true".into());
             }
         }
-        "random" => match t.pick(3) {
+        "random" => match if cx.has_hostile { t.pick(3) } else { 1 } {
             1 => {
                 let w: Vec<String> = cx
                     .rungs
@@ -225,7 +227,9 @@ fn scenario_text(values: &[u32]) -> String {
     let payoffs = t.pick(3);
     out.push_str("[ladder]\nrungs = [\n");
     let rungs: Vec<String> = (0..n).map(|i| format!("r{i}")).collect();
+    let mut top = level;
     for id in &rungs {
+        top = level;
         let costs = if payoffs == 1 {
             format!(
                 ", cost = {}, damage = {}",
@@ -305,6 +309,7 @@ fn scenario_text(values: &[u32]) -> String {
             .filter_map(|e| Some((e.name.clone()?, e.round)))
             .collect(),
         has_payoffs: payoffs > 0,
+        has_hostile: top > 0.0,
     };
 
     for (a, faced) in faces.iter().enumerate() {

@@ -11,5 +11,6 @@ mod interrupt;
 mod limits;
 mod plot;
 mod props;
+mod reader;
 mod run;
 mod tournament;

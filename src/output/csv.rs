@@ -197,8 +197,10 @@ impl<W: Write> Table<W> {
         })
     }
 
-    /// Appends a row.
+    /// Appends a row; a number in it that is not finite (`inf`, `NaN`) is an error, and
+    /// nothing of the row is written.
     pub fn row(&mut self, row: &impl Serialize) -> Result<(), Error> {
+        super::finite::check("csv", row)?;
         self.0.serialize(row).map_err(|e| Error::Encode {
             what: "csv",
             message: e.to_string(),
@@ -246,6 +248,26 @@ mod tests {
         .unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
         assert!(out.ends_with("0,1,a,b,x,2.0,,mirror\n"), "{out}");
+    }
+
+    #[test]
+    fn never_writes_a_non_finite_number() {
+        let mut t = Table::new(Vec::new());
+        let row = |mean| AggregateRow {
+            round: 0,
+            actor: "usa",
+            mean,
+            p10: 0.0,
+            p50: 0.0,
+            p90: 0.0,
+        };
+        t.row(&row(1.0)).unwrap();
+        let e = t.row(&row(f64::INFINITY)).unwrap_err();
+        assert!(e.to_string().contains("non-finite number (inf)"), "{e}");
+        assert!(!e.is_bad_input());
+        t.row(&row(f64::NAN)).unwrap_err();
+        let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
+        assert_eq!(out, "round,actor,mean,p10,p50,p90\n0,usa,1.0,0.0,0.0,0.0\n");
     }
 
     #[test]

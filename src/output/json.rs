@@ -127,8 +127,10 @@ impl<'a> RunMeta<'a> {
         }
     }
 
-    /// Pretty JSON with a final newline.
+    /// Pretty JSON with a final newline; a number that is not finite (which JSON would
+    /// write as `null`) is an error.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        super::finite::check("run.json", self)?;
         let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Encode {
             what: "run.json",
             message: e.to_string(),

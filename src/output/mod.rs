@@ -9,6 +9,7 @@
 
 pub mod csv;
 mod folder;
+pub(crate) mod finite;
 pub mod json;
 mod lock;
 

@@ -81,6 +81,16 @@ pub(super) fn parse(
         }
         (None, p) => {
             let p = checks.get(probability("p_hostile", p.unwrap_or(0.5)), 0.5);
+            // Without a hostile rung the policy would quietly play neutral throughout.
+            checks.require(p == 0.0 || cx.ladder.first_hostile().is_some(), || {
+                Problem::new(
+                    "p_hostile",
+                    format!(
+                        "the ladder has no hostile rung (a level above 0) to play with probability {p}"
+                    ),
+                )
+                .suggest(Some("give `weights`, one per rung, instead".into()))
+            });
             hostile_weights(cx, p)
         }
     };

@@ -8,13 +8,14 @@
 //! a key path. It also repairs what validation cannot handle, so that one pass over a
 //! file reports every problem in it.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeFloat, DeTable, DeValue};
 
 /// One step of a key path: a key of a table or an index into an array.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Segment {
     Key(String),
     Index(usize),
@@ -80,14 +81,23 @@ struct Entry {
 
 /// Every key and array element of a document, with its path and spans.
 #[derive(Debug)]
-pub(super) struct Index(Vec<Entry>);
+pub(super) struct Index {
+    entries: Vec<Entry>,
+    /// The entry at each path, so that locating each of many problems by its key
+    /// is not a scan of the whole document.
+    by_path: HashMap<Vec<Segment>, usize>,
+}
 
 impl Index {
     /// Indexes `doc`.
     pub(super) fn new(doc: &DeTable<'_>) -> Index {
         let mut entries = Vec::new();
         table_entries(doc, &mut Vec::new(), &mut entries);
-        Index(entries)
+        let mut by_path = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_path.entry(e.path.clone()).or_insert(i);
+        }
+        Index { entries, by_path }
     }
 
     /// The key path of the innermost key or value at byte `pos` of `text`; failing
@@ -100,7 +110,7 @@ impl Index {
         let inside =
             |r: &Range<usize>| r.start <= pos && (pos < r.end || (r.is_empty() && pos == r.start));
         let containing = self
-            .0
+            .entries
             .iter()
             .filter(|e| e.key.as_ref().is_some_and(inside) || inside(&e.value))
             .max_by_key(|e| e.path.len());
@@ -108,7 +118,7 @@ impl Index {
             return Some(e.path.clone());
         }
         let line_start = line_start(text, pos);
-        self.0
+        self.entries
             .iter()
             .filter(|e| {
                 e.key
@@ -136,7 +146,7 @@ impl Index {
             return format_path(&path);
         }
         let before = self
-            .0
+            .entries
             .iter()
             .filter(|e| e.key.as_ref().is_some_and(|k| k.start < pos))
             .max_by_key(|e| e.key.as_ref().map(|k| k.start));
@@ -158,7 +168,7 @@ impl Index {
 
     /// The span of the key or element at `path`: from the key to the end of its value.
     pub(super) fn span_of(&self, path: &[Segment]) -> Option<Range<usize>> {
-        let e = self.0.iter().find(|e| e.path == path)?;
+        let e = &self.entries[*self.by_path.get(path)?];
         Some(match &e.key {
             Some(k) if k.start <= e.value.end => k.start..e.value.end.max(k.end),
             Some(k) => k.clone(),
@@ -236,6 +246,48 @@ pub(super) fn rename(doc: &mut DeTable<'_>, path: &[Segment], to: &str) -> bool 
         [Segment::Key(k), rest @ ..] => doc
             .get_mut(k.as_str())
             .is_some_and(|v| edit_in(v.get_mut(), rest, &mut |t, p| rename(t, p, to))),
+        _ => false,
+    }
+}
+
+/// Adds `key = value` to the table at `path` (the root for an empty path), with `span`
+/// standing for where it would be; whether the table was there.
+pub(super) fn insert<'i>(
+    doc: &mut DeTable<'i>,
+    path: &[Segment],
+    key: &str,
+    value: DeValue<'i>,
+    span: Range<usize>,
+) -> bool {
+    let add = |t: &mut DeTable<'i>| {
+        t.insert(
+            Spanned::new(span.clone(), key.to_string().into()),
+            Spanned::new(span.clone(), value.clone()),
+        );
+        true
+    };
+    match path {
+        [] => add(doc),
+        [Segment::Key(k), rest @ ..] => doc.get_mut(k.as_str()).is_some_and(|v| {
+            let mut target = v.get_mut();
+            for s in rest {
+                target = match (target, s) {
+                    (DeValue::Table(t), Segment::Key(k)) => match t.get_mut(k.as_str()) {
+                        Some(v) => v.get_mut(),
+                        None => return false,
+                    },
+                    (DeValue::Array(items), Segment::Index(i)) => match items.get_mut(*i) {
+                        Some(v) => v.get_mut(),
+                        None => return false,
+                    },
+                    _ => return false,
+                };
+            }
+            match target {
+                DeValue::Table(t) => add(t),
+                _ => false,
+            }
+        }),
         _ => false,
     }
 }
@@ -392,6 +444,39 @@ mod tests {
         assert!(
             ix.span_of(&parse_path("scenario.rounds").unwrap())
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn inserts_an_entry_anywhere() {
+        let mut doc = DeTable::parse(TEXT).unwrap().into_inner();
+        let one = || DeValue::String("x".into());
+        assert!(insert(
+            &mut doc,
+            &[],
+            "ladder",
+            DeValue::Table(DeTable::new()),
+            0..1
+        ));
+        assert!(insert(
+            &mut doc,
+            &parse_path("actors[1].policy").unwrap(),
+            "until",
+            one(),
+            0..1
+        ));
+        assert!(!insert(
+            &mut doc,
+            &parse_path("actors[5]").unwrap(),
+            "id",
+            one(),
+            0..1
+        ));
+        let ix = Index::new(&doc);
+        assert!(ix.span_of(&parse_path("ladder").unwrap()).is_some());
+        assert!(
+            ix.span_of(&parse_path("actors[1].policy.until").unwrap())
+                .is_some()
         );
     }
 

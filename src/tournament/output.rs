@@ -238,6 +238,7 @@ pub fn run_until(
             wall_seconds,
         },
     };
+    crate::output::finite::check("run.json", &meta)?;
     let mut json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Encode {
         what: "run.json",
         message: e.to_string(),
