@@ -5,7 +5,7 @@
 //! batches; each batch's results are handed to the consumer in order and dropped, so
 //! memory does not grow with the number of replicates.
 
-use crate::engine::{Engine, Trajectory};
+use crate::engine::{Engine, Trajectory, reverse_dyads};
 use crate::error::Error;
 use crate::ladder::Rung;
 use crate::metrics::{ActorSummary, actor_rungs, summarize_rungs};
@@ -103,6 +103,7 @@ pub fn simulate_until(
     let batch_size = (BATCH_RUNGS / per_replicate)
         .max(pool.current_num_threads() as u64)
         .min(BATCH);
+    let reverse = reverse_dyads(&scenario.dyads);
     let mut start = 0;
     while start < plan.replicates {
         let end = (start + batch_size).min(plan.replicates);
@@ -111,7 +112,10 @@ pub fn simulate_until(
                 .into_par_iter()
                 .map_init(
                     || Engine::new(scenario),
-                    |engine, k| (!cancel.requested()).then(|| replicate(scenario, engine, k, plan)),
+                    |engine, k| {
+                        (!cancel.requested())
+                            .then(|| replicate(scenario, &reverse, engine, k, plan))
+                    },
                 )
                 .collect()
         });
@@ -127,12 +131,18 @@ pub fn simulate_until(
     Ok(())
 }
 
-fn replicate(scenario: &Scenario, engine: &mut Engine<'_>, k: u64, plan: Plan) -> ReplicateResult {
+fn replicate(
+    scenario: &Scenario,
+    reverse: &[Option<usize>],
+    engine: &mut Engine<'_>,
+    k: u64,
+    plan: Plan,
+) -> ReplicateResult {
     let trajectory = engine.run(&mut run_rng(scenario.seed, k));
     let rungs = actor_rungs(scenario, trajectory);
     ReplicateResult {
         replicate: k,
-        summaries: summarize_rungs(scenario, trajectory, &rungs),
+        summaries: summarize_rungs(scenario, trajectory, &rungs, reverse),
         rungs,
         trajectory: (k < plan.keep_trajectories).then(|| trajectory.clone()),
     }
