@@ -16,7 +16,7 @@ use escalate::scenario::{
 use escalate::tournament::{Setup, Standings, TournamentOptions};
 use escalate::vary::Vary;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,6 +66,10 @@ enum Command {
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]
         size: (u32, u32),
+        /// Raise (or lower) a limit over the folder's scenario: `--limit
+        /// input_bytes=2e8` reads larger files. Repeatable.
+        #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
+        limits: Vec<(String, u64)>,
     },
     /// Play the scenario's [tournament]: every entrant against every other, ranked by payoff.
     Tournament(TournamentArgs),
@@ -255,11 +259,8 @@ pub fn run(args: Args) -> Result<()> {
         Command::Run(a) => run_scenario(a),
         Command::Compare(a) => compare(a),
         Command::Check { scenario } => check(scenario),
-        Command::Plot { dir, size } => replot(&dir, size),
-        Command::Policies => {
-            print!("{}", policies());
-            Ok(())
-        }
+        Command::Plot { dir, size, limits } => replot(&dir, size, &limits),
+        Command::Policies => print(&policies()),
         Command::Tournament(a) => tournament(a),
     }
 }
@@ -282,6 +283,15 @@ fn cancel_on_signal() -> Cancel {
     // the signal ends the process, and only the temporary folder remains.
     let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
     Cancel::on(&STOP)
+}
+
+/// Writes `text` to stdout. Unlike `print!`, which panics when stdout cannot be
+/// written, a failure is an error: a closed pipe ([`is_broken_pipe`]) or a full disk.
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing to stdout")
 }
 
 /// Whether the error is a closed pipe (`escalate policies | head`), which is not a failure.
@@ -353,13 +363,12 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
         .with_context(|| format!("running {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print!("{}", report::summary_text(&scenario, &outcome.totals));
-    println!(
-        "\nresults: {}  ({:.2} s)",
+    print(&format!(
+        "{}\nresults: {}  ({:.2} s)\n",
+        report::summary_text(&scenario, &outcome.totals),
         outcome.folder.display(),
         outcome.wall_seconds
-    );
-    Ok(())
+    ))
 }
 
 fn tournament(a: TournamentArgs) -> Result<()> {
@@ -388,15 +397,6 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         setup.noise = p;
     }
     check_threads(a.threads)?;
-    // Each match plays two dyads (one each way) for its rounds.
-    scenario.limits.check_work(
-        &format!(
-            "matches × rounds × 2 = {} × {} × 2",
-            setup.matches(),
-            setup.rounds
-        ),
-        u128::from(setup.matches()) * u128::from(setup.rounds) * 2,
-    )?;
     let options = TournamentOptions {
         out: a
             .out
@@ -410,13 +410,12 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         })
         .with_context(|| format!("playing the tournament of {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print!("{}", ranking_table(&scenario, &setup, &outcome.standings));
-    println!(
-        "\nresults: {}  ({:.2} s)",
+    print(&format!(
+        "{}\nresults: {}  ({:.2} s)\n",
+        ranking_table(&scenario, &setup, &outcome.standings),
         outcome.folder.display(),
         outcome.wall_seconds
-    );
-    Ok(())
+    ))
 }
 
 /// The terminal ranking of a tournament.
@@ -522,16 +521,15 @@ fn compare(a: CompareArgs) -> Result<()> {
     )
     .with_context(|| format!("comparing variants of {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print!("{}", comparison_table(&scenario, &outcome));
+    print(&comparison_table(&scenario, &outcome))?;
     for note in &outcome.notes {
         eprintln!("note: {note}");
     }
-    println!(
-        "\nresults: {}  ({:.2} s)",
+    print(&format!(
+        "\nresults: {}  ({:.2} s)\n",
         outcome.folder.display(),
         outcome.wall_seconds
-    );
-    Ok(())
+    ))
 }
 
 /// Variants shown in full in the terminal; past this, the best and worst few.
@@ -554,8 +552,8 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
     out
 }
 
-fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
-    let command = plot::folder_command(dir)?;
+fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> Result<()> {
+    let command = plot::folder_command(dir, limits)?;
     if command == "tournament" {
         return Err(Error::Setting(format!(
             "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
@@ -563,23 +561,28 @@ fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
         ))
         .into());
     }
-    let scenario = plot::folder_scenario(dir)?;
+    let scenario = plot::folder_scenario(dir, limits)?;
+    let limit = scenario.limits.input_bytes;
     let drawn = match command.as_str() {
-        "compare" => plot::plot_compare_folder(dir, &scenario, size),
-        _ => plot::plot_folder(dir, &scenario, size),
+        "compare" => plot::plot_compare_folder(dir, &scenario, size, limit),
+        _ => plot::plot_folder(dir, &scenario, size, limit),
     }
     .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
+    let mut listing = String::new();
     for (stem, _) in drawn {
-        println!("{}", dir.join(format!("{stem}.png")).display());
-        println!("{}", dir.join(format!("{stem}.svg")).display());
+        for ext in ["png", "svg"] {
+            listing.push_str(&format!(
+                "{}\n",
+                dir.join(format!("{stem}.{ext}")).display()
+            ));
+        }
     }
-    Ok(())
+    print(&listing)
 }
 
 fn check(path: Option<PathBuf>) -> Result<()> {
     let s = load(path.as_ref(), &Overrides::default())?;
-    print!("{}", describe(&s));
-    Ok(())
+    print(&describe(&s))
 }
 
 /// What `check` prints: the scenario in plain words.

@@ -234,10 +234,11 @@ pub fn compare_until(
     let ranking = rank(scenario, &outcomes);
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
-        let charts: Vec<(String, &str)> = plot_compare_folder(folder.staging(), scenario, size)?
-            .into_iter()
-            .map(|(stem, caption)| (format!("{stem}.png"), caption))
-            .collect();
+        let charts: Vec<(String, &str)> =
+            plot_compare_folder(folder.staging(), scenario, size, u64::MAX)?
+                .into_iter()
+                .map(|(stem, caption)| (format!("{stem}.png"), caption))
+                .collect();
         let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
         let report = compare_markdown(scenario, &outcomes, &ranking, &notes, &charts);
         folder.write(REPORT, report.as_bytes())?;

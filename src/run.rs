@@ -156,10 +156,12 @@ pub fn run(
     }
     aggregate.into_inner()?.finish()?;
     folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
-    let charts: Vec<(String, &str)> = plot_folder(folder.staging(), scenario, options.chart_size)?
-        .into_iter()
-        .map(|(stem, caption)| (format!("{stem}.png"), caption))
-        .collect();
+    // Files this run has just written need no limit on their size.
+    let charts: Vec<(String, &str)> =
+        plot_folder(folder.staging(), scenario, options.chart_size, u64::MAX)?
+            .into_iter()
+            .map(|(stem, caption)| (format!("{stem}.png"), caption))
+            .collect();
     let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
     folder.write(
         REPORT,

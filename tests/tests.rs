@@ -6,6 +6,7 @@ mod bad_input;
 mod compare;
 mod compare_chart;
 mod golden;
+mod hardening;
 mod interrupt;
 mod limits;
 mod plot;

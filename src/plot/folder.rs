@@ -6,7 +6,8 @@ use super::{
     TimelineSeries, write_chart,
 };
 use crate::error::Error;
-use crate::scenario::Scenario;
+use crate::scenario::limits::{input_limit, open_input, read_input, too_big};
+use crate::scenario::{Overrides, Scenario};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +42,9 @@ struct AggregateRecord {
     p90: f64,
 }
 
+/// The columns of `aggregate.csv` that hold numbers.
+pub(super) const AGGREGATE_NUMBERS: [&str; 4] = ["mean", "p10", "p50", "p90"];
+
 /// What every chart of `scenario` shares; `subtitle` differs per chart.
 pub fn chart_meta(scenario: &Scenario, subtitle: String) -> ChartMeta {
     let ladder = &scenario.ladder;
@@ -74,14 +78,17 @@ pub fn chart_meta(scenario: &Scenario, subtitle: String) -> ChartMeta {
 }
 
 /// Draws every chart the results in `dir` allow, as SVG and PNG of `size`; returns the
-/// captions of the charts drawn (by file stem).
+/// captions of the charts drawn (by file stem). Each file is read within `limit`
+/// bytes ([`Limits::input_bytes`](crate::scenario::Limits::input_bytes) for a folder
+/// given by the user; a run drawing the files it has just written needs none).
 pub fn plot_folder(
     dir: &Path,
     scenario: &Scenario,
     size: (u32, u32),
+    limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let mut drawn = Vec::new();
-    let timeline = timeline_series(&dir.join("timeline.csv"), scenario)?;
+    let timeline = timeline_series(&dir.join("timeline.csv"), scenario, limit)?;
     if !timeline.is_empty() {
         let meta = chart_meta(
             scenario,
@@ -102,7 +109,7 @@ pub fn plot_folder(
         drawn.push(CHARTS[0]);
     }
     if scenario.replicates > 1 {
-        let fan = fan_series(&dir.join("aggregate.csv"), scenario)?;
+        let fan = fan_series(&dir.join("aggregate.csv"), scenario, limit)?;
         let meta = chart_meta(
             scenario,
             format!(
@@ -124,16 +131,74 @@ pub fn plot_folder(
     Ok(drawn)
 }
 
-pub(super) fn records<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Error> {
-    let bad = |message: String| Error::Results {
+/// The rows of the CSV file `path`, streamed within `limit` bytes; a cell of a column
+/// in `numbers` that is not a finite number (`NaN`, `inf`) is refused with its line
+/// and column, rather than drawn as a gap or not at all.
+pub(super) fn records<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    limit: u64,
+    numbers: &[&str],
+) -> Result<Vec<T>, Error> {
+    let mut rows = Vec::new();
+    each_record(path, limit, numbers, |record, header| {
+        rows.push(
+            record
+                .deserialize(Some(header))
+                .map_err(|e| bad_results(path, e.to_string()))?,
+        );
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Hands every record of the CSV file `path` and its header to `row`, one at a time,
+/// reading at most `limit` bytes and checking the cells of the columns in `numbers`
+/// as [`records`] does.
+pub(super) fn each_record(
+    path: &Path,
+    limit: u64,
+    numbers: &[&str],
+    mut row: impl FnMut(&csv::StringRecord, &csv::StringRecord) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let bad = |e: csv::Error| bad_results(path, e.to_string());
+    let file = open_input(path, limit, true)?;
+    let mut reader = csv::Reader::from_reader(file);
+    let header = reader.headers().map_err(bad)?.clone();
+    let checked: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| numbers.contains(h))
+        .map(|(i, _)| i)
+        .collect();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(bad)? {
+        for &c in &checked {
+            let cell = record.get(c).unwrap_or("").trim();
+            if cell.parse::<f64>().is_ok_and(|x| !x.is_finite()) {
+                let line = record.position().map_or(0, |p| p.line());
+                return Err(bad_results(
+                    path,
+                    format!(
+                        "{line}:{}: {}: {cell} is not a finite number",
+                        c + 1,
+                        &header[c]
+                    ),
+                ));
+            }
+        }
+        row(&record, &header)?;
+    }
+    if reader.position().byte() > limit {
+        return Err(too_big(path, limit, u128::from(limit) + 1, true));
+    }
+    Ok(())
+}
+
+fn bad_results(path: &Path, message: String) -> Error {
+    Error::Results {
         path: path.to_path_buf(),
         message,
-    };
-    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(e.to_string()))?;
-    reader
-        .deserialize()
-        .collect::<Result<Vec<T>, _>>()
-        .map_err(|e| bad(e.to_string()))
+    }
 }
 
 pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<usize, Error> {
@@ -145,11 +210,12 @@ pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<
 
 /// Each actor's level per round in the first replicate of `timeline.csv`: its most
 /// severe move toward anyone, with that move's magnitude.
-fn timeline_series(path: &Path, scenario: &Scenario) -> Result<Vec<TimelineSeries>, Error> {
-    let rows: Vec<TimelineRecord> = records(path)?;
-    let Some(first) = rows.first().map(|r| r.replicate) else {
-        return Ok(vec![]);
-    };
+fn timeline_series(
+    path: &Path,
+    scenario: &Scenario,
+    limit: u64,
+) -> Result<Vec<TimelineSeries>, Error> {
+    let mut first = None;
     let mut series: Vec<TimelineSeries> = scenario
         .actors
         .iter()
@@ -158,7 +224,14 @@ fn timeline_series(path: &Path, scenario: &Scenario) -> Result<Vec<TimelineSerie
             points: vec![],
         })
         .collect();
-    for row in rows.iter().filter(|r| r.replicate == first) {
+    // Streamed: only the first replicate is kept, however many the file holds.
+    each_record(path, limit, &["level", "magnitude"], |record, header| {
+        let row: TimelineRecord = record
+            .deserialize(Some(header))
+            .map_err(|e| bad_results(path, e.to_string()))?;
+        if *first.get_or_insert(row.replicate) != row.replicate {
+            return Ok(());
+        }
         let points = &mut series[actor_index(scenario, &row.actor, path)?].points;
         let point = TimelinePoint {
             round: row.round,
@@ -173,13 +246,17 @@ fn timeline_series(path: &Path, scenario: &Scenario) -> Result<Vec<TimelineSerie
             }
             _ => points.push(point),
         }
+        Ok(())
+    })?;
+    if first.is_none() {
+        return Ok(vec![]);
     }
     Ok(series)
 }
 
 /// Each actor's quantiles per round from `aggregate.csv`.
-fn fan_series(path: &Path, scenario: &Scenario) -> Result<Vec<FanSeries>, Error> {
-    let rows: Vec<AggregateRecord> = records(path)?;
+fn fan_series(path: &Path, scenario: &Scenario, limit: u64) -> Result<Vec<FanSeries>, Error> {
+    let rows: Vec<AggregateRecord> = records(path, limit, &AGGREGATE_NUMBERS)?;
     let mut series: Vec<FanSeries> = scenario
         .actors
         .iter()
@@ -203,25 +280,20 @@ fn fan_series(path: &Path, scenario: &Scenario) -> Result<Vec<FanSeries>, Error>
 }
 
 /// The scenario of a results folder as it was run: its `scenario.toml` with the
-/// seed, replicates and rounds recorded in its `run.json`.
-pub fn folder_scenario(dir: &Path) -> Result<Scenario, Error> {
-    let meta_path = dir.join(crate::output::MARKER);
-    let not_results = |what: &str| {
-        Error::Setting(format!(
-            "{}: not an escalate results folder ({what})",
-            dir.display()
-        ))
-    };
-    let meta_text = std::fs::read_to_string(&meta_path).map_err(|_| not_results("no run.json"))?;
-    let meta: serde_json::Value = serde_json::from_str(&meta_text).map_err(|e| Error::Results {
-        path: meta_path.clone(),
-        message: e.to_string(),
-    })?;
+/// seed, replicates and rounds recorded in its `run.json`. `limits` are settings
+/// (`input_bytes` = 1000) applied over the scenario's own `[limits]`; the folder's
+/// files are read within its `input_bytes`.
+pub fn folder_scenario(dir: &Path, limits: &[(String, u64)]) -> Result<Scenario, Error> {
+    let meta = folder_meta(dir, limits)?;
     let scenario_path: PathBuf = dir.join(crate::run::SCENARIO_COPY);
-    if !scenario_path.is_file() {
-        return Err(not_results("no scenario.toml"));
+    if !scenario_path.exists() {
+        return Err(not_results(dir, "no scenario.toml"));
     }
-    let mut scenario = Scenario::from_path(&scenario_path)?;
+    let overrides = Overrides {
+        limits: limits.to_vec(),
+        ..Overrides::default()
+    };
+    let mut scenario = Scenario::from_path_with(&scenario_path, &overrides)?.scenario;
     let number = |key: &str| meta[key].as_u64();
     if let Some(seed) = number("seed") {
         scenario.seed = seed;
@@ -233,4 +305,35 @@ pub fn folder_scenario(dir: &Path) -> Result<Scenario, Error> {
         scenario.rounds = n as u32;
     }
     Ok(scenario)
+}
+
+/// The `run.json` of the results folder `dir`, read within the `input_bytes` of
+/// `limits` (or its default); a missing folder is told apart from a folder of
+/// something else.
+pub(super) fn folder_meta(
+    dir: &Path,
+    limits: &[(String, u64)],
+) -> Result<serde_json::Value, Error> {
+    match std::fs::metadata(dir) {
+        Err(_) => {
+            return Err(Error::Setting(format!("{}: no such folder", dir.display())));
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::Setting(format!("{}: not a folder", dir.display())));
+        }
+        Ok(_) => {}
+    }
+    let path = dir.join(crate::output::MARKER);
+    if !path.exists() {
+        return Err(not_results(dir, "no run.json"));
+    }
+    let text = read_input(&path, input_limit(limits), true)?;
+    serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))
+}
+
+fn not_results(dir: &Path, what: &str) -> Error {
+    Error::Setting(format!(
+        "{}: not an escalate results folder ({what})",
+        dir.display()
+    ))
 }
