@@ -134,15 +134,24 @@ pub fn compare_until(
     mut progress: impl FnMut(u64),
 ) -> Result<CompareOutcome, Error> {
     let started = Instant::now();
-    let folder = ResultsFolder::create(&options.out)?;
-    let mut comparison = Table::new(folder.file("comparison.csv")?);
-    comparison.header(&comparison_header(&scenario.ladder))?;
-    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
     let plan = Plan {
         replicates: scenario.replicates,
         threads: options.threads,
         keep_trajectories: 0,
     };
+    // Variants run one after the other: at most one's replicates are held at once.
+    scenario.limits.check_memory(
+        &format!(
+            "{} rounds × {} dyads per variant",
+            scenario.rounds,
+            scenario.dyads.len()
+        ),
+        montecarlo::memory(scenario, plan),
+    )?;
+    let folder = ResultsFolder::create(&options.out)?;
+    let mut comparison = Table::new(folder.file("comparison.csv")?);
+    comparison.header(&comparison_header(&scenario.ladder))?;
+    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
     for (i, variant) in variants.iter().enumerate() {

@@ -7,7 +7,7 @@
 
 use crate::engine::{Engine, Trajectory, reverse_dyads};
 use crate::error::Error;
-use crate::ladder::Rung;
+use crate::ladder::{Move, Rung};
 use crate::metrics::{ActorSummary, actor_rungs, summarize_rungs};
 use crate::rng::run_rng;
 use crate::scenario::Scenario;
@@ -74,6 +74,36 @@ impl PartialEq for Cancel {
             (a, b) => a.is_none() && b.is_none(),
         }
     }
+}
+
+/// Bytes [`simulate`] holds at once for `plan`, estimated from what grows: each
+/// worker thread's engine (a move, a perceived move and a policy kind per dyad and
+/// round), a batch's results (each actor's rung per round, and the trajectories
+/// kept of the first replicates), and the histogram of rungs per round and actor.
+pub fn memory(scenario: &Scenario, plan: Plan) -> u128 {
+    use std::mem::size_of;
+    let threads = match plan.threads {
+        0 => rayon::current_num_threads(),
+        n => n,
+    } as u128;
+    let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
+    let actors = scenario.actors.len() as u128;
+    let moves = rounds * dyads;
+    let engine = moves * (2 * size_of::<Move>() + size_of::<&str>()) as u128;
+    let trajectory = moves * (size_of::<Move>() + size_of::<&str>()) as u128;
+    let per_replicate = (u64::from(scenario.rounds) * scenario.actors.len() as u64).max(1);
+    let batch = u128::from(
+        (BATCH_RUNGS / per_replicate)
+            .max(threads as u64)
+            .min(BATCH)
+            .min(plan.replicates),
+    );
+    let kept = batch.min(u128::from(plan.keep_trajectories));
+    let histogram = rounds * actors * scenario.ladder.len() as u128 * size_of::<u64>() as u128;
+    threads * engine
+        + batch * rounds * actors * size_of::<Rung>() as u128
+        + kept * trajectory
+        + histogram
 }
 
 /// Runs `plan.replicates` replicates of `scenario` and hands each result to `consume`

@@ -348,3 +348,39 @@ fn many_actors_run_in_time_linear_in_dyad_rounds() {
     let seconds = started.elapsed().as_secs_f64();
     assert!(seconds < 20.0, "{seconds:.1} s");
 }
+
+#[test]
+fn runs_too_big_to_hold_are_refused_before_they_start() {
+    let dir = Scratch::new("many-threads");
+    // Every limit passes, but 1,024 threads each hold a replicate of 100,000 rounds:
+    // thirteen gigabytes.
+    let big = [
+        "--threads",
+        "1024",
+        "--rounds",
+        "100000",
+        "--replicates",
+        "2000",
+    ];
+    for command in ["run", "compare"] {
+        let mut args = vec![command, "--out", "r", "-q"];
+        args.extend(big);
+        let out = escalate(dir.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains("memory for 100000 rounds × 2 dyads"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("exceeds the limit of 2,000,000,000"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("--limit memory="), "{stderr}");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing written"
+        );
+    }
+}

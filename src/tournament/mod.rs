@@ -125,7 +125,7 @@ impl<'s> Setup<'s> {
             &format!(
                 "a tournament of {} entrants ({} pairs) on {threads} thread(s)",
                 self.entrants.len(),
-                self.pair_count()
+                crate::scenario::limits::count(self.pair_count().into())
             ),
             self.memory(threads),
         )
