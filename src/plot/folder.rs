@@ -327,7 +327,8 @@ pub(super) fn folder_meta(
     if !path.exists() {
         return Err(not_results(dir, "no run.json"));
     }
-    let text = read_input(&path, input_limit(limits), true)?;
+    // Read before the folder's scenario and its [limits].
+    let text = read_input(&path, input_limit(limits), false)?;
     serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))
 }
 
