@@ -133,8 +133,8 @@ struct RunArgs {
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = parse_size, default_value = "1600x900")]
     size: (u32, u32),
-    /// Raise (or lower) a limit: rounds, actors, replicates, history, work or
-    /// timeline_rows, e.g. `--limit work=5e10`. Repeatable.
+    /// Raise (or lower) a limit: rounds, actors, replicates, history, work,
+    /// timeline_rows, memory or input_bytes, e.g. `--limit work=5e10`. Repeatable.
     ///
     /// Limits protect the machine from a run it cannot finish; a scenario can set
     /// them under [limits] too. The command line wins.

@@ -305,6 +305,17 @@ mod tests {
     }
 
     #[test]
+    fn reverse_dyads_pair_each_dyad_with_its_opposite() {
+        let d = |actor, target| Dyad { actor, target };
+        let dyads = [d(0, 1), d(1, 2), d(1, 0), d(2, 0)];
+        assert_eq!(
+            reverse_dyads(&dyads),
+            [Some(2), None, Some(0), None],
+            "2 faces 0 but 0 does not face 2"
+        );
+    }
+
+    #[test]
     fn slip_moves_one_step_to_an_existing_neighbour() {
         let s = scenario(
             "[[actors]]\nid = \"a\"\npolicy = { kind = \"hold\" }\n[[actors]]\nid = \"b\"\npolicy = { kind = \"hold\" }\n",

@@ -1,5 +1,9 @@
 //! Charts of a results folder, drawn from its CSV files: the same path for `run`
 //! (just after writing them) and for `plot DIR` (redrawing them later).
+//!
+//! This module also owns reading a folder back: `run.json` and `scenario.toml`
+//! ([`folder_scenario`]), and CSV files streamed row by row, each within a byte
+//! limit, with every number checked to be finite.
 
 use super::{
     Chart, ChartMeta, EventMark, FanRow, FanSeries, LevelMark, RungMark, TimelinePoint,
