@@ -139,14 +139,19 @@ pub fn compare_until(
         threads: options.threads,
         keep_trajectories: 0,
     };
-    // Variants run one after the other: at most one's replicates are held at once.
+    // Variants run one after the other: one's replicates are held at a time, and
+    // the totals of every variant until the end.
     scenario.limits.check_memory(
         &format!(
-            "{} rounds × {} dyads per variant",
+            "{} rounds × {} dyads, {} variants",
             scenario.rounds,
-            scenario.dyads.len()
+            scenario.dyads.len(),
+            variants.len()
         ),
-        montecarlo::memory(scenario, plan),
+        montecarlo::memory(scenario, plan)
+            + (variants.len() as u128 + 1)
+                * scenario.actors.len() as u128
+                * ActorTotals::bytes(scenario),
     )?;
     let folder = ResultsFolder::create(&options.out)?;
     let mut comparison = Table::new(folder.file("comparison.csv")?);

@@ -437,6 +437,21 @@ impl ActorTotals {
         }
     }
 
+    /// Bytes one actor's totals for `scenario` can grow to: a count per rung, per
+    /// round (hostile rounds, settling rounds) and per rung and round (first
+    /// reached), and a payoff's distinct values (one per replicate at most).
+    pub fn bytes(scenario: &Scenario) -> u128 {
+        let rungs = scenario.ladder.len() as u128;
+        let rounds = u128::from(scenario.rounds);
+        let counts = 3 * rungs + 2 * (rounds + 1) + rungs * rounds;
+        // A BTreeMap entry of two u64 with its share of a node, generously.
+        let payoff = match scenario.payoffs {
+            Some(_) => u128::from(scenario.replicates.min(ValueCounts::MAX_DISTINCT as u64)) * 48,
+            None => 0,
+        };
+        counts * std::mem::size_of::<u64>() as u128 + payoff
+    }
+
     /// Counts one replicate's summary.
     pub fn add(&mut self, s: &ActorSummary) {
         self.replicates += 1;

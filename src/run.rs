@@ -69,7 +69,8 @@ fn check_limits(scenario: &Scenario, options: &RunOptions, plan: Plan) -> Result
             "{rounds} rounds × {dyads} dyads on {} thread(s)",
             threads(options.threads)
         ),
-        montecarlo::memory(scenario, plan),
+        montecarlo::memory(scenario, plan)
+            + scenario.actors.len() as u128 * ActorTotals::bytes(scenario),
     )?;
     let kept = options.timeline_replicates.min(scenario.replicates);
     match scenario.limits.exceeded(

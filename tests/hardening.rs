@@ -384,3 +384,38 @@ fn runs_too_big_to_hold_are_refused_before_they_start() {
         );
     }
 }
+
+#[test]
+fn comparisons_too_big_to_hold_are_refused_before_they_start() {
+    let dir = Scratch::new("many-variants");
+    // Ten rungs over 90,000 rounds: every variant keeps, for each actor, the round
+    // each rung was first reached in, 7 MB; three hundred variants hold 4 GB.
+    let mut text = String::from(
+        "[scenario]\nname = \"variants\"\nrounds = 90000\nreplicates = 1\n[ladder]\nrungs = [\n",
+    );
+    for r in 0..10 {
+        text.push_str(&format!("  {{ id = \"r{r}\", level = {r} }},\n"));
+    }
+    text.push_str("]\n[[actors]]\nid = \"a\"\npolicy = { kind = \"mirror\" }\n[[actors]]\nid = \"b\"\npolicy = { kind = \"hold\" }\n");
+    for v in 0..300 {
+        text.push_str(&format!(
+            "[[variants]]\nname = \"v{v}\"\nset_policy = {{ actor = \"b\", policy = {{ kind = \"hold\", rung = \"r{}\" }} }}\n",
+            v % 10
+        ));
+    }
+    fs::write(dir.join("variants.toml"), text).unwrap();
+    let out = escalate(
+        dir.path(),
+        &["compare", "variants.toml", "--out", "c", "-q"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("memory for 90000 rounds × 2 dyads, 301 variants"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--limit memory="), "{stderr}");
+    assert!(!dir.join("c").exists());
+    let left = fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(left, 1, "no results and no partial folder");
+}
