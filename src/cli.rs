@@ -294,6 +294,13 @@ fn print(text: &str) -> Result<()> {
         .context("writing to stdout")
 }
 
+/// Writes the line `text` to stderr. Unlike `eprintln!`, which panics when stderr
+/// cannot be written (`2>/dev/full`), a failure is ignored: there is nowhere left to
+/// report it.
+pub fn tell(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 /// Whether the error is a closed pipe (`escalate policies | head`), which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -310,7 +317,7 @@ fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
         None => Scenario::parse_with(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, overrides)?,
     };
     for w in warnings {
-        eprintln!("warning: {}", w.in_file(&scenario.source.file));
+        tell(&format!("warning: {}", w.in_file(&scenario.source.file)));
     }
     Ok(scenario)
 }
@@ -344,10 +351,10 @@ fn run_scenario(a: RunArgs) -> Result<()> {
             let wanted = DEFAULT_TIMELINE_REPLICATES.min(scenario.replicates);
             let fits = timeline_capacity(&scenario);
             if fits < wanted {
-                eprintln!(
+                tell(&format!(
                     "note: timeline.csv holds the first {fits} replicate(s), as many as fit in {} rows (`--limit timeline_rows=N` for more)",
                     limits::count(scenario.limits.timeline_rows.into())
-                );
+                ));
             }
             wanted.min(fits)
         }
@@ -523,7 +530,7 @@ fn compare(a: CompareArgs) -> Result<()> {
     bar.finish_and_clear();
     print(&comparison_table(&scenario, &outcome))?;
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        tell(&format!("note: {note}"));
     }
     print(&format!(
         "\nresults: {}  ({:.2} s)\n",

@@ -419,3 +419,27 @@ fn comparisons_too_big_to_hold_are_refused_before_they_start() {
     let left = fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(left, 1, "no results and no partial folder");
 }
+
+#[test]
+fn stderr_that_cannot_be_written_does_not_panic() {
+    let dir = Scratch::new("stderr");
+    let full = || Stdio::from(File::create("/dev/full").unwrap());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_escalate"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(full())
+            .status()
+            .expect("run escalate")
+            .code()
+    };
+    // Warnings (a shorter --rounds cuts events off), notes, and an error.
+    assert_eq!(run(&["run", "--rounds", "1", "--out", "r", "-q"]), Some(0));
+    assert_eq!(
+        run(&["compare", "--rounds", "1", "--out", "c", "-q"]),
+        Some(0)
+    );
+    assert_eq!(run(&["run", "missing.toml"]), Some(1));
+    assert_eq!(run(&["run", "--replicates", "0"]), Some(2));
+}
