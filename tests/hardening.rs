@@ -443,3 +443,30 @@ fn stderr_that_cannot_be_written_does_not_panic() {
     assert_eq!(run(&["run", "missing.toml"]), Some(1));
     assert_eq!(run(&["run", "--replicates", "0"]), Some(2));
 }
+
+#[test]
+fn plot_reads_a_long_timeline_only_up_to_its_first_replicate() {
+    let dir = Scratch::new("long-timeline");
+    ok(
+        dir.path(),
+        &["run", "--out", "r", "-q", "--replicates", "40"],
+    );
+    let timeline = read(&dir.join("r"), "timeline.csv");
+    assert!(timeline.len() > 16_384, "{} bytes", timeline.len());
+    // Forty replicates are beyond the limit, the first one is not: the chart only
+    // needs the first.
+    let svg = read(&dir.join("r"), "timeline.svg");
+    ok(dir.path(), &["plot", "r", "--limit", "input_bytes=8192"]);
+    assert_eq!(read(&dir.join("r"), "timeline.svg"), svg);
+
+    // A first replicate beyond the limit is refused.
+    let header = timeline.lines().next().unwrap();
+    let row = timeline.lines().nth(1).unwrap();
+    let long = format!("{header}\n{}", format!("{row}\n").repeat(400));
+    fs::write(dir.join("r/timeline.csv"), long).unwrap();
+    let out = escalate(dir.path(), &["plot", "r", "--limit", "input_bytes=8192"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("timeline.csv"), "{stderr}");
+    assert!(stderr.contains("exceeds the limit of 8,192"), "{stderr}");
+}

@@ -10,9 +10,11 @@ use super::{
     TimelineSeries, write_chart,
 };
 use crate::error::Error;
-use crate::scenario::limits::{input_limit, open_input, read_input, too_big};
+use crate::scenario::limits::{input_limit, open_input, open_regular, read_input, too_big};
 use crate::scenario::{Overrides, Scenario};
 use serde::Deserialize;
+use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// The charts of a results folder: `(file stem, caption)`, in report order.
@@ -144,29 +146,30 @@ pub(super) fn records<T: for<'de> Deserialize<'de>>(
     numbers: &[&str],
 ) -> Result<Vec<T>, Error> {
     let mut rows = Vec::new();
-    each_record(path, limit, numbers, |record, header| {
+    let file = open_input(path, limit, true)?;
+    each_record(path, file, limit, numbers, |record, header| {
         rows.push(
             record
                 .deserialize(Some(header))
                 .map_err(|e| bad_results(path, e.to_string()))?,
         );
-        Ok(())
+        Ok(ControlFlow::Continue(()))
     })?;
     Ok(rows)
 }
 
-/// Hands every record of the CSV file `path` and its header to `row`, one at a time,
-/// reading at most `limit` bytes and checking the cells of the columns in `numbers`
-/// as [`records`] does.
+/// Hands the records of the CSV file `path`, read from `file`, and its header to
+/// `row`, one at a time, until `row` breaks off; refuses reading more than `limit`
+/// bytes, and checks the cells of the columns in `numbers` as [`records`] does.
 pub(super) fn each_record(
     path: &Path,
+    file: impl Read,
     limit: u64,
     numbers: &[&str],
-    mut row: impl FnMut(&csv::StringRecord, &csv::StringRecord) -> Result<(), Error>,
+    mut row: impl FnMut(&csv::StringRecord, &csv::StringRecord) -> Result<ControlFlow<()>, Error>,
 ) -> Result<(), Error> {
     let bad = |e: csv::Error| bad_results(path, e.to_string());
-    let file = open_input(path, limit, true)?;
-    let mut reader = csv::Reader::from_reader(file);
+    let mut reader = csv::Reader::from_reader(file.take(limit.saturating_add(1)));
     let header = reader.headers().map_err(bad)?.clone();
     let checked: Vec<usize> = header
         .iter()
@@ -190,7 +193,9 @@ pub(super) fn each_record(
                 ));
             }
         }
-        row(&record, &header)?;
+        if row(&record, &header)?.is_break() {
+            break;
+        }
     }
     if reader.position().byte() > limit {
         return Err(too_big(path, limit, u128::from(limit) + 1, true));
@@ -212,8 +217,9 @@ pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<
     })
 }
 
-/// Each actor's level per round in the first replicate of `timeline.csv`: its most
-/// severe move toward anyone, with that move's magnitude.
+/// Each actor's level per round in the first replicate of `timeline.csv` (the rows
+/// up to the first of another replicate): its most severe move toward anyone, with
+/// that move's magnitude.
 fn timeline_series(
     path: &Path,
     scenario: &Scenario,
@@ -228,30 +234,38 @@ fn timeline_series(
             points: vec![],
         })
         .collect();
-    // Streamed: only the first replicate is kept, however many the file holds.
-    each_record(path, limit, &["level", "magnitude"], |record, header| {
-        let row: TimelineRecord = record
-            .deserialize(Some(header))
-            .map_err(|e| bad_results(path, e.to_string()))?;
-        if *first.get_or_insert(row.replicate) != row.replicate {
-            return Ok(());
-        }
-        let points = &mut series[actor_index(scenario, &row.actor, path)?].points;
-        let point = TimelinePoint {
-            round: row.round,
-            level: row.level,
-            magnitude: row.magnitude,
-        };
-        match points.last_mut() {
-            Some(last) if last.round == row.round => {
-                if row.level > last.level {
-                    *last = point;
-                }
+    // Read up to the end of the first replicate, which the writer puts first: the
+    // file may hold a hundred more, and only the bytes read count against `limit`.
+    let file = open_regular(path)?;
+    each_record(
+        path,
+        file,
+        limit,
+        &["level", "magnitude"],
+        |record, header| {
+            let row: TimelineRecord = record
+                .deserialize(Some(header))
+                .map_err(|e| bad_results(path, e.to_string()))?;
+            if *first.get_or_insert(row.replicate) != row.replicate {
+                return Ok(ControlFlow::Break(()));
             }
-            _ => points.push(point),
-        }
-        Ok(())
-    })?;
+            let points = &mut series[actor_index(scenario, &row.actor, path)?].points;
+            let point = TimelinePoint {
+                round: row.round,
+                level: row.level,
+                magnitude: row.magnitude,
+            };
+            match points.last_mut() {
+                Some(last) if last.round == row.round => {
+                    if row.level > last.level {
+                        *last = point;
+                    }
+                }
+                _ => points.push(point),
+            }
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
     if first.is_none() {
         return Ok(vec![]);
     }

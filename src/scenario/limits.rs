@@ -158,25 +158,37 @@ pub fn input_limit(settings: &[(String, u64)]) -> u64 {
 /// `in_scenario` says whether the limit can be raised under `[limits]` (not for the
 /// scenario file itself, read before its `[limits]`).
 pub fn open_input(path: &Path, limit: u64, in_scenario: bool) -> Result<Take<File>, Error> {
+    let file = open_regular(path)?;
+    let size = file
+        .metadata()
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    if size > limit {
+        return Err(too_big(path, limit, u128::from(size), in_scenario));
+    }
+    // One byte more than the limit, to notice a file that grew since.
+    Ok(file.take(limit.saturating_add(1)))
+}
+
+/// Opens `path`, refusing what is not a regular file as [`open_input`] does, for a
+/// reader that reads only part of it and counts the bytes it reads itself.
+pub fn open_regular(path: &Path) -> Result<File, Error> {
     let read_error = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
     // Checked before opening: opening a FIFO waits for a writer.
-    let meta = std::fs::metadata(path).map_err(read_error)?;
-    if !meta.is_file() {
+    if !std::fs::metadata(path).map_err(read_error)?.is_file() {
         return Err(not_regular(path));
     }
     let file = File::open(path).map_err(read_error)?;
-    let meta = file.metadata().map_err(read_error)?;
-    if !meta.is_file() {
+    if !file.metadata().map_err(read_error)?.is_file() {
         return Err(not_regular(path));
     }
-    if meta.len() > limit {
-        return Err(too_big(path, limit, u128::from(meta.len()), in_scenario));
-    }
-    // One byte more than the limit, to notice a file that grew since.
-    Ok(file.take(limit.saturating_add(1)))
+    Ok(file)
 }
 
 /// Reads the whole of `path` within `limit` bytes, as [`open_input`] opens it.
