@@ -17,7 +17,7 @@ use escalate::scenario::{
 use escalate::tournament::{Setup, Standings, TournamentOptions};
 use escalate::vary::Vary;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,6 +67,10 @@ enum Command {
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]
         size: (u32, u32),
+        /// Raise (or lower) a limit over the folder's scenario: `--limit
+        /// input_bytes=2e8` reads larger files. Repeatable.
+        #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
+        limits: Vec<(String, u64)>,
     },
     /// Play the scenario's [tournament]: every entrant against every other, ranked by payoff.
     Tournament(TournamentArgs),
@@ -130,8 +134,8 @@ struct RunArgs {
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = parse_size, default_value = "1600x900")]
     size: (u32, u32),
-    /// Raise (or lower) a limit: rounds, actors, replicates, history, work or
-    /// timeline_rows, e.g. `--limit work=5e10`. Repeatable.
+    /// Raise (or lower) a limit: rounds, actors, replicates, history, work,
+    /// timeline_rows, memory or input_bytes, e.g. `--limit work=5e10`. Repeatable.
     ///
     /// Limits protect the machine from a run it cannot finish; a scenario can set
     /// them under [limits] too. The command line wins.
@@ -256,11 +260,8 @@ pub fn run(args: Args) -> Result<()> {
         Command::Run(a) => run_scenario(a),
         Command::Compare(a) => compare(a),
         Command::Check { scenario } => check(scenario),
-        Command::Plot { dir, size } => replot(&dir, size),
-        Command::Policies => {
-            print!("{}", policies());
-            Ok(())
-        }
+        Command::Plot { dir, size, limits } => replot(&dir, size, &limits),
+        Command::Policies => print(&policies()),
         Command::Tournament(a) => tournament(a),
     }
 }
@@ -296,6 +297,22 @@ fn out_flag(e: Error) -> Error {
     }
 }
 
+/// Writes `text` to stdout. Unlike `print!`, which panics when stdout cannot be
+/// written, a failure is an error: a closed pipe ([`is_broken_pipe`]) or a full disk.
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing to stdout")
+}
+
+/// Writes the line `text` to stderr. Unlike `eprintln!`, which panics when stderr
+/// cannot be written (`2>/dev/full`), a failure is ignored: there is nowhere left to
+/// report it.
+pub fn tell(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 /// Whether the error is a closed pipe (`escalate policies | head`), which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -312,7 +329,7 @@ fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
         None => Scenario::parse_with(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, overrides)?,
     };
     for w in warnings {
-        eprintln!("warning: {}", w.in_file(&scenario.source.file));
+        tell(&format!("warning: {}", w.in_file(&scenario.source.file)));
     }
     Ok(scenario)
 }
@@ -346,10 +363,10 @@ fn run_scenario(a: RunArgs) -> Result<()> {
             let wanted = DEFAULT_TIMELINE_REPLICATES.min(scenario.replicates);
             let fits = timeline_capacity(&scenario);
             if fits < wanted {
-                eprintln!(
+                tell(&format!(
                     "note: timeline.csv holds the first {fits} replicate(s), as many as fit in {} rows (`--limit timeline_rows=N` for more)",
                     limits::count(scenario.limits.timeline_rows.into())
-                );
+                ));
             }
             wanted.min(fits)
         }
@@ -366,13 +383,12 @@ fn run_scenario(a: RunArgs) -> Result<()> {
         .map_err(out_flag)
         .with_context(|| format!("running {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print!("{}", report::summary_text(&scenario, &outcome.totals));
-    println!(
-        "\nresults: {}  ({:.2} s)",
+    print(&format!(
+        "{}\nresults: {}  ({:.2} s)\n",
+        report::summary_text(&scenario, &outcome.totals),
         outcome.folder.display(),
         outcome.wall_seconds
-    );
-    Ok(())
+    ))
 }
 
 fn tournament(a: TournamentArgs) -> Result<()> {
@@ -401,15 +417,6 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         setup.noise = p;
     }
     check_threads(a.threads)?;
-    // Each match plays two dyads (one each way) for its rounds.
-    scenario.limits.check_work(
-        &format!(
-            "matches × rounds × 2 = {} × {} × 2",
-            setup.matches(),
-            setup.rounds
-        ),
-        u128::from(setup.matches()) * u128::from(setup.rounds) * 2,
-    )?;
     let options = TournamentOptions {
         out: a
             .out
@@ -424,13 +431,12 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         .map_err(out_flag)
         .with_context(|| format!("playing the tournament of {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print!("{}", ranking_table(&scenario, &setup, &outcome.standings));
-    println!(
-        "\nresults: {}  ({:.2} s)",
+    print(&format!(
+        "{}\nresults: {}  ({:.2} s)\n",
+        ranking_table(&scenario, &setup, &outcome.standings),
         outcome.folder.display(),
         outcome.wall_seconds
-    );
-    Ok(())
+    ))
 }
 
 /// The terminal ranking of a tournament.
@@ -537,16 +543,15 @@ fn compare(a: CompareArgs) -> Result<()> {
     .map_err(out_flag)
     .with_context(|| format!("comparing variants of {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print!("{}", comparison_table(&scenario, &outcome));
+    print(&comparison_table(&scenario, &outcome))?;
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        tell(&format!("note: {note}"));
     }
-    println!(
-        "\nresults: {}  ({:.2} s)",
+    print(&format!(
+        "\nresults: {}  ({:.2} s)\n",
         outcome.folder.display(),
         outcome.wall_seconds
-    );
-    Ok(())
+    ))
 }
 
 /// Variants shown in full in the terminal; past this, the best and worst few.
@@ -569,11 +574,11 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
     out
 }
 
-fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
+fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> Result<()> {
     let cancel = cancel_on_signal();
     // No run replaces the folder while its charts are redrawn.
     let _lock = FolderLock::acquire(dir, cancel)?;
-    let command = plot::folder_command(dir)?;
+    let command = plot::folder_command(dir, limits)?;
     if command == "tournament" {
         return Err(Error::Setting(format!(
             "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
@@ -581,23 +586,28 @@ fn replot(dir: &std::path::Path, size: (u32, u32)) -> Result<()> {
         ))
         .into());
     }
-    let scenario = plot::folder_scenario(dir)?;
+    let scenario = plot::folder_scenario(dir, limits)?;
+    let limit = scenario.limits.input_bytes;
     let drawn = match command.as_str() {
-        "compare" => plot::plot_compare_folder(dir, &scenario, size, cancel),
-        _ => plot::plot_folder(dir, &scenario, size, cancel),
+        "compare" => plot::plot_compare_folder(dir, &scenario, size, cancel, limit),
+        _ => plot::plot_folder(dir, &scenario, size, cancel, limit),
     }
     .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
+    let mut listing = String::new();
     for (stem, _) in drawn {
-        println!("{}", dir.join(format!("{stem}.png")).display());
-        println!("{}", dir.join(format!("{stem}.svg")).display());
+        for ext in ["png", "svg"] {
+            listing.push_str(&format!(
+                "{}\n",
+                dir.join(format!("{stem}.{ext}")).display()
+            ));
+        }
     }
-    Ok(())
+    print(&listing)
 }
 
 fn check(path: Option<PathBuf>) -> Result<()> {
     let s = load(path.as_ref(), &Overrides::default())?;
-    print!("{}", describe(&s));
-    Ok(())
+    print(&describe(&s))
 }
 
 /// What `check` prints: the scenario in plain words.

@@ -134,15 +134,29 @@ pub fn compare_until(
     mut progress: impl FnMut(u64),
 ) -> Result<CompareOutcome, Error> {
     let started = Instant::now();
-    let folder = ResultsFolder::create(&options.out, Kind::Compare, cancel)?;
-    let mut comparison = Table::new(folder.file("comparison.csv")?);
-    comparison.header(&comparison_header(&scenario.ladder))?;
-    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
     let plan = Plan {
         replicates: scenario.replicates,
         threads: options.threads,
         keep_trajectories: 0,
     };
+    // Variants run one after the other: one's replicates are held at a time, and
+    // the totals of every variant until the end.
+    scenario.limits.check_memory(
+        &format!(
+            "{} rounds × {} dyads, {} variants",
+            scenario.rounds,
+            scenario.dyads.len(),
+            variants.len()
+        ),
+        montecarlo::memory(scenario, plan)
+            + (variants.len() as u128 + 1)
+                * scenario.actors.len() as u128
+                * ActorTotals::bytes(scenario),
+    )?;
+    let folder = ResultsFolder::create(&options.out, Kind::Compare, cancel)?;
+    let mut comparison = Table::new(folder.file("comparison.csv")?);
+    comparison.header(&comparison_header(&scenario.ladder))?;
+    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
     for (i, variant) in variants.iter().enumerate() {
@@ -236,7 +250,7 @@ pub fn compare_until(
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
         let charts: Vec<(String, &str)> =
-            plot_compare_folder(folder.staging(), scenario, size, cancel)?
+            plot_compare_folder(folder.staging(), scenario, size, cancel, u64::MAX)?
                 .into_iter()
                 .map(|(stem, caption)| (format!("{stem}.png"), caption))
                 .collect();

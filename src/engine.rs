@@ -9,9 +9,10 @@
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::policy::{Policy, View};
 use crate::rng::SimRng;
-use crate::scenario::Scenario;
+use crate::scenario::{Dyad, Scenario};
 use rand::RngExt;
 use rand::distr::Bernoulli;
+use std::collections::BTreeMap;
 
 /// What happened in one replicate: every dyad's executed moves and policies, round by round.
 #[derive(Debug, Clone, Default)]
@@ -67,14 +68,7 @@ impl<'s> Engine<'s> {
                 list
             })
             .collect();
-        let reverse = dyads
-            .iter()
-            .map(|d| {
-                dyads
-                    .iter()
-                    .position(|r| r.actor == d.target && r.target == d.actor)
-            })
-            .collect();
+        let reverse = reverse_dyads(dyads);
         let n = dyads.len();
         let rounds = scenario.rounds as usize;
         Engine {
@@ -217,6 +211,20 @@ pub(crate) fn step_off(ladder: &Ladder, rung: Rung, rng: &mut SimRng) -> Rung {
     }
 }
 
+/// For each dyad, the first dyad of the opposite direction, if the target faces the
+/// actor. Found through a map, in time linear in dyads (up to a logarithm): a search
+/// per dyad is quadratic, and a scenario of 100 actors has 9,900 dyads.
+pub fn reverse_dyads(dyads: &[Dyad]) -> Vec<Option<usize>> {
+    let mut index: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for (i, d) in dyads.iter().enumerate() {
+        index.entry((d.actor, d.target)).or_insert(i);
+    }
+    dyads
+        .iter()
+        .map(|d| index.get(&(d.target, d.actor)).copied())
+        .collect()
+}
+
 /// Runs replicate `replicate` of `scenario` on its own generator stream.
 pub fn run(scenario: &Scenario, replicate: u64) -> Trajectory {
     let mut rng = crate::rng::run_rng(scenario.seed, replicate);
@@ -294,6 +302,17 @@ mod tests {
         let again = engine.run(&mut run_rng(1, 5)).clone();
         assert_eq!(first.moves, again.moves);
         assert_eq!(first.moves, run(&Scenario { seed: 1, ..s }, 5).moves);
+    }
+
+    #[test]
+    fn reverse_dyads_pair_each_dyad_with_its_opposite() {
+        let d = |actor, target| Dyad { actor, target };
+        let dyads = [d(0, 1), d(1, 2), d(1, 0), d(2, 0)];
+        assert_eq!(
+            reverse_dyads(&dyads),
+            [Some(2), None, Some(0), None],
+            "2 faces 0 but 0 does not face 2"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! many replicates from histograms whose size does not depend on the number of
 //! replicates (per-round rung histograms, per-actor [`ActorTotals`], a [`Tally`] of both).
 
-use crate::engine::Trajectory;
+use crate::engine::{Trajectory, reverse_dyads};
 use crate::ladder::{Ladder, Round, Rung};
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
@@ -52,18 +52,26 @@ pub fn actor_rungs(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung
 
 /// Summarises one replicate, actor by actor.
 pub fn summarize(scenario: &Scenario, trajectory: &Trajectory) -> Vec<ActorSummary> {
-    summarize_rungs(scenario, trajectory, &actor_rungs(scenario, trajectory))
+    summarize_rungs(
+        scenario,
+        trajectory,
+        &actor_rungs(scenario, trajectory),
+        &reverse_dyads(&scenario.dyads),
+    )
 }
 
-/// Summarises one replicate whose actor rungs ([`actor_rungs`]) are already known.
+/// Summarises one replicate whose actor rungs ([`actor_rungs`]) and reverse dyads
+/// ([`reverse_dyads`], as the engine holds them) are already known.
 ///
 /// This runs once per replicate, so it reads each move once and keeps no per-round
 /// buffers: an actor's exchanges settle after the last round in which it made or
-/// received a hostile move, so that round is all it needs to know of them.
+/// received a hostile move, so that round is all it needs to know of them. Its time
+/// is linear in dyad-rounds.
 pub fn summarize_rungs(
     scenario: &Scenario,
     trajectory: &Trajectory,
     rungs: &[Vec<Rung>],
+    reverse: &[Option<usize>],
 ) -> Vec<ActorSummary> {
     let ladder = &scenario.ladder;
     let rounds = scenario.rounds as usize;
@@ -84,10 +92,7 @@ pub fn summarize_rungs(
             .map(|i| p.score(ladder, (i / n) as Rung, (i % n) as Rung))
             .collect();
         for (d, dyad) in scenario.dyads.iter().enumerate() {
-            let back = scenario
-                .dyads
-                .iter()
-                .position(|b| b.actor == dyad.target && b.target == dyad.actor);
+            let back = reverse[d];
             // Added in a local, in the same order: the sum stays the same, and it stays
             // in a register instead of going through memory every round.
             let mut total = payoffs[dyad.actor];
@@ -430,6 +435,21 @@ impl ActorTotals {
             first: vec![0; rungs * rounds],
             rounds,
         }
+    }
+
+    /// Bytes one actor's totals for `scenario` can grow to: a count per rung, per
+    /// round (hostile rounds, settling rounds) and per rung and round (first
+    /// reached), and a payoff's distinct values (one per replicate at most).
+    pub fn bytes(scenario: &Scenario) -> u128 {
+        let rungs = scenario.ladder.len() as u128;
+        let rounds = u128::from(scenario.rounds);
+        let counts = 3 * rungs + 2 * (rounds + 1) + rungs * rounds;
+        // A BTreeMap entry of two u64 with its share of a node, generously.
+        let payoff = match scenario.payoffs {
+            Some(_) => u128::from(scenario.replicates.min(ValueCounts::MAX_DISTINCT as u64)) * 48,
+            None => 0,
+        };
+        counts * std::mem::size_of::<u64>() as u128 + payoff
     }
 
     /// Counts one replicate's summary.

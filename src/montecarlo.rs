@@ -5,9 +5,9 @@
 //! batches; each batch's results are handed to the consumer in order and dropped, so
 //! memory does not grow with the number of replicates.
 
-use crate::engine::{Engine, Trajectory};
+use crate::engine::{Engine, Trajectory, reverse_dyads};
 use crate::error::Error;
-use crate::ladder::Rung;
+use crate::ladder::{Move, Rung};
 use crate::metrics::{ActorSummary, actor_rungs, summarize_rungs};
 use crate::rng::run_rng;
 use crate::scenario::Scenario;
@@ -85,6 +85,36 @@ impl PartialEq for Cancel {
     }
 }
 
+/// Bytes [`simulate`] holds at once for `plan`, estimated from what grows: each
+/// worker thread's engine (a move, a perceived move and a policy kind per dyad and
+/// round), a batch's results (each actor's rung per round, and the trajectories
+/// kept of the first replicates), and the histogram of rungs per round and actor.
+pub fn memory(scenario: &Scenario, plan: Plan) -> u128 {
+    use std::mem::size_of;
+    let threads = match plan.threads {
+        0 => rayon::current_num_threads(),
+        n => n,
+    } as u128;
+    let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
+    let actors = scenario.actors.len() as u128;
+    let moves = rounds * dyads;
+    let engine = moves * (2 * size_of::<Move>() + size_of::<&str>()) as u128;
+    let trajectory = moves * (size_of::<Move>() + size_of::<&str>()) as u128;
+    let per_replicate = (u64::from(scenario.rounds) * scenario.actors.len() as u64).max(1);
+    let batch = u128::from(
+        (BATCH_RUNGS / per_replicate)
+            .max(threads as u64)
+            .min(BATCH)
+            .min(plan.replicates),
+    );
+    let kept = batch.min(u128::from(plan.keep_trajectories));
+    let histogram = rounds * actors * scenario.ladder.len() as u128 * size_of::<u64>() as u128;
+    threads * engine
+        + batch * rounds * actors * size_of::<Rung>() as u128
+        + kept * trajectory
+        + histogram
+}
+
 /// Runs `plan.replicates` replicates of `scenario` and hands each result to `consume`
 /// in replicate order; `progress` hears the number done after each batch.
 pub fn simulate(
@@ -112,6 +142,7 @@ pub fn simulate_until(
     let batch_size = (BATCH_RUNGS / per_replicate)
         .max(pool.current_num_threads() as u64)
         .min(BATCH);
+    let reverse = reverse_dyads(&scenario.dyads);
     let mut start = 0;
     while start < plan.replicates {
         let end = (start + batch_size).min(plan.replicates);
@@ -120,7 +151,10 @@ pub fn simulate_until(
                 .into_par_iter()
                 .map_init(
                     || Engine::new(scenario),
-                    |engine, k| (!cancel.requested()).then(|| replicate(scenario, engine, k, plan)),
+                    |engine, k| {
+                        (!cancel.requested())
+                            .then(|| replicate(scenario, &reverse, engine, k, plan))
+                    },
                 )
                 .collect()
         });
@@ -138,12 +172,18 @@ pub fn simulate_until(
     Ok(())
 }
 
-fn replicate(scenario: &Scenario, engine: &mut Engine<'_>, k: u64, plan: Plan) -> ReplicateResult {
+fn replicate(
+    scenario: &Scenario,
+    reverse: &[Option<usize>],
+    engine: &mut Engine<'_>,
+    k: u64,
+    plan: Plan,
+) -> ReplicateResult {
     let trajectory = engine.run(&mut run_rng(scenario.seed, k));
     let rungs = actor_rungs(scenario, trajectory);
     ReplicateResult {
         replicate: k,
-        summaries: summarize_rungs(scenario, trajectory, &rungs),
+        summaries: summarize_rungs(scenario, trajectory, &rungs, reverse),
         rungs,
         trajectory: (k < plan.keep_trajectories).then(|| trajectory.clone()),
     }

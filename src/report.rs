@@ -125,12 +125,16 @@ pub fn aligned(rows: &[Vec<String>]) -> String {
         .collect();
     let mut out = String::new();
     for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, x)| format!("{x:<w$}", w = width[c]))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
+        let mut line = String::new();
+        for (c, x) in row.iter().enumerate() {
+            if c > 0 {
+                line.push_str("  ");
+            }
+            // Padded by hand: `format!("{x:<w$}")` panics for widths of 65,536 or more.
+            line.push_str(x);
+            line.extend(std::iter::repeat_n(' ', width[c] - x.chars().count()));
+        }
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out
@@ -453,5 +457,20 @@ mod tests {
             vec!["us".into(), "longer".into()],
         ];
         assert_eq!(aligned(&rows), "actor  x\nus     longer\n");
+    }
+
+    #[test]
+    fn aligns_cells_of_any_width() {
+        let long = "n".repeat(70_000);
+        let rows = vec![
+            vec![long.clone(), "x".into()],
+            vec!["us".into(), "y".into()],
+        ];
+        let text = aligned(&rows);
+        assert_eq!(
+            text.lines().nth(1),
+            Some(format!("us{}  y", " ".repeat(69_998)).as_str())
+        );
+        assert!(text.starts_with(&format!("{long}  x\n")));
     }
 }

@@ -53,12 +53,20 @@ pub fn timeline_capacity(scenario: &Scenario) -> u64 {
     scenario.limits.timeline_rows / per_replicate.max(1)
 }
 
-/// Refuses a run beyond the scenario's limits on work and timeline rows.
-fn check_limits(scenario: &Scenario, options: &RunOptions) -> Result<(), Error> {
+/// Refuses a run beyond the scenario's limits on work, memory and timeline rows.
+fn check_limits(scenario: &Scenario, options: &RunOptions, plan: Plan) -> Result<(), Error> {
     let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
     scenario.limits.check_work(
         "replicates × rounds × dyads",
         u128::from(scenario.replicates) * rounds * dyads,
+    )?;
+    scenario.limits.check_memory(
+        &format!(
+            "{rounds} rounds × {dyads} dyads on {} thread(s)",
+            threads(options.threads)
+        ),
+        montecarlo::memory(scenario, plan)
+            + scenario.actors.len() as u128 * ActorTotals::bytes(scenario),
     )?;
     let kept = options.timeline_replicates.min(scenario.replicates);
     match scenario.limits.exceeded(
@@ -88,17 +96,17 @@ pub fn run(
     progress: impl FnMut(u64),
 ) -> Result<RunOutcome, Error> {
     let started = Instant::now();
-    check_limits(scenario, options)?;
-    let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
-    let ladder = &scenario.ladder;
-    let mut timeline = Table::new(folder.file("timeline.csv")?);
-    let mut summary = Table::new(folder.file("summary.csv")?);
-    let mut tally = Tally::new(scenario);
     let plan = Plan {
         replicates: scenario.replicates,
         threads: options.threads,
         keep_trajectories: options.timeline_replicates.min(scenario.replicates),
     };
+    check_limits(scenario, options, plan)?;
+    let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
+    let ladder = &scenario.ladder;
+    let mut timeline = Table::new(folder.file("timeline.csv")?);
+    let mut summary = Table::new(folder.file("summary.csv")?);
+    let mut tally = Tally::new(scenario);
     montecarlo::simulate_until(scenario, plan, options.cancel, progress, |result| {
         tally.add(&result.rungs, &result.summaries);
         for (a, s) in result.summaries.iter().enumerate() {
@@ -154,11 +162,13 @@ pub fn run(
     }
     aggregate.into_inner()?.finish()?;
     folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
+    // Files this run has just written need no limit on their size.
     let charts: Vec<(String, &str)> = plot_folder(
         folder.staging(),
         scenario,
         options.chart_size,
         options.cancel,
+        u64::MAX,
     )?
     .into_iter()
     .map(|(stem, caption)| (format!("{stem}.png"), caption))
@@ -169,11 +179,7 @@ pub fn run(
         report_markdown(scenario, &tally.totals, &charts).as_bytes(),
     )?;
     let wall_seconds = started.elapsed().as_secs_f64();
-    let threads = if options.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        options.threads
-    };
+    let threads = threads(options.threads);
     let meta = RunMeta::new(
         Kind::Run.name(),
         scenario,
@@ -191,6 +197,14 @@ pub fn run(
         totals: tally.totals,
         wall_seconds,
     })
+}
+
+/// The worker threads a run uses when asked for `threads` (0 = one per core).
+fn threads(threads: usize) -> usize {
+    match threads {
+        0 => rayon::current_num_threads(),
+        n => n,
+    }
 }
 
 /// The default results folder of a scenario: `output/<file stem>`.

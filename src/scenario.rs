@@ -228,10 +228,9 @@ impl Scenario {
 
     /// Reads a scenario file and validates it with `overrides` in place of its settings.
     pub fn from_path_with(path: &Path, overrides: &Overrides) -> Result<Checked, Error> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        // The file's own [limits] are not known before it is read: only an override
+        // raises this one.
+        let bytes = limits::read_input(path, limits::input_limit(&overrides.limits), false)?;
         let file = path.display().to_string();
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
@@ -477,6 +476,8 @@ struct RawLimits {
     history: Option<Spanned<u64>>,
     work: Option<Spanned<u64>>,
     timeline_rows: Option<Spanned<u64>>,
+    input_bytes: Option<Spanned<u64>>,
+    memory: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1235,6 +1236,8 @@ fn read_limits(raw: &RawLimits, overrides: &Overrides, problems: &mut Vec<Proble
         ("history", &raw.history),
         ("work", &raw.work),
         ("timeline_rows", &raw.timeline_rows),
+        ("input_bytes", &raw.input_bytes),
+        ("memory", &raw.memory),
     ];
     for (name, value) in file {
         if let Some(v) = value {

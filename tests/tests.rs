@@ -7,6 +7,7 @@ mod compare;
 mod compare_chart;
 mod folder;
 mod golden;
+mod hardening;
 mod interrupt;
 mod limits;
 mod plot;

@@ -8,8 +8,8 @@
 //! holds nothing else is ever replaced.
 
 pub mod csv;
-mod folder;
 pub(crate) mod finite;
+mod folder;
 pub mod json;
 mod lock;
 

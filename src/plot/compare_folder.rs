@@ -11,13 +11,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::compare::{ActorSummary, PolicyGrid, Quantiles, VariantSet, VariantSummary};
-use super::folder::{actor_index, records};
+use super::folder::{AGGREGATE_NUMBERS, actor_index, folder_meta, records};
 use super::{Chart, FanRow, RungMark, chart_meta, stage_chart};
 use crate::compare::{RANKED_BY, mean_hostile_rounds, mean_peak_level, rank_scores};
 use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::{Kind, Replacement};
 use crate::scenario::Scenario;
+use crate::scenario::limits::{open_input, too_big};
 use serde::Deserialize;
 
 /// The charts of a comparison folder: `(file stem, caption)`, in report order. The
@@ -38,34 +39,27 @@ pub const COMPARE_CHARTS: [(&str, &str); 3] = [
 ];
 
 /// The command that wrote the results folder `dir` (`run`, `compare`,
-/// `tournament`), from its `run.json`.
-pub fn folder_command(dir: &Path) -> Result<String, Error> {
-    let path = dir.join(crate::output::MARKER);
-    let text = std::fs::read_to_string(&path).map_err(|_| {
-        Error::Setting(format!(
-            "{}: not an escalate results folder (no run.json)",
-            dir.display()
-        ))
-    })?;
-    let meta: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Results {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
+/// `tournament`), from its `run.json`, read within the `input_bytes` of `limits`
+/// (`NAME=N` settings) or its default.
+pub fn folder_command(dir: &Path, limits: &[(String, u64)]) -> Result<String, Error> {
+    let meta = folder_meta(dir, limits)?;
     Ok(meta["command"].as_str().unwrap_or("run").to_owned())
 }
 
 /// Draws the charts of the comparison in `dir` (`comparison.csv`, `aggregate.csv`)
 /// as SVG and PNG of `size`, and puts them in place of the earlier ones all at once
-/// (or, on failure or when `cancel` is requested, not at all); returns the captions
-/// of the charts drawn (by file stem).
+/// (or, on failure or when `cancel` is requested, not at all), reading each file
+/// within `limit` bytes as [`plot_folder`](super::plot_folder) does; returns the
+/// captions of the charts drawn (by file stem).
 pub fn plot_compare_folder(
     dir: &Path,
     scenario: &Scenario,
     size: (u32, u32),
     cancel: Cancel,
+    limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Compare);
-    let (set, grid) = variant_set(dir, scenario, cancel)?;
+    let (set, grid) = variant_set(dir, scenario, cancel, limit)?;
     let n = set.variants.len();
     let replicates = if scenario.replicates == 1 {
         "replicate".to_owned()
@@ -172,6 +166,7 @@ fn variant_set(
     dir: &Path,
     scenario: &Scenario,
     cancel: Cancel,
+    limit: u64,
 ) -> Result<(VariantSet, Option<PolicyGrid>), Error> {
     let ladder = &scenario.ladder;
     let top = ladder.top();
@@ -179,7 +174,7 @@ fn variant_set(
     if top > 0 && ladder.is_hostile(top - 1) {
         reach_rungs.push(top - 1);
     }
-    let mut read = read_comparison(dir, scenario, &reach_rungs)?;
+    let mut read = read_comparison(dir, scenario, &reach_rungs, limit)?;
 
     let aggregate_path = dir.join("aggregate.csv");
     let index: BTreeMap<String, usize> = read
@@ -187,7 +182,7 @@ fn variant_set(
         .enumerate()
         .map(|(i, v)| (v.name.clone(), i))
         .collect();
-    for r in records::<AggregateRecord>(&aggregate_path, cancel)? {
+    for r in records::<AggregateRecord>(&aggregate_path, cancel, limit, &AGGREGATE_NUMBERS)? {
         let a = actor_index(scenario, &r.actor, &aggregate_path)?;
         let Some(&v) = index.get(&r.variant) else {
             return Err(Error::Results {
@@ -245,13 +240,14 @@ fn read_comparison(
     dir: &Path,
     scenario: &Scenario,
     reach_rungs: &[crate::ladder::Rung],
+    limit: u64,
 ) -> Result<Vec<Read>, Error> {
     let path = dir.join("comparison.csv");
     let bad = |message: String| Error::Results {
         path: path.clone(),
         message,
     };
-    let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(e.to_string()))?;
+    let mut reader = csv::Reader::from_reader(open_input(&path, limit, true)?);
     let header = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
     let column = |name: &str| {
         header
@@ -277,13 +273,16 @@ fn read_comparison(
     for record in reader.records() {
         let record = record.map_err(|e| bad(e.to_string()))?;
         let cell = |i: usize| record.get(i).unwrap_or("");
+        let line = record.position().map_or(0, |p| p.line());
         let number = |i: usize| -> Result<Option<f64>, Error> {
+            let at = || format!("{line}:{}: {}", i + 1, &header[i]);
             match cell(i).trim() {
                 "" => Ok(None),
-                text => text
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| bad(format!("{text:?} is not a number"))),
+                text => match text.parse::<f64>() {
+                    Ok(x) if x.is_finite() => Ok(Some(x)),
+                    Ok(_) => Err(bad(format!("{}: {text} is not a finite number", at()))),
+                    Err(_) => Err(bad(format!("{}: {text:?} is not a number", at()))),
+                },
             }
         };
         let name = cell(variant);
@@ -313,6 +312,9 @@ fn read_comparison(
             .iter()
             .map(|&i| number(i).map(|p| p.unwrap_or(f64::NAN)))
             .collect::<Result<_, _>>()?;
+    }
+    if reader.position().byte() > limit {
+        return Err(too_big(&path, limit, u128::from(limit) + 1, true));
     }
     Ok(out)
 }

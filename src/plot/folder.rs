@@ -1,5 +1,9 @@
 //! Charts of a results folder, drawn from its CSV files: the same path for `run`
 //! (just after writing them) and for `plot DIR` (redrawing them later).
+//!
+//! This module also owns reading a folder back: `run.json` and `scenario.toml`
+//! ([`folder_scenario`]), and CSV files streamed row by row, each within a byte
+//! limit, with every number checked to be finite.
 
 use super::{
     Chart, ChartMeta, EventMark, FanRow, FanSeries, LevelMark, RungMark, TimelinePoint,
@@ -8,8 +12,11 @@ use super::{
 use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::{Kind, Replacement};
-use crate::scenario::Scenario;
+use crate::scenario::limits::{input_limit, open_input, open_regular, read_input, too_big};
+use crate::scenario::{Overrides, Scenario};
 use serde::Deserialize;
+use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// The charts of a results folder: `(file stem, caption)`, in report order.
@@ -42,6 +49,9 @@ struct AggregateRecord {
     p50: f64,
     p90: f64,
 }
+
+/// The columns of `aggregate.csv` that hold numbers.
+pub(super) const AGGREGATE_NUMBERS: [&str; 4] = ["mean", "p10", "p50", "p90"];
 
 /// What every chart of `scenario` shares; `subtitle` differs per chart.
 pub fn chart_meta(scenario: &Scenario, subtitle: String) -> ChartMeta {
@@ -78,15 +88,19 @@ pub fn chart_meta(scenario: &Scenario, subtitle: String) -> ChartMeta {
 /// Draws every chart the results in `dir` allow, as SVG and PNG of `size`, and puts
 /// them in place of the earlier ones all at once (or, on failure or when `cancel` is
 /// requested, not at all); returns the captions of the charts drawn (by file stem).
+/// Each file is read within `limit` bytes
+/// ([`Limits::input_bytes`](crate::scenario::Limits::input_bytes) for a folder given
+/// by the user; a run drawing the files it has just written needs none).
 pub fn plot_folder(
     dir: &Path,
     scenario: &Scenario,
     size: (u32, u32),
     cancel: Cancel,
+    limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Run);
     let mut drawn = Vec::new();
-    let timeline = timeline_series(&dir.join("timeline.csv"), scenario, cancel)?;
+    let timeline = timeline_series(&dir.join("timeline.csv"), scenario, cancel, limit)?;
     if !timeline.is_empty() {
         let meta = chart_meta(
             scenario,
@@ -108,7 +122,7 @@ pub fn plot_folder(
         drawn.push(CHARTS[0]);
     }
     if scenario.replicates > 1 {
-        let fan = fan_series(&dir.join("aggregate.csv"), scenario, cancel)?;
+        let fan = fan_series(&dir.join("aggregate.csv"), scenario, cancel, limit)?;
         let meta = chart_meta(
             scenario,
             format!(
@@ -132,25 +146,85 @@ pub fn plot_folder(
     Ok(drawn)
 }
 
-/// The rows of the CSV file at `path`, read until `cancel` is requested (a timeline
-/// can hold millions).
+/// The rows of the CSV file `path`, streamed within `limit` bytes; a cell of a column
+/// in `numbers` that is not a finite number (`NaN`, `inf`) is refused with its line
+/// and column, rather than drawn as a gap or not at all.
 pub(super) fn records<T: for<'de> Deserialize<'de>>(
     path: &Path,
     cancel: Cancel,
+    limit: u64,
+    numbers: &[&str],
 ) -> Result<Vec<T>, Error> {
-    let bad = |message: String| Error::Results {
-        path: path.to_path_buf(),
-        message,
-    };
-    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(e.to_string()))?;
     let mut rows = Vec::new();
-    for (i, row) in reader.deserialize().enumerate() {
-        if i % 4096 == 0 {
+    let file = open_input(path, limit, true)?;
+    each_record(path, file, cancel, limit, numbers, |record, header| {
+        rows.push(
+            record
+                .deserialize(Some(header))
+                .map_err(|e| bad_results(path, e.to_string()))?,
+        );
+        Ok(ControlFlow::Continue(()))
+    })?;
+    Ok(rows)
+}
+
+/// Hands the records of the CSV file `path`, read from `file`, and its header to
+/// `row`, one at a time, until `row` breaks off or `cancel` is requested (a timeline
+/// can hold millions); refuses reading more than `limit` bytes, and checks the cells
+/// of the columns in `numbers` as [`records`] does.
+pub(super) fn each_record(
+    path: &Path,
+    file: impl Read,
+    cancel: Cancel,
+    limit: u64,
+    numbers: &[&str],
+    mut row: impl FnMut(&csv::StringRecord, &csv::StringRecord) -> Result<ControlFlow<()>, Error>,
+) -> Result<(), Error> {
+    let bad = |e: csv::Error| bad_results(path, e.to_string());
+    let mut reader = csv::Reader::from_reader(file.take(limit.saturating_add(1)));
+    let header = reader.headers().map_err(bad)?.clone();
+    let checked: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| numbers.contains(h))
+        .map(|(i, _)| i)
+        .collect();
+    let mut record = csv::StringRecord::new();
+    let mut read: u64 = 0;
+    while reader.read_record(&mut record).map_err(bad)? {
+        if read.is_multiple_of(4096) {
             cancel.check()?;
         }
-        rows.push(row.map_err(|e| bad(e.to_string()))?);
+        read += 1;
+        for &c in &checked {
+            let cell = record.get(c).unwrap_or("").trim();
+            if cell.parse::<f64>().is_ok_and(|x| !x.is_finite()) {
+                let line = record.position().map_or(0, |p| p.line());
+                return Err(bad_results(
+                    path,
+                    format!(
+                        "{line}:{}: {}: {cell} is not a finite number",
+                        c + 1,
+                        &header[c]
+                    ),
+                ));
+            }
+        }
+        if row(&record, &header)?.is_break() {
+            break;
+        }
     }
-    Ok(rows)
+    if reader.position().byte() > limit {
+        return Err(too_big(path, limit, u128::from(limit) + 1, true));
+    }
+    Ok(())
+}
+
+fn bad_results(path: &Path, message: String) -> Error {
+    Error::Results {
+        path: path.to_path_buf(),
+        message,
+    }
 }
 
 pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<usize, Error> {
@@ -160,17 +234,16 @@ pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<
     })
 }
 
-/// Each actor's level per round in the first replicate of `timeline.csv`: its most
-/// severe move toward anyone, with that move's magnitude.
+/// Each actor's level per round in the first replicate of `timeline.csv` (the rows
+/// up to the first of another replicate): its most severe move toward anyone, with
+/// that move's magnitude.
 fn timeline_series(
     path: &Path,
     scenario: &Scenario,
     cancel: Cancel,
+    limit: u64,
 ) -> Result<Vec<TimelineSeries>, Error> {
-    let rows: Vec<TimelineRecord> = records(path, cancel)?;
-    let Some(first) = rows.first().map(|r| r.replicate) else {
-        return Ok(vec![]);
-    };
+    let mut first = None;
     let mut series: Vec<TimelineSeries> = scenario
         .actors
         .iter()
@@ -179,28 +252,53 @@ fn timeline_series(
             points: vec![],
         })
         .collect();
-    for row in rows.iter().filter(|r| r.replicate == first) {
-        let points = &mut series[actor_index(scenario, &row.actor, path)?].points;
-        let point = TimelinePoint {
-            round: row.round,
-            level: row.level,
-            magnitude: row.magnitude,
-        };
-        match points.last_mut() {
-            Some(last) if last.round == row.round => {
-                if row.level > last.level {
-                    *last = point;
-                }
+    // Read up to the end of the first replicate, which the writer puts first: the
+    // file may hold a hundred more, and only the bytes read count against `limit`.
+    let file = open_regular(path)?;
+    each_record(
+        path,
+        file,
+        cancel,
+        limit,
+        &["level", "magnitude"],
+        |record, header| {
+            let row: TimelineRecord = record
+                .deserialize(Some(header))
+                .map_err(|e| bad_results(path, e.to_string()))?;
+            if *first.get_or_insert(row.replicate) != row.replicate {
+                return Ok(ControlFlow::Break(()));
             }
-            _ => points.push(point),
-        }
+            let points = &mut series[actor_index(scenario, &row.actor, path)?].points;
+            let point = TimelinePoint {
+                round: row.round,
+                level: row.level,
+                magnitude: row.magnitude,
+            };
+            match points.last_mut() {
+                Some(last) if last.round == row.round => {
+                    if row.level > last.level {
+                        *last = point;
+                    }
+                }
+                _ => points.push(point),
+            }
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
+    if first.is_none() {
+        return Ok(vec![]);
     }
     Ok(series)
 }
 
 /// Each actor's quantiles per round from `aggregate.csv`.
-fn fan_series(path: &Path, scenario: &Scenario, cancel: Cancel) -> Result<Vec<FanSeries>, Error> {
-    let rows: Vec<AggregateRecord> = records(path, cancel)?;
+fn fan_series(
+    path: &Path,
+    scenario: &Scenario,
+    cancel: Cancel,
+    limit: u64,
+) -> Result<Vec<FanSeries>, Error> {
+    let rows: Vec<AggregateRecord> = records(path, cancel, limit, &AGGREGATE_NUMBERS)?;
     let mut series: Vec<FanSeries> = scenario
         .actors
         .iter()
@@ -224,25 +322,20 @@ fn fan_series(path: &Path, scenario: &Scenario, cancel: Cancel) -> Result<Vec<Fa
 }
 
 /// The scenario of a results folder as it was run: its `scenario.toml` with the
-/// seed, replicates and rounds recorded in its `run.json`.
-pub fn folder_scenario(dir: &Path) -> Result<Scenario, Error> {
-    let meta_path = dir.join(crate::output::MARKER);
-    let not_results = |what: &str| {
-        Error::Setting(format!(
-            "{}: not an escalate results folder ({what})",
-            dir.display()
-        ))
-    };
-    let meta_text = std::fs::read_to_string(&meta_path).map_err(|_| not_results("no run.json"))?;
-    let meta: serde_json::Value = serde_json::from_str(&meta_text).map_err(|e| Error::Results {
-        path: meta_path.clone(),
-        message: e.to_string(),
-    })?;
+/// seed, replicates and rounds recorded in its `run.json`. `limits` are settings
+/// (`input_bytes` = 1000) applied over the scenario's own `[limits]`; the folder's
+/// files are read within its `input_bytes`.
+pub fn folder_scenario(dir: &Path, limits: &[(String, u64)]) -> Result<Scenario, Error> {
+    let meta = folder_meta(dir, limits)?;
     let scenario_path: PathBuf = dir.join(crate::run::SCENARIO_COPY);
-    if !scenario_path.is_file() {
-        return Err(not_results("no scenario.toml"));
+    if !scenario_path.exists() {
+        return Err(not_results(dir, "no scenario.toml"));
     }
-    let mut scenario = Scenario::from_path(&scenario_path)?;
+    let overrides = Overrides {
+        limits: limits.to_vec(),
+        ..Overrides::default()
+    };
+    let mut scenario = Scenario::from_path_with(&scenario_path, &overrides)?.scenario;
     let number = |key: &str| meta[key].as_u64();
     if let Some(seed) = number("seed") {
         scenario.seed = seed;
@@ -254,4 +347,36 @@ pub fn folder_scenario(dir: &Path) -> Result<Scenario, Error> {
         scenario.rounds = n as u32;
     }
     Ok(scenario)
+}
+
+/// The `run.json` of the results folder `dir`, read within the `input_bytes` of
+/// `limits` (or its default); a missing folder is told apart from a folder of
+/// something else.
+pub(super) fn folder_meta(
+    dir: &Path,
+    limits: &[(String, u64)],
+) -> Result<serde_json::Value, Error> {
+    match std::fs::metadata(dir) {
+        Err(_) => {
+            return Err(Error::Setting(format!("{}: no such folder", dir.display())));
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::Setting(format!("{}: not a folder", dir.display())));
+        }
+        Ok(_) => {}
+    }
+    let path = dir.join(crate::output::MARKER);
+    if !path.exists() {
+        return Err(not_results(dir, "no run.json"));
+    }
+    // Read before the folder's scenario and its [limits].
+    let text = read_input(&path, input_limit(limits), false)?;
+    serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))
+}
+
+fn not_results(dir: &Path, what: &str) -> Error {
+    Error::Setting(format!(
+        "{}: not an escalate results folder ({what})",
+        dir.display()
+    ))
 }

@@ -6,6 +6,9 @@
 //! raises it under `[limits]`, the command line with `--limit NAME=N`.
 
 use crate::error::{Error, suggestion};
+use std::fs::File;
+use std::io::{Read, Take};
+use std::path::Path;
 
 /// The limits a run must stay within.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +27,10 @@ pub struct Limits {
     pub work: u64,
     /// Rows written to `timeline.csv`: replicates kept × rounds × dyads.
     pub timeline_rows: u64,
+    /// Bytes read from a scenario file, and from each file of a results folder.
+    pub input_bytes: u64,
+    /// Bytes a command holds in memory at once, as estimated before it starts.
+    pub memory: u64,
 }
 
 impl Default for Limits {
@@ -35,18 +42,22 @@ impl Default for Limits {
             history: 2_000_000,
             work: 20_000_000_000,
             timeline_rows: 5_000_000,
+            input_bytes: 64 << 20,
+            memory: 2_000_000_000,
         }
     }
 }
 
 /// The names of the limits, as written under `[limits]` and in `--limit NAME=N`.
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 8] = [
     "rounds",
     "actors",
     "replicates",
     "history",
     "work",
     "timeline_rows",
+    "input_bytes",
+    "memory",
 ];
 
 impl Limits {
@@ -59,6 +70,8 @@ impl Limits {
             "history" => self.history,
             "work" => self.work,
             "timeline_rows" => self.timeline_rows,
+            "input_bytes" => self.input_bytes,
+            "memory" => self.memory,
             _ => return None,
         })
     }
@@ -72,6 +85,8 @@ impl Limits {
             "history" => &mut self.history,
             "work" => &mut self.work,
             "timeline_rows" => &mut self.timeline_rows,
+            "input_bytes" => &mut self.input_bytes,
+            "memory" => &mut self.memory,
             _ => {
                 return Err(format!(
                     "unknown limit {name:?} — {}",
@@ -102,7 +117,18 @@ impl Limits {
     /// Refuses `work` dyad-rounds beyond the `work` limit (for commands that run many
     /// scenarios, such as `compare` and `tournament`).
     pub fn check_work(&self, what: &str, work: u128) -> Result<(), Error> {
-        match self.exceeded("work", what, work) {
+        self.check("work", what, work)
+    }
+
+    /// Refuses a command whose estimated memory, `bytes` (`what` says of what), is
+    /// beyond the `memory` limit.
+    pub fn check_memory(&self, what: &str, bytes: u128) -> Result<(), Error> {
+        self.check("memory", &format!("memory for {what}"), bytes)
+    }
+
+    /// Refuses `value` of limit `name` beyond it.
+    fn check(&self, name: &str, what: &str, value: u128) -> Result<(), Error> {
+        match self.exceeded(name, what, value) {
             None => Ok(()),
             Some((message, how)) => Err(Error::Setting(format!("{message} — {how}"))),
         }
@@ -114,6 +140,92 @@ pub fn raise(name: &str, value: u128) -> String {
     format!(
         "if the machine can take it, raise the limit with `--limit {name}={value}` or `{name} = {value}` under [limits] in the scenario"
     )
+}
+
+/// The `input_bytes` limit of `settings` (`NAME=N` pairs, the last one winning), or
+/// its default: what a file is read within before any `[limits]` are known.
+pub fn input_limit(settings: &[(String, u64)]) -> u64 {
+    settings
+        .iter()
+        .rev()
+        .find(|(name, _)| name == "input_bytes")
+        .map_or(Limits::default().input_bytes, |&(_, n)| n)
+}
+
+/// Opens `path` to read at most `limit` bytes (the `input_bytes` limit): refuses,
+/// before reading anything, what is not a regular file (a folder, a FIFO that would
+/// block, a device such as `/dev/zero` that never ends) and a file beyond the limit.
+/// `in_scenario` says whether the limit can be raised under `[limits]` (not for the
+/// scenario file itself, read before its `[limits]`).
+pub fn open_input(path: &Path, limit: u64, in_scenario: bool) -> Result<Take<File>, Error> {
+    let file = open_regular(path)?;
+    let size = file
+        .metadata()
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    if size > limit {
+        return Err(too_big(path, limit, u128::from(size), in_scenario));
+    }
+    // One byte more than the limit, to notice a file that grew since.
+    Ok(file.take(limit.saturating_add(1)))
+}
+
+/// Opens `path`, refusing what is not a regular file as [`open_input`] does, for a
+/// reader that reads only part of it and counts the bytes it reads itself.
+pub fn open_regular(path: &Path) -> Result<File, Error> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Checked before opening: opening a FIFO waits for a writer.
+    if !std::fs::metadata(path).map_err(read_error)?.is_file() {
+        return Err(not_regular(path));
+    }
+    let file = File::open(path).map_err(read_error)?;
+    if !file.metadata().map_err(read_error)?.is_file() {
+        return Err(not_regular(path));
+    }
+    Ok(file)
+}
+
+/// Reads the whole of `path` within `limit` bytes, as [`open_input`] opens it.
+pub fn read_input(path: &Path, limit: u64, in_scenario: bool) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::new();
+    open_input(path, limit, in_scenario)?
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(path, limit, bytes.len() as u128, in_scenario));
+    }
+    Ok(bytes)
+}
+
+fn not_regular(path: &Path) -> Error {
+    Error::Setting(format!(
+        "{}: not a regular file (a folder, a pipe or a device cannot be read as one)",
+        path.display()
+    ))
+}
+
+/// The refusal of a file of `size` bytes or more beyond `limit`.
+pub fn too_big(path: &Path, limit: u64, size: u128, in_scenario: bool) -> Error {
+    let how = if in_scenario {
+        raise("input_bytes", size)
+    } else {
+        format!("if the machine can take it, raise the limit with `--limit input_bytes={size}`")
+    };
+    Error::Setting(format!(
+        "{}: {} bytes exceeds the limit of {} (input_bytes) — {how}",
+        path.display(),
+        count(size),
+        count(u128::from(limit))
+    ))
 }
 
 /// A count with thousands separators (`20,000,000,000`).

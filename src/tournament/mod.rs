@@ -26,7 +26,7 @@ use crate::ladder::{Ladder, Round};
 use crate::payoff::Payoffs;
 use crate::policy::Policy;
 use crate::rng::run_rng;
-use crate::scenario::{Entrant, Scenario};
+use crate::scenario::{Entrant, Limits, Scenario};
 use rayon::prelude::*;
 
 /// A tournament ready to play: entrants, match settings, ladder and scoring.
@@ -77,11 +77,64 @@ impl<'s> Setup<'s> {
             .collect()
     }
 
+    /// Number of pairs that meet, counted without listing them.
+    pub fn pair_count(&self) -> u64 {
+        let n = self.entrants.len() as u64;
+        if self.self_play {
+            n * (n + 1) / 2
+        } else {
+            n * n.saturating_sub(1) / 2
+        }
+    }
+
     /// Number of matches in the whole tournament.
     pub fn matches(&self) -> u64 {
-        self.pairs().len() as u64 * u64::from(self.repetitions)
+        self.pair_count() * u64::from(self.repetitions)
+    }
+
+    /// Bytes the tournament holds at once on `threads` worker threads, estimated from
+    /// what grows: per pair, its entrants, whether it repeats and its first outcome;
+    /// per pair of entrants, their pairing totals (the payoff matrix); per entrant and
+    /// repetition, its score twice over (the standings and the chart); per thread, a
+    /// copy of every entrant for each seat and a match's history.
+    pub fn memory(&self, threads: usize) -> u128 {
+        use std::mem::size_of;
+        let n = self.entrants.len() as u128;
+        let pairs = u128::from(self.pair_count());
+        let per_pair = (size_of::<(usize, usize)>() + 1 + size_of::<Option<Outcome>>()) as u128;
+        let batch = u128::from(BATCH) * size_of::<Option<Outcome>>() as u128;
+        let standings = n * n * standings::PAIRING_BYTES as u128
+            + n * u128::from(self.repetitions) * 3 * size_of::<f64>() as u128;
+        let seats = 2 * n * SEAT_BYTES
+            + u128::from(self.rounds) * 2 * size_of::<crate::ladder::Move>() as u128;
+        pairs * per_pair + batch + standings + threads.max(1) as u128 * seats
+    }
+
+    /// Refuses a tournament beyond `limits`: its work (two dyads a match, for its
+    /// rounds) and its memory on `threads` threads.
+    pub fn check_limits(&self, limits: &Limits, threads: usize) -> Result<(), Error> {
+        limits.check_work(
+            &format!(
+                "matches × rounds × 2 = {} × {} × 2",
+                self.matches(),
+                self.rounds
+            ),
+            u128::from(self.matches()) * u128::from(self.rounds) * 2,
+        )?;
+        limits.check_memory(
+            &format!(
+                "a tournament of {} entrants ({} pairs) on {threads} thread(s)",
+                self.entrants.len(),
+                crate::scenario::limits::count(self.pair_count().into())
+            ),
+            self.memory(threads),
+        )
     }
 }
+
+/// Bytes of one copy of an entrant's policy, as an estimate: the box and a policy's
+/// few fields (nested policies hold more, but are rare).
+const SEAT_BYTES: u128 = 128;
 
 /// What `escalate tournament` says when a scenario has no `[tournament]`.
 fn how_to_add_a_tournament(s: &Scenario) -> String {
@@ -354,6 +407,37 @@ mod tests {
         let setup = Setup::from_scenario(&s).unwrap();
         assert!(setup.ladder.len() > 2);
         assert!(matches!(setup.payoffs, Payoffs::Costs));
+    }
+
+    #[test]
+    fn a_tournament_too_big_to_hold_is_refused_before_it_writes() {
+        let mut s = scenario(FOUR);
+        let setup = Setup::from_scenario(&s).unwrap();
+        let small = setup.memory(1);
+        s.limits.memory = u64::try_from(small).unwrap() - 1;
+        let setup = Setup::from_scenario(&s).unwrap();
+        let out = std::env::temp_dir().join(format!("escalate-memory-{}", std::process::id()));
+        let options = TournamentOptions {
+            out: out.clone(),
+            threads: 1,
+        };
+        let Err(Error::Setting(message)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
+            panic!("expected a refusal");
+        };
+        assert!(
+            message.contains("memory for a tournament of 4 entrants (10 pairs)"),
+            "{message}"
+        );
+        assert!(message.contains("--limit memory="), "{message}");
+        assert!(!out.exists());
+        // Ten thousand entrants hold gigabytes: the pairs alone and the payoff matrix.
+        let many: Vec<Entrant> = (0..10_000).map(|_| setup.entrants[0].clone()).collect();
+        let big = Setup {
+            entrants: &many,
+            ..setup.clone()
+        };
+        assert_eq!(big.pair_count(), 50_005_000);
+        assert!(big.memory(1) > 4_000_000_000, "{}", big.memory(1));
     }
 
     #[test]

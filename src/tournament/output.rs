@@ -142,7 +142,8 @@ pub struct EntrantMeta<'a> {
 }
 
 /// Plays the tournament `setup` of `scenario` and writes its results folder;
-/// `progress` hears the number of matches done.
+/// `progress` hears the number of matches done. A tournament beyond the scenario's
+/// limits ([`Setup::check_limits`]) is refused before anything is written.
 pub fn run(
     scenario: &Scenario,
     setup: &Setup<'_>,
@@ -162,10 +163,13 @@ pub fn run_until(
     progress: impl FnMut(u64),
 ) -> Result<TournamentOutcome, Error> {
     let started = Instant::now();
+    let pool = thread_pool(options.threads)?;
+    // Refused before anything is written or allocated: an allocation that fails
+    // aborts the process, leaving its temporary folder behind.
+    setup.check_limits(&scenario.limits, pool.current_num_threads())?;
     let folder = ResultsFolder::create(&options.out, Kind::Tournament, cancel)?;
     let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
     let mut matches = Table::new(folder.file("matches.csv")?);
-    let pool = thread_pool(options.threads)?;
     let standings = play_on(&pool, setup, progress, |m| {
         if cancel.requested() {
             return Err(Error::Interrupted);

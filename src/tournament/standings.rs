@@ -30,6 +30,9 @@ pub struct Standings {
     pairing: Vec<Pairing>,
 }
 
+/// Bytes the standings hold per ordered pair of entrants.
+pub(super) const PAIRING_BYTES: usize = std::mem::size_of::<Pairing>();
+
 /// What one entrant did against one opponent, summed over repetitions.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Pairing {
