@@ -206,11 +206,6 @@ impl<'a> Lines<'a> {
         self.starts.partition_point(|&s| s <= offset) - 1
     }
 
-    /// The byte offset where the line holding `offset` starts.
-    pub fn start_of_line(&self, offset: usize) -> usize {
-        self.starts[self.line_of(offset.min(self.text.len()))]
-    }
-
     /// 1-based line and column (in characters) of byte `offset`.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
