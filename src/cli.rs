@@ -576,9 +576,11 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
 
 fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> Result<()> {
     let cancel = cancel_on_signal();
+    // Read first, so that a missing folder is told as such rather than as a lock
+    // that cannot be taken beside it.
+    let command = plot::folder_command(dir, limits)?;
     // No run replaces the folder while its charts are redrawn.
     let _lock = FolderLock::acquire(dir, cancel)?;
-    let command = plot::folder_command(dir, limits)?;
     if command == "tournament" {
         return Err(Error::Setting(format!(
             "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",

@@ -76,7 +76,12 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            Error::Scenario { .. } | Error::Setting(_) | Error::Folder { .. }
+            Error::Scenario { .. }
+                | Error::Setting(_)
+                | Error::Folder { .. }
+                // A results folder given to `plot` whose files were damaged or
+                // replaced is the user's to fix, like a bad scenario.
+                | Error::Results { .. }
         )
     }
 }

@@ -206,7 +206,7 @@ fn results_files_that_never_end_are_refused_by_plot() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("timeline.csv"), "{stderr}");
-    assert!(stderr.contains("not a regular file"), "{stderr}");
+    assert!(stderr.contains("a device, not a file"), "{stderr}");
 
     // A regular file beyond the limit set in the folder's scenario.
     let big = format!(

@@ -133,13 +133,15 @@ fn a_suggestion_prefers_the_name_that_differs_only_in_case() {
 #[test]
 fn an_os_error_is_printed_once() {
     let dir = Scratch::new("os-error");
-    fs::create_dir(dir.join("folder.toml")).unwrap();
-    let out = escalate(dir.path(), &["check", "folder.toml"]);
+    // A path through a file: the one failure to read left once a scenario that is
+    // not a regular file is refused up front as bad input.
+    fs::write(dir.join("file"), "x").unwrap();
+    let out = escalate(dir.path(), &["check", "file/x.toml"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("error: reading folder.toml: "),
+        stderr.starts_with("error: reading file/x.toml: "),
         "{stderr}"
     );
 }
