@@ -103,6 +103,23 @@ const MAX_SYNTAX_PROBLEMS: usize = 10;
 /// Problems shown of a file that has more; the message says how many there are.
 const MAX_SHOWN_PROBLEMS: usize = 20;
 
+/// How many bytes past its first syntax error a broken file is read for more errors:
+/// enough to count every error of a file of a few hundred kilobytes, little enough
+/// that a huge broken file is refused in bounded memory.
+const SYNTAX_WINDOW: usize = 256 * 1024;
+
+/// The end of the line that holds byte `at` of `text` (just past its line feed), or
+/// the end of `text`.
+fn line_end_after(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    text.as_bytes()[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| at + i + 1)
+}
+
 /// The largest magnitude of a level, cost, damage, payoff or forced move's magnitude.
 ///
 /// Outputs hold sums of these over rounds, dyads and replicates, and means of those
@@ -298,7 +315,22 @@ impl Scenario {
             .at(Some(at..at + 1));
             return Err(fail(vec![problem], Found::All));
         }
-        let (doc, syntax) = DeTable::parse_recoverable(text);
+        let (doc, syntax, cut) = match DeTable::parse(text) {
+            Ok(doc) => (doc, Vec::new(), false),
+            Err(first) => {
+                // The recovering parser keeps every error of the whole file, hundreds
+                // of bytes for each byte of a wrecked one (3 GB for 10 MB of `=`
+                // lines), and only the first few are shown: past the first error,
+                // read at most a window of lines for the others.
+                let from = first.span().map_or(0, |s| s.start);
+                let end = line_end_after(text, from.saturating_add(SYNTAX_WINDOW));
+                let (doc, mut errors) = DeTable::parse_recoverable(&text[..end]);
+                if errors.is_empty() {
+                    errors.push(first);
+                }
+                (doc, errors, end < text.len())
+            }
+        };
         let root = doc.span();
         let mut doc = doc.into_inner();
         if !syntax.is_empty() {
@@ -322,7 +354,12 @@ impl Scenario {
                 .take(MAX_SYNTAX_PROBLEMS)
                 .map(|e| toml_problem(e, &index, text))
                 .collect();
-            return Err(fail(problems, Found::Total(errors.len())));
+            let found = if cut {
+                Found::More
+            } else {
+                Found::Total(errors.len())
+            };
+            return Err(fail(problems, found));
         }
         let mut problems = Vec::new();
         // Paths already reported: problems of meaning at or under them follow from those.
@@ -1886,6 +1923,14 @@ mod tests {
             }
             Err(e) => panic!("{e}"),
         }
+    }
+
+    #[test]
+    fn a_window_ends_at_the_end_of_a_line() {
+        assert_eq!(line_end_after("ab\ncd\nef", 0), 3);
+        assert_eq!(line_end_after("ab\ncd\nef", 3), 6);
+        assert_eq!(line_end_after("ab\ncd\nef", 7), 8);
+        assert_eq!(line_end_after("ab\ncd\nef", 100), 8);
     }
 
     #[test]

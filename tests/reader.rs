@@ -36,6 +36,23 @@ fn scenario(name: &str, start: &str, events: &str) -> String {
         .replace("{events}", events)
 }
 
+// See: #9, item 9. The parser's recovery kept every error of the file: 10 MB of `=`
+// lines took 3 GB and 16 s to refuse.
+#[test]
+fn a_huge_broken_file_is_read_only_a_window_past_its_first_error() {
+    let dir = Scratch::new("huge-syntax");
+    fs::write(dir.join("huge.toml"), "=\n".repeat(5_000_000)).unwrap();
+    let out = escalate(dir.path(), &["check", "huge.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: huge.toml: invalid scenario (10 shown; checking stopped there)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("huge.toml:1:1: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 11, "{stderr}");
+}
+
 #[test]
 fn syntax_errors_of_a_large_file_are_located_in_linear_time() {
     // 200 KB of `=` lines took minutes when each error's line was counted from the

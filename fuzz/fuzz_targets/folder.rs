@@ -7,6 +7,7 @@
 
 #![no_main]
 
+use escalate::montecarlo::Cancel;
 use escalate::plot::{self, MIN_SIZE};
 use libfuzzer_sys::fuzz_target;
 use std::path::PathBuf;
@@ -42,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let limit = scenario.limits.input_bytes;
     let _ = match command.as_str() {
-        "compare" => plot::plot_compare_folder(&dir, &scenario, MIN_SIZE, limit),
-        _ => plot::plot_folder(&dir, &scenario, MIN_SIZE, limit),
+        "compare" => plot::plot_compare_folder(&dir, &scenario, MIN_SIZE, Cancel::never(), limit),
+        _ => plot::plot_folder(&dir, &scenario, MIN_SIZE, Cancel::never(), limit),
     };
 });
