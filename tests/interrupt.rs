@@ -31,6 +31,11 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// How soon an interrupted command must have stopped. The README promises a second;
+/// the tests allow two, so that a machine busy with the other tests cannot fail them
+/// (measured here: 20 to 350 ms).
+const PROMPTLY: Duration = Duration::from_secs(2);
+
 /// Waits up to `limit` for `done`, polling.
 fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
@@ -205,13 +210,13 @@ fn a_late_ctrl_c_stops_a_run_within_a_second() {
         "--threads",
         "2",
     ];
-    interrupt_when("INT", &["run"], &long, Duration::from_secs(1), |staging| {
+    interrupt_when("INT", &["run"], &long, PROMPTLY, |staging| {
         fs::metadata(staging.join("timeline.csv")).is_ok_and(|m| m.len() > 4_000_000)
     });
 }
 
 /// Starts `plot results` with `extra` arguments in `dir`, sends it SIGINT once it has
-/// run for `after`, and checks that it stops within a second, with exit code 130,
+/// run for `after`, and checks that it stops within [`PROMPTLY`], with exit code 130,
 /// leaving the folder exactly as it was.
 fn interrupt_plot(dir: &Scratch, extra: &[&str], after: Duration) {
     let results = dir.join("results");
@@ -232,12 +237,12 @@ fn interrupt_plot(dir: &Scratch, extra: &[&str], after: Duration) {
     assert!(sent.success());
     let signalled = Instant::now();
     let mut child = child;
-    let stopped = wait_for(Duration::from_secs(1), || {
+    let stopped = wait_for(PROMPTLY, || {
         child.try_wait().expect("wait for escalate").is_some()
     });
     if !stopped {
         let _ = child.kill();
-        panic!("plot {extra:?}: did not stop within a second of Ctrl-C");
+        panic!("plot {extra:?}: did not stop within {PROMPTLY:?} of Ctrl-C");
     }
     eprintln!(
         "plot {extra:?}: stopped {:?} after the signal",
