@@ -297,6 +297,22 @@ fn out_flag(e: Error) -> Error {
     }
 }
 
+/// Answers a command line clap did not run: help and the version go to stdout
+/// through [`print`], so that a stdout that cannot be written is an error rather than
+/// silently nothing (clap ignores such failures); usage errors are clap's to print,
+/// with exit code 2.
+pub fn usage(e: clap::Error) -> Result<()> {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        // On a terminal, clap prints help in colour, and writing there fails only
+        // with the terminal.
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion if !std::io::stdout().is_terminal() => {
+            print(&e.render().to_string())
+        }
+        _ => e.exit(),
+    }
+}
+
 /// Writes `text` to stdout. Unlike `print!`, which panics when stdout cannot be
 /// written, a failure is an error: a closed pipe ([`is_broken_pipe`]) or a full disk.
 fn print(text: &str) -> Result<()> {

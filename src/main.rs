@@ -6,7 +6,11 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match cli::run(cli::Args::parse()) {
+    let result = match cli::Args::try_parse() {
+        Ok(args) => cli::run(args),
+        Err(e) => cli::usage(e),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {

@@ -100,7 +100,10 @@ fn stdout_that_cannot_be_written_does_not_panic() {
     let dir = Scratch::new("stdout");
     let classic = scenario("axelrod-classic.toml");
     let classic = classic.to_str().unwrap();
-    let commands: [&[&str]; 6] = [
+    let commands: [&[&str]; 9] = [
+        &["--help"],
+        &["--version"],
+        &["run", "--help"],
         &["policies"],
         &["check"],
         &["run", "--out", "r", "-q", "--replicates", "20"],
