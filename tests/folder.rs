@@ -1,7 +1,7 @@
 //! The results folder: what `--out` may name, what a run may replace, and what a
 //! redraw, a concurrent run or a killed run leaves behind (nothing but results).
 
-use crate::util::{Scratch, escalate, ok, root};
+use crate::util::{Scratch, escalate, names, ok, root};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,16 +11,6 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 /// Every entry under `dir` (not following links): its kind and, for files, bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {

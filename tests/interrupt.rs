@@ -1,7 +1,7 @@
 //! Nothing is lost: a run stopped by Ctrl-C or SIGTERM exits 130, leaves the earlier
 //! results byte for byte as they were, and leaves no temporary folder behind.
 
-use crate::util::{Scratch, ok};
+use crate::util::{Scratch, names, ok};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,15 +20,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// How soon an interrupted command must have stopped. The README promises a second;
