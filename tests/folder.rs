@@ -426,6 +426,36 @@ fn a_long_out_name_fits_its_temporary_names() {
     assert!(names(dir.path()).is_empty());
 }
 
+// See: #9, items 3 and 7: a link planted at the lock's name beside the folder was
+// followed, making a file wherever it pointed.
+#[test]
+fn a_link_planted_as_the_lock_is_refused_not_followed() {
+    let dir = Scratch::new("lock-link");
+    ok(
+        dir.path(),
+        &["run", "--replicates", "3", "--out", "r", "--quiet"],
+    );
+    let outside = dir.join("outside");
+    symlink(&outside, dir.join(".r.lock")).unwrap();
+    for args in writers("r")
+        .into_iter()
+        .chain([vec!["plot".to_string(), "r".to_string()]])
+    {
+        let out = escalate(dir.path(), &strs(&args));
+        refused(&out, &[".r.lock", "by hand"]);
+        assert!(!outside.exists(), "{args:?} made a file through the link");
+        assert!(
+            holds_results(&dir.join("r")),
+            "{args:?} touched the results"
+        );
+    }
+    assert!(
+        fs::symlink_metadata(dir.join(".r.lock"))
+            .unwrap()
+            .is_symlink()
+    );
+}
+
 // See: #9, item 3.
 #[test]
 fn symlinked_chart_is_replaced_not_followed() {

@@ -28,15 +28,34 @@ impl Lock {
             path: path.into(),
             source,
         };
+        let planted = || Error::Folder {
+            path: path.into(),
+            reason:
+                "is not a lock file escalate made (it should be an empty file): delete it by hand"
+                    .into(),
+        };
         loop {
             cancel.check()?;
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(path)
-                .map_err(failed)?;
+            // A link planted at the lock's name would be followed by opening it, and a
+            // file made, or locked, wherever it points.
+            if fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+                return Err(planted());
+            }
+            let mut options = OpenOptions::new();
+            options.read(true).write(true).create(true).truncate(false);
+            // And a link planted between that look and the opening is not followed.
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+            }
+            let file = match options.open(path) {
+                Ok(file) => file,
+                Err(_) if fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) => {
+                    return Err(planted());
+                }
+                Err(e) => return Err(failed(e)),
+            };
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
@@ -52,12 +71,6 @@ impl Lock {
                 return Ok(Lock {
                     path: path.into(),
                     _file: file,
-                });
-            }
-            if fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
-                return Err(Error::Folder {
-                    path: path.into(),
-                    reason: "is not a lock file escalate made (it should be an empty file): delete it by hand".into(),
                 });
             }
         }
