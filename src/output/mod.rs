@@ -176,7 +176,10 @@ impl Replacement {
             path: path.clone(),
             source,
         };
-        let mut file = File::create(&temporary).map_err(failed)?;
+        // A new file, never one found at the name: a link planted there while the
+        // charts were drawn is not followed (stale temporary files were removed when
+        // the folder's lock was taken).
+        let mut file = File::create_new(&temporary).map_err(failed)?;
         file.write_all(bytes).map_err(failed)?;
         file.sync_all().map_err(failed)
     }
@@ -286,6 +289,21 @@ mod tests {
         assert!(!is_temporary(".notes.txt.tmp-12"));
         assert!(!is_temporary(".fan.svg.tmp-"));
         assert!(!is_temporary("fan.svg.tmp-12"));
+    }
+
+    // See: #9, item 3: a link planted at a temporary name is not followed.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_a_temporary_name_is_not_written_through() {
+        let dir = std::env::temp_dir().join(format!("escalate-tmp-link-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let outside = dir.join("outside");
+        std::os::unix::fs::symlink(&outside, dir.join(temporary("fan.svg"))).unwrap();
+        let files = Replacement::in_results(&dir, Kind::Run);
+        assert!(files.write("fan.svg", b"chart").is_err());
+        assert!(!outside.exists(), "a file was made through the link");
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
