@@ -447,7 +447,7 @@ fn check_replaceable(target: &Path) -> Result<(), Error> {
 }
 
 /// The kind of results whose `run.json` is at `marker`, or why it is not escalate's.
-fn written_by(marker: &Path) -> Result<Kind, String> {
+pub fn written_by(marker: &Path) -> Result<Kind, String> {
     let meta = fs::symlink_metadata(marker).map_err(|_| "it has no run.json".to_string())?;
     if !meta.is_file() {
         return Err(format!(

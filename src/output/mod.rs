@@ -13,7 +13,7 @@ mod folder;
 pub mod json;
 mod lock;
 
-pub use folder::{FolderLock, ResultsFolder};
+pub use folder::{FolderLock, ResultsFolder, written_by};
 
 use crate::error::Error;
 use crate::montecarlo::Cancel;

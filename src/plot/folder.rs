@@ -366,26 +366,11 @@ pub(super) fn folder_meta(
         Ok(_) => {}
     }
     let path = dir.join(crate::output::MARKER);
-    match std::fs::symlink_metadata(&path) {
-        Err(_) => return Err(not_results(dir, "no run.json")),
-        // escalate writes run.json as a regular file; a link, a folder or a FIFO by
-        // that name is someone else's.
-        Ok(m) if !m.is_file() => {
-            return Err(not_results(dir, "its run.json is not a regular file"));
-        }
-        Ok(_) => {}
-    }
+    crate::output::written_by(&path).map_err(|why| not_results(dir, &why))?;
     // Read before the folder's scenario and its [limits].
     let text = read_input(&path, input_limit(limits), false)?;
-    let meta: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
-        not_results(
-            dir,
-            &format!("its run.json is not the JSON escalate writes: {e}"),
-        )
-    })?;
-    if meta["tool"] != "escalate" {
-        return Err(not_results(dir, "its run.json was not written by escalate"));
-    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?;
     Ok(meta)
 }
 
