@@ -138,14 +138,7 @@ pub struct Actor {
     pub policy: PolicySpec,
 }
 
-/// An ordered pair of actors: `actor` moves toward `target`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dyad {
-    /// Index of the actor who moves.
-    pub actor: usize,
-    /// Index of the actor moved toward.
-    pub target: usize,
-}
+pub use crate::policy::Dyad;
 
 /// Execution and perception errors.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]

@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn comparison_rows_follow_their_header() {
-        let ladder = crate::policy::testing::two_rungs();
+        let ladder = crate::engine::testing::two_rungs();
         let header = comparison_header(&ladder);
         let stats = Some(Stats {
             mean: 0.5,

@@ -141,7 +141,7 @@ impl Defer {
         let round = view.round();
         match self.until {
             Trigger::Round(r) => (r <= round).then_some(r),
-            Trigger::Event(i) => view.fired.get(i).copied().flatten().filter(|&r| r <= round),
+            Trigger::Event(i) => view.fired(i).filter(|&r| r <= round),
         }
     }
 }
@@ -158,9 +158,9 @@ impl Policy for Defer {
         // A trigger that fired before this policy took effect starts it at once, with no backlog.
         let start = fired.max(view.since);
         match self.backlog {
-            Backlog::Forgive => self.then.decide(&view.starting_at(start), rng),
+            Backlog::Forgive => self.then.decide(&view.from_round(start), rng),
             Backlog::Answer if view.round() == start => {
-                let deferred = view.starting_at(view.since);
+                let deferred = view.from_round(view.since);
                 let waiting = &deferred.seen[..(start - deferred.origin) as usize];
                 let worst = waiting
                     .iter()
@@ -191,8 +191,8 @@ impl Policy for Defer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing::{Scripted, five_rungs, versus};
     use crate::policy::mirror::Mirror;
-    use crate::policy::testing::{Scripted, five_rungs, versus};
 
     fn defer(until: Trigger, backlog: Backlog) -> Defer {
         Defer {

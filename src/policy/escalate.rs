@@ -64,7 +64,7 @@ impl Policy for Escalate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{Scripted, five_rungs, versus};
+    use crate::engine::testing::{Scripted, five_rungs, versus};
 
     #[test]
     fn answers_one_rung_above_up_to_the_cap() {

@@ -116,7 +116,7 @@ impl Policy for Generous {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{C, D, Scripted, versus};
+    use crate::engine::testing::{C, D, Scripted, versus};
 
     #[test]
     fn never_forgiving_is_tit_for_tat() {

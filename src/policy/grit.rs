@@ -104,7 +104,7 @@ impl Policy for Grit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{Scripted, five_rungs, ladder, versus};
+    use crate::engine::testing::{Scripted, five_rungs, ladder, versus};
 
     #[test]
     fn steps_down_from_a_crisis_when_reciprocated() {

@@ -69,7 +69,7 @@ impl Policy for Hold {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{C, D, Scripted, versus};
+    use crate::engine::testing::{C, D, Scripted, versus};
 
     #[test]
     fn holds_whatever_happens() {

@@ -271,7 +271,7 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{C, D, Scripted, five_rungs, versus};
+    use crate::engine::testing::{C, D, Scripted, five_rungs, versus};
 
     #[test]
     fn tit_for_tat_mirrors_the_previous_round() {
@@ -411,7 +411,7 @@ mod tests {
 
     #[test]
     fn mirrors_conciliation() {
-        let l = crate::policy::testing::ladder(&[("concede", -1.0), ("none", 0.0), ("expel", 1.0)]);
+        let l = crate::engine::testing::ladder(&[("concede", -1.0), ("none", 0.0), ("expel", 1.0)]);
         versus(Mirror::new(1), Scripted::cycle([0, 2, 1]))
             .on(l)
             .expect([(1, 0), (0, 2), (2, 1), (1, 0)]);

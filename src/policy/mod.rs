@@ -1,8 +1,9 @@
 //! Policies: how an actor chooses its move toward one target from what it has seen.
 //!
 //! A policy reads a [`View`] of one dyad's history (its own moves toward the target and
-//! what it saw of the target's moves toward it) and returns the [`Move`] it intends this
-//! round. Only the engine changes state. Every kind is listed once in
+//! what it saw of the target's moves toward it, and beyond them the engine's
+//! [`Observation`] of the whole run) and returns the [`Move`] it intends this round.
+//! Only the engine changes state. Every kind is listed once in
 //! [`registry::ALL`], with its [`PolicyInfo`] and the parser of its parameters.
 
 mod defer;
@@ -16,15 +17,14 @@ mod random;
 pub mod registry;
 mod restrain;
 mod script;
-#[cfg(test)]
-pub(crate) mod testing;
 mod threshold;
+mod view;
 
 pub use registry::{PolicySpec, parse_policy};
+pub use view::{Dyad, Observation, View};
 
 use crate::error::{Problem, suggestion};
 use crate::ladder::{Ladder, Move, Round, Rung};
-use crate::payoff::Payoffs;
 use crate::rng::SimRng;
 use serde::de::DeserializeOwned;
 
@@ -52,64 +52,6 @@ pub struct ParamInfo {
     pub default: &'static str,
     /// What it does.
     pub doc: &'static str,
-}
-
-/// What a policy sees when it decides: one dyad's history up to the previous round.
-#[derive(Debug, Clone, Copy)]
-pub struct View<'a> {
-    /// The scenario's ladder.
-    pub ladder: &'a Ladder,
-    /// This actor's executed moves toward the target, oldest first.
-    pub own: &'a [Move],
-    /// The target's moves toward this actor as this actor perceived them, oldest first.
-    pub seen: &'a [Move],
-    /// The absolute round of `own[0]` and `seen[0]` (a policy that forgives history sees a later origin).
-    pub origin: Round,
-    /// The absolute round the current policy took effect.
-    pub since: Round,
-    /// For each named trigger of the scenario, the round it fired, if it has.
-    pub fired: &'a [Option<Round>],
-    /// The scenario's payoffs, if it defines any.
-    pub payoffs: Option<&'a Payoffs>,
-}
-
-impl<'a> View<'a> {
-    /// The absolute round being decided.
-    pub fn round(&self) -> Round {
-        self.origin + self.own.len() as Round
-    }
-
-    /// Number of past rounds visible.
-    pub fn len(&self) -> usize {
-        self.own.len()
-    }
-
-    /// Whether nothing has happened yet in this view.
-    pub fn is_empty(&self) -> bool {
-        self.own.is_empty()
-    }
-
-    /// The other side's move `back` rounds ago (1 = the previous round).
-    pub fn seen_back(&self, back: usize) -> Option<Move> {
-        self.seen.len().checked_sub(back).map(|i| self.seen[i])
-    }
-
-    /// The same history seen from absolute round `from` on, as if it started there.
-    pub fn starting_at(&self, from: Round) -> View<'a> {
-        let skip = (from.saturating_sub(self.origin) as usize).min(self.own.len());
-        View {
-            own: &self.own[skip..],
-            seen: &self.seen[skip..],
-            origin: self.origin + skip as Round,
-            since: self.since.max(from),
-            ..*self
-        }
-    }
-
-    /// The neutral move.
-    pub fn neutral(&self) -> Move {
-        Move::on(self.ladder.neutral())
-    }
 }
 
 /// A policy: chooses a move toward one target each round.

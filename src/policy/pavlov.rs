@@ -103,8 +103,8 @@ impl Policy for Pavlov {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing::{C, D, Scripted, versus};
     use crate::payoff::Payoffs;
-    use crate::policy::testing::{C, D, Scripted, versus};
 
     fn pd() -> Payoffs {
         Payoffs::Matrix(vec![vec![3.0, 0.0], vec![5.0, 1.0]])

@@ -163,7 +163,7 @@ impl Policy for Random {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{C, Scripted, five_rungs, versus};
+    use crate::engine::testing::{C, Scripted, five_rungs, versus};
 
     #[test]
     fn follows_its_weights() {

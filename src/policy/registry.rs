@@ -141,9 +141,8 @@ pub fn describe(table: &toml::Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing::{Scripted, boxed, five_rungs, with_view};
     use crate::ladder::{Move, Rung};
-    use crate::policy::View;
-    use crate::policy::testing::{Scripted, five_rungs};
     use crate::rng::run_rng;
 
     fn cx(ladder: &crate::ladder::Ladder) -> ParseContext<'_> {
@@ -169,36 +168,17 @@ mod tests {
             .clone()
     }
 
-    /// Plays `policy` against a fixed noisy-looking opponent for 40 rounds.
-    fn sequence(policy: &mut Box<dyn Policy>, seed: u64) -> Vec<Rung> {
-        let ladder = five_rungs();
-        let payoffs = crate::payoff::Payoffs::Costs;
-        let mut rng = run_rng(seed, 0);
-        let mut opponent = Scripted::cycle([0, 2, 4, 1, 1, 0, 3]);
-        let (mut own, mut seen) = (vec![], vec![]);
-        for _ in 0..40 {
-            let view = View {
-                ladder: &ladder,
-                own: &own,
-                seen: &seen,
-                origin: 0,
-                since: 0,
-                fired: &[],
-                payoffs: Some(&payoffs),
-            };
-            let m = policy.decide(&view, &mut rng);
-            let o = opponent.decide(
-                &View {
-                    own: &seen,
-                    seen: &own,
-                    ..view
-                },
-                &mut rng,
-            );
-            own.push(m);
-            seen.push(o);
-        }
-        own.iter().map(|m: &Move| m.rung).collect()
+    /// Plays `policy` against a fixed noisy-looking opponent for 40 rounds, once per
+    /// seed on one engine, and returns its rungs in each run.
+    fn sequences(policy: &dyn Policy, seeds: &[u64]) -> Vec<Vec<Rung>> {
+        let opponent = Scripted::cycle([0, 2, 4, 1, 1, 0, 3]);
+        boxed(policy.clone_box(), Box::new(opponent))
+            .on(five_rungs())
+            .payoffs(crate::payoff::Payoffs::Costs)
+            .replay(40, seeds)
+            .iter()
+            .map(|run| run.iter().map(|(m, _)| m.rung).collect())
+            .collect()
     }
 
     #[test]
@@ -215,9 +195,8 @@ mod tests {
         for kind in ALL {
             let spec = parse_policy(&minimal(kind.info.name), &cx(&ladder))
                 .unwrap_or_else(|e| panic!("{}: {e:?}", kind.info.name));
-            let mut p = spec.policy;
             assert!(
-                sequence(&mut p, 1)
+                sequences(&*spec.policy, &[1])[0]
                     .iter()
                     .all(|&r| (r as usize) < ladder.len())
             );
@@ -228,14 +207,13 @@ mod tests {
     fn reset_replays_identically_and_seeds_decide_randomness() {
         let ladder = five_rungs();
         for kind in ALL {
-            let mut p = parse_policy(&minimal(kind.info.name), &cx(&ladder))
+            let p = parse_policy(&minimal(kind.info.name), &cx(&ladder))
                 .unwrap()
                 .policy;
-            let first = sequence(&mut p, 7);
-            p.reset();
-            assert_eq!(first, sequence(&mut p, 7), "{} after reset", kind.info.name);
-            p.reset();
-            let other_seed = sequence(&mut p, 8);
+            // The engine resets the policy before each run.
+            let [first, again, other_seed] =
+                <[_; 3]>::try_from(sequences(&*p, &[7, 7, 8])).unwrap();
+            assert_eq!(first, again, "{} after reset", kind.info.name);
             if !p.is_stochastic() {
                 assert_eq!(
                     first, other_seed,
@@ -354,8 +332,7 @@ mod tests {
                     let own: Vec<Move> = h.iter().map(|x| Move::on(x.0)).collect();
                     let seen: Vec<Move> = h.iter().map(|x| Move::on(x.1)).collect();
                     p.reset();
-                    let view = View { ladder: &ladder, own: &own, seen: &seen, origin: 0, since: 0, fired: &[], payoffs: Some(&payoffs) };
-                    p.decide(&view, &mut run_rng(0, 0))
+                    with_view(&ladder, Some(&payoffs), &own, &seen, |view| p.decide(view, &mut run_rng(0, 0)))
                 };
                 let x = decide(&mut p, &a[..n]);
                 let y = decide(&mut p, &mixed);

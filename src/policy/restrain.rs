@@ -104,7 +104,7 @@ impl Policy for Restrain {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{Scripted, five_rungs, versus};
+    use crate::engine::testing::{Scripted, five_rungs, versus};
 
     #[test]
     fn answers_one_rung_below_up_to_the_cap() {

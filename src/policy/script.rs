@@ -170,7 +170,7 @@ impl Policy for Script {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{C, D, Scripted, five_rungs, versus};
+    use crate::engine::testing::{C, D, Scripted, five_rungs, versus};
 
     #[test]
     fn cycler_repeats() {

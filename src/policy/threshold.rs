@@ -151,7 +151,7 @@ impl Policy for Threshold {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::testing::{C, D, Scripted, five_rungs, versus};
+    use crate::engine::testing::{C, D, Scripted, five_rungs, versus, with_view};
 
     #[test]
     fn grudger_punishes_for_ever() {
@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn a_crossing_before_the_views_origin_is_forgotten() {
         // As a `defer`'s `then` sees it: the history from its trigger on.
-        let ladder = crate::policy::testing::two_rungs();
+        let ladder = crate::engine::testing::two_rungs();
         let mut t = Threshold {
             base: C,
             red_line: D,
@@ -200,20 +200,13 @@ mod tests {
         };
         let own = [Move::on(C); 4];
         let seen = [Move::on(D), Move::on(C), Move::on(C), Move::on(C)];
-        let view = View {
-            ladder: &ladder,
-            own: &own,
-            seen: &seen,
-            origin: 0,
-            since: 0,
-            fired: &[],
-            payoffs: None,
-        };
         let mut rng = crate::rng::run_rng(0, 0);
-        assert_eq!(t.decide(&view, &mut rng).rung, D);
-        assert_eq!(t.decide(&view.starting_at(2), &mut rng).rung, C);
-        t.reset();
-        assert_eq!(t.decide(&view.starting_at(1), &mut rng).rung, C);
+        with_view(&ladder, None, &own, &seen, |view| {
+            assert_eq!(t.decide(view, &mut rng).rung, D);
+            assert_eq!(t.decide(&view.from_round(2), &mut rng).rung, C);
+            t.reset();
+            assert_eq!(t.decide(&view.from_round(1), &mut rng).rung, C);
+        });
     }
 
     #[test]

@@ -1,24 +1,20 @@
-//! One match between two policies: the lean two-player loop of a tournament.
+//! One match between two policies, played through the engine or through its
+//! two-seat specialisation.
 //!
-//! Each round both sides decide from the history up to the previous round, then each
-//! intended move trembles with probability `noise`, by the scenario engine's rule (one
-//! step to an adjacent rung, either one evenly; on a two-rung ladder, a flip), and
-//! only the played moves enter both histories and the scores, as in the axelrod
-//! library's matches. There are no events, no misperception and no magnitudes to
-//! carry: a match is far simpler than a scenario, so it gets a loop of its own.
-//!
-//! Whether a move trembles is the same coin as the engine's, tossed differently: each
-//! seat draws the number of moves until its next tremble from the geometric
-//! distribution, `⌊ln U / ln(1 − p)⌋`, which gives every move the same independent
-//! chance `p` while drawing once per tremble instead of once per move (twenty times
-//! fewer draws at `p = 0.05`; drawing was a third of the time of a match).
+//! A match is a two-actor plan ([`Plan::duel`]): each round both sides decide from the
+//! history up to the previous round, then each move trembles with probability `noise`
+//! (tossed by gaps, [`Tremble::Gaps`](crate::engine::Tremble::Gaps)) and only the played
+//! moves enter both histories and the scores, as in the axelrod library's matches.
+//! [`Refereed`] plays it through the [`Engine`]; [`Arena`] plays the same rounds in a
+//! lean loop of its own, several times faster, and is what tournaments use. Both are
+//! [`Play`]s, and a tester (this module's `agreement` tests) plays the same matches
+//! through both and asserts the same moves, the same scores and the same random draws.
 
-use crate::engine::step_off;
-use crate::ladder::{Ladder, Move, Round};
+use crate::engine::{Engine, Gaps, Plan};
+use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::payoff::Payoffs;
-use crate::policy::{Policy, View};
+use crate::policy::{Dyad, Observation, Policy, View};
 use crate::rng::SimRng;
-use rand::RngExt;
 
 /// What one match amounts to for its two sides (seat 0 = `a`, seat 1 = `b`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,11 +25,32 @@ pub struct Outcome {
     pub hostile: [u32; 2],
 }
 
-/// Plays matches on one ladder with one scoring, reusing its buffers between them.
+/// Plays matches of `a` against `b`, each from a fresh start, drawing from `rng` (both
+/// policies' random choices and the trembles).
+pub trait Play {
+    /// Plays one match and returns its outcome.
+    fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome;
+
+    /// The moves played in the last match, seat `a`'s then seat `b`'s.
+    fn moves(&self) -> (&[Move], &[Move]);
+}
+
+/// The two dyads of a match: seat `a` toward seat `b`, and back.
+const DUEL: [Dyad; 2] = [
+    Dyad {
+        actor: 0,
+        target: 1,
+    },
+    Dyad {
+        actor: 1,
+        target: 0,
+    },
+];
+
+/// How a match is scored: payoffs looked up per pair of rungs, counted in a tally.
 #[derive(Debug, Clone)]
-pub struct Arena<'a> {
-    ladder: &'a Ladder,
-    payoffs: &'a Payoffs,
+struct Scorer {
+    rungs: usize,
     /// `table[own * rungs + other]`: the payoff of a round, looked up rather than computed.
     table: Vec<f64>,
     hostile: Vec<bool>,
@@ -41,115 +58,32 @@ pub struct Arena<'a> {
     /// Scores are summed from it after the match: counting is cheaper than adding
     /// payoffs round by round, and the totals are the same.
     tally: Vec<u32>,
-    rounds: Round,
-    noise: Tremble,
-    /// Each seat's moves, one slot per round, written in place: the slices handed to
-    /// the policies are `[..round]`. (Pushing instead makes every round reload the
-    /// vectors' lengths just stored, a stall that cost a third of a match.)
-    history: [Vec<Move>; 2],
 }
 
-/// When moves tremble: independently, each with probability `p`.
-#[derive(Debug, Clone, Copy)]
-struct Tremble {
-    p: f64,
-    /// `ln(1 − p)`.
-    ln_keep: f64,
-}
-
-impl Tremble {
-    fn new(p: f64) -> Tremble {
-        Tremble {
-            p,
-            ln_keep: (-p).ln_1p(),
-        }
-    }
-
-    /// How many moves go as intended before the next tremble: geometric, so that each
-    /// move trembles with probability `p` whatever came before. `u64::MAX` for never.
-    fn gap(&self, rng: &mut SimRng) -> u64 {
-        if self.p <= 0.0 {
-            return u64::MAX;
-        }
-        // 1 − U lies in (0, 1], so its logarithm is finite; for p = 1 the quotient is
-        // 0 (a tremble every move). The cast saturates for tiny p.
-        let u = 1.0 - rng.random::<f64>();
-        // The quotient is ≥ 0, so the cast's truncation is the floor.
-        (u.ln() / self.ln_keep) as u64
-    }
-}
-
-impl<'a> Arena<'a> {
-    /// Matches of `rounds` rounds on `ladder`, scored by `payoffs`, with tremble `noise`.
-    pub fn new(ladder: &'a Ladder, payoffs: &'a Payoffs, rounds: Round, noise: f64) -> Arena<'a> {
+impl Scorer {
+    fn new(ladder: &Ladder, payoffs: &Payoffs) -> Scorer {
         let n = ladder.len() as u16;
         let table = (0..n)
             .flat_map(|own| (0..n).map(move |other| (own, other)))
             .map(|(own, other)| payoffs.score(ladder, own, other))
             .collect();
-        Arena {
-            ladder,
-            payoffs,
+        Scorer {
+            rungs: n as usize,
             table,
             hostile: (0..n).map(|r| ladder.is_hostile(r)).collect(),
             tally: vec![0; n as usize * n as usize],
-            rounds,
-            noise: Tremble::new(noise),
-            history: [
-                vec![Move::on(0); rounds as usize],
-                vec![Move::on(0); rounds as usize],
-            ],
         }
     }
 
-    /// Plays `a` against `b` from a fresh start, drawing from `rng` (both policies'
-    /// random choices and the trembles).
-    pub fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome {
-        a.reset();
-        b.reset();
-        let n = self.ladder.len();
-        let [own_a, own_b] = &mut self.history;
-        self.tally.fill(0);
-        // Moves left before each seat's next tremble.
-        let mut steady = [self.noise.gap(rng), self.noise.gap(rng)];
-        for t in 0..self.rounds as usize {
-            let view = View {
-                ladder: self.ladder,
-                own: &own_a[..t],
-                seen: &own_b[..t],
-                origin: 0,
-                since: 0,
-                fired: &[],
-                payoffs: Some(self.payoffs),
-            };
-            let intended_a = a.decide(&view, rng).rung;
-            let view = View {
-                own: &own_b[..t],
-                seen: &own_a[..t],
-                ..view
-            };
-            let intended_b = b.decide(&view, rng).rung;
-            // Both decide first, then both tremble: seat a's, then seat b's.
-            let mut played = [intended_a, intended_b];
-            for (rung, steady) in played.iter_mut().zip(&mut steady) {
-                if *steady == 0 {
-                    *rung = step_off(self.ladder, *rung, rng);
-                    *steady = self.noise.gap(rng);
-                } else {
-                    *steady -= 1;
-                }
-            }
-            let [ra, rb] = played;
-            own_a[t] = Move::on(ra);
-            own_b[t] = Move::on(rb);
-            self.tally[ra as usize * n + rb as usize] += 1;
-        }
-        self.score()
+    /// Counts one round.
+    fn count(&mut self, a: Rung, b: Rung) {
+        self.tally[a as usize * self.rungs + b as usize] += 1;
     }
 
-    /// Both sides' payoffs and hostile moves, from the tally of the match.
-    fn score(&self) -> Outcome {
-        let n = self.ladder.len();
+    /// Both sides' payoffs and hostile moves from the rounds counted since the last
+    /// call, which starts a new tally.
+    fn outcome(&mut self) -> Outcome {
+        let n = self.rungs;
         let mut outcome = Outcome {
             payoff: [0.0; 2],
             hostile: [0; 2],
@@ -166,7 +100,134 @@ impl<'a> Arena<'a> {
                 outcome.hostile[1] += count * u32::from(self.hostile[rb]);
             }
         }
+        self.tally.fill(0);
         outcome
+    }
+}
+
+/// Plays matches through the engine: the reference the [`Arena`] must agree with.
+#[derive(Debug, Clone)]
+pub struct Refereed<'a> {
+    ladder: &'a Ladder,
+    payoffs: &'a Payoffs,
+    rounds: Round,
+    noise: f64,
+    scorer: Scorer,
+    moves: [Vec<Move>; 2],
+}
+
+impl<'a> Refereed<'a> {
+    /// Matches of `rounds` rounds on `ladder`, scored by `payoffs`, with tremble `noise`.
+    pub fn new(
+        ladder: &'a Ladder,
+        payoffs: &'a Payoffs,
+        rounds: Round,
+        noise: f64,
+    ) -> Refereed<'a> {
+        Refereed {
+            ladder,
+            payoffs,
+            rounds,
+            noise,
+            scorer: Scorer::new(ladder, payoffs),
+            moves: [vec![], vec![]],
+        }
+    }
+}
+
+impl Play for Refereed<'_> {
+    fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome {
+        let plan = Plan::duel(
+            self.ladder,
+            self.payoffs,
+            [&*a, &*b],
+            self.rounds,
+            self.noise,
+        );
+        let mut engine = Engine::of(plan);
+        let trajectory = engine.run(rng);
+        for (ma, mb) in trajectory.moves[0].iter().zip(&trajectory.moves[1]) {
+            self.scorer.count(ma.rung, mb.rung);
+        }
+        self.moves = [0, 1].map(|seat| trajectory.moves[seat].clone());
+        self.scorer.outcome()
+    }
+
+    fn moves(&self) -> (&[Move], &[Move]) {
+        (&self.moves[0], &self.moves[1])
+    }
+}
+
+/// Plays matches on one ladder with one scoring in a lean loop of its own, reusing its
+/// buffers between them: what tournaments use.
+#[derive(Debug, Clone)]
+pub struct Arena<'a> {
+    ladder: &'a Ladder,
+    payoffs: &'a Payoffs,
+    scorer: Scorer,
+    rounds: Round,
+    noise: Gaps,
+    /// Each seat's moves, one slot per round, written in place: the views handed to
+    /// the policies see `[..round]`. (Pushing instead makes every round reload the
+    /// vectors' lengths just stored, a stall that cost a third of a match.)
+    history: [Vec<Move>; 2],
+    /// What each seat sees: the other's moves, as played.
+    seen: [Vec<Move>; 2],
+}
+
+impl<'a> Arena<'a> {
+    /// Matches of `rounds` rounds on `ladder`, scored by `payoffs`, with tremble `noise`.
+    pub fn new(ladder: &'a Ladder, payoffs: &'a Payoffs, rounds: Round, noise: f64) -> Arena<'a> {
+        let slots = || vec![Move::on(0); rounds as usize];
+        Arena {
+            ladder,
+            payoffs,
+            scorer: Scorer::new(ladder, payoffs),
+            rounds,
+            noise: Gaps::new(noise),
+            history: [slots(), slots()],
+            seen: [slots(), slots()],
+        }
+    }
+}
+
+impl Arena<'_> {
+    /// Plays `a` against `b` from a fresh start, drawing from `rng` (both policies'
+    /// random choices and the trembles).
+    pub fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome {
+        a.reset();
+        b.reset();
+        // Moves left before each seat's next tremble.
+        let mut steady = [self.noise.gap(rng), self.noise.gap(rng)];
+        for t in 0..self.rounds as usize {
+            let observation = Observation {
+                ladder: self.ladder,
+                payoffs: Some(self.payoffs),
+                dyads: &DUEL,
+                moves: &self.history,
+                seen: &self.seen,
+                since: &[0, 0],
+                fired: &[],
+                rounds: t,
+            };
+            let intended_a = a.decide(&View::of(&observation, 0), rng).rung;
+            let intended_b = b.decide(&View::of(&observation, 1), rng).rung;
+            // Both decide first, then both tremble: seat a's, then seat b's.
+            let ra = self
+                .noise
+                .toss(self.ladder, intended_a, &mut steady[0], rng);
+            let rb = self
+                .noise
+                .toss(self.ladder, intended_b, &mut steady[1], rng);
+            let [own_a, own_b] = &mut self.history;
+            let [seen_a, seen_b] = &mut self.seen;
+            own_a[t] = Move::on(ra);
+            own_b[t] = Move::on(rb);
+            seen_a[t] = Move::on(rb);
+            seen_b[t] = Move::on(ra);
+            self.scorer.count(ra, rb);
+        }
+        self.scorer.outcome()
     }
 
     /// The moves played in the last match, seat `a`'s then seat `b`'s.
@@ -175,11 +236,21 @@ impl<'a> Arena<'a> {
     }
 }
 
+impl Play for Arena<'_> {
+    fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome {
+        Arena::play(self, a, b, rng)
+    }
+
+    fn moves(&self) -> (&[Move], &[Move]) {
+        Arena::moves(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing::{C, D, Scripted, two_rungs};
     use crate::ladder::Rung;
-    use crate::policy::testing::{C, D, Scripted, two_rungs};
     use crate::rng::run_rng;
 
     fn pd() -> Payoffs {
@@ -223,30 +294,8 @@ mod tests {
     }
 
     #[test]
-    fn trembles_are_independent_from_move_to_move() {
-        // A Bernoulli process: after a tremble, the next move trembles with
-        // probability p, as any other; and p = 1 trembles every move.
-        let tremble = Tremble::new(0.2);
-        let mut rng = run_rng(11, 0);
-        let mut flips = vec![];
-        while flips.len() < 200_000 {
-            let gap = tremble.gap(&mut rng) as usize;
-            flips.extend(std::iter::repeat_n(false, gap));
-            flips.push(true);
-        }
-        let n = flips.len() as f64;
-        let rate = flips.iter().filter(|&&f| f).count() as f64 / n;
-        let after = flips.windows(2).filter(|w| w[0]).count() as f64;
-        let again = flips.windows(2).filter(|w| w[0] && w[1]).count() as f64 / after;
-        assert!((rate - 0.2).abs() < 0.005, "rate {rate}");
-        assert!((again - 0.2).abs() < 0.01, "after a tremble {again}");
-        assert_eq!(Tremble::new(1.0).gap(&mut rng), 0);
-        assert_eq!(Tremble::new(0.0).gap(&mut rng), u64::MAX);
-    }
-
-    #[test]
     fn a_tremble_steps_to_a_neighbouring_rung() {
-        let ladder = crate::policy::testing::five_rungs();
+        let ladder = crate::engine::testing::five_rungs();
         let payoffs = Payoffs::Costs;
         let mut arena = Arena::new(&ladder, &payoffs, 2_000, 1.0);
         let (mut a, mut b) = (Scripted::cycle([0]), Scripted::cycle([2]));

@@ -12,12 +12,14 @@
 //! library, a match between two deterministic policies without noise is played once
 //! and its result reused for the other repetitions.
 
+#[cfg(test)]
+mod agreement;
 pub mod arena;
 pub mod chart;
 mod output;
 mod standings;
 
-pub use arena::{Arena, Outcome};
+pub use arena::{Arena, Outcome, Play, Refereed};
 pub use output::{TournamentOptions, TournamentOutcome, default_out, run, run_until};
 pub use standings::{Standing, Standings};
 

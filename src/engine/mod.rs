@@ -1,17 +1,36 @@
-//! The step loop: one replicate of a scenario, round by round.
+//! The one step loop: a replicate of a scenario, a tournament match, a policy's test
+//! match: every simulation in escalate is played here, round by round.
 //!
-//! Each round: apply the round's events (triggers, policy changes, forced moves), let
-//! every dyad's policy decide from the history up to the previous round, apply
-//! tremble, and only then record all moves and what each side perceived of them
-//! (decide, then apply: the order of actors cannot matter). Random draws come from
-//! the replicate's own generator in a fixed order.
+//! What to play is a [`Plan`]: the ladder, the dyads and their first policies, the
+//! events, the noise and the number of rounds ([`Plan::of`] a scenario, or
+//! [`Plan::duel`] for a match between two policies). Each round runs five phases, in
+//! this order:
+//!
+//! 1. **events**: the round's events fire their triggers, change policies and force
+//!    moves;
+//! 2. **decide**: every dyad's policy chooses from its [`View`] of the history up to
+//!    the previous round (a forced move replaces the choice, but the policy still
+//!    decides, so that its draws and any state it keeps do not depend on the events);
+//! 3. **noise**: moves that were not forced may tremble ([`Tremble`]);
+//! 4. **apply**: all moves are recorded at once, so the order of dyads cannot matter;
+//! 5. **observe**: each actor perceives its target's move toward it, possibly misread.
+//!
+//! A new rule of the model is a new phase or a step of one of these, in this loop.
+//! Random draws come from the replicate's own generator in this fixed order.
 
-use crate::ladder::{Ladder, Move, Round, Rung};
-use crate::policy::{Policy, View};
+mod noise;
+mod plan;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use noise::{Gaps, Noise, Tremble, step_off};
+pub use plan::Plan;
+
+use crate::ladder::{Move, Round};
+use crate::policy::{Dyad, Observation, Policy, View};
 use crate::rng::SimRng;
-use crate::scenario::{Dyad, Scenario};
-use rand::RngExt;
-use rand::distr::Bernoulli;
+use crate::scenario::Scenario;
+use noise::Coin;
 use std::collections::BTreeMap;
 
 /// What happened in one replicate: every dyad's executed moves and policies, round by round.
@@ -23,10 +42,10 @@ pub struct Trajectory {
     pub policies: Vec<Vec<&'static str>>,
 }
 
-/// Runs replicates of one scenario, reusing its buffers between them.
+/// Plays a [`Plan`] replicate after replicate, reusing its buffers between them.
 #[derive(Debug)]
 pub struct Engine<'s> {
-    scenario: &'s Scenario,
+    plan: Plan<'s>,
     /// Every policy instance the run may use: each dyad's initial one, then one per
     /// dyad per event policy change.
     instances: Vec<Box<dyn Policy>>,
@@ -42,19 +61,24 @@ pub struct Engine<'s> {
     seen: Vec<Vec<Move>>,
     fired: Vec<Option<Round>>,
     forced: Vec<Option<Move>>,
+    /// This round's moves: intended, then as played.
     decided: Vec<Move>,
+    /// With [`Tremble::Gaps`], each dyad's moves left before its next tremble.
+    steady: Vec<u64>,
     trajectory: Trajectory,
 }
 
 impl<'s> Engine<'s> {
-    /// Prepares to run `scenario`.
+    /// Prepares to run replicates of `scenario`.
     pub fn new(scenario: &'s Scenario) -> Engine<'s> {
-        let dyads = &scenario.dyads;
-        let mut instances: Vec<Box<dyn Policy>> = dyads
-            .iter()
-            .map(|d| scenario.actors[d.actor].policy.policy.clone_box())
-            .collect();
-        let installs = scenario
+        Engine::of(Plan::of(scenario))
+    }
+
+    /// Prepares to play `plan`.
+    pub fn of(plan: Plan<'s>) -> Engine<'s> {
+        let mut instances: Vec<Box<dyn Policy>> =
+            plan.policies.iter().map(|p| p.clone_box()).collect();
+        let installs = plan
             .events
             .iter()
             .map(|e| {
@@ -68,11 +92,10 @@ impl<'s> Engine<'s> {
                 list
             })
             .collect();
-        let reverse = reverse_dyads(dyads);
-        let n = dyads.len();
-        let rounds = scenario.rounds as usize;
+        let reverse = reverse_dyads(&plan.dyads);
+        let n = plan.dyads.len();
+        let rounds = plan.rounds as usize;
         Engine {
-            scenario,
             instances,
             installs,
             reverse,
@@ -80,89 +103,133 @@ impl<'s> Engine<'s> {
             kind: vec![""; n],
             since: vec![0; n],
             seen: vec![Vec::with_capacity(rounds); n],
-            fired: vec![None; scenario.triggers.len()],
+            fired: vec![None; plan.triggers],
             forced: vec![None; n],
             decided: vec![Move::on(0); n],
+            steady: vec![u64::MAX; n],
             trajectory: Trajectory {
                 moves: vec![Vec::with_capacity(rounds); n],
                 policies: vec![Vec::with_capacity(rounds); n],
             },
+            plan,
         }
+    }
+
+    /// The plan played.
+    pub fn plan(&self) -> &Plan<'s> {
+        &self.plan
     }
 
     /// Runs one replicate with `rng` and returns what happened.
     pub fn run(&mut self, rng: &mut SimRng) -> &Trajectory {
-        self.start();
-        let scenario = self.scenario;
-        let ladder = &scenario.ladder;
-        // The same draws as `rng.random_bool(p)`, with the probability converted once.
-        let tremble = (scenario.noise.tremble > 0.0).then(|| bernoulli(scenario.noise.tremble));
-        let misperception =
-            (scenario.noise.misperception > 0.0).then(|| bernoulli(scenario.noise.misperception));
+        self.start(rng);
+        let misperception = Coin::new(self.plan.noise.misperception);
         let mut next_event = 0;
-        for round in 0..scenario.rounds {
-            while let Some(event) = scenario.events.get(next_event).filter(|e| e.round == round) {
-                if let Some(t) = event.trigger {
-                    self.fired[t] = Some(round);
+        for round in 0..self.plan.rounds {
+            next_event = self.events(round, next_event);
+            self.decide(round, rng);
+            if let Tremble::Gaps(_) = self.plan.noise.tremble {
+                for d in 0..self.decided.len() {
+                    self.tremble(d, rng);
                 }
-                for &(d, instance) in &self.installs[next_event] {
-                    self.active[d] = instance;
-                    self.kind[d] = self.instances[instance].info().name;
-                    self.since[d] = round;
-                }
-                for &(d, m) in &event.acts {
-                    self.forced[d] = Some(m);
-                }
-                next_event += 1;
             }
-            for d in 0..scenario.dyads.len() {
-                let view = View {
-                    ladder,
-                    own: &self.trajectory.moves[d],
-                    seen: &self.seen[d],
-                    origin: 0,
-                    since: self.since[d],
-                    fired: &self.fired,
-                    payoffs: scenario.payoffs.as_ref(),
-                };
-                // The policy decides even when an event forces the move, so that its
-                // draws and any state it keeps do not depend on the events.
-                let intended = self.instances[self.active[d]].decide(&view, rng);
-                self.decided[d] = match (self.forced[d].take(), tremble) {
-                    (Some(forced), _) => forced,
-                    (None, Some(p)) => Move {
-                        rung: slip(ladder, intended.rung, p, rng),
-                        ..intended
-                    },
-                    (None, None) => intended,
-                };
-            }
-            for d in 0..scenario.dyads.len() {
-                self.trajectory.moves[d].push(self.decided[d]);
-                self.trajectory.policies[d].push(self.kind[d]);
-            }
-            for d in 0..scenario.dyads.len() {
-                let perceived = match self.reverse[d] {
-                    Some(r) => {
-                        let m = self.decided[r];
-                        match misperception {
-                            Some(p) => Move {
-                                rung: slip(ladder, m.rung, p, rng),
-                                ..m
-                            },
-                            None => m,
-                        }
-                    }
-                    // A target that does not face the actor makes no move toward it.
-                    None => Move::on(ladder.neutral()),
-                };
-                self.seen[d].push(perceived);
-            }
+            self.apply();
+            self.observe(misperception, rng);
         }
         &self.trajectory
     }
 
-    fn start(&mut self) {
+    /// Phase 1: applies the events of `round`, from `next` on; returns the next event
+    /// still to come.
+    fn events(&mut self, round: Round, mut next: usize) -> usize {
+        let events = self.plan.events;
+        while let Some(event) = events.get(next).filter(|e| e.round == round) {
+            if let Some(t) = event.trigger {
+                self.fired[t] = Some(round);
+            }
+            for &(d, instance) in &self.installs[next] {
+                self.active[d] = instance;
+                self.kind[d] = self.instances[instance].info().name;
+                self.since[d] = round;
+            }
+            for &(d, m) in &event.acts {
+                self.forced[d] = Some(m);
+            }
+            next += 1;
+        }
+        next
+    }
+
+    /// Phase 2, with phase 3 for trembles tossed as each dyad decides: every dyad's
+    /// move of this round, intended or forced.
+    fn decide(&mut self, round: Round, rng: &mut SimRng) {
+        let as_decided = match self.plan.noise.tremble {
+            Tremble::AsDecided(p) => Coin::new(p),
+            Tremble::Gaps(_) => Coin::new(0.0),
+        };
+        let observation = Observation {
+            ladder: self.plan.ladder,
+            payoffs: self.plan.payoffs,
+            dyads: &self.plan.dyads,
+            moves: &self.trajectory.moves,
+            seen: &self.seen,
+            since: &self.since,
+            fired: &self.fired,
+            rounds: round as usize,
+        };
+        for d in 0..self.decided.len() {
+            let view = View::of(&observation, d);
+            let intended = self.instances[self.active[d]].decide(&view, rng);
+            self.decided[d] = match self.forced[d] {
+                Some(forced) => forced,
+                None if as_decided.is_live() => Move {
+                    rung: as_decided.slip(self.plan.ladder, intended.rung, rng),
+                    ..intended
+                },
+                None => intended,
+            };
+        }
+    }
+
+    /// Phase 3 for [`Tremble::Gaps`]: dyad `d`'s move, unless forced, may tremble.
+    fn tremble(&mut self, d: usize, rng: &mut SimRng) {
+        if let (Tremble::Gaps(p), None) = (self.plan.noise.tremble, self.forced[d]) {
+            let rung = self.decided[d].rung;
+            self.decided[d].rung =
+                Gaps::new(p).toss(self.plan.ladder, rung, &mut self.steady[d], rng);
+        }
+    }
+
+    /// Phase 4: records every dyad's move and policy of the round at once.
+    fn apply(&mut self) {
+        for d in 0..self.decided.len() {
+            self.trajectory.moves[d].push(self.decided[d]);
+            self.trajectory.policies[d].push(self.kind[d]);
+            self.forced[d] = None;
+        }
+    }
+
+    /// Phase 5: each actor perceives its target's move toward it, misread with
+    /// probability `misperception`.
+    fn observe(&mut self, misperception: Coin, rng: &mut SimRng) {
+        let ladder = self.plan.ladder;
+        for d in 0..self.decided.len() {
+            let perceived = match self.reverse[d] {
+                Some(r) => {
+                    let m = self.decided[r];
+                    Move {
+                        rung: misperception.slip(ladder, m.rung, rng),
+                        ..m
+                    }
+                }
+                // A target that does not face the actor makes no move toward it.
+                None => Move::on(ladder.neutral()),
+            };
+            self.seen[d].push(perceived);
+        }
+    }
+
+    fn start(&mut self, rng: &mut SimRng) {
         for p in &mut self.instances {
             p.reset();
         }
@@ -176,38 +243,12 @@ impl<'s> Engine<'s> {
             self.forced[d] = None;
         }
         self.fired.fill(None);
-    }
-}
-
-/// The draw of a noise probability, already checked to lie in `[0, 1]` by validation.
-fn bernoulli(p: f64) -> Bernoulli {
-    Bernoulli::new(p).expect("noise probabilities are validated")
-}
-
-/// With probability `p`, the rung one step off `rung` (either neighbour evenly, or the
-/// only one at the ends of the ladder); otherwise `rung`.
-fn slip(ladder: &Ladder, rung: Rung, p: Bernoulli, rng: &mut SimRng) -> Rung {
-    if !rng.sample(p) {
-        return rung;
-    }
-    step_off(ladder, rung, rng)
-}
-
-/// The rung one step off `rung`: either neighbour evenly, or the only one at the ends
-/// of the ladder (so on two rungs, the other one).
-pub(crate) fn step_off(ladder: &Ladder, rung: Rung, rng: &mut SimRng) -> Rung {
-    let top = ladder.top();
-    match (rung > 0, rung < top) {
-        (true, true) => {
-            if rng.random_bool(0.5) {
-                rung - 1
-            } else {
-                rung + 1
+        if let Tremble::Gaps(p) = self.plan.noise.tremble {
+            let gaps = Gaps::new(p);
+            for steady in &mut self.steady {
+                *steady = gaps.gap(rng);
             }
         }
-        (true, false) => rung - 1,
-        (false, true) => rung + 1,
-        (false, false) => rung,
     }
 }
 
@@ -234,6 +275,7 @@ pub fn run(scenario: &Scenario, replicate: u64) -> Trajectory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ladder::Rung;
     use crate::rng::run_rng;
 
     fn scenario(body: &str) -> Scenario {
@@ -313,19 +355,5 @@ mod tests {
             [Some(2), None, Some(0), None],
             "2 faces 0 but 0 does not face 2"
         );
-    }
-
-    #[test]
-    fn slip_moves_one_step_to_an_existing_neighbour() {
-        let s = scenario(
-            "[[actors]]\nid = \"a\"\npolicy = { kind = \"hold\" }\n[[actors]]\nid = \"b\"\npolicy = { kind = \"hold\" }\n",
-        );
-        let mut rng = run_rng(0, 0);
-        for _ in 0..200 {
-            let always = bernoulli(1.0);
-            assert_eq!(slip(&s.ladder, 0, always, &mut rng), 1);
-            assert_eq!(slip(&s.ladder, 2, always, &mut rng), 1);
-            assert!([0, 2].contains(&slip(&s.ladder, 1, always, &mut rng)));
-        }
     }
 }

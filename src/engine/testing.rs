@@ -1,10 +1,13 @@
-//! Test harness: plays a policy against a known opponent and checks every move
-//! (the axelrod library's `test_versus` idea).
+//! Test harness: plays a policy against a known opponent through the engine and checks
+//! every move (the axelrod library's `test_versus` idea).
 
-use super::{Policy, PolicyInfo, View};
+use super::{Engine, Noise, Plan, Tremble};
 use crate::ladder::{Ladder, Move, Round, Rung, RungInfo};
 use crate::payoff::Payoffs;
+use crate::policy::{Dyad, Observation, Policy, PolicyInfo, View};
 use crate::rng::{SimRng, run_rng};
+use crate::scenario::Event;
+use std::borrow::Cow;
 
 /// Cooperate/defect: `C` = 0 (level 0), `D` = 1 (level 1).
 pub(crate) const C: Rung = 0;
@@ -87,9 +90,14 @@ pub(crate) struct Match {
 
 /// Plays `a` against `b` on the cooperate/defect ladder.
 pub(crate) fn versus(a: impl Policy + 'static, b: impl Policy + 'static) -> Match {
+    boxed(Box::new(a), Box::new(b))
+}
+
+/// Plays `a` against `b`, boxed, on the cooperate/defect ladder.
+pub(crate) fn boxed(a: Box<dyn Policy>, b: Box<dyn Policy>) -> Match {
     Match {
         ladder: two_rungs(),
-        players: [Box::new(a), Box::new(b)],
+        players: [a, b],
         seed: 0,
         payoffs: None,
         trigger: None,
@@ -134,38 +142,68 @@ impl Match {
         self
     }
 
-    /// Plays `rounds` rounds and returns both sides' moves.
+    /// Plays `rounds` rounds through the engine and returns both sides' moves.
     pub(crate) fn play(&mut self, rounds: usize) -> Vec<(Move, Move)> {
-        let mut rng = run_rng(self.seed, 0);
-        let mut hist: [Vec<Move>; 2] = [vec![], vec![]];
-        for p in &mut self.players {
-            p.reset();
-        }
-        for round in 0..rounds as Round {
-            let fired = [self.trigger.filter(|&t| t <= round)];
-            let mut moves = [Move::on(0); 2];
-            for side in 0..2 {
-                let view = View {
-                    ladder: &self.ladder,
-                    own: &hist[side],
-                    seen: &hist[1 - side],
-                    origin: 0,
-                    since: 0,
-                    fired: &fired,
-                    payoffs: self.payoffs.as_ref(),
-                };
-                moves[side] = self.players[side].decide(&view, &mut rng);
-                if let Some(&(_, _, m)) = self.forced.iter().find(|f| f.0 == round && f.1 == side) {
-                    moves[side] = m;
-                }
-            }
-            hist[0].push(moves[0]);
-            hist[1].push(moves[1]);
-        }
-        hist[0]
+        let seed = self.seed;
+        self.replay(rounds, &[seed]).remove(0)
+    }
+
+    /// Plays `rounds` rounds once per seed, one after the other on the same engine
+    /// (which resets both policies between runs), and returns each run's moves.
+    pub(crate) fn replay(&mut self, rounds: usize, seeds: &[u64]) -> Vec<Vec<(Move, Move)>> {
+        let event = |round| Event {
+            round,
+            trigger: None,
+            acts: vec![],
+            changes: vec![],
+            note: None,
+        };
+        let mut events: Vec<Event> = self
+            .trigger
+            .map(|round| Event {
+                trigger: Some(0),
+                ..event(round)
+            })
+            .into_iter()
+            .chain(self.forced.iter().map(|&(round, side, m)| Event {
+                acts: vec![(side, m)],
+                ..event(round)
+            }))
+            .collect();
+        events.sort_by_key(|e| e.round);
+        let plan = Plan {
+            ladder: &self.ladder,
+            payoffs: self.payoffs.as_ref(),
+            dyads: Cow::Owned(vec![
+                Dyad {
+                    actor: 0,
+                    target: 1,
+                },
+                Dyad {
+                    actor: 1,
+                    target: 0,
+                },
+            ]),
+            policies: self.players.iter().map(|p| &**p).collect(),
+            events: &events,
+            triggers: 1,
+            noise: Noise {
+                tremble: Tremble::AsDecided(0.0),
+                misperception: 0.0,
+            },
+            rounds: rounds as Round,
+        };
+        let mut engine = Engine::of(plan);
+        seeds
             .iter()
-            .copied()
-            .zip(hist[1].iter().copied())
+            .map(|&seed| {
+                let played = engine.run(&mut run_rng(seed, 0));
+                played.moves[0]
+                    .iter()
+                    .copied()
+                    .zip(played.moves[1].iter().copied())
+                    .collect()
+            })
             .collect()
     }
 
@@ -177,4 +215,38 @@ impl Match {
             assert_eq!((round, g), (round, w), "full sequence: {got:?}");
         }
     }
+}
+
+/// Calls `f` with dyad 0's view of chosen histories (`own` and `seen`, of equal
+/// length), for tests that hand a policy a history directly.
+pub(crate) fn with_view<R>(
+    ladder: &Ladder,
+    payoffs: Option<&Payoffs>,
+    own: &[Move],
+    seen: &[Move],
+    f: impl FnOnce(&View<'_>) -> R,
+) -> R {
+    let dyads = [
+        Dyad {
+            actor: 0,
+            target: 1,
+        },
+        Dyad {
+            actor: 1,
+            target: 0,
+        },
+    ];
+    let moves = [own.to_vec(), seen.to_vec()];
+    let perceived = [seen.to_vec(), own.to_vec()];
+    let observation = Observation {
+        ladder,
+        payoffs,
+        dyads: &dyads,
+        moves: &moves,
+        seen: &perceived,
+        since: &[0, 0],
+        fired: &[],
+        rounds: own.len(),
+    };
+    f(&View::of(&observation, 0))
 }

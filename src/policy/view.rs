@@ -1,0 +1,216 @@
+//! What a policy sees when it decides: the engine's record of the run so far, and one
+//! dyad's view of it.
+//!
+//! The engine owns an [`Observation`] of every round played and builds each dyad's
+//! [`View`] from it with [`View::of`], the one place a view is made. A policy reads its
+//! own dyad through the view's fields, and anything beyond it (moves by and toward
+//! other actors) through [`View::observation`].
+//!
+//! # The contract for policies that keep state
+//!
+//! Within one run, from [`Policy::reset`](super::Policy::reset) on, the engine calls
+//! `decide` once per round in order, and each call's view holds the previous call's
+//! history plus exactly one round. A policy may therefore cache what it has read so
+//! far (mirror's ledger, threshold's crossings) and read only the new round. A policy
+//! that hands a view on to a policy nested in it (`defer` to its `then`) may show it a
+//! later [`origin`](View::origin), but must keep showing it the same origin or a later
+//! one, and the end of the history always grows by one round: positions cached by
+//! absolute round stay valid.
+
+use crate::ladder::{Ladder, Move, Round};
+use crate::payoff::Payoffs;
+
+/// An ordered pair of actors: `actor` moves toward `target`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dyad {
+    /// Index of the actor who moves.
+    pub actor: usize,
+    /// Index of the actor moved toward.
+    pub target: usize,
+}
+
+/// The engine's record of a run up to the round being decided, shared by every dyad.
+#[derive(Debug, Clone, Copy)]
+pub struct Observation<'a> {
+    /// The scenario's ladder.
+    pub ladder: &'a Ladder,
+    /// The scenario's payoffs, if it defines any.
+    pub payoffs: Option<&'a Payoffs>,
+    /// Every dyad of the run, in order.
+    pub dyads: &'a [Dyad],
+    /// `moves[dyad]`: the moves executed by the dyad's actor toward its target; the
+    /// first [`rounds`](Self::rounds) are played.
+    pub moves: &'a [Vec<Move>],
+    /// `seen[dyad]`: the target's moves toward the actor as the actor perceived them;
+    /// the first [`rounds`](Self::rounds) are played.
+    pub seen: &'a [Vec<Move>],
+    /// `since[dyad]`: the round the dyad's current policy took effect.
+    pub since: &'a [Round],
+    /// For each named trigger of the scenario, the round it fired, if it has.
+    pub fired: &'a [Option<Round>],
+    /// Rounds played so far: the round being decided.
+    pub rounds: usize,
+}
+
+impl<'a> Observation<'a> {
+    /// The moves executed so far in `dyad`.
+    pub fn played(&self, dyad: usize) -> &'a [Move] {
+        &self.moves[dyad][..self.rounds]
+    }
+
+    /// Every dyad whose actor is `actor`, with the moves it played so far.
+    pub fn moves_by(&self, actor: usize) -> impl Iterator<Item = (Dyad, &'a [Move])> + '_ {
+        self.dyads
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.actor == actor)
+            .map(|(i, &d)| (d, self.played(i)))
+    }
+
+    /// Every dyad whose target is `target`, with the moves played in it so far.
+    pub fn moves_toward(&self, target: usize) -> impl Iterator<Item = (Dyad, &'a [Move])> + '_ {
+        self.dyads
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.target == target)
+            .map(|(i, &d)| (d, self.played(i)))
+    }
+}
+
+/// What a policy sees when it decides: one dyad's history up to the previous round,
+/// and the whole run's [`Observation`] beyond it.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// The scenario's ladder.
+    pub ladder: &'a Ladder,
+    /// This actor's executed moves toward the target, oldest first.
+    pub own: &'a [Move],
+    /// The target's moves toward this actor as this actor perceived them, oldest first.
+    pub seen: &'a [Move],
+    /// The absolute round of `own[0]` and `seen[0]`: 0, unless a policy that holds this
+    /// one shows it the history from a later round on.
+    pub origin: Round,
+    /// The absolute round the current policy took effect.
+    pub since: Round,
+    /// The scenario's payoffs, if it defines any.
+    pub payoffs: Option<&'a Payoffs>,
+    observation: &'a Observation<'a>,
+    dyad: usize,
+}
+
+impl<'a> View<'a> {
+    /// Dyad `dyad`'s view of `observation`: the one way a view is made.
+    pub fn of(observation: &'a Observation<'a>, dyad: usize) -> View<'a> {
+        let rounds = observation.rounds;
+        View {
+            ladder: observation.ladder,
+            own: &observation.moves[dyad][..rounds],
+            seen: &observation.seen[dyad][..rounds],
+            origin: 0,
+            since: observation.since[dyad],
+            payoffs: observation.payoffs,
+            observation,
+            dyad,
+        }
+    }
+
+    /// The same view with its history from absolute round `from` on, as if it started
+    /// there (for a policy that shows a nested one less than it saw itself).
+    pub fn from_round(&self, from: Round) -> View<'a> {
+        let skip = (from.saturating_sub(self.origin) as usize).min(self.own.len());
+        View {
+            own: &self.own[skip..],
+            seen: &self.seen[skip..],
+            origin: self.origin + skip as Round,
+            since: self.since.max(from),
+            ..*self
+        }
+    }
+
+    /// The absolute round being decided.
+    pub fn round(&self) -> Round {
+        self.origin + self.own.len() as Round
+    }
+
+    /// Number of past rounds visible.
+    pub fn len(&self) -> usize {
+        self.own.len()
+    }
+
+    /// Whether nothing has happened yet in this view.
+    pub fn is_empty(&self) -> bool {
+        self.own.is_empty()
+    }
+
+    /// The other side's move `back` rounds ago (1 = the previous round).
+    pub fn seen_back(&self, back: usize) -> Option<Move> {
+        self.seen.len().checked_sub(back).map(|i| self.seen[i])
+    }
+
+    /// The neutral move.
+    pub fn neutral(&self) -> Move {
+        Move::on(self.ladder.neutral())
+    }
+
+    /// The round trigger `trigger` (an index into the scenario's triggers) fired, if
+    /// it has.
+    pub fn fired(&self, trigger: usize) -> Option<Round> {
+        self.observation.fired.get(trigger).copied().flatten()
+    }
+
+    /// The dyad deciding.
+    pub fn dyad(&self) -> Dyad {
+        self.observation.dyads[self.dyad]
+    }
+
+    /// The whole run so far, beyond this dyad.
+    pub fn observation(&self) -> &'a Observation<'a> {
+        self.observation
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::two_rungs;
+
+    #[test]
+    fn a_view_shows_its_dyad_and_the_run_beyond_it() {
+        let ladder = two_rungs();
+        let d = |actor, target| Dyad { actor, target };
+        let dyads = [d(0, 1), d(1, 0), d(2, 0)];
+        let moves = vec![
+            vec![Move::on(1), Move::on(0), Move::on(1)],
+            vec![Move::on(0), Move::on(1), Move::on(0)],
+            vec![Move::on(1), Move::on(1), Move::on(0)],
+        ];
+        let seen = vec![moves[1].clone(), moves[0].clone(), vec![Move::on(0); 3]];
+        let observation = Observation {
+            ladder: &ladder,
+            payoffs: None,
+            dyads: &dyads,
+            moves: &moves,
+            seen: &seen,
+            since: &[0, 1, 0],
+            fired: &[None, Some(1)],
+            rounds: 2,
+        };
+        let view = View::of(&observation, 1);
+        assert_eq!(view.own, &moves[1][..2]);
+        assert_eq!(view.seen, &moves[0][..2]);
+        assert_eq!((view.round(), view.since, view.dyad()), (2, 1, d(1, 0)));
+        assert_eq!(
+            (view.fired(0), view.fired(1), view.fired(2)),
+            (None, Some(1), None)
+        );
+        let toward: Vec<_> = view.observation().moves_toward(0).collect();
+        assert_eq!(
+            toward,
+            [(d(1, 0), &moves[1][..2]), (d(2, 0), &moves[2][..2])]
+        );
+        assert_eq!(view.observation().moves_by(2).count(), 1);
+        let later = view.from_round(1);
+        assert_eq!((later.origin, later.round(), later.len()), (1, 2, 1));
+        assert_eq!(later.seen, &moves[0][1..2]);
+    }
+}
