@@ -124,14 +124,16 @@ impl<'s> Engine<'s> {
     pub fn run(&mut self, rng: &mut SimRng) -> &Trajectory {
         self.start(rng);
         let misperception = Coin::new(self.plan.noise.misperception);
+        let as_decided = match self.plan.noise.tremble {
+            Tremble::AsDecided(p) => Coin::new(p),
+            Tremble::Gaps(_) => Coin::new(0.0),
+        };
         let mut next_event = 0;
         for round in 0..self.plan.rounds {
             next_event = self.events(round, next_event);
-            self.decide(round, rng);
-            if let Tremble::Gaps(_) = self.plan.noise.tremble {
-                for d in 0..self.decided.len() {
-                    self.tremble(d, rng);
-                }
+            self.decide(round, as_decided, rng);
+            if let Tremble::Gaps(p) = self.plan.noise.tremble {
+                self.tremble(Gaps::new(p), rng);
             }
             self.apply();
             self.observe(misperception, rng);
@@ -160,13 +162,9 @@ impl<'s> Engine<'s> {
         next
     }
 
-    /// Phase 2, with phase 3 for trembles tossed as each dyad decides: every dyad's
-    /// move of this round, intended or forced.
-    fn decide(&mut self, round: Round, rng: &mut SimRng) {
-        let as_decided = match self.plan.noise.tremble {
-            Tremble::AsDecided(p) => Coin::new(p),
-            Tremble::Gaps(_) => Coin::new(0.0),
-        };
+    /// Phase 2, with phase 3 for trembles tossed as each dyad decides (`as_decided`):
+    /// every dyad's move of this round, intended or forced.
+    fn decide(&mut self, round: Round, as_decided: Coin, rng: &mut SimRng) {
         let observation = Observation {
             ladder: self.plan.ladder,
             payoffs: self.plan.payoffs,
@@ -191,12 +189,13 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// Phase 3 for [`Tremble::Gaps`]: dyad `d`'s move, unless forced, may tremble.
-    fn tremble(&mut self, d: usize, rng: &mut SimRng) {
-        if let (Tremble::Gaps(p), None) = (self.plan.noise.tremble, self.forced[d]) {
-            let rung = self.decided[d].rung;
-            self.decided[d].rung =
-                Gaps::new(p).toss(self.plan.ladder, rung, &mut self.steady[d], rng);
+    /// Phase 3 for [`Tremble::Gaps`]: every move not forced may tremble.
+    fn tremble(&mut self, gaps: Gaps, rng: &mut SimRng) {
+        for d in 0..self.decided.len() {
+            if self.forced[d].is_none() {
+                let rung = self.decided[d].rung;
+                self.decided[d].rung = gaps.toss(self.plan.ladder, rung, &mut self.steady[d], rng);
+            }
         }
     }
 
