@@ -1,6 +1,7 @@
 //! Round-robin tournaments between named policies, axelrod-style.
 //!
-//! A scenario's `[tournament]` becomes a [`Setup`] (with any command-line overrides);
+//! A scenario's `[tournament]` is read and checked with the rest of the file
+//! ([`entrants`]), then becomes a [`Setup`] (with any command-line overrides);
 //! [`play`] runs every match in parallel and hands each [`MatchResult`] over in a fixed
 //! order, while [`Standings`] sums them up and ranks the entrants; [`run`] writes a
 //! results folder (CSV tables, `run.json`, the chart) from them.
@@ -14,6 +15,7 @@
 
 pub mod arena;
 pub mod chart;
+pub mod entrants;
 mod output;
 mod standings;
 
@@ -54,7 +56,9 @@ impl<'s> Setup<'s> {
     /// The tournament of `scenario`, or an explanation of how to add one.
     pub fn from_scenario(scenario: &'s Scenario) -> Result<Setup<'s>, Error> {
         let (Some(t), Some(payoffs)) = (&scenario.tournament, &scenario.payoffs) else {
-            return Err(Error::Setting(how_to_add_a_tournament(scenario)));
+            return Err(Error::NoTournament {
+                how: how_to_add_a_tournament(scenario),
+            });
         };
         Ok(Setup {
             ladder: &scenario.ladder,
@@ -194,7 +198,7 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::Setting(format!("cannot start {threads} threads: {e}")))
+        .map_err(|source| Error::Threads { threads, source })
 }
 
 /// [`play`] on the threads of `pool`.
@@ -394,8 +398,8 @@ mod tests {
         let s = scenario(
             "[[actors]]\nid = \"a\"\npolicy = { kind = \"mirror\" }\n[[actors]]\nid = \"b\"\npolicy = { kind = \"hold\" }\n",
         );
-        let Err(Error::Setting(message)) = Setup::from_scenario(&s).map(|_| ()) else {
-            panic!("expected a setting error");
+        let Err(Error::NoTournament { how: message }) = Setup::from_scenario(&s).map(|_| ()) else {
+            panic!("expected a refusal");
         };
         assert!(message.contains("has no [tournament] section"), "{message}");
         assert!(message.contains("entrants = ["), "{message}");
@@ -421,14 +425,15 @@ mod tests {
             out: out.clone(),
             threads: 1,
         };
-        let Err(Error::Setting(message)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
+        let Err(e @ Error::Limit(_)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
             panic!("expected a refusal");
         };
+        let message = e.to_string();
         assert!(
             message.contains("memory for a tournament of 4 entrants (10 pairs)"),
             "{message}"
         );
-        assert!(message.contains("--limit memory="), "{message}");
+        assert!(message.contains("`limit memory="), "{message}");
         assert!(!out.exists());
         // Ten thousand entrants hold gigabytes: the pairs alone and the payoff matrix.
         let many: Vec<Entrant> = (0..10_000).map(|_| setup.entrants[0].clone()).collect();
