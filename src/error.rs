@@ -115,12 +115,18 @@ pub enum Error {
         /// The name.
         name: String,
     },
-    /// A tournament was asked of a scenario that defines none.
-    #[error("{how}")]
+    /// A tournament was asked of a scenario that defines none (or has no payoffs to
+    /// score it by); the message shows what to add.
+    #[error("{}", no_tournament(.file, *.rounds, .top, *.has_payoffs))]
     NoTournament {
-        /// What the scenario lacks and an example of what to add, in the scenario's own
-        /// terms (its file, rounds and rungs).
-        how: String,
+        /// The scenario's file.
+        file: String,
+        /// Its rounds, for the example.
+        rounds: u32,
+        /// Its top rung's id, for the example.
+        top: String,
+        /// Whether it has payoffs.
+        has_payoffs: bool,
     },
     /// A folder given to read results from is not one.
     #[error("{}: {why}", .path.display())]
@@ -400,6 +406,25 @@ fn too_big(
         count(size),
         count(u128::from(limit))
     )
+}
+
+fn no_tournament(file: &str, rounds: u32, top: &str, has_payoffs: bool) -> String {
+    let mut text = format!(
+        "{file} has no [tournament] section: add one to play its policies against each other, for example\n\n\
+         [tournament]\nrounds = {rounds}\nrepetitions = 100\nnoise = 0.05\nentrants = [\n  \
+         {{ name = \"Mirror\", policy = {{ kind = \"mirror\" }} }},\n  \
+         {{ name = \"Restrain\", policy = {{ kind = \"restrain\" }} }},\n  \
+         {{ name = \"Hold\", policy = {{ kind = \"hold\" }} }},\n  \
+         {{ name = \"Always {top}\", policy = {{ kind = \"hold\", rung = \"{top}\" }} }},\n]\n"
+    );
+    if !has_payoffs {
+        text.push_str(
+            "\nMatches are scored, so the scenario also needs payoffs: [payoffs] matrix = [[…], …] \
+             (one row per rung, [own rung][other's rung]), or `cost` and `damage` on the rungs.\n",
+        );
+    }
+    text.push_str("See scenarios/axelrod-classic.toml for a complete tournament.");
+    text
 }
 
 fn policy_problems(text: &str, problems: &[Located]) -> String {

@@ -57,7 +57,12 @@ impl<'s> Setup<'s> {
     pub fn from_scenario(scenario: &'s Scenario) -> Result<Setup<'s>, Error> {
         let (Some(t), Some(payoffs)) = (&scenario.tournament, &scenario.payoffs) else {
             return Err(Error::NoTournament {
-                how: how_to_add_a_tournament(scenario),
+                file: scenario.source.file.clone(),
+                rounds: scenario.rounds,
+                top: scenario.ladder.rungs[usize::from(scenario.ladder.top())]
+                    .id
+                    .clone(),
+                has_payoffs: scenario.payoffs.is_some(),
             });
         };
         Ok(Setup {
@@ -139,29 +144,6 @@ impl<'s> Setup<'s> {
 /// Bytes of one copy of an entrant's policy, as an estimate: the box and a policy's
 /// few fields (nested policies hold more, but are rare).
 const SEAT_BYTES: u128 = 128;
-
-/// What `escalate tournament` says when a scenario has no `[tournament]`.
-fn how_to_add_a_tournament(s: &Scenario) -> String {
-    let rung = |r: u16| s.ladder.rungs[r as usize].id.as_str();
-    let top = rung(s.ladder.top());
-    let mut text = format!(
-        "{} has no [tournament] section: add one to play its policies against each other, for example\n\n\
-         [tournament]\nrounds = {}\nrepetitions = 100\nnoise = 0.05\nentrants = [\n  \
-         {{ name = \"Mirror\", policy = {{ kind = \"mirror\" }} }},\n  \
-         {{ name = \"Restrain\", policy = {{ kind = \"restrain\" }} }},\n  \
-         {{ name = \"Hold\", policy = {{ kind = \"hold\" }} }},\n  \
-         {{ name = \"Always {top}\", policy = {{ kind = \"hold\", rung = \"{top}\" }} }},\n]\n",
-        s.source.file, s.rounds
-    );
-    if s.payoffs.is_none() {
-        text.push_str(
-            "\nMatches are scored, so the scenario also needs payoffs: [payoffs] matrix = [[…], …] \
-             (one row per rung, [own rung][other's rung]), or `cost` and `damage` on the rungs.\n",
-        );
-    }
-    text.push_str("See scenarios/axelrod-classic.toml for a complete tournament.");
-    text
-}
 
 /// One match of the tournament.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -398,9 +380,10 @@ mod tests {
         let s = scenario(
             "[[actors]]\nid = \"a\"\npolicy = { kind = \"mirror\" }\n[[actors]]\nid = \"b\"\npolicy = { kind = \"hold\" }\n",
         );
-        let Err(Error::NoTournament { how: message }) = Setup::from_scenario(&s).map(|_| ()) else {
+        let Err(e @ Error::NoTournament { .. }) = Setup::from_scenario(&s).map(|_| ()) else {
             panic!("expected a refusal");
         };
+        let message = e.to_string();
         assert!(message.contains("has no [tournament] section"), "{message}");
         assert!(message.contains("entrants = ["), "{message}");
     }
