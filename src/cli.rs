@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::calendar::round_label;
 use escalate::compare::{CompareOptions, CompareOutcome, RANKED_BY};
-use escalate::error::Error;
+use escalate::error::{Error, Setting};
 use escalate::montecarlo::Cancel;
 use escalate::output::FolderLock;
 use escalate::plot;
@@ -12,7 +12,7 @@ use escalate::policy::registry::ALL;
 use escalate::report;
 use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, timeline_capacity};
 use escalate::scenario::{
-    Checked, DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Overrides, Scenario, limits,
+    Checked, DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Limit, Overrides, Scenario, limits,
 };
 use escalate::tournament::{Setup, Standings, TournamentOptions};
 use escalate::vary::Vary;
@@ -70,7 +70,7 @@ enum Command {
         /// Raise (or lower) a limit over the folder's scenario: `--limit
         /// input_bytes=2e8` reads larger files. Repeatable.
         #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
-        limits: Vec<(String, u64)>,
+        limits: Vec<(Limit, u64)>,
     },
     /// Play the scenario's [tournament]: every entrant against every other, ranked by payoff.
     Tournament(TournamentArgs),
@@ -99,7 +99,7 @@ struct TournamentArgs {
     threads: Option<usize>,
     /// Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable.
     #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
-    limits: Vec<(String, u64)>,
+    limits: Vec<(Limit, u64)>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -140,7 +140,7 @@ struct RunArgs {
     /// Limits protect the machine from a run it cannot finish; a scenario can set
     /// them under [limits] too. The command line wins.
     #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
-    limits: Vec<(String, u64)>,
+    limits: Vec<(Limit, u64)>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -208,7 +208,7 @@ struct CompareArgs {
     size: (u32, u32),
     /// Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable.
     #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
-    limits: Vec<(String, u64)>,
+    limits: Vec<(Limit, u64)>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -231,7 +231,7 @@ const MAX_THREADS: usize = 1024;
 /// Refuses a thread count no machine has (each thread holds a replicate's history).
 fn check_threads(threads: Option<usize>) -> Result<()> {
     if threads.is_some_and(|t| t > MAX_THREADS) {
-        return Err(Error::Setting(format!("--threads: at most {MAX_THREADS}")).into());
+        return Err(Refusal::Threads.into());
     }
     Ok(())
 }
@@ -269,6 +269,9 @@ pub fn run(args: Args) -> Result<()> {
 /// The exit code for an error: 2 for bad input, 130 for an interrupted run (as a
 /// shell reports Ctrl-C), 1 otherwise.
 pub fn exit_code(e: &anyhow::Error) -> ExitCode {
+    if e.downcast_ref::<Refusal>().is_some() {
+        return ExitCode::from(2);
+    }
     match e.downcast_ref::<Error>() {
         Some(e) if e.is_bad_input() => ExitCode::from(2),
         Some(Error::Interrupted) => ExitCode::from(130),
@@ -288,13 +291,65 @@ fn cancel_on_signal() -> Cancel {
 
 /// Names `--out` in a refusal of the results folder, where the library names only the
 /// folder.
-fn out_flag(e: Error) -> Error {
+fn out_flag(e: Error) -> anyhow::Error {
     match e {
-        Error::Folder { path, reason } => {
-            Error::Setting(format!("--out {}: {reason}", path.display()))
-        }
-        e => e,
+        Error::Folder { path, reason } => Refusal::Out { path, reason }.into(),
+        e => e.into(),
     }
+}
+
+/// The error and its causes, one after another as `{:#}` prints them, with the
+/// library's settings called by their flags.
+pub fn message(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|cause| match cause.downcast_ref::<Error>() {
+            Some(e) => e.named(flag).to_string(),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// The flag that gives `setting`.
+fn flag(setting: Setting) -> &'static str {
+    match setting {
+        Setting::Rounds => "--rounds",
+        Setting::Replicates => "--replicates",
+        Setting::Limit => "--limit",
+        Setting::Timeline => "--timeline",
+        Setting::Vary => "--vary",
+        other => other.name(),
+    }
+}
+
+/// Overrides from the command line: its flags name the settings in messages.
+fn overrides() -> Overrides {
+    Overrides {
+        names: Some(flag),
+        ..Overrides::default()
+    }
+}
+
+/// A command line refused before the library is asked: bad input, exit code 2.
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    #[error("--threads: at most {MAX_THREADS}")]
+    Threads,
+    #[error("--repetitions must be at least 1")]
+    Repetitions,
+    #[error("--noise {0} is not a probability: give a number between 0 and 1")]
+    Noise(f64),
+    #[error(
+        "{0} has no [[actors]] to run, only a [tournament]: play it with `escalate tournament {0}`"
+    )]
+    OnlyTournament(String),
+    #[error(
+        "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
+        .0.display()
+    )]
+    TournamentFolder(PathBuf),
+    #[error("--out {}: {reason}", path.display())]
+    Out { path: PathBuf, reason: String },
 }
 
 /// Answers a command line clap did not run: help and the version go to stdout
@@ -354,10 +409,7 @@ fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
 fn require_actors(scenario: &Scenario) -> Result<()> {
     if scenario.actors.is_empty() {
         let file = &scenario.source.file;
-        return Err(Error::Setting(format!(
-            "{file} has no [[actors]] to run, only a [tournament]: play it with `escalate tournament {file}`"
-        ))
-        .into());
+        return Err(Refusal::OnlyTournament(file.clone()).into());
     }
     Ok(())
 }
@@ -368,6 +420,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
         replicates: a.replicates,
         seed: a.seed,
         limits: a.limits,
+        ..overrides()
     };
     let scenario = load(a.scenario.as_ref(), &overrides)?;
     require_actors(&scenario)?;
@@ -410,7 +463,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
 fn tournament(a: TournamentArgs) -> Result<()> {
     let overrides = Overrides {
         limits: a.limits,
-        ..Overrides::default()
+        ..overrides()
     };
     let scenario = load(a.scenario.as_ref(), &overrides)?;
     let mut setup = Setup::from_scenario(&scenario)?;
@@ -419,16 +472,13 @@ fn tournament(a: TournamentArgs) -> Result<()> {
     }
     if let Some(n) = a.repetitions {
         if n == 0 {
-            return Err(Error::Setting("--repetitions must be at least 1".into()).into());
+            return Err(Refusal::Repetitions.into());
         }
         setup.repetitions = n;
     }
     if let Some(p) = a.noise {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::Setting(format!(
-                "--noise {p} is not a probability: give a number between 0 and 1"
-            ))
-            .into());
+            return Err(Refusal::Noise(p).into());
         }
         setup.noise = p;
     }
@@ -519,6 +569,7 @@ fn compare(a: CompareArgs) -> Result<()> {
         replicates: a.replicates,
         seed: a.seed,
         limits: a.limits,
+        ..overrides()
     };
     let scenario = load(a.scenario.as_ref(), &overrides)?;
     require_actors(&scenario)?;
@@ -590,7 +641,7 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
     out
 }
 
-fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> Result<()> {
+fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(Limit, u64)]) -> Result<()> {
     let cancel = cancel_on_signal();
     // Read first, so that a missing folder is told as such rather than as a lock
     // that cannot be taken beside it.
@@ -598,13 +649,13 @@ fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> 
     // No run replaces the folder while its charts are redrawn.
     let _lock = FolderLock::acquire(dir, cancel)?;
     if command == "tournament" {
-        return Err(Error::Setting(format!(
-            "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
-            dir.display()
-        ))
-        .into());
+        return Err(Refusal::TournamentFolder(dir.to_path_buf()).into());
     }
-    let scenario = plot::folder_scenario(dir, limits)?;
+    let overrides = Overrides {
+        limits: limits.to_vec(),
+        ..overrides()
+    };
+    let scenario = plot::folder_scenario(dir, &overrides)?;
     let limit = scenario.limits.input_bytes;
     let drawn = match command.as_str() {
         "compare" => plot::plot_compare_folder(dir, &scenario, size, cancel, limit),
@@ -624,7 +675,7 @@ fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> 
 }
 
 fn check(path: Option<PathBuf>) -> Result<()> {
-    let s = load(path.as_ref(), &Overrides::default())?;
+    let s = load(path.as_ref(), &overrides())?;
     print(&describe(&s))
 }
 
@@ -782,6 +833,20 @@ mod tests {
     #[test]
     fn verify_cli() {
         Args::command().debug_assert();
+    }
+
+    // See: #10. A thread pool that cannot start is a failure (1), not bad input (2).
+    #[test]
+    fn a_thread_pool_that_cannot_start_exits_1() {
+        let _ = rayon::ThreadPoolBuilder::new().build_global();
+        let source = rayon::ThreadPoolBuilder::new()
+            .build_global()
+            .expect_err("the global pool is built already");
+        let e = anyhow::Error::from(Error::Threads { threads: 4, source })
+            .context("running us-russia-2016.toml");
+        assert_eq!(exit_code(&e), ExitCode::FAILURE);
+        assert!(message(&e).starts_with("running us-russia-2016.toml: cannot start 4 threads: "));
+        assert_eq!(message(&e), format!("{e:#}"));
     }
 
     #[test]

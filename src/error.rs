@@ -5,7 +5,12 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 /// Everything that can go wrong in the library.
+///
+/// A variant about a setting the caller gave (rather than the scenario file) holds
+/// the [`Setting`] as data: its message names it by [`Setting::name`], and
+/// [`Error::named`] by the caller's own names (the command line's flags).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The scenario file could not be read.
     // The cause is the error's source, not part of its message: printed as a chain of
@@ -27,9 +32,118 @@ pub enum Error {
         /// How many problems were found, when more than are shown.
         found: Found,
     },
-    /// A setting given on the command line is out of range or unknown.
-    #[error("{0}")]
-    Setting(String),
+    /// A command would go beyond one of the scenario's limits; nothing was done.
+    #[error("{}", exceeded(.0, Setting::name))]
+    Limit(Exceeded),
+    /// `timeline.csv` would hold more rows than its limit allows.
+    #[error("{}", timeline(.exceeded, *.fits, Setting::name))]
+    Timeline {
+        /// The limit exceeded.
+        exceeded: Exceeded,
+        /// How many replicates the limit allows to be written.
+        fits: u64,
+    },
+    /// An input file is larger than the `input_bytes` limit.
+    #[error("{}", too_big(.path, *.limit, *.size, *.in_scenario, Setting::name))]
+    TooBig {
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+        /// Its size, or the bytes read of it before stopping.
+        size: u128,
+        /// Whether the limit can be raised under `[limits]` in the scenario (not for
+        /// the scenario file itself, read before its `[limits]`).
+        in_scenario: bool,
+    },
+    /// An input is not a regular file: a folder, a pipe or a device.
+    #[error(
+        "{}: not a regular file (a folder, a pipe or a device cannot be read as one)",
+        .path.display()
+    )]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+    },
+    /// A policy given as text does not parse against the scenario.
+    #[error("{}", policy_problems(.text, .problems))]
+    Policy {
+        /// The policy, as TOML text.
+        text: String,
+        /// What is wrong with it.
+        problems: Vec<Located>,
+    },
+    /// An actor named by a setting is not in the scenario.
+    #[error("unknown actor {id:?} — {suggestion}")]
+    UnknownActor {
+        /// The id given.
+        id: String,
+        /// The closest id, or the known ones.
+        suggestion: String,
+    },
+    /// A varied actor that cannot be varied.
+    #[error("{} {actor}", Setting::Vary.name())]
+    VaryActor {
+        /// The actor, as given.
+        actor: String,
+        /// Why.
+        source: Box<Error>,
+    },
+    /// An actor varied twice.
+    #[error("{}", vary_twice(.actor, Setting::name))]
+    VaryTwice {
+        /// The actor.
+        actor: String,
+    },
+    /// A policy given for a varied actor that cannot be played.
+    #[error("{} {given}: {reason}", Setting::Vary.name())]
+    VaryPolicy {
+        /// The actor and policy, as given (`russia=defer`).
+        given: String,
+        /// What is wrong with the policy.
+        reason: String,
+    },
+    /// Varying actors would make too many combinations to compare.
+    #[error("{}", too_many_variants(*.max, Setting::name))]
+    TooManyVariants {
+        /// The most combinations compared at once.
+        max: usize,
+    },
+    /// Two variants to compare have one name.
+    #[error("two variants are named {name:?}; rename one")]
+    DuplicateVariant {
+        /// The name.
+        name: String,
+    },
+    /// A tournament was asked of a scenario that defines none (or has no payoffs to
+    /// score it by); the message shows what to add.
+    #[error("{}", no_tournament(.file, *.rounds, .top, *.has_payoffs))]
+    NoTournament {
+        /// The scenario's file.
+        file: String,
+        /// Its rounds, for the example.
+        rounds: u32,
+        /// Its top rung's id, for the example.
+        top: String,
+        /// Whether it has payoffs.
+        has_payoffs: bool,
+    },
+    /// A folder given to read results from is not one.
+    #[error("{}: {why}", .path.display())]
+    NotResults {
+        /// The folder, as given.
+        path: PathBuf,
+        /// What it is instead.
+        why: NotResults,
+    },
+    /// The worker threads could not be started (the system refused them).
+    #[error("cannot start {threads} threads")]
+    Threads {
+        /// How many were asked for (0 = one per core).
+        threads: usize,
+        /// Why.
+        source: rayon::ThreadPoolBuildError,
+    },
     /// A results folder escalate will not write or replace; nothing was done to it.
     #[error("{}: {reason}", path.display())]
     Folder {
@@ -55,9 +169,9 @@ pub enum Error {
         /// Why.
         message: String,
     },
-    /// Drawing a chart failed.
-    #[error("drawing a chart: {0}")]
-    Plot(#[from] crate::plot::PlotError),
+    /// Drawing a chart failed; the source is the chart's own error.
+    #[error("drawing a chart")]
+    Plot(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The run was interrupted (Ctrl-C, SIGTERM) before it finished.
     #[error("interrupted: nothing was written and earlier results are untouched")]
     Interrupted,
@@ -73,17 +187,298 @@ pub enum Error {
 
 impl Error {
     /// Whether the user must fix their input (a scenario or a setting): exit code 2.
+    /// Anything else (threads the system will not start, a disk that cannot be
+    /// written, a chart that cannot be drawn) is not theirs to fix.
     pub fn is_bad_input(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Error::Scenario { .. }
-                | Error::Setting(_)
-                | Error::Folder { .. }
-                // A results folder given to `plot` whose files were damaged or
-                // replaced is the user's to fix, like a bad scenario.
-                | Error::Results { .. }
+            | Error::Limit(_)
+            | Error::Timeline { .. }
+            | Error::TooBig { .. }
+            | Error::NotRegular { .. }
+            | Error::Policy { .. }
+            | Error::UnknownActor { .. }
+            | Error::VaryActor { .. }
+            | Error::VaryTwice { .. }
+            | Error::VaryPolicy { .. }
+            | Error::TooManyVariants { .. }
+            | Error::DuplicateVariant { .. }
+            | Error::NoTournament { .. }
+            | Error::NotResults { .. }
+            | Error::Folder { .. }
+            // A results folder given to `plot` whose files were damaged or
+            // replaced is the user's to fix, like a bad scenario.
+            | Error::Results { .. } => true,
+            Error::Read { .. }
+            | Error::Threads { .. }
+            | Error::Write { .. }
+            | Error::Plot(_)
+            | Error::Interrupted
+            | Error::Encode { .. } => false,
+        }
+    }
+
+    /// This error's message with settings called by `names` (the command line's
+    /// flags) rather than by [`Setting::name`]. Like the error's own message, it
+    /// leaves out the source.
+    pub fn named(&self, names: fn(Setting) -> &'static str) -> Named<'_> {
+        Named { error: self, names }
+    }
+}
+
+/// An error's message with settings called by the caller's names: see [`Error::named`].
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    error: &'a Error,
+    names: fn(Setting) -> &'static str,
+}
+
+impl fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.names;
+        match self.error {
+            Error::Limit(e) => f.write_str(&exceeded(e, names)),
+            Error::Timeline { exceeded, fits } => f.write_str(&timeline(exceeded, *fits, names)),
+            Error::TooBig {
+                path,
+                limit,
+                size,
+                in_scenario,
+            } => f.write_str(&too_big(path, *limit, *size, *in_scenario, names)),
+            Error::VaryActor { actor, .. } => write!(f, "{} {actor}", names(Setting::Vary)),
+            Error::VaryTwice { actor } => f.write_str(&vary_twice(actor, names)),
+            Error::VaryPolicy { given, reason } => {
+                write!(f, "{} {given}: {reason}", names(Setting::Vary))
+            }
+            Error::TooManyVariants { max } => f.write_str(&too_many_variants(*max, names)),
+            e => e.fmt(f),
+        }
+    }
+}
+
+/// A setting a caller gives a command besides the scenario file, named in messages
+/// about it. The library calls each by [`Setting::name`]; a caller that calls them
+/// otherwise (the command line, by its flags) passes its own names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Setting {
+    /// The rounds to run, in place of the scenario's.
+    Rounds,
+    /// The replicates to run, in place of the scenario's.
+    Replicates,
+    /// A limit, raised or lowered (`NAME=N`).
+    Limit,
+    /// How many replicates `timeline.csv` holds.
+    Timeline,
+    /// An actor's alternative policies to compare (`ACTOR=POLICY,…`).
+    Vary,
+}
+
+impl Setting {
+    /// The library's name for the setting.
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Rounds => "rounds",
+            Setting::Replicates => "replicates",
+            Setting::Limit => "limit",
+            Setting::Timeline => "timeline",
+            Setting::Vary => "vary",
+        }
+    }
+}
+
+/// One of the limits that protect the machine from a run it cannot finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Rounds of a scenario.
+    Rounds,
+    /// Actors of a scenario.
+    Actors,
+    /// Replicates of a run.
+    Replicates,
+    /// Cells one replicate keeps.
+    History,
+    /// Total work of a run, in dyad-rounds.
+    Work,
+    /// Rows written to `timeline.csv`.
+    TimelineRows,
+    /// Bytes read from an input file.
+    InputBytes,
+    /// Bytes a command holds in memory at once.
+    Memory,
+}
+
+impl Limit {
+    /// Every limit, in the order of `[limits]`.
+    pub const ALL: &[Limit] = &[
+        Limit::Rounds,
+        Limit::Actors,
+        Limit::Replicates,
+        Limit::History,
+        Limit::Work,
+        Limit::TimelineRows,
+        Limit::InputBytes,
+        Limit::Memory,
+    ];
+
+    /// Its name under `[limits]` (`timeline_rows`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Limit::Rounds => "rounds",
+            Limit::Actors => "actors",
+            Limit::Replicates => "replicates",
+            Limit::History => "history",
+            Limit::Work => "work",
+            Limit::TimelineRows => "timeline_rows",
+            Limit::InputBytes => "input_bytes",
+            Limit::Memory => "memory",
+        }
+    }
+}
+
+/// A value beyond its limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exceeded {
+    /// The limit.
+    pub limit: Limit,
+    /// What was counted, in words (`replicates × rounds × dyads`).
+    pub what: String,
+    /// The value.
+    pub value: u128,
+    /// The limit's value.
+    pub max: u64,
+}
+
+impl Exceeded {
+    /// `what = value exceeds the limit of max`.
+    pub fn message(&self) -> String {
+        format!(
+            "{} = {} exceeds the limit of {}",
+            self.what,
+            count(self.value),
+            count(u128::from(self.max))
         )
     }
+
+    /// How to raise the limit far enough, with the limit setting called `setting`.
+    pub fn raise(&self, setting: &str) -> String {
+        raise(self.limit, self.value, setting)
+    }
+}
+
+/// How to raise `limit` to `value`, with the limit setting called `setting`.
+fn raise(limit: Limit, value: u128, setting: &str) -> String {
+    let name = limit.name();
+    format!(
+        "if the machine can take it, raise the limit with `{setting} {name}={value}` or `{name} = {value}` under [limits] in the scenario"
+    )
+}
+
+fn exceeded(e: &Exceeded, names: fn(Setting) -> &'static str) -> String {
+    format!("{} — {}", e.message(), e.raise(names(Setting::Limit)))
+}
+
+fn timeline(e: &Exceeded, fits: u64, names: fn(Setting) -> &'static str) -> String {
+    let flag = names(Setting::Timeline);
+    format!(
+        "{flag}: {} — write fewer replicates with `{flag} {fits}` (or `none`), or {}",
+        e.message(),
+        e.raise(names(Setting::Limit))
+    )
+}
+
+fn too_big(
+    path: &std::path::Path,
+    limit: u64,
+    size: u128,
+    in_scenario: bool,
+    names: fn(Setting) -> &'static str,
+) -> String {
+    let setting = names(Setting::Limit);
+    let how = if in_scenario {
+        raise(Limit::InputBytes, size, setting)
+    } else {
+        format!("if the machine can take it, raise the limit with `{setting} input_bytes={size}`")
+    };
+    format!(
+        "{}: {} bytes exceeds the limit of {} (input_bytes) — {how}",
+        path.display(),
+        count(size),
+        count(u128::from(limit))
+    )
+}
+
+fn no_tournament(file: &str, rounds: u32, top: &str, has_payoffs: bool) -> String {
+    let mut text = format!(
+        "{file} has no [tournament] section: add one to play its policies against each other, for example\n\n\
+         [tournament]\nrounds = {rounds}\nrepetitions = 100\nnoise = 0.05\nentrants = [\n  \
+         {{ name = \"Mirror\", policy = {{ kind = \"mirror\" }} }},\n  \
+         {{ name = \"Restrain\", policy = {{ kind = \"restrain\" }} }},\n  \
+         {{ name = \"Hold\", policy = {{ kind = \"hold\" }} }},\n  \
+         {{ name = \"Always {top}\", policy = {{ kind = \"hold\", rung = \"{top}\" }} }},\n]\n"
+    );
+    if !has_payoffs {
+        text.push_str(
+            "\nMatches are scored, so the scenario also needs payoffs: [payoffs] matrix = [[…], …] \
+             (one row per rung, [own rung][other's rung]), or `cost` and `damage` on the rungs.\n",
+        );
+    }
+    text.push_str("See scenarios/axelrod-classic.toml for a complete tournament.");
+    text
+}
+
+fn policy_problems(text: &str, problems: &[Located]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("policy {text}: {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn vary_twice(actor: &str, names: fn(Setting) -> &'static str) -> String {
+    let flag = names(Setting::Vary);
+    format!("{flag} {actor}: given twice; list all its policies in one {flag}, separated by commas")
+}
+
+fn too_many_variants(max: usize, names: fn(Setting) -> &'static str) -> String {
+    format!(
+        "{}: more than {max} combinations; shorten the lists, or compare them in parts",
+        names(Setting::Vary)
+    )
+}
+
+/// What a folder given to read results from is instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotResults {
+    /// Nothing is there.
+    Missing,
+    /// Something other than a folder is.
+    NotAFolder,
+    /// A folder escalate did not write; says why it is not taken for one.
+    Unmarked(String),
+}
+
+impl fmt::Display for NotResults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotResults::Missing => f.write_str("no such folder"),
+            NotResults::NotAFolder => f.write_str("not a folder"),
+            NotResults::Unmarked(why) => write!(f, "not an escalate results folder ({why})"),
+        }
+    }
+}
+
+/// A count with thousands separators (`20,000,000,000`).
+pub fn count(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// How many problems a refused scenario has, besides those shown.
@@ -253,8 +648,8 @@ fn format_problems(file: &str, problems: &[Located], found: Found) -> String {
     let mut out = match found {
         Found::Total(total) if total > n => format!(
             "{file}: invalid scenario ({} shown of {} problems)",
-            crate::scenario::limits::count(n as u128),
-            crate::scenario::limits::count(total as u128)
+            count(n as u128),
+            count(total as u128)
         ),
         Found::More => format!("{file}: invalid scenario ({n} shown; checking stopped there)"),
         _ if n == 1 => format!("{file}: invalid scenario"),
@@ -397,6 +792,48 @@ mod tests {
         assert_eq!(lines.line_column(99), (3, 3));
         assert_eq!(Lines::new("ab").line_column(0), (1, 1));
         assert_eq!(Lines::new("é\nx").line_column(1), (1, 1));
+    }
+
+    // See: #10. Threads the system will not start are not the user's to fix.
+    #[test]
+    fn a_thread_pool_that_cannot_start_is_not_bad_input() {
+        // The global pool can be built once: the second build fails, as a pool whose
+        // threads cannot be spawned does.
+        let _ = rayon::ThreadPoolBuilder::new().build_global();
+        let source = rayon::ThreadPoolBuilder::new()
+            .build_global()
+            .expect_err("the global pool is built already");
+        let e = Error::Threads { threads: 4, source };
+        assert!(!e.is_bad_input());
+        assert_eq!(e.to_string(), "cannot start 4 threads");
+        assert!(std::error::Error::source(&e).is_some());
+    }
+
+    #[test]
+    fn names_settings_as_the_caller_does() {
+        let flag = |setting| match setting {
+            Setting::Limit => "--limit",
+            Setting::Timeline => "--timeline",
+            other => other.name(),
+        };
+        let exceeded = Exceeded {
+            limit: Limit::TimelineRows,
+            what: "timeline rows".into(),
+            value: 12,
+            max: 10,
+        };
+        let e = Error::Timeline { exceeded, fits: 3 };
+        assert!(e.is_bad_input());
+        assert_eq!(
+            e.to_string(),
+            "timeline: timeline rows = 12 exceeds the limit of 10 — write fewer replicates with `timeline 3` (or `none`), or if the machine can take it, raise the limit with `limit timeline_rows=12` or `timeline_rows = 12` under [limits] in the scenario"
+        );
+        assert_eq!(
+            e.named(flag).to_string(),
+            "--timeline: timeline rows = 12 exceeds the limit of 10 — write fewer replicates with `--timeline 3` (or `none`), or if the machine can take it, raise the limit with `--limit timeline_rows=12` or `timeline_rows = 12` under [limits] in the scenario"
+        );
+        let other = Error::DuplicateVariant { name: "a".into() };
+        assert_eq!(other.named(flag).to_string(), other.to_string());
     }
 
     #[test]

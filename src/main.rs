@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            cli::tell(&format!("error: {e:#}"));
+            cli::tell(&format!("error: {}", cli::message(&e)));
             cli::exit_code(&e)
         }
     }

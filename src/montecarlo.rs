@@ -137,7 +137,10 @@ pub fn simulate_until(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
-        .map_err(|e| Error::Setting(format!("cannot start {} threads: {e}", plan.threads)))?;
+        .map_err(|source| Error::Threads {
+            threads: plan.threads,
+            source,
+        })?;
     let per_replicate = (u64::from(scenario.rounds) * scenario.actors.len() as u64).max(1);
     let batch_size = (BATCH_RUNGS / per_replicate)
         .max(pool.current_num_threads() as u64)

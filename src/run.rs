@@ -12,7 +12,7 @@ use crate::output::json::{Execution, RunMeta};
 use crate::output::{Kind, MARKER, ResultsFolder};
 use crate::plot::plot_folder;
 use crate::report::report_markdown;
-use crate::scenario::Scenario;
+use crate::scenario::{Limit, Scenario};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -70,17 +70,17 @@ fn check_limits(scenario: &Scenario, options: &RunOptions, plan: Plan) -> Result
     )?;
     let kept = options.timeline_replicates.min(scenario.replicates);
     match scenario.limits.exceeded(
-        "timeline_rows",
+        Limit::TimelineRows,
         &format!(
             "timeline rows = replicates written × rounds × dyads = {kept} × {rounds} × {dyads}"
         ),
         u128::from(kept) * rounds * dyads,
     ) {
         None => Ok(()),
-        Some((message, how)) => Err(Error::Setting(format!(
-            "--timeline: {message} — write fewer replicates with `--timeline {}` (or `none`), or {how}",
-            timeline_capacity(scenario)
-        ))),
+        Some(exceeded) => Err(Error::Timeline {
+            exceeded,
+            fits: timeline_capacity(scenario),
+        }),
     }
 }
 

@@ -172,27 +172,29 @@ pub fn variants(scenario: &Scenario, vary: &[Vary]) -> Result<Vec<Variant>, Erro
         .try_fold(1usize, |n, v| n.checked_mul(v.policies.len()))
         .filter(|&n| n <= MAX_VARIANTS);
     if count.is_none() {
-        return Err(Error::Setting(format!(
-            "--vary: more than {MAX_VARIANTS} combinations; shorten the lists, or compare them in parts"
-        )));
+        return Err(Error::TooManyVariants { max: MAX_VARIANTS });
     }
     // Each actor's alternatives, validated once: (name, change).
     let mut axes: Vec<Vec<(String, PolicyChange)>> = Vec::new();
     for (i, v) in vary.iter().enumerate() {
         let actor = scenario
             .find_actor(&v.actor)
-            .map_err(|e| Error::Setting(format!("--vary {}: {e}", v.actor)))?;
+            .map_err(|e| Error::VaryActor {
+                actor: v.actor.clone(),
+                source: Box::new(e),
+            })?;
         if vary[..i].iter().any(|w| w.actor == v.actor) {
-            return Err(Error::Setting(format!(
-                "--vary {}: given twice; list all its policies in one --vary, separated by commas",
-                v.actor
-            )));
+            return Err(Error::VaryTwice {
+                actor: v.actor.clone(),
+            });
         }
         let mut axis = Vec::new();
         for written in &v.policies {
             let name = format!("{}={written}", v.actor);
-            let policy = parse_policy(scenario, written)
-                .map_err(|message| Error::Setting(format!("--vary {name}: {message}")))?;
+            let policy = parse_policy(scenario, written).map_err(|reason| Error::VaryPolicy {
+                given: name.clone(),
+                reason,
+            })?;
             let dyads = scenario.dyads_of(actor);
             axis.push((name, PolicyChange { dyads, policy }));
         }
@@ -263,26 +265,23 @@ fn parse_policy(scenario: &Scenario, written: &str) -> Result<crate::policy::Pol
         ));
     }
     let text = toml::Value::Table(table).to_string();
-    scenario.parse_policy_text(&text).map_err(|e| {
+    scenario.parse_policy_text(&text).map_err(|e| match e {
         // The scenario names the policy by its TOML text; the caller names it as written.
-        e.to_string()
-            .lines()
-            .map(|line| {
-                line.strip_prefix(&format!("policy {text}: "))
-                    .unwrap_or(line)
-            })
+        Error::Policy { problems, .. } => problems
+            .iter()
+            .map(ToString::to_string)
             .collect::<Vec<_>>()
-            .join("; ")
+            .join("; "),
+        e => e.to_string(),
     })
 }
 
 fn unique(variants: Vec<Variant>) -> Result<Vec<Variant>, Error> {
     for (i, v) in variants.iter().enumerate() {
         if variants[..i].iter().any(|w| w.name == v.name) {
-            return Err(Error::Setting(format!(
-                "two variants are named {:?}; rename one",
-                v.name
-            )));
+            return Err(Error::DuplicateVariant {
+                name: v.name.clone(),
+            });
         }
     }
     Ok(variants)
@@ -428,7 +427,24 @@ mod tests {
     #[test]
     fn explains_what_is_wrong_with_a_policy() {
         let s = Scenario::default_scenario();
-        let err = |v: &str| variants(&s, &[vary(v)]).unwrap_err().to_string();
+        // As the command line prints it: the chain of causes, `vary` by its flag.
+        let flag = |setting| match setting {
+            crate::error::Setting::Vary => "--vary",
+            other => other.name(),
+        };
+        let err = |v: &str| {
+            let e = variants(&s, &[vary(v)]).unwrap_err();
+            let mut text = e.named(flag).to_string();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                match c.downcast_ref::<Error>() {
+                    Some(e) => text.push_str(&format!(": {}", e.named(flag))),
+                    None => text.push_str(&format!(": {c}")),
+                }
+                cause = c.source();
+            }
+            text
+        };
         assert_eq!(
             err("russia=mirror,defer"),
             "--vary russia=defer: defer needs `until`, the event or round it waits for — try defer:until=inauguration"

@@ -17,8 +17,8 @@ use crate::compare::{RANKED_BY, mean_hostile_rounds, mean_peak_level, rank_score
 use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::{Kind, Replacement};
-use crate::scenario::Scenario;
 use crate::scenario::limits::{open_input, too_big};
+use crate::scenario::{Limit, Scenario};
 use serde::Deserialize;
 
 /// The charts of a comparison folder: `(file stem, caption)`, in report order. The
@@ -41,7 +41,7 @@ pub const COMPARE_CHARTS: [(&str, &str); 3] = [
 /// The command that wrote the results folder `dir` (`run`, `compare`,
 /// `tournament`), from its `run.json`, read within the `input_bytes` of `limits`
 /// (`NAME=N` settings) or its default.
-pub fn folder_command(dir: &Path, limits: &[(String, u64)]) -> Result<String, Error> {
+pub fn folder_command(dir: &Path, limits: &[(Limit, u64)]) -> Result<String, Error> {
     let meta = folder_meta(dir, limits)?;
     Ok(meta["command"].as_str().unwrap_or("run").to_owned())
 }

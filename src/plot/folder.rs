@@ -9,11 +9,11 @@ use super::{
     Chart, ChartMeta, EventMark, FanRow, FanSeries, LevelMark, RungMark, TimelinePoint,
     TimelineSeries, stage_chart,
 };
-use crate::error::Error;
+use crate::error::{Error, NotResults};
 use crate::montecarlo::Cancel;
 use crate::output::{Kind, Replacement};
 use crate::scenario::limits::{input_limit, open_input, open_regular, read_input, too_big};
-use crate::scenario::{Overrides, Scenario};
+use crate::scenario::{Limit, Overrides, Scenario};
 use serde::Deserialize;
 use std::io::Read;
 use std::ops::ControlFlow;
@@ -322,20 +322,19 @@ fn fan_series(
 }
 
 /// The scenario of a results folder as it was run: its `scenario.toml` with the
-/// seed, replicates and rounds recorded in its `run.json`. `limits` are settings
-/// (`input_bytes` = 1000) applied over the scenario's own `[limits]`; the folder's
-/// files are read within its `input_bytes`.
-pub fn folder_scenario(dir: &Path, limits: &[(String, u64)]) -> Result<Scenario, Error> {
-    let meta = folder_meta(dir, limits)?;
+/// seed, replicates and rounds recorded in its `run.json`. `overrides` give limits
+/// (`input_bytes` = 1000) applied over the scenario's own `[limits]`, and the names of
+/// settings in messages; the folder's files are read within its `input_bytes`.
+pub fn folder_scenario(dir: &Path, overrides: &Overrides) -> Result<Scenario, Error> {
+    let meta = folder_meta(dir, &overrides.limits)?;
     let scenario_path: PathBuf = dir.join(crate::run::SCENARIO_COPY);
     if !scenario_path.exists() {
-        return Err(not_results(dir, "no scenario.toml"));
+        return Err(not_results(
+            dir,
+            NotResults::Unmarked("no scenario.toml".into()),
+        ));
     }
-    let overrides = Overrides {
-        limits: limits.to_vec(),
-        ..Overrides::default()
-    };
-    let mut scenario = Scenario::from_path_with(&scenario_path, &overrides)?.scenario;
+    let mut scenario = Scenario::from_path_with(&scenario_path, overrides)?.scenario;
     let number = |key: &str| meta[key].as_u64();
     if let Some(seed) = number("seed") {
         scenario.seed = seed;
@@ -352,21 +351,19 @@ pub fn folder_scenario(dir: &Path, limits: &[(String, u64)]) -> Result<Scenario,
 /// The `run.json` of the results folder `dir`, read within the `input_bytes` of
 /// `limits` (or its default); a missing folder is told apart from a folder of
 /// something else.
-pub(super) fn folder_meta(
-    dir: &Path,
-    limits: &[(String, u64)],
-) -> Result<serde_json::Value, Error> {
+pub(super) fn folder_meta(dir: &Path, limits: &[(Limit, u64)]) -> Result<serde_json::Value, Error> {
     match std::fs::metadata(dir) {
         Err(_) => {
-            return Err(Error::Setting(format!("{}: no such folder", dir.display())));
+            return Err(not_results(dir, NotResults::Missing));
         }
         Ok(m) if !m.is_dir() => {
-            return Err(Error::Setting(format!("{}: not a folder", dir.display())));
+            return Err(not_results(dir, NotResults::NotAFolder));
         }
         Ok(_) => {}
     }
     let path = dir.join(crate::output::MARKER);
-    crate::output::written_by(&path).map_err(|why| not_results(dir, &why))?;
+    crate::output::written_by(&path)
+        .map_err(|why| not_results(dir, NotResults::Unmarked(why.to_string())))?;
     // Read before the folder's scenario and its [limits].
     let text = read_input(&path, input_limit(limits), false)?;
     let meta: serde_json::Value =
@@ -374,9 +371,9 @@ pub(super) fn folder_meta(
     Ok(meta)
 }
 
-fn not_results(dir: &Path, what: &str) -> Error {
-    Error::Setting(format!(
-        "{}: not an escalate results folder ({what})",
-        dir.display()
-    ))
+fn not_results(dir: &Path, why: NotResults) -> Error {
+    Error::NotResults {
+        path: dir.to_path_buf(),
+        why,
+    }
 }

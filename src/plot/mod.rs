@@ -295,6 +295,12 @@ pub enum PlotError {
     Draw(String),
 }
 
+impl From<PlotError> for Error {
+    fn from(e: PlotError) -> Error {
+        Error::Plot(Box::new(e))
+    }
+}
+
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotError {
     fn from(e: DrawingAreaErrorKind<E>) -> Self {
         PlotError::Draw(e.to_string())

@@ -3,15 +3,21 @@
 //! A typo (`replicates = 1000000000`, `rounds = 10000000`) should be refused in a
 //! second with a message, not discovered an hour later as a full disk or a machine
 //! swapping itself to a halt. Each limit has a default a laptop handles; a scenario
-//! raises it under `[limits]`, the command line with `--limit NAME=N`.
+//! raises it under `[limits]` (read by serde straight into [`Limits`]), a caller with
+//! [`Overrides::limits`](super::Overrides::limits).
+
+pub use crate::error::{Exceeded, Limit, count};
 
 use crate::error::{Error, suggestion};
+use serde::Deserialize;
 use std::fs::File;
 use std::io::{Read, Take};
 use std::path::Path;
 
-/// The limits a run must stay within.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The limits a run must stay within: as written under `[limits]`, where a limit
+/// not given keeps its default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Rounds of a scenario.
     pub rounds: u64,
@@ -48,107 +54,70 @@ impl Default for Limits {
     }
 }
 
-/// The names of the limits, as written under `[limits]` and in `--limit NAME=N`.
-pub const NAMES: [&str; 8] = [
-    "rounds",
-    "actors",
-    "replicates",
-    "history",
-    "work",
-    "timeline_rows",
-    "input_bytes",
-    "memory",
-];
-
 impl Limits {
-    /// The limit called `name`.
-    pub fn get(&self, name: &str) -> Option<u64> {
-        Some(match name {
-            "rounds" => self.rounds,
-            "actors" => self.actors,
-            "replicates" => self.replicates,
-            "history" => self.history,
-            "work" => self.work,
-            "timeline_rows" => self.timeline_rows,
-            "input_bytes" => self.input_bytes,
-            "memory" => self.memory,
-            _ => return None,
-        })
+    /// The value of `limit`.
+    pub fn get(&self, limit: Limit) -> u64 {
+        let mut limits = *self;
+        *limits.slot(limit)
     }
 
-    /// Sets the limit called `name`; refuses an unknown name, with a suggestion.
-    pub fn set(&mut self, name: &str, value: u64) -> Result<(), String> {
-        let slot = match name {
-            "rounds" => &mut self.rounds,
-            "actors" => &mut self.actors,
-            "replicates" => &mut self.replicates,
-            "history" => &mut self.history,
-            "work" => &mut self.work,
-            "timeline_rows" => &mut self.timeline_rows,
-            "input_bytes" => &mut self.input_bytes,
-            "memory" => &mut self.memory,
-            _ => {
-                return Err(format!(
-                    "unknown limit {name:?} — {}",
-                    suggestion(name, NAMES)
-                ));
-            }
-        };
-        *slot = value;
-        Ok(())
+    /// Sets `limit` to `value`.
+    pub fn set(&mut self, limit: Limit, value: u64) {
+        *self.slot(limit) = value;
     }
 
-    /// Whether `value` of limit `name` is within it; if not, the message saying so and
-    /// how to raise it.
-    pub fn exceeded(&self, name: &str, what: &str, value: u128) -> Option<(String, String)> {
-        let limit = self.get(name).expect("a known limit");
-        (value > u128::from(limit)).then(|| {
-            (
-                format!(
-                    "{what} = {} exceeds the limit of {}",
-                    count(value),
-                    count(u128::from(limit))
-                ),
-                raise(name, value),
-            )
+    fn slot(&mut self, limit: Limit) -> &mut u64 {
+        match limit {
+            Limit::Rounds => &mut self.rounds,
+            Limit::Actors => &mut self.actors,
+            Limit::Replicates => &mut self.replicates,
+            Limit::History => &mut self.history,
+            Limit::Work => &mut self.work,
+            Limit::TimelineRows => &mut self.timeline_rows,
+            Limit::InputBytes => &mut self.input_bytes,
+            Limit::Memory => &mut self.memory,
+        }
+    }
+
+    /// Whether `value` of `limit` (`what` says of what) is within it; if not, by how much.
+    pub fn exceeded(&self, limit: Limit, what: &str, value: u128) -> Option<Exceeded> {
+        let max = self.get(limit);
+        (value > u128::from(max)).then(|| Exceeded {
+            limit,
+            what: what.to_string(),
+            value,
+            max,
         })
     }
 
     /// Refuses `work` dyad-rounds beyond the `work` limit (for commands that run many
     /// scenarios, such as `compare` and `tournament`).
     pub fn check_work(&self, what: &str, work: u128) -> Result<(), Error> {
-        self.check("work", what, work)
+        self.check(Limit::Work, what, work)
     }
 
     /// Refuses a command whose estimated memory, `bytes` (`what` says of what), is
     /// beyond the `memory` limit.
     pub fn check_memory(&self, what: &str, bytes: u128) -> Result<(), Error> {
-        self.check("memory", &format!("memory for {what}"), bytes)
+        self.check(Limit::Memory, &format!("memory for {what}"), bytes)
     }
 
-    /// Refuses `value` of limit `name` beyond it.
-    fn check(&self, name: &str, what: &str, value: u128) -> Result<(), Error> {
-        match self.exceeded(name, what, value) {
+    /// Refuses `value` of `limit` beyond it.
+    fn check(&self, limit: Limit, what: &str, value: u128) -> Result<(), Error> {
+        match self.exceeded(limit, what, value) {
             None => Ok(()),
-            Some((message, how)) => Err(Error::Setting(format!("{message} — {how}"))),
+            Some(e) => Err(Error::Limit(e)),
         }
     }
 }
 
-/// How to raise limit `name` to `value`.
-pub fn raise(name: &str, value: u128) -> String {
-    format!(
-        "if the machine can take it, raise the limit with `--limit {name}={value}` or `{name} = {value}` under [limits] in the scenario"
-    )
-}
-
-/// The `input_bytes` limit of `settings` (`NAME=N` pairs, the last one winning), or
-/// its default: what a file is read within before any `[limits]` are known.
-pub fn input_limit(settings: &[(String, u64)]) -> u64 {
+/// The `input_bytes` limit of `settings` (the last one winning), or its default: what
+/// a file is read within before any `[limits]` are known.
+pub fn input_limit(settings: &[(Limit, u64)]) -> u64 {
     settings
         .iter()
         .rev()
-        .find(|(name, _)| name == "input_bytes")
+        .find(|&&(limit, _)| limit == Limit::InputBytes)
         .map_or(Limits::default().input_bytes, |&(_, n)| n)
 }
 
@@ -207,51 +176,36 @@ pub fn read_input(path: &Path, limit: u64, in_scenario: bool) -> Result<Vec<u8>,
 }
 
 fn not_regular(path: &Path) -> Error {
-    Error::Setting(format!(
-        "{}: not a regular file (a folder, a pipe or a device cannot be read as one)",
-        path.display()
-    ))
+    Error::NotRegular {
+        path: path.to_path_buf(),
+    }
 }
 
 /// The refusal of a file of `size` bytes or more beyond `limit`.
 pub fn too_big(path: &Path, limit: u64, size: u128, in_scenario: bool) -> Error {
-    let how = if in_scenario {
-        raise("input_bytes", size)
-    } else {
-        format!("if the machine can take it, raise the limit with `--limit input_bytes={size}`")
-    };
-    Error::Setting(format!(
-        "{}: {} bytes exceeds the limit of {} (input_bytes) — {how}",
-        path.display(),
-        count(size),
-        count(u128::from(limit))
-    ))
-}
-
-/// A count with thousands separators (`20,000,000,000`).
-pub fn count(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+    Error::TooBig {
+        path: path.to_path_buf(),
+        limit,
+        size,
+        in_scenario,
     }
-    out
 }
 
-/// Parses `NAME=N` (`work=3e10`, `timeline_rows=20_000_000`) for `--limit`.
-pub fn parse_setting(text: &str) -> Result<(String, u64), String> {
+/// Parses `NAME=N` (`work=3e10`, `timeline_rows=20_000_000`): a limit and its value.
+pub fn parse_setting(text: &str) -> Result<(Limit, u64), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("expected NAME=N (such as work=3e10), found {text:?}"))?;
     let name = name.trim();
-    Limits::default().set(name, 0)?;
+    let names = Limit::ALL.iter().map(|l| l.name());
+    let limit = *Limit::ALL
+        .iter()
+        .find(|l| l.name() == name)
+        .ok_or_else(|| format!("unknown limit {name:?} — {}", suggestion(name, names)))?;
     let n = parse_count(value.trim()).ok_or_else(|| {
         format!("{name}: expected a whole number ≥ 1 (such as 5000000 or 5e6), found {value:?}")
     })?;
-    Ok((name.to_string(), n))
+    Ok((limit, n))
 }
 
 /// A whole number ≥ 1, written with optional `_` separators or as `MeN` (`2e10`).
@@ -278,15 +232,12 @@ mod tests {
     fn parses_limit_settings() {
         assert_eq!(
             parse_setting("work=3e10"),
-            Ok(("work".into(), 30_000_000_000))
+            Ok((Limit::Work, 30_000_000_000))
         );
-        assert_eq!(
-            parse_setting("rounds=2.5e5"),
-            Ok(("rounds".into(), 250_000))
-        );
+        assert_eq!(parse_setting("rounds=2.5e5"), Ok((Limit::Rounds, 250_000)));
         assert_eq!(
             parse_setting("timeline_rows = 20_000_000"),
-            Ok(("timeline_rows".into(), 20_000_000))
+            Ok((Limit::TimelineRows, 20_000_000))
         );
         assert!(parse_setting("work=0").is_err());
         assert!(parse_setting("work=1.5").is_err());
@@ -297,26 +248,29 @@ mod tests {
     }
 
     #[test]
-    fn every_name_is_a_limit() {
-        let mut limits = Limits::default();
-        for name in NAMES {
-            assert!(limits.get(name).is_some());
-            limits.set(name, 7).unwrap();
-            assert_eq!(limits.get(name), Some(7));
+    fn every_limit_is_read_under_its_name() {
+        for &limit in Limit::ALL {
+            let text = format!("{} = 7", limit.name());
+            let limits: Limits = toml::from_str(&text).unwrap();
+            assert_eq!(limits.get(limit), 7);
+            let mut expected = Limits::default();
+            expected.set(limit, 7);
+            assert_eq!(limits, expected);
         }
     }
 
     #[test]
     fn says_how_to_raise_a_limit() {
-        let (message, how) = Limits::default()
-            .exceeded("work", "replicates × rounds × dyads", 30_000_000_000)
+        let e = Limits::default()
+            .exceeded(Limit::Work, "replicates × rounds × dyads", 30_000_000_000)
             .unwrap();
         assert_eq!(
-            message,
+            e.message(),
             "replicates × rounds × dyads = 30,000,000,000 exceeds the limit of 20,000,000,000"
         );
-        assert!(how.contains("--limit work=30000000000"), "{how}");
-        assert!(Limits::default().exceeded("work", "x", 5).is_none());
+        let how = e.raise("--limit");
+        assert!(how.contains("`--limit work=30000000000`"), "{how}");
+        assert!(Limits::default().exceeded(Limit::Work, "x", 5).is_none());
         assert_eq!(count(999), "999");
         assert_eq!(count(1000), "1,000");
     }

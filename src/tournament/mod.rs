@@ -1,6 +1,7 @@
 //! Round-robin tournaments between named policies, axelrod-style.
 //!
-//! A scenario's `[tournament]` becomes a [`Setup`] (with any command-line overrides);
+//! A scenario's `[tournament]` is read and checked with the rest of the file
+//! ([`entrants`]), then becomes a [`Setup`] (with any command-line overrides);
 //! [`play`] runs every match in parallel and hands each [`MatchResult`] over in a fixed
 //! order, while [`Standings`] sums them up and ranks the entrants; [`run`] writes a
 //! results folder (CSV tables, `run.json`, the chart) from them.
@@ -16,6 +17,7 @@
 mod agreement;
 pub mod arena;
 pub mod chart;
+pub mod entrants;
 mod output;
 mod standings;
 
@@ -56,7 +58,14 @@ impl<'s> Setup<'s> {
     /// The tournament of `scenario`, or an explanation of how to add one.
     pub fn from_scenario(scenario: &'s Scenario) -> Result<Setup<'s>, Error> {
         let (Some(t), Some(payoffs)) = (&scenario.tournament, &scenario.payoffs) else {
-            return Err(Error::Setting(how_to_add_a_tournament(scenario)));
+            return Err(Error::NoTournament {
+                file: scenario.source.file.clone(),
+                rounds: scenario.rounds,
+                top: scenario.ladder.rungs[usize::from(scenario.ladder.top())]
+                    .id
+                    .clone(),
+                has_payoffs: scenario.payoffs.is_some(),
+            });
         };
         Ok(Setup {
             ladder: &scenario.ladder,
@@ -138,29 +147,6 @@ impl<'s> Setup<'s> {
 /// few fields (nested policies hold more, but are rare).
 const SEAT_BYTES: u128 = 128;
 
-/// What `escalate tournament` says when a scenario has no `[tournament]`.
-fn how_to_add_a_tournament(s: &Scenario) -> String {
-    let rung = |r: u16| s.ladder.rungs[r as usize].id.as_str();
-    let top = rung(s.ladder.top());
-    let mut text = format!(
-        "{} has no [tournament] section: add one to play its policies against each other, for example\n\n\
-         [tournament]\nrounds = {}\nrepetitions = 100\nnoise = 0.05\nentrants = [\n  \
-         {{ name = \"Mirror\", policy = {{ kind = \"mirror\" }} }},\n  \
-         {{ name = \"Restrain\", policy = {{ kind = \"restrain\" }} }},\n  \
-         {{ name = \"Hold\", policy = {{ kind = \"hold\" }} }},\n  \
-         {{ name = \"Always {top}\", policy = {{ kind = \"hold\", rung = \"{top}\" }} }},\n]\n",
-        s.source.file, s.rounds
-    );
-    if s.payoffs.is_none() {
-        text.push_str(
-            "\nMatches are scored, so the scenario also needs payoffs: [payoffs] matrix = [[…], …] \
-             (one row per rung, [own rung][other's rung]), or `cost` and `damage` on the rungs.\n",
-        );
-    }
-    text.push_str("See scenarios/axelrod-classic.toml for a complete tournament.");
-    text
-}
-
 /// One match of the tournament.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MatchResult {
@@ -196,7 +182,7 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::Setting(format!("cannot start {threads} threads: {e}")))
+        .map_err(|source| Error::Threads { threads, source })
 }
 
 /// [`play`] on the threads of `pool`.
@@ -396,9 +382,10 @@ mod tests {
         let s = scenario(
             "[[actors]]\nid = \"a\"\npolicy = { kind = \"mirror\" }\n[[actors]]\nid = \"b\"\npolicy = { kind = \"hold\" }\n",
         );
-        let Err(Error::Setting(message)) = Setup::from_scenario(&s).map(|_| ()) else {
-            panic!("expected a setting error");
+        let Err(e @ Error::NoTournament { .. }) = Setup::from_scenario(&s).map(|_| ()) else {
+            panic!("expected a refusal");
         };
+        let message = e.to_string();
         assert!(message.contains("has no [tournament] section"), "{message}");
         assert!(message.contains("entrants = ["), "{message}");
     }
@@ -423,14 +410,15 @@ mod tests {
             out: out.clone(),
             threads: 1,
         };
-        let Err(Error::Setting(message)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
+        let Err(e @ Error::Limit(_)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
             panic!("expected a refusal");
         };
+        let message = e.to_string();
         assert!(
             message.contains("memory for a tournament of 4 entrants (10 pairs)"),
             "{message}"
         );
-        assert!(message.contains("--limit memory="), "{message}");
+        assert!(message.contains("`limit memory="), "{message}");
         assert!(!out.exists());
         // Ten thousand entrants hold gigabytes: the pairs alone and the payoff matrix.
         let many: Vec<Entrant> = (0..10_000).map(|_| setup.entrants[0].clone()).collect();

@@ -1,0 +1,324 @@
+//! Validation: the serde mirror of a file ([`RawFile`]) → a [`Scenario`], recording
+//! every problem found, part by part.
+//!
+//! The scenario's own settings and its size come first, since a file too big to
+//! check is refused before it is checked; then the ladder and payoffs
+//! ([`ladder`]), the actors ([`actors`]), the events and variants ([`events`],
+//! [`changes`]), the waits of `defer` policies ([`waits`]) and the tournament
+//! ([`crate::tournament::entrants`]).
+
+mod actors;
+mod changes;
+mod events;
+mod ladder;
+mod waits;
+
+use super::check::{check_name, probability, span};
+use super::limits::{Limit, Limits};
+use super::raw::{RawFile, RawLadder, RawMeta, RawNoise};
+use super::{MAX_RUNGS, Noise, Overrides, Scenario, Source};
+use crate::error::{Problem, Setting, count};
+use crate::ladder::Round;
+use crate::policy::ParseContext;
+
+/// Validates the raw file; `None` when it is too big to check.
+pub(super) fn validate(
+    raw: RawFile,
+    source: Source,
+    overrides: &Overrides,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) -> Option<Scenario> {
+    let meta = raw.scenario;
+    let run = Run::of(&meta, overrides, problems);
+    let limits = limits(raw.limits, overrides, problems);
+    check_name(&meta.name, false, "scenario.name".into(), problems);
+    let round_unit = meta.round_unit.unwrap_or_else(|| "round".into());
+    check_name(&round_unit, false, "scenario.round_unit".into(), problems);
+    if let Some(start) = &meta.start {
+        check_start(start, &round_unit, problems, warnings);
+    }
+    // A file too big to check is refused before it is checked.
+    let too_big = too_big(&raw.ladder, raw.actors.len(), &run, &limits);
+    if !too_big.is_empty() {
+        problems.extend(too_big);
+        return None;
+    }
+
+    let ladder = ladder::ladder(raw.ladder, problems);
+    let noise = noise(&raw.noise, problems);
+    let payoffs = ladder::payoffs(raw.payoffs, &ladder, problems);
+    let triggers = events::triggers(&raw.events, problems);
+    let cx = ParseContext {
+        ladder: &ladder,
+        triggers: &triggers,
+        has_payoffs: payoffs.is_some(),
+        rounds: run.file_rounds.max(1),
+        depth: 0,
+    };
+    waits::check(&raw.actors, &raw.events, &run, problems, warnings);
+    if run.rounds < run.file_rounds {
+        events::warn_cut_off(&raw.events, &run, warnings);
+    }
+
+    // A file may hold only a tournament: its entrants are the parties.
+    let tournament_only = raw.actors.is_empty() && raw.tournament.is_some();
+    let (actors, dyads) = if tournament_only {
+        (vec![], vec![])
+    } else {
+        actors::actors(raw.actors, &cx, problems)
+    };
+    check_size(
+        &run,
+        &limits,
+        dyads.len(),
+        (actors.len(), ladder.len()),
+        problems,
+    );
+    let mut scenario = Scenario {
+        name: meta.name,
+        description: meta.description,
+        rounds: run.file_rounds,
+        round_unit,
+        start: meta.start,
+        seed: overrides.seed.or(meta.seed).unwrap_or(0),
+        replicates: run.replicates,
+        ladder: ladder.clone(),
+        noise,
+        actors,
+        dyads,
+        events: vec![],
+        triggers: triggers.clone(),
+        payoffs,
+        variants: vec![],
+        tournament: None,
+        source,
+        limits,
+    };
+    scenario.events = events::events(raw.events, &scenario, &cx, problems);
+    scenario.variants = changes::variants(raw.variants, &scenario, &cx, problems);
+    scenario.tournament = raw.tournament.map(|t| {
+        crate::tournament::entrants::validate(
+            t,
+            scenario.rounds,
+            &scenario.limits,
+            scenario.context(scenario.rounds),
+            run.limit_setting,
+            problems,
+        )
+    });
+    if run.rounds < run.file_rounds {
+        // Fewer rounds given than the file's: what falls past the new end never happens.
+        scenario.events.retain(|e| e.round < run.rounds);
+    }
+    scenario.rounds = run.rounds;
+    Some(scenario)
+}
+
+/// How long and how often the scenario runs: the file's settings, or the overrides'.
+struct Run {
+    /// The rounds the file gives, as written (wider than a round number).
+    wide_rounds: u64,
+    /// The rounds the file gives; beyond a round number, the largest one (the
+    /// scenario is refused as too big).
+    file_rounds: Round,
+    /// The rounds it runs.
+    rounds: Round,
+    /// The key of the rounds it runs, for problems.
+    rounds_key: String,
+    /// The replicates it runs.
+    replicates: u64,
+    /// The key of the replicates it runs, for problems.
+    replicates_key: String,
+    /// The name of the rounds setting, for warnings.
+    rounds_setting: &'static str,
+    /// The name of the limit setting, to say how to raise a limit.
+    limit_setting: &'static str,
+}
+
+impl Run {
+    fn of(meta: &RawMeta, overrides: &Overrides, problems: &mut Vec<Problem>) -> Run {
+        let wide_rounds = *meta.rounds.get_ref();
+        let file_rounds = Round::try_from(wide_rounds).unwrap_or(Round::MAX);
+        if file_rounds == 0 {
+            problems
+                .push(Problem::new("scenario.rounds", "must be at least 1").at(span(&meta.rounds)));
+        }
+        let rounds_setting = overrides.name(Setting::Rounds);
+        let (rounds, rounds_key) = match overrides.rounds {
+            Some(n) => (n, rounds_setting),
+            None => (file_rounds, "scenario.rounds"),
+        };
+        if overrides.rounds == Some(0) {
+            problems.push(Problem::new(rounds_setting, "must be at least 1"));
+        }
+        let replicates = meta.replicates.as_ref().map_or(1, |r| *r.get_ref());
+        if replicates == 0 {
+            problems.push(
+                Problem::new("scenario.replicates", "must be at least 1")
+                    .at(meta.replicates.as_ref().and_then(span)),
+            );
+        }
+        let replicates_setting = overrides.name(Setting::Replicates);
+        let (replicates, replicates_key) = match overrides.replicates {
+            Some(n) => (n, replicates_setting),
+            None => (replicates, "scenario.replicates"),
+        };
+        if overrides.replicates == Some(0) {
+            problems.push(Problem::new(replicates_setting, "must be at least 1"));
+        }
+        Run {
+            wide_rounds: overrides.rounds.map_or(wide_rounds, u64::from),
+            file_rounds,
+            rounds,
+            rounds_key: rounds_key.to_string(),
+            replicates,
+            replicates_key: replicates_key.to_string(),
+            rounds_setting,
+            limit_setting: overrides.name(Setting::Limit),
+        }
+    }
+}
+
+/// The limits: defaults, then the file's `[limits]`, then the overrides'.
+fn limits(file: Limits, overrides: &Overrides, problems: &mut Vec<Problem>) -> Limits {
+    let mut limits = file;
+    for &limit in Limit::ALL {
+        if limits.get(limit) == 0 {
+            problems.push(Problem::new(
+                format!("limits.{}", limit.name()),
+                "must be at least 1",
+            ));
+            limits.set(limit, Limits::default().get(limit));
+        }
+    }
+    for &(limit, value) in &overrides.limits {
+        limits.set(limit, value);
+    }
+    limits
+}
+
+/// Checks the start date, which labels rounds only in a unit of the calendar.
+fn check_start(
+    start: &str,
+    round_unit: &str,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) {
+    if !crate::calendar::is_start_date(start) {
+        problems.push(
+            Problem::new("scenario.start", format!("{start:?} is not a date")).suggest(Some(
+                "write it YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, such as 2016-12".into(),
+            )),
+        );
+    } else if !crate::calendar::has_calendar(round_unit) {
+        warnings.push(
+            Problem::new(
+                "scenario.start",
+                format!(
+                    "rounds of unit {round_unit:?} have no calendar: the start does not label them"
+                ),
+            )
+            .suggest(Some(
+                "give a round_unit of day, week, month, quarter or year".into(),
+            )),
+        );
+    }
+}
+
+/// The problems of a file too big to check: too many rungs, rounds or actors.
+fn too_big(ladder: &RawLadder, actors: usize, run: &Run, limits: &Limits) -> Vec<Problem> {
+    let mut too_big = Vec::new();
+    let rungs = ladder.rungs.get_ref().len();
+    if rungs > MAX_RUNGS {
+        too_big.push(Problem::new(
+            "ladder.rungs",
+            format!("{rungs} rungs: a ladder has at most {MAX_RUNGS}"),
+        ));
+    }
+    let wide = run.wide_rounds;
+    too_big.extend(over(
+        limits,
+        run,
+        Limit::Rounds,
+        &run.rounds_key,
+        "rounds",
+        wide.into(),
+    ));
+    if too_big.is_empty() && wide > u64::from(Round::MAX) {
+        too_big.push(Problem::new(
+            &run.rounds_key,
+            format!(
+                "rounds = {} is more than a scenario can have ({})",
+                count(wide.into()),
+                count(Round::MAX.into())
+            ),
+        ));
+    }
+    too_big.extend(over(
+        limits,
+        run,
+        Limit::Actors,
+        "actors",
+        "actors",
+        actors as u128,
+    ));
+    too_big
+}
+
+/// Checks what one replicate of `dyads` and `(actors, rungs)` holds, and what the
+/// whole run does, against the limits.
+fn check_size(
+    run: &Run,
+    limits: &Limits,
+    dyads: usize,
+    (actors, rungs): (usize, usize),
+    problems: &mut Vec<Problem>,
+) {
+    let (rounds, replicates) = (run.rounds, run.replicates);
+    problems.extend(over(
+        limits,
+        run,
+        Limit::History,
+        &run.rounds_key,
+        &format!("rounds × (dyads + actors × rungs) = {rounds} × ({dyads} + {actors} × {rungs})"),
+        u128::from(rounds) * (dyads + actors * rungs) as u128,
+    ));
+    problems.extend(over(
+        limits,
+        run,
+        Limit::Replicates,
+        &run.replicates_key,
+        "replicates",
+        replicates.into(),
+    ));
+    problems.extend(over(
+        limits,
+        run,
+        Limit::Work,
+        &run.replicates_key,
+        &format!("replicates × rounds × dyads = {replicates} × {rounds} × {dyads}"),
+        u128::from(replicates) * u128::from(rounds) * dyads as u128,
+    ));
+}
+
+/// The problem at `key` of `value` of `what` beyond `limit`, if it is.
+fn over(
+    limits: &Limits,
+    run: &Run,
+    limit: Limit,
+    key: &str,
+    what: &str,
+    value: u128,
+) -> Option<Problem> {
+    limits
+        .exceeded(limit, what, value)
+        .map(|e| Problem::new(key, e.message()).suggest(Some(e.raise(run.limit_setting))))
+}
+
+fn noise(raw: &RawNoise, problems: &mut Vec<Problem>) -> Noise {
+    Noise {
+        tremble: probability(raw.tremble.as_ref(), "noise.tremble", problems),
+        misperception: probability(raw.misperception.as_ref(), "noise.misperception", problems),
+    }
+}
