@@ -11,7 +11,7 @@ pub use limits::Limits;
 use crate::error::{Error, Found, Lines, Located, Problem, closest, serde_hint, suggestion};
 use crate::ladder::{Ladder, Move, Round, RungInfo, Threshold};
 use crate::payoff::Payoffs;
-use crate::policy::{MAX_NESTING, ParseContext, PolicySpec, parse_policy};
+use crate::policy::{ParseContext, PolicySpec, defer_waits, parse_policy};
 use document::{Index, Segment, format_path};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -1292,61 +1292,6 @@ fn read_limits(raw: &RawLimits, overrides: &Overrides, problems: &mut Vec<Proble
         }
     }
     limits
-}
-
-/// What a `defer` (at any depth) waits for.
-#[derive(Debug)]
-struct Wait {
-    /// Key of its `until`.
-    key: String,
-    /// The round the defer takes effect.
-    start: Round,
-    /// The round it waits for.
-    round: Round,
-    /// What it waits for, in words.
-    what: String,
-}
-
-/// Collects the waits of the `defer` policies in `policy`, which takes effect at
-/// round `start`; a nested defer takes effect when the one around it stops waiting.
-fn defer_waits(
-    policy: &toml::Value,
-    key: &str,
-    start: Round,
-    events: &[(String, Round)],
-    waits: &mut Vec<Wait>,
-) {
-    let Some(table) = policy.as_table() else {
-        return;
-    };
-    if key.matches(".then").count() > MAX_NESTING
-        || table.get("kind").and_then(|k| k.as_str()) != Some("defer")
-    {
-        return;
-    }
-    let found = match table.get("until") {
-        Some(toml::Value::Integer(r)) => {
-            Round::try_from(*r).ok().map(|r| (r, format!("round {r}")))
-        }
-        Some(toml::Value::String(name)) => events
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|&(_, r)| (r, format!("event {name:?} at round {r}"))),
-        _ => None,
-    };
-    let mut next = start;
-    if let Some((round, what)) = found {
-        waits.push(Wait {
-            key: format!("{key}.until"),
-            start,
-            round,
-            what,
-        });
-        next = start.max(round);
-    }
-    if let Some(then) = table.get("then") {
-        defer_waits(then, &format!("{key}.then"), next, events, waits);
-    }
 }
 
 /// The `{ actor, target, policy }` tables of a `set_policy` (one, or an array), keyed.

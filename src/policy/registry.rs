@@ -1,11 +1,37 @@
 //! Every policy kind, in the order of `escalate policies` and of chart legends, and the
 //! parser that turns a policy table of a scenario into a policy.
 
-use super::{MAX_NESTING, ParseContext, Policy, PolicyInfo};
+use super::{MAX_NESTING, ParseContext, ParseNested, Policy, PolicyInfo};
 use crate::error::{Problem, suggestion};
 
-/// Builds a policy from its table (`{ kind = "mirror", settle = true }`).
-pub type ParseFn = fn(&toml::Table, &ParseContext) -> Result<Box<dyn Policy>, Vec<Problem>>;
+/// Calls the macro `$then` with the module of every policy kind, in the order of
+/// `escalate policies` and of chart legends. This list is the one place outside its own
+/// file where a kind is named: the policy module declares the modules from it, and
+/// [`ALL`] lists them from it. Each module holds `INFO`, a `parse` function and its
+/// policy type.
+macro_rules! with_every_kind {
+    ($then:ident) => {
+        $then! {
+            mirror,
+            restrain,
+            defer,
+            escalate,
+            threshold,
+            generous,
+            grit,
+            pavlov,
+            hold,
+            script,
+            random,
+        }
+    };
+}
+pub(super) use with_every_kind;
+
+/// Builds a policy from its table (`{ kind = "mirror", settle = true }`); a policy
+/// nested in it is parsed with the third argument.
+pub type ParseFn =
+    fn(&toml::Table, &ParseContext, ParseNested) -> Result<Box<dyn Policy>, Vec<Problem>>;
 
 /// A policy kind: its facts and the parser of its parameters.
 #[derive(Debug, Clone, Copy)]
@@ -16,53 +42,18 @@ pub struct PolicyKind {
     pub parse: ParseFn,
 }
 
+/// The kind of each module listed.
+macro_rules! kinds {
+    ($($kind:ident,)*) => {
+        &[$(PolicyKind {
+            info: &super::$kind::INFO,
+            parse: super::$kind::parse,
+        }),*]
+    };
+}
+
 /// Every policy kind.
-pub const ALL: &[PolicyKind] = &[
-    PolicyKind {
-        info: &super::mirror::INFO,
-        parse: super::mirror::parse,
-    },
-    PolicyKind {
-        info: &super::restrain::INFO,
-        parse: super::restrain::parse,
-    },
-    PolicyKind {
-        info: &super::defer::INFO,
-        parse: super::defer::parse,
-    },
-    PolicyKind {
-        info: &super::escalate::INFO,
-        parse: super::escalate::parse,
-    },
-    PolicyKind {
-        info: &super::threshold::INFO,
-        parse: super::threshold::parse,
-    },
-    PolicyKind {
-        info: &super::generous::INFO,
-        parse: super::generous::parse,
-    },
-    PolicyKind {
-        info: &super::grit::INFO,
-        parse: super::grit::parse,
-    },
-    PolicyKind {
-        info: &super::pavlov::INFO,
-        parse: super::pavlov::parse,
-    },
-    PolicyKind {
-        info: &super::hold::INFO,
-        parse: super::hold::parse,
-    },
-    PolicyKind {
-        info: &super::script::INFO,
-        parse: super::script::parse,
-    },
-    PolicyKind {
-        info: &super::random::INFO,
-        parse: super::random::parse,
-    },
-];
+pub const ALL: &[PolicyKind] = with_every_kind!(kinds);
 
 /// A validated policy of a scenario: a ready instance and how it was written.
 #[derive(Debug, Clone)]
@@ -112,12 +103,17 @@ pub fn parse_policy(value: &toml::Value, cx: &ParseContext) -> Result<PolicySpec
                 .suggest(Some(suggestion(kind, names()))),
         ]);
     };
-    let policy = (entry.parse)(table, cx)?;
+    let policy = (entry.parse)(table, cx, parse_nested)?;
     Ok(PolicySpec {
         kind: entry.info.name,
         text: describe(table),
         policy,
     })
+}
+
+/// Parses a policy nested in another: [`parse_policy`], keeping only the instance.
+fn parse_nested(value: &toml::Value, cx: &ParseContext) -> Result<Box<dyn Policy>, Vec<Problem>> {
+    parse_policy(value, cx).map(|spec| spec.policy)
 }
 
 /// One-line description of a policy table: `kind(key = value, …)`.
