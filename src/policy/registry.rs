@@ -138,8 +138,8 @@ pub fn describe(table: &toml::Table) -> String {
 mod tests {
     use super::*;
     use crate::ladder::{Move, Rung};
-    use crate::policy::View;
     use crate::policy::testing::{Scripted, five_rungs};
+    use crate::policy::{ParamDefault, ParamInfo, RungDefault, View};
     use crate::rng::run_rng;
 
     fn cx(ladder: &crate::ladder::Ladder) -> ParseContext<'_> {
@@ -242,12 +242,164 @@ mod tests {
         }
     }
 
+    /// A valid value of parameter `param` of `kind` other than its default, as written
+    /// in a policy table on the five-rung ladder.
+    fn other_value(kind: &str, param: &ParamInfo) -> &'static str {
+        match param.default {
+            ParamDefault::Rung(_) => "\"expel\"",
+            ParamDefault::Value("0") => "1",
+            ParamDefault::Value("1") => "2",
+            ParamDefault::Value("2") => "3",
+            ParamDefault::Value("1.0") => "0.5",
+            ParamDefault::Value("0.1" | "0.5") => "0.3",
+            ParamDefault::Value("false") => "true",
+            ParamDefault::Value("\"forever\"") => "3",
+            ParamDefault::Value("\"forgive\"") => "\"answer\"",
+            ParamDefault::Value("{ kind = \"mirror\" }") => "{ kind = \"hold\" }",
+            _ => match (kind, param.name) {
+                ("defer", "until") => "3",
+                ("threshold", "red_line") => "\"sanction\"",
+                ("script", "rungs") => "[\"seize\"]",
+                ("pavlov", "aspiration") => "2.5",
+                ("random", "weights") => "[1, 1, 0, 0, 1]",
+                _ => panic!("{kind}.{}: give a value to test it with", param.name),
+            },
+        }
+    }
+
+    /// `minimal(kind)` with `param = value` added (or replaced).
+    fn with(kind: &str, param: &str, value: &str) -> toml::Value {
+        let mut table = minimal(kind).as_table().unwrap().clone();
+        let written: toml::Table = toml::from_str(&format!("{param} = {value}")).unwrap();
+        table.extend(written);
+        toml::Value::Table(table)
+    }
+
+    /// The policy a table gives, as its fields print.
+    fn parsed(value: &toml::Value, ladder: &crate::ladder::Ladder) -> String {
+        match parse_policy(value, &cx(ladder)) {
+            Ok(spec) => format!("{:?}", spec.policy),
+            Err(problems) => panic!("{value} is refused: {problems:?}"),
+        }
+    }
+
     #[test]
     fn every_parameter_is_documented_and_accepted() {
+        let ladder = five_rungs();
         for kind in ALL {
+            let name = kind.info.name;
             assert!(!kind.info.summary.is_empty());
+            let plain = parsed(&minimal(name), &ladder);
             for param in kind.info.params {
-                assert!(!param.doc.is_empty(), "{}.{}", kind.info.name, param.name);
+                assert!(!param.doc.is_empty(), "{name}.{}", param.name);
+                // Writing the documented default changes nothing.
+                let default = match param.default {
+                    ParamDefault::Value(text) => Some(text.to_string()),
+                    ParamDefault::Rung(rung) => {
+                        Some(format!("{:?}", ladder.rungs[rung.on(&ladder) as usize].id))
+                    }
+                    ParamDefault::Required | ParamDefault::Described(_) => None,
+                };
+                if let Some(default) = default {
+                    let written = with(name, param.name, &default);
+                    assert_eq!(parsed(&written, &ladder), plain, "{written}");
+                }
+                // Another value is accepted and read.
+                let written = with(name, param.name, other_value(name, param));
+                assert_ne!(parsed(&written, &ladder), plain, "{written} is not read");
+            }
+        }
+    }
+
+    #[test]
+    fn every_default_is_printed_as_the_listing_shows_it() {
+        let text = |d: ParamDefault| format!("[{d:<22}]");
+        assert_eq!(
+            text(ParamDefault::Required),
+            format!("[{:<22}]", "(required)")
+        );
+        assert_eq!(
+            text(ParamDefault::Rung(RungDefault::LowestHostile)),
+            format!("[{:<22}]", "lowest hostile rung")
+        );
+        assert_eq!(text(ParamDefault::Value("0.1")), format!("[{:<22}]", "0.1"));
+    }
+
+    /// The kinds of the README's policy table, each with its parameters and their
+    /// defaults as written there (backticks dropped).
+    fn readme_policies() -> Vec<(String, Vec<(String, String)>)> {
+        let readme = include_str!("../../README.md");
+        let mut rows = readme
+            .lines()
+            .skip_while(|l| !l.starts_with("| kind | parameters (defaults) |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'));
+        let mut kinds: Vec<(String, Vec<(String, String)>)> = vec![];
+        for row in rows.by_ref() {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let kind = cells[0]
+                .trim_start_matches("| ")
+                .trim_matches('`')
+                .to_string();
+            let mut params = vec![];
+            let mut rest = cells[1];
+            while let Some(start) = rest.find('`') {
+                let after = &rest[start + 1..];
+                let end = after.find('`').expect("a closed `name`");
+                let (name, tail) = (&after[..end], &after[end + 1..]);
+                if let Some(inner) = tail.strip_prefix(" (") {
+                    let mut depth = 1;
+                    let close = inner
+                        .char_indices()
+                        .find(|&(_, c)| {
+                            depth += match c {
+                                '(' => 1,
+                                ')' => -1,
+                                _ => 0,
+                            };
+                            depth == 0
+                        })
+                        .map(|(i, _)| i)
+                        .expect("a closed (default)");
+                    params.push((name.to_string(), inner[..close].replace('`', "")));
+                    rest = &inner[close + 1..];
+                } else if tail.starts_with("'s") && rest[..start].ends_with("all of ") {
+                    let (_, of) = kinds
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .unwrap_or_else(|| panic!("{name} is listed before {kind}"));
+                    params.extend(of.iter().cloned());
+                    rest = tail;
+                } else {
+                    rest = tail;
+                }
+            }
+            kinds.push((kind, params));
+        }
+        kinds
+    }
+
+    #[test]
+    fn the_readme_lists_every_kind_with_its_parameters_and_defaults() {
+        let readme = readme_policies();
+        let names: Vec<&str> = readme.iter().map(|(k, _)| k.as_str()).collect();
+        let listed: Vec<&str> = ALL.iter().map(|k| k.info.name).collect();
+        assert_eq!(names, listed, "README policy table");
+        for ((kind, params), entry) in readme.iter().zip(ALL) {
+            let written: Vec<&str> = params.iter().map(|(p, _)| p.as_str()).collect();
+            let documented: Vec<&str> = entry.info.params.iter().map(|p| p.name).collect();
+            assert_eq!(written, documented, "README parameters of {kind}");
+            for ((param, default), info) in params.iter().zip(entry.info.params) {
+                // The README may explain a default after a colon: `(required: …)`.
+                let listed = info
+                    .default
+                    .text()
+                    .trim_start_matches('(')
+                    .trim_end_matches(')');
+                assert!(
+                    default == listed || default.starts_with(&format!("{listed}:")),
+                    "README default of {kind}.{param}: {default:?}, listed as {listed:?}"
+                );
             }
         }
     }
