@@ -31,7 +31,7 @@ registry::with_every_kind!(kind_modules);
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use defer::{Wait, defer_waits};
+pub(crate) use defer::defer_waits;
 pub use registry::{PolicySpec, parse_policy};
 
 use crate::error::{Problem, suggestion};

@@ -7,8 +7,12 @@ use crate::error::{Problem, suggestion};
 /// Calls the macro `$then` with the module of every policy kind, in the order of
 /// `escalate policies` and of chart legends. This list is the one place outside its own
 /// file where a kind is named: the policy module declares the modules from it, and
-/// [`ALL`] lists them from it. Each module holds `INFO`, a `parse` function and its
-/// policy type.
+/// [`ALL`] lists them from it.
+///
+/// A new kind is a file `src/policy/<kind>.rs` holding `pub(super) const INFO`, a
+/// `pub(super) fn parse` of type [`ParseFn`] and its policy type, whose `impl Policy`
+/// opens with `kind_methods!();`, and one line here. The README's policy table lists it
+/// too (a test checks the table against [`ALL`]).
 macro_rules! with_every_kind {
     ($then:ident) => {
         $then! {
