@@ -1,7 +1,9 @@
 //! `defer`: hold and wait for a trigger, then follow another policy.
 
-use super::registry::{PolicySpec, parse_policy};
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use super::{
+    Checks, MAX_NESTING, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo,
+    RungDefault, View, config,
+};
 use crate::error::{Problem, suggestion};
 use crate::ladder::{Move, Round, Rung};
 use crate::rng::SimRng;
@@ -52,22 +54,22 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "until",
-            default: "(required)",
+            default: ParamDefault::Required,
             doc: "name of an event, or a round number",
         },
         ParamInfo {
             name: "hold",
-            default: "neutral rung",
+            default: ParamDefault::Rung(RungDefault::Neutral),
             doc: "the rung played while deferring",
         },
         ParamInfo {
             name: "then",
-            default: "{ kind = \"mirror\" }",
+            default: ParamDefault::Value("{ kind = \"mirror\" }"),
             doc: "the policy followed from the trigger on",
         },
         ParamInfo {
             name: "backlog",
-            default: "\"forgive\"",
+            default: ParamDefault::Value("\"forgive\""),
             doc: "\"forgive\" what arrived while deferring, or \"answer\" it once at the trigger",
         },
     ],
@@ -78,13 +80,14 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
 struct Config {
     until: toml::Value,
     hold: Option<String>,
-    then: Option<toml::Value>,
-    backlog: Option<Backlog>,
+    then: toml::Value,
+    backlog: Backlog,
 }
 
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    parse_nested: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
@@ -116,11 +119,9 @@ pub(super) fn parse(
         ),
     };
     let neutral = cx.ladder.neutral();
-    let hold = checks.get(cx.rung_or("hold", c.hold.as_deref(), neutral), neutral);
-    let default_then =
-        toml::Value::Table(toml::Table::from_iter([("kind".into(), "mirror".into())]));
-    let then = match parse_policy(c.then.as_ref().unwrap_or(&default_then), &cx.nested()) {
-        Ok(PolicySpec { policy, .. }) => policy,
+    let hold = checks.get(cx.rung_param(&INFO, "hold", c.hold.as_deref()), neutral);
+    let then = match parse_nested(&c.then, &cx.nested()) {
+        Ok(policy) => policy,
         Err(problems) => {
             let mut all: Vec<Problem> = checks.into_problems();
             all.extend(problems.into_iter().map(|p| p.under("then")));
@@ -131,8 +132,68 @@ pub(super) fn parse(
         until,
         hold,
         then,
-        backlog: c.backlog.unwrap_or(Backlog::Forgive),
+        backlog: c.backlog,
     })
+}
+
+/// What a `defer` (at any depth) waits for, and when it takes effect: the scenario
+/// checks that the one does not come before the other.
+#[derive(Debug)]
+pub struct Wait {
+    /// Key of its `until`.
+    pub key: String,
+    /// The round the defer takes effect.
+    pub start: Round,
+    /// The round it waits for.
+    pub round: Round,
+    /// What it waits for, in words.
+    pub what: String,
+}
+
+/// Collects the waits of the `defer` policies in the policy table `policy` (at `key`),
+/// which takes effect at round `start`; a nested defer takes effect when the one around
+/// it stops waiting. `events` are the named events with their rounds.
+///
+/// It reads the table as written rather than a parsed policy, so that a wait is
+/// reported along with every other problem of a policy that does not parse.
+pub fn defer_waits(
+    policy: &toml::Value,
+    key: &str,
+    start: Round,
+    events: &[(String, Round)],
+    waits: &mut Vec<Wait>,
+) {
+    let Some(table) = policy.as_table() else {
+        return;
+    };
+    if key.matches(".then").count() > MAX_NESTING
+        || table.get("kind").and_then(|k| k.as_str()) != Some(INFO.name)
+    {
+        return;
+    }
+    let found = match table.get("until") {
+        Some(toml::Value::Integer(r)) => {
+            Round::try_from(*r).ok().map(|r| (r, format!("round {r}")))
+        }
+        Some(toml::Value::String(name)) => events
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, r)| (r, format!("event {name:?} at round {r}"))),
+        _ => None,
+    };
+    let mut next = start;
+    if let Some((round, what)) = found {
+        waits.push(Wait {
+            key: format!("{key}.until"),
+            start,
+            round,
+            what,
+        });
+        next = start.max(round);
+    }
+    if let Some(then) = table.get("then") {
+        defer_waits(then, &format!("{key}.then"), next, events, waits);
+    }
 }
 
 impl Defer {
@@ -147,9 +208,7 @@ impl Defer {
 }
 
 impl Policy for Defer {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move {
         let Some(fired) = self.fired(view) else {
@@ -177,10 +236,6 @@ impl Policy for Defer {
 
     fn reset(&mut self) {
         self.then.reset();
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 
     fn is_stochastic(&self) -> bool {

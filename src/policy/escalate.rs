@@ -1,7 +1,9 @@
 //! `escalate`: answer hostility above what was received.
 
 use super::restrain::{shifted_answer, step_and_cap};
-use super::{ParamInfo, ParseContext, Policy, PolicyInfo, View};
+use super::{
+    ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
@@ -25,12 +27,12 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "step",
-            default: "1",
+            default: ParamDefault::Value("1"),
             doc: "answer this many rungs above the received one",
         },
         ParamInfo {
             name: "cap",
-            default: "top rung",
+            default: ParamDefault::Rung(RungDefault::Top),
             doc: "never answer above this rung",
         },
     ],
@@ -39,25 +41,20 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
-    let (step, cap) = step_and_cap(table, cx, &INFO, cx.ladder.top())?;
+    let (step, cap) = step_and_cap(table, cx, &INFO)?;
     Ok(Box::new(Escalate { step, cap }))
 }
 
 impl Policy for Escalate {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         match view.seen_back(1) {
             Some(seen) => shifted_answer(view, seen, i64::from(self.step), self.cap),
             None => view.neutral(),
         }
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 }
 

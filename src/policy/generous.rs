@@ -1,7 +1,10 @@
 //! `generous`: tit-for-tat that sometimes forgives.
 
 use super::mirror::{self, Mirror};
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config, probability};
+use super::{
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, View, config,
+    probability,
+};
 use crate::error::Problem;
 use crate::ladder::Move;
 use crate::rng::SimRng;
@@ -26,50 +29,33 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "mirror, but forgive a hostile move with probability p",
     memory_depth: Some(1),
     stochastic: true,
-    params: &[
-        ParamInfo {
-            name: "p",
-            default: "0.1",
-            doc: "probability of forgiving a hostile move",
-        },
-        ParamInfo {
-            name: "first",
-            default: "neutral rung",
-            doc: "as mirror",
-        },
-        ParamInfo {
-            name: "delay",
-            default: "0",
-            doc: "as mirror",
-        },
-        ParamInfo {
-            name: "tolerance",
-            default: "1",
-            doc: "as mirror",
-        },
-        ParamInfo {
-            name: "duration",
-            default: "1",
-            doc: "as mirror",
-        },
-        ParamInfo {
-            name: "scale",
-            default: "1.0",
-            doc: "as mirror",
-        },
-        ParamInfo {
-            name: "settle",
-            default: "false",
-            doc: "as mirror",
-        },
-    ],
+    params: &PARAMS,
 };
+
+/// `p`, then `mirror`'s parameters, with its defaults.
+const PARAMS: [ParamInfo; 1 + MIRROR_PARAMS] = {
+    let mut params = [ParamInfo {
+        name: "p",
+        default: ParamDefault::Value("0.1"),
+        doc: "probability of forgiving a hostile move",
+    }; 1 + MIRROR_PARAMS];
+    let mut i = 0;
+    while i < MIRROR_PARAMS {
+        params[i + 1] = ParamInfo {
+            doc: "as mirror",
+            ..mirror::INFO.params[i]
+        };
+        i += 1;
+    }
+    params
+};
+const MIRROR_PARAMS: usize = mirror::INFO.params.len();
 
 // Unknown keys are refused by `config` against INFO.params: serde cannot deny them
 // through `flatten`.
 #[derive(Debug, Deserialize)]
 struct Config {
-    p: Option<f64>,
+    p: f64,
     #[serde(flatten)]
     mirror: mirror::Config,
 }
@@ -77,18 +63,17 @@ struct Config {
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
-    let p = checks.get(probability("p", c.p.unwrap_or(0.1)), 0.0);
+    let p = checks.get(probability("p", c.p), 0.0);
     let mirror = Mirror::from_config(&c.mirror, cx, &mut checks);
     checks.done(Generous { mirror, p })
 }
 
 impl Policy for Generous {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move {
         let answer = self.mirror.decide(view, rng);
@@ -102,10 +87,6 @@ impl Policy for Generous {
 
     fn reset(&mut self) {
         self.mirror.reset();
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 
     fn memory_depth(&self) -> Option<u32> {

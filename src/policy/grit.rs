@@ -1,6 +1,9 @@
 //! `grit`: graduated reciprocation in tension-reduction.
 
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use super::{
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
+    config,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
@@ -29,17 +32,17 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "step",
-            default: "1",
+            default: ParamDefault::Value("1"),
             doc: "rungs stepped down each round",
         },
         ParamInfo {
             name: "patience",
-            default: "2",
+            default: ParamDefault::Value("2"),
             doc: "rounds to wait for reciprocation after a step down before mirroring",
         },
         ParamInfo {
             name: "floor",
-            default: "neutral rung",
+            default: ParamDefault::Rung(RungDefault::Neutral),
             doc: "never step below this rung (a conciliatory rung lets it go further)",
         },
     ],
@@ -48,30 +51,29 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Config {
-    step: Option<u32>,
-    patience: Option<u32>,
+    step: u32,
+    patience: u32,
     floor: Option<String>,
 }
 
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
     let neutral = cx.ladder.neutral();
-    let floor = checks.get(cx.rung_or("floor", c.floor.as_deref(), neutral), neutral);
+    let floor = checks.get(cx.rung_param(&INFO, "floor", c.floor.as_deref()), neutral);
     checks.done(Grit {
-        step: c.step.unwrap_or(1),
-        patience: c.patience.unwrap_or(2),
+        step: c.step,
+        patience: c.patience,
         floor,
     })
 }
 
 impl Policy for Grit {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let (Some(&own), Some(seen)) = (view.own.last(), view.seen_back(1)) else {
@@ -94,10 +96,6 @@ impl Policy for Grit {
             Some(w) if w < self.patience as usize => Move::on(own.rung),
             _ => seen,
         }
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 }
 

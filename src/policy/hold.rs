@@ -1,6 +1,9 @@
 //! `hold`: always the same rung.
 
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use super::{
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
+    config,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
@@ -22,7 +25,7 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     stochastic: false,
     params: &[ParamInfo {
         name: "rung",
-        default: "neutral rung",
+        default: ParamDefault::Rung(RungDefault::Neutral),
         doc: "the rung played every round",
     }],
 };
@@ -36,11 +39,12 @@ struct Config {
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
     let neutral = cx.ladder.neutral();
-    let rung = checks.get(cx.rung_or("rung", c.rung.as_deref(), neutral), neutral);
+    let rung = checks.get(cx.rung_param(&INFO, "rung", c.rung.as_deref()), neutral);
     checks.done(Hold { rung })
 }
 
@@ -53,16 +57,10 @@ impl Hold {
 }
 
 impl Policy for Hold {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, _: &View<'_>, _: &mut SimRng) -> Move {
         Move::on(self.rung)
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 }
 

@@ -1,6 +1,9 @@
 //! `mirror`: tit-for-tat and its variants.
 
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, at_least_one, config};
+use super::{
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
+    at_least_one, config,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Round, Rung};
 use crate::rng::SimRng;
@@ -45,52 +48,53 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "first",
-            default: "neutral rung",
+            default: ParamDefault::Rung(RungDefault::Neutral),
             doc: "opening rung, played until the first answer is due",
         },
         ParamInfo {
             name: "delay",
-            default: "0",
+            default: ParamDefault::Value("0"),
             doc: "answer this many rounds later",
         },
         ParamInfo {
             name: "tolerance",
-            default: "1",
+            default: ParamDefault::Value("1"),
             doc: "answer only after this many hostile moves in a row (2 = tit-for-two-tats)",
         },
         ParamInfo {
             name: "duration",
-            default: "1",
+            default: ParamDefault::Value("1"),
             doc: "keep answering for this many rounds after a hostile move (2 = two-tits-for-tat)",
         },
         ParamInfo {
             name: "scale",
-            default: "1.0",
+            default: ParamDefault::Value("1.0"),
             doc: "answer's magnitude = received magnitude × scale",
         },
         ParamInfo {
             name: "settle",
-            default: "false",
+            default: ParamDefault::Value("false"),
             doc: "answer only unanswered hostility, so an exact counter-move closes the exchange",
         },
     ],
 };
 
 /// `mirror`'s parameters as written in a scenario.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Config {
     first: Option<String>,
-    delay: Option<u32>,
-    tolerance: Option<u32>,
-    duration: Option<u32>,
-    scale: Option<f64>,
-    settle: Option<bool>,
+    delay: u32,
+    tolerance: u32,
+    duration: u32,
+    scale: f64,
+    settle: bool,
 }
 
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
@@ -115,13 +119,13 @@ impl Mirror {
     /// Builds a mirror from its written parameters (shared with `generous`).
     pub(super) fn from_config(c: &Config, cx: &ParseContext, checks: &mut Checks) -> Mirror {
         let neutral = cx.ladder.neutral();
-        let tolerance = checks.get(at_least_one("tolerance", c.tolerance.unwrap_or(1)), 1);
-        let duration = checks.get(at_least_one("duration", c.duration.unwrap_or(1)), 1);
-        let scale = c.scale.unwrap_or(1.0);
+        let tolerance = checks.get(at_least_one("tolerance", c.tolerance), 1);
+        let duration = checks.get(at_least_one("duration", c.duration), 1);
+        let scale = c.scale;
         checks.require(scale.is_finite() && scale >= 0.0, || {
             Problem::new("scale", format!("{scale} must be a finite number ≥ 0"))
         });
-        let settle = c.settle.unwrap_or(false);
+        let settle = c.settle;
         checks.require(!settle || (tolerance == 1 && duration == 1), || {
             Problem::new(
                 "settle",
@@ -129,8 +133,8 @@ impl Mirror {
             )
         });
         Mirror {
-            first: checks.get(cx.rung_or("first", c.first.as_deref(), neutral), neutral),
-            delay: c.delay.unwrap_or(0),
+            first: checks.get(cx.rung_param(&INFO, "first", c.first.as_deref()), neutral),
+            delay: c.delay,
             tolerance,
             duration,
             scale,
@@ -165,9 +169,7 @@ impl Mirror {
 }
 
 impl Policy for Mirror {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let t = view.len();
@@ -207,10 +209,6 @@ impl Policy for Mirror {
         if let Some(ledger) = &mut self.settle {
             *ledger = Ledger::default();
         }
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 
     fn memory_depth(&self) -> Option<u32> {

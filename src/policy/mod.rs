@@ -6,20 +6,32 @@
 //! Only the engine changes state. Every kind is listed once in
 //! [`registry::ALL`], with its [`PolicyInfo`] and the parser of its parameters.
 
-mod defer;
-mod escalate;
-mod generous;
-mod grit;
-mod hold;
-mod mirror;
-mod pavlov;
-mod random;
+/// The methods every kind of policy writes the same way, written once: its `info` is
+/// the `INFO` of its module, and it clones itself. Each kind's `impl Policy` opens with it.
+macro_rules! kind_methods {
+    () => {
+        fn info(&self) -> &'static $crate::policy::PolicyInfo {
+            &INFO
+        }
+
+        fn clone_box(&self) -> Box<dyn $crate::policy::Policy> {
+            Box::new(self.clone())
+        }
+    };
+}
+
+/// Declares the module of each kind named by the registry.
+macro_rules! kind_modules {
+    ($($kind:ident,)*) => {
+        $(mod $kind;)*
+    };
+}
+
 pub mod registry;
-mod restrain;
-mod script;
-mod threshold;
+registry::with_every_kind!(kind_modules);
 mod view;
 
+pub(crate) use defer::defer_waits;
 pub use registry::{PolicySpec, parse_policy};
 pub use view::{Dyad, Observation, View};
 
@@ -48,10 +60,66 @@ pub struct PolicyInfo {
 pub struct ParamInfo {
     /// Key in the policy table.
     pub name: &'static str,
-    /// The default, as it would be written (or a description of it).
-    pub default: &'static str,
+    /// What the parser takes when the key is absent; printed as the listing shows it.
+    pub default: ParamDefault,
     /// What it does.
     pub doc: &'static str,
+}
+
+/// The default of a parameter: defined once, printed by `escalate policies` and used by
+/// the parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamDefault {
+    /// The parameter must be given.
+    Required,
+    /// A value written as in a policy table (`1`, `"forgive"`, `{ kind = "mirror" }`),
+    /// read as if the table held it.
+    Value(&'static str),
+    /// A rung of the scenario's ladder.
+    Rung(RungDefault),
+    /// Left to the policy, which works it out from the scenario as described.
+    Described(&'static str),
+}
+
+impl ParamDefault {
+    /// The default as `escalate policies` prints it.
+    pub const fn text(self) -> &'static str {
+        match self {
+            ParamDefault::Required => "(required)",
+            ParamDefault::Value(text) | ParamDefault::Described(text) => text,
+            ParamDefault::Rung(RungDefault::Neutral) => "neutral rung",
+            ParamDefault::Rung(RungDefault::Top) => "top rung",
+            ParamDefault::Rung(RungDefault::LowestHostile) => "lowest hostile rung",
+        }
+    }
+}
+
+impl std::fmt::Display for ParamDefault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.text())
+    }
+}
+
+/// A rung parameter's default, found on the scenario's ladder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RungDefault {
+    /// The neutral rung.
+    Neutral,
+    /// The most severe rung.
+    Top,
+    /// The least severe hostile rung, or the neutral rung on a ladder without one.
+    LowestHostile,
+}
+
+impl RungDefault {
+    /// This default on `ladder`.
+    pub fn on(self, ladder: &Ladder) -> Rung {
+        match self {
+            RungDefault::Neutral => ladder.neutral(),
+            RungDefault::Top => ladder.top(),
+            RungDefault::LowestHostile => ladder.first_hostile().unwrap_or(ladder.neutral()),
+        }
+    }
 }
 
 /// A policy: chooses a move toward one target each round.
@@ -122,14 +190,36 @@ impl ParseContext<'_> {
         })
     }
 
-    /// Resolves an optional rung id, with a default.
-    pub fn rung_or(&self, key: &str, id: Option<&str>, default: Rung) -> Result<Rung, Problem> {
-        id.map_or(Ok(default), |id| self.rung(key, id))
+    /// Resolves the rung parameter `key` of kind `info`: `id` if given, else the
+    /// parameter's default.
+    pub fn rung_param(
+        &self,
+        info: &PolicyInfo,
+        key: &str,
+        id: Option<&str>,
+    ) -> Result<Rung, Problem> {
+        match id {
+            Some(id) => self.rung(key, id),
+            None => match info
+                .params
+                .iter()
+                .find(|p| p.name == key)
+                .map(|p| p.default)
+            {
+                Some(ParamDefault::Rung(default)) => Ok(default.on(self.ladder)),
+                _ => panic!("{}.{key} is not documented with a rung default", info.name),
+            },
+        }
     }
 }
 
+/// Parses a policy nested in another (`defer`'s `then`). The registry hands it to each
+/// kind's parser, so that no kind depends on the list of kinds.
+pub type ParseNested = fn(&toml::Value, &ParseContext) -> Result<Box<dyn Policy>, Vec<Problem>>;
+
 /// Reads a policy's parameter table into its config type, refusing unknown keys with a
-/// suggestion drawn from the kind's documented parameters.
+/// suggestion drawn from the kind's documented parameters. An absent parameter whose
+/// default is a [`ParamDefault::Value`] is read as if the table held that value.
 pub(crate) fn config<T: DeserializeOwned>(
     table: &toml::Table,
     info: &PolicyInfo,
@@ -156,6 +246,13 @@ pub(crate) fn config<T: DeserializeOwned>(
     }
     let mut table = table.clone();
     table.remove("kind");
+    for param in info.params {
+        if let ParamDefault::Value(text) = param.default
+            && !table.contains_key(param.name)
+        {
+            table.insert(param.name.into(), default_value(text));
+        }
+    }
     toml::Value::Table(table)
         .try_into()
         .map_err(|e: toml::de::Error| {
@@ -163,6 +260,13 @@ pub(crate) fn config<T: DeserializeOwned>(
             let key = crate::error::value_error_key(&e).unwrap_or_default();
             vec![Problem::new(key, &message).suggest(crate::error::serde_hint(&message))]
         })
+}
+
+/// The value a [`ParamDefault::Value`] writes.
+fn default_value(text: &str) -> toml::Value {
+    let mut doc: toml::Table =
+        toml::from_str(&format!("value = {text}")).expect("a documented default is a TOML value");
+    doc.remove("value").expect("the default was just parsed")
 }
 
 /// A positive whole number parameter.

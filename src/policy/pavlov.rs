@@ -1,6 +1,9 @@
 //! `pavlov`: win-stay, lose-shift.
 
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use super::{
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
+    config,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
@@ -29,12 +32,12 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "first",
-            default: "neutral rung",
+            default: ParamDefault::Rung(RungDefault::Neutral),
             doc: "opening rung",
         },
         ParamInfo {
             name: "aspiration",
-            default: "payoff of mutual neutral moves",
+            default: ParamDefault::Described("payoff of mutual neutral moves"),
             doc: "a round paying at least this is a win",
         },
     ],
@@ -50,6 +53,7 @@ struct Config {
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
@@ -63,7 +67,7 @@ pub(super) fn parse(
         Problem::new("aspiration", "must be a finite number")
     });
     let neutral = cx.ladder.neutral();
-    let first = checks.get(cx.rung_or("first", c.first.as_deref(), neutral), neutral);
+    let first = checks.get(cx.rung_param(&INFO, "first", c.first.as_deref()), neutral);
     checks.done(Pavlov {
         first,
         aspiration: c.aspiration,
@@ -71,9 +75,7 @@ pub(super) fn parse(
 }
 
 impl Policy for Pavlov {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let (Some(&own), Some(seen), Some(payoffs)) =
@@ -93,10 +95,6 @@ impl Policy for Pavlov {
         } else {
             Move::on(seen.rung)
         }
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 }
 

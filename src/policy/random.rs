@@ -1,6 +1,9 @@
 //! `random`: a random rung each round.
 
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config, probability};
+use super::{
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, View, config,
+    probability,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
@@ -26,12 +29,12 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "weights",
-            default: "(none)",
+            default: ParamDefault::Described("(none)"),
             doc: "one weight per rung, least severe first",
         },
         ParamInfo {
             name: "p_hostile",
-            default: "0.5",
+            default: ParamDefault::Value("0.5"),
             doc: "probability of a hostile rung (chosen evenly) when no weights are given",
         },
     ],
@@ -41,25 +44,27 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
 #[serde(deny_unknown_fields)]
 struct Config {
     weights: Option<Vec<f64>>,
-    p_hostile: Option<f64>,
+    p_hostile: f64,
 }
 
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
     let n = cx.ladder.len();
-    let weights = match (c.weights, c.p_hostile) {
-        (Some(_), Some(_)) => checks.get(
+    // `p_hostile` always has a value (its default): whether it was written is in `table`.
+    let weights = match c.weights {
+        Some(_) if table.contains_key("p_hostile") => checks.get(
             Err(Problem::new(
                 "p_hostile",
                 "give weights or p_hostile, not both",
             )),
             vec![1.0; n],
         ),
-        (Some(w), None) => {
+        Some(w) => {
             checks.require(w.len() == n, || {
                 Problem::new(
                     "weights",
@@ -79,8 +84,8 @@ pub(super) fn parse(
             );
             w
         }
-        (None, p) => {
-            let p = checks.get(probability("p_hostile", p.unwrap_or(0.5)), 0.5);
+        None => {
+            let p = checks.get(probability("p_hostile", c.p_hostile), 0.5);
             // Without a hostile rung the policy would quietly play neutral throughout.
             checks.require(p == 0.0 || cx.ladder.first_hostile().is_some(), || {
                 Problem::new(
@@ -134,9 +139,7 @@ impl Random {
 }
 
 impl Policy for Random {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, _: &View<'_>, rng: &mut SimRng) -> Move {
         let x: f64 = rng.random();
@@ -153,10 +156,6 @@ impl Policy for Random {
                     .unwrap_or(last)
             });
         Move::on(rung as Rung)
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 }
 

@@ -1,11 +1,41 @@
 //! Every policy kind, in the order of `escalate policies` and of chart legends, and the
 //! parser that turns a policy table of a scenario into a policy.
 
-use super::{MAX_NESTING, ParseContext, Policy, PolicyInfo};
+use super::{MAX_NESTING, ParseContext, ParseNested, Policy, PolicyInfo};
 use crate::error::{Problem, suggestion};
 
-/// Builds a policy from its table (`{ kind = "mirror", settle = true }`).
-pub type ParseFn = fn(&toml::Table, &ParseContext) -> Result<Box<dyn Policy>, Vec<Problem>>;
+/// Calls the macro `$then` with the module of every policy kind, in the order of
+/// `escalate policies` and of chart legends. This list is the one place outside its own
+/// file where a kind is named: the policy module declares the modules from it, and
+/// [`ALL`] lists them from it.
+///
+/// A new kind is a file `src/policy/<kind>.rs` holding `pub(super) const INFO`, a
+/// `pub(super) fn parse` of type [`ParseFn`] and its policy type, whose `impl Policy`
+/// opens with `kind_methods!();`, and one line here. The README's policy table lists it
+/// too (a test checks the table against [`ALL`]).
+macro_rules! with_every_kind {
+    ($then:ident) => {
+        $then! {
+            mirror,
+            restrain,
+            defer,
+            escalate,
+            threshold,
+            generous,
+            grit,
+            pavlov,
+            hold,
+            script,
+            random,
+        }
+    };
+}
+pub(super) use with_every_kind;
+
+/// Builds a policy from its table (`{ kind = "mirror", settle = true }`); a policy
+/// nested in it is parsed with the third argument.
+pub type ParseFn =
+    fn(&toml::Table, &ParseContext, ParseNested) -> Result<Box<dyn Policy>, Vec<Problem>>;
 
 /// A policy kind: its facts and the parser of its parameters.
 #[derive(Debug, Clone, Copy)]
@@ -16,53 +46,18 @@ pub struct PolicyKind {
     pub parse: ParseFn,
 }
 
+/// The kind of each module listed.
+macro_rules! kinds {
+    ($($kind:ident,)*) => {
+        &[$(PolicyKind {
+            info: &super::$kind::INFO,
+            parse: super::$kind::parse,
+        }),*]
+    };
+}
+
 /// Every policy kind.
-pub const ALL: &[PolicyKind] = &[
-    PolicyKind {
-        info: &super::mirror::INFO,
-        parse: super::mirror::parse,
-    },
-    PolicyKind {
-        info: &super::restrain::INFO,
-        parse: super::restrain::parse,
-    },
-    PolicyKind {
-        info: &super::defer::INFO,
-        parse: super::defer::parse,
-    },
-    PolicyKind {
-        info: &super::escalate::INFO,
-        parse: super::escalate::parse,
-    },
-    PolicyKind {
-        info: &super::threshold::INFO,
-        parse: super::threshold::parse,
-    },
-    PolicyKind {
-        info: &super::generous::INFO,
-        parse: super::generous::parse,
-    },
-    PolicyKind {
-        info: &super::grit::INFO,
-        parse: super::grit::parse,
-    },
-    PolicyKind {
-        info: &super::pavlov::INFO,
-        parse: super::pavlov::parse,
-    },
-    PolicyKind {
-        info: &super::hold::INFO,
-        parse: super::hold::parse,
-    },
-    PolicyKind {
-        info: &super::script::INFO,
-        parse: super::script::parse,
-    },
-    PolicyKind {
-        info: &super::random::INFO,
-        parse: super::random::parse,
-    },
-];
+pub const ALL: &[PolicyKind] = with_every_kind!(kinds);
 
 /// A validated policy of a scenario: a ready instance and how it was written.
 #[derive(Debug, Clone)]
@@ -112,12 +107,17 @@ pub fn parse_policy(value: &toml::Value, cx: &ParseContext) -> Result<PolicySpec
                 .suggest(Some(suggestion(kind, names()))),
         ]);
     };
-    let policy = (entry.parse)(table, cx)?;
+    let policy = (entry.parse)(table, cx, parse_nested)?;
     Ok(PolicySpec {
         kind: entry.info.name,
         text: describe(table),
         policy,
     })
+}
+
+/// Parses a policy nested in another: [`parse_policy`], keeping only the instance.
+fn parse_nested(value: &toml::Value, cx: &ParseContext) -> Result<Box<dyn Policy>, Vec<Problem>> {
+    parse_policy(value, cx).map(|spec| spec.policy)
 }
 
 /// One-line description of a policy table: `kind(key = value, …)`.
@@ -143,6 +143,7 @@ mod tests {
     use super::*;
     use crate::engine::testing::{Scripted, boxed, five_rungs, with_view};
     use crate::ladder::{Move, Rung};
+    use crate::policy::{ParamDefault, ParamInfo, RungDefault};
     use crate::rng::run_rng;
 
     fn cx(ladder: &crate::ladder::Ladder) -> ParseContext<'_> {
@@ -224,12 +225,164 @@ mod tests {
         }
     }
 
+    /// A valid value of parameter `param` of `kind` other than its default, as written
+    /// in a policy table on the five-rung ladder.
+    fn other_value(kind: &str, param: &ParamInfo) -> &'static str {
+        match param.default {
+            ParamDefault::Rung(_) => "\"expel\"",
+            ParamDefault::Value("0") => "1",
+            ParamDefault::Value("1") => "2",
+            ParamDefault::Value("2") => "3",
+            ParamDefault::Value("1.0") => "0.5",
+            ParamDefault::Value("0.1" | "0.5") => "0.3",
+            ParamDefault::Value("false") => "true",
+            ParamDefault::Value("\"forever\"") => "3",
+            ParamDefault::Value("\"forgive\"") => "\"answer\"",
+            ParamDefault::Value("{ kind = \"mirror\" }") => "{ kind = \"hold\" }",
+            _ => match (kind, param.name) {
+                ("defer", "until") => "3",
+                ("threshold", "red_line") => "\"sanction\"",
+                ("script", "rungs") => "[\"seize\"]",
+                ("pavlov", "aspiration") => "2.5",
+                ("random", "weights") => "[1, 1, 0, 0, 1]",
+                _ => panic!("{kind}.{}: give a value to test it with", param.name),
+            },
+        }
+    }
+
+    /// `minimal(kind)` with `param = value` added (or replaced).
+    fn with(kind: &str, param: &str, value: &str) -> toml::Value {
+        let mut table = minimal(kind).as_table().unwrap().clone();
+        let written: toml::Table = toml::from_str(&format!("{param} = {value}")).unwrap();
+        table.extend(written);
+        toml::Value::Table(table)
+    }
+
+    /// The policy a table gives, as its fields print.
+    fn parsed(value: &toml::Value, ladder: &crate::ladder::Ladder) -> String {
+        match parse_policy(value, &cx(ladder)) {
+            Ok(spec) => format!("{:?}", spec.policy),
+            Err(problems) => panic!("{value} is refused: {problems:?}"),
+        }
+    }
+
     #[test]
     fn every_parameter_is_documented_and_accepted() {
+        let ladder = five_rungs();
         for kind in ALL {
+            let name = kind.info.name;
             assert!(!kind.info.summary.is_empty());
+            let plain = parsed(&minimal(name), &ladder);
             for param in kind.info.params {
-                assert!(!param.doc.is_empty(), "{}.{}", kind.info.name, param.name);
+                assert!(!param.doc.is_empty(), "{name}.{}", param.name);
+                // Writing the documented default changes nothing.
+                let default = match param.default {
+                    ParamDefault::Value(text) => Some(text.to_string()),
+                    ParamDefault::Rung(rung) => {
+                        Some(format!("{:?}", ladder.rungs[rung.on(&ladder) as usize].id))
+                    }
+                    ParamDefault::Required | ParamDefault::Described(_) => None,
+                };
+                if let Some(default) = default {
+                    let written = with(name, param.name, &default);
+                    assert_eq!(parsed(&written, &ladder), plain, "{written}");
+                }
+                // Another value is accepted and read.
+                let written = with(name, param.name, other_value(name, param));
+                assert_ne!(parsed(&written, &ladder), plain, "{written} is not read");
+            }
+        }
+    }
+
+    #[test]
+    fn every_default_is_printed_as_the_listing_shows_it() {
+        let text = |d: ParamDefault| format!("[{d:<22}]");
+        assert_eq!(
+            text(ParamDefault::Required),
+            format!("[{:<22}]", "(required)")
+        );
+        assert_eq!(
+            text(ParamDefault::Rung(RungDefault::LowestHostile)),
+            format!("[{:<22}]", "lowest hostile rung")
+        );
+        assert_eq!(text(ParamDefault::Value("0.1")), format!("[{:<22}]", "0.1"));
+    }
+
+    /// The kinds of the README's policy table, each with its parameters and their
+    /// defaults as written there (backticks dropped).
+    fn readme_policies() -> Vec<(String, Vec<(String, String)>)> {
+        let readme = include_str!("../../README.md");
+        let mut rows = readme
+            .lines()
+            .skip_while(|l| !l.starts_with("| kind | parameters (defaults) |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'));
+        let mut kinds: Vec<(String, Vec<(String, String)>)> = vec![];
+        for row in rows.by_ref() {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let kind = cells[0]
+                .trim_start_matches("| ")
+                .trim_matches('`')
+                .to_string();
+            let mut params = vec![];
+            let mut rest = cells[1];
+            while let Some(start) = rest.find('`') {
+                let after = &rest[start + 1..];
+                let end = after.find('`').expect("a closed `name`");
+                let (name, tail) = (&after[..end], &after[end + 1..]);
+                if let Some(inner) = tail.strip_prefix(" (") {
+                    let mut depth = 1;
+                    let close = inner
+                        .char_indices()
+                        .find(|&(_, c)| {
+                            depth += match c {
+                                '(' => 1,
+                                ')' => -1,
+                                _ => 0,
+                            };
+                            depth == 0
+                        })
+                        .map(|(i, _)| i)
+                        .expect("a closed (default)");
+                    params.push((name.to_string(), inner[..close].replace('`', "")));
+                    rest = &inner[close + 1..];
+                } else if tail.starts_with("'s") && rest[..start].ends_with("all of ") {
+                    let (_, of) = kinds
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .unwrap_or_else(|| panic!("{name} is listed before {kind}"));
+                    params.extend(of.iter().cloned());
+                    rest = tail;
+                } else {
+                    rest = tail;
+                }
+            }
+            kinds.push((kind, params));
+        }
+        kinds
+    }
+
+    #[test]
+    fn the_readme_lists_every_kind_with_its_parameters_and_defaults() {
+        let readme = readme_policies();
+        let names: Vec<&str> = readme.iter().map(|(k, _)| k.as_str()).collect();
+        let listed: Vec<&str> = ALL.iter().map(|k| k.info.name).collect();
+        assert_eq!(names, listed, "README policy table");
+        for ((kind, params), entry) in readme.iter().zip(ALL) {
+            let written: Vec<&str> = params.iter().map(|(p, _)| p.as_str()).collect();
+            let documented: Vec<&str> = entry.info.params.iter().map(|p| p.name).collect();
+            assert_eq!(written, documented, "README parameters of {kind}");
+            for ((param, default), info) in params.iter().zip(entry.info.params) {
+                // The README may explain a default after a colon: `(required: …)`.
+                let listed = info
+                    .default
+                    .text()
+                    .trim_start_matches('(')
+                    .trim_end_matches(')');
+                assert!(
+                    default == listed || default.starts_with(&format!("{listed}:")),
+                    "README default of {kind}.{param}: {default:?}, listed as {listed:?}"
+                );
             }
         }
     }

@@ -1,6 +1,8 @@
 //! `restrain`: answer hostility below what was received.
 
-use super::{ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use super::{
+    ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View, config,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
@@ -26,12 +28,12 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "step",
-            default: "1",
+            default: ParamDefault::Value("1"),
             doc: "answer this many rungs below the received one",
         },
         ParamInfo {
             name: "cap",
-            default: "lowest hostile rung",
+            default: ParamDefault::Rung(RungDefault::LowestHostile),
             doc: "never answer above this rung",
         },
     ],
@@ -41,30 +43,29 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Config {
-    step: Option<u32>,
+    step: u32,
     cap: Option<String>,
 }
 
-/// Reads `step` (default 1) and `cap` (default `default_cap`) for `restrain` or `escalate`.
+/// Reads `step` and `cap`, with the defaults of `info`, for `restrain` or `escalate`.
 pub(super) fn step_and_cap(
     table: &toml::Table,
     cx: &ParseContext,
     info: &PolicyInfo,
-    default_cap: Rung,
 ) -> Result<(u32, Rung), Vec<Problem>> {
     let c: Config = config(table, info)?;
     let cap = cx
-        .rung_or("cap", c.cap.as_deref(), default_cap)
+        .rung_param(info, "cap", c.cap.as_deref())
         .map_err(|p| vec![p])?;
-    Ok((c.step.unwrap_or(1), cap))
+    Ok((c.step, cap))
 }
 
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
-    let lowest = cx.ladder.first_hostile().unwrap_or(cx.ladder.neutral());
-    let (step, cap) = step_and_cap(table, cx, &INFO, lowest)?;
+    let (step, cap) = step_and_cap(table, cx, &INFO)?;
     Ok(Box::new(Restrain { step, cap }))
 }
 
@@ -85,19 +86,13 @@ pub(super) fn shifted_answer(view: &View<'_>, seen: Move, steps: i64, cap: Rung)
 }
 
 impl Policy for Restrain {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         match view.seen_back(1) {
             Some(seen) => shifted_answer(view, seen, -i64::from(self.step), self.cap),
             None => view.neutral(),
         }
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 }
 

@@ -1,6 +1,8 @@
 //! `script`: a fixed sequence of rungs.
 
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, config};
+use super::{
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, View, config,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Round, Rung};
 use crate::rng::SimRng;
@@ -45,17 +47,17 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "rungs",
-            default: "(required)",
+            default: ParamDefault::Required,
             doc: "the rungs to play, one a round",
         },
         ParamInfo {
             name: "cycle",
-            default: "false",
+            default: ParamDefault::Value("false"),
             doc: "start over after the last rung (otherwise hold it)",
         },
         ParamInfo {
             name: "resync",
-            default: "false",
+            default: ParamDefault::Value("false"),
             doc: "go on from the move actually played after a tremble (axelrod's Alternator)",
         },
     ],
@@ -65,13 +67,14 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
 #[serde(deny_unknown_fields)]
 struct Config {
     rungs: Vec<String>,
-    cycle: Option<bool>,
-    resync: Option<bool>,
+    cycle: bool,
+    resync: bool,
 }
 
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
@@ -86,8 +89,8 @@ pub(super) fn parse(
         .collect();
     checks.done(Script {
         rungs,
-        cycle: c.cycle.unwrap_or(false),
-        resync: c.resync.unwrap_or(false).then(Position::default),
+        cycle: c.cycle,
+        resync: c.resync.then(Position::default),
     })
 }
 
@@ -126,9 +129,7 @@ impl Script {
 }
 
 impl Policy for Script {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let Some(mut pos) = self.resync else {
@@ -153,10 +154,6 @@ impl Policy for Script {
         if let Some(pos) = &mut self.resync {
             *pos = Position::default();
         }
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 
     fn memory_depth(&self) -> Option<u32> {

@@ -1,6 +1,9 @@
 //! `threshold`: a red line, punished when crossed.
 
-use super::{Checks, ParamInfo, ParseContext, Policy, PolicyInfo, View, at_least_one, config};
+use super::{
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
+    at_least_one, config,
+};
 use crate::error::Problem;
 use crate::ladder::{Move, Round, Rung};
 use crate::rng::SimRng;
@@ -40,22 +43,22 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     params: &[
         ParamInfo {
             name: "base",
-            default: "neutral rung",
+            default: ParamDefault::Rung(RungDefault::Neutral),
             doc: "the rung played while the line holds",
         },
         ParamInfo {
             name: "red_line",
-            default: "(required)",
+            default: ParamDefault::Required,
             doc: "a move on this rung or above crosses the line",
         },
         ParamInfo {
             name: "punish",
-            default: "top rung",
+            default: ParamDefault::Rung(RungDefault::Top),
             doc: "the rung played once it is crossed",
         },
         ParamInfo {
             name: "duration",
-            default: "\"forever\"",
+            default: ParamDefault::Value("\"forever\""),
             doc: "rounds of punishment after the last crossing, or \"forever\" (grim trigger)",
         },
     ],
@@ -74,21 +77,21 @@ struct Config {
     base: Option<String>,
     red_line: String,
     punish: Option<String>,
-    duration: Option<Duration>,
+    duration: Duration,
 }
 
 pub(super) fn parse(
     table: &toml::Table,
     cx: &ParseContext,
+    _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
     let (neutral, top) = (cx.ladder.neutral(), cx.ladder.top());
     let duration = match c.duration {
-        None => None,
-        Some(Duration::Rounds(n)) => Some(checks.get(at_least_one("duration", n), 1)),
-        Some(Duration::Word(w)) if w == "forever" => None,
-        Some(Duration::Word(w)) => checks.get(
+        Duration::Rounds(n) => Some(checks.get(at_least_one("duration", n), 1)),
+        Duration::Word(w) if w == "forever" => None,
+        Duration::Word(w) => checks.get(
             Err(Problem::new(
                 "duration",
                 format!("{w:?} is neither a number of rounds nor \"forever\""),
@@ -96,9 +99,9 @@ pub(super) fn parse(
             None,
         ),
     };
-    let base = checks.get(cx.rung_or("base", c.base.as_deref(), neutral), neutral);
+    let base = checks.get(cx.rung_param(&INFO, "base", c.base.as_deref()), neutral);
     let red_line = checks.get(cx.rung("red_line", &c.red_line), top);
-    let punish = checks.get(cx.rung_or("punish", c.punish.as_deref(), top), top);
+    let punish = checks.get(cx.rung_param(&INFO, "punish", c.punish.as_deref()), top);
     checks.done(Threshold {
         base,
         red_line,
@@ -109,9 +112,7 @@ pub(super) fn parse(
 }
 
 impl Policy for Threshold {
-    fn info(&self) -> &'static PolicyInfo {
-        &INFO
-    }
+    kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let now = view.round();
@@ -137,10 +138,6 @@ impl Policy for Threshold {
 
     fn reset(&mut self) {
         self.memory = Crossings::default();
-    }
-
-    fn clone_box(&self) -> Box<dyn Policy> {
-        Box::new(self.clone())
     }
 
     fn memory_depth(&self) -> Option<u32> {

@@ -4,7 +4,7 @@
 use super::Run;
 use crate::error::Problem;
 use crate::ladder::Round;
-use crate::policy::MAX_NESTING;
+use crate::policy::defer_waits;
 use crate::scenario::raw::{RawActor, RawEvent};
 use toml::Spanned;
 
@@ -77,61 +77,6 @@ pub(super) fn check(
                 ),
             ));
         }
-    }
-}
-
-/// What a `defer` (at any depth) waits for.
-#[derive(Debug)]
-struct Wait {
-    /// Key of its `until`.
-    key: String,
-    /// The round the defer takes effect.
-    start: Round,
-    /// The round it waits for.
-    round: Round,
-    /// What it waits for, in words.
-    what: String,
-}
-
-/// Collects the waits of the `defer` policies in `policy`, which takes effect at
-/// round `start`; a nested defer takes effect when the one around it stops waiting.
-fn defer_waits(
-    policy: &toml::Value,
-    key: &str,
-    start: Round,
-    events: &[(String, Round)],
-    waits: &mut Vec<Wait>,
-) {
-    let Some(table) = policy.as_table() else {
-        return;
-    };
-    if key.matches(".then").count() > MAX_NESTING
-        || table.get("kind").and_then(|k| k.as_str()) != Some("defer")
-    {
-        return;
-    }
-    let found = match table.get("until") {
-        Some(toml::Value::Integer(r)) => {
-            Round::try_from(*r).ok().map(|r| (r, format!("round {r}")))
-        }
-        Some(toml::Value::String(name)) => events
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|&(_, r)| (r, format!("event {name:?} at round {r}"))),
-        _ => None,
-    };
-    let mut next = start;
-    if let Some((round, what)) = found {
-        waits.push(Wait {
-            key: format!("{key}.until"),
-            start,
-            round,
-            what,
-        });
-        next = start.max(round);
-    }
-    if let Some(then) = table.get("then") {
-        defer_waits(then, &format!("{key}.then"), next, events, waits);
     }
 }
 
