@@ -16,9 +16,10 @@ mod diagnose;
 mod document;
 pub mod limits;
 mod raw;
+pub mod tournament;
 mod validate;
 
-pub use crate::tournament::entrants::{Entrant, Tournament};
+pub use crate::scenario::tournament::{Entrant, Tournament};
 pub use check::MAX_MAGNITUDE;
 pub use limits::{Limit, Limits};
 

@@ -5,7 +5,7 @@
 //! ([`RawTournament`]); `[limits]` is read straight into [`Limits`].
 
 use crate::scenario::limits::Limits;
-use crate::tournament::entrants::RawTournament;
+use crate::scenario::tournament::RawTournament;
 use serde::Deserialize;
 use toml::Spanned;
 

@@ -1,7 +1,7 @@
 //! Round-robin tournaments between named policies, axelrod-style.
 //!
 //! A scenario's `[tournament]` is read and checked with the rest of the file
-//! ([`entrants`]), then becomes a [`Setup`] (with any command-line overrides);
+//! ([`scenario::tournament`](crate::scenario::tournament)), then becomes a [`Setup`] (with any command-line overrides);
 //! [`play`] runs every match in parallel and hands each [`MatchResult`] over in a fixed
 //! order, while [`Standings`] sums them up and ranks the entrants; [`run`] writes a
 //! results folder (CSV tables, `run.json`, the chart) from them.
@@ -17,7 +17,6 @@
 mod agreement;
 pub mod arena;
 pub mod chart;
-pub mod entrants;
 mod output;
 mod standings;
 

@@ -98,7 +98,7 @@ pub(super) fn validate(
     scenario.events = events::events(raw.events, &scenario, &cx, problems);
     scenario.variants = changes::variants(raw.variants, &scenario, &cx, problems);
     scenario.tournament = raw.tournament.map(|t| {
-        crate::tournament::entrants::validate(
+        crate::scenario::tournament::validate(
             t,
             scenario.rounds,
             &scenario.limits,

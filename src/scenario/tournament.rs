@@ -1,6 +1,7 @@
-//! The entrants of a tournament and the other settings of its `[tournament]` table:
-//! the table as written, and its validation, which the scenario's runs as one of its
-//! parts so that every problem of a file is reported at once.
+//! The `[tournament]` part of a scenario file: its entrants and match settings, the
+//! table as written, and its validation, which the scenario's runs as one of its parts
+//! so that every problem of a file is reported at once. The tournament module plays
+//! what this describes.
 
 use crate::error::Problem;
 use crate::ladder::Round;
