@@ -52,6 +52,7 @@ static SCRIPTED: PolicyInfo = PolicyInfo {
     summary: "test opponent",
     memory_depth: Some(0),
     stochastic: false,
+    example: "",
     params: &[],
 };
 

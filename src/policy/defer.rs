@@ -51,25 +51,30 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "hold until a trigger (event or round), then follow another policy",
     memory_depth: None,
     stochastic: false,
+    example: "{ kind = \"defer\", until = 2 }",
     params: &[
         ParamInfo {
             name: "until",
             default: ParamDefault::Required,
+            example: "3",
             doc: "name of an event, or a round number",
         },
         ParamInfo {
             name: "hold",
             default: ParamDefault::Rung(RungDefault::Neutral),
+            example: "\"expel\"",
             doc: "the rung played while deferring",
         },
         ParamInfo {
             name: "then",
             default: ParamDefault::Value("{ kind = \"mirror\" }"),
+            example: "{ kind = \"hold\" }",
             doc: "the policy followed from the trigger on",
         },
         ParamInfo {
             name: "backlog",
             default: ParamDefault::Value("\"forgive\""),
+            example: "\"answer\"",
             doc: "\"forgive\" what arrived while deferring, or \"answer\" it once at the trigger",
         },
     ],

@@ -24,15 +24,18 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "answer hostility above what was received; calm with calm",
     memory_depth: Some(1),
     stochastic: false,
+    example: "{ kind = \"escalate\" }",
     params: &[
         ParamInfo {
             name: "step",
             default: ParamDefault::Value("1"),
+            example: "2",
             doc: "answer this many rungs above the received one",
         },
         ParamInfo {
             name: "cap",
             default: ParamDefault::Rung(RungDefault::Top),
+            example: "\"expel\"",
             doc: "never answer above this rung",
         },
     ],

@@ -29,6 +29,7 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "mirror, but forgive a hostile move with probability p",
     memory_depth: Some(1),
     stochastic: true,
+    example: "{ kind = \"generous\" }",
     params: &PARAMS,
 };
 
@@ -37,6 +38,7 @@ const PARAMS: [ParamInfo; 1 + MIRROR_PARAMS] = {
     let mut params = [ParamInfo {
         name: "p",
         default: ParamDefault::Value("0.1"),
+        example: "0.3",
         doc: "probability of forgiving a hostile move",
     }; 1 + MIRROR_PARAMS];
     let mut i = 0;

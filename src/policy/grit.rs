@@ -29,20 +29,24 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "step down unilaterally while reciprocated within patience rounds, else mirror",
     memory_depth: None,
     stochastic: false,
+    example: "{ kind = \"grit\" }",
     params: &[
         ParamInfo {
             name: "step",
             default: ParamDefault::Value("1"),
+            example: "2",
             doc: "rungs stepped down each round",
         },
         ParamInfo {
             name: "patience",
             default: ParamDefault::Value("2"),
+            example: "3",
             doc: "rounds to wait for reciprocation after a step down before mirroring",
         },
         ParamInfo {
             name: "floor",
             default: ParamDefault::Rung(RungDefault::Neutral),
+            example: "\"expel\"",
             doc: "never step below this rung (a conciliatory rung lets it go further)",
         },
     ],

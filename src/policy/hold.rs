@@ -23,9 +23,11 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "always the same rung",
     memory_depth: Some(0),
     stochastic: false,
+    example: "{ kind = \"hold\" }",
     params: &[ParamInfo {
         name: "rung",
         default: ParamDefault::Rung(RungDefault::Neutral),
+        example: "\"expel\"",
         doc: "the rung played every round",
     }],
 };

@@ -45,35 +45,42 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "tit-for-tat: answer with the rung last seen from the other side",
     memory_depth: Some(1),
     stochastic: false,
+    example: "{ kind = \"mirror\" }",
     params: &[
         ParamInfo {
             name: "first",
             default: ParamDefault::Rung(RungDefault::Neutral),
+            example: "\"expel\"",
             doc: "opening rung, played until the first answer is due",
         },
         ParamInfo {
             name: "delay",
             default: ParamDefault::Value("0"),
+            example: "1",
             doc: "answer this many rounds later",
         },
         ParamInfo {
             name: "tolerance",
             default: ParamDefault::Value("1"),
+            example: "2",
             doc: "answer only after this many hostile moves in a row (2 = tit-for-two-tats)",
         },
         ParamInfo {
             name: "duration",
             default: ParamDefault::Value("1"),
+            example: "2",
             doc: "keep answering for this many rounds after a hostile move (2 = two-tits-for-tat)",
         },
         ParamInfo {
             name: "scale",
             default: ParamDefault::Value("1.0"),
+            example: "0.5",
             doc: "answer's magnitude = received magnitude × scale",
         },
         ParamInfo {
             name: "settle",
             default: ParamDefault::Value("false"),
+            example: "true",
             doc: "answer only unanswered hostility, so an exact counter-move closes the exchange",
         },
     ],

@@ -51,6 +51,9 @@ pub struct PolicyInfo {
     pub memory_depth: Option<u32>,
     /// Whether it draws from the random generator.
     pub stochastic: bool,
+    /// Its smallest valid table, as written for the December 2016 ladder (`none`,
+    /// `protest`, `expel`, `sanction`, `seize`): every required parameter given.
+    pub example: &'static str,
     /// Its parameters, in the order they are documented.
     pub params: &'static [ParamInfo],
 }
@@ -62,6 +65,9 @@ pub struct ParamInfo {
     pub name: &'static str,
     /// What the parser takes when the key is absent; printed as the listing shows it.
     pub default: ParamDefault,
+    /// A valid value other than the default (and than the one in the kind's example),
+    /// as written for the same ladder.
+    pub example: &'static str,
     /// What it does.
     pub doc: &'static str,
 }

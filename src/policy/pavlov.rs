@@ -29,15 +29,18 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "win-stay, lose-shift: repeat a move that paid, change one that did not",
     memory_depth: Some(1),
     stochastic: false,
+    example: "{ kind = \"pavlov\" }",
     params: &[
         ParamInfo {
             name: "first",
             default: ParamDefault::Rung(RungDefault::Neutral),
+            example: "\"expel\"",
             doc: "opening rung",
         },
         ParamInfo {
             name: "aspiration",
             default: ParamDefault::Described("payoff of mutual neutral moves"),
+            example: "2.5",
             doc: "a round paying at least this is a win",
         },
     ],

@@ -26,15 +26,18 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "a random rung each round",
     memory_depth: Some(0),
     stochastic: true,
+    example: "{ kind = \"random\" }",
     params: &[
         ParamInfo {
             name: "weights",
             default: ParamDefault::Described("(none)"),
+            example: "[1, 1, 0, 0, 1]",
             doc: "one weight per rung, least severe first",
         },
         ParamInfo {
             name: "p_hostile",
             default: ParamDefault::Value("0.5"),
+            example: "0.3",
             doc: "probability of a hostile rung (chosen evenly) when no weights are given",
         },
     ],

@@ -11,8 +11,10 @@ use crate::error::{Problem, suggestion};
 ///
 /// A new kind is a file `src/policy/<kind>.rs` holding `pub(super) const INFO`, a
 /// `pub(super) fn parse` of type [`ParseFn`] and its policy type, whose `impl Policy`
-/// opens with `kind_methods!();`, and one line here. The README's policy table lists it
-/// too (a test checks the table against [`ALL`]).
+/// opens with `kind_methods!();`, and one line here. Its `INFO` carries an example
+/// table and an example value of every parameter, from which the conformance tests
+/// build their cases; the README's policy table lists it too (a test checks the table
+/// against [`ALL`]).
 macro_rules! with_every_kind {
     ($then:ident) => {
         $then! {
@@ -143,7 +145,7 @@ mod tests {
     use super::*;
     use crate::engine::testing::{Scripted, boxed, five_rungs, with_view};
     use crate::ladder::{Move, Rung};
-    use crate::policy::{ParamDefault, ParamInfo, RungDefault};
+    use crate::policy::{ParamDefault, RungDefault};
     use crate::rng::run_rng;
 
     fn cx(ladder: &crate::ladder::Ladder) -> ParseContext<'_> {
@@ -157,16 +159,10 @@ mod tests {
         }
     }
 
-    /// The smallest valid table of each kind.
+    /// The smallest valid table of each kind, from its metadata.
     fn minimal(kind: &str) -> toml::Value {
-        let extra = match kind {
-            "defer" => ", until = 2",
-            "threshold" => ", red_line = \"expel\"",
-            "script" => ", rungs = [\"protest\", \"none\", \"seize\"]",
-            _ => "",
-        };
-        toml::from_str::<toml::Table>(&format!("p = {{ kind = \"{kind}\"{extra} }}")).unwrap()["p"]
-            .clone()
+        let info = ALL.iter().find(|k| k.info.name == kind).unwrap().info;
+        toml::from_str::<toml::Table>(&format!("p = {}", info.example)).unwrap()["p"].clone()
     }
 
     /// Plays `policy` against a fixed noisy-looking opponent for 40 rounds, once per
@@ -225,31 +221,6 @@ mod tests {
         }
     }
 
-    /// A valid value of parameter `param` of `kind` other than its default, as written
-    /// in a policy table on the five-rung ladder.
-    fn other_value(kind: &str, param: &ParamInfo) -> &'static str {
-        match param.default {
-            ParamDefault::Rung(_) => "\"expel\"",
-            ParamDefault::Value("0") => "1",
-            ParamDefault::Value("1") => "2",
-            ParamDefault::Value("2") => "3",
-            ParamDefault::Value("1.0") => "0.5",
-            ParamDefault::Value("0.1" | "0.5") => "0.3",
-            ParamDefault::Value("false") => "true",
-            ParamDefault::Value("\"forever\"") => "3",
-            ParamDefault::Value("\"forgive\"") => "\"answer\"",
-            ParamDefault::Value("{ kind = \"mirror\" }") => "{ kind = \"hold\" }",
-            _ => match (kind, param.name) {
-                ("defer", "until") => "3",
-                ("threshold", "red_line") => "\"sanction\"",
-                ("script", "rungs") => "[\"seize\"]",
-                ("pavlov", "aspiration") => "2.5",
-                ("random", "weights") => "[1, 1, 0, 0, 1]",
-                _ => panic!("{kind}.{}: give a value to test it with", param.name),
-            },
-        }
-    }
-
     /// `minimal(kind)` with `param = value` added (or replaced).
     fn with(kind: &str, param: &str, value: &str) -> toml::Value {
         let mut table = minimal(kind).as_table().unwrap().clone();
@@ -288,7 +259,7 @@ mod tests {
                     assert_eq!(parsed(&written, &ladder), plain, "{written}");
                 }
                 // Another value is accepted and read.
-                let written = with(name, param.name, other_value(name, param));
+                let written = with(name, param.name, param.example);
                 assert_ne!(parsed(&written, &ladder), plain, "{written} is not read");
             }
         }

@@ -25,15 +25,18 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "answer hostility below what was received; calm with calm",
     memory_depth: Some(1),
     stochastic: false,
+    example: "{ kind = \"restrain\" }",
     params: &[
         ParamInfo {
             name: "step",
             default: ParamDefault::Value("1"),
+            example: "2",
             doc: "answer this many rungs below the received one",
         },
         ParamInfo {
             name: "cap",
             default: ParamDefault::Rung(RungDefault::LowestHostile),
+            example: "\"expel\"",
             doc: "never answer above this rung",
         },
     ],

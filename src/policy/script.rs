@@ -44,20 +44,24 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "a fixed sequence of rungs, optionally repeated",
     memory_depth: Some(0),
     stochastic: false,
+    example: "{ kind = \"script\", rungs = [\"protest\", \"none\", \"seize\"] }",
     params: &[
         ParamInfo {
             name: "rungs",
             default: ParamDefault::Required,
+            example: "[\"seize\"]",
             doc: "the rungs to play, one a round",
         },
         ParamInfo {
             name: "cycle",
             default: ParamDefault::Value("false"),
+            example: "true",
             doc: "start over after the last rung (otherwise hold it)",
         },
         ParamInfo {
             name: "resync",
             default: ParamDefault::Value("false"),
+            example: "true",
             doc: "go on from the move actually played after a tremble (axelrod's Alternator)",
         },
     ],

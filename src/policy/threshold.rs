@@ -40,25 +40,30 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     summary: "red line: stay at base until the other reaches it, then punish",
     memory_depth: None,
     stochastic: false,
+    example: "{ kind = \"threshold\", red_line = \"expel\" }",
     params: &[
         ParamInfo {
             name: "base",
             default: ParamDefault::Rung(RungDefault::Neutral),
+            example: "\"expel\"",
             doc: "the rung played while the line holds",
         },
         ParamInfo {
             name: "red_line",
             default: ParamDefault::Required,
+            example: "\"sanction\"",
             doc: "a move on this rung or above crosses the line",
         },
         ParamInfo {
             name: "punish",
             default: ParamDefault::Rung(RungDefault::Top),
+            example: "\"expel\"",
             doc: "the rung played once it is crossed",
         },
         ParamInfo {
             name: "duration",
             default: ParamDefault::Value("\"forever\""),
+            example: "3",
             doc: "rounds of punishment after the last crossing, or \"forever\" (grim trigger)",
         },
     ],
