@@ -49,12 +49,14 @@ impl Coin {
     }
 
     /// Whether the coin can ever land: a coin of probability 0 is never tossed.
+    #[inline]
     pub(crate) fn is_live(&self) -> bool {
         self.0.is_some()
     }
 
     /// With the coin's probability, the rung one step off `rung`; otherwise `rung`.
     /// The same draws as `rng.random_bool(p)`, with the probability converted once.
+    #[inline]
     pub(crate) fn slip(&self, ladder: &Ladder, rung: Rung, rng: &mut SimRng) -> Rung {
         match self.0 {
             Some(p) if rng.sample(p) => step_off(ladder, rung, rng),
@@ -84,6 +86,7 @@ impl Gaps {
     /// How many moves go as intended before the next tremble: geometric, so that each
     /// move trembles with probability `p` whatever came before. `u64::MAX` for never,
     /// without a draw.
+    #[inline]
     pub fn gap(&self, rng: &mut SimRng) -> u64 {
         if self.p <= 0.0 {
             return u64::MAX;
@@ -97,6 +100,7 @@ impl Gaps {
 
     /// One move of a dyad with `steady` moves left before its next tremble: `rung`
     /// played as intended, or stepped off with a new gap drawn.
+    #[inline]
     pub fn toss(&self, ladder: &Ladder, rung: Rung, steady: &mut u64, rng: &mut SimRng) -> Rung {
         if *steady == 0 {
             let played = step_off(ladder, rung, rng);
@@ -111,6 +115,7 @@ impl Gaps {
 
 /// The rung one step off `rung`: either neighbour evenly, or the only one at the ends
 /// of the ladder (so on two rungs, the other one).
+#[inline]
 pub fn step_off(ladder: &Ladder, rung: Rung, rng: &mut SimRng) -> Rung {
     let top = ladder.top();
     match (rung > 0, rung < top) {

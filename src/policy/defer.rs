@@ -228,7 +228,7 @@ impl Policy for Defer {
                 let waiting = &deferred.seen[..(start - deferred.origin) as usize];
                 let worst = waiting
                     .iter()
-                    .filter(|m| view.ladder.is_hostile(m.rung))
+                    .filter(|m| view.ladder().is_hostile(m.rung))
                     .reduce(|a, b| if b.rung >= a.rung { b } else { a });
                 match worst {
                     Some(&m) => m,

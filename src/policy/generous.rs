@@ -80,7 +80,7 @@ impl Policy for Generous {
     fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move {
         let answer = self.mirror.decide(view, rng);
         let answering = !view.is_empty();
-        if answering && view.ladder.is_hostile(answer.rung) && rng.random_bool(self.p) {
+        if answering && view.ladder().is_hostile(answer.rung) && rng.random_bool(self.p) {
             view.neutral()
         } else {
             answer

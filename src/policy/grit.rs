@@ -83,7 +83,7 @@ impl Policy for Grit {
         let (Some(&own), Some(seen)) = (view.own.last(), view.seen_back(1)) else {
             return view.neutral();
         };
-        let ladder = view.ladder;
+        let ladder = view.ladder();
         if ladder.level(seen.rung) <= ladder.level(own.rung) {
             let rung = if own.rung > self.floor {
                 ladder

@@ -166,7 +166,7 @@ impl Mirror {
         // adapters cost a visible share of the time.
         let mut i = s + 1 - tol;
         while i <= s {
-            if !view.ladder.is_hostile(view.seen[i].rung) {
+            if !view.ladder().is_hostile(view.seen[i].rung) {
                 return false;
             }
             i += 1;
@@ -183,7 +183,7 @@ impl Policy for Mirror {
         let Some(k) = t.checked_sub(1 + self.delay as usize) else {
             return Move::on(self.first);
         };
-        let ladder = view.ladder;
+        let ladder = view.ladder();
         if let Some(ledger) = &mut self.settle {
             ledger.catch_up(view);
             return match ledger.debts.front() {
@@ -239,7 +239,7 @@ struct Ledger {
 
 impl Ledger {
     fn catch_up(&mut self, view: &View<'_>) {
-        let ladder = view.ladder;
+        let ladder = view.ladder();
         while self.read < view.len() {
             let s = self.read as Round;
             let (own, seen) = (view.own[self.read], view.seen[self.read]);

@@ -82,11 +82,11 @@ impl Policy for Pavlov {
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let (Some(&own), Some(seen), Some(payoffs)) =
-            (view.own.last(), view.seen_back(1), view.payoffs)
+            (view.own.last(), view.seen_back(1), view.payoffs())
         else {
             return Move::on(self.first);
         };
-        let ladder = view.ladder;
+        let ladder = view.ladder();
         let neutral = ladder.neutral();
         let aspiration = self
             .aspiration

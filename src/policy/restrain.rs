@@ -74,7 +74,7 @@ pub(super) fn parse(
 
 /// The answer to `seen` moved `steps` rungs, capped, and never below neutral; calm gets calm.
 pub(super) fn shifted_answer(view: &View<'_>, seen: Move, steps: i64, cap: Rung) -> Move {
-    let ladder = view.ladder;
+    let ladder = view.ladder();
     if !ladder.is_hostile(seen.rung) {
         return view.neutral();
     }

@@ -54,6 +54,7 @@ pub struct Observation<'a> {
 
 impl<'a> Observation<'a> {
     /// The moves executed so far in `dyad`.
+    #[inline]
     pub fn played(&self, dyad: usize) -> &'a [Move] {
         &self.moves[dyad][..self.rounds]
     }
@@ -81,8 +82,6 @@ impl<'a> Observation<'a> {
 /// and the whole run's [`Observation`] beyond it.
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
-    /// The scenario's ladder.
-    pub ladder: &'a Ladder,
     /// This actor's executed moves toward the target, oldest first.
     pub own: &'a [Move],
     /// The target's moves toward this actor as this actor perceived them, oldest first.
@@ -92,23 +91,20 @@ pub struct View<'a> {
     pub origin: Round,
     /// The absolute round the current policy took effect.
     pub since: Round,
-    /// The scenario's payoffs, if it defines any.
-    pub payoffs: Option<&'a Payoffs>,
     observation: &'a Observation<'a>,
     dyad: usize,
 }
 
 impl<'a> View<'a> {
     /// Dyad `dyad`'s view of `observation`: the one way a view is made.
+    #[inline]
     pub fn of(observation: &'a Observation<'a>, dyad: usize) -> View<'a> {
         let rounds = observation.rounds;
         View {
-            ladder: observation.ladder,
             own: &observation.moves[dyad][..rounds],
             seen: &observation.seen[dyad][..rounds],
             origin: 0,
             since: observation.since[dyad],
-            payoffs: observation.payoffs,
             observation,
             dyad,
         }
@@ -116,6 +112,7 @@ impl<'a> View<'a> {
 
     /// The same view with its history from absolute round `from` on, as if it started
     /// there (for a policy that shows a nested one less than it saw itself).
+    #[inline]
     pub fn from_round(&self, from: Round) -> View<'a> {
         let skip = (from.saturating_sub(self.origin) as usize).min(self.own.len());
         View {
@@ -128,32 +125,50 @@ impl<'a> View<'a> {
     }
 
     /// The absolute round being decided.
+    #[inline]
     pub fn round(&self) -> Round {
         self.origin + self.own.len() as Round
     }
 
     /// Number of past rounds visible.
+    #[inline]
     pub fn len(&self) -> usize {
         self.own.len()
     }
 
     /// Whether nothing has happened yet in this view.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.own.is_empty()
     }
 
     /// The other side's move `back` rounds ago (1 = the previous round).
+    #[inline]
     pub fn seen_back(&self, back: usize) -> Option<Move> {
         self.seen.len().checked_sub(back).map(|i| self.seen[i])
     }
 
+    /// The scenario's ladder.
+    #[inline]
+    pub fn ladder(&self) -> &'a Ladder {
+        self.observation.ladder
+    }
+
+    /// The scenario's payoffs, if it defines any.
+    #[inline]
+    pub fn payoffs(&self) -> Option<&'a Payoffs> {
+        self.observation.payoffs
+    }
+
     /// The neutral move.
+    #[inline]
     pub fn neutral(&self) -> Move {
-        Move::on(self.ladder.neutral())
+        Move::on(self.ladder().neutral())
     }
 
     /// The round trigger `trigger` (an index into the scenario's triggers) fired, if
     /// it has.
+    #[inline]
     pub fn fired(&self, trigger: usize) -> Option<Round> {
         self.observation.fired.get(trigger).copied().flatten()
     }
