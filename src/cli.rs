@@ -3,12 +3,13 @@
 use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::calendar::round_label;
-use escalate::compare::{CompareOptions, CompareOutcome, RANKED_BY};
+use escalate::compare::{CompareOptions, CompareOutcome};
 use escalate::error::Error;
 use escalate::montecarlo::Cancel;
-use escalate::output::FolderLock;
 use escalate::plot;
 use escalate::policy::registry::ALL;
+use escalate::ranking::RANKED_BY;
+use escalate::replot::Redraw;
 use escalate::report;
 use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, timeline_capacity};
 use escalate::scenario::{
@@ -591,34 +592,13 @@ fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
 }
 
 fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> Result<()> {
-    let cancel = cancel_on_signal();
-    // Read first, so that a missing folder is told as such rather than as a lock
-    // that cannot be taken beside it.
-    let command = plot::folder_command(dir, limits)?;
-    // No run replaces the folder while its charts are redrawn.
-    let _lock = FolderLock::acquire(dir, cancel)?;
-    if command == "tournament" {
-        return Err(Error::Setting(format!(
-            "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
-            dir.display()
-        ))
-        .into());
-    }
-    let scenario = plot::folder_scenario(dir, limits)?;
-    let limit = scenario.limits.input_bytes;
-    let drawn = match command.as_str() {
-        "compare" => plot::plot_compare_folder(dir, &scenario, size, cancel, limit),
-        _ => plot::plot_folder(dir, &scenario, size, cancel, limit),
-    }
-    .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
+    let redraw = Redraw::open(dir, limits, cancel_on_signal())?;
+    let drawn = redraw
+        .draw(size)
+        .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
     let mut listing = String::new();
-    for (stem, _) in drawn {
-        for ext in ["png", "svg"] {
-            listing.push_str(&format!(
-                "{}\n",
-                dir.join(format!("{stem}.{ext}")).display()
-            ));
-        }
+    for path in drawn {
+        listing.push_str(&format!("{}\n", path.display()));
     }
     print(&listing)
 }

@@ -18,7 +18,7 @@
 //! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round;
 //! - `run.json` (command `compare`, with the variants and their policies) and
 //!   `scenario.toml`, the scenario as given;
-//! - the charts ([`crate::plot::COMPARE_CHARTS`], drawn from the CSV files) and
+//! - the charts ([`crate::replot::COMPARE_CHARTS`], drawn from the CSV files) and
 //!   `report.md`, which embeds them beside the ranked table.
 
 use crate::error::Error;
@@ -26,16 +26,13 @@ use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::{Kind, MARKER, ResultsFolder};
-use crate::plot::plot_compare_folder;
+use crate::output::{Kind, MARKER, REPORT, ResultsFolder, SCENARIO_COPY};
+use crate::ranking::{RANKED_BY, VariantOutcome, rank};
+use crate::replot::plot_compare_folder;
 use crate::report::compare_markdown;
-use crate::run::{REPORT, SCENARIO_COPY};
 use crate::scenario::{Scenario, Variant};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// How variants are ranked in the terminal table (and in `run.json`).
-pub const RANKED_BY: &str = "mean peak level over actors, lower first";
 
 /// How to compare.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,55 +44,6 @@ pub struct CompareOptions {
     /// Chart size in pixels; `None` draws no charts and writes no report (the
     /// benchmarks time the simulation alone).
     pub chart_size: Option<(u32, u32)>,
-}
-
-/// One variant's results, for the terminal.
-#[derive(Debug)]
-pub struct VariantOutcome {
-    /// Its name.
-    pub name: String,
-    /// Each actor's starting policy in it, in one line.
-    pub policies: Vec<String>,
-    /// Each actor's totals over replicates.
-    pub totals: Vec<ActorTotals>,
-}
-
-impl VariantOutcome {
-    /// The ranking score: the mean over actors of each one's mean peak level.
-    pub fn mean_peak_level(&self, scenario: &Scenario) -> f64 {
-        mean_peak_level(
-            self.totals
-                .iter()
-                .map(|t| t.peak_level(&scenario.ladder).map(|s| s.mean)),
-        )
-    }
-
-    fn mean_hostile_rounds(&self) -> f64 {
-        mean_hostile_rounds(
-            self.totals
-                .iter()
-                .map(|t| t.hostile_rounds().map(|s| s.mean)),
-        )
-    }
-}
-
-/// The ranking score of a variant from each actor's mean peak level (`None` for an
-/// actor without replicates, left out): their mean. Charts redrawn from
-/// `comparison.csv` call it too, so they rank exactly as the terminal did.
-pub fn mean_peak_level(peaks: impl IntoIterator<Item = Option<f64>>) -> f64 {
-    let peaks: Vec<f64> = peaks.into_iter().flatten().collect();
-    peaks.iter().sum::<f64>() / peaks.len().max(1) as f64
-}
-
-/// The tie-break of the ranking from each actor's mean hostile rounds (`None`
-/// counts as 0): their mean.
-pub fn mean_hostile_rounds(hostile: impl IntoIterator<Item = Option<f64>>) -> f64 {
-    let (mut sum, mut n) = (0.0, 0usize);
-    for h in hostile {
-        sum += h.unwrap_or(0.0);
-        n += 1;
-    }
-    sum / n.max(1) as f64
 }
 
 /// What a comparison produced, for the terminal.
@@ -312,29 +260,6 @@ fn starting_policies(scenario: &Scenario, variant: &Variant) -> Vec<String> {
                 )
         })
         .collect()
-}
-
-/// Indices of `outcomes`, best first: by [`RANKED_BY`], then by mean hostile rounds
-/// over actors, then in the order run.
-pub fn rank(scenario: &Scenario, outcomes: &[VariantOutcome]) -> Vec<usize> {
-    let scores: Vec<(f64, f64)> = outcomes
-        .iter()
-        .map(|v| (v.mean_peak_level(scenario), v.mean_hostile_rounds()))
-        .collect();
-    rank_scores(&scores)
-}
-
-/// Indices of variants, best first, from each one's `(mean peak level, mean hostile
-/// rounds)` over actors (see [`mean_peak_level`] and [`mean_hostile_rounds`]): by the
-/// first, then the second, then in the order given.
-pub fn rank_scores(scores: &[(f64, f64)]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    // A stable sort: ties keep the order run.
-    order.sort_by(|&a, &b| {
-        let (a, b) = (scores[a], scores[b]);
-        a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1))
-    });
-    order
 }
 
 /// The default results folder of a comparison: `output/<file stem>-compare`.

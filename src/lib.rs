@@ -41,6 +41,8 @@ pub mod output;
 pub mod payoff;
 pub mod plot;
 pub mod policy;
+pub mod ranking;
+pub mod replot;
 pub mod report;
 pub mod rng;
 pub mod run;

@@ -9,8 +9,8 @@ use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
 use crate::output::json::{Execution, RunMeta};
-use crate::output::{Kind, MARKER, ResultsFolder};
-use crate::plot::plot_folder;
+use crate::output::{Kind, MARKER, REPORT, ResultsFolder, SCENARIO_COPY};
+use crate::replot::plot_folder;
 use crate::report::report_markdown;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -18,8 +18,6 @@ use std::time::Instant;
 
 /// Replicates written to `timeline.csv` unless told otherwise.
 pub const DEFAULT_TIMELINE_REPLICATES: u64 = 100;
-
-pub use crate::output::{REPORT, SCENARIO_COPY};
 
 /// How to run.
 #[derive(Debug, Clone, PartialEq)]

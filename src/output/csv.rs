@@ -3,12 +3,12 @@
 use crate::error::Error;
 use crate::ladder::Ladder;
 use crate::metrics::Stats;
-use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
 use std::io::Write;
 
 /// A row of `timeline.csv`: one move of one replicate.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineRow<'a> {
     /// Replicate number.
     pub replicate: u64,
@@ -29,7 +29,7 @@ pub struct TimelineRow<'a> {
 }
 
 /// A row of `summary.csv`: one actor in one replicate.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow<'a> {
     /// Replicate number.
     pub replicate: u64,
@@ -54,7 +54,7 @@ pub struct SummaryRow<'a> {
 }
 
 /// A row of `aggregate.csv`: an actor's level in one round over replicates.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct AggregateRow<'a> {
     /// Round.
     pub round: u32,
@@ -72,7 +72,7 @@ pub struct AggregateRow<'a> {
 
 /// A row of the `aggregate.csv` of a comparison: an actor's level in one round of one
 /// variant, over replicates.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct VariantAggregateRow<'a> {
     /// Variant name.
     pub variant: &'a str,

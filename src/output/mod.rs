@@ -12,6 +12,7 @@ pub(crate) mod finite;
 mod folder;
 pub mod json;
 mod lock;
+pub mod reader;
 
 pub use folder::{FolderLock, ResultsFolder, written_by};
 
