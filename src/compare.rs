@@ -25,8 +25,8 @@ use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
-use crate::output::json::{Execution, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::{Kind, MARKER, REPORT, ResultsFolder, SCENARIO_COPY};
+use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
+use crate::output::{Kind, REPORT, ResultsFolder};
 use crate::ranking::{RANKED_BY, VariantOutcome, rank};
 use crate::replot::plot_compare_folder;
 use crate::report::compare_markdown;
@@ -161,22 +161,13 @@ pub fn compare_until(
     cancel.check()?;
     comparison.into_inner()?.finish()?;
     aggregate.into_inner()?.finish()?;
-    folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = if options.threads == 0 {
         rayon::current_num_threads()
     } else {
         options.threads
     };
-    let mut meta = RunMeta::new(
-        Kind::Compare.name(),
-        scenario,
-        0,
-        Execution {
-            threads,
-            wall_seconds,
-        },
-    );
+    let mut meta = RunMeta::new(scenario, 0);
     meta.variants = outcomes
         .iter()
         .map(|v| VariantMeta {
@@ -206,9 +197,17 @@ pub fn compare_until(
         let report = compare_markdown(scenario, &outcomes, &ranking, &notes, &charts);
         folder.write(REPORT, report.as_bytes())?;
     }
-    folder.write(MARKER, &meta.to_bytes()?)?;
-    cancel.check()?;
-    let folder = folder.commit()?;
+    let meta = Meta::new(
+        Kind::Compare,
+        scenario,
+        scenario.seed,
+        meta,
+        Execution {
+            threads,
+            wall_seconds,
+        },
+    );
+    let folder = folder.finish(scenario, &meta, cancel)?;
     Ok(CompareOutcome {
         folder,
         variants: outcomes,

@@ -8,8 +8,8 @@ use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
-use crate::output::json::{Execution, RunMeta};
-use crate::output::{Kind, MARKER, REPORT, ResultsFolder, SCENARIO_COPY};
+use crate::output::json::{Execution, Meta, RunMeta};
+use crate::output::{Kind, REPORT, ResultsFolder};
 use crate::replot::plot_folder;
 use crate::report::report_markdown;
 use crate::scenario::Scenario;
@@ -159,7 +159,6 @@ pub fn run(
         }
     }
     aggregate.into_inner()?.finish()?;
-    folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
     // Files this run has just written need no limit on their size.
     let charts: Vec<(String, &str)> = plot_folder(
         folder.staging(),
@@ -178,18 +177,17 @@ pub fn run(
     )?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = threads(options.threads);
-    let meta = RunMeta::new(
-        Kind::Run.name(),
+    let meta = Meta::new(
+        Kind::Run,
         scenario,
-        plan.keep_trajectories,
+        scenario.seed,
+        RunMeta::new(scenario, plan.keep_trajectories),
         Execution {
             threads,
             wall_seconds,
         },
     );
-    folder.write(MARKER, &meta.to_bytes()?)?;
-    options.cancel.check()?;
-    let folder = folder.commit()?;
+    let folder = folder.finish(scenario, &meta, options.cancel)?;
     Ok(RunOutcome {
         folder,
         totals: tally.totals,

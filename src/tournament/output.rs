@@ -10,8 +10,8 @@ use super::{Setup, Standings, play_on, thread_pool};
 use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::csv::Table;
-use crate::output::json::{Execution, ScenarioMeta};
-use crate::output::{Kind, MARKER, Replacement, ResultsFolder, SCENARIO_COPY};
+use crate::output::json::{Execution, Meta};
+use crate::output::{Kind, Replacement, ResultsFolder};
 use crate::payoff::Payoffs;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -98,19 +98,10 @@ pub struct PairingRow<'a> {
     pub cooperation_rate: f64,
 }
 
-/// `run.json` of a tournament.
+/// What a tournament records in `run.json` of its own (its master seed, which
+/// match *m* draws from stream *m* of, is among the fields all commands write).
 #[derive(Debug, Serialize)]
 pub struct TournamentMeta<'a> {
-    /// Always `escalate`.
-    pub tool: &'static str,
-    /// The tool's version.
-    pub version: &'static str,
-    /// Always `tournament`.
-    pub command: &'static str,
-    /// The scenario.
-    pub scenario: ScenarioMeta<'a>,
-    /// Master seed: match *m* draws from stream *m*.
-    pub seed: u64,
     /// Rounds per match.
     pub rounds: u32,
     /// Times every match was played.
@@ -127,8 +118,6 @@ pub struct TournamentMeta<'a> {
     pub entrants: Vec<EntrantMeta<'a>>,
     /// Entrant names, best first.
     pub ranking: Vec<&'a str>,
-    /// How the run went on this machine: differs between runs of the same inputs.
-    pub execution: Execution,
 }
 
 /// One entrant in `run.json`.
@@ -196,7 +185,6 @@ pub fn run_until(
         Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
-        Box::new(|| folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())),
     ];
     pool.install(|| {
         jobs.into_par_iter()
@@ -212,15 +200,6 @@ pub fn run_until(
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = pool.current_num_threads();
     let meta = TournamentMeta {
-        tool: "escalate",
-        version: env!("CARGO_PKG_VERSION"),
-        command: Kind::Tournament.name(),
-        scenario: ScenarioMeta {
-            name: &scenario.name,
-            file: &scenario.source.file,
-            sha256: &scenario.source.sha256,
-        },
-        seed: setup.seed,
         rounds: setup.rounds,
         repetitions: setup.repetitions,
         self_play: setup.self_play,
@@ -236,20 +215,13 @@ pub fn run_until(
             })
             .collect(),
         ranking: standings.ranking().iter().map(|&i| names[i]).collect(),
-        execution: Execution {
-            threads,
-            wall_seconds,
-        },
     };
-    crate::output::finite::check("run.json", &meta)?;
-    let mut json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Encode {
-        what: "run.json",
-        message: e.to_string(),
-    })?;
-    json.push(b'\n');
-    folder.write(MARKER, &json)?;
-    cancel.check()?;
-    let folder = folder.commit()?;
+    let execution = Execution {
+        threads,
+        wall_seconds,
+    };
+    let meta = Meta::new(Kind::Tournament, scenario, setup.seed, meta, execution);
+    let folder = folder.finish(scenario, &meta, cancel)?;
     Ok(TournamentOutcome {
         folder,
         standings,
