@@ -2,20 +2,18 @@
 
 use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
-use escalate::calendar::round_label;
-use escalate::compare::{CompareOptions, CompareOutcome};
+use escalate::compare::CompareOptions;
 use escalate::error::Error;
 use escalate::montecarlo::Cancel;
 use escalate::plot;
-use escalate::policy::registry::ALL;
-use escalate::ranking::RANKED_BY;
 use escalate::replot::Redraw;
 use escalate::report;
 use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, timeline_capacity};
 use escalate::scenario::{
     Checked, DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Overrides, Scenario, limits,
 };
-use escalate::tournament::{Setup, Standings, TournamentOptions};
+use escalate::terminal;
+use escalate::tournament::{Setup, TournamentOptions};
 use escalate::vary::Vary;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -262,7 +260,7 @@ pub fn run(args: Args) -> Result<()> {
         Command::Compare(a) => compare(a),
         Command::Check { scenario } => check(scenario),
         Command::Plot { dir, size, limits } => replot(&dir, size, &limits),
-        Command::Policies => print(&policies()),
+        Command::Policies => print(&terminal::policies()),
         Command::Tournament(a) => tournament(a),
     }
 }
@@ -450,52 +448,10 @@ fn tournament(a: TournamentArgs) -> Result<()> {
     bar.finish_and_clear();
     print(&format!(
         "{}\nresults: {}  ({:.2} s)\n",
-        ranking_table(&scenario, &setup, &outcome.standings),
+        terminal::ranking_table(&scenario, &setup, &outcome.standings),
         outcome.folder.display(),
         outcome.wall_seconds
     ))
-}
-
-/// The terminal ranking of a tournament.
-fn ranking_table(s: &Scenario, setup: &Setup, standings: &Standings) -> String {
-    let mut rows = vec![vec![
-        "rank".to_string(),
-        "entrant".into(),
-        "payoff/round (median)".into(),
-        "(mean)".into(),
-        "wins".into(),
-        "draws".into(),
-        "losses".into(),
-        "cooperation".into(),
-    ]];
-    for st in standings.table() {
-        rows.push(vec![
-            st.rank.to_string(),
-            st.name.to_string(),
-            format!("{:.3}", st.median),
-            format!("{:.3}", st.mean),
-            st.wins.to_string(),
-            st.draws.to_string(),
-            st.losses.to_string(),
-            format!("{:.0}%", 100.0 * st.cooperation_rate),
-        ]);
-    }
-    let reps = if setup.repetitions == 1 {
-        "repetition"
-    } else {
-        "repetitions"
-    };
-    format!(
-        "{}: tournament\n{} entrants, {} rounds a match, {} {reps}, noise {}, self-play {}, seed {}\n\n{}",
-        s.name,
-        setup.entrants.len(),
-        setup.rounds,
-        setup.repetitions,
-        setup.noise,
-        if setup.self_play { "on" } else { "off" },
-        setup.seed,
-        report::aligned(&rows)
-    )
 }
 
 /// A progress bar over `len` units of work (`what`) on stderr, when it is a terminal,
@@ -525,19 +481,6 @@ fn compare(a: CompareArgs) -> Result<()> {
     require_actors(&scenario)?;
     check_threads(a.threads)?;
     let variants = escalate::vary::variants(&scenario, &a.vary)?;
-    scenario.limits.check_work(
-        &format!(
-            "variants × replicates × rounds × dyads = {} × {} × {} × {}",
-            variants.len(),
-            scenario.replicates,
-            scenario.rounds,
-            scenario.dyads.len()
-        ),
-        variants.len() as u128
-            * u128::from(scenario.replicates)
-            * u128::from(scenario.rounds)
-            * scenario.dyads.len() as u128,
-    )?;
     let options = CompareOptions {
         out: a
             .out
@@ -560,7 +503,11 @@ fn compare(a: CompareArgs) -> Result<()> {
     .map_err(out_flag)
     .with_context(|| format!("comparing variants of {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print(&comparison_table(&scenario, &outcome))?;
+    print(&terminal::comparison_table(
+        &scenario,
+        &outcome.variants,
+        &outcome.ranking,
+    ))?;
     for note in &outcome.notes {
         tell(&format!("note: {note}"));
     }
@@ -569,26 +516,6 @@ fn compare(a: CompareArgs) -> Result<()> {
         outcome.folder.display(),
         outcome.wall_seconds
     ))
-}
-
-/// Variants shown in full in the terminal; past this, the best and worst few.
-const TABLE_VARIANTS: usize = 12;
-
-/// The terminal comparison: variants ranked, one line per actor.
-fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
-    let n = outcome.ranking.len();
-    let rows = report::comparison_rows(s, &outcome.variants, &outcome.ranking, TABLE_VARIANTS);
-    let unit = if s.replicates == 1 {
-        "replicate"
-    } else {
-        "replicates"
-    };
-    let mut out = format!(
-        "{}\n{n} variants × {} {unit} × {} {}s, seed {} (the same random streams for every variant)\nranked by {RANKED_BY}\n\n",
-        s.name, s.replicates, s.rounds, s.round_unit, s.seed
-    );
-    out.push_str(&report::aligned(&rows));
-    out
 }
 
 fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> Result<()> {
@@ -605,153 +532,7 @@ fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(String, u64)]) -> 
 
 fn check(path: Option<PathBuf>) -> Result<()> {
     let s = load(path.as_ref(), &Overrides::default())?;
-    print(&describe(&s))
-}
-
-/// What `check` prints: the scenario in plain words.
-fn describe(s: &Scenario) -> String {
-    let mut out = format!("{}: valid\n\n{}\n", s.source.file, s.name);
-    if let Some(d) = &s.description {
-        out.push_str(&format!("{d}\n"));
-    }
-    let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
-    out.push_str(&format!(
-        "\n{} rounds of one {} ({} to {}), seed {}, {} replicate(s)\nnoise: tremble {}, misperception {}\n",
-        s.rounds,
-        s.round_unit,
-        label(0),
-        label(s.rounds - 1),
-        s.seed,
-        s.replicates,
-        s.noise.tremble,
-        s.noise.misperception
-    ));
-    out.push_str("\nladder (least to most severe):\n");
-    for (i, r) in s.ladder.rungs.iter().enumerate() {
-        let marks: Vec<&str> = s
-            .ladder
-            .thresholds
-            .iter()
-            .filter(|t| t.above as usize + 1 == i)
-            .map(|t| t.name.as_str())
-            .collect();
-        for m in marks {
-            out.push_str(&format!("  ---- {m} ----\n"));
-        }
-        let neutral = if i as u16 == s.ladder.neutral() {
-            "  (neutral)"
-        } else {
-            ""
-        };
-        out.push_str(&format!(
-            "  {:>6}  {:<12} {}{neutral}\n",
-            r.level, r.id, r.name
-        ));
-    }
-    if !s.actors.is_empty() {
-        out.push_str("\nactors:\n");
-    }
-    for (a, actor) in s.actors.iter().enumerate() {
-        let faces: Vec<&str> = s
-            .dyads
-            .iter()
-            .filter(|d| d.actor == a)
-            .map(|d| s.actors[d.target].id.as_str())
-            .collect();
-        out.push_str(&format!(
-            "  {} ({}) faces {}: {}\n",
-            actor.id,
-            actor.name,
-            faces.join(", "),
-            actor.policy.text
-        ));
-    }
-    if !s.events.is_empty() {
-        out.push_str("\nevents:\n");
-    }
-    for e in &s.events {
-        let mut what = Vec::new();
-        if let Some(t) = e.trigger {
-            what.push(format!("trigger {:?}", s.triggers[t]));
-        }
-        for &(d, m) in &e.acts {
-            let dyad = s.dyads[d];
-            let size = m.magnitude.map(|x| format!(" ×{x}")).unwrap_or_default();
-            what.push(format!(
-                "{} → {}: {}{size}",
-                s.actors[dyad.actor].id,
-                s.actors[dyad.target].id,
-                s.ladder.rungs[m.rung as usize].id
-            ));
-        }
-        for c in &e.changes {
-            let actor = &s.actors[s.dyads[c.dyads[0]].actor].id;
-            what.push(format!("{actor} now follows {}", c.policy.text));
-        }
-        let note = e
-            .note
-            .as_ref()
-            .map(|n| format!("  — {n}"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "  {} ({}): {}{note}\n",
-            e.round,
-            label(e.round),
-            what.join("; ")
-        ));
-    }
-    if !s.variants.is_empty() {
-        out.push_str("\nvariants:\n");
-        for v in &s.variants {
-            let changes: Vec<String> = v
-                .changes
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} follows {}",
-                        s.actors[s.dyads[c.dyads[0]].actor].id, c.policy.text
-                    )
-                })
-                .collect();
-            out.push_str(&format!("  {}: {}\n", v.name, changes.join("; ")));
-        }
-    }
-    if let Some(t) = &s.tournament {
-        out.push_str(&format!(
-            "\ntournament: {} entrants, {} rounds a match, {} repetition(s), noise {}, self-play {}\n",
-            t.entrants.len(),
-            t.rounds,
-            t.repetitions,
-            t.noise,
-            if t.self_play { "on" } else { "off" }
-        ));
-        for e in &t.entrants {
-            out.push_str(&format!("  {}: {}\n", e.name, e.policy.text));
-        }
-    }
-    out
-}
-
-/// What `policies` prints.
-fn policies() -> String {
-    let mut out = String::new();
-    for kind in ALL {
-        let info = kind.info;
-        let depth = info
-            .memory_depth
-            .map_or("all".to_string(), |d| d.to_string());
-        out.push_str(&format!(
-            "{}\n  {}\n  reads: {depth} round(s) of history; stochastic: {}\n",
-            info.name,
-            info.summary,
-            if info.stochastic { "yes" } else { "no" }
-        ));
-        for p in info.params {
-            out.push_str(&format!("    {:<11} {:<22} {}\n", p.name, p.default, p.doc));
-        }
-        out.push('\n');
-    }
-    out
+    print(&terminal::describe(&s))
 }
 
 #[cfg(test)]
@@ -770,11 +551,5 @@ mod tests {
         assert_eq!(parse_timeline("none"), Ok(Timeline::First(0)));
         assert_eq!(parse_timeline("7"), Ok(Timeline::First(7)));
         assert!(parse_timeline("some").is_err());
-    }
-
-    #[test]
-    fn lists_every_policy() {
-        let text = policies();
-        assert!(ALL.iter().all(|k| text.contains(k.info.name)));
     }
 }

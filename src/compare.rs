@@ -62,7 +62,9 @@ pub struct CompareOutcome {
 }
 
 /// Runs every replicate of every variant of `scenario` and writes the comparison
-/// folder; `progress` hears the number of replicates done over all variants.
+/// folder; `progress` hears the number of replicates done over all variants. A
+/// comparison beyond the scenario's limits on work and memory is refused before
+/// anything is written.
 pub fn compare(
     scenario: &Scenario,
     variants: &[Variant],
@@ -87,6 +89,19 @@ pub fn compare_until(
         threads: options.threads,
         keep_trajectories: 0,
     };
+    scenario.limits.check_work(
+        &format!(
+            "variants × replicates × rounds × dyads = {} × {} × {} × {}",
+            variants.len(),
+            scenario.replicates,
+            scenario.rounds,
+            scenario.dyads.len()
+        ),
+        variants.len() as u128
+            * u128::from(scenario.replicates)
+            * u128::from(scenario.rounds)
+            * scenario.dyads.len() as u128,
+    )?;
     // Variants run one after the other: one's replicates are held at a time, and
     // the totals of every variant until the end.
     scenario.limits.check_memory(
@@ -311,6 +326,33 @@ mod tests {
         let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
         assert_eq!(csv.lines().count(), 1 + 3 * 2);
         std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
+    fn refuses_work_beyond_the_limit_before_writing_anything() {
+        let mut s = Scenario::default_scenario();
+        s.replicates = 1000;
+        s.limits.work = 1000;
+        let all = variants(&s, &[]).unwrap();
+        let out = scratch("work");
+        let e = compare(
+            &s,
+            &all,
+            &CompareOptions {
+                out: out.clone(),
+                threads: 1,
+                chart_size: None,
+            },
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(e.is_bad_input(), "{e}");
+        assert!(
+            e.to_string()
+                .contains("variants × replicates × rounds × dyads = 3 × 1000 × 12 × 2"),
+            "{e}"
+        );
+        assert!(!out.exists());
     }
 
     #[test]

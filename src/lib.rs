@@ -47,5 +47,6 @@ pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod terminal;
 pub mod tournament;
 pub mod vary;
