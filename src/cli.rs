@@ -75,74 +75,99 @@ enum Command {
     Tournament(TournamentArgs),
 }
 
+/// The arguments of every command that runs a scenario into a results folder
+/// (`run`, `compare`, `tournament`), flattened into each; the help is `run`'s, and
+/// the other commands say where theirs differs. Options are listed in the order of
+/// their `display_order`, spaced so that a command can put its own in between.
 #[derive(Debug, ClapArgs)]
-struct TournamentArgs {
-    /// Scenario file (TOML) with a [tournament] section.
-    scenario: Option<PathBuf>,
-    /// Times every match is played (overrides the scenario's).
-    #[arg(long)]
-    repetitions: Option<u32>,
-    /// Probability that a move trembles one rung off (overrides the scenario's).
-    ///
-    /// On a two-rung ladder a tremble is a flip, as the axelrod library's noise.
-    #[arg(long)]
-    noise: Option<f64>,
-    /// Master seed (overrides the scenario's). Match m draws from stream m.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Results folder [default: output/<scenario file stem>-tournament].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
-    limits: Vec<(String, u64)>,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
-}
-
-#[derive(Debug, ClapArgs)]
-struct RunArgs {
+struct Common {
     /// Scenario file (TOML); the embedded December 2016 case when omitted.
     scenario: Option<PathBuf>,
     /// Master seed (overrides the scenario's).
-    #[arg(long)]
+    #[arg(long, display_order = 10)]
     seed: Option<u64>,
-    /// Number of replicates (overrides the scenario's).
-    #[arg(long)]
-    replicates: Option<u64>,
-    /// Number of rounds (overrides the scenario's).
-    ///
-    /// Fewer rounds than the scenario's cut off the events and defer triggers that
-    /// fall after them, with a warning for each.
-    #[arg(long)]
-    rounds: Option<u32>,
     /// Results folder [default: output/<scenario file stem>].
-    #[arg(long)]
+    #[arg(long, display_order = 40)]
     out: Option<PathBuf>,
     /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, display_order = 50)]
     threads: Option<usize>,
-    /// Which replicates go into timeline.csv: `all`, `none`, or the first N
-    /// [default: the first 100].
-    #[arg(long, value_parser = parse_timeline)]
-    timeline: Option<Timeline>,
-    /// Chart size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = parse_size, default_value = "1600x900")]
-    size: (u32, u32),
     /// Raise (or lower) a limit: rounds, actors, replicates, history, work,
     /// timeline_rows, memory or input_bytes, e.g. `--limit work=5e10`. Repeatable.
     ///
     /// Limits protect the machine from a run it cannot finish; a scenario can set
     /// them under [limits] too. The command line wins.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting, display_order = 80)]
     limits: Vec<(String, u64)>,
     /// No progress bar.
-    #[arg(long, short)]
+    #[arg(long, short, display_order = 90)]
     quiet: bool,
+}
+
+/// The arguments of the commands that run replicates of a scenario and chart them
+/// (`run`, `compare`), beside [`Common`].
+#[derive(Debug, ClapArgs)]
+struct Replicates {
+    /// Number of replicates (overrides the scenario's).
+    #[arg(long, display_order = 20)]
+    replicates: Option<u64>,
+    /// Number of rounds (overrides the scenario's).
+    ///
+    /// Fewer rounds than the scenario's cut off the events and defer triggers that
+    /// fall after them, with a warning for each.
+    #[arg(long, display_order = 30)]
+    rounds: Option<u32>,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x900", display_order = 70)]
+    size: (u32, u32),
+}
+
+impl Replicates {
+    /// The scenario settings given on the command line.
+    fn overrides(&self, common: &Common) -> Overrides {
+        Overrides {
+            rounds: self.rounds,
+            replicates: self.replicates,
+            seed: common.seed,
+            limits: common.limits.clone(),
+        }
+    }
+}
+
+/// The help of `--limit` for the commands other than `run`.
+const LIMIT_AS_FOR_RUN: &str =
+    "Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable";
+
+#[derive(Debug, ClapArgs)]
+#[command(
+    mut_arg("scenario", |a| a.help("Scenario file (TOML) with a [tournament] section")),
+    mut_arg("seed", |a| a.help("Master seed (overrides the scenario's). Match m draws from stream m")),
+    mut_arg("out", |a| a.help("Results folder [default: output/<scenario file stem>-tournament]")),
+    mut_arg("limits", |a| a.help(LIMIT_AS_FOR_RUN).long_help(None)),
+)]
+struct TournamentArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Times every match is played (overrides the scenario's).
+    #[arg(long, display_order = 1)]
+    repetitions: Option<u32>,
+    /// Probability that a move trembles one rung off (overrides the scenario's).
+    ///
+    /// On a two-rung ladder a tremble is a flip, as the axelrod library's noise.
+    #[arg(long, display_order = 2)]
+    noise: Option<f64>,
+}
+
+#[derive(Debug, ClapArgs)]
+struct RunArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    replicates: Replicates,
+    /// Which replicates go into timeline.csv: `all`, `none`, or the first N
+    /// [default: the first 100].
+    #[arg(long, value_parser = parse_timeline, display_order = 60)]
+    timeline: Option<Timeline>,
 }
 
 /// Reads `1600x900`, within the sizes charts can be drawn at.
@@ -169,9 +194,19 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 #[derive(Debug, ClapArgs)]
+#[command(
+    mut_arg("replicates", |a| a.help("Replicates per variant (overrides the scenario's)")),
+    mut_arg("seed", |a| a.display_order(25)),
+    mut_arg("rounds", |a| a.long_help(None)),
+    mut_arg("threads", |a| a.display_order(35)),
+    mut_arg("out", |a| a.help("Results folder [default: output/<scenario file stem>-compare]")),
+    mut_arg("limits", |a| a.help(LIMIT_AS_FOR_RUN).long_help(None)),
+)]
 struct CompareArgs {
-    /// Scenario file (TOML); the embedded December 2016 case when omitted.
-    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    replicates: Replicates,
     /// Alternative starting policies for one actor: ACTOR=POLICY[,POLICY…]; repeat for
     /// several actors (every combination runs).
     ///
@@ -185,32 +220,8 @@ struct CompareArgs {
     /// `defer:until=3`). Policies scheduled by
     /// the scenario's events still take over when their events come. `escalate
     /// policies` lists every kind and its parameters.
-    #[arg(long, value_name = "ACTOR=POLICY,…")]
+    #[arg(long, value_name = "ACTOR=POLICY,…", display_order = 0)]
     vary: Vec<Vary>,
-    /// Replicates per variant (overrides the scenario's).
-    #[arg(long)]
-    replicates: Option<u64>,
-    /// Master seed (overrides the scenario's).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Number of rounds (overrides the scenario's).
-    #[arg(long)]
-    rounds: Option<u32>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Results folder [default: output/<scenario file stem>-compare].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Chart size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = parse_size, default_value = "1600x900")]
-    size: (u32, u32),
-    /// Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
-    limits: Vec<(String, u64)>,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 const COMPARE_EXAMPLES: &str = "\
@@ -362,15 +373,12 @@ fn require_actors(scenario: &Scenario) -> Result<()> {
 }
 
 fn run_scenario(a: RunArgs) -> Result<()> {
-    let overrides = Overrides {
-        rounds: a.rounds,
-        replicates: a.replicates,
-        seed: a.seed,
-        limits: a.limits,
-    };
-    let scenario = load(a.scenario.as_ref(), &overrides)?;
+    let scenario = load(
+        a.common.scenario.as_ref(),
+        &a.replicates.overrides(&a.common),
+    )?;
     require_actors(&scenario)?;
-    check_threads(a.threads)?;
+    check_threads(a.common.threads)?;
     let timeline_replicates = match a.timeline {
         Some(Timeline::All) => u64::MAX,
         Some(Timeline::First(n)) => n,
@@ -387,13 +395,13 @@ fn run_scenario(a: RunArgs) -> Result<()> {
         }
     };
     let options = RunOptions {
-        out: a.out.unwrap_or_else(|| default_out(&scenario)),
-        threads: a.threads.unwrap_or(0),
+        out: a.common.out.unwrap_or_else(|| default_out(&scenario)),
+        threads: a.common.threads.unwrap_or(0),
         timeline_replicates,
-        chart_size: a.size,
+        chart_size: a.replicates.size,
         cancel: cancel_on_signal(),
     };
-    let bar = progress_bar(scenario.replicates, a.quiet, "replicates");
+    let bar = progress_bar(scenario.replicates, a.common.quiet, "replicates");
     let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
         .map_err(out_flag)
         .with_context(|| format!("running {}", scenario.source.file))?;
@@ -408,12 +416,12 @@ fn run_scenario(a: RunArgs) -> Result<()> {
 
 fn tournament(a: TournamentArgs) -> Result<()> {
     let overrides = Overrides {
-        limits: a.limits,
+        limits: a.common.limits,
         ..Overrides::default()
     };
-    let scenario = load(a.scenario.as_ref(), &overrides)?;
+    let scenario = load(a.common.scenario.as_ref(), &overrides)?;
     let mut setup = Setup::from_scenario(&scenario)?;
-    if let Some(seed) = a.seed {
+    if let Some(seed) = a.common.seed {
         setup.seed = seed;
     }
     if let Some(n) = a.repetitions {
@@ -431,14 +439,15 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         }
         setup.noise = p;
     }
-    check_threads(a.threads)?;
+    check_threads(a.common.threads)?;
     let options = TournamentOptions {
         out: a
+            .common
             .out
             .unwrap_or_else(|| escalate::tournament::default_out(&scenario)),
-        threads: a.threads.unwrap_or(0),
+        threads: a.common.threads.unwrap_or(0),
     };
-    let bar = progress_bar(setup.matches(), a.quiet, "matches");
+    let bar = progress_bar(setup.matches(), a.common.quiet, "matches");
     let outcome =
         escalate::tournament::run_until(&scenario, &setup, &options, cancel_on_signal(), |done| {
             bar.set_position(done)
@@ -471,26 +480,24 @@ fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
 }
 
 fn compare(a: CompareArgs) -> Result<()> {
-    let overrides = Overrides {
-        rounds: a.rounds,
-        replicates: a.replicates,
-        seed: a.seed,
-        limits: a.limits,
-    };
-    let scenario = load(a.scenario.as_ref(), &overrides)?;
+    let scenario = load(
+        a.common.scenario.as_ref(),
+        &a.replicates.overrides(&a.common),
+    )?;
     require_actors(&scenario)?;
-    check_threads(a.threads)?;
+    check_threads(a.common.threads)?;
     let variants = escalate::vary::variants(&scenario, &a.vary)?;
     let options = CompareOptions {
         out: a
+            .common
             .out
             .unwrap_or_else(|| escalate::compare::default_out(&scenario)),
-        threads: a.threads.unwrap_or(0),
-        chart_size: Some(a.size),
+        threads: a.common.threads.unwrap_or(0),
+        chart_size: Some(a.replicates.size),
     };
     let bar = progress_bar(
         variants.len() as u64 * scenario.replicates,
-        a.quiet,
+        a.common.quiet,
         "replicates",
     );
     let outcome = escalate::compare::compare_until(
