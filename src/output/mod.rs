@@ -1,6 +1,7 @@
 //! Results on disk: tidy CSV tables, JSON metadata, and the folder they go into.
 //!
-//! Row types ([`csv`]) and metadata ([`json`]) only turn results into bytes;
+//! Row types ([`csv`]) and metadata ([`json`]) only turn results into bytes, and
+//! [`reader`] reads a folder back into the same types;
 //! [`ResultsFolder`] alone decides where a run's results go, and [`Replacement`]
 //! writes files into an existing folder (charts redrawn) without a moment in which a
 //! file is half-written. [`Kind::files`] is the one list of the files escalate writes
