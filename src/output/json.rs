@@ -164,3 +164,47 @@ impl<'a> RunMeta<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_fields_open_run_json_and_the_execution_closes_it() {
+        let scenario = Scenario::default_scenario();
+        let execution = Execution {
+            threads: 2,
+            wall_seconds: 0.5,
+        };
+        let meta = Meta::new(
+            Kind::Run,
+            &scenario,
+            scenario.seed,
+            RunMeta::new(&scenario, 1),
+            execution,
+        );
+        let text = String::from_utf8(meta.to_bytes().unwrap()).unwrap();
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("  \"")?.split_once('"').map(|(k, _)| k))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "tool",
+                "version",
+                "command",
+                "scenario",
+                "seed",
+                "replicates",
+                "rounds",
+                "timeline_replicates",
+                "noise",
+                "actors",
+                "execution"
+            ]
+        );
+        assert!(text.starts_with("{\n  \"tool\": \"escalate\",\n"), "{text}");
+        assert!(text.ends_with("\n}\n"), "{text}");
+    }
+}
