@@ -26,7 +26,7 @@ use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::{Kind, REPORT, ResultsFolder};
+use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, ResultsFolder};
 use crate::ranking::{RANKED_BY, VariantOutcome, rank};
 use crate::replot::plot_compare_folder;
 use crate::report::compare_markdown;
@@ -117,9 +117,9 @@ pub fn compare_until(
                 * ActorTotals::bytes(scenario),
     )?;
     let folder = ResultsFolder::create(&options.out, Kind::Compare, cancel)?;
-    let mut comparison = Table::new(folder.file("comparison.csv")?);
+    let mut comparison = Table::new(folder.file(COMPARISON)?);
     comparison.header(&comparison_header(&scenario.ladder))?;
-    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
+    let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
     for (i, variant) in variants.iter().enumerate() {

@@ -9,7 +9,7 @@ use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
 use crate::output::json::{Execution, Meta, RunMeta};
-use crate::output::{Kind, REPORT, ResultsFolder};
+use crate::output::{AGGREGATE, Kind, REPORT, ResultsFolder, SUMMARY, TIMELINE};
 use crate::replot::plot_folder;
 use crate::report::report_markdown;
 use crate::scenario::Scenario;
@@ -102,8 +102,8 @@ pub fn run(
     check_limits(scenario, options, plan)?;
     let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
     let ladder = &scenario.ladder;
-    let mut timeline = Table::new(folder.file("timeline.csv")?);
-    let mut summary = Table::new(folder.file("summary.csv")?);
+    let mut timeline = Table::new(folder.file(TIMELINE)?);
+    let mut summary = Table::new(folder.file(SUMMARY)?);
     let mut tally = Tally::new(scenario);
     montecarlo::simulate_until(scenario, plan, options.cancel, progress, |result| {
         tally.add(&result.rungs, &result.summaries);
@@ -144,7 +144,7 @@ pub fn run(
     timeline.into_inner()?.finish()?;
     summary.into_inner()?.finish()?;
     options.cancel.check()?;
-    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
+    let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     for round in 0..tally.histogram.rounds() {
         for (a, actor) in scenario.actors.iter().enumerate() {
             let s = tally.histogram.stats(scenario, round, a);

@@ -33,6 +33,27 @@ pub const SCENARIO_COPY: &str = "scenario.toml";
 /// The report written beside the results.
 pub const REPORT: &str = "report.md";
 
+/// Each replicate's moves, round by round (`run`).
+pub const TIMELINE: &str = "timeline.csv";
+
+/// Each replicate's summary per actor (`run`).
+pub const SUMMARY: &str = "summary.csv";
+
+/// Each actor's level per round over replicates (`run`, and per variant `compare`).
+pub const AGGREGATE: &str = "aggregate.csv";
+
+/// Each variant's results per actor (`compare`).
+pub const COMPARISON: &str = "comparison.csv";
+
+/// The ranking of a tournament's entrants (`tournament`).
+pub const RANKING: &str = "tournament.csv";
+
+/// Every match of a tournament (`tournament`).
+pub const MATCHES: &str = "matches.csv";
+
+/// Each entrant's results against each opponent (`tournament`).
+pub const PAIRINGS: &str = "payoff_matrix.csv";
+
 /// What wrote a results folder, as its `run.json` says (`command`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -69,9 +90,9 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
-                "timeline.csv",
-                "summary.csv",
-                "aggregate.csv",
+                TIMELINE,
+                SUMMARY,
+                AGGREGATE,
                 "timeline.svg",
                 "timeline.png",
                 "fan.svg",
@@ -81,8 +102,8 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
-                "comparison.csv",
-                "aggregate.csv",
+                COMPARISON,
+                AGGREGATE,
                 "compare.svg",
                 "compare.png",
                 "trajectories.svg",
@@ -93,9 +114,9 @@ impl Kind {
             Kind::Tournament => &[
                 MARKER,
                 SCENARIO_COPY,
-                "tournament.csv",
-                "matches.csv",
-                "payoff_matrix.csv",
+                RANKING,
+                MATCHES,
+                PAIRINGS,
                 "tournament.svg",
                 "tournament.png",
             ],

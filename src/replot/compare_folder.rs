@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::csv::VariantAggregateRow;
 use crate::output::reader::{each_record, row};
-use crate::output::{Kind, Replacement};
+use crate::output::{AGGREGATE, COMPARISON, Kind, Replacement};
 use crate::plot::{
     ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, VariantSet,
     VariantSummary, chart_meta, stage_chart,
@@ -158,7 +158,7 @@ fn variant_set(
     }
     let mut read = read_comparison(dir, scenario, &reach_rungs, limit)?;
 
-    let aggregate_path = dir.join("aggregate.csv");
+    let aggregate_path = dir.join(AGGREGATE);
     let index: BTreeMap<String, usize> = read
         .iter()
         .enumerate()
@@ -251,7 +251,7 @@ fn read_comparison(
     reach_rungs: &[crate::ladder::Rung],
     limit: u64,
 ) -> Result<Vec<Read>, Error> {
-    let path = dir.join("comparison.csv");
+    let path = dir.join(COMPARISON);
     let bad = |message: String| Error::Results {
         path: path.clone(),
         message,

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::csv::{AggregateRow, TimelineRow};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::output::{Kind, Replacement};
+use crate::output::{AGGREGATE, Kind, Replacement, TIMELINE};
 use crate::plot::{
     Chart, FanRow, FanSeries, TimelinePoint, TimelineSeries, chart_meta, stage_chart,
 };
@@ -44,7 +44,7 @@ pub fn plot_folder(
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Run);
     let mut drawn = Vec::new();
-    let timeline = timeline_series(&dir.join("timeline.csv"), scenario, cancel, limit)?;
+    let timeline = timeline_series(&dir.join(TIMELINE), scenario, cancel, limit)?;
     if !timeline.is_empty() {
         let meta = chart_meta(
             scenario,
@@ -66,7 +66,7 @@ pub fn plot_folder(
         drawn.push(CHARTS[0]);
     }
     if scenario.replicates > 1 {
-        let fan = fan_series(&dir.join("aggregate.csv"), scenario, cancel, limit)?;
+        let fan = fan_series(&dir.join(AGGREGATE), scenario, cancel, limit)?;
         let meta = chart_meta(
             scenario,
             format!(

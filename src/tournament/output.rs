@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, Meta};
-use crate::output::{Kind, Replacement, ResultsFolder};
+use crate::output::{Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
 use crate::payoff::Payoffs;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -157,7 +157,7 @@ pub fn run_until(
     setup.check_limits(&scenario.limits, pool.current_num_threads())?;
     let folder = ResultsFolder::create(&options.out, Kind::Tournament, cancel)?;
     let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
-    let mut matches = Table::new(folder.file("matches.csv")?);
+    let mut matches = Table::new(folder.file(MATCHES)?);
     let standings = play_on(&pool, setup, progress, |m| {
         if cancel.requested() {
             return Err(Error::Interrupted);
@@ -235,7 +235,7 @@ fn write_ranking(
     setup: &Setup<'_>,
     standings: &Standings,
 ) -> Result<(), Error> {
-    let mut table = Table::new(folder.file("tournament.csv")?);
+    let mut table = Table::new(folder.file(RANKING)?);
     for s in standings.table() {
         table.row(&TournamentRow {
             rank: s.rank,
@@ -260,7 +260,7 @@ fn write_pairings(
     names: &[&str],
     standings: &Standings,
 ) -> Result<(), Error> {
-    let mut table = Table::new(folder.file("payoff_matrix.csv")?);
+    let mut table = Table::new(folder.file(PAIRINGS)?);
     for i in 0..standings.len() {
         for j in 0..standings.len() {
             if let Some((payoff, calm)) = standings.against(i, j) {
