@@ -8,7 +8,9 @@ use escalate::montecarlo::Cancel;
 use escalate::plot;
 use escalate::replot::Redraw;
 use escalate::report;
-use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, timeline_capacity};
+use escalate::run::{
+    DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, require_actors, timeline_capacity,
+};
 use escalate::scenario::{
     Checked, DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Overrides, Scenario, limits,
 };
@@ -358,18 +360,6 @@ fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
         tell(&format!("warning: {}", w.in_file(&scenario.source.file)));
     }
     Ok(scenario)
-}
-
-/// Refuses a tournament-only scenario where actors are needed.
-fn require_actors(scenario: &Scenario) -> Result<()> {
-    if scenario.actors.is_empty() {
-        let file = &scenario.source.file;
-        return Err(Error::Setting(format!(
-            "{file} has no [[actors]] to run, only a [tournament]: play it with `escalate tournament {file}`"
-        ))
-        .into());
-    }
-    Ok(())
 }
 
 fn run_scenario(a: RunArgs) -> Result<()> {

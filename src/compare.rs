@@ -30,6 +30,7 @@ use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, ResultsFolder};
 use crate::ranking::{RANKED_BY, VariantOutcome, rank};
 use crate::replot::plot_compare_folder;
 use crate::report::compare_markdown;
+use crate::run::require_actors;
 use crate::scenario::{Scenario, Variant};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -63,8 +64,8 @@ pub struct CompareOutcome {
 
 /// Runs every replicate of every variant of `scenario` and writes the comparison
 /// folder; `progress` hears the number of replicates done over all variants. A
-/// comparison beyond the scenario's limits on work and memory is refused before
-/// anything is written.
+/// scenario without actors, or a comparison beyond the scenario's limits on work
+/// and memory, is refused before anything is written.
 pub fn compare(
     scenario: &Scenario,
     variants: &[Variant],
@@ -89,6 +90,7 @@ pub fn compare_until(
         threads: options.threads,
         keep_trajectories: 0,
     };
+    require_actors(scenario)?;
     scenario.limits.check_work(
         &format!(
             "variants × replicates × rounds × dyads = {} × {} × {} × {}",
@@ -352,6 +354,26 @@ mod tests {
                 .contains("variants × replicates × rounds × dyads = 3 × 1000 × 12 × 2"),
             "{e}"
         );
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn a_scenario_without_actors_is_refused() {
+        let text = std::fs::read_to_string("scenarios/axelrod-classic.toml").unwrap();
+        let s = Scenario::parse(&text, "axelrod-classic.toml").unwrap();
+        let out = scratch("no-actors");
+        let e = compare(
+            &s,
+            &[],
+            &CompareOptions {
+                out: out.clone(),
+                threads: 1,
+                chart_size: None,
+            },
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("has no [[actors]] to run"), "{e}");
         assert!(!out.exists());
     }
 

@@ -51,6 +51,18 @@ pub fn timeline_capacity(scenario: &Scenario) -> u64 {
     scenario.limits.timeline_rows / per_replicate.max(1)
 }
 
+/// Refuses a scenario without actors (one that holds only a tournament), which
+/// `run` and `compare` have nothing to simulate in.
+pub fn require_actors(scenario: &Scenario) -> Result<(), Error> {
+    if scenario.actors.is_empty() {
+        let file = &scenario.source.file;
+        return Err(Error::Setting(format!(
+            "{file} has no [[actors]] to run, only a [tournament]: play it with `escalate tournament {file}`"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses a run beyond the scenario's limits on work, memory and timeline rows.
 fn check_limits(scenario: &Scenario, options: &RunOptions, plan: Plan) -> Result<(), Error> {
     let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
@@ -85,7 +97,8 @@ fn check_limits(scenario: &Scenario, options: &RunOptions, plan: Plan) -> Result
 /// Runs every replicate of `scenario` and writes its results folder; `progress`
 /// hears the number of replicates done.
 ///
-/// A run beyond the scenario's limits is refused before anything is written. An
+/// A scenario without actors, or a run beyond the scenario's limits, is refused
+/// before anything is written. An
 /// interrupted or failed run leaves the earlier results in place and no temporary
 /// folder behind.
 pub fn run(
@@ -99,6 +112,7 @@ pub fn run(
         threads: options.threads,
         keep_trajectories: options.timeline_replicates.min(scenario.replicates),
     };
+    require_actors(scenario)?;
     check_limits(scenario, options, plan)?;
     let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
     let ladder = &scenario.ladder;
