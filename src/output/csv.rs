@@ -219,6 +219,7 @@ impl<W: Write> Table<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::reader::{each_record, row};
 
     #[test]
     fn writes_a_header_and_empty_optionals() {
@@ -248,6 +249,54 @@ mod tests {
         .unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
         assert!(out.ends_with("0,1,a,b,x,2.0,,mirror\n"), "{out}");
+    }
+
+    #[test]
+    fn rows_read_back_are_the_rows_written() {
+        let written = [
+            TimelineRow {
+                replicate: 3,
+                round: 1,
+                actor: "usa",
+                target: "russia, \"the\" federation",
+                rung: "expel",
+                level: 2.5,
+                magnitude: Some(35.0),
+                policy: "mirror(settle = true)",
+            },
+            TimelineRow {
+                replicate: 3,
+                round: 2,
+                actor: "usa",
+                target: "russia",
+                rung: "calm",
+                level: 0.0,
+                magnitude: None,
+                policy: "hold",
+            },
+        ];
+        let mut t = Table::new(Vec::new());
+        for row in &written {
+            t.row(row).unwrap();
+        }
+        let bytes = t.into_inner().unwrap();
+        let path = std::path::Path::new("timeline.csv");
+        let mut read = 0;
+        each_record(
+            path,
+            bytes.as_slice(),
+            crate::montecarlo::Cancel::never(),
+            u64::MAX,
+            &["level", "magnitude"],
+            |record, header| {
+                let row: TimelineRow = row(path, record, header)?;
+                assert_eq!(row, written[read]);
+                read += 1;
+                Ok(std::ops::ControlFlow::Continue(()))
+            },
+        )
+        .unwrap();
+        assert_eq!(read, written.len());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::output::{Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder
 use crate::payoff::Payoffs;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -40,7 +40,7 @@ pub struct TournamentOutcome {
 }
 
 /// A row of `tournament.csv`: one entrant, best first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct TournamentRow<'a> {
     /// 1 = best.
     pub rank: usize,
@@ -67,7 +67,7 @@ pub struct TournamentRow<'a> {
 }
 
 /// A row of `matches.csv`: one match.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct MatchRow<'a> {
     /// Entrant in seat a.
     pub entrant_a: &'a str,
@@ -86,7 +86,7 @@ pub struct MatchRow<'a> {
 }
 
 /// A row of `payoff_matrix.csv`: one entrant against one opponent, over repetitions.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairingRow<'a> {
     /// The entrant.
     pub entrant: &'a str,
