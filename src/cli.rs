@@ -2,19 +2,20 @@
 
 use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
-use escalate::calendar::round_label;
-use escalate::compare::{CompareOptions, CompareOutcome, RANKED_BY};
+use escalate::compare::CompareOptions;
 use escalate::error::{Error, Setting};
 use escalate::montecarlo::Cancel;
-use escalate::output::FolderLock;
 use escalate::plot;
-use escalate::policy::registry::ALL;
+use escalate::replot::Redraw;
 use escalate::report;
-use escalate::run::{DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, timeline_capacity};
+use escalate::run::{
+    DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, require_actors, timeline_capacity,
+};
 use escalate::scenario::{
     Checked, DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Limit, Overrides, Scenario, limits,
 };
-use escalate::tournament::{Setup, Standings, TournamentOptions};
+use escalate::terminal;
+use escalate::tournament::{Setup, TournamentOptions};
 use escalate::vary::Vary;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -76,74 +77,100 @@ enum Command {
     Tournament(TournamentArgs),
 }
 
+/// The arguments of every command that runs a scenario into a results folder
+/// (`run`, `compare`, `tournament`), flattened into each; the help is `run`'s, and
+/// the other commands say where theirs differs. Options are listed in the order of
+/// their `display_order`, spaced so that a command can put its own in between.
 #[derive(Debug, ClapArgs)]
-struct TournamentArgs {
-    /// Scenario file (TOML) with a [tournament] section.
-    scenario: Option<PathBuf>,
-    /// Times every match is played (overrides the scenario's).
-    #[arg(long)]
-    repetitions: Option<u32>,
-    /// Probability that a move trembles one rung off (overrides the scenario's).
-    ///
-    /// On a two-rung ladder a tremble is a flip, as the axelrod library's noise.
-    #[arg(long)]
-    noise: Option<f64>,
-    /// Master seed (overrides the scenario's). Match m draws from stream m.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Results folder [default: output/<scenario file stem>-tournament].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
-    limits: Vec<(Limit, u64)>,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
-}
-
-#[derive(Debug, ClapArgs)]
-struct RunArgs {
+struct Common {
     /// Scenario file (TOML); the embedded December 2016 case when omitted.
     scenario: Option<PathBuf>,
     /// Master seed (overrides the scenario's).
-    #[arg(long)]
+    #[arg(long, display_order = 10)]
     seed: Option<u64>,
-    /// Number of replicates (overrides the scenario's).
-    #[arg(long)]
-    replicates: Option<u64>,
-    /// Number of rounds (overrides the scenario's).
-    ///
-    /// Fewer rounds than the scenario's cut off the events and defer triggers that
-    /// fall after them, with a warning for each.
-    #[arg(long)]
-    rounds: Option<u32>,
     /// Results folder [default: output/<scenario file stem>].
-    #[arg(long)]
+    #[arg(long, display_order = 40)]
     out: Option<PathBuf>,
     /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, display_order = 50)]
     threads: Option<usize>,
-    /// Which replicates go into timeline.csv: `all`, `none`, or the first N
-    /// [default: the first 100].
-    #[arg(long, value_parser = parse_timeline)]
-    timeline: Option<Timeline>,
-    /// Chart size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = parse_size, default_value = "1600x900")]
-    size: (u32, u32),
     /// Raise (or lower) a limit: rounds, actors, replicates, history, work,
     /// timeline_rows, memory or input_bytes, e.g. `--limit work=5e10`. Repeatable.
     ///
     /// Limits protect the machine from a run it cannot finish; a scenario can set
     /// them under [limits] too. The command line wins.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting, display_order = 80)]
     limits: Vec<(Limit, u64)>,
     /// No progress bar.
-    #[arg(long, short)]
+    #[arg(long, short, display_order = 90)]
     quiet: bool,
+}
+
+/// The arguments of the commands that run replicates of a scenario and chart them
+/// (`run`, `compare`), beside [`Common`].
+#[derive(Debug, ClapArgs)]
+struct Replicates {
+    /// Number of replicates (overrides the scenario's).
+    #[arg(long, display_order = 20)]
+    replicates: Option<u64>,
+    /// Number of rounds (overrides the scenario's).
+    ///
+    /// Fewer rounds than the scenario's cut off the events and defer triggers that
+    /// fall after them, with a warning for each.
+    #[arg(long, display_order = 30)]
+    rounds: Option<u32>,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x900", display_order = 70)]
+    size: (u32, u32),
+}
+
+impl Replicates {
+    /// The scenario settings given on the command line.
+    fn overrides(&self, common: &Common) -> Overrides {
+        Overrides {
+            rounds: self.rounds,
+            replicates: self.replicates,
+            seed: common.seed,
+            limits: common.limits.clone(),
+            ..overrides()
+        }
+    }
+}
+
+/// The help of `--limit` for the commands other than `run`.
+const LIMIT_AS_FOR_RUN: &str =
+    "Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable";
+
+#[derive(Debug, ClapArgs)]
+#[command(
+    mut_arg("scenario", |a| a.help("Scenario file (TOML) with a [tournament] section")),
+    mut_arg("seed", |a| a.help("Master seed (overrides the scenario's). Match m draws from stream m")),
+    mut_arg("out", |a| a.help("Results folder [default: output/<scenario file stem>-tournament]")),
+    mut_arg("limits", |a| a.help(LIMIT_AS_FOR_RUN).long_help(None)),
+)]
+struct TournamentArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Times every match is played (overrides the scenario's).
+    #[arg(long, display_order = 1)]
+    repetitions: Option<u32>,
+    /// Probability that a move trembles one rung off (overrides the scenario's).
+    ///
+    /// On a two-rung ladder a tremble is a flip, as the axelrod library's noise.
+    #[arg(long, display_order = 2)]
+    noise: Option<f64>,
+}
+
+#[derive(Debug, ClapArgs)]
+struct RunArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    replicates: Replicates,
+    /// Which replicates go into timeline.csv: `all`, `none`, or the first N
+    /// [default: the first 100].
+    #[arg(long, value_parser = parse_timeline, display_order = 60)]
+    timeline: Option<Timeline>,
 }
 
 /// Reads `1600x900`, within the sizes charts can be drawn at.
@@ -170,9 +197,19 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 #[derive(Debug, ClapArgs)]
+#[command(
+    mut_arg("replicates", |a| a.help("Replicates per variant (overrides the scenario's)")),
+    mut_arg("seed", |a| a.display_order(25)),
+    mut_arg("rounds", |a| a.long_help(None)),
+    mut_arg("threads", |a| a.display_order(35)),
+    mut_arg("out", |a| a.help("Results folder [default: output/<scenario file stem>-compare]")),
+    mut_arg("limits", |a| a.help(LIMIT_AS_FOR_RUN).long_help(None)),
+)]
 struct CompareArgs {
-    /// Scenario file (TOML); the embedded December 2016 case when omitted.
-    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    replicates: Replicates,
     /// Alternative starting policies for one actor: ACTOR=POLICY[,POLICY…]; repeat for
     /// several actors (every combination runs).
     ///
@@ -186,32 +223,8 @@ struct CompareArgs {
     /// `defer:until=3`). Policies scheduled by
     /// the scenario's events still take over when their events come. `escalate
     /// policies` lists every kind and its parameters.
-    #[arg(long, value_name = "ACTOR=POLICY,…")]
+    #[arg(long, value_name = "ACTOR=POLICY,…", display_order = 0)]
     vary: Vec<Vary>,
-    /// Replicates per variant (overrides the scenario's).
-    #[arg(long)]
-    replicates: Option<u64>,
-    /// Master seed (overrides the scenario's).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Number of rounds (overrides the scenario's).
-    #[arg(long)]
-    rounds: Option<u32>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Results folder [default: output/<scenario file stem>-compare].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Chart size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_parser = parse_size, default_value = "1600x900")]
-    size: (u32, u32),
-    /// Raise (or lower) a limit, as for `run`: `--limit work=5e10`. Repeatable.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
-    limits: Vec<(Limit, u64)>,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 const COMPARE_EXAMPLES: &str = "\
@@ -261,7 +274,7 @@ pub fn run(args: Args) -> Result<()> {
         Command::Compare(a) => compare(a),
         Command::Check { scenario } => check(scenario),
         Command::Plot { dir, size, limits } => replot(&dir, size, &limits),
-        Command::Policies => print(&policies()),
+        Command::Policies => print(&terminal::policies()),
         Command::Tournament(a) => tournament(a),
     }
 }
@@ -339,15 +352,6 @@ enum Refusal {
     Repetitions,
     #[error("--noise {0} is not a probability: give a number between 0 and 1")]
     Noise(f64),
-    #[error(
-        "{0} has no [[actors]] to run, only a [tournament]: play it with `escalate tournament {0}`"
-    )]
-    OnlyTournament(String),
-    #[error(
-        "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
-        .0.display()
-    )]
-    TournamentFolder(PathBuf),
     #[error("--out {}: {reason}", path.display())]
     Out { path: PathBuf, reason: String },
 }
@@ -405,26 +409,13 @@ fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
     Ok(scenario)
 }
 
-/// Refuses a tournament-only scenario where actors are needed.
-fn require_actors(scenario: &Scenario) -> Result<()> {
-    if scenario.actors.is_empty() {
-        let file = &scenario.source.file;
-        return Err(Refusal::OnlyTournament(file.clone()).into());
-    }
-    Ok(())
-}
-
 fn run_scenario(a: RunArgs) -> Result<()> {
-    let overrides = Overrides {
-        rounds: a.rounds,
-        replicates: a.replicates,
-        seed: a.seed,
-        limits: a.limits,
-        ..overrides()
-    };
-    let scenario = load(a.scenario.as_ref(), &overrides)?;
+    let scenario = load(
+        a.common.scenario.as_ref(),
+        &a.replicates.overrides(&a.common),
+    )?;
     require_actors(&scenario)?;
-    check_threads(a.threads)?;
+    check_threads(a.common.threads)?;
     let timeline_replicates = match a.timeline {
         Some(Timeline::All) => u64::MAX,
         Some(Timeline::First(n)) => n,
@@ -441,13 +432,13 @@ fn run_scenario(a: RunArgs) -> Result<()> {
         }
     };
     let options = RunOptions {
-        out: a.out.unwrap_or_else(|| default_out(&scenario)),
-        threads: a.threads.unwrap_or(0),
+        out: a.common.out.unwrap_or_else(|| default_out(&scenario)),
+        threads: a.common.threads.unwrap_or(0),
         timeline_replicates,
-        chart_size: a.size,
+        chart_size: a.replicates.size,
         cancel: cancel_on_signal(),
     };
-    let bar = progress_bar(scenario.replicates, a.quiet, "replicates");
+    let bar = progress_bar(scenario.replicates, a.common.quiet, "replicates");
     let outcome = escalate::run::run(&scenario, &options, |done| bar.set_position(done))
         .map_err(out_flag)
         .with_context(|| format!("running {}", scenario.source.file))?;
@@ -462,12 +453,12 @@ fn run_scenario(a: RunArgs) -> Result<()> {
 
 fn tournament(a: TournamentArgs) -> Result<()> {
     let overrides = Overrides {
-        limits: a.limits,
+        limits: a.common.limits,
         ..overrides()
     };
-    let scenario = load(a.scenario.as_ref(), &overrides)?;
+    let scenario = load(a.common.scenario.as_ref(), &overrides)?;
     let mut setup = Setup::from_scenario(&scenario)?;
-    if let Some(seed) = a.seed {
+    if let Some(seed) = a.common.seed {
         setup.seed = seed;
     }
     if let Some(n) = a.repetitions {
@@ -482,14 +473,15 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         }
         setup.noise = p;
     }
-    check_threads(a.threads)?;
+    check_threads(a.common.threads)?;
     let options = TournamentOptions {
         out: a
+            .common
             .out
             .unwrap_or_else(|| escalate::tournament::default_out(&scenario)),
-        threads: a.threads.unwrap_or(0),
+        threads: a.common.threads.unwrap_or(0),
     };
-    let bar = progress_bar(setup.matches(), a.quiet, "matches");
+    let bar = progress_bar(setup.matches(), a.common.quiet, "matches");
     let outcome =
         escalate::tournament::run_until(&scenario, &setup, &options, cancel_on_signal(), |done| {
             bar.set_position(done)
@@ -499,52 +491,10 @@ fn tournament(a: TournamentArgs) -> Result<()> {
     bar.finish_and_clear();
     print(&format!(
         "{}\nresults: {}  ({:.2} s)\n",
-        ranking_table(&scenario, &setup, &outcome.standings),
+        terminal::ranking_table(&scenario, &setup, &outcome.standings),
         outcome.folder.display(),
         outcome.wall_seconds
     ))
-}
-
-/// The terminal ranking of a tournament.
-fn ranking_table(s: &Scenario, setup: &Setup, standings: &Standings) -> String {
-    let mut rows = vec![vec![
-        "rank".to_string(),
-        "entrant".into(),
-        "payoff/round (median)".into(),
-        "(mean)".into(),
-        "wins".into(),
-        "draws".into(),
-        "losses".into(),
-        "cooperation".into(),
-    ]];
-    for st in standings.table() {
-        rows.push(vec![
-            st.rank.to_string(),
-            st.name.to_string(),
-            format!("{:.3}", st.median),
-            format!("{:.3}", st.mean),
-            st.wins.to_string(),
-            st.draws.to_string(),
-            st.losses.to_string(),
-            format!("{:.0}%", 100.0 * st.cooperation_rate),
-        ]);
-    }
-    let reps = if setup.repetitions == 1 {
-        "repetition"
-    } else {
-        "repetitions"
-    };
-    format!(
-        "{}: tournament\n{} entrants, {} rounds a match, {} {reps}, noise {}, self-play {}, seed {}\n\n{}",
-        s.name,
-        setup.entrants.len(),
-        setup.rounds,
-        setup.repetitions,
-        setup.noise,
-        if setup.self_play { "on" } else { "off" },
-        setup.seed,
-        report::aligned(&rows)
-    )
 }
 
 /// A progress bar over `len` units of work (`what`) on stderr, when it is a terminal,
@@ -564,40 +514,24 @@ fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
 }
 
 fn compare(a: CompareArgs) -> Result<()> {
-    let overrides = Overrides {
-        rounds: a.rounds,
-        replicates: a.replicates,
-        seed: a.seed,
-        limits: a.limits,
-        ..overrides()
-    };
-    let scenario = load(a.scenario.as_ref(), &overrides)?;
-    require_actors(&scenario)?;
-    check_threads(a.threads)?;
-    let variants = escalate::vary::variants(&scenario, &a.vary)?;
-    scenario.limits.check_work(
-        &format!(
-            "variants × replicates × rounds × dyads = {} × {} × {} × {}",
-            variants.len(),
-            scenario.replicates,
-            scenario.rounds,
-            scenario.dyads.len()
-        ),
-        variants.len() as u128
-            * u128::from(scenario.replicates)
-            * u128::from(scenario.rounds)
-            * scenario.dyads.len() as u128,
+    let scenario = load(
+        a.common.scenario.as_ref(),
+        &a.replicates.overrides(&a.common),
     )?;
+    require_actors(&scenario)?;
+    check_threads(a.common.threads)?;
+    let variants = escalate::vary::variants(&scenario, &a.vary)?;
     let options = CompareOptions {
         out: a
+            .common
             .out
             .unwrap_or_else(|| escalate::compare::default_out(&scenario)),
-        threads: a.threads.unwrap_or(0),
-        chart_size: Some(a.size),
+        threads: a.common.threads.unwrap_or(0),
+        chart_size: Some(a.replicates.size),
     };
     let bar = progress_bar(
         variants.len() as u64 * scenario.replicates,
-        a.quiet,
+        a.common.quiet,
         "replicates",
     );
     let outcome = escalate::compare::compare_until(
@@ -610,7 +544,11 @@ fn compare(a: CompareArgs) -> Result<()> {
     .map_err(out_flag)
     .with_context(|| format!("comparing variants of {}", scenario.source.file))?;
     bar.finish_and_clear();
-    print(&comparison_table(&scenario, &outcome))?;
+    print(&terminal::comparison_table(
+        &scenario,
+        &outcome.variants,
+        &outcome.ranking,
+    ))?;
     for note in &outcome.notes {
         tell(&format!("note: {note}"));
     }
@@ -621,208 +559,25 @@ fn compare(a: CompareArgs) -> Result<()> {
     ))
 }
 
-/// Variants shown in full in the terminal; past this, the best and worst few.
-const TABLE_VARIANTS: usize = 12;
-
-/// The terminal comparison: variants ranked, one line per actor.
-fn comparison_table(s: &Scenario, outcome: &CompareOutcome) -> String {
-    let n = outcome.ranking.len();
-    let rows = report::comparison_rows(s, &outcome.variants, &outcome.ranking, TABLE_VARIANTS);
-    let unit = if s.replicates == 1 {
-        "replicate"
-    } else {
-        "replicates"
-    };
-    let mut out = format!(
-        "{}\n{n} variants × {} {unit} × {} {}s, seed {} (the same random streams for every variant)\nranked by {RANKED_BY}\n\n",
-        s.name, s.replicates, s.rounds, s.round_unit, s.seed
-    );
-    out.push_str(&report::aligned(&rows));
-    out
-}
-
 fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(Limit, u64)]) -> Result<()> {
-    let cancel = cancel_on_signal();
-    // Read first, so that a missing folder is told as such rather than as a lock
-    // that cannot be taken beside it.
-    let command = plot::folder_command(dir, limits)?;
-    // No run replaces the folder while its charts are redrawn.
-    let _lock = FolderLock::acquire(dir, cancel)?;
-    if command == "tournament" {
-        return Err(Refusal::TournamentFolder(dir.to_path_buf()).into());
-    }
     let overrides = Overrides {
         limits: limits.to_vec(),
         ..overrides()
     };
-    let scenario = plot::folder_scenario(dir, &overrides)?;
-    let limit = scenario.limits.input_bytes;
-    let drawn = match command.as_str() {
-        "compare" => plot::plot_compare_folder(dir, &scenario, size, cancel, limit),
-        _ => plot::plot_folder(dir, &scenario, size, cancel, limit),
-    }
-    .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
+    let redraw = Redraw::open(dir, &overrides, cancel_on_signal())?;
+    let drawn = redraw
+        .draw(size)
+        .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
     let mut listing = String::new();
-    for (stem, _) in drawn {
-        for ext in ["png", "svg"] {
-            listing.push_str(&format!(
-                "{}\n",
-                dir.join(format!("{stem}.{ext}")).display()
-            ));
-        }
+    for path in drawn {
+        listing.push_str(&format!("{}\n", path.display()));
     }
     print(&listing)
 }
 
 fn check(path: Option<PathBuf>) -> Result<()> {
     let s = load(path.as_ref(), &overrides())?;
-    print(&describe(&s))
-}
-
-/// What `check` prints: the scenario in plain words.
-fn describe(s: &Scenario) -> String {
-    let mut out = format!("{}: valid\n\n{}\n", s.source.file, s.name);
-    if let Some(d) = &s.description {
-        out.push_str(&format!("{d}\n"));
-    }
-    let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
-    out.push_str(&format!(
-        "\n{} rounds of one {} ({} to {}), seed {}, {} replicate(s)\nnoise: tremble {}, misperception {}\n",
-        s.rounds,
-        s.round_unit,
-        label(0),
-        label(s.rounds - 1),
-        s.seed,
-        s.replicates,
-        s.noise.tremble,
-        s.noise.misperception
-    ));
-    out.push_str("\nladder (least to most severe):\n");
-    for (i, r) in s.ladder.rungs.iter().enumerate() {
-        let marks: Vec<&str> = s
-            .ladder
-            .thresholds
-            .iter()
-            .filter(|t| t.above as usize + 1 == i)
-            .map(|t| t.name.as_str())
-            .collect();
-        for m in marks {
-            out.push_str(&format!("  ---- {m} ----\n"));
-        }
-        let neutral = if i as u16 == s.ladder.neutral() {
-            "  (neutral)"
-        } else {
-            ""
-        };
-        out.push_str(&format!(
-            "  {:>6}  {:<12} {}{neutral}\n",
-            r.level, r.id, r.name
-        ));
-    }
-    if !s.actors.is_empty() {
-        out.push_str("\nactors:\n");
-    }
-    for (a, actor) in s.actors.iter().enumerate() {
-        let faces: Vec<&str> = s
-            .dyads
-            .iter()
-            .filter(|d| d.actor == a)
-            .map(|d| s.actors[d.target].id.as_str())
-            .collect();
-        out.push_str(&format!(
-            "  {} ({}) faces {}: {}\n",
-            actor.id,
-            actor.name,
-            faces.join(", "),
-            actor.policy.text
-        ));
-    }
-    if !s.events.is_empty() {
-        out.push_str("\nevents:\n");
-    }
-    for e in &s.events {
-        let mut what = Vec::new();
-        if let Some(t) = e.trigger {
-            what.push(format!("trigger {:?}", s.triggers[t]));
-        }
-        for &(d, m) in &e.acts {
-            let dyad = s.dyads[d];
-            let size = m.magnitude.map(|x| format!(" ×{x}")).unwrap_or_default();
-            what.push(format!(
-                "{} → {}: {}{size}",
-                s.actors[dyad.actor].id,
-                s.actors[dyad.target].id,
-                s.ladder.rungs[m.rung as usize].id
-            ));
-        }
-        for c in &e.changes {
-            let actor = &s.actors[s.dyads[c.dyads[0]].actor].id;
-            what.push(format!("{actor} now follows {}", c.policy.text));
-        }
-        let note = e
-            .note
-            .as_ref()
-            .map(|n| format!("  — {n}"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "  {} ({}): {}{note}\n",
-            e.round,
-            label(e.round),
-            what.join("; ")
-        ));
-    }
-    if !s.variants.is_empty() {
-        out.push_str("\nvariants:\n");
-        for v in &s.variants {
-            let changes: Vec<String> = v
-                .changes
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} follows {}",
-                        s.actors[s.dyads[c.dyads[0]].actor].id, c.policy.text
-                    )
-                })
-                .collect();
-            out.push_str(&format!("  {}: {}\n", v.name, changes.join("; ")));
-        }
-    }
-    if let Some(t) = &s.tournament {
-        out.push_str(&format!(
-            "\ntournament: {} entrants, {} rounds a match, {} repetition(s), noise {}, self-play {}\n",
-            t.entrants.len(),
-            t.rounds,
-            t.repetitions,
-            t.noise,
-            if t.self_play { "on" } else { "off" }
-        ));
-        for e in &t.entrants {
-            out.push_str(&format!("  {}: {}\n", e.name, e.policy.text));
-        }
-    }
-    out
-}
-
-/// What `policies` prints.
-fn policies() -> String {
-    let mut out = String::new();
-    for kind in ALL {
-        let info = kind.info;
-        let depth = info
-            .memory_depth
-            .map_or("all".to_string(), |d| d.to_string());
-        out.push_str(&format!(
-            "{}\n  {}\n  reads: {depth} round(s) of history; stochastic: {}\n",
-            info.name,
-            info.summary,
-            if info.stochastic { "yes" } else { "no" }
-        ));
-        for p in info.params {
-            out.push_str(&format!("    {:<11} {:<22} {}\n", p.name, p.default, p.doc));
-        }
-        out.push('\n');
-    }
-    out
+    print(&terminal::describe(&s))
 }
 
 #[cfg(test)]
@@ -855,11 +610,5 @@ mod tests {
         assert_eq!(parse_timeline("none"), Ok(Timeline::First(0)));
         assert_eq!(parse_timeline("7"), Ok(Timeline::First(7)));
         assert!(parse_timeline("some").is_err());
-    }
-
-    #[test]
-    fn lists_every_policy() {
-        let text = policies();
-        assert!(ALL.iter().all(|k| text.contains(k.info.name)));
     }
 }

@@ -18,24 +18,22 @@
 //! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round;
 //! - `run.json` (command `compare`, with the variants and their policies) and
 //!   `scenario.toml`, the scenario as given;
-//! - the charts ([`crate::plot::COMPARE_CHARTS`], drawn from the CSV files) and
+//! - the charts ([`crate::replot::COMPARE_CHARTS`], drawn from the CSV files) and
 //!   `report.md`, which embeds them beside the ranked table.
 
 use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
-use crate::output::json::{Execution, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::{Kind, MARKER, ResultsFolder};
-use crate::plot::plot_compare_folder;
+use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
+use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, ResultsFolder};
+use crate::ranking::{RANKED_BY, VariantOutcome, rank};
+use crate::replot::plot_compare_folder;
 use crate::report::compare_markdown;
-use crate::run::{REPORT, SCENARIO_COPY};
+use crate::run::require_actors;
 use crate::scenario::{Scenario, Variant};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// How variants are ranked in the terminal table (and in `run.json`).
-pub const RANKED_BY: &str = "mean peak level over actors, lower first";
 
 /// How to compare.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,55 +45,6 @@ pub struct CompareOptions {
     /// Chart size in pixels; `None` draws no charts and writes no report (the
     /// benchmarks time the simulation alone).
     pub chart_size: Option<(u32, u32)>,
-}
-
-/// One variant's results, for the terminal.
-#[derive(Debug)]
-pub struct VariantOutcome {
-    /// Its name.
-    pub name: String,
-    /// Each actor's starting policy in it, in one line.
-    pub policies: Vec<String>,
-    /// Each actor's totals over replicates.
-    pub totals: Vec<ActorTotals>,
-}
-
-impl VariantOutcome {
-    /// The ranking score: the mean over actors of each one's mean peak level.
-    pub fn mean_peak_level(&self, scenario: &Scenario) -> f64 {
-        mean_peak_level(
-            self.totals
-                .iter()
-                .map(|t| t.peak_level(&scenario.ladder).map(|s| s.mean)),
-        )
-    }
-
-    fn mean_hostile_rounds(&self) -> f64 {
-        mean_hostile_rounds(
-            self.totals
-                .iter()
-                .map(|t| t.hostile_rounds().map(|s| s.mean)),
-        )
-    }
-}
-
-/// The ranking score of a variant from each actor's mean peak level (`None` for an
-/// actor without replicates, left out): their mean. Charts redrawn from
-/// `comparison.csv` call it too, so they rank exactly as the terminal did.
-pub fn mean_peak_level(peaks: impl IntoIterator<Item = Option<f64>>) -> f64 {
-    let peaks: Vec<f64> = peaks.into_iter().flatten().collect();
-    peaks.iter().sum::<f64>() / peaks.len().max(1) as f64
-}
-
-/// The tie-break of the ranking from each actor's mean hostile rounds (`None`
-/// counts as 0): their mean.
-pub fn mean_hostile_rounds(hostile: impl IntoIterator<Item = Option<f64>>) -> f64 {
-    let (mut sum, mut n) = (0.0, 0usize);
-    for h in hostile {
-        sum += h.unwrap_or(0.0);
-        n += 1;
-    }
-    sum / n.max(1) as f64
 }
 
 /// What a comparison produced, for the terminal.
@@ -114,7 +63,9 @@ pub struct CompareOutcome {
 }
 
 /// Runs every replicate of every variant of `scenario` and writes the comparison
-/// folder; `progress` hears the number of replicates done over all variants.
+/// folder; `progress` hears the number of replicates done over all variants. A
+/// scenario without actors, or a comparison beyond the scenario's limits on work
+/// and memory, is refused before anything is written.
 pub fn compare(
     scenario: &Scenario,
     variants: &[Variant],
@@ -139,6 +90,20 @@ pub fn compare_until(
         threads: options.threads,
         keep_trajectories: 0,
     };
+    require_actors(scenario)?;
+    scenario.limits.check_work(
+        &format!(
+            "variants × replicates × rounds × dyads = {} × {} × {} × {}",
+            variants.len(),
+            scenario.replicates,
+            scenario.rounds,
+            scenario.dyads.len()
+        ),
+        variants.len() as u128
+            * u128::from(scenario.replicates)
+            * u128::from(scenario.rounds)
+            * scenario.dyads.len() as u128,
+    )?;
     // Variants run one after the other: one's replicates are held at a time, and
     // the totals of every variant until the end.
     scenario.limits.check_memory(
@@ -154,9 +119,9 @@ pub fn compare_until(
                 * ActorTotals::bytes(scenario),
     )?;
     let folder = ResultsFolder::create(&options.out, Kind::Compare, cancel)?;
-    let mut comparison = Table::new(folder.file("comparison.csv")?);
+    let mut comparison = Table::new(folder.file(COMPARISON)?);
     comparison.header(&comparison_header(&scenario.ladder))?;
-    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
+    let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
     for (i, variant) in variants.iter().enumerate() {
@@ -213,22 +178,13 @@ pub fn compare_until(
     cancel.check()?;
     comparison.into_inner()?.finish()?;
     aggregate.into_inner()?.finish()?;
-    folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = if options.threads == 0 {
         rayon::current_num_threads()
     } else {
         options.threads
     };
-    let mut meta = RunMeta::new(
-        Kind::Compare.name(),
-        scenario,
-        0,
-        Execution {
-            threads,
-            wall_seconds,
-        },
-    );
+    let mut meta = RunMeta::new(scenario, 0);
     meta.variants = outcomes
         .iter()
         .map(|v| VariantMeta {
@@ -258,9 +214,17 @@ pub fn compare_until(
         let report = compare_markdown(scenario, &outcomes, &ranking, &notes, &charts);
         folder.write(REPORT, report.as_bytes())?;
     }
-    folder.write(MARKER, &meta.to_bytes()?)?;
-    cancel.check()?;
-    let folder = folder.commit()?;
+    let meta = Meta::new(
+        Kind::Compare,
+        scenario,
+        scenario.seed,
+        meta,
+        Execution {
+            threads,
+            wall_seconds,
+        },
+    );
+    let folder = folder.finish(scenario, &meta, cancel)?;
     Ok(CompareOutcome {
         folder,
         variants: outcomes,
@@ -314,29 +278,6 @@ fn starting_policies(scenario: &Scenario, variant: &Variant) -> Vec<String> {
         .collect()
 }
 
-/// Indices of `outcomes`, best first: by [`RANKED_BY`], then by mean hostile rounds
-/// over actors, then in the order run.
-pub fn rank(scenario: &Scenario, outcomes: &[VariantOutcome]) -> Vec<usize> {
-    let scores: Vec<(f64, f64)> = outcomes
-        .iter()
-        .map(|v| (v.mean_peak_level(scenario), v.mean_hostile_rounds()))
-        .collect();
-    rank_scores(&scores)
-}
-
-/// Indices of variants, best first, from each one's `(mean peak level, mean hostile
-/// rounds)` over actors (see [`mean_peak_level`] and [`mean_hostile_rounds`]): by the
-/// first, then the second, then in the order given.
-pub fn rank_scores(scores: &[(f64, f64)]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    // A stable sort: ties keep the order run.
-    order.sort_by(|&a, &b| {
-        let (a, b) = (scores[a], scores[b]);
-        a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1))
-    });
-    order
-}
-
 /// The default results folder of a comparison: `output/<file stem>-compare`.
 pub fn default_out(scenario: &Scenario) -> PathBuf {
     Path::new("output").join(format!("{}-compare", scenario.source.stem))
@@ -387,6 +328,53 @@ mod tests {
         let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
         assert_eq!(csv.lines().count(), 1 + 3 * 2);
         std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
+    fn refuses_work_beyond_the_limit_before_writing_anything() {
+        let mut s = Scenario::default_scenario();
+        s.replicates = 1000;
+        s.limits.work = 1000;
+        let all = variants(&s, &[]).unwrap();
+        let out = scratch("work");
+        let e = compare(
+            &s,
+            &all,
+            &CompareOptions {
+                out: out.clone(),
+                threads: 1,
+                chart_size: None,
+            },
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(e.is_bad_input(), "{e}");
+        assert!(
+            e.to_string()
+                .contains("variants × replicates × rounds × dyads = 3 × 1000 × 12 × 2"),
+            "{e}"
+        );
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn a_scenario_without_actors_is_refused() {
+        let text = std::fs::read_to_string("scenarios/axelrod-classic.toml").unwrap();
+        let s = Scenario::parse(&text, "axelrod-classic.toml").unwrap();
+        let out = scratch("no-actors");
+        let e = compare(
+            &s,
+            &[],
+            &CompareOptions {
+                out: out.clone(),
+                threads: 1,
+                chart_size: None,
+            },
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("has no [[actors]] to run"), "{e}");
+        assert!(!out.exists());
     }
 
     #[test]

@@ -128,6 +128,23 @@ pub enum Error {
         /// Whether it has payoffs.
         has_payoffs: bool,
     },
+    /// A scenario that holds only a tournament, given to `run` or `compare`.
+    #[error(
+        "{file} has no [[actors]] to run, only a [tournament]: play it with `escalate tournament {file}`"
+    )]
+    OnlyTournament {
+        /// The file name as the user gave it.
+        file: String,
+    },
+    /// A tournament's results folder, given to `plot`.
+    #[error(
+        "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
+        .path.display()
+    )]
+    TournamentFolder {
+        /// The folder, as given.
+        path: PathBuf,
+    },
     /// A folder given to read results from is not one.
     #[error("{}: {why}", .path.display())]
     NotResults {
@@ -204,6 +221,8 @@ impl Error {
             | Error::TooManyVariants { .. }
             | Error::DuplicateVariant { .. }
             | Error::NoTournament { .. }
+            | Error::OnlyTournament { .. }
+            | Error::TournamentFolder { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
             // A results folder given to `plot` whose files were damaged or

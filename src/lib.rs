@@ -2,7 +2,8 @@
 //! round, under the policies each side follows.
 //!
 //! Data flows one way:
-//! `Scenario::parse | from_path → engine::run | montecarlo::simulate → metrics → output`.
+//! `Scenario::parse | from_path → engine::run | montecarlo::simulate → metrics | ranking
+//! → output | report | plot | terminal → run | compare | tournament | replot → cli`.
 //!
 //! - [`scenario`] reads and validates a TOML scenario: the [`ladder`] of rungs, the
 //!   actors and their [`policy`], events, noise and [`payoff`]s.
@@ -10,7 +11,12 @@
 //!   decides from what it has seen, and only then do the moves apply.
 //! - [`montecarlo`] runs many replicates in parallel, each on its own [`rng`] stream,
 //!   and hands them over in order; [`metrics`] summarises and aggregates them.
-//! - [`output`] turns results into CSV and JSON; [`run`] writes a results folder.
+//! - [`ranking`] orders the variants of a comparison by their results.
+//! - [`output`] turns results into CSV and JSON, names every file of a results folder,
+//!   writes the folder and reads it back; [`report`], [`plot`] and [`terminal`] turn
+//!   results into a report, charts and the text the terminal shows.
+//! - The commands [`run`], [`compare`], [`tournament`] and [`replot`] (`plot DIR`)
+//!   each write or redraw a results folder.
 //!
 //! ```
 //! use escalate::scenario::Scenario;
@@ -41,9 +47,12 @@ pub mod output;
 pub mod payoff;
 pub mod plot;
 pub mod policy;
+pub mod ranking;
+pub mod replot;
 pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod terminal;
 pub mod tournament;
 pub mod vary;

@@ -7,8 +7,8 @@
 //! `*` reads as written instead of being run or taken for formatting.
 
 use crate::calendar::round_label;
-use crate::compare::VariantOutcome;
 use crate::metrics::ActorTotals;
+use crate::ranking::{RANKED_BY, VariantOutcome};
 use crate::scenario::Scenario;
 
 /// The summary table: a header row, then one row per actor over all replicates.
@@ -397,8 +397,7 @@ pub fn compare_markdown(
     }
     out.push_str(&format!(
         "\n## Ranking\n\nRanked by {}; ties by mean hostile {}s, then in the order run.\n\n",
-        crate::compare::RANKED_BY,
-        s.round_unit
+        RANKED_BY, s.round_unit
     ));
     out.push_str(&markdown_table(&comparison_rows(
         s,

@@ -8,9 +8,9 @@ use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
-use crate::output::json::{Execution, RunMeta};
-use crate::output::{Kind, MARKER, ResultsFolder};
-use crate::plot::plot_folder;
+use crate::output::json::{Execution, Meta, RunMeta};
+use crate::output::{AGGREGATE, Kind, REPORT, ResultsFolder, SUMMARY, TIMELINE};
+use crate::replot::plot_folder;
 use crate::report::report_markdown;
 use crate::scenario::{Limit, Scenario};
 use std::path::{Path, PathBuf};
@@ -18,8 +18,6 @@ use std::time::Instant;
 
 /// Replicates written to `timeline.csv` unless told otherwise.
 pub const DEFAULT_TIMELINE_REPLICATES: u64 = 100;
-
-pub use crate::output::{REPORT, SCENARIO_COPY};
 
 /// How to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +49,16 @@ pub struct RunOutcome {
 pub fn timeline_capacity(scenario: &Scenario) -> u64 {
     let per_replicate = u64::from(scenario.rounds) * scenario.dyads.len() as u64;
     scenario.limits.timeline_rows / per_replicate.max(1)
+}
+
+/// Refuses a scenario without actors (one that holds only a tournament), which
+/// `run` and `compare` have nothing to simulate in.
+pub fn require_actors(scenario: &Scenario) -> Result<(), Error> {
+    if scenario.actors.is_empty() {
+        let file = &scenario.source.file;
+        return Err(Error::OnlyTournament { file: file.clone() });
+    }
+    Ok(())
 }
 
 /// Refuses a run beyond the scenario's limits on work, memory and timeline rows.
@@ -87,7 +95,8 @@ fn check_limits(scenario: &Scenario, options: &RunOptions, plan: Plan) -> Result
 /// Runs every replicate of `scenario` and writes its results folder; `progress`
 /// hears the number of replicates done.
 ///
-/// A run beyond the scenario's limits is refused before anything is written. An
+/// A scenario without actors, or a run beyond the scenario's limits, is refused
+/// before anything is written. An
 /// interrupted or failed run leaves the earlier results in place and no temporary
 /// folder behind.
 pub fn run(
@@ -101,11 +110,12 @@ pub fn run(
         threads: options.threads,
         keep_trajectories: options.timeline_replicates.min(scenario.replicates),
     };
+    require_actors(scenario)?;
     check_limits(scenario, options, plan)?;
     let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
     let ladder = &scenario.ladder;
-    let mut timeline = Table::new(folder.file("timeline.csv")?);
-    let mut summary = Table::new(folder.file("summary.csv")?);
+    let mut timeline = Table::new(folder.file(TIMELINE)?);
+    let mut summary = Table::new(folder.file(SUMMARY)?);
     let mut tally = Tally::new(scenario);
     montecarlo::simulate_until(scenario, plan, options.cancel, progress, |result| {
         tally.add(&result.rungs, &result.summaries);
@@ -146,7 +156,7 @@ pub fn run(
     timeline.into_inner()?.finish()?;
     summary.into_inner()?.finish()?;
     options.cancel.check()?;
-    let mut aggregate = Table::new(folder.file("aggregate.csv")?);
+    let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     for round in 0..tally.histogram.rounds() {
         for (a, actor) in scenario.actors.iter().enumerate() {
             let s = tally.histogram.stats(scenario, round, a);
@@ -161,7 +171,6 @@ pub fn run(
         }
     }
     aggregate.into_inner()?.finish()?;
-    folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
     // Files this run has just written need no limit on their size.
     let charts: Vec<(String, &str)> = plot_folder(
         folder.staging(),
@@ -180,18 +189,17 @@ pub fn run(
     )?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = threads(options.threads);
-    let meta = RunMeta::new(
-        Kind::Run.name(),
+    let meta = Meta::new(
+        Kind::Run,
         scenario,
-        plan.keep_trajectories,
+        scenario.seed,
+        RunMeta::new(scenario, plan.keep_trajectories),
         Execution {
             threads,
             wall_seconds,
         },
     );
-    folder.write(MARKER, &meta.to_bytes()?)?;
-    options.cancel.check()?;
-    let folder = folder.commit()?;
+    let folder = folder.finish(scenario, &meta, options.cancel)?;
     Ok(RunOutcome {
         folder,
         totals: tally.totals,

@@ -8,7 +8,10 @@
 #![no_main]
 
 use escalate::montecarlo::Cancel;
-use escalate::plot::{self, MIN_SIZE};
+use escalate::output::Kind;
+use escalate::output::reader::{folder_meta, folder_scenario};
+use escalate::plot::MIN_SIZE;
+use escalate::replot::{plot_compare_folder, plot_folder};
 use libfuzzer_sys::fuzz_target;
 use std::path::PathBuf;
 
@@ -35,15 +38,15 @@ fuzz_target!(|data: &[u8]| {
         };
         std::fs::write(dir.join(FILES[i]), part).expect("a scratch file");
     }
-    let Ok(command) = plot::folder_command(&dir, &[]) else {
+    let Ok(meta) = folder_meta(&dir, &[]) else {
         return;
     };
-    let Ok(scenario) = plot::folder_scenario(&dir, &[]) else {
+    let Ok(scenario) = folder_scenario(&dir, &[]) else {
         return;
     };
     let limit = scenario.limits.input_bytes;
-    let _ = match command.as_str() {
-        "compare" => plot::plot_compare_folder(&dir, &scenario, MIN_SIZE, Cancel::never(), limit),
-        _ => plot::plot_folder(&dir, &scenario, MIN_SIZE, Cancel::never(), limit),
+    let _ = match meta.kind {
+        Kind::Compare => plot_compare_folder(&dir, &scenario, MIN_SIZE, Cancel::never(), limit),
+        _ => plot_folder(&dir, &scenario, MIN_SIZE, Cancel::never(), limit),
     };
 });

@@ -3,12 +3,12 @@
 use crate::error::Error;
 use crate::ladder::Ladder;
 use crate::metrics::Stats;
-use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
 use std::io::Write;
 
 /// A row of `timeline.csv`: one move of one replicate.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineRow<'a> {
     /// Replicate number.
     pub replicate: u64,
@@ -29,7 +29,7 @@ pub struct TimelineRow<'a> {
 }
 
 /// A row of `summary.csv`: one actor in one replicate.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow<'a> {
     /// Replicate number.
     pub replicate: u64,
@@ -54,7 +54,7 @@ pub struct SummaryRow<'a> {
 }
 
 /// A row of `aggregate.csv`: an actor's level in one round over replicates.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct AggregateRow<'a> {
     /// Round.
     pub round: u32,
@@ -72,7 +72,7 @@ pub struct AggregateRow<'a> {
 
 /// A row of the `aggregate.csv` of a comparison: an actor's level in one round of one
 /// variant, over replicates.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct VariantAggregateRow<'a> {
     /// Variant name.
     pub variant: &'a str,
@@ -219,6 +219,7 @@ impl<W: Write> Table<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::reader::{each_record, row};
 
     #[test]
     fn writes_a_header_and_empty_optionals() {
@@ -248,6 +249,54 @@ mod tests {
         .unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
         assert!(out.ends_with("0,1,a,b,x,2.0,,mirror\n"), "{out}");
+    }
+
+    #[test]
+    fn rows_read_back_are_the_rows_written() {
+        let written = [
+            TimelineRow {
+                replicate: 3,
+                round: 1,
+                actor: "usa",
+                target: "russia, \"the\" federation",
+                rung: "expel",
+                level: 2.5,
+                magnitude: Some(35.0),
+                policy: "mirror(settle = true)",
+            },
+            TimelineRow {
+                replicate: 3,
+                round: 2,
+                actor: "usa",
+                target: "russia",
+                rung: "calm",
+                level: 0.0,
+                magnitude: None,
+                policy: "hold",
+            },
+        ];
+        let mut t = Table::new(Vec::new());
+        for row in &written {
+            t.row(row).unwrap();
+        }
+        let bytes = t.into_inner().unwrap();
+        let path = std::path::Path::new("timeline.csv");
+        let mut read = 0;
+        each_record(
+            path,
+            bytes.as_slice(),
+            crate::montecarlo::Cancel::never(),
+            u64::MAX,
+            &["level", "magnitude"],
+            |record, header| {
+                let row: TimelineRow = row(path, record, header)?;
+                assert_eq!(row, written[read]);
+                read += 1;
+                Ok(std::ops::ControlFlow::Continue(()))
+            },
+        )
+        .unwrap();
+        assert_eq!(read, written.len());
     }
 
     #[test]

@@ -39,11 +39,11 @@ impl ser::Error for NonFinite {
 /// A serializer that writes nothing and fails on a non-finite float; `field` is the
 /// struct field being walked, for the message.
 #[derive(Clone, Copy)]
-struct Finite {
-    field: &'static str,
+struct Finite<'f> {
+    field: &'f str,
 }
 
-impl Finite {
+impl Finite<'_> {
     fn float(self, v: f64) -> Result<(), NonFinite> {
         if v.is_finite() {
             Ok(())
@@ -66,14 +66,14 @@ macro_rules! accept {
     };
 }
 
-impl ser::Serializer for Finite {
+impl<'f> ser::Serializer for Finite<'f> {
     type Ok = ();
     type Error = NonFinite;
     type SerializeSeq = Self;
     type SerializeTuple = Self;
     type SerializeTupleStruct = Self;
     type SerializeTupleVariant = Self;
-    type SerializeMap = Self;
+    type SerializeMap = Entries<'f>;
     type SerializeStruct = Self;
     type SerializeStructVariant = Impossible<(), NonFinite>;
 
@@ -139,8 +139,11 @@ impl ser::Serializer for Finite {
     ) -> Result<Self, NonFinite> {
         Ok(self)
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self, NonFinite> {
-        Ok(self)
+    fn serialize_map(self, _: Option<usize>) -> Result<Entries<'f>, NonFinite> {
+        Ok(Entries {
+            field: self.field,
+            key: None,
+        })
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, NonFinite> {
         Ok(self)
@@ -158,7 +161,7 @@ impl ser::Serializer for Finite {
     }
 }
 
-impl ser::SerializeSeq for Finite {
+impl ser::SerializeSeq for Finite<'_> {
     type Ok = ();
     type Error = NonFinite;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NonFinite> {
@@ -169,7 +172,7 @@ impl ser::SerializeSeq for Finite {
     }
 }
 
-impl ser::SerializeTuple for Finite {
+impl ser::SerializeTuple for Finite<'_> {
     type Ok = ();
     type Error = NonFinite;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NonFinite> {
@@ -180,7 +183,7 @@ impl ser::SerializeTuple for Finite {
     }
 }
 
-impl ser::SerializeTupleStruct for Finite {
+impl ser::SerializeTupleStruct for Finite<'_> {
     type Ok = ();
     type Error = NonFinite;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NonFinite> {
@@ -191,7 +194,7 @@ impl ser::SerializeTupleStruct for Finite {
     }
 }
 
-impl ser::SerializeTupleVariant for Finite {
+impl ser::SerializeTupleVariant for Finite<'_> {
     type Ok = ();
     type Error = NonFinite;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NonFinite> {
@@ -202,21 +205,36 @@ impl ser::SerializeTupleVariant for Finite {
     }
 }
 
-impl ser::SerializeMap for Finite {
+/// The entries of a map being walked. The entries of the outermost map are the
+/// fields of a document whose parts are flattened into it (`run.json`): each key
+/// then names its value's field, as a struct's field names do.
+struct Entries<'f> {
+    field: &'f str,
+    key: Option<String>,
+}
+
+impl ser::SerializeMap for Entries<'_> {
     type Ok = ();
     type Error = NonFinite;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), NonFinite> {
-        k.serialize(*self)
+        if self.field.is_empty() {
+            self.key = serde_json::to_value(k)
+                .ok()
+                .and_then(|k| k.as_str().map(str::to_owned));
+        }
+        k.serialize(Finite { field: self.field })
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NonFinite> {
-        v.serialize(*self)
+        v.serialize(Finite {
+            field: self.key.as_deref().unwrap_or(self.field),
+        })
     }
     fn end(self) -> Result<(), NonFinite> {
         Ok(())
     }
 }
 
-impl ser::SerializeStruct for Finite {
+impl ser::SerializeStruct for Finite<'_> {
     type Ok = ();
     type Error = NonFinite;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -260,5 +278,28 @@ mod tests {
         let e = check("summary.csv", &row(None, f64::NAN)).unwrap_err();
         assert!(e.to_string().contains("(NaN)"), "{e}");
         assert!(check("x", &[1.0, f64::NEG_INFINITY]).is_err());
+    }
+
+    #[test]
+    fn names_the_field_of_a_flattened_part() {
+        #[derive(Serialize)]
+        struct Document {
+            tool: &'static str,
+            #[serde(flatten)]
+            body: Row,
+        }
+        let document = Document {
+            tool: "escalate",
+            body: Row {
+                actor: "usa",
+                payoff: Some(f64::NAN),
+                levels: vec![],
+            },
+        };
+        let e = check("run.json", &document).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "encoding run.json: a non-finite number (NaN) would be written in `payoff`"
+        );
     }
 }

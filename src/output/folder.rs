@@ -11,10 +11,13 @@
 //! Only escalate results are ever replaced: a folder whose `run.json` escalate wrote
 //! and that holds nothing but files escalate writes ([`Kind::files`]).
 
+use super::json::Meta;
 use super::lock::Lock;
-use super::{Kind, MARKER, is_temporary};
+use super::{Kind, MARKER, SCENARIO_COPY, is_temporary};
 use crate::error::Error;
 use crate::montecarlo::Cancel;
+use crate::scenario::Scenario;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::ffi::OsStr;
 use std::fs::{self, File, FileType};
@@ -102,6 +105,22 @@ impl ResultsFolder {
             source,
         })?;
         sink.finish()
+    }
+
+    /// Completes the folder of a command run on `scenario`: writes its copy of the
+    /// scenario and, last, its metadata `meta` as `run.json` (which marks it as
+    /// escalate results), then, unless `cancel` was requested, [commits](Self::commit)
+    /// it; returns where the results are.
+    pub fn finish<B: Serialize>(
+        self,
+        scenario: &Scenario,
+        meta: &Meta<'_, B>,
+        cancel: Cancel,
+    ) -> Result<PathBuf, Error> {
+        self.write(SCENARIO_COPY, scenario.source.text.as_bytes())?;
+        self.write(MARKER, &meta.to_bytes()?)?;
+        cancel.check()?;
+        self.commit()
     }
 
     /// Puts the complete folder in place of earlier results there, in one step where

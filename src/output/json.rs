@@ -1,22 +1,75 @@
 //! `run.json`: what was run, with what, by which version.
+//!
+//! Every command writes one [`Meta`]: the fields all share (tool, version, command,
+//! scenario, seed), then its own ([`RunMeta`] for `run` and `compare`, the
+//! tournament's for `tournament`), then how the execution went.
 
+use super::Kind;
 use crate::error::Error;
 use crate::scenario::{Noise, Scenario};
 use serde::Serialize;
 
-/// Metadata of a results folder.
+/// The metadata of a results folder, `run.json`: the fields every command writes,
+/// around those of its own (`body`, written in their place).
 #[derive(Debug, Serialize)]
-pub struct RunMeta<'a> {
+pub struct Meta<'a, B: Serialize> {
     /// Always `escalate`.
     pub tool: &'static str,
     /// The tool's version.
     pub version: &'static str,
-    /// Which command wrote the folder (`run`).
+    /// Which command wrote the folder.
     pub command: &'static str,
     /// The scenario run.
     pub scenario: ScenarioMeta<'a>,
     /// Master seed.
     pub seed: u64,
+    /// What the command records of its own.
+    #[serde(flatten)]
+    pub body: B,
+    /// How the run went on this machine: differs between runs of the same inputs.
+    pub execution: Execution,
+}
+
+impl<'a, B: Serialize> Meta<'a, B> {
+    /// Metadata of a folder of `kind` from `scenario` run with master `seed`.
+    pub fn new(
+        kind: Kind,
+        scenario: &'a Scenario,
+        seed: u64,
+        body: B,
+        execution: Execution,
+    ) -> Meta<'a, B> {
+        Meta {
+            tool: "escalate",
+            version: env!("CARGO_PKG_VERSION"),
+            command: kind.name(),
+            scenario: ScenarioMeta {
+                name: &scenario.name,
+                file: &scenario.source.file,
+                sha256: &scenario.source.sha256,
+            },
+            seed,
+            body,
+            execution,
+        }
+    }
+
+    /// Pretty JSON with a final newline; a number that is not finite (which JSON would
+    /// write as `null`) is an error.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        super::finite::check("run.json", self)?;
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Encode {
+            what: "run.json",
+            message: e.to_string(),
+        })?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}
+
+/// What `run` and `compare` record in `run.json` of their own.
+#[derive(Debug, Serialize)]
+pub struct RunMeta<'a> {
     /// Replicates run.
     pub replicates: u64,
     /// Rounds per replicate.
@@ -36,8 +89,6 @@ pub struct RunMeta<'a> {
     /// Caveats about the figures (a payoff distribution rounded to a grid).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    /// How the run went on this machine: differs between runs of the same inputs.
-    pub execution: Execution,
 }
 
 /// The scenario of a run.
@@ -90,23 +141,10 @@ pub struct Execution {
 }
 
 impl<'a> RunMeta<'a> {
-    /// Metadata for a `command` run of `scenario` (as run, after any overrides).
-    pub fn new(
-        command: &'static str,
-        scenario: &'a Scenario,
-        timeline_replicates: u64,
-        execution: Execution,
-    ) -> RunMeta<'a> {
+    /// What a run of `scenario` (as run, after any overrides) records, with
+    /// `timeline_replicates` written to `timeline.csv`.
+    pub fn new(scenario: &'a Scenario, timeline_replicates: u64) -> RunMeta<'a> {
         RunMeta {
-            tool: "escalate",
-            version: env!("CARGO_PKG_VERSION"),
-            command,
-            scenario: ScenarioMeta {
-                name: &scenario.name,
-                file: &scenario.source.file,
-                sha256: &scenario.source.sha256,
-            },
-            seed: scenario.seed,
             replicates: scenario.replicates,
             rounds: scenario.rounds,
             timeline_replicates,
@@ -123,19 +161,50 @@ impl<'a> RunMeta<'a> {
             variants: vec![],
             ranked_by: None,
             notes: vec![],
-            execution,
         }
     }
+}
 
-    /// Pretty JSON with a final newline; a number that is not finite (which JSON would
-    /// write as `null`) is an error.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        super::finite::check("run.json", self)?;
-        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Encode {
-            what: "run.json",
-            message: e.to_string(),
-        })?;
-        bytes.push(b'\n');
-        Ok(bytes)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_fields_open_run_json_and_the_execution_closes_it() {
+        let scenario = Scenario::default_scenario();
+        let execution = Execution {
+            threads: 2,
+            wall_seconds: 0.5,
+        };
+        let meta = Meta::new(
+            Kind::Run,
+            &scenario,
+            scenario.seed,
+            RunMeta::new(&scenario, 1),
+            execution,
+        );
+        let text = String::from_utf8(meta.to_bytes().unwrap()).unwrap();
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("  \"")?.split_once('"').map(|(k, _)| k))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "tool",
+                "version",
+                "command",
+                "scenario",
+                "seed",
+                "replicates",
+                "rounds",
+                "timeline_replicates",
+                "noise",
+                "actors",
+                "execution"
+            ]
+        );
+        assert!(text.starts_with("{\n  \"tool\": \"escalate\",\n"), "{text}");
+        assert!(text.ends_with("\n}\n"), "{text}");
     }
 }

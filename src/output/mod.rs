@@ -1,6 +1,7 @@
 //! Results on disk: tidy CSV tables, JSON metadata, and the folder they go into.
 //!
-//! Row types ([`csv`]) and metadata ([`json`]) only turn results into bytes;
+//! Row types ([`csv`]) and metadata ([`json`]) only turn results into bytes, and
+//! [`reader`] reads a folder back into the same types;
 //! [`ResultsFolder`] alone decides where a run's results go, and [`Replacement`]
 //! writes files into an existing folder (charts redrawn) without a moment in which a
 //! file is half-written. [`Kind::files`] is the one list of the files escalate writes
@@ -12,6 +13,7 @@ pub(crate) mod finite;
 mod folder;
 pub mod json;
 mod lock;
+pub mod reader;
 
 pub use folder::{FolderLock, ResultsFolder, written_by};
 
@@ -30,6 +32,27 @@ pub const SCENARIO_COPY: &str = "scenario.toml";
 
 /// The report written beside the results.
 pub const REPORT: &str = "report.md";
+
+/// Each replicate's moves, round by round (`run`).
+pub const TIMELINE: &str = "timeline.csv";
+
+/// Each replicate's summary per actor (`run`).
+pub const SUMMARY: &str = "summary.csv";
+
+/// Each actor's level per round over replicates (`run`, and per variant `compare`).
+pub const AGGREGATE: &str = "aggregate.csv";
+
+/// Each variant's results per actor (`compare`).
+pub const COMPARISON: &str = "comparison.csv";
+
+/// The ranking of a tournament's entrants (`tournament`).
+pub const RANKING: &str = "tournament.csv";
+
+/// Every match of a tournament (`tournament`).
+pub const MATCHES: &str = "matches.csv";
+
+/// Each entrant's results against each opponent (`tournament`).
+pub const PAIRINGS: &str = "payoff_matrix.csv";
 
 /// What wrote a results folder, as its `run.json` says (`command`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,9 +90,9 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
-                "timeline.csv",
-                "summary.csv",
-                "aggregate.csv",
+                TIMELINE,
+                SUMMARY,
+                AGGREGATE,
                 "timeline.svg",
                 "timeline.png",
                 "fan.svg",
@@ -79,8 +102,8 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
-                "comparison.csv",
-                "aggregate.csv",
+                COMPARISON,
+                AGGREGATE,
                 "compare.svg",
                 "compare.png",
                 "trajectories.svg",
@@ -91,9 +114,9 @@ impl Kind {
             Kind::Tournament => &[
                 MARKER,
                 SCENARIO_COPY,
-                "tournament.csv",
-                "matches.csv",
-                "payoff_matrix.csv",
+                RANKING,
+                MATCHES,
+                PAIRINGS,
                 "tournament.svg",
                 "tournament.png",
             ],

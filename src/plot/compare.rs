@@ -52,6 +52,9 @@ pub struct VariantSet {
 pub struct VariantSummary {
     /// Its name (`russia=restrain:cap=protest,usa=mirror`).
     pub name: String,
+    /// Its name as `(actor, policy)` parts, when it is a list of them (as above);
+    /// charts then label each part on its own.
+    pub parts: Option<Vec<(String, String)>>,
     /// Its place in the ranking, 1 for the best.
     pub rank: usize,
     /// The ranking metric: the mean over actors of their mean peak levels.
@@ -580,30 +583,24 @@ impl AxisLabels {
         max_header: f64,
         ty: &Sizes,
     ) -> AxisLabels {
-        let names: Vec<&str> = slots
+        let parts: Option<Vec<&[(String, String)]>> = slots
             .iter()
             .filter_map(|s| match s {
-                Slot::Variant(i) => Some(set.variants[*i].name.as_str()),
+                Slot::Variant(i) => Some(set.variants[*i].parts.as_deref()),
                 Slot::Gap(_) => None,
             })
             .collect();
-        let parts: Option<Vec<Vec<(&str, &str)>>> =
-            names.iter().map(|n| crate::vary::name_parts(n)).collect();
         // Rows by actor when every name varies the same actors in the same order.
         let actors: Option<Vec<&str>> = parts.as_ref().and_then(|p| {
-            let first: Vec<&str> = p.first()?.iter().map(|(a, _)| *a).collect();
+            let first: Vec<&str> = p.first()?.iter().map(|(a, _)| a.as_str()).collect();
             p.iter()
-                .all(|v| v.iter().map(|(a, _)| *a).eq(first.iter().copied()))
+                .all(|v| v.iter().map(|(a, _)| a.as_str()).eq(first.iter().copied()))
                 .then_some(first)
         });
-        let rows_of = |name: &str| -> Vec<String> {
+        let rows_of = |v: &VariantSummary| -> Vec<String> {
             match &actors {
-                Some(_) => crate::vary::name_parts(name)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(_, p)| p.to_owned())
-                    .collect(),
-                None => vec![name.to_owned()],
+                Some(_) => v.parts.iter().flatten().map(|(_, p)| p.clone()).collect(),
+                None => vec![v.name.clone()],
             }
         };
         let n_rows = actors.as_ref().map_or(1, Vec::len);
@@ -623,7 +620,7 @@ impl AxisLabels {
                         Slot::Variant(i) => {
                             let v = &set.variants[*i];
                             let mut cells = vec![vec![format!("#{}", v.rank)]];
-                            for part in rows_of(&v.name) {
+                            for part in rows_of(v) {
                                 let lines = break_wrap(face, &part, max, lines_per_part);
                                 shortened |= lines.iter().any(|l| l.ends_with(font::ELLIPSIS));
                                 cells.push(lines);
@@ -1170,6 +1167,13 @@ mod tests {
         "EU member states",
     ];
 
+    /// `name` as `(actor, policy)` parts, when every part is one.
+    fn parts(name: &str) -> Option<Vec<(String, String)>> {
+        name.split(',')
+            .map(|p| p.split_once('=').map(|(a, p)| (a.to_owned(), p.to_owned())))
+            .collect()
+    }
+
     /// `names.len()` variants of `actors` actors, ranked in the order given, with
     /// levels that differ by variant and actor.
     fn set(names: &[String], actors: usize) -> VariantSet {
@@ -1204,6 +1208,7 @@ mod tests {
                     .collect();
                 VariantSummary {
                     name: name.clone(),
+                    parts: parts(name),
                     rank: v + 1,
                     score: 1.0 + v as f64 / 4.0,
                     actors,

@@ -49,9 +49,7 @@
 //! ```
 
 mod compare;
-mod compare_folder;
 mod fan;
-mod folder;
 pub(crate) mod font;
 mod frame;
 mod heatmap;
@@ -71,14 +69,13 @@ use plotters::prelude::*;
 use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::Replacement;
+use crate::scenario::Scenario;
 
 pub use crate::calendar::{StartError, check_start, round_label};
 pub use compare::{
     ActorSummary, MAX_SHOWN, PolicyGrid, Quantiles, VariantSet, VariantSummary, draw_compare,
 };
-pub use compare_folder::{COMPARE_CHARTS, folder_command, plot_compare_folder};
 pub use fan::draw_fan;
-pub use folder::{CHARTS, chart_meta, folder_scenario, plot_folder};
 pub use heatmap::draw_heatmap;
 pub use timeline::draw_timeline;
 pub use trajectories::draw_trajectories;
@@ -112,6 +109,38 @@ pub struct ChartMeta {
     pub round_unit: String,
     /// The calendar label of round 0 (`2016-12`, `2016-12-29`, `2016`), if any.
     pub start: Option<String>,
+}
+
+/// What every chart of `scenario` shares; `subtitle` differs per chart.
+pub fn chart_meta(scenario: &Scenario, subtitle: String) -> ChartMeta {
+    let ladder = &scenario.ladder;
+    ChartMeta {
+        title: scenario.name.clone(),
+        subtitle,
+        rungs: ladder
+            .rungs
+            .iter()
+            .map(|r| RungMark::new(&r.name, r.level))
+            .collect(),
+        thresholds: ladder
+            .thresholds
+            .iter()
+            .map(|t| {
+                let below = ladder.level(t.above);
+                let above = ladder.level(t.above + 1);
+                LevelMark::new(&t.name, (below + above) / 2.0)
+            })
+            .collect(),
+        events: scenario
+            .events
+            .iter()
+            .filter(|e| e.round < scenario.rounds && (e.note.is_some() || e.trigger.is_some()))
+            .map(|e| EventMark::new(e.round, e.label(&scenario.triggers)))
+            .collect(),
+        rounds: scenario.rounds,
+        round_unit: scenario.round_unit.clone(),
+        start: scenario.start.clone(),
+    }
 }
 
 /// One rung of the ladder as the chart shows it.

@@ -355,7 +355,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
 fn title_text(set: &VariantSet, i: usize, face: Face, width: f64) -> Vec<String> {
     let v = &set.variants[i];
     let max = width - Face::bold(face.size).width(&format!("#{} ", v.rank));
-    match crate::vary::name_parts(&v.name) {
+    match &v.parts {
         Some(parts) if parts.len() <= 3 => {
             let last = parts.len() - 1;
             parts

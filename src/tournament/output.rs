@@ -10,13 +10,12 @@ use super::{Setup, Standings, play_on, thread_pool};
 use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::csv::Table;
-use crate::output::json::{Execution, ScenarioMeta};
-use crate::output::{Kind, MARKER, Replacement, ResultsFolder};
+use crate::output::json::{Execution, Meta};
+use crate::output::{Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
 use crate::payoff::Payoffs;
-use crate::run::SCENARIO_COPY;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -41,7 +40,7 @@ pub struct TournamentOutcome {
 }
 
 /// A row of `tournament.csv`: one entrant, best first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct TournamentRow<'a> {
     /// 1 = best.
     pub rank: usize,
@@ -68,7 +67,7 @@ pub struct TournamentRow<'a> {
 }
 
 /// A row of `matches.csv`: one match.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct MatchRow<'a> {
     /// Entrant in seat a.
     pub entrant_a: &'a str,
@@ -87,7 +86,7 @@ pub struct MatchRow<'a> {
 }
 
 /// A row of `payoff_matrix.csv`: one entrant against one opponent, over repetitions.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairingRow<'a> {
     /// The entrant.
     pub entrant: &'a str,
@@ -99,19 +98,10 @@ pub struct PairingRow<'a> {
     pub cooperation_rate: f64,
 }
 
-/// `run.json` of a tournament.
+/// What a tournament records in `run.json` of its own (its master seed, which
+/// match *m* draws from stream *m* of, is among the fields all commands write).
 #[derive(Debug, Serialize)]
 pub struct TournamentMeta<'a> {
-    /// Always `escalate`.
-    pub tool: &'static str,
-    /// The tool's version.
-    pub version: &'static str,
-    /// Always `tournament`.
-    pub command: &'static str,
-    /// The scenario.
-    pub scenario: ScenarioMeta<'a>,
-    /// Master seed: match *m* draws from stream *m*.
-    pub seed: u64,
     /// Rounds per match.
     pub rounds: u32,
     /// Times every match was played.
@@ -128,8 +118,6 @@ pub struct TournamentMeta<'a> {
     pub entrants: Vec<EntrantMeta<'a>>,
     /// Entrant names, best first.
     pub ranking: Vec<&'a str>,
-    /// How the run went on this machine: differs between runs of the same inputs.
-    pub execution: Execution,
 }
 
 /// One entrant in `run.json`.
@@ -169,7 +157,7 @@ pub fn run_until(
     setup.check_limits(&scenario.limits, pool.current_num_threads())?;
     let folder = ResultsFolder::create(&options.out, Kind::Tournament, cancel)?;
     let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
-    let mut matches = Table::new(folder.file("matches.csv")?);
+    let mut matches = Table::new(folder.file(MATCHES)?);
     let standings = play_on(&pool, setup, progress, |m| {
         if cancel.requested() {
             return Err(Error::Interrupted);
@@ -197,7 +185,6 @@ pub fn run_until(
         Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
-        Box::new(|| folder.write(SCENARIO_COPY, scenario.source.text.as_bytes())),
     ];
     pool.install(|| {
         jobs.into_par_iter()
@@ -213,15 +200,6 @@ pub fn run_until(
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = pool.current_num_threads();
     let meta = TournamentMeta {
-        tool: "escalate",
-        version: env!("CARGO_PKG_VERSION"),
-        command: Kind::Tournament.name(),
-        scenario: ScenarioMeta {
-            name: &scenario.name,
-            file: &scenario.source.file,
-            sha256: &scenario.source.sha256,
-        },
-        seed: setup.seed,
         rounds: setup.rounds,
         repetitions: setup.repetitions,
         self_play: setup.self_play,
@@ -237,20 +215,13 @@ pub fn run_until(
             })
             .collect(),
         ranking: standings.ranking().iter().map(|&i| names[i]).collect(),
-        execution: Execution {
-            threads,
-            wall_seconds,
-        },
     };
-    crate::output::finite::check("run.json", &meta)?;
-    let mut json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Encode {
-        what: "run.json",
-        message: e.to_string(),
-    })?;
-    json.push(b'\n');
-    folder.write(MARKER, &json)?;
-    cancel.check()?;
-    let folder = folder.commit()?;
+    let execution = Execution {
+        threads,
+        wall_seconds,
+    };
+    let meta = Meta::new(Kind::Tournament, scenario, setup.seed, meta, execution);
+    let folder = folder.finish(scenario, &meta, cancel)?;
     Ok(TournamentOutcome {
         folder,
         standings,
@@ -264,7 +235,7 @@ fn write_ranking(
     setup: &Setup<'_>,
     standings: &Standings,
 ) -> Result<(), Error> {
-    let mut table = Table::new(folder.file("tournament.csv")?);
+    let mut table = Table::new(folder.file(RANKING)?);
     for s in standings.table() {
         table.row(&TournamentRow {
             rank: s.rank,
@@ -289,7 +260,7 @@ fn write_pairings(
     names: &[&str],
     standings: &Standings,
 ) -> Result<(), Error> {
-    let mut table = Table::new(folder.file("payoff_matrix.csv")?);
+    let mut table = Table::new(folder.file(PAIRINGS)?);
     for i in 0..standings.len() {
         for j in 0..standings.len() {
             if let Some((payoff, calm)) = standings.against(i, j) {

@@ -4,22 +4,26 @@
 //! `comparison.csv` gives each variant's peak levels, reach shares and ranking
 //! metric, `aggregate.csv` its median levels per round, and the folder's
 //! `scenario.toml` the ladder, actors and calendar. Variants are drawn in the order
-//! the terminal ranks them ([`crate::compare::RANKED_BY`]), recomputed here from
+//! the terminal ranks them ([`crate::ranking::RANKED_BY`]), recomputed here from
 //! the same figures with the same functions, so chart and table always agree.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::path::Path;
 
-use super::compare::{ActorSummary, PolicyGrid, Quantiles, VariantSet, VariantSummary};
-use super::folder::{AGGREGATE_NUMBERS, actor_index, folder_meta, records};
-use super::{Chart, FanRow, RungMark, chart_meta, stage_chart};
-use crate::compare::{RANKED_BY, mean_hostile_rounds, mean_peak_level, rank_scores};
+use super::folder::{AGGREGATE_NUMBERS, actor_index};
 use crate::error::Error;
 use crate::montecarlo::Cancel;
-use crate::output::{Kind, Replacement};
+use crate::output::csv::VariantAggregateRow;
+use crate::output::reader::{each_record, row};
+use crate::output::{AGGREGATE, COMPARISON, Kind, Replacement};
+use crate::plot::{
+    ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, VariantSet,
+    VariantSummary, chart_meta, stage_chart,
+};
+use crate::ranking::{RANKED_BY, mean_hostile_rounds, mean_peak_level, rank_scores};
+use crate::scenario::Scenario;
 use crate::scenario::limits::{open_input, too_big};
-use crate::scenario::{Limit, Scenario};
-use serde::Deserialize;
 
 /// The charts of a comparison folder: `(file stem, caption)`, in report order. The
 /// heatmap is drawn only when exactly two actors were varied.
@@ -37,14 +41,6 @@ pub const COMPARE_CHARTS: [(&str, &str); 3] = [
         "Mean peak level over actors (the ranking metric) for each pair of starting policies",
     ),
 ];
-
-/// The command that wrote the results folder `dir` (`run`, `compare`,
-/// `tournament`), from its `run.json`, read within the `input_bytes` of `limits`
-/// (`NAME=N` settings) or its default.
-pub fn folder_command(dir: &Path, limits: &[(Limit, u64)]) -> Result<String, Error> {
-    let meta = folder_meta(dir, limits)?;
-    Ok(meta["command"].as_str().unwrap_or("run").to_owned())
-}
 
 /// Draws the charts of the comparison in `dir` (`comparison.csv`, `aggregate.csv`)
 /// as SVG and PNG of `size`, and puts them in place of the earlier ones all at once
@@ -71,11 +67,8 @@ pub fn plot_compare_folder(
     } else {
         format!("{n} variants")
     };
-    let shown = if n > super::MAX_SHOWN {
-        format!(
-            " · the best and worst {} of {n} shown",
-            super::MAX_SHOWN / 2
-        )
+    let shown = if n > MAX_SHOWN {
+        format!(" · the best and worst {} of {n} shown", MAX_SHOWN / 2)
     } else {
         String::new()
     };
@@ -141,17 +134,6 @@ pub fn plot_compare_folder(
     Ok(drawn)
 }
 
-#[derive(Debug, Deserialize)]
-struct AggregateRecord {
-    variant: String,
-    round: u32,
-    actor: String,
-    mean: f64,
-    p10: f64,
-    p50: f64,
-    p90: f64,
-}
-
 /// A variant as read, in run order.
 struct Read {
     name: String,
@@ -176,27 +158,37 @@ fn variant_set(
     }
     let mut read = read_comparison(dir, scenario, &reach_rungs, limit)?;
 
-    let aggregate_path = dir.join("aggregate.csv");
+    let aggregate_path = dir.join(AGGREGATE);
     let index: BTreeMap<String, usize> = read
         .iter()
         .enumerate()
         .map(|(i, v)| (v.name.clone(), i))
         .collect();
-    for r in records::<AggregateRecord>(&aggregate_path, cancel, limit, &AGGREGATE_NUMBERS)? {
-        let a = actor_index(scenario, &r.actor, &aggregate_path)?;
-        let Some(&v) = index.get(&r.variant) else {
+    // Every row is read (and checked) before any is placed, as a file is refused
+    // whole.
+    let mut rows: Vec<(String, String, FanRow)> = Vec::new();
+    let file = open_input(&aggregate_path, limit, true)?;
+    each_record(
+        &aggregate_path,
+        file,
+        cancel,
+        limit,
+        &AGGREGATE_NUMBERS,
+        |record, header| {
+            let r: VariantAggregateRow = row(&aggregate_path, record, header)?;
+            rows.push((r.variant.to_owned(), r.actor.to_owned(), fan_row(&r)));
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
+    for (variant, actor, r) in rows {
+        let a = actor_index(scenario, &actor, &aggregate_path)?;
+        let Some(&v) = index.get(&variant) else {
             return Err(Error::Results {
                 path: aggregate_path,
-                message: format!("variant {:?} is not in comparison.csv", r.variant),
+                message: format!("variant {variant:?} is not in comparison.csv"),
             });
         };
-        read[v].actors[a].rows.push(FanRow {
-            round: r.round,
-            mean: r.mean,
-            p10: r.p10,
-            p50: r.p50,
-            p90: r.p90,
-        });
+        read[v].actors[a].rows.push(r);
     }
 
     let scores: Vec<(f64, f64)> = read
@@ -217,6 +209,12 @@ fn variant_set(
         .map(|(place, &i)| {
             let v = slots[i].take().expect("each variant ranked once");
             VariantSummary {
+                parts: crate::vary::name_parts(&v.name).map(|parts| {
+                    parts
+                        .into_iter()
+                        .map(|(a, p)| (a.to_owned(), p.to_owned()))
+                        .collect()
+                }),
                 name: v.name,
                 rank: place + 1,
                 score: scores[i].0,
@@ -235,6 +233,17 @@ fn variant_set(
     Ok((set, grid))
 }
 
+/// The figures of a row of `aggregate.csv`.
+fn fan_row(r: &VariantAggregateRow) -> FanRow {
+    FanRow {
+        round: r.round,
+        mean: r.mean,
+        p10: r.p10,
+        p50: r.p50,
+        p90: r.p90,
+    }
+}
+
 /// The rows of `comparison.csv`, grouped by variant in file (run) order.
 fn read_comparison(
     dir: &Path,
@@ -242,7 +251,7 @@ fn read_comparison(
     reach_rungs: &[crate::ladder::Rung],
     limit: u64,
 ) -> Result<Vec<Read>, Error> {
-    let path = dir.join("comparison.csv");
+    let path = dir.join(COMPARISON);
     let bad = |message: String| Error::Results {
         path: path.clone(),
         message,

@@ -1,0 +1,166 @@
+//! Reading a results folder back: its `run.json` ([`folder_meta`]), the scenario it
+//! was run with ([`folder_scenario`]), and its CSV files streamed row by row
+//! ([`each_record`], [`row`]) into the same row types the writers wrote, each file within a byte
+//! limit, with every number checked to be finite.
+
+use super::{Kind, MARKER, SCENARIO_COPY, written_by};
+use crate::error::{Error, NotResults};
+use crate::montecarlo::Cancel;
+use crate::scenario::limits::{input_limit, read_input, too_big};
+use crate::scenario::{Limit, Overrides, Scenario};
+use serde::Deserialize;
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+/// What `plot` needs of a folder's `run.json`: which command wrote it and the
+/// settings that override its `scenario.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FolderMeta {
+    /// The command that wrote the folder.
+    pub kind: Kind,
+    /// The settings the folder was run with.
+    pub provenance: Provenance,
+}
+
+/// The settings of a run that its `run.json` records over those of its scenario
+/// file; a tournament's records no replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct Provenance {
+    /// Master seed.
+    pub seed: Option<u64>,
+    /// Replicates run.
+    pub replicates: Option<u64>,
+    /// Rounds per replicate.
+    pub rounds: Option<u32>,
+}
+
+/// The `run.json` of the results folder `dir`, read within the `input_bytes` of
+/// `limits` (`NAME=N` settings) or its default; a missing folder is told apart from a
+/// folder of something else.
+pub fn folder_meta(dir: &Path, limits: &[(Limit, u64)]) -> Result<FolderMeta, Error> {
+    match std::fs::metadata(dir) {
+        Err(_) => {
+            return Err(not_results(dir, NotResults::Missing));
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(not_results(dir, NotResults::NotAFolder));
+        }
+        Ok(_) => {}
+    }
+    let path = dir.join(MARKER);
+    let kind =
+        written_by(&path).map_err(|why| not_results(dir, NotResults::Unmarked(why.to_string())))?;
+    // Read before the folder's scenario and its [limits].
+    let text = read_input(&path, input_limit(limits), false)?;
+    let provenance =
+        serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?;
+    Ok(FolderMeta { kind, provenance })
+}
+
+/// The scenario of a results folder as it was run: its `scenario.toml` with the
+/// seed, replicates and rounds recorded in its `run.json`. `overrides` give limits
+/// (`input_bytes` = 1000) applied over the scenario's own `[limits]`, and the names of
+/// settings in messages; the folder's files are read within its `input_bytes`.
+pub fn folder_scenario(dir: &Path, overrides: &Overrides) -> Result<Scenario, Error> {
+    let meta = folder_meta(dir, &overrides.limits)?.provenance;
+    let scenario_path: PathBuf = dir.join(SCENARIO_COPY);
+    if !scenario_path.exists() {
+        return Err(not_results(
+            dir,
+            NotResults::Unmarked("no scenario.toml".into()),
+        ));
+    }
+    let mut scenario = Scenario::from_path_with(&scenario_path, overrides)?.scenario;
+    if let Some(seed) = meta.seed {
+        scenario.seed = seed;
+    }
+    if let Some(n) = meta.replicates {
+        scenario.replicates = n;
+    }
+    if let Some(n) = meta.rounds {
+        scenario.rounds = n;
+    }
+    Ok(scenario)
+}
+
+/// Hands the records of the CSV file `path`, read from `file`, and its header to
+/// `row`, one at a time, until `row` breaks off or `cancel` is requested (a timeline
+/// can hold millions); refuses reading more than `limit` bytes, and a cell of a
+/// column in `numbers` that is not a finite number (`NaN`, `inf`) with its line and
+/// column, rather than drawing it as a gap or not at all. `row` reads each record as
+/// the row type it was written from with [`row`].
+pub fn each_record(
+    path: &Path,
+    file: impl Read,
+    cancel: Cancel,
+    limit: u64,
+    numbers: &[&str],
+    mut row: impl FnMut(&csv::StringRecord, &csv::StringRecord) -> Result<ControlFlow<()>, Error>,
+) -> Result<(), Error> {
+    let bad = |e: csv::Error| bad_results(path, e.to_string());
+    let mut reader = csv::Reader::from_reader(file.take(limit.saturating_add(1)));
+    let header = reader.headers().map_err(bad)?.clone();
+    let checked: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| numbers.contains(h))
+        .map(|(i, _)| i)
+        .collect();
+    let mut record = csv::StringRecord::new();
+    let mut read: u64 = 0;
+    while reader.read_record(&mut record).map_err(bad)? {
+        if read.is_multiple_of(4096) {
+            cancel.check()?;
+        }
+        read += 1;
+        for &c in &checked {
+            let cell = record.get(c).unwrap_or("").trim();
+            if cell.parse::<f64>().is_ok_and(|x| !x.is_finite()) {
+                let line = record.position().map_or(0, |p| p.line());
+                return Err(bad_results(
+                    path,
+                    format!(
+                        "{line}:{}: {}: {cell} is not a finite number",
+                        c + 1,
+                        &header[c]
+                    ),
+                ));
+            }
+        }
+        if row(&record, &header)?.is_break() {
+            break;
+        }
+    }
+    if reader.position().byte() > limit {
+        return Err(too_big(path, limit, u128::from(limit) + 1, true));
+    }
+    Ok(())
+}
+
+/// A record of the CSV file `path` with its `header`, read as the row type `T` of
+/// [`csv`](super::csv) that wrote it, its text borrowed from the record.
+pub fn row<'r, T: Deserialize<'r>>(
+    path: &Path,
+    record: &'r csv::StringRecord,
+    header: &'r csv::StringRecord,
+) -> Result<T, Error> {
+    record
+        .deserialize(Some(header))
+        .map_err(|e| bad_results(path, e.to_string()))
+}
+
+/// The error for a file of a results folder that escalate could not have written.
+pub fn bad_results(path: &Path, message: String) -> Error {
+    Error::Results {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+fn not_results(dir: &Path, why: NotResults) -> Error {
+    Error::NotResults {
+        path: dir.to_path_buf(),
+        why,
+    }
+}

@@ -1,0 +1,73 @@
+//! `escalate plot DIR`: redraw every chart of a results folder from its files.
+//!
+//! A folder is opened ([`Redraw::open`]): its `run.json` says which command wrote it,
+//! the folder is locked so that no run replaces it meanwhile, and its scenario is
+//! read back as it was run. Its charts are then drawn from its CSV files
+//! ([`Redraw::draw`]) by the same functions `run` ([`plot_folder`]) and `compare`
+//! ([`plot_compare_folder`]) call just after writing them.
+
+mod compare_folder;
+mod folder;
+
+pub use compare_folder::{COMPARE_CHARTS, plot_compare_folder};
+pub use folder::{CHARTS, plot_folder};
+
+use crate::error::Error;
+use crate::montecarlo::Cancel;
+use crate::output::reader::{folder_meta, folder_scenario};
+use crate::output::{FolderLock, Kind};
+use crate::scenario::{Overrides, Scenario};
+use std::path::{Path, PathBuf};
+
+/// A results folder open for its charts to be redrawn, locked until dropped.
+#[derive(Debug)]
+pub struct Redraw {
+    dir: PathBuf,
+    kind: Kind,
+    scenario: Scenario,
+    cancel: Cancel,
+    _lock: FolderLock,
+}
+
+impl Redraw {
+    /// Opens the results folder `dir`, reading its files within the `input_bytes` of
+    /// the limits of `overrides` (over those of its scenario), whose names of settings
+    /// its messages use; `cancel` ends the wait
+    /// for its lock and the drawing. A tournament's folder is refused: its chart is
+    /// drawn by the tournament itself.
+    pub fn open(dir: &Path, overrides: &Overrides, cancel: Cancel) -> Result<Redraw, Error> {
+        // Read first, so that a missing folder is told as such rather than as a lock
+        // that cannot be taken beside it.
+        let kind = folder_meta(dir, &overrides.limits)?.kind;
+        // No run replaces the folder while its charts are redrawn.
+        let lock = FolderLock::acquire(dir, cancel)?;
+        if kind == Kind::Tournament {
+            return Err(Error::TournamentFolder {
+                path: dir.to_path_buf(),
+            });
+        }
+        let scenario = folder_scenario(dir, overrides)?;
+        Ok(Redraw {
+            dir: dir.into(),
+            kind,
+            scenario,
+            cancel,
+            _lock: lock,
+        })
+    }
+
+    /// Draws every chart the folder's files allow, as PNG and SVG of `size`, in place
+    /// of the earlier ones; returns the files written, each chart's PNG first.
+    pub fn draw(&self, size: (u32, u32)) -> Result<Vec<PathBuf>, Error> {
+        let (dir, scenario, cancel) = (&self.dir, &self.scenario, self.cancel);
+        let limit = scenario.limits.input_bytes;
+        let drawn = match self.kind {
+            Kind::Compare => plot_compare_folder(dir, scenario, size, cancel, limit),
+            _ => plot_folder(dir, scenario, size, cancel, limit),
+        }?;
+        Ok(drawn
+            .into_iter()
+            .flat_map(|(stem, _)| ["png", "svg"].map(|ext| dir.join(format!("{stem}.{ext}"))))
+            .collect())
+    }
+}

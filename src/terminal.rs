@@ -1,0 +1,229 @@
+//! What the terminal shows: a scenario described (`check`), the policies listed
+//! (`policies`), and the tables `compare` and `tournament` print. Each renderer
+//! returns text and does no I/O; the command line prints it.
+
+use crate::calendar::round_label;
+use crate::policy::registry::ALL;
+use crate::ranking::{RANKED_BY, VariantOutcome};
+use crate::report::{aligned, comparison_rows};
+use crate::scenario::Scenario;
+use crate::tournament::{Setup, Standings};
+
+/// What `check` prints: the scenario in plain words.
+pub fn describe(s: &Scenario) -> String {
+    let mut out = format!("{}: valid\n\n{}\n", s.source.file, s.name);
+    if let Some(d) = &s.description {
+        out.push_str(&format!("{d}\n"));
+    }
+    let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
+    out.push_str(&format!(
+        "\n{} rounds of one {} ({} to {}), seed {}, {} replicate(s)\nnoise: tremble {}, misperception {}\n",
+        s.rounds,
+        s.round_unit,
+        label(0),
+        label(s.rounds - 1),
+        s.seed,
+        s.replicates,
+        s.noise.tremble,
+        s.noise.misperception
+    ));
+    out.push_str("\nladder (least to most severe):\n");
+    for (i, r) in s.ladder.rungs.iter().enumerate() {
+        let marks: Vec<&str> = s
+            .ladder
+            .thresholds
+            .iter()
+            .filter(|t| t.above as usize + 1 == i)
+            .map(|t| t.name.as_str())
+            .collect();
+        for m in marks {
+            out.push_str(&format!("  ---- {m} ----\n"));
+        }
+        let neutral = if i as u16 == s.ladder.neutral() {
+            "  (neutral)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  {:>6}  {:<12} {}{neutral}\n",
+            r.level, r.id, r.name
+        ));
+    }
+    if !s.actors.is_empty() {
+        out.push_str("\nactors:\n");
+    }
+    for (a, actor) in s.actors.iter().enumerate() {
+        let faces: Vec<&str> = s
+            .dyads
+            .iter()
+            .filter(|d| d.actor == a)
+            .map(|d| s.actors[d.target].id.as_str())
+            .collect();
+        out.push_str(&format!(
+            "  {} ({}) faces {}: {}\n",
+            actor.id,
+            actor.name,
+            faces.join(", "),
+            actor.policy.text
+        ));
+    }
+    if !s.events.is_empty() {
+        out.push_str("\nevents:\n");
+    }
+    for e in &s.events {
+        let mut what = Vec::new();
+        if let Some(t) = e.trigger {
+            what.push(format!("trigger {:?}", s.triggers[t]));
+        }
+        for &(d, m) in &e.acts {
+            let dyad = s.dyads[d];
+            let size = m.magnitude.map(|x| format!(" ×{x}")).unwrap_or_default();
+            what.push(format!(
+                "{} → {}: {}{size}",
+                s.actors[dyad.actor].id,
+                s.actors[dyad.target].id,
+                s.ladder.rungs[m.rung as usize].id
+            ));
+        }
+        for c in &e.changes {
+            let actor = &s.actors[s.dyads[c.dyads[0]].actor].id;
+            what.push(format!("{actor} now follows {}", c.policy.text));
+        }
+        let note = e
+            .note
+            .as_ref()
+            .map(|n| format!("  — {n}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {} ({}): {}{note}\n",
+            e.round,
+            label(e.round),
+            what.join("; ")
+        ));
+    }
+    if !s.variants.is_empty() {
+        out.push_str("\nvariants:\n");
+        for v in &s.variants {
+            let changes: Vec<String> = v
+                .changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} follows {}",
+                        s.actors[s.dyads[c.dyads[0]].actor].id, c.policy.text
+                    )
+                })
+                .collect();
+            out.push_str(&format!("  {}: {}\n", v.name, changes.join("; ")));
+        }
+    }
+    if let Some(t) = &s.tournament {
+        out.push_str(&format!(
+            "\ntournament: {} entrants, {} rounds a match, {} repetition(s), noise {}, self-play {}\n",
+            t.entrants.len(),
+            t.rounds,
+            t.repetitions,
+            t.noise,
+            if t.self_play { "on" } else { "off" }
+        ));
+        for e in &t.entrants {
+            out.push_str(&format!("  {}: {}\n", e.name, e.policy.text));
+        }
+    }
+    out
+}
+
+/// What `policies` prints.
+pub fn policies() -> String {
+    let mut out = String::new();
+    for kind in ALL {
+        let info = kind.info;
+        let depth = info
+            .memory_depth
+            .map_or("all".to_string(), |d| d.to_string());
+        out.push_str(&format!(
+            "{}\n  {}\n  reads: {depth} round(s) of history; stochastic: {}\n",
+            info.name,
+            info.summary,
+            if info.stochastic { "yes" } else { "no" }
+        ));
+        for p in info.params {
+            out.push_str(&format!("    {:<11} {:<22} {}\n", p.name, p.default, p.doc));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The terminal ranking of a tournament.
+pub fn ranking_table(s: &Scenario, setup: &Setup, standings: &Standings) -> String {
+    let mut rows = vec![vec![
+        "rank".to_string(),
+        "entrant".into(),
+        "payoff/round (median)".into(),
+        "(mean)".into(),
+        "wins".into(),
+        "draws".into(),
+        "losses".into(),
+        "cooperation".into(),
+    ]];
+    for st in standings.table() {
+        rows.push(vec![
+            st.rank.to_string(),
+            st.name.to_string(),
+            format!("{:.3}", st.median),
+            format!("{:.3}", st.mean),
+            st.wins.to_string(),
+            st.draws.to_string(),
+            st.losses.to_string(),
+            format!("{:.0}%", 100.0 * st.cooperation_rate),
+        ]);
+    }
+    let reps = if setup.repetitions == 1 {
+        "repetition"
+    } else {
+        "repetitions"
+    };
+    format!(
+        "{}: tournament\n{} entrants, {} rounds a match, {} {reps}, noise {}, self-play {}, seed {}\n\n{}",
+        s.name,
+        setup.entrants.len(),
+        setup.rounds,
+        setup.repetitions,
+        setup.noise,
+        if setup.self_play { "on" } else { "off" },
+        setup.seed,
+        aligned(&rows)
+    )
+}
+
+/// Variants shown in full in the terminal; past this, the best and worst few.
+const TABLE_VARIANTS: usize = 12;
+
+/// The terminal comparison: variants ranked, one line per actor.
+pub fn comparison_table(s: &Scenario, variants: &[VariantOutcome], ranking: &[usize]) -> String {
+    let n = ranking.len();
+    let rows = comparison_rows(s, variants, ranking, TABLE_VARIANTS);
+    let unit = if s.replicates == 1 {
+        "replicate"
+    } else {
+        "replicates"
+    };
+    let mut out = format!(
+        "{}\n{n} variants × {} {unit} × {} {}s, seed {} (the same random streams for every variant)\nranked by {RANKED_BY}\n\n",
+        s.name, s.replicates, s.rounds, s.round_unit, s.seed
+    );
+    out.push_str(&aligned(&rows));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_every_policy() {
+        let text = policies();
+        assert!(ALL.iter().all(|k| text.contains(k.info.name)));
+    }
+}
