@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(meta) = folder_meta(&dir, &[]) else {
         return;
     };
-    let Ok(scenario) = folder_scenario(&dir, &[]) else {
+    let Ok(scenario) = folder_scenario(&dir, &Default::default()) else {
         return;
     };
     let limit = scenario.limits.input_bytes;
