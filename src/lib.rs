@@ -1,16 +1,20 @@
 //! escalate simulates how confrontations between states escalate or settle, round by
 //! round, under the policies each side follows.
 //!
-//! Data flows one way:
-//! `Scenario::parse | from_path → engine::run | montecarlo::simulate → metrics | ranking
-//! → output | report | plot | terminal → run | compare | tournament | replot → cli`.
+//! Data flows one way, each layer importing only those below it (docs/ARCHITECTURE.md
+//! draws them):
+//! `ladder | payoff | rng | calendar → policy → scenario | vary → engine → metrics →
+//! montecarlo | round_robin | ranking → output | report → plot → terminal | replot |
+//! tournament → run → compare → cli`.
 //!
 //! - [`scenario`] reads and validates a TOML scenario: the [`ladder`] of rungs, the
 //!   actors and their [`policy`], events, noise and [`payoff`]s.
-//! - [`engine`] plays one replicate: every round, events apply, every dyad's policy
-//!   decides from what it has seen, and only then do the moves apply.
+//! - [`engine`] is the one step loop: every simulation plays through it, round by
+//!   round, in phases (events, decide, noise, apply, observe).
 //! - [`montecarlo`] runs many replicates in parallel, each on its own [`rng`] stream,
 //!   and hands them over in order; [`metrics`] summarises and aggregates them.
+//! - [`round_robin`] plays tournament matches (a two-seat plan of the engine, or its
+//!   agreeing specialisation) and sums them into standings.
 //! - [`ranking`] orders the variants of a comparison by their results.
 //! - [`output`] turns results into CSV and JSON, names every file of a results folder,
 //!   writes the folder and reads it back; [`report`], [`plot`] and [`terminal`] turn
@@ -51,6 +55,7 @@ pub mod ranking;
 pub mod replot;
 pub mod report;
 pub mod rng;
+pub mod round_robin;
 pub mod run;
 pub mod scenario;
 pub mod terminal;

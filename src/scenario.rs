@@ -8,8 +8,7 @@
 //! places each problem at its line, column and key (with `document`, the file as
 //! the parser sees it); `validate` checks the file part by part, with the checks of
 //! single values in `check`; [`limits`] holds the limits a run stays within. The
-//! `[tournament]` table is the tournament's own
-//! ([`crate::tournament::entrants`]), re-exported here.
+//! `[tournament]` table has a module of its own, [`tournament`].
 
 pub(crate) mod check;
 mod diagnose;

@@ -56,6 +56,7 @@ mod heatmap;
 mod panel;
 mod raster;
 mod timeline;
+pub mod tournament;
 mod trajectories;
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! check is refused before it is checked; then the ladder and payoffs
 //! ([`ladder`]), the actors ([`actors`]), the events and variants ([`events`],
 //! [`changes`]), the waits of `defer` policies ([`waits`]) and the tournament
-//! ([`crate::tournament::entrants`]).
+//! ([`crate::scenario::tournament`]).
 
 mod actors;
 mod changes;

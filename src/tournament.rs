@@ -5,14 +5,21 @@
 //! (`payoff_matrix.csv`), the chart (`tournament.svg`, `tournament.png`), a copy of
 //! the scenario, and `run.json` last.
 
-use super::chart::{self, RankingChart};
-use super::{Setup, Standings, play_on, thread_pool};
+//!
+//! The play itself is [`round_robin`](crate::round_robin)'s, re-exported here.
+
+pub use crate::round_robin::{
+    Arena, MatchResult, Outcome, Play, Refereed, Setup, Standing, Standings, play, play_on,
+    thread_pool,
+};
+
 use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, Meta};
 use crate::output::{Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
 use crate::payoff::Payoffs;
+use crate::plot::tournament::{self as chart, RankingChart};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -279,4 +286,43 @@ fn write_pairings(
 /// The default results folder of a scenario's tournament: `output/<file stem>-tournament`.
 pub fn default_out(scenario: &Scenario) -> PathBuf {
     Path::new("output").join(format!("{}-tournament", scenario.source.stem))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::round_robin::tests::{FOUR, scenario};
+    use crate::scenario::Entrant;
+
+    #[test]
+    fn a_tournament_too_big_to_hold_is_refused_before_it_writes() {
+        let mut s = scenario(FOUR);
+        let setup = Setup::from_scenario(&s).unwrap();
+        let small = setup.memory(1);
+        s.limits.memory = u64::try_from(small).unwrap() - 1;
+        let setup = Setup::from_scenario(&s).unwrap();
+        let out = std::env::temp_dir().join(format!("escalate-memory-{}", std::process::id()));
+        let options = TournamentOptions {
+            out: out.clone(),
+            threads: 1,
+        };
+        let Err(e @ Error::Limit(_)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
+            panic!("expected a refusal");
+        };
+        let message = e.to_string();
+        assert!(
+            message.contains("memory for a tournament of 4 entrants (10 pairs)"),
+            "{message}"
+        );
+        assert!(message.contains("`limit memory="), "{message}");
+        assert!(!out.exists());
+        // Ten thousand entrants hold gigabytes: the pairs alone and the payoff matrix.
+        let many: Vec<Entrant> = (0..10_000).map(|_| setup.entrants[0].clone()).collect();
+        let big = Setup {
+            entrants: &many,
+            ..setup.clone()
+        };
+        assert_eq!(big.pair_count(), 50_005_000);
+        assert!(big.memory(1) > 4_000_000_000, "{}", big.memory(1));
+    }
 }

@@ -1,9 +1,10 @@
 //! Round-robin tournaments between named policies, axelrod-style.
 //!
 //! A scenario's `[tournament]` is read and checked with the rest of the file
-//! ([`scenario::tournament`](crate::scenario::tournament)), then becomes a [`Setup`] (with any command-line overrides);
-//! [`play`] runs every match in parallel and hands each [`MatchResult`] over in a fixed
-//! order, while [`Standings`] sums them up and ranks the entrants; [`run`] writes a
+//! ([`scenario::tournament`](crate::scenario::tournament)), then becomes a [`Setup`]
+//! (with any command-line overrides); [`play`] runs every match in parallel and hands
+//! each [`MatchResult`] over in a fixed order, while [`Standings`] sums them up and
+//! ranks the entrants; the `tournament` command ([`crate::tournament::run`]) writes a
 //! results folder (CSV tables, `run.json`, the chart) from them.
 //!
 //! Every pair of entrants (and each entrant with a copy of itself, with `self_play`)
@@ -16,12 +17,10 @@
 #[cfg(test)]
 mod agreement;
 pub mod arena;
-pub mod chart;
-mod output;
 mod standings;
 
 pub use arena::{Arena, Outcome, Play, Refereed};
-pub use output::{TournamentOptions, TournamentOutcome, default_out, run, run_until};
+pub(crate) use standings::quantile;
 pub use standings::{Standing, Standings};
 
 use crate::error::Error;
@@ -280,17 +279,19 @@ impl<'s> Seats<'s> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn scenario(body: &str) -> Scenario {
+    /// A scenario of two rungs scored as the prisoner's dilemma, with `body` added.
+    pub(crate) fn scenario(body: &str) -> Scenario {
         let text = format!(
             "[scenario]\nname = \"t\"\nrounds = 20\nseed = 5\n[ladder]\nrungs = [{{ id = \"c\", level = 0 }}, {{ id = \"d\", level = 1 }}]\n[payoffs]\nmatrix = [[3, 0], [5, 1]]\n{body}"
         );
         Scenario::parse(&text, "t.toml").unwrap_or_else(|e| panic!("{e}"))
     }
 
-    const FOUR: &str = "[tournament]\nrepetitions = 7\nnoise = 0.1\nentrants = [\n\
+    /// Four classic entrants, seven repetitions, noise 0.1.
+    pub(crate) const FOUR: &str = "[tournament]\nrepetitions = 7\nnoise = 0.1\nentrants = [\n\
         { name = \"tft\", policy = { kind = \"mirror\" } },\n\
         { name = \"all-d\", policy = { kind = \"hold\", rung = \"d\" } },\n\
         { name = \"gtft\", policy = { kind = \"generous\", p = 0.3 } },\n\
@@ -395,38 +396,6 @@ mod tests {
         let setup = Setup::from_scenario(&s).unwrap();
         assert!(setup.ladder.len() > 2);
         assert!(matches!(setup.payoffs, Payoffs::Costs));
-    }
-
-    #[test]
-    fn a_tournament_too_big_to_hold_is_refused_before_it_writes() {
-        let mut s = scenario(FOUR);
-        let setup = Setup::from_scenario(&s).unwrap();
-        let small = setup.memory(1);
-        s.limits.memory = u64::try_from(small).unwrap() - 1;
-        let setup = Setup::from_scenario(&s).unwrap();
-        let out = std::env::temp_dir().join(format!("escalate-memory-{}", std::process::id()));
-        let options = TournamentOptions {
-            out: out.clone(),
-            threads: 1,
-        };
-        let Err(e @ Error::Limit(_)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
-            panic!("expected a refusal");
-        };
-        let message = e.to_string();
-        assert!(
-            message.contains("memory for a tournament of 4 entrants (10 pairs)"),
-            "{message}"
-        );
-        assert!(message.contains("`limit memory="), "{message}");
-        assert!(!out.exists());
-        // Ten thousand entrants hold gigabytes: the pairs alone and the payoff matrix.
-        let many: Vec<Entrant> = (0..10_000).map(|_| setup.entrants[0].clone()).collect();
-        let big = Setup {
-            entrants: &many,
-            ..setup.clone()
-        };
-        assert_eq!(big.pair_count(), 50_005_000);
-        assert!(big.memory(1) > 4_000_000_000, "{}", big.memory(1));
     }
 
     #[test]

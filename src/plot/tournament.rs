@@ -6,8 +6,8 @@
 //! the same code. Text uses the bundled DejaVu Sans, registered once, so no system
 //! font is needed.
 
-use super::{Setup, Standings, standings::quantile};
 use crate::error::Error;
+use crate::round_robin::{Setup, Standings, quantile};
 use crate::scenario::Scenario;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
