@@ -27,7 +27,7 @@ pub use noise::{Gaps, Noise, Tremble, step_off};
 pub use plan::Plan;
 
 use crate::ladder::{Move, Round};
-use crate::policy::{Dyad, Observation, Policy, View};
+use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use noise::Coin;
@@ -131,7 +131,7 @@ impl<'s> Engine<'s> {
         let mut next_event = 0;
         for round in 0..self.plan.rounds {
             next_event = self.events(round, next_event);
-            self.decide(round, as_decided, rng);
+            self.decide(as_decided, rng);
             if let Tremble::Gaps(p) = self.plan.noise.tremble {
                 self.tremble(Gaps::new(p), rng);
             }
@@ -164,16 +164,20 @@ impl<'s> Engine<'s> {
 
     /// Phase 2, with phase 3 for trembles tossed as each dyad decides (`as_decided`):
     /// every dyad's move of this round, intended or forced.
-    fn decide(&mut self, round: Round, as_decided: Coin, rng: &mut SimRng) {
-        let observation = Observation {
+    fn decide(&mut self, as_decided: Coin, rng: &mut SimRng) {
+        let scene = Scene {
             ladder: self.plan.ladder,
             payoffs: self.plan.payoffs,
             dyads: &self.plan.dyads,
-            moves: &self.trajectory.moves,
-            seen: &self.seen,
             since: &self.since,
             fired: &self.fired,
-            rounds: round as usize,
+        };
+        let observation = Observation {
+            scene: &scene,
+            histories: Histories::Recorded {
+                moves: &self.trajectory.moves,
+                seen: &self.seen,
+            },
         };
         for d in 0..self.decided.len() {
             let view = View::of(&observation, d);

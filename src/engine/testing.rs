@@ -4,7 +4,7 @@
 use super::{Engine, Noise, Plan, Tremble};
 use crate::ladder::{Ladder, Move, Round, Rung, RungInfo};
 use crate::payoff::Payoffs;
-use crate::policy::{Dyad, Observation, Policy, PolicyInfo, View};
+use crate::policy::{Dyad, Histories, Observation, Policy, PolicyInfo, Scene, View};
 use crate::rng::{SimRng, run_rng};
 use crate::scenario::Event;
 use std::borrow::Cow;
@@ -239,15 +239,19 @@ pub(crate) fn with_view<R>(
     ];
     let moves = [own.to_vec(), seen.to_vec()];
     let perceived = [seen.to_vec(), own.to_vec()];
-    let observation = Observation {
+    let scene = Scene {
         ladder,
         payoffs,
         dyads: &dyads,
-        moves: &moves,
-        seen: &perceived,
         since: &[0, 0],
         fired: &[],
-        rounds: own.len(),
+    };
+    let observation = Observation {
+        scene: &scene,
+        histories: Histories::Recorded {
+            moves: &moves,
+            seen: &perceived,
+        },
     };
     f(&View::of(&observation, 0))
 }

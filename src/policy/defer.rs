@@ -220,11 +220,11 @@ impl Policy for Defer {
             return Move::on(self.hold);
         };
         // A trigger that fired before this policy took effect starts it at once, with no backlog.
-        let start = fired.max(view.since);
+        let start = fired.max(view.since());
         match self.backlog {
             Backlog::Forgive => self.then.decide(&view.from_round(start), rng),
             Backlog::Answer if view.round() == start => {
-                let deferred = view.from_round(view.since);
+                let deferred = view.from_round(view.since());
                 let waiting = &deferred.seen[..(start - deferred.origin) as usize];
                 let worst = waiting
                     .iter()

@@ -33,7 +33,7 @@ mod view;
 
 pub(crate) use defer::defer_waits;
 pub use registry::{PolicySpec, parse_policy};
-pub use view::{Dyad, Observation, View};
+pub use view::{Dyad, Histories, Observation, Scene, View};
 
 use crate::error::{Problem, suggestion};
 use crate::ladder::{Ladder, Move, Round, Rung};

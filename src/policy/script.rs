@@ -137,10 +137,10 @@ impl Policy for Script {
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let Some(mut pos) = self.resync else {
-            return Move::on(self.at((view.round() - view.since) as usize));
+            return Move::on(self.at((view.round() - view.since()) as usize));
         };
         // Read the moves played since the last decision (or since the policy took effect).
-        let from = pos.read.max(view.since).max(view.origin);
+        let from = pos.read.max(view.since()).max(view.origin);
         for r in from..view.round() {
             let played = view.own[(r - view.origin) as usize].rung;
             pos.next = self.after(pos.next, played).unwrap_or(pos.next + 1);

@@ -29,39 +29,69 @@ pub struct Dyad {
     pub target: usize,
 }
 
-/// The engine's record of a run up to the round being decided, shared by every dyad.
+/// What holds while a round is decided, apart from the moves: shared by every dyad.
 #[derive(Debug, Clone, Copy)]
-pub struct Observation<'a> {
+pub struct Scene<'a> {
     /// The scenario's ladder.
     pub ladder: &'a Ladder,
     /// The scenario's payoffs, if it defines any.
     pub payoffs: Option<&'a Payoffs>,
     /// Every dyad of the run, in order.
     pub dyads: &'a [Dyad],
-    /// `moves[dyad]`: the moves executed by the dyad's actor toward its target; the
-    /// first [`rounds`](Self::rounds) are played.
-    pub moves: &'a [Vec<Move>],
-    /// `seen[dyad]`: the target's moves toward the actor as the actor perceived them;
-    /// the first [`rounds`](Self::rounds) are played.
-    pub seen: &'a [Vec<Move>],
     /// `since[dyad]`: the round the dyad's current policy took effect.
     pub since: &'a [Round],
     /// For each named trigger of the scenario, the round it fired, if it has.
     pub fired: &'a [Option<Round>],
-    /// Rounds played so far: the round being decided.
-    pub rounds: usize,
+}
+
+/// The moves of every dyad so far, in the form their keeper holds them.
+#[derive(Debug, Clone, Copy)]
+pub enum Histories<'a> {
+    /// `moves[dyad]` as executed and `seen[dyad]` as the actor perceived its target's
+    /// moves toward it, each vector holding the rounds played so far.
+    Recorded {
+        /// Executed moves, per dyad.
+        moves: &'a [Vec<Move>],
+        /// Perceived moves, per dyad.
+        seen: &'a [Vec<Move>],
+    },
+    /// Two seats facing each other, each seeing the other's moves as played: dyad 0's
+    /// moves so far, then dyad 1's.
+    Duel([&'a [Move]; 2]),
+}
+
+/// The engine's record of a run up to the round being decided, shared by every dyad.
+#[derive(Debug, Clone, Copy)]
+pub struct Observation<'a> {
+    /// What holds this round apart from the moves.
+    pub scene: &'a Scene<'a>,
+    /// The moves so far.
+    pub histories: Histories<'a>,
 }
 
 impl<'a> Observation<'a> {
     /// The moves executed so far in `dyad`.
     #[inline]
     pub fn played(&self, dyad: usize) -> &'a [Move] {
-        &self.moves[dyad][..self.rounds]
+        match self.histories {
+            Histories::Recorded { moves, .. } => &moves[dyad],
+            Histories::Duel(moves) => moves[dyad],
+        }
+    }
+
+    /// The target's moves toward the actor of `dyad` so far, as the actor perceived them.
+    #[inline]
+    pub fn perceived(&self, dyad: usize) -> &'a [Move] {
+        match self.histories {
+            Histories::Recorded { seen, .. } => &seen[dyad],
+            Histories::Duel(moves) => moves[1 - dyad],
+        }
     }
 
     /// Every dyad whose actor is `actor`, with the moves it played so far.
     pub fn moves_by(&self, actor: usize) -> impl Iterator<Item = (Dyad, &'a [Move])> + '_ {
-        self.dyads
+        self.scene
+            .dyads
             .iter()
             .enumerate()
             .filter(move |(_, d)| d.actor == actor)
@@ -70,7 +100,8 @@ impl<'a> Observation<'a> {
 
     /// Every dyad whose target is `target`, with the moves played in it so far.
     pub fn moves_toward(&self, target: usize) -> impl Iterator<Item = (Dyad, &'a [Move])> + '_ {
-        self.dyads
+        self.scene
+            .dyads
             .iter()
             .enumerate()
             .filter(move |(_, d)| d.target == target)
@@ -89,8 +120,6 @@ pub struct View<'a> {
     /// The absolute round of `own[0]` and `seen[0]`: 0, unless a policy that holds this
     /// one shows it the history from a later round on.
     pub origin: Round,
-    /// The absolute round the current policy took effect.
-    pub since: Round,
     observation: &'a Observation<'a>,
     dyad: usize,
 }
@@ -99,12 +128,10 @@ impl<'a> View<'a> {
     /// Dyad `dyad`'s view of `observation`: the one way a view is made.
     #[inline]
     pub fn of(observation: &'a Observation<'a>, dyad: usize) -> View<'a> {
-        let rounds = observation.rounds;
         View {
-            own: &observation.moves[dyad][..rounds],
-            seen: &observation.seen[dyad][..rounds],
+            own: observation.played(dyad),
+            seen: observation.perceived(dyad),
             origin: 0,
-            since: observation.since[dyad],
             observation,
             dyad,
         }
@@ -119,9 +146,15 @@ impl<'a> View<'a> {
             own: &self.own[skip..],
             seen: &self.seen[skip..],
             origin: self.origin + skip as Round,
-            since: self.since.max(from),
             ..*self
         }
+    }
+
+    /// The absolute round the current policy took effect, as this view shows it: never
+    /// before its [`origin`](Self::origin).
+    #[inline]
+    pub fn since(&self) -> Round {
+        self.observation.scene.since[self.dyad].max(self.origin)
     }
 
     /// The absolute round being decided.
@@ -151,13 +184,13 @@ impl<'a> View<'a> {
     /// The scenario's ladder.
     #[inline]
     pub fn ladder(&self) -> &'a Ladder {
-        self.observation.ladder
+        self.observation.scene.ladder
     }
 
     /// The scenario's payoffs, if it defines any.
     #[inline]
     pub fn payoffs(&self) -> Option<&'a Payoffs> {
-        self.observation.payoffs
+        self.observation.scene.payoffs
     }
 
     /// The neutral move.
@@ -170,12 +203,12 @@ impl<'a> View<'a> {
     /// it has.
     #[inline]
     pub fn fired(&self, trigger: usize) -> Option<Round> {
-        self.observation.fired.get(trigger).copied().flatten()
+        self.observation.scene.fired.get(trigger).copied().flatten()
     }
 
     /// The dyad deciding.
     pub fn dyad(&self) -> Dyad {
-        self.observation.dyads[self.dyad]
+        self.observation.scene.dyads[self.dyad]
     }
 
     /// The whole run so far, beyond this dyad.
@@ -195,25 +228,29 @@ mod tests {
         let d = |actor, target| Dyad { actor, target };
         let dyads = [d(0, 1), d(1, 0), d(2, 0)];
         let moves = vec![
-            vec![Move::on(1), Move::on(0), Move::on(1)],
-            vec![Move::on(0), Move::on(1), Move::on(0)],
-            vec![Move::on(1), Move::on(1), Move::on(0)],
+            vec![Move::on(1), Move::on(0)],
+            vec![Move::on(0), Move::on(1)],
+            vec![Move::on(1), Move::on(1)],
         ];
-        let seen = vec![moves[1].clone(), moves[0].clone(), vec![Move::on(0); 3]];
-        let observation = Observation {
+        let seen = vec![moves[1].clone(), moves[0].clone(), vec![Move::on(0); 2]];
+        let scene = Scene {
             ladder: &ladder,
             payoffs: None,
             dyads: &dyads,
-            moves: &moves,
-            seen: &seen,
             since: &[0, 1, 0],
             fired: &[None, Some(1)],
-            rounds: 2,
+        };
+        let observation = Observation {
+            scene: &scene,
+            histories: Histories::Recorded {
+                moves: &moves,
+                seen: &seen,
+            },
         };
         let view = View::of(&observation, 1);
         assert_eq!(view.own, &moves[1][..2]);
         assert_eq!(view.seen, &moves[0][..2]);
-        assert_eq!((view.round(), view.since, view.dyad()), (2, 1, d(1, 0)));
+        assert_eq!((view.round(), view.since(), view.dyad()), (2, 1, d(1, 0)));
         assert_eq!(
             (view.fired(0), view.fired(1), view.fired(2)),
             (None, Some(1), None)
@@ -226,6 +263,15 @@ mod tests {
         assert_eq!(view.observation().moves_by(2).count(), 1);
         let later = view.from_round(1);
         assert_eq!((later.origin, later.round(), later.len()), (1, 2, 1));
+        assert_eq!(View::of(&observation, 0).from_round(1).since(), 1);
+        // A duel's seats see each other's moves as played.
+        let duel = Observation {
+            scene: &scene,
+            histories: Histories::Duel([&moves[0][..2], &moves[1][..2]]),
+        };
+        let (a, b) = (View::of(&duel, 0), View::of(&duel, 1));
+        assert_eq!((a.own, a.seen), (&moves[0][..2], &moves[1][..2]));
+        assert_eq!((b.own, b.seen), (&moves[1][..2], &moves[0][..2]));
         assert_eq!(later.seen, &moves[0][1..2]);
     }
 }

@@ -13,7 +13,7 @@
 use crate::engine::{Engine, Gaps, Plan};
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::payoff::Payoffs;
-use crate::policy::{Dyad, Observation, Policy, View};
+use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 
 /// What one match amounts to for its two sides (seat 0 = `a`, seat 1 = `b`).
@@ -168,11 +168,10 @@ pub struct Arena<'a> {
     rounds: Round,
     noise: Gaps,
     /// Each seat's moves, one slot per round, written in place: the views handed to
-    /// the policies see `[..round]`. (Pushing instead makes every round reload the
-    /// vectors' lengths just stored, a stall that cost a third of a match.)
+    /// the policies see `[..round]`, and each seat sees the other's as played.
+    /// (Pushing instead makes every round reload the vectors' lengths just stored, a
+    /// stall that cost a third of a match.)
     history: [Vec<Move>; 2],
-    /// What each seat sees: the other's moves, as played.
-    seen: [Vec<Move>; 2],
 }
 
 impl<'a> Arena<'a> {
@@ -186,7 +185,6 @@ impl<'a> Arena<'a> {
             rounds,
             noise: Gaps::new(noise),
             history: [slots(), slots()],
-            seen: [slots(), slots()],
         }
     }
 }
@@ -199,16 +197,18 @@ impl Arena<'_> {
         b.reset();
         // Moves left before each seat's next tremble.
         let mut steady = [self.noise.gap(rng), self.noise.gap(rng)];
+        let scene = Scene {
+            ladder: self.ladder,
+            payoffs: Some(self.payoffs),
+            dyads: &DUEL,
+            since: &[0, 0],
+            fired: &[],
+        };
         for t in 0..self.rounds as usize {
+            let [own_a, own_b] = &self.history;
             let observation = Observation {
-                ladder: self.ladder,
-                payoffs: Some(self.payoffs),
-                dyads: &DUEL,
-                moves: &self.history,
-                seen: &self.seen,
-                since: &[0, 0],
-                fired: &[],
-                rounds: t,
+                scene: &scene,
+                histories: Histories::Duel([&own_a[..t], &own_b[..t]]),
             };
             let intended_a = a.decide(&View::of(&observation, 0), rng).rung;
             let intended_b = b.decide(&View::of(&observation, 1), rng).rung;
@@ -220,11 +220,8 @@ impl Arena<'_> {
                 .noise
                 .toss(self.ladder, intended_b, &mut steady[1], rng);
             let [own_a, own_b] = &mut self.history;
-            let [seen_a, seen_b] = &mut self.seen;
             own_a[t] = Move::on(ra);
             own_b[t] = Move::on(rb);
-            seen_a[t] = Move::on(rb);
-            seen_b[t] = Move::on(ra);
             self.scorer.count(ra, rb);
         }
         self.scorer.outcome()
