@@ -23,7 +23,7 @@ mod plan;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use noise::{Gaps, Noise, Tremble, step_off};
+pub use noise::{Gaps, Noise, Tremble};
 pub use plan::Plan;
 
 use crate::ladder::{Move, Round};

@@ -116,7 +116,7 @@ impl Gaps {
 /// The rung one step off `rung`: either neighbour evenly, or the only one at the ends
 /// of the ladder (so on two rungs, the other one).
 #[inline]
-pub fn step_off(ladder: &Ladder, rung: Rung, rng: &mut SimRng) -> Rung {
+fn step_off(ladder: &Ladder, rung: Rung, rng: &mut SimRng) -> Rung {
     let top = ladder.top();
     match (rung > 0, rung < top) {
         (true, true) => {
