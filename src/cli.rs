@@ -238,15 +238,10 @@ Examples:
   escalate compare my.toml --vary 'b={kind=\"defer\",until=3,then={kind=\"mirror\",delay=1}}'
       a nested policy, written as a TOML table (quote it for the shell)";
 
-/// Most worker threads `--threads` accepts.
-const MAX_THREADS: usize = 1024;
-
-/// Refuses a thread count no machine has (each thread holds a replicate's history).
+/// Refuses a thread count no machine has, as the library does, but before anything
+/// else of the command is looked at.
 fn check_threads(threads: Option<usize>) -> Result<()> {
-    if threads.is_some_and(|t| t > MAX_THREADS) {
-        return Err(Refusal::Threads.into());
-    }
-    Ok(())
+    Ok(escalate::montecarlo::check_threads(threads.unwrap_or(0))?)
 }
 
 /// Which replicates go into `timeline.csv`.
@@ -331,6 +326,9 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Limit => "--limit",
         Setting::Timeline => "--timeline",
         Setting::Vary => "--vary",
+        Setting::Threads => "--threads",
+        Setting::Repetitions => "--repetitions",
+        Setting::Noise => "--noise",
         other => other.name(),
     }
 }
@@ -346,12 +344,6 @@ fn overrides() -> Overrides {
 /// A command line refused before the library is asked: bad input, exit code 2.
 #[derive(Debug, thiserror::Error)]
 enum Refusal {
-    #[error("--threads: at most {MAX_THREADS}")]
-    Threads,
-    #[error("--repetitions must be at least 1")]
-    Repetitions,
-    #[error("--noise {0} is not a probability: give a number between 0 and 1")]
-    Noise(f64),
     #[error("--out {}: {reason}", path.display())]
     Out { path: PathBuf, reason: String },
 }
@@ -462,17 +454,12 @@ fn tournament(a: TournamentArgs) -> Result<()> {
         setup.seed = seed;
     }
     if let Some(n) = a.repetitions {
-        if n == 0 {
-            return Err(Refusal::Repetitions.into());
-        }
         setup.repetitions = n;
     }
     if let Some(p) = a.noise {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Refusal::Noise(p).into());
-        }
         setup.noise = p;
     }
+    setup.check()?;
     check_threads(a.common.threads)?;
     let options = TournamentOptions {
         out: a

@@ -91,6 +91,7 @@ pub fn compare_until(
         keep_trajectories: 0,
     };
     require_actors(scenario)?;
+    montecarlo::check_threads(options.threads)?;
     scenario.limits.check_work(
         &format!(
             "variants × replicates × rounds × dyads = {} × {} × {} × {}",

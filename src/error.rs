@@ -153,6 +153,21 @@ pub enum Error {
         /// What it is instead.
         why: NotResults,
     },
+    /// More worker threads asked for than any machine has.
+    #[error("{}: at most {max}", Setting::Threads.name())]
+    TooManyThreads {
+        /// The most accepted.
+        max: usize,
+    },
+    /// A tournament of no repetitions.
+    #[error("{} must be at least 1", Setting::Repetitions.name())]
+    NoRepetitions,
+    /// A tremble probability outside `[0, 1]`.
+    #[error("{} {noise} is not a probability: give a number between 0 and 1", Setting::Noise.name())]
+    NoiseOutOfRange {
+        /// The probability given.
+        noise: f64,
+    },
     /// The worker threads could not be started (the system refused them).
     #[error("cannot start {threads} threads")]
     Threads {
@@ -221,6 +236,9 @@ impl Error {
             | Error::TooManyVariants { .. }
             | Error::DuplicateVariant { .. }
             | Error::NoTournament { .. }
+            | Error::TooManyThreads { .. }
+            | Error::NoRepetitions
+            | Error::NoiseOutOfRange { .. }
             | Error::OnlyTournament { .. }
             | Error::TournamentFolder { .. }
             | Error::NotResults { .. }
@@ -270,6 +288,15 @@ impl fmt::Display for Named<'_> {
                 write!(f, "{} {given}: {reason}", names(Setting::Vary))
             }
             Error::TooManyVariants { max } => f.write_str(&too_many_variants(*max, names)),
+            Error::TooManyThreads { max } => {
+                write!(f, "{}: at most {max}", names(Setting::Threads))
+            }
+            Error::NoRepetitions => write!(f, "{} must be at least 1", names(Setting::Repetitions)),
+            Error::NoiseOutOfRange { noise } => write!(
+                f,
+                "{} {noise} is not a probability: give a number between 0 and 1",
+                names(Setting::Noise)
+            ),
             e => e.fmt(f),
         }
     }
@@ -291,6 +318,12 @@ pub enum Setting {
     Timeline,
     /// An actor's alternative policies to compare (`ACTOR=POLICY,…`).
     Vary,
+    /// Worker threads.
+    Threads,
+    /// Times every tournament match is played, in place of the scenario's.
+    Repetitions,
+    /// The tremble probability of tournament matches, in place of the scenario's.
+    Noise,
 }
 
 impl Setting {
@@ -302,6 +335,9 @@ impl Setting {
             Setting::Limit => "limit",
             Setting::Timeline => "timeline",
             Setting::Vary => "vary",
+            Setting::Threads => "threads",
+            Setting::Repetitions => "repetitions",
+            Setting::Noise => "noise",
         }
     }
 }

@@ -85,6 +85,17 @@ impl PartialEq for Cancel {
     }
 }
 
+/// Most worker threads a run accepts (each holds a replicate's history).
+pub const MAX_THREADS: usize = 1024;
+
+/// Refuses a thread count no machine has; 0 (one per core) is accepted.
+pub fn check_threads(threads: usize) -> Result<(), Error> {
+    if threads > MAX_THREADS {
+        return Err(Error::TooManyThreads { max: MAX_THREADS });
+    }
+    Ok(())
+}
+
 /// Bytes [`simulate`] holds at once for `plan`, estimated from what grows: each
 /// worker thread's engine (a move, a perceived move and a policy kind per dyad and
 /// round), a batch's results (each actor's rung per round, and the trajectories

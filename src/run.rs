@@ -111,6 +111,7 @@ pub fn run(
         keep_trajectories: options.timeline_replicates.min(scenario.replicates),
     };
     require_actors(scenario)?;
+    montecarlo::check_threads(options.threads)?;
     check_limits(scenario, options, plan)?;
     let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
     let ladder = &scenario.ladder;

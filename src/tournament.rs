@@ -158,6 +158,8 @@ pub fn run_until(
     progress: impl FnMut(u64),
 ) -> Result<TournamentOutcome, Error> {
     let started = Instant::now();
+    setup.check()?;
+    crate::montecarlo::check_threads(options.threads)?;
     let pool = thread_pool(options.threads)?;
     // Refused before anything is written or allocated: an allocation that fails
     // aborts the process, leaving its temporary folder behind.
@@ -324,5 +326,42 @@ mod tests {
         };
         assert_eq!(big.pair_count(), 50_005_000);
         assert!(big.memory(1) > 4_000_000_000, "{}", big.memory(1));
+    }
+
+    // See: #10. A library caller gets the refusals the command line gives.
+    #[test]
+    fn settings_no_tournament_can_be_played_with_are_refused_by_the_library() {
+        let s = scenario(FOUR);
+        let setup = Setup::from_scenario(&s).unwrap();
+        let out = std::env::temp_dir().join(format!("escalate-settings-{}", std::process::id()));
+        let options = TournamentOptions {
+            out: out.clone(),
+            threads: 1,
+        };
+        let refusal = |setup: &Setup, threads| {
+            let options = TournamentOptions {
+                threads,
+                ..options.clone()
+            };
+            run(&s, setup, &options, |_| {})
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        };
+        let none = Setup {
+            repetitions: 0,
+            ..setup.clone()
+        };
+        assert_eq!(refusal(&none, 1), "repetitions must be at least 1");
+        let loud = Setup {
+            noise: 1.5,
+            ..setup.clone()
+        };
+        assert_eq!(
+            refusal(&loud, 1),
+            "noise 1.5 is not a probability: give a number between 0 and 1"
+        );
+        assert_eq!(refusal(&setup, 5000), "threads: at most 1024");
+        assert!(!out.exists());
     }
 }

@@ -119,6 +119,18 @@ impl<'s> Setup<'s> {
         pairs * per_pair + batch + standings + threads.max(1) as u128 * seats
     }
 
+    /// Refuses settings no tournament can be played with: no repetitions, or a tremble
+    /// probability outside `[0, 1]` (a caller may change a checked scenario's).
+    pub fn check(&self) -> Result<(), Error> {
+        if self.repetitions == 0 {
+            return Err(Error::NoRepetitions);
+        }
+        if !(0.0..=1.0).contains(&self.noise) {
+            return Err(Error::NoiseOutOfRange { noise: self.noise });
+        }
+        Ok(())
+    }
+
     /// Refuses a tournament beyond `limits`: its work (two dyads a match, for its
     /// rounds) and its memory on `threads` threads.
     pub fn check_limits(&self, limits: &Limits, threads: usize) -> Result<(), Error> {
