@@ -278,8 +278,58 @@ pub fn run(scenario: &Scenario, replicate: u64) -> Trajectory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing::{Scripted, versus};
     use crate::ladder::Rung;
+    use crate::policy::PolicyInfo;
     use crate::rng::run_rng;
+
+    static PROBE: PolicyInfo = PolicyInfo {
+        name: "probe",
+        summary: "checks the views it is handed",
+        memory_depth: None,
+        stochastic: false,
+        example: "",
+        params: &[],
+    };
+
+    /// Checks the contract of policies that keep state: from a reset on, each view
+    /// holds the previous one's history plus one round, from round 0.
+    #[derive(Debug, Clone, Default)]
+    struct Probe {
+        calls: usize,
+        seen: Vec<Move>,
+    }
+
+    impl Policy for Probe {
+        fn info(&self) -> &'static PolicyInfo {
+            &PROBE
+        }
+        fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
+            assert_eq!((view.origin, view.len()), (0, self.calls));
+            assert_eq!(view.round() as usize, view.len());
+            assert_eq!(
+                &view.seen[..self.seen.len()],
+                &self.seen[..],
+                "history rewritten"
+            );
+            self.seen = view.seen.to_vec();
+            self.calls += 1;
+            Move::on(view.seen.len() as Rung % 2)
+        }
+        fn reset(&mut self) {
+            *self = Probe::default();
+        }
+        fn clone_box(&self) -> Box<dyn Policy> {
+            Box::new(self.clone())
+        }
+    }
+
+    #[test]
+    fn each_view_holds_the_last_one_plus_one_round_from_a_reset_on() {
+        let mut game = versus(Probe::default(), Scripted::cycle([0, 1, 1]));
+        let runs = game.replay(30, &[1, 1, 2]);
+        assert!(runs.iter().all(|run| run.len() == 30));
+    }
 
     fn scenario(body: &str) -> Scenario {
         let text = format!(
