@@ -115,11 +115,6 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// The plan played.
-    pub fn plan(&self) -> &Plan<'s> {
-        &self.plan
-    }
-
     /// Runs one replicate with `rng` and returns what happened.
     pub fn run(&mut self, rng: &mut SimRng) -> &Trajectory {
         self.start(rng);
