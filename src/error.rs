@@ -207,14 +207,24 @@ pub enum Error {
     /// The run was interrupted (Ctrl-C, SIGTERM) before it finished.
     #[error("interrupted: nothing was written and earlier results are untouched")]
     Interrupted,
-    /// Encoding a CSV or JSON output failed.
-    #[error("encoding {what}: {message}")]
+    /// Encoding an output (CSV, JSON, a chart's image) failed.
+    // The cause is the source, as for `Read`.
+    #[error("encoding {what}")]
     Encode {
         /// Which output.
         what: &'static str,
         /// Why.
-        message: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+/// An error and its causes, one after another, as the command line prints them.
+#[cfg(test)]
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    std::iter::successors(Some(e), |e| e.source())
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 impl Error {

@@ -193,7 +193,7 @@ impl<W: Write> Table<W> {
     pub fn header(&mut self, names: &[String]) -> Result<(), Error> {
         self.0.write_record(names).map_err(|e| Error::Encode {
             what: "csv",
-            message: e.to_string(),
+            source: Box::new(e),
         })
     }
 
@@ -203,7 +203,7 @@ impl<W: Write> Table<W> {
         super::finite::check("csv", row)?;
         self.0.serialize(row).map_err(|e| Error::Encode {
             what: "csv",
-            message: e.to_string(),
+            source: Box::new(e),
         })
     }
 
@@ -211,7 +211,7 @@ impl<W: Write> Table<W> {
     pub fn into_inner(self) -> Result<W, Error> {
         self.0.into_inner().map_err(|e| Error::Encode {
             what: "csv",
-            message: e.to_string(),
+            source: Box::new(e.into_error()),
         })
     }
 }
@@ -312,7 +312,8 @@ mod tests {
         };
         t.row(&row(1.0)).unwrap();
         let e = t.row(&row(f64::INFINITY)).unwrap_err();
-        assert!(e.to_string().contains("non-finite number (inf)"), "{e}");
+        let message = crate::error::chain(&e);
+        assert!(message.contains("non-finite number (inf)"), "{message}");
         assert!(!e.is_bad_input());
         t.row(&row(f64::NAN)).unwrap_err();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();

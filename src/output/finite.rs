@@ -15,7 +15,10 @@ use std::fmt;
 pub fn check(what: &'static str, value: &impl Serialize) -> Result<(), Error> {
     value
         .serialize(Finite { field: "" })
-        .map_err(|NonFinite(message)| Error::Encode { what, message })
+        .map_err(|e| Error::Encode {
+            what,
+            source: Box::new(e),
+        })
 }
 
 /// Why a value was refused.
@@ -271,12 +274,12 @@ mod tests {
         assert!(check("summary.csv", &row(None, 3.0)).is_ok());
         let e = check("summary.csv", &row(Some(f64::INFINITY), 3.0)).unwrap_err();
         assert_eq!(
-            e.to_string(),
+            crate::error::chain(&e),
             "encoding summary.csv: a non-finite number (inf) would be written in `payoff`"
         );
         assert!(!e.is_bad_input());
         let e = check("summary.csv", &row(None, f64::NAN)).unwrap_err();
-        assert!(e.to_string().contains("(NaN)"), "{e}");
+        assert!(crate::error::chain(&e).contains("(NaN)"), "{e}");
         assert!(check("x", &[1.0, f64::NEG_INFINITY]).is_err());
     }
 
@@ -298,7 +301,7 @@ mod tests {
         };
         let e = check("run.json", &document).unwrap_err();
         assert_eq!(
-            e.to_string(),
+            crate::error::chain(&e),
             "encoding run.json: a non-finite number (NaN) would be written in `payoff`"
         );
     }

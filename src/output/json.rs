@@ -60,7 +60,7 @@ impl<'a, B: Serialize> Meta<'a, B> {
         super::finite::check("run.json", self)?;
         let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Encode {
             what: "run.json",
-            message: e.to_string(),
+            source: Box::new(e),
         })?;
         bytes.push(b'\n');
         Ok(bytes)

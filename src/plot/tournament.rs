@@ -130,10 +130,11 @@ pub fn png(chart: &RankingChart) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
+/// A drawing or encoding error, whose type may borrow the backend: kept as its text.
 fn failed<E: std::error::Error>(e: E) -> Error {
     Error::Encode {
         what: "tournament chart",
-        message: e.to_string(),
+        source: e.to_string().into(),
     }
 }
 
