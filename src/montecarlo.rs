@@ -88,6 +88,14 @@ impl PartialEq for Cancel {
 /// Most worker threads a run accepts (each holds a replicate's history).
 pub const MAX_THREADS: usize = 1024;
 
+/// A pool of `threads` worker threads (0 = one per core).
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|source| Error::Threads { threads, source })
+}
+
 /// Refuses a thread count no machine has; 0 (one per core) is accepted.
 pub fn check_threads(threads: usize) -> Result<(), Error> {
     if threads > MAX_THREADS {
@@ -145,13 +153,7 @@ pub fn simulate_until(
     mut progress: impl FnMut(u64),
     mut consume: impl FnMut(ReplicateResult) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
-        .build()
-        .map_err(|source| Error::Threads {
-            threads: plan.threads,
-            source,
-        })?;
+    let pool = thread_pool(plan.threads)?;
     let per_replicate = (u64::from(scenario.rounds) * scenario.actors.len() as u64).max(1);
     let batch_size = (BATCH_RUNGS / per_replicate)
         .max(pool.current_num_threads() as u64)

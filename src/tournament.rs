@@ -8,9 +8,9 @@
 //!
 //! The play itself is [`round_robin`](crate::round_robin)'s, re-exported here.
 
+pub use crate::montecarlo::thread_pool;
 pub use crate::round_robin::{
     Arena, MatchResult, Outcome, Play, Refereed, Setup, Standing, Standings, play, play_on,
-    thread_pool,
 };
 
 use crate::error::Error;

@@ -25,6 +25,7 @@ pub use standings::{Standing, Standings};
 
 use crate::error::Error;
 use crate::ladder::{Ladder, Round};
+use crate::montecarlo::thread_pool;
 use crate::payoff::Payoffs;
 use crate::policy::Policy;
 use crate::rng::run_rng;
@@ -185,14 +186,6 @@ pub fn play(
     consume: impl FnMut(&MatchResult) -> Result<(), Error>,
 ) -> Result<Standings, Error> {
     play_on(&thread_pool(threads)?, setup, progress, consume)
-}
-
-/// A pool of `threads` worker threads (0 = one per core).
-pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|source| Error::Threads { threads, source })
 }
 
 /// [`play`] on the threads of `pool`.
