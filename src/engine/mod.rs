@@ -24,7 +24,7 @@ mod plan;
 pub(crate) mod testing;
 
 pub use noise::{Gaps, Noise, Tremble};
-pub use plan::Plan;
+pub use plan::{DUEL, Plan};
 
 use crate::ladder::{Move, Round};
 use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
@@ -117,18 +117,18 @@ impl<'s> Engine<'s> {
 
     /// Runs one replicate with `rng` and returns what happened.
     pub fn run(&mut self, rng: &mut SimRng) -> &Trajectory {
-        self.start(rng);
         let misperception = Coin::new(self.plan.noise.misperception);
-        let as_decided = match self.plan.noise.tremble {
-            Tremble::AsDecided(p) => Coin::new(p),
-            Tremble::Gaps(_) => Coin::new(0.0),
+        let (as_decided, gaps) = match self.plan.noise.tremble {
+            Tremble::AsDecided(p) => (Coin::new(p), None),
+            Tremble::Gaps(p) => (Coin::new(0.0), Some(Gaps::new(p))),
         };
+        self.start(gaps, rng);
         let mut next_event = 0;
         for round in 0..self.plan.rounds {
             next_event = self.events(round, next_event);
             self.decide(as_decided, rng);
-            if let Tremble::Gaps(p) = self.plan.noise.tremble {
-                self.tremble(Gaps::new(p), rng);
+            if let Some(gaps) = gaps {
+                self.tremble(gaps, rng);
             }
             self.apply();
             self.observe(misperception, rng);
@@ -227,7 +227,8 @@ impl<'s> Engine<'s> {
         }
     }
 
-    fn start(&mut self, rng: &mut SimRng) {
+    /// Resets the run; with [`Tremble::Gaps`], draws each dyad's first gap.
+    fn start(&mut self, gaps: Option<Gaps>, rng: &mut SimRng) {
         for p in &mut self.instances {
             p.reset();
         }
@@ -241,8 +242,7 @@ impl<'s> Engine<'s> {
             self.forced[d] = None;
         }
         self.fired.fill(None);
-        if let Tremble::Gaps(p) = self.plan.noise.tremble {
-            let gaps = Gaps::new(p);
+        if let Some(gaps) = gaps {
             for steady in &mut self.steady {
                 *steady = gaps.gap(rng);
             }

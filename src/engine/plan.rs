@@ -7,6 +7,18 @@ use crate::policy::{Dyad, Policy};
 use crate::scenario::{Event, Scenario};
 use std::borrow::Cow;
 
+/// The two dyads of a match: seat 0 toward seat 1, and back.
+pub const DUEL: [Dyad; 2] = [
+    Dyad {
+        actor: 0,
+        target: 1,
+    },
+    Dyad {
+        actor: 1,
+        target: 0,
+    },
+];
+
 /// Everything one run of the engine needs: who moves toward whom under which policy,
 /// what happens when, and how noisy it is.
 #[derive(Debug, Clone)]
@@ -64,16 +76,7 @@ impl<'a> Plan<'a> {
         Plan {
             ladder,
             payoffs: Some(payoffs),
-            dyads: Cow::Owned(vec![
-                Dyad {
-                    actor: 0,
-                    target: 1,
-                },
-                Dyad {
-                    actor: 1,
-                    target: 0,
-                },
-            ]),
+            dyads: Cow::Borrowed(&DUEL),
             policies: vec![a, b],
             events: &[],
             triggers: 0,

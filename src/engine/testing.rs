@@ -1,10 +1,10 @@
 //! Test harness: plays a policy against a known opponent through the engine and checks
 //! every move (the axelrod library's `test_versus` idea).
 
-use super::{Engine, Noise, Plan, Tremble};
+use super::{DUEL, Engine, Noise, Plan, Tremble};
 use crate::ladder::{Ladder, Move, Round, Rung, RungInfo};
 use crate::payoff::Payoffs;
-use crate::policy::{Dyad, Histories, Observation, Policy, PolicyInfo, Scene, View};
+use crate::policy::{Histories, Observation, Policy, PolicyInfo, Scene, View};
 use crate::rng::{SimRng, run_rng};
 use crate::scenario::Event;
 use std::borrow::Cow;
@@ -175,16 +175,7 @@ impl Match {
         let plan = Plan {
             ladder: &self.ladder,
             payoffs: self.payoffs.as_ref(),
-            dyads: Cow::Owned(vec![
-                Dyad {
-                    actor: 0,
-                    target: 1,
-                },
-                Dyad {
-                    actor: 1,
-                    target: 0,
-                },
-            ]),
+            dyads: Cow::Borrowed(&DUEL),
             policies: self.players.iter().map(|p| &**p).collect(),
             events: &events,
             triggers: 1,
@@ -227,22 +218,12 @@ pub(crate) fn with_view<R>(
     seen: &[Move],
     f: impl FnOnce(&View<'_>) -> R,
 ) -> R {
-    let dyads = [
-        Dyad {
-            actor: 0,
-            target: 1,
-        },
-        Dyad {
-            actor: 1,
-            target: 0,
-        },
-    ];
     let moves = [own.to_vec(), seen.to_vec()];
     let perceived = [seen.to_vec(), own.to_vec()];
     let scene = Scene {
         ladder,
         payoffs,
-        dyads: &dyads,
+        dyads: &DUEL,
         since: &[0, 0],
         fired: &[],
     };

@@ -90,21 +90,24 @@ impl<'a> Observation<'a> {
 
     /// Every dyad whose actor is `actor`, with the moves it played so far.
     pub fn moves_by(&self, actor: usize) -> impl Iterator<Item = (Dyad, &'a [Move])> + '_ {
-        self.scene
-            .dyads
-            .iter()
-            .enumerate()
-            .filter(move |(_, d)| d.actor == actor)
-            .map(|(i, &d)| (d, self.played(i)))
+        self.played_where(move |d| d.actor == actor)
     }
 
     /// Every dyad whose target is `target`, with the moves played in it so far.
     pub fn moves_toward(&self, target: usize) -> impl Iterator<Item = (Dyad, &'a [Move])> + '_ {
+        self.played_where(move |d| d.target == target)
+    }
+
+    /// Every dyad `keep` picks, with the moves played in it so far.
+    fn played_where<'s>(
+        &'s self,
+        keep: impl Fn(&Dyad) -> bool + 's,
+    ) -> impl Iterator<Item = (Dyad, &'a [Move])> + 's {
         self.scene
             .dyads
             .iter()
             .enumerate()
-            .filter(move |(_, d)| d.target == target)
+            .filter(move |(_, d)| keep(d))
             .map(|(i, &d)| (d, self.played(i)))
     }
 }

@@ -10,10 +10,10 @@
 //! [`Play`]s, and a tester (this module's `agreement` tests) plays the same matches
 //! through both and asserts the same moves, the same scores and the same random draws.
 
-use crate::engine::{Engine, Gaps, Plan};
+use crate::engine::{DUEL, Engine, Gaps, Plan};
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::payoff::Payoffs;
-use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
+use crate::policy::{Histories, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 
 /// What one match amounts to for its two sides (seat 0 = `a`, seat 1 = `b`).
@@ -34,18 +34,6 @@ pub trait Play {
     /// The moves played in the last match, seat `a`'s then seat `b`'s.
     fn moves(&self) -> (&[Move], &[Move]);
 }
-
-/// The two dyads of a match: seat `a` toward seat `b`, and back.
-const DUEL: [Dyad; 2] = [
-    Dyad {
-        actor: 0,
-        target: 1,
-    },
-    Dyad {
-        actor: 1,
-        target: 0,
-    },
-];
 
 /// How a match is scored: payoffs looked up per pair of rungs, counted in a tally.
 #[derive(Debug, Clone)]
