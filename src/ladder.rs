@@ -21,6 +21,65 @@ pub struct RungInfo {
     pub cost: f64,
     /// Payoff damage to the target of this move.
     pub damage: f64,
+    /// The kind of measure (`diplomatic`, `economic`), if the ladder says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// How long a measure on this rung stays in force.
+    #[serde(skip_serializing_if = "Lasts::is_one_round")]
+    pub lasts: Lasts,
+    /// The stock its measures reduce, as an index into the scenario's stocks.
+    #[serde(skip)]
+    pub reduces: Option<usize>,
+}
+
+impl RungInfo {
+    /// A rung with no domain, lasting one round and reducing no stock.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, level: f64) -> RungInfo {
+        RungInfo {
+            id: id.into(),
+            name: name.into(),
+            level,
+            cost: 0.0,
+            damage: 0.0,
+            domain: None,
+            lasts: Lasts::Rounds(1),
+            reduces: None,
+        }
+    }
+}
+
+/// How long a measure stays in force, counting the round it is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lasts {
+    /// This many rounds (at least 1).
+    Rounds(u32),
+    /// Until the end of the run.
+    Forever,
+}
+
+/// Written as in a scenario file: a number of rounds, or `"forever"`.
+impl Serialize for Lasts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Lasts::Rounds(n) => s.serialize_u32(*n),
+            Lasts::Forever => s.serialize_str("forever"),
+        }
+    }
+}
+
+impl Lasts {
+    /// Whether a measure lasts only the round it is taken (the default).
+    pub fn is_one_round(&self) -> bool {
+        *self == Lasts::Rounds(1)
+    }
+
+    /// The first round a measure taken in `round` is no longer in force, if any.
+    pub fn lapses(self, round: Round) -> Option<Round> {
+        match self {
+            Lasts::Rounds(n) => round.checked_add(n),
+            Lasts::Forever => None,
+        }
+    }
 }
 
 /// A named line between two rungs (a red line); crossing it is reported and charted.
@@ -125,6 +184,87 @@ impl Move {
     }
 }
 
+/// One measure a dyad's actor took in a round, as executed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    /// The rung.
+    pub rung: Rung,
+    /// How much (35 diplomats), if the measure has a size.
+    pub magnitude: Option<f64>,
+    /// Whether an event forced it.
+    pub forced: bool,
+}
+
+impl Measure {
+    /// The measure as a move: its rung and magnitude.
+    pub const fn as_move(self) -> Move {
+        Move {
+            rung: self.rung,
+            magnitude: self.magnitude,
+        }
+    }
+}
+
+/// Packages of measures, one per round, held end to end: round *r*'s package is
+/// [`round(r)`](Packages::round).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packages<M> {
+    items: Vec<M>,
+    ends: Vec<u32>,
+}
+
+impl<M> Default for Packages<M> {
+    fn default() -> Self {
+        Packages {
+            items: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+impl<M> Packages<M> {
+    /// Room for `rounds` packages of one measure.
+    pub fn with_capacity(rounds: usize) -> Packages<M> {
+        Packages {
+            items: Vec::with_capacity(rounds),
+            ends: Vec::with_capacity(rounds),
+        }
+    }
+
+    /// The package of round `round`.
+    #[inline]
+    pub fn round(&self, round: usize) -> &[M] {
+        let start = match round {
+            0 => 0,
+            r => self.ends[r - 1] as usize,
+        };
+        &self.items[start..self.ends[round] as usize]
+    }
+
+    /// Number of rounds held.
+    pub fn rounds(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Every package, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &[M]> + '_ {
+        (0..self.rounds()).map(|r| self.round(r))
+    }
+
+    /// Adds the next round's package.
+    #[inline]
+    pub fn push(&mut self, package: impl IntoIterator<Item = M>) {
+        self.items.extend(package);
+        self.ends.push(self.items.len() as u32);
+    }
+
+    /// Forgets every round.
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.ends.clear();
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -134,13 +274,7 @@ pub(crate) mod tests {
         let rungs = levels
             .iter()
             .enumerate()
-            .map(|(i, &level)| RungInfo {
-                id: format!("r{i}"),
-                name: format!("Rung {i}"),
-                level,
-                cost: 0.0,
-                damage: 0.0,
-            })
+            .map(|(i, &level)| RungInfo::new(format!("r{i}"), format!("Rung {i}"), level))
             .collect();
         Ladder::new(rungs, vec![])
     }

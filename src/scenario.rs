@@ -23,7 +23,7 @@ pub use check::MAX_MAGNITUDE;
 pub use limits::{Limit, Limits};
 
 use crate::error::{Error, Found, Lines, Located, Problem, Setting, suggestion};
-use crate::ladder::{Ladder, Move, Round};
+use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::payoff::Payoffs;
 use crate::policy::{ParseContext, PolicySpec, parse_policy};
 use sha2::{Digest, Sha256};
@@ -74,6 +74,65 @@ pub struct Scenario {
     pub source: Source,
     /// The limits runs of it must stay within.
     pub limits: Limits,
+    /// Quantities actors hold in each other's countries (`[[stocks]]`).
+    pub stocks: Vec<Stock>,
+    /// Every declared holding of a stock, in file order.
+    pub holdings: Vec<Holding>,
+    /// Rules that end a replicate early (`[[stop]]`), in file order.
+    pub stops: Vec<StopRule>,
+    /// The outcomes the stop rules name, each once, in the order first named.
+    pub outcomes: Vec<String>,
+}
+
+/// A quantity one actor holds in another's country or relationship (diplomats in post).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stock {
+    /// Identifier used by rungs (`reduces = "staff"`) and policies (`parity`).
+    pub id: String,
+    /// Display name (`Diplomatic staff`).
+    pub name: String,
+}
+
+/// How much of a stock one actor holds in another's country at the start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Holding {
+    /// The stock, as an index into [`Scenario::stocks`].
+    pub stock: usize,
+    /// The actor who holds it (whose diplomats).
+    pub holder: usize,
+    /// The actor who hosts it (in whose country).
+    pub host: usize,
+    /// Its value at the start, ≥ 0.
+    pub initial: f64,
+}
+
+/// A rule that ends a replicate with a named outcome once its condition has held at
+/// the end of `rounds` rounds in a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StopRule {
+    /// The outcome, as an index into [`Scenario::outcomes`].
+    pub outcome: usize,
+    /// The condition.
+    pub when: StopWhen,
+    /// Rounds in a row it must hold (at least 1).
+    pub rounds: u32,
+}
+
+/// The condition of a stop rule, read at the end of a round on every dyad's level in
+/// force.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StopWhen {
+    /// Every dyad's level in force is at or below this rung's.
+    AllAtOrBelow(Rung),
+    /// Some dyad's level in force is at or above this rung's.
+    AnyAtOrAbove(Rung),
+    /// A holding (an index into [`Scenario::holdings`]) is at or below a value.
+    StockAtOrBelow {
+        /// The holding.
+        holding: usize,
+        /// The value.
+        value: f64,
+    },
 }
 
 /// Settings given by the caller (the command line), validated in place of the file's
@@ -121,8 +180,22 @@ pub struct Actor {
     pub id: String,
     /// Display name (`United States`).
     pub name: String,
-    /// The policy it starts with, toward every target.
+    /// The policy it starts with, toward every target not in `toward`.
     pub policy: PolicySpec,
+    /// Policies toward particular targets (target actor index, policy), in file order.
+    pub toward: Vec<(usize, PolicySpec)>,
+    /// The actors it stands with (`allies`), the default of `solidarity`'s `with`.
+    pub allies: Vec<usize>,
+}
+
+impl Actor {
+    /// The policy it starts with toward `target`.
+    pub fn policy_toward(&self, target: usize) -> &PolicySpec {
+        self.toward
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map_or(&self.policy, |(_, p)| p)
+    }
 }
 
 pub use crate::policy::Dyad;
@@ -143,8 +216,11 @@ pub struct Event {
     pub round: Round,
     /// The trigger it fires, as an index into [`Scenario::triggers`].
     pub trigger: Option<usize>,
-    /// Forced moves: (dyad index, move).
+    /// Forced measures: (dyad index, measure), at most one per dyad and rung.
     pub acts: Vec<(usize, Move)>,
+    /// Whether the forced measures are their dyads' whole move (`replace = true`)
+    /// rather than added to what the dyads' policies do.
+    pub replace: bool,
     /// Policy changes.
     pub changes: Vec<PolicyChange>,
     /// What happened, for charts and reports.
@@ -315,6 +391,7 @@ impl Scenario {
                 round: 0,
                 trigger: None,
                 acts: vec![],
+                replace: false,
                 changes: changes.to_vec(),
                 note: None,
             },
@@ -345,6 +422,7 @@ impl Scenario {
             has_payoffs: self.payoffs.is_some(),
             rounds,
             depth: 0,
+            ..ParseContext::new(&self.ladder)
         }
     }
 }

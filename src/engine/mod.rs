@@ -26,7 +26,7 @@ pub(crate) mod testing;
 pub use noise::{Gaps, Noise, Tremble};
 pub use plan::{DUEL, Plan};
 
-use crate::ladder::{Move, Round};
+use crate::ladder::{Measure, Move, Packages, Round, Rung};
 use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
@@ -40,6 +40,19 @@ pub struct Trajectory {
     pub moves: Vec<Vec<Move>>,
     /// `policies[dyad][round]`: the kind of the policy in force.
     pub policies: Vec<Vec<&'static str>>,
+    /// `measures[dyad].round(round)`: every measure the dyad's actor took, least
+    /// severe first; `moves[dyad][round]` is the last, most severe one.
+    pub measures: Vec<Packages<Measure>>,
+    /// `in_force[dyad][round]`: the most severe rung in force (taken this round, or
+    /// earlier on a rung whose measures last).
+    pub in_force: Vec<Vec<Rung>>,
+    /// `stocks[holding][round]`: each holding's value at the end of the round.
+    pub stocks: Vec<Vec<f64>>,
+    /// The outcome of the stop rule that ended the run (an index into the scenario's
+    /// outcomes), or `None` when it reached its last round.
+    pub outcome: Option<usize>,
+    /// The last round played; the rounds after it hold the state it ended in.
+    pub end_round: Round,
 }
 
 /// Plays a [`Plan`] replicate after replicate, reusing its buffers between them.
@@ -110,6 +123,11 @@ impl<'s> Engine<'s> {
             trajectory: Trajectory {
                 moves: vec![Vec::with_capacity(rounds); n],
                 policies: vec![Vec::with_capacity(rounds); n],
+                measures: vec![Packages::with_capacity(rounds); n],
+                in_force: vec![Vec::with_capacity(rounds); n],
+                stocks: vec![],
+                outcome: None,
+                end_round: 0,
             },
             plan,
         }
@@ -201,8 +219,15 @@ impl<'s> Engine<'s> {
     /// Phase 4: records every dyad's move and policy of the round at once.
     fn apply(&mut self) {
         for d in 0..self.decided.len() {
-            self.trajectory.moves[d].push(self.decided[d]);
+            let m = self.decided[d];
+            self.trajectory.moves[d].push(m);
             self.trajectory.policies[d].push(self.kind[d]);
+            self.trajectory.measures[d].push([Measure {
+                rung: m.rung,
+                magnitude: m.magnitude,
+                forced: self.forced[d].is_some(),
+            }]);
+            self.trajectory.in_force[d].push(m.rung);
             self.forced[d] = None;
         }
     }
@@ -239,9 +264,13 @@ impl<'s> Engine<'s> {
             self.seen[d].clear();
             self.trajectory.moves[d].clear();
             self.trajectory.policies[d].clear();
+            self.trajectory.measures[d].clear();
+            self.trajectory.in_force[d].clear();
             self.forced[d] = None;
         }
         self.fired.fill(None);
+        self.trajectory.outcome = None;
+        self.trajectory.end_round = self.plan.rounds.saturating_sub(1);
         if let Some(gaps) = gaps {
             for steady in &mut self.steady {
                 *steady = gaps.gap(rng);

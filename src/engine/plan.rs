@@ -51,7 +51,7 @@ impl<'a> Plan<'a> {
             policies: scenario
                 .dyads
                 .iter()
-                .map(|d| &*scenario.actors[d.actor].policy.policy)
+                .map(|d| &*scenario.actors[d.actor].policy_toward(d.target).policy)
                 .collect(),
             events: &scenario.events,
             triggers: scenario.triggers.len(),

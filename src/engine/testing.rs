@@ -35,13 +35,7 @@ pub(crate) fn ladder(rungs: &[(&str, f64)]) -> Ladder {
     Ladder::new(
         rungs
             .iter()
-            .map(|&(id, level)| RungInfo {
-                id: id.into(),
-                name: id.into(),
-                level,
-                cost: 0.0,
-                damage: 0.0,
-            })
+            .map(|&(id, level)| RungInfo::new(id, id, level))
             .collect(),
         vec![],
     )
@@ -156,6 +150,7 @@ impl Match {
             round,
             trigger: None,
             acts: vec![],
+            replace: false,
             changes: vec![],
             note: None,
         };

@@ -172,12 +172,36 @@ pub struct ParseContext<'a> {
     pub rounds: Round,
     /// How deeply this policy is nested in others (`defer.then`).
     pub depth: usize,
+    /// The scenario's actor ids, in file order (empty in a tournament).
+    pub actors: &'a [String],
+    /// The actor whose policy this is, if it belongs to one.
+    pub actor: Option<usize>,
+    /// That actor's allies (`allies`), as indices into `actors`.
+    pub allies: &'a [usize],
+    /// The scenario's stock ids, in file order.
+    pub stocks: &'a [String],
 }
 
 /// How deep policies may nest (`defer` whose `then` is a `defer`…).
 pub const MAX_NESTING: usize = 8;
 
-impl ParseContext<'_> {
+impl<'a> ParseContext<'a> {
+    /// A context with nothing but `ladder`: no triggers, payoffs, actors or stocks,
+    /// 100 rounds.
+    pub fn new(ladder: &'a Ladder) -> ParseContext<'a> {
+        ParseContext {
+            ladder,
+            triggers: &[],
+            has_payoffs: false,
+            rounds: 100,
+            depth: 0,
+            actors: &[],
+            actor: None,
+            allies: &[],
+            stocks: &[],
+        }
+    }
+
     /// The context of a policy nested in this one.
     pub fn nested(&self) -> Self {
         ParseContext {

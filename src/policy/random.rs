@@ -182,13 +182,7 @@ mod tests {
     #[test]
     fn never_is_hostile_with_p_zero() {
         let cx_ladder = five_rungs();
-        let cx = ParseContext {
-            ladder: &cx_ladder,
-            triggers: &[],
-            has_payoffs: false,
-            rounds: 100,
-            depth: 0,
-        };
+        let cx = ParseContext::new(&cx_ladder);
         let r = Random::from_weights(&hostile_weights(&cx, 0.0));
         let moves = versus(r, Scripted::cycle([C]))
             .on(five_rungs())

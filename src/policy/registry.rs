@@ -149,13 +149,9 @@ mod tests {
     use crate::rng::run_rng;
 
     fn cx(ladder: &crate::ladder::Ladder) -> ParseContext<'_> {
-        static TRIGGERS: [String; 0] = [];
         ParseContext {
-            ladder,
-            triggers: &TRIGGERS,
             has_payoffs: true,
-            rounds: 100,
-            depth: 0,
+            ..ParseContext::new(ladder)
         }
     }
 

@@ -90,6 +90,8 @@ pub(super) fn actors(
             name: a.name.unwrap_or_else(|| id.clone()),
             id,
             policy,
+            toward: vec![],
+            allies: vec![],
         });
     }
     (actors, dyads)

@@ -123,6 +123,7 @@ pub(super) fn events(
             round,
             trigger,
             acts,
+            replace: false,
             changes,
             note: e.note,
         });

@@ -1,7 +1,7 @@
 //! The ladder (`[ladder]`) and how moves on it are scored (`[payoffs]`).
 
 use crate::error::{Problem, suggestion};
-use crate::ladder::{Ladder, RungInfo, Threshold};
+use crate::ladder::{Ladder, Lasts, RungInfo, Threshold};
 use crate::payoff::Payoffs;
 use crate::scenario::check::{MAX_MAGNITUDE, bounded, check_id, check_name, span, too_large};
 use crate::scenario::raw::{RawLadder, RawPayoffs};
@@ -64,16 +64,13 @@ pub(super) fn ladder(raw: RawLadder, problems: &mut Vec<Problem>) -> Ladder {
                 at,
                 problems,
             ),
+            domain: None,
+            lasts: Lasts::Rounds(1),
+            reduces: None,
         });
     }
     if rungs.is_empty() {
-        rungs.push(RungInfo {
-            id: "none".into(),
-            name: "none".into(),
-            level: 0.0,
-            cost: 0.0,
-            damage: 0.0,
-        });
+        rungs.push(RungInfo::new("none", "none", 0.0));
     }
     let mut thresholds = Vec::new();
     for (i, t) in raw.thresholds.into_iter().enumerate() {

@@ -55,6 +55,7 @@ pub(super) fn validate(
         has_payoffs: payoffs.is_some(),
         rounds: run.file_rounds.max(1),
         depth: 0,
+        ..ParseContext::new(&ladder)
     };
     waits::check(&raw.actors, &raw.events, &run, problems, warnings);
     if run.rounds < run.file_rounds {
@@ -94,6 +95,10 @@ pub(super) fn validate(
         tournament: None,
         source,
         limits,
+        stocks: vec![],
+        holdings: vec![],
+        stops: vec![],
+        outcomes: vec![],
     };
     scenario.events = events::events(raw.events, &scenario, &cx, problems);
     scenario.variants = changes::variants(raw.variants, &scenario, &cx, problems);
