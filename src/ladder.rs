@@ -196,6 +196,24 @@ pub struct Measure {
 }
 
 impl Measure {
+    /// An unforced measure on `rung`, without a magnitude.
+    pub const fn on(rung: Rung) -> Measure {
+        Measure {
+            rung,
+            magnitude: None,
+            forced: false,
+        }
+    }
+
+    /// Move `m` as a measure, forced or not.
+    pub const fn of(m: Move, forced: bool) -> Measure {
+        Measure {
+            rung: m.rung,
+            magnitude: m.magnitude,
+            forced,
+        }
+    }
+
     /// The measure as a move: its rung and magnitude.
     pub const fn as_move(self) -> Move {
         Move {
@@ -207,9 +225,15 @@ impl Measure {
 
 /// Packages of measures, one per round, held end to end: round *r*'s package is
 /// [`round(r)`](Packages::round).
+///
+/// Most rounds hold one measure, so while every round does, the packages are held as
+/// one measure per round and nothing else; the first round of several measures
+/// starts keeping where each round ends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Packages<M> {
     items: Vec<M>,
+    /// Where each round's package ends in `items`; empty while every round holds one
+    /// measure.
     ends: Vec<u32>,
 }
 
@@ -222,18 +246,21 @@ impl<M> Default for Packages<M> {
     }
 }
 
-impl<M> Packages<M> {
+impl<M: Copy> Packages<M> {
     /// Room for `rounds` packages of one measure.
     pub fn with_capacity(rounds: usize) -> Packages<M> {
         Packages {
             items: Vec::with_capacity(rounds),
-            ends: Vec::with_capacity(rounds),
+            ends: Vec::new(),
         }
     }
 
     /// The package of round `round`.
     #[inline]
     pub fn round(&self, round: usize) -> &[M] {
+        if self.ends.is_empty() {
+            return std::slice::from_ref(&self.items[round]);
+        }
         let start = match round {
             0 => 0,
             r => self.ends[r - 1] as usize,
@@ -243,7 +270,11 @@ impl<M> Packages<M> {
 
     /// Number of rounds held.
     pub fn rounds(&self) -> usize {
-        self.ends.len()
+        if self.ends.is_empty() {
+            self.items.len()
+        } else {
+            self.ends.len()
+        }
     }
 
     /// Every package, oldest first.
@@ -251,11 +282,33 @@ impl<M> Packages<M> {
         (0..self.rounds()).map(|r| self.round(r))
     }
 
-    /// Adds the next round's package.
+    /// Adds the next round's package, of one measure or more.
     #[inline]
-    pub fn push(&mut self, package: impl IntoIterator<Item = M>) {
-        self.items.extend(package);
-        self.ends.push(self.items.len() as u32);
+    pub fn push(&mut self, package: &[M]) {
+        match package {
+            [one] => self.push_one(*one),
+            _ => {
+                self.count_ends();
+                self.items.extend_from_slice(package);
+                self.ends.push(self.items.len() as u32);
+            }
+        }
+    }
+
+    /// Adds the next round's package of one measure.
+    #[inline]
+    pub fn push_one(&mut self, measure: M) {
+        self.items.push(measure);
+        if !self.ends.is_empty() {
+            self.ends.push(self.items.len() as u32);
+        }
+    }
+
+    /// Starts keeping where each round ends, if not yet.
+    fn count_ends(&mut self) {
+        if self.ends.is_empty() {
+            self.ends.extend(1..=self.items.len() as u32);
+        }
     }
 
     /// Forgets every round.
@@ -277,6 +330,21 @@ pub(crate) mod tests {
             .map(|(i, &level)| RungInfo::new(format!("r{i}"), format!("Rung {i}"), level))
             .collect();
         Ladder::new(rungs, vec![])
+    }
+
+    #[test]
+    fn packages_hold_rounds_of_one_measure_or_more() {
+        let mut p: Packages<u8> = Packages::with_capacity(4);
+        p.push_one(1);
+        p.push(&[2]);
+        assert_eq!((p.rounds(), p.round(1)), (2, &[2][..]));
+        p.push(&[3, 4, 5]);
+        p.push_one(6);
+        let rounds: Vec<&[u8]> = p.iter().collect();
+        assert_eq!(rounds, [&[1][..], &[2], &[3, 4, 5], &[6]]);
+        p.clear();
+        p.push_one(7);
+        assert_eq!((p.rounds(), p.round(0)), (1, &[7][..]));
     }
 
     #[test]

@@ -91,12 +91,20 @@ pub struct Engine<'s> {
     seen: Vec<Vec<Move>>,
     /// Every perceived measure, per dyad.
     seen_packages: Vec<Packages<Move>>,
+    /// Whether some perceived package so far has held several measures (until then,
+    /// policies are shown the perceived moves alone).
+    several_seen: bool,
     fired: Vec<Option<Round>>,
     /// This round's forced measures, per dyad.
     forced: Vec<Vec<Move>>,
     /// Whether this round's forced measures (some, then) replace the dyad's policy's.
     replace: Vec<bool>,
-    /// This round's packages, per dyad: intended, then as played.
+    /// This round's most severe measure, per dyad: intended, then as played.
+    played: Vec<Measure>,
+    /// Whether the dyad's package of this round holds several measures; only then
+    /// is it in `packages`.
+    several: Vec<bool>,
+    /// This round's packages of several measures, per dyad: intended, then as played.
     packages: Vec<Vec<Measure>>,
     /// A policy's measures, as it chooses them.
     chosen: Vec<Move>,
@@ -152,10 +160,13 @@ impl<'s> Engine<'s> {
             since: vec![0; n],
             seen: vec![Vec::with_capacity(rounds); n],
             seen_packages: vec![Packages::with_capacity(rounds); n],
+            several_seen: false,
             fired: vec![None; plan.triggers],
             forced: vec![Vec::new(); n],
             replace: vec![false; n],
-            packages: vec![Vec::with_capacity(1); n],
+            played: vec![Measure::on(0); n],
+            several: vec![false; n],
+            packages: vec![Vec::new(); n],
             chosen: Vec::with_capacity(1),
             perceived: Vec::with_capacity(1),
             steady: vec![u64::MAX; n],
@@ -238,11 +249,11 @@ impl<'s> Engine<'s> {
             histories: Histories::Recorded {
                 moves: &self.trajectory.moves,
                 seen: &self.seen,
-                packages: Some(&self.seen_packages),
+                packages: self.several_seen.then_some(&self.seen_packages[..]),
             },
         };
         let ladder = self.plan.ladder;
-        for d in 0..self.packages.len() {
+        for d in 0..self.played.len() {
             let view = View::of(&observation, d);
             self.chosen.clear();
             self.instances[self.active[d]].decide_package(&view, rng, &mut self.chosen);
@@ -252,20 +263,46 @@ impl<'s> Engine<'s> {
                     m.rung = as_decided.slip(ladder, m.rung, rng);
                 }
             }
-            package::compose(ladder, &self.chosen, forced, replace, &mut self.packages[d]);
+            self.several[d] = match (&self.chosen[..], forced.is_empty()) {
+                // One measure, nothing forced: the common case, without sorting.
+                (&[m], true) => {
+                    self.played[d] = Measure::of(m, false);
+                    false
+                }
+                _ => {
+                    let package = &mut self.packages[d];
+                    package::compose(ladder, &self.chosen, forced, replace, package);
+                    self.played[d] = *package.last().expect("a package holds a measure");
+                    package.len() > 1
+                }
+            };
+        }
+    }
+
+    /// Dyad `d`'s package of this round.
+    fn package(&mut self, d: usize) -> &mut [Measure] {
+        if self.several[d] {
+            &mut self.packages[d]
+        } else {
+            std::slice::from_mut(&mut self.played[d])
         }
     }
 
     /// Phase 3 for [`Tremble::Gaps`]: every measure not forced may tremble.
     fn tremble(&mut self, gaps: Gaps, rng: &mut SimRng) {
         let ladder = self.plan.ladder;
-        for (package, steady) in self.packages.iter_mut().zip(&mut self.steady) {
-            for m in package.iter_mut().filter(|m| !m.forced) {
-                m.rung = gaps.toss(ladder, m.rung, steady, rng);
+        for d in 0..self.played.len() {
+            let mut steady = self.steady[d];
+            for m in self.package(d).iter_mut().filter(|m| !m.forced) {
+                m.rung = gaps.toss(ladder, m.rung, &mut steady, rng);
             }
-            if package.len() > 1 {
+            self.steady[d] = steady;
+            if self.several[d] {
+                let package = &mut self.packages[d];
                 let chosen: Vec<Move> = package.iter().map(|m| m.as_move()).collect();
                 package::compose(ladder, &chosen, &[], false, package);
+                self.played[d] = *package.last().expect("a package holds a measure");
+                self.several[d] = package.len() > 1;
             }
         }
     }
@@ -274,23 +311,40 @@ impl<'s> Engine<'s> {
     /// fall and measures come into force.
     fn apply(&mut self, round: Round) {
         let ladder = self.plan.ladder;
-        for d in 0..self.packages.len() {
-            let package = &mut self.packages[d];
+        for d in 0..self.played.len() {
             if !self.holdings.is_empty() {
-                self.holdings.reduce(ladder, self.plan.dyads[d], package);
+                let dyad = self.plan.dyads[d];
+                let package = if self.several[d] {
+                    &mut self.packages[d][..]
+                } else {
+                    std::slice::from_mut(&mut self.played[d])
+                };
+                self.holdings.reduce(ladder, dyad, package);
+                if self.several[d] {
+                    self.played[d] = *self.packages[d].last().expect("a package holds a measure");
+                }
             }
-            let m = package.last().expect("a package holds a measure").as_move();
-            self.trajectory.moves[d].push(m);
+            let m = self.played[d];
+            self.trajectory.moves[d].push(m.as_move());
             self.trajectory.policies[d].push(self.kind[d]);
-            self.trajectory.measures[d].push(package.iter().copied());
-            let in_force = if self.lasting {
-                in_force(ladder, &mut self.lapse[d], package, round)
+            let in_force = if self.several[d] {
+                self.trajectory.measures[d].push(&self.packages[d]);
+                match self.lasting {
+                    true => in_force(ladder, &mut self.lapse[d], &self.packages[d], round),
+                    false => m.rung,
+                }
             } else {
-                m.rung
+                self.trajectory.measures[d].push_one(m);
+                match self.lasting {
+                    true => in_force(ladder, &mut self.lapse[d], &[m], round),
+                    false => m.rung,
+                }
             };
             self.trajectory.in_force[d].push(in_force);
-            self.forced[d].clear();
-            self.replace[d] = false;
+            if !self.forced[d].is_empty() {
+                self.forced[d].clear();
+                self.replace[d] = false;
+            }
         }
         for (h, &value) in self.holdings.values().iter().enumerate() {
             self.trajectory.stocks[h].push(value);
@@ -301,23 +355,49 @@ impl<'s> Engine<'s> {
     /// with probability `misperception`.
     fn observe(&mut self, misperception: Coin, rng: &mut SimRng) {
         let ladder = self.plan.ladder;
-        for d in 0..self.packages.len() {
-            match self.reverse[d] {
+        for d in 0..self.played.len() {
+            let seen = match self.reverse[d] {
+                Some(r) if !self.several[r] => {
+                    let m = self.played[r].as_move();
+                    Move {
+                        rung: misperception.slip(ladder, m.rung, rng),
+                        ..m
+                    }
+                }
                 Some(r) => {
                     let misread = |m: Move| Move {
                         rung: misperception.slip(ladder, m.rung, rng),
                         ..m
                     };
                     package::perceive(ladder, &self.packages[r], misread, &mut self.perceived);
-                    self.seen[d].push(*self.perceived.last().expect("a package holds a measure"));
-                    self.seen_packages[d].push(self.perceived.iter().copied());
+                    if self.perceived.len() > 1 && !self.several_seen {
+                        self.start_packages_seen();
+                    }
+                    let seen = *self.perceived.last().expect("a package holds a measure");
+                    if self.several_seen {
+                        self.seen_packages[d].push(&self.perceived);
+                    }
+                    self.seen[d].push(seen);
+                    continue;
                 }
                 // A target that does not face the actor makes no move toward it.
-                None => {
-                    let neutral = Move::on(ladder.neutral());
-                    self.seen[d].push(neutral);
-                    self.seen_packages[d].push([neutral]);
-                }
+                None => Move::on(ladder.neutral()),
+            };
+            self.seen[d].push(seen);
+            if self.several_seen {
+                self.seen_packages[d].push_one(seen);
+            }
+        }
+    }
+
+    /// Starts keeping every perceived package, with those perceived so far (one
+    /// measure each): from the first round some actor perceives several measures.
+    fn start_packages_seen(&mut self) {
+        self.several_seen = true;
+        for (packages, seen) in self.seen_packages.iter_mut().zip(&self.seen) {
+            packages.clear();
+            for &m in seen {
+                packages.push_one(m);
             }
         }
     }
@@ -329,7 +409,7 @@ impl<'s> Engine<'s> {
             return false;
         }
         let last = |rows: &[Vec<Rung>], d: usize| rows[d][round as usize];
-        let in_force: Vec<Rung> = (0..self.packages.len())
+        let in_force: Vec<Rung> = (0..self.played.len())
             .map(|d| last(&self.trajectory.in_force, d))
             .collect();
         let Some(outcome) = self.stops.check(&in_force, self.holdings.values()) else {
@@ -368,6 +448,7 @@ impl<'s> Engine<'s> {
         for row in &mut self.trajectory.stocks {
             row.clear();
         }
+        self.several_seen = false;
         self.holdings.reset();
         self.stops.reset();
         self.fired.fill(None);

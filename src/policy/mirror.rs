@@ -300,6 +300,12 @@ impl Policy for Mirror {
         match self.choose(view) {
             Choice::Open => package.push(Move::on(self.first)),
             Choice::Calm => package.push(view.neutral()),
+            // One measure, answered in kind: the common case, without filtering.
+            Choice::Answer(s)
+                if view.sees_single_measures() && self.domains.is_all() && self.parity.is_none() =>
+            {
+                package.push(self.scaled(view.seen[s]))
+            }
             Choice::Answer(s) => self.answer_package(view, view.seen_package(s), package),
         }
     }

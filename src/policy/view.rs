@@ -89,8 +89,8 @@ pub enum Histories<'a> {
         moves: &'a [Vec<Move>],
         /// Perceived moves, per dyad.
         seen: &'a [Vec<Move>],
-        /// Every perceived measure, per dyad, when rounds may hold several; `None`
-        /// when each round's move is its only measure.
+        /// Every perceived measure, per dyad, once some round has held several;
+        /// `None` while each round's move is its only measure.
         packages: Option<&'a [Packages<Move>]>,
     },
     /// Two seats facing each other, each seeing the other's moves as played: dyad 0's
@@ -184,9 +184,10 @@ pub struct View<'a> {
     pub origin: Round,
     observation: &'a Observation<'a>,
     dyad: usize,
-    /// Whether `seen` is the observation's own record of this dyad (so its packages
-    /// are the observation's), rather than a history a policy made up.
-    recorded: bool,
+    /// The perceived packages of this dyad, when some round has held several
+    /// measures and `seen` is the observation's own record (not a history a policy
+    /// made up).
+    packages: Option<&'a Packages<Move>>,
 }
 
 impl<'a> View<'a> {
@@ -199,7 +200,13 @@ impl<'a> View<'a> {
             origin: 0,
             observation,
             dyad,
-            recorded: true,
+            packages: match observation.histories {
+                Histories::Recorded {
+                    packages: Some(packages),
+                    ..
+                } => Some(&packages[dyad]),
+                _ => None,
+            },
         }
     }
 
@@ -213,7 +220,7 @@ impl<'a> View<'a> {
         debug_assert_eq!(seen.len(), self.seen.len());
         View {
             seen,
-            recorded: false,
+            packages: None,
             ..*self
         }
     }
@@ -222,12 +229,17 @@ impl<'a> View<'a> {
     /// most severe of them), least severe first.
     #[inline]
     pub fn seen_package(&self, i: usize) -> &'a [Move] {
-        if self.recorded {
-            self.observation
-                .perceived_package(self.dyad, self.origin as usize + i)
-        } else {
-            std::slice::from_ref(&self.seen[i])
+        match self.packages {
+            Some(packages) => packages.round(self.origin as usize + i),
+            None => std::slice::from_ref(&self.seen[i]),
         }
+    }
+
+    /// Whether every round this view shows holds one measure seen from the target
+    /// (so `seen` is the whole story).
+    #[inline]
+    pub fn sees_single_measures(&self) -> bool {
+        self.packages.is_none()
     }
 
     /// The scene's stocks as they stand.
