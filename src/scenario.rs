@@ -106,6 +106,10 @@ pub struct Holding {
     pub initial: f64,
 }
 
+/// The outcome of a replicate that no stop rule ended (it reached the last round);
+/// no rule may name it.
+pub const NO_OUTCOME: &str = "none";
+
 /// A rule that ends a replicate with a named outcome once its condition has held at
 /// the end of `rounds` rounds in a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -404,6 +408,23 @@ impl Scenario {
         (0..self.dyads.len())
             .filter(|&d| self.dyads[d].actor == actor)
             .collect()
+    }
+
+    /// The actor whose policy `change` changes.
+    pub fn change_actor(&self, change: &PolicyChange) -> usize {
+        self.dyads[change.dyads[0]].actor
+    }
+
+    /// The targets toward which `change` applies, in the order of the actor's dyads,
+    /// when they are not all those its actor faces; `None` when they are.
+    pub fn change_targets(&self, change: &PolicyChange) -> Option<Vec<usize>> {
+        let all = self.dyads_of(self.change_actor(change));
+        (!all.iter().all(|d| change.dyads.contains(d))).then(|| {
+            all.into_iter()
+                .filter(|d| change.dyads.contains(d))
+                .map(|d| self.dyads[d].target)
+                .collect()
+        })
     }
 
     /// Looks up an actor by id for a command-line setting.
