@@ -201,3 +201,61 @@ fn toward(
     }
     toward
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::validate::testing::{PACKAGES, edited, parsed, refusals};
+
+    #[test]
+    fn reads_per_target_policies_in_file_order_and_allies() {
+        let s = parsed(PACKAGES);
+        let russia = &s.actors[1];
+        let toward: Vec<(usize, &str)> = russia
+            .toward
+            .iter()
+            .map(|(t, p)| (*t, p.text.as_str()))
+            .collect();
+        assert_eq!(toward, [(0, "mirror"), (2, "restrain")]);
+        assert_eq!(russia.policy_toward(2).text, "restrain");
+        assert_eq!(s.actors[0].policy_toward(1).text, "mirror");
+        assert_eq!(s.actors[0].allies, [2]);
+        assert_eq!(s.actors[2].allies, [0]);
+        assert!(russia.allies.is_empty());
+    }
+
+    #[test]
+    fn refuses_a_target_unknown_or_itself_with_the_targets_it_faces() {
+        let text = edited(
+            "toward = { usa =",
+            "toward = { russia = { kind = \"hold\" }, usaa =",
+        );
+        assert_eq!(
+            refusals(&text),
+            [
+                "41:12: actors[1].toward.russia: \"russia\" cannot have a policy toward itself — it faces usa, uk",
+                "41:40: actors[1].toward.usaa: unknown actor \"usaa\" — did you mean \"usa\"?",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_the_key_of_a_problem_in_a_per_target_policy() {
+        let text = edited(
+            "uk = { kind = \"restrain\" }",
+            "uk = { kind = \"restrain\", cap = \"expell\" }",
+        );
+        assert_eq!(
+            refusals(&text),
+            ["41:65: actors[1].toward.uk.cap: unknown rung \"expell\" — did you mean \"expel\"?"]
+        );
+    }
+
+    #[test]
+    fn refuses_an_ally_listed_twice() {
+        let text = edited("allies = [\"uk\"]", "allies = [\"uk\", \"uk\"]");
+        assert_eq!(
+            refusals(&text),
+            ["35:17: actors[0].allies[1]: \"uk\" is listed twice — list each ally once"]
+        );
+    }
+}

@@ -215,3 +215,101 @@ pub(super) fn warn_cut_off(raw: &[Spanned<RawEvent>], run: &Run, warnings: &mut 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ladder::Move;
+    use crate::scenario::validate::testing::{PACKAGES, edited, parsed, refusals};
+
+    #[test]
+    fn a_package_is_read_in_file_order_and_may_replace_the_policies_moves() {
+        let s = parsed(PACKAGES);
+        let e = &s.events[0];
+        let usa_russia = 0;
+        assert_eq!(s.dyads[usa_russia].target, 1);
+        let m = |rung, magnitude| {
+            (
+                usa_russia,
+                Move {
+                    rung,
+                    magnitude: Some(magnitude),
+                },
+            )
+        };
+        assert_eq!(e.acts, [m(2, 35.0), m(3, 2.0), m(4, 9.0)]);
+        assert!(e.replace);
+        // By default forced measures add to the policies' moves.
+        assert!(!s.events[2].replace);
+        assert_eq!(s.events[2].acts.len(), 1);
+    }
+
+    #[test]
+    fn a_measure_without_a_target_is_taken_toward_every_target_faced() {
+        let text = edited(
+            "act = { actor = \"uk\", target = \"russia\", rung = \"protest\" }",
+            "act = [ { actor = \"russia\", rung = \"protest\" } ]",
+        );
+        let s = parsed(&text);
+        let dyads: Vec<usize> = s.events[2].acts.iter().map(|a| a.0).collect();
+        assert_eq!(dyads, s.dyads_of(1));
+    }
+
+    #[test]
+    fn refuses_a_rung_forced_twice_on_one_dyad_in_a_round() {
+        // The second event names no target: its measure toward russia is the second
+        // one on `protest`; toward uk it would be the first, but one problem is enough.
+        let text = edited(
+            "act = { actor = \"uk\", target = \"russia\", rung = \"protest\" }",
+            "act = [ { actor = \"uk\", target = \"russia\", rung = \"protest\" }, { actor = \"uk\", rung = \"protest\" } ]",
+        );
+        assert_eq!(
+            refusals(&text),
+            [
+                "69:80: events[2].act[1].rung: \"uk\" already takes a measure on \"protest\" toward \"russia\" in round 2 (events[2].act[0]): one measure per rung and dyad in a round — give one measure with the whole magnitude"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_rung_in_other_rounds_or_toward_other_targets_is_fine() {
+        let text = edited(
+            "act = { actor = \"uk\", target = \"russia\", rung = \"protest\" }",
+            "act = { actor = \"usa\", target = \"uk\", rung = \"expel\" }",
+        );
+        parsed(&text);
+        let later = format!(
+            "{PACKAGES}\n[[events]]\nround = 3\nact = {{ actor = \"usa\", target = \"russia\", rung = \"expel\" }}\n"
+        );
+        parsed(&later);
+    }
+
+    #[test]
+    fn refuses_replace_without_measures_and_an_empty_package() {
+        let text = edited(
+            "act = { actor = \"uk\", target = \"russia\", rung = \"protest\" }",
+            "act = []\nreplace = false",
+        );
+        assert_eq!(
+            refusals(&text),
+            [
+                "69:1: events[2].act: an event must do something: give `act`, `set_policy` or `name`",
+                "70:1: events[2].replace: `replace` does nothing without `act`: it says whether the measures an event forces are their dyads' whole move — remove it, or give the measures in `act`",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_the_key_of_a_problem_inside_a_package() {
+        let text = edited(
+            "rung = \"close\", magnitude = 2",
+            "rung = \"closed\", magnitde = 2",
+        );
+        assert_eq!(
+            refusals(&text),
+            [
+                "57:39: events[0].act[1].rung: unknown rung \"closed\" — did you mean \"close\"?",
+                "57:56: events[0].act[1].magnitde: unknown field `magnitde`, expected one of `actor`, `target`, `rung`, `magnitude` — did you mean \"magnitude\"?",
+            ]
+        );
+    }
+}

@@ -239,3 +239,75 @@ pub(super) fn payoffs(
         .any(|r| r.cost != 0.0 || r.damage != 0.0)
         .then_some(Payoffs::Costs)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ladder::Lasts;
+    use crate::scenario::validate::testing::{PACKAGES, edited, parsed, refusals};
+
+    #[test]
+    fn reads_a_rungs_domain_duration_and_stock() {
+        let s = parsed(PACKAGES);
+        let rung = |id: &str| s.ladder.rungs.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(rung("none").domain, None);
+        assert_eq!(rung("none").lasts, Lasts::Rounds(1));
+        assert_eq!(rung("expel").domain.as_deref(), Some("diplomatic"));
+        assert_eq!(rung("expel").reduces, Some(0));
+        assert_eq!(rung("close").lasts, Lasts::Forever);
+        assert_eq!(rung("sanction").lasts, Lasts::Rounds(3));
+        assert_eq!(rung("sanction").reduces, None);
+    }
+
+    #[test]
+    fn refuses_a_duration_below_one_round_or_beyond_a_round_number() {
+        let negative = edited("lasts = 3", "lasts = -2");
+        assert_eq!(
+            refusals(&negative),
+            [
+                "17:80: ladder.rungs[4].lasts: lasts = -2: a measure is in force at least the round it is taken — give a number of rounds ≥ 1 (1, the default, is the round it is taken), or \"forever\""
+            ]
+        );
+        let huge = edited("lasts = 3", "lasts = 5000000000");
+        assert_eq!(
+            refusals(&huge),
+            [
+                "17:80: ladder.rungs[4].lasts: lasts = 5000000000 is too large: at most 4,294,967,295 rounds — write \"forever\" for a measure that never lapses"
+            ]
+        );
+        let float = edited("lasts = 3", "lasts = 1.5");
+        assert_eq!(
+            refusals(&float),
+            [
+                "17:80: ladder.rungs[4].lasts: invalid type: floating point `1.5`, expected a whole number of rounds ≥ 1 or \"forever\""
+            ]
+        );
+    }
+
+    #[test]
+    fn a_word_far_from_forever_is_told_how_to_write_a_number() {
+        let text = edited("lasts = 3", "lasts = \"3\"");
+        assert_eq!(
+            refusals(&text),
+            [
+                "17:80: ladder.rungs[4].lasts: lasts = \"3\": give a number of rounds or \"forever\" — write a whole number of rounds ≥ 1 without quotes, or \"forever\""
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stock_reduced_without_any_stocks_says_how_to_declare_one() {
+        let start = PACKAGES.find("[[stocks]]").unwrap();
+        let end = PACKAGES.find("[[actors]]").unwrap();
+        let text = format!("{}{}", &PACKAGES[..start], &PACKAGES[end..]).replace(
+            "[[stop]]\noutcome = \"no_mission\"",
+            "[[stop]]\noutcome = \"no_mission\"\n# ",
+        );
+        let found = refusals(&text);
+        assert!(
+            found[0].ends_with(
+                "ladder.rungs[2].reduces: unknown stock \"staff\" — declare it in a [[stocks]] table with id = \"staff\""
+            ),
+            "{found:?}"
+        );
+    }
+}

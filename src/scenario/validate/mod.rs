@@ -349,3 +349,36 @@ fn noise(raw: &RawNoise, problems: &mut Vec<Problem>) -> Noise {
         misperception: probability(raw.misperception.as_ref(), "noise.misperception", problems),
     }
 }
+
+/// What the validation tests share: a scenario using every key of packages, stocks,
+/// per-target policies and stop rules, and the refusals of a text.
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::error::Error;
+    use crate::scenario::Scenario;
+
+    /// The file that uses every key.
+    pub(crate) const PACKAGES: &str = include_str!("../../../tests/data/packages.toml");
+
+    /// `PACKAGES` with `from` replaced by `to` (which must be found).
+    pub(crate) fn edited(from: &str, to: &str) -> String {
+        assert!(PACKAGES.contains(from), "{from:?} is not in the file");
+        PACKAGES.replacen(from, to, 1)
+    }
+
+    /// The scenario `text` describes.
+    pub(crate) fn parsed(text: &str) -> Scenario {
+        Scenario::parse(text, "t.toml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The refusals of `text`, as printed: `line:column: key: message — suggestion`.
+    pub(crate) fn refusals(text: &str) -> Vec<String> {
+        match Scenario::parse(text, "t.toml") {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(Error::Scenario { problems, .. }) => {
+                problems.iter().map(ToString::to_string).collect()
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}

@@ -294,3 +294,104 @@ fn stock_condition(
         value,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::validate::testing::{PACKAGES, edited, parsed, refusals};
+    use crate::scenario::{Overrides, Scenario, StopRule, StopWhen};
+
+    #[test]
+    fn reads_rules_in_file_order_and_each_outcome_once() {
+        let s = parsed(PACKAGES);
+        assert_eq!(s.outcomes, ["settled", "war", "no_mission"]);
+        assert_eq!(
+            s.stops,
+            [
+                StopRule {
+                    outcome: 0,
+                    when: StopWhen::AllAtOrBelow(0),
+                    rounds: 3
+                },
+                StopRule {
+                    outcome: 1,
+                    when: StopWhen::AnyAtOrAbove(4),
+                    rounds: 2
+                },
+                StopRule {
+                    outcome: 2,
+                    when: StopWhen::StockAtOrBelow {
+                        holding: 0,
+                        value: 0.0
+                    },
+                    rounds: 1
+                },
+                StopRule {
+                    outcome: 0,
+                    when: StopWhen::StockAtOrBelow {
+                        holding: 1,
+                        value: 100.0
+                    },
+                    rounds: 1
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_rounds_that_could_never_be_reached() {
+        let zero = edited("rounds = 3 }", "rounds = 0 }");
+        assert_eq!(
+            refusals(&zero),
+            [
+                "73:36: stop[0].when.rounds: must be at least 1: the rounds in a row the condition holds"
+            ]
+        );
+        let long = edited("rounds = 3 }", "rounds = 13 }");
+        assert_eq!(
+            refusals(&long),
+            [
+                "73:36: stop[0].when.rounds: rounds = 13, but the scenario has 12 rounds: the rule could never stop a replicate"
+            ]
+        );
+    }
+
+    #[test]
+    fn warns_of_rounds_beyond_fewer_rounds_given() {
+        let overrides = Overrides {
+            rounds: Some(2),
+            ..Overrides::default()
+        };
+        let checked = Scenario::parse_with(PACKAGES, "t.toml", &overrides).unwrap();
+        let warnings: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            [
+                "68:1: events[2].round: this event at round 2 is past the end of rounds 2: it will not happen",
+                "73:36: stop[0].when.rounds: rounds = 3 is more than rounds 2: the rule will not stop a replicate",
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_a_stock_value_that_could_never_be_reached() {
+        let text = edited("at_or_below = 100", "at_or_below = -1");
+        assert_eq!(
+            refusals(&text),
+            [
+                "85:60: stop[3].when.at_or_below: -1 is negative: a stock never goes below 0, so the rule could never hold — give a value ≥ 0; 0 means the stock is gone"
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_actors_in_a_stock_condition() {
+        let text = edited(
+            "holder = \"russia\", host = \"usa\", at_or_below",
+            "holder = \"rusia\", host = \"usa\", at_or_below",
+        );
+        assert_eq!(
+            refusals(&text),
+            ["85:27: stop[3].when.holder: unknown actor \"rusia\" — did you mean \"russia\"?"]
+        );
+    }
+}
