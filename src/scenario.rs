@@ -106,6 +106,10 @@ pub struct Holding {
     pub initial: f64,
 }
 
+/// The outcome of a replicate that no stop rule ended (it reached the last round);
+/// no rule may name it.
+pub const NO_OUTCOME: &str = "none";
+
 /// A rule that ends a replicate with a named outcome once its condition has held at
 /// the end of `rounds` rounds in a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -367,8 +371,29 @@ impl Scenario {
     }
 
     /// Parses a policy written on the command line (`restrain:cap=protest` is the caller's
-    /// business; this takes the TOML inline table text) against this scenario.
+    /// business; this takes the TOML inline table text) against this scenario, for no
+    /// actor in particular.
     pub fn parse_policy_text(&self, text: &str) -> Result<PolicySpec, Error> {
+        self.policy_text(text, &self.context(self.rounds))
+    }
+
+    /// [`Scenario::parse_policy_text`] for a policy of `actor`: read as the file's
+    /// policies of that actor are, knowing the actor, its allies, every actor and the
+    /// stocks.
+    pub fn parse_actor_policy_text(&self, actor: usize, text: &str) -> Result<PolicySpec, Error> {
+        let actors: Vec<String> = self.actor_ids().map(str::to_string).collect();
+        let stocks: Vec<String> = self.stocks.iter().map(|s| s.id.clone()).collect();
+        let cx = ParseContext {
+            actors: &actors,
+            actor: Some(actor),
+            allies: &self.actors[actor].allies,
+            stocks: &stocks,
+            ..self.context(self.rounds)
+        };
+        self.policy_text(text, &cx)
+    }
+
+    fn policy_text(&self, text: &str, cx: &ParseContext) -> Result<PolicySpec, Error> {
         let wrapped = format!("policy = {text}");
         let refused = |problems: Vec<Problem>| Error::Policy {
             text: text.to_string(),
@@ -379,7 +404,7 @@ impl Scenario {
         };
         let value: toml::Table =
             toml::from_str(&wrapped).map_err(|e| refused(vec![Problem::new("", e.message())]))?;
-        parse_policy(&value["policy"], &self.context(self.rounds)).map_err(refused)
+        parse_policy(&value["policy"], cx).map_err(refused)
     }
 
     /// Applies `changes` from round 0 on: each changed dyad starts with the new policy.
@@ -404,6 +429,23 @@ impl Scenario {
         (0..self.dyads.len())
             .filter(|&d| self.dyads[d].actor == actor)
             .collect()
+    }
+
+    /// The actor whose policy `change` changes.
+    pub fn change_actor(&self, change: &PolicyChange) -> usize {
+        self.dyads[change.dyads[0]].actor
+    }
+
+    /// The targets toward which `change` applies, in the order of the actor's dyads,
+    /// when they are not all those its actor faces; `None` when they are.
+    pub fn change_targets(&self, change: &PolicyChange) -> Option<Vec<usize>> {
+        let all = self.dyads_of(self.change_actor(change));
+        (!all.iter().all(|d| change.dyads.contains(d))).then(|| {
+            all.into_iter()
+                .filter(|d| change.dyads.contains(d))
+                .map(|d| self.dyads[d].target)
+                .collect()
+        })
     }
 
     /// Looks up an actor by id for a command-line setting.
@@ -527,5 +569,19 @@ mod tests {
                 "3:1: scenario.rounds: rounds = 4,000,000,000 exceeds the limit of 100,000 — if the machine can take it, raise the limit with `limit rounds=4000000000` or `rounds = 4000000000` under [limits] in the scenario"
             ]
         );
+    }
+
+    #[test]
+    fn a_change_aimed_at_some_targets_names_them() {
+        let s =
+            Scenario::parse(include_str!("../tests/data/packages.toml"), "packages.toml").unwrap();
+        let aimed = &s.events[1].changes[0];
+        assert_eq!(s.change_actor(aimed), 1);
+        assert_eq!(s.change_targets(aimed), Some(vec![0]));
+        let all = PolicyChange {
+            dyads: s.dyads_of(1),
+            policy: aimed.policy.clone(),
+        };
+        assert_eq!(s.change_targets(&all), None);
     }
 }

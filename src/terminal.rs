@@ -3,10 +3,11 @@
 //! returns text and does no I/O; the command line prints it.
 
 use crate::calendar::round_label;
+use crate::ladder::{Lasts, Rung, RungInfo};
 use crate::policy::registry::ALL;
 use crate::ranking::{RANKED_BY, VariantOutcome};
 use crate::report::{aligned, comparison_rows};
-use crate::scenario::Scenario;
+use crate::scenario::{PolicyChange, Scenario, StopRule, StopWhen};
 use crate::tournament::{Setup, Standings};
 
 /// What `check` prints: the scenario in plain words.
@@ -45,9 +46,24 @@ pub fn describe(s: &Scenario) -> String {
             ""
         };
         out.push_str(&format!(
-            "  {:>6}  {:<12} {}{neutral}\n",
-            r.level, r.id, r.name
+            "  {:>6}  {:<12} {}{neutral}{}\n",
+            r.level,
+            r.id,
+            r.name,
+            rung_extras(s, r)
         ));
+    }
+    if !s.stocks.is_empty() {
+        out.push_str("\nstocks (held by one actor in another's country, at the start):\n");
+    }
+    for (i, stock) in s.stocks.iter().enumerate() {
+        out.push_str(&format!("  {} ({})\n", stock.id, stock.name));
+        for h in s.holdings.iter().filter(|h| h.stock == i) {
+            out.push_str(&format!(
+                "    {} in {}: {}\n",
+                s.actors[h.holder].id, s.actors[h.host].id, h.initial
+            ));
+        }
     }
     if !s.actors.is_empty() {
         out.push_str("\nactors:\n");
@@ -66,6 +82,20 @@ pub fn describe(s: &Scenario) -> String {
             faces.join(", "),
             actor.policy.text
         ));
+        for (t, policy) in &actor.toward {
+            out.push_str(&format!(
+                "    toward {}: {}\n",
+                s.actors[*t].id, policy.text
+            ));
+        }
+        if !actor.allies.is_empty() {
+            let allies: Vec<&str> = actor
+                .allies
+                .iter()
+                .map(|&a| s.actors[a].id.as_str())
+                .collect();
+            out.push_str(&format!("    allies: {}\n", allies.join(", ")));
+        }
     }
     if !s.events.is_empty() {
         out.push_str("\nevents:\n");
@@ -75,19 +105,32 @@ pub fn describe(s: &Scenario) -> String {
         if let Some(t) = e.trigger {
             what.push(format!("trigger {:?}", s.triggers[t]));
         }
-        for &(d, m) in &e.acts {
-            let dyad = s.dyads[d];
-            let size = m.magnitude.map(|x| format!(" ×{x}")).unwrap_or_default();
+        // A package: the measures of one dyad, listed together.
+        for package in e.acts.chunk_by(|a, b| a.0 == b.0) {
+            let dyad = s.dyads[package[0].0];
+            let measures: Vec<String> = package
+                .iter()
+                .map(|(_, m)| {
+                    let size = m.magnitude.map(|x| format!(" ×{x}")).unwrap_or_default();
+                    format!("{}{size}", s.ladder.rungs[m.rung as usize].id)
+                })
+                .collect();
             what.push(format!(
-                "{} → {}: {}{size}",
+                "{} → {}: {}",
                 s.actors[dyad.actor].id,
                 s.actors[dyad.target].id,
-                s.ladder.rungs[m.rung as usize].id
+                measures.join(", ")
             ));
         }
+        if e.replace {
+            what.push("in place of what their policies choose".into());
+        }
         for c in &e.changes {
-            let actor = &s.actors[s.dyads[c.dyads[0]].actor].id;
-            what.push(format!("{actor} now follows {}", c.policy.text));
+            what.push(format!(
+                "{} now follows {}",
+                change_scope(s, c),
+                c.policy.text
+            ));
         }
         let note = e
             .note
@@ -107,15 +150,22 @@ pub fn describe(s: &Scenario) -> String {
             let changes: Vec<String> = v
                 .changes
                 .iter()
-                .map(|c| {
-                    format!(
-                        "{} follows {}",
-                        s.actors[s.dyads[c.dyads[0]].actor].id, c.policy.text
-                    )
-                })
+                .map(|c| format!("{} follows {}", change_scope(s, c), c.policy.text))
                 .collect();
             out.push_str(&format!("  {}: {}\n", v.name, changes.join("; ")));
         }
+    }
+    if !s.stops.is_empty() {
+        out.push_str(
+            "\nstop rules (the first that holds at the end of a round ends the replicate; otherwise its outcome is \"none\"):\n",
+        );
+    }
+    for rule in &s.stops {
+        out.push_str(&format!(
+            "  {}: {}\n",
+            s.outcomes[rule.outcome],
+            stop_condition(s, rule)
+        ));
     }
     if let Some(t) = &s.tournament {
         out.push_str(&format!(
@@ -131,6 +181,60 @@ pub fn describe(s: &Scenario) -> String {
         }
     }
     out
+}
+
+/// What `check` adds to a rung's line: its domain, how long its measures last and the
+/// stock they reduce, when the ladder says.
+fn rung_extras(s: &Scenario, r: &RungInfo) -> String {
+    let mut extras = Vec::new();
+    if let Some(domain) = &r.domain {
+        extras.push(format!("domain {domain}"));
+    }
+    match r.lasts {
+        Lasts::Rounds(1) => {}
+        Lasts::Rounds(n) => extras.push(format!("lasts {n} rounds")),
+        Lasts::Forever => extras.push("lasts forever".into()),
+    }
+    if let Some(stock) = r.reduces {
+        extras.push(format!("reduces {}", s.stocks[stock].id));
+    }
+    if extras.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", extras.join("; "))
+    }
+}
+
+/// Whose policy a change changes: the actor, and the targets when not all it faces.
+fn change_scope(s: &Scenario, change: &PolicyChange) -> String {
+    let actor = &s.actors[s.change_actor(change)].id;
+    match s.change_targets(change) {
+        None => actor.clone(),
+        Some(targets) => {
+            let ids: Vec<&str> = targets.iter().map(|&t| s.actors[t].id.as_str()).collect();
+            format!("{actor} toward {}", ids.join(", "))
+        }
+    }
+}
+
+/// A stop rule's condition in words.
+fn stop_condition(s: &Scenario, rule: &StopRule) -> String {
+    let rung = |r: Rung| &s.ladder.rungs[r as usize].id;
+    let condition = match rule.when {
+        StopWhen::AllAtOrBelow(r) => format!("every dyad's level in force at or below {}", rung(r)),
+        StopWhen::AnyAtOrAbove(r) => format!("some dyad's level in force at or above {}", rung(r)),
+        StopWhen::StockAtOrBelow { holding, value } => {
+            let h = s.holdings[holding];
+            format!(
+                "{} of {} in {} at or below {value}",
+                s.stocks[h.stock].id, s.actors[h.holder].id, s.actors[h.host].id
+            )
+        }
+    };
+    match rule.rounds {
+        1 => condition,
+        n => format!("{condition}, {n} rounds in a row"),
+    }
 }
 
 /// What `policies` prints.

@@ -191,10 +191,11 @@ pub fn variants(scenario: &Scenario, vary: &[Vary]) -> Result<Vec<Variant>, Erro
         let mut axis = Vec::new();
         for written in &v.policies {
             let name = format!("{}={written}", v.actor);
-            let policy = parse_policy(scenario, written).map_err(|reason| Error::VaryPolicy {
-                given: name.clone(),
-                reason,
-            })?;
+            let policy =
+                parse_policy(scenario, actor, written).map_err(|reason| Error::VaryPolicy {
+                    given: name.clone(),
+                    reason,
+                })?;
             let dyads = scenario.dyads_of(actor);
             axis.push((name, PolicyChange { dyads, policy }));
         }
@@ -249,8 +250,12 @@ pub fn name_parts(name: &str) -> Option<Vec<(&str, &str)>> {
         .collect()
 }
 
-/// Validates a command-line policy against `scenario`.
-fn parse_policy(scenario: &Scenario, written: &str) -> Result<crate::policy::PolicySpec, String> {
+/// Validates a command-line policy of `actor` against `scenario`.
+fn parse_policy(
+    scenario: &Scenario,
+    actor: usize,
+    written: &str,
+) -> Result<crate::policy::PolicySpec, String> {
     let table = policy_table(written)?;
     if table.get("kind").and_then(toml::Value::as_str) == Some("defer")
         && !table.contains_key("until")
@@ -265,15 +270,17 @@ fn parse_policy(scenario: &Scenario, written: &str) -> Result<crate::policy::Pol
         ));
     }
     let text = toml::Value::Table(table).to_string();
-    scenario.parse_policy_text(&text).map_err(|e| match e {
-        // The scenario names the policy by its TOML text; the caller names it as written.
-        Error::Policy { problems, .. } => problems
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; "),
-        e => e.to_string(),
-    })
+    scenario
+        .parse_actor_policy_text(actor, &text)
+        .map_err(|e| match e {
+            // The scenario names the policy by its TOML text; the caller names it as written.
+            Error::Policy { problems, .. } => problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            e => e.to_string(),
+        })
 }
 
 fn unique(variants: Vec<Variant>) -> Result<Vec<Variant>, Error> {

@@ -48,3 +48,11 @@ fn check_output_matches_its_golden_file() {
     let described = ok(&root(), &["check", "tests/data/two_states.toml"]);
     golden("two_states.check.txt", &described);
 }
+
+/// Every key of packages, stocks, per-target policies and stop rules, as `check`
+/// describes them. See: issue 11.
+#[test]
+fn check_describes_packages_stocks_per_target_policies_and_stop_rules() {
+    let described = ok(&root(), &["check", "tests/data/packages.toml"]);
+    golden("packages.check.txt", &described);
+}

@@ -280,27 +280,33 @@ fn scenario_text(values: &[u32]) -> String {
         act: Option<(usize, usize)>,
         set: Option<usize>,
     }
-    let events: Vec<Ev> = (0..t.pick(4))
-        .map(|i| {
-            let mut e = Ev {
-                round: t.pick(rounds as usize) as u32,
-                name: t.one_in(2).then(|| format!("e{i}")),
-                act: None,
-                set: None,
-            };
-            if t.one_in(2) {
-                let a = t.pick(k);
-                e.act = Some((a, *t.choose(&faces[a])));
+    let mut events: Vec<Ev> = Vec::new();
+    for i in 0..t.pick(4) {
+        let mut e = Ev {
+            round: t.pick(rounds as usize) as u32,
+            name: t.one_in(2).then(|| format!("e{i}")),
+            act: None,
+            set: None,
+        };
+        if t.one_in(2) {
+            let a = t.pick(k);
+            let dyad = (a, *t.choose(&faces[a]));
+            // A dyad takes one measure a rung in a round: at most one forced here.
+            if !events
+                .iter()
+                .any(|x| x.round == e.round && x.act == Some(dyad))
+            {
+                e.act = Some(dyad);
             }
-            if t.one_in(2) {
-                e.set = Some(t.pick(k));
-            }
-            if e.name.is_none() && e.act.is_none() && e.set.is_none() {
-                e.name = Some(format!("e{i}"));
-            }
-            e
-        })
-        .collect();
+        }
+        if t.one_in(2) {
+            e.set = Some(t.pick(k));
+        }
+        if e.name.is_none() && e.act.is_none() && e.set.is_none() {
+            e.name = Some(format!("e{i}"));
+        }
+        events.push(e);
+    }
     let cx = Context {
         rungs,
         rounds,

@@ -332,9 +332,11 @@ fn stand_in(field: &str, span: &Range<usize>) -> DeValue<'static> {
     match field {
         "scenario" => table(&["name", "rounds"]),
         "ladder" => table(&["rungs"]),
-        "policy" => table(&[]),
-        "rungs" | "matrix" | "entrants" | "set_policy" => DeValue::Array(DeArray::new()),
-        "rounds" | "round" | "level" => DeValue::Integer(Default::default()),
+        "policy" | "when" => table(&[]),
+        "rungs" | "matrix" | "entrants" | "set_policy" | "initial" => {
+            DeValue::Array(DeArray::new())
+        }
+        "rounds" | "round" | "level" | "value" => DeValue::Integer(Default::default()),
         _ => DeValue::String("".into()),
     }
 }

@@ -73,17 +73,26 @@ pub(super) fn policy_changes(
                 continue;
             }
         };
-        let policy = match parse_policy(&sp.policy, cx) {
-            Ok(spec) => Some(spec),
-            Err(found) => {
-                problems.extend(
-                    found
-                        .into_iter()
-                        .map(|p| p.under(&format!("{key}.policy")).at(at.clone())),
-                );
-                None
+        // The policy is read in its actor's context; with the actor unknown (reported
+        // below), what it says cannot be checked.
+        let policy = scenario.actor_index(&sp.actor).and_then(|a| {
+            let own = ParseContext {
+                actor: Some(a),
+                allies: &scenario.actors[a].allies,
+                ..*cx
+            };
+            match parse_policy(&sp.policy, &own) {
+                Ok(spec) => Some(spec),
+                Err(found) => {
+                    problems.extend(
+                        found
+                            .into_iter()
+                            .map(|p| p.under(&format!("{key}.policy")).at(at.clone())),
+                    );
+                    None
+                }
             }
-        };
+        });
         match dyads_for(&sp.actor, sp.target.as_deref(), &key, scenario) {
             Ok(dyads) => changes.extend(policy.map(|policy| PolicyChange { dyads, policy })),
             Err(p) => problems.push(p.at(at.clone())),

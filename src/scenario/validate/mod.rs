@@ -3,14 +3,20 @@
 //!
 //! The scenario's own settings and its size come first, since a file too big to
 //! check is refused before it is checked; then the ladder and payoffs
-//! ([`ladder`]), the actors ([`actors`]), the events and variants ([`events`],
-//! [`changes`]), the waits of `defer` policies ([`waits`]) and the tournament
-//! ([`crate::scenario::tournament`]).
+//! ([`ladder`]), the stocks ([`stocks`]), the actors ([`actors`]), the events and
+//! variants ([`events`], [`changes`]), the waits of `defer` policies ([`waits`]), the
+//! stop rules ([`stops`]) and the tournament ([`crate::scenario::tournament`]).
+//!
+//! Policies may name actors and stocks, and read their actor's allies: the ids of
+//! both are taken from the file as written before anything else is checked, and each
+//! actor's allies are read before its policies.
 
 mod actors;
 mod changes;
 mod events;
 mod ladder;
+mod stocks;
+mod stops;
 mod waits;
 
 use super::check::{check_name, probability, span};
@@ -45,16 +51,30 @@ pub(super) fn validate(
         return None;
     }
 
-    let ladder = ladder::ladder(raw.ladder, problems);
+    // Ids as written, for references to them before they are checked.
+    let actor_ids: Vec<String> = raw
+        .actors
+        .iter()
+        .map(|a| a.get_ref().id.get_ref().clone())
+        .collect();
+    let stock_ids: Vec<String> = raw
+        .stocks
+        .iter()
+        .map(|s| s.get_ref().id.get_ref().clone())
+        .collect();
+    let ladder = ladder::ladder(raw.ladder, &stock_ids, problems);
     let noise = noise(&raw.noise, problems);
     let payoffs = ladder::payoffs(raw.payoffs, &ladder, problems);
     let triggers = events::triggers(&raw.events, problems);
+    let (stocks, holdings) = stocks::stocks(raw.stocks, &actor_ids, problems);
     let cx = ParseContext {
         ladder: &ladder,
         triggers: &triggers,
         has_payoffs: payoffs.is_some(),
         rounds: run.file_rounds.max(1),
         depth: 0,
+        actors: &actor_ids,
+        stocks: &stock_ids,
         ..ParseContext::new(&ladder)
     };
     waits::check(&raw.actors, &raw.events, &run, problems, warnings);
@@ -95,13 +115,15 @@ pub(super) fn validate(
         tournament: None,
         source,
         limits,
-        stocks: vec![],
-        holdings: vec![],
+        stocks,
+        holdings,
         stops: vec![],
         outcomes: vec![],
     };
     scenario.events = events::events(raw.events, &scenario, &cx, problems);
     scenario.variants = changes::variants(raw.variants, &scenario, &cx, problems);
+    (scenario.stops, scenario.outcomes) =
+        stops::stops(raw.stop, &scenario, &cx, &run, problems, warnings);
     scenario.tournament = raw.tournament.map(|t| {
         crate::scenario::tournament::validate(
             t,
@@ -325,5 +347,38 @@ fn noise(raw: &RawNoise, problems: &mut Vec<Problem>) -> Noise {
     Noise {
         tremble: probability(raw.tremble.as_ref(), "noise.tremble", problems),
         misperception: probability(raw.misperception.as_ref(), "noise.misperception", problems),
+    }
+}
+
+/// What the validation tests share: a scenario using every key of packages, stocks,
+/// per-target policies and stop rules, and the refusals of a text.
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::error::Error;
+    use crate::scenario::Scenario;
+
+    /// The file that uses every key.
+    pub(crate) const PACKAGES: &str = include_str!("../../../tests/data/packages.toml");
+
+    /// `PACKAGES` with `from` replaced by `to` (which must be found).
+    pub(crate) fn edited(from: &str, to: &str) -> String {
+        assert!(PACKAGES.contains(from), "{from:?} is not in the file");
+        PACKAGES.replacen(from, to, 1)
+    }
+
+    /// The scenario `text` describes.
+    pub(crate) fn parsed(text: &str) -> Scenario {
+        Scenario::parse(text, "t.toml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The refusals of `text`, as printed: `line:column: key: message — suggestion`.
+    pub(crate) fn refusals(text: &str) -> Vec<String> {
+        match Scenario::parse(text, "t.toml") {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(Error::Scenario { problems, .. }) => {
+                problems.iter().map(ToString::to_string).collect()
+            }
+            Err(e) => panic!("{e}"),
+        }
     }
 }
