@@ -1,15 +1,26 @@
 //! `escalate run`: simulate a scenario's replicates into a results folder.
 //!
-//! Streams replicates from [`montecarlo::simulate`] into `timeline.csv` and
-//! `summary.csv` as they arrive, counts them into histograms for `aggregate.csv`,
-//! and writes `run.json` and a copy of the scenario last.
+//! Streams replicates from [`montecarlo::simulate`] into `timeline.csv`,
+//! `measures.csv`, `stocks.csv` (when the scenario has stocks) and `summary.csv` as
+//! they arrive, counts them into histograms for `aggregate.csv` and
+//! `stocks_aggregate.csv`, and writes `run.json` and a copy of the scenario last.
+//!
+//! A replicate that a stop rule ended is frozen: `timeline.csv`, `stocks.csv` and the
+//! per-round aggregates hold its last state in every later round, so that each round
+//! counts every replicate, while `measures.csv` has no rows past its `end_round`
+//! (no measure was taken then).
 
+use crate::engine::Trajectory;
 use crate::error::Error;
-use crate::metrics::{ActorTotals, Tally};
+use crate::metrics::{ActorTotals, OutcomeCounts, StockTally, Tally, outcome_name};
 use crate::montecarlo::{self, Cancel, Plan};
-use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
+use crate::output::csv::{
+    AggregateRow, MeasureRow, StockAggregateRow, StockRow, SummaryRow, Table, TimelineRow,
+};
 use crate::output::json::{Execution, Meta, RunMeta};
-use crate::output::{AGGREGATE, Kind, REPORT, ResultsFolder, SUMMARY, TIMELINE};
+use crate::output::{
+    AGGREGATE, Kind, MEASURES, REPORT, ResultsFolder, STOCKS, STOCKS_AGGREGATE, SUMMARY, TIMELINE,
+};
 use crate::replot::plot_folder;
 use crate::report::report_markdown;
 use crate::scenario::{Limit, Scenario};
@@ -41,6 +52,8 @@ pub struct RunOutcome {
     pub folder: PathBuf,
     /// Each actor's totals over replicates.
     pub totals: Vec<ActorTotals>,
+    /// Replicates by outcome.
+    pub outcomes: OutcomeCounts,
     /// Wall time in seconds.
     pub wall_seconds: f64,
 }
@@ -116,10 +129,15 @@ pub fn run(
     let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
     let ladder = &scenario.ladder;
     let mut timeline = Table::new(folder.file(TIMELINE)?);
+    let mut measures = Table::new(folder.file(MEASURES)?);
+    let mut stocks = match scenario.holdings.is_empty() {
+        true => None,
+        false => Some(Table::new(folder.file(STOCKS)?)),
+    };
     let mut summary = Table::new(folder.file(SUMMARY)?);
     let mut tally = Tally::new(scenario);
     montecarlo::simulate_until(scenario, plan, options.cancel, progress, |result| {
-        tally.add(&result.rungs, &result.summaries);
+        tally.add(result.observed());
         for (a, s) in result.summaries.iter().enumerate() {
             summary.row(&SummaryRow {
                 replicate: result.replicate,
@@ -132,35 +150,32 @@ pub fn run(
                 peak_rung: &ladder.rungs[s.peak_rung as usize].id,
                 settled_round: s.settled_round,
                 top_reached: s.top_reached(),
+                outcome: outcome_name(scenario, result.outcome),
+                end_round: result.end_round,
             })?;
         }
         if let Some(t) = &result.trajectory {
-            for round in 0..scenario.rounds as usize {
-                for (d, dyad) in scenario.dyads.iter().enumerate() {
-                    let m = t.moves[d][round];
-                    timeline.row(&TimelineRow {
-                        replicate: result.replicate,
-                        round: round as u32,
-                        actor: &scenario.actors[dyad.actor].id,
-                        target: &scenario.actors[dyad.target].id,
-                        rung: &ladder.rungs[m.rung as usize].id,
-                        level: ladder.level(m.rung),
-                        magnitude: m.magnitude,
-                        policy: t.policies[d][round],
-                    })?;
-                }
+            write_timeline(&mut timeline, scenario, result.replicate, t)?;
+            write_measures(&mut measures, scenario, result.replicate, t)?;
+            if let Some(stocks) = &mut stocks {
+                write_stocks(stocks, scenario, result.replicate, t)?;
             }
         }
         Ok(())
     })?;
     options.cancel.check()?;
     timeline.into_inner()?.finish()?;
+    measures.into_inner()?.finish()?;
+    if let Some(stocks) = stocks {
+        stocks.into_inner()?.finish()?;
+    }
     summary.into_inner()?.finish()?;
     options.cancel.check()?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     for round in 0..tally.histogram.rounds() {
         for (a, actor) in scenario.actors.iter().enumerate() {
             let s = tally.histogram.stats(scenario, round, a);
+            let f = tally.in_force.stats(scenario, round, a);
             aggregate.row(&AggregateRow {
                 round: round as u32,
                 actor: &actor.id,
@@ -168,10 +183,19 @@ pub fn run(
                 p10: s.p10,
                 p50: s.p50,
                 p90: s.p90,
+                level_in_force: Some(f.mean),
+                level_in_force_p10: Some(f.p10),
+                level_in_force_p50: Some(f.p50),
+                level_in_force_p90: Some(f.p90),
             })?;
         }
     }
     aggregate.into_inner()?.finish()?;
+    if !scenario.holdings.is_empty() {
+        let mut table = Table::new(folder.file(STOCKS_AGGREGATE)?);
+        write_stocks_aggregate(&mut table, scenario, &tally.stocks)?;
+        table.into_inner()?.finish()?;
+    }
     // Files this run has just written need no limit on their size.
     let charts: Vec<(String, &str)> = plot_folder(
         folder.staging(),
@@ -186,15 +210,17 @@ pub fn run(
     let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
     folder.write(
         REPORT,
-        report_markdown(scenario, &tally.totals, &charts).as_bytes(),
+        report_markdown(scenario, &tally.totals, &tally.outcomes, &charts).as_bytes(),
     )?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = threads(options.threads);
+    let mut run_meta = RunMeta::new(scenario, plan.keep_trajectories);
+    run_meta.notes.extend(stocks_note(&tally.stocks));
     let meta = Meta::new(
         Kind::Run,
         scenario,
         scenario.seed,
-        RunMeta::new(scenario, plan.keep_trajectories),
+        run_meta,
         Execution {
             threads,
             wall_seconds,
@@ -204,7 +230,124 @@ pub fn run(
     Ok(RunOutcome {
         folder,
         totals: tally.totals,
+        outcomes: tally.outcomes,
         wall_seconds,
+    })
+}
+
+/// Writes replicate `replicate`'s rows of `timeline.csv`: one per dyad and round,
+/// frozen rounds after a stop included.
+fn write_timeline<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    replicate: u64,
+    t: &Trajectory,
+) -> Result<(), Error> {
+    let ladder = &scenario.ladder;
+    for round in 0..scenario.rounds as usize {
+        for (d, dyad) in scenario.dyads.iter().enumerate() {
+            let m = t.moves[d][round];
+            table.row(&TimelineRow {
+                replicate,
+                round: round as u32,
+                actor: &scenario.actors[dyad.actor].id,
+                target: &scenario.actors[dyad.target].id,
+                rung: &ladder.rungs[m.rung as usize].id,
+                level: ladder.level(m.rung),
+                magnitude: m.magnitude,
+                policy: t.policies[d][round],
+                level_in_force: Some(ladder.level(t.in_force[d][round])),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes replicate `replicate`'s rows of `measures.csv`: every measure of every
+/// dyad's package, round by round up to the last round played, least severe first.
+fn write_measures<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    replicate: u64,
+    t: &Trajectory,
+) -> Result<(), Error> {
+    let ladder = &scenario.ladder;
+    let played = (t.end_round as usize + 1).min(scenario.rounds as usize);
+    for round in 0..played {
+        for (d, dyad) in scenario.dyads.iter().enumerate() {
+            for m in t.measures[d].round(round) {
+                let rung = &ladder.rungs[m.rung as usize];
+                table.row(&MeasureRow {
+                    replicate,
+                    round: round as u32,
+                    actor: &scenario.actors[dyad.actor].id,
+                    target: &scenario.actors[dyad.target].id,
+                    rung: &rung.id,
+                    domain: rung.domain.as_deref(),
+                    magnitude: m.magnitude,
+                    forced: m.forced,
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes replicate `replicate`'s rows of `stocks.csv`: every holding's value at the
+/// end of every round.
+fn write_stocks<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    replicate: u64,
+    t: &Trajectory,
+) -> Result<(), Error> {
+    for round in 0..scenario.rounds as usize {
+        for (h, holding) in scenario.holdings.iter().enumerate() {
+            table.row(&StockRow {
+                replicate,
+                round: round as u32,
+                stock: &scenario.stocks[holding.stock].id,
+                holder: &scenario.actors[holding.holder].id,
+                host: &scenario.actors[holding.host].id,
+                value: t.stocks[h][round],
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `stocks_aggregate.csv`: every holding's value per round over replicates.
+fn write_stocks_aggregate<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    stocks: &StockTally,
+) -> Result<(), Error> {
+    for round in 0..stocks.rounds() {
+        for (h, holding) in scenario.holdings.iter().enumerate() {
+            let Some(s) = stocks.stats(round, h) else {
+                continue;
+            };
+            table.row(&StockAggregateRow {
+                round: round as u32,
+                stock: &scenario.stocks[holding.stock].id,
+                holder: &scenario.actors[holding.holder].id,
+                host: &scenario.actors[holding.host].id,
+                mean: s.mean,
+                p10: s.p10,
+                p50: s.p50,
+                p90: s.p90,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The caveat `run.json` records when stock quantiles were rounded to a grid.
+fn stocks_note(stocks: &StockTally) -> Option<String> {
+    stocks.resolution().map(|step| {
+        format!(
+            "stock quantiles in stocks_aggregate.csv are rounded to multiples of {step} (too many distinct values to keep each); means are exact"
+        )
     })
 }
 
