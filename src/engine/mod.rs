@@ -2,46 +2,62 @@
 //! match: every simulation in escalate is played here, round by round.
 //!
 //! What to play is a [`Plan`]: the ladder, the dyads and their first policies, the
-//! events, the noise and the number of rounds ([`Plan::of`] a scenario, or
-//! [`Plan::duel`] for a match between two policies). Each round runs five phases, in
-//! this order:
+//! events, the stocks, the stop rules, the noise and the number of rounds
+//! ([`Plan::of`] a scenario, or [`Plan::duel`] for a match between two policies).
+//! Each round runs six phases, in this order:
 //!
 //! 1. **events**: the round's events fire their triggers, change policies and force
-//!    moves;
-//! 2. **decide**: every dyad's policy chooses from its [`View`] of the history up to
-//!    the previous round (a forced move replaces the choice, but the policy still
-//!    decides, so that its draws and any state it keeps do not depend on the events);
-//! 3. **noise**: moves that were not forced may tremble ([`Tremble`]);
-//! 4. **apply**: all moves are recorded at once, so the order of dyads cannot matter;
-//! 5. **observe**: each actor perceives its target's move toward it, possibly misread.
+//!    measures;
+//! 2. **decide**: every dyad's policy chooses its package of measures (usually one)
+//!    from its [`View`] of the history up to the previous round; forced measures are
+//!    added to it, or replace it (`replace = true`); the policy decides either way, so
+//!    that its draws and any state it keeps do not depend on the events;
+//! 3. **noise**: measures that were not forced may tremble ([`Tremble`]);
+//! 4. **apply**: all packages are recorded at once, so the order of dyads cannot
+//!    matter; measures on rungs that reduce a stock reduce it, and lasting measures
+//!    stay in force;
+//! 5. **observe**: each actor perceives its target's measures toward it, each
+//!    possibly misread;
+//! 6. **stop**: the first stop rule that holds ends the run, whose last state then
+//!    holds for the rounds left.
 //!
 //! A new rule of the model is a new phase or a step of one of these, in this loop.
 //! Random draws come from the replicate's own generator in this fixed order.
 
+#[cfg(test)]
+mod model_tests;
 mod noise;
+mod package;
 mod plan;
+mod stock;
+mod stop;
 #[cfg(test)]
 pub(crate) mod testing;
 
 pub use noise::{Gaps, Noise, Tremble};
 pub use plan::{DUEL, Plan};
 
-use crate::ladder::{Measure, Move, Packages, Round, Rung};
+use crate::ladder::{Ladder, Measure, Move, Packages, Round, Rung};
 use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use noise::Coin;
 use std::collections::BTreeMap;
+use stock::Holdings;
+use stop::Stops;
 
-/// What happened in one replicate: every dyad's executed moves and policies, round by round.
+/// What happened in one replicate: every dyad's executed measures and policies, round
+/// by round, the stocks, and how the replicate ended.
 #[derive(Debug, Clone, Default)]
 pub struct Trajectory {
-    /// `moves[dyad][round]`: the move executed by the dyad's actor toward its target.
+    /// `moves[dyad][round]`: the most severe measure executed by the dyad's actor
+    /// toward its target (the dyad's move, whose rung is its level).
     pub moves: Vec<Vec<Move>>,
     /// `policies[dyad][round]`: the kind of the policy in force.
     pub policies: Vec<Vec<&'static str>>,
     /// `measures[dyad].round(round)`: every measure the dyad's actor took, least
-    /// severe first; `moves[dyad][round]` is the last, most severe one.
+    /// severe first; `moves[dyad][round]` is the last, most severe one. No rounds
+    /// after [`end_round`](Self::end_round).
     pub measures: Vec<Packages<Measure>>,
     /// `in_force[dyad][round]`: the most severe rung in force (taken this round, or
     /// earlier on a rung whose measures last).
@@ -51,7 +67,8 @@ pub struct Trajectory {
     /// The outcome of the stop rule that ended the run (an index into the scenario's
     /// outcomes), or `None` when it reached its last round.
     pub outcome: Option<usize>,
-    /// The last round played; the rounds after it hold the state it ended in.
+    /// The last round played; `moves`, `policies`, `in_force` and `stocks` repeat its
+    /// state for the rounds after it.
     pub end_round: Round,
 }
 
@@ -72,12 +89,28 @@ pub struct Engine<'s> {
     kind: Vec<&'static str>,
     since: Vec<Round>,
     seen: Vec<Vec<Move>>,
+    /// Every perceived measure, per dyad.
+    seen_packages: Vec<Packages<Move>>,
     fired: Vec<Option<Round>>,
-    forced: Vec<Option<Move>>,
-    /// This round's moves: intended, then as played.
-    decided: Vec<Move>,
+    /// This round's forced measures, per dyad.
+    forced: Vec<Vec<Move>>,
+    /// Whether this round's forced measures (some, then) replace the dyad's policy's.
+    replace: Vec<bool>,
+    /// This round's packages, per dyad: intended, then as played.
+    packages: Vec<Vec<Measure>>,
+    /// A policy's measures, as it chooses them.
+    chosen: Vec<Move>,
+    /// A package as perceived.
+    perceived: Vec<Move>,
     /// With [`Tremble::Gaps`], each dyad's moves left before its next tremble.
     steady: Vec<u64>,
+    /// Whether any rung's measures last more than the round they are taken.
+    lasting: bool,
+    /// `lapse[dyad][rung]`: the first round the dyad's measures on the rung are no
+    /// longer in force (kept only when `lasting`).
+    lapse: Vec<Vec<Round>>,
+    holdings: Holdings,
+    stops: Stops<'s>,
     trajectory: Trajectory,
 }
 
@@ -108,6 +141,8 @@ impl<'s> Engine<'s> {
         let reverse = reverse_dyads(&plan.dyads);
         let n = plan.dyads.len();
         let rounds = plan.rounds as usize;
+        let lasting = plan.ladder.rungs.iter().any(|r| !r.lasts.is_one_round());
+        let holdings = Holdings::new(plan.holdings, plan.actors);
         Engine {
             instances,
             installs,
@@ -116,19 +151,27 @@ impl<'s> Engine<'s> {
             kind: vec![""; n],
             since: vec![0; n],
             seen: vec![Vec::with_capacity(rounds); n],
+            seen_packages: vec![Packages::with_capacity(rounds); n],
             fired: vec![None; plan.triggers],
-            forced: vec![None; n],
-            decided: vec![Move::on(0); n],
+            forced: vec![Vec::new(); n],
+            replace: vec![false; n],
+            packages: vec![Vec::with_capacity(1); n],
+            chosen: Vec::with_capacity(1),
+            perceived: Vec::with_capacity(1),
             steady: vec![u64::MAX; n],
+            lasting,
+            lapse: vec![vec![0; if lasting { plan.ladder.len() } else { 0 }]; n],
+            stops: Stops::new(plan.stops),
             trajectory: Trajectory {
                 moves: vec![Vec::with_capacity(rounds); n],
                 policies: vec![Vec::with_capacity(rounds); n],
                 measures: vec![Packages::with_capacity(rounds); n],
                 in_force: vec![Vec::with_capacity(rounds); n],
-                stocks: vec![],
+                stocks: vec![Vec::with_capacity(rounds); plan.holdings.len()],
                 outcome: None,
                 end_round: 0,
             },
+            holdings,
             plan,
         }
     }
@@ -148,8 +191,11 @@ impl<'s> Engine<'s> {
             if let Some(gaps) = gaps {
                 self.tremble(gaps, rng);
             }
-            self.apply();
+            self.apply(round);
             self.observe(misperception, rng);
+            if self.stop(round) {
+                break;
+            }
         }
         &self.trajectory
     }
@@ -168,7 +214,8 @@ impl<'s> Engine<'s> {
                 self.since[d] = round;
             }
             for &(d, m) in &event.acts {
-                self.forced[d] = Some(m);
+                self.forced[d].push(m);
+                self.replace[d] |= event.replace;
             }
             next += 1;
         }
@@ -176,7 +223,7 @@ impl<'s> Engine<'s> {
     }
 
     /// Phase 2, with phase 3 for trembles tossed as each dyad decides (`as_decided`):
-    /// every dyad's move of this round, intended or forced.
+    /// every dyad's package of this round, chosen and forced.
     fn decide(&mut self, as_decided: Coin, rng: &mut SimRng) {
         let scene = Scene {
             ladder: self.plan.ladder,
@@ -184,72 +231,119 @@ impl<'s> Engine<'s> {
             dyads: &self.plan.dyads,
             since: &self.since,
             fired: &self.fired,
+            stocks: self.holdings.levels(),
         };
         let observation = Observation {
             scene: &scene,
             histories: Histories::Recorded {
                 moves: &self.trajectory.moves,
                 seen: &self.seen,
+                packages: Some(&self.seen_packages),
             },
         };
-        for d in 0..self.decided.len() {
+        let ladder = self.plan.ladder;
+        for d in 0..self.packages.len() {
             let view = View::of(&observation, d);
-            let intended = self.instances[self.active[d]].decide(&view, rng);
-            self.decided[d] = match self.forced[d] {
-                Some(forced) => forced,
-                None if as_decided.is_live() => Move {
-                    rung: as_decided.slip(self.plan.ladder, intended.rung, rng),
-                    ..intended
-                },
-                None => intended,
-            };
+            self.chosen.clear();
+            self.instances[self.active[d]].decide_package(&view, rng, &mut self.chosen);
+            let (forced, replace) = (&self.forced[d], self.replace[d]);
+            if as_decided.is_live() && !replace {
+                for m in &mut self.chosen {
+                    m.rung = as_decided.slip(ladder, m.rung, rng);
+                }
+            }
+            package::compose(ladder, &self.chosen, forced, replace, &mut self.packages[d]);
         }
     }
 
-    /// Phase 3 for [`Tremble::Gaps`]: every move not forced may tremble.
+    /// Phase 3 for [`Tremble::Gaps`]: every measure not forced may tremble.
     fn tremble(&mut self, gaps: Gaps, rng: &mut SimRng) {
-        for d in 0..self.decided.len() {
-            if self.forced[d].is_none() {
-                let rung = self.decided[d].rung;
-                self.decided[d].rung = gaps.toss(self.plan.ladder, rung, &mut self.steady[d], rng);
+        let ladder = self.plan.ladder;
+        for (package, steady) in self.packages.iter_mut().zip(&mut self.steady) {
+            for m in package.iter_mut().filter(|m| !m.forced) {
+                m.rung = gaps.toss(ladder, m.rung, steady, rng);
+            }
+            if package.len() > 1 {
+                let chosen: Vec<Move> = package.iter().map(|m| m.as_move()).collect();
+                package::compose(ladder, &chosen, &[], false, package);
             }
         }
     }
 
-    /// Phase 4: records every dyad's move and policy of the round at once.
-    fn apply(&mut self) {
-        for d in 0..self.decided.len() {
-            let m = self.decided[d];
+    /// Phase 4: records every dyad's package and policy of the round at once; stocks
+    /// fall and measures come into force.
+    fn apply(&mut self, round: Round) {
+        let ladder = self.plan.ladder;
+        for d in 0..self.packages.len() {
+            let package = &mut self.packages[d];
+            if !self.holdings.is_empty() {
+                self.holdings.reduce(ladder, self.plan.dyads[d], package);
+            }
+            let m = package.last().expect("a package holds a measure").as_move();
             self.trajectory.moves[d].push(m);
             self.trajectory.policies[d].push(self.kind[d]);
-            self.trajectory.measures[d].push([Measure {
-                rung: m.rung,
-                magnitude: m.magnitude,
-                forced: self.forced[d].is_some(),
-            }]);
-            self.trajectory.in_force[d].push(m.rung);
-            self.forced[d] = None;
+            self.trajectory.measures[d].push(package.iter().copied());
+            let in_force = if self.lasting {
+                in_force(ladder, &mut self.lapse[d], package, round)
+            } else {
+                m.rung
+            };
+            self.trajectory.in_force[d].push(in_force);
+            self.forced[d].clear();
+            self.replace[d] = false;
+        }
+        for (h, &value) in self.holdings.values().iter().enumerate() {
+            self.trajectory.stocks[h].push(value);
         }
     }
 
-    /// Phase 5: each actor perceives its target's move toward it, misread with
-    /// probability `misperception`.
+    /// Phase 5: each actor perceives its target's measures toward it, each misread
+    /// with probability `misperception`.
     fn observe(&mut self, misperception: Coin, rng: &mut SimRng) {
         let ladder = self.plan.ladder;
-        for d in 0..self.decided.len() {
-            let perceived = match self.reverse[d] {
+        for d in 0..self.packages.len() {
+            match self.reverse[d] {
                 Some(r) => {
-                    let m = self.decided[r];
-                    Move {
+                    let misread = |m: Move| Move {
                         rung: misperception.slip(ladder, m.rung, rng),
                         ..m
-                    }
+                    };
+                    package::perceive(ladder, &self.packages[r], misread, &mut self.perceived);
+                    self.seen[d].push(*self.perceived.last().expect("a package holds a measure"));
+                    self.seen_packages[d].push(self.perceived.iter().copied());
                 }
                 // A target that does not face the actor makes no move toward it.
-                None => Move::on(ladder.neutral()),
-            };
-            self.seen[d].push(perceived);
+                None => {
+                    let neutral = Move::on(ladder.neutral());
+                    self.seen[d].push(neutral);
+                    self.seen_packages[d].push([neutral]);
+                }
+            }
         }
+    }
+
+    /// Phase 6: whether a stop rule ends the run at the end of `round`; if one does,
+    /// records its outcome and holds the final state for the rounds left.
+    fn stop(&mut self, round: Round) -> bool {
+        if self.stops.is_empty() {
+            return false;
+        }
+        let last = |rows: &[Vec<Rung>], d: usize| rows[d][round as usize];
+        let in_force: Vec<Rung> = (0..self.packages.len())
+            .map(|d| last(&self.trajectory.in_force, d))
+            .collect();
+        let Some(outcome) = self.stops.check(&in_force, self.holdings.values()) else {
+            return false;
+        };
+        let t = &mut self.trajectory;
+        t.outcome = Some(outcome);
+        t.end_round = round;
+        let left = (self.plan.rounds - 1 - round) as usize;
+        hold_last(&mut t.moves, left);
+        hold_last(&mut t.policies, left);
+        hold_last(&mut t.in_force, left);
+        hold_last(&mut t.stocks, left);
+        true
     }
 
     /// Resets the run; with [`Tremble::Gaps`], draws each dyad's first gap.
@@ -262,12 +356,20 @@ impl<'s> Engine<'s> {
             self.kind[d] = self.instances[d].info().name;
             self.since[d] = 0;
             self.seen[d].clear();
+            self.seen_packages[d].clear();
             self.trajectory.moves[d].clear();
             self.trajectory.policies[d].clear();
             self.trajectory.measures[d].clear();
             self.trajectory.in_force[d].clear();
-            self.forced[d] = None;
+            self.forced[d].clear();
+            self.replace[d] = false;
+            self.lapse[d].fill(0);
         }
+        for row in &mut self.trajectory.stocks {
+            row.clear();
+        }
+        self.holdings.reset();
+        self.stops.reset();
         self.fired.fill(None);
         self.trajectory.outcome = None;
         self.trajectory.end_round = self.plan.rounds.saturating_sub(1);
@@ -275,6 +377,29 @@ impl<'s> Engine<'s> {
             for steady in &mut self.steady {
                 *steady = gaps.gap(rng);
             }
+        }
+    }
+}
+
+/// Brings the measures of `package`, taken in `round`, into force in a dyad whose
+/// measures lapse as `lapse` says (per rung), and returns the most severe rung in
+/// force this round.
+fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Round) -> Rung {
+    for m in package {
+        let lasts = ladder.rungs[m.rung as usize].lasts;
+        let until = lasts.lapses(round).unwrap_or(Round::MAX);
+        let slot = &mut lapse[m.rung as usize];
+        *slot = (*slot).max(until);
+    }
+    let top = lapse.iter().rposition(|&until| until > round);
+    top.expect("this round's measures are in force") as Rung
+}
+
+/// Repeats the last entry of every row `left` more times.
+fn hold_last<T: Copy>(rows: &mut [Vec<T>], left: usize) {
+    for row in rows {
+        if let Some(&last) = row.last() {
+            row.extend(std::iter::repeat_n(last, left));
         }
     }
 }

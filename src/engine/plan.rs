@@ -4,7 +4,7 @@ use super::noise::{Noise, Tremble};
 use crate::ladder::{Ladder, Round};
 use crate::payoff::Payoffs;
 use crate::policy::{Dyad, Policy};
-use crate::scenario::{Event, Scenario};
+use crate::scenario::{Event, Holding, Scenario, StopRule};
 use std::borrow::Cow;
 
 /// The two dyads of a match: seat 0 toward seat 1, and back.
@@ -37,6 +37,12 @@ pub struct Plan<'a> {
     pub triggers: usize,
     /// Trembles and misreadings.
     pub noise: Noise,
+    /// Number of actors the dyads join.
+    pub actors: usize,
+    /// What actors hold in each other's countries at the start.
+    pub holdings: &'a [Holding],
+    /// Rules that end a run early.
+    pub stops: &'a [StopRule],
     /// Rounds per run.
     pub rounds: Round,
 }
@@ -59,6 +65,9 @@ impl<'a> Plan<'a> {
                 tremble: Tremble::AsDecided(scenario.noise.tremble),
                 misperception: scenario.noise.misperception,
             },
+            actors: scenario.actors.len(),
+            holdings: &scenario.holdings,
+            stops: &scenario.stops,
             rounds: scenario.rounds,
         }
     }
@@ -84,6 +93,9 @@ impl<'a> Plan<'a> {
                 tremble: Tremble::Gaps(noise),
                 misperception: 0.0,
             },
+            actors: 2,
+            holdings: &[],
+            stops: &[],
             rounds,
         }
     }

@@ -4,7 +4,7 @@
 use super::{DUEL, Engine, Noise, Plan, Tremble};
 use crate::ladder::{Ladder, Move, Round, Rung, RungInfo};
 use crate::payoff::Payoffs;
-use crate::policy::{Histories, Observation, Policy, PolicyInfo, Scene, View};
+use crate::policy::{Histories, Observation, Policy, PolicyInfo, Scene, Stocks, View};
 use crate::rng::{SimRng, run_rng};
 use crate::scenario::Event;
 use std::borrow::Cow;
@@ -125,7 +125,8 @@ impl Match {
         self
     }
 
-    /// Forces player `side` (0 = the tested one) to move `rung` with `magnitude` at `round`.
+    /// Forces player `side` (0 = the tested one) to move `rung` with `magnitude` at `round`,
+    /// instead of what its policy chooses.
     pub(crate) fn force(
         mut self,
         round: Round,
@@ -163,6 +164,7 @@ impl Match {
             .into_iter()
             .chain(self.forced.iter().map(|&(round, side, m)| Event {
                 acts: vec![(side, m)],
+                replace: true,
                 ..event(round)
             }))
             .collect();
@@ -178,6 +180,9 @@ impl Match {
                 tremble: Tremble::AsDecided(0.0),
                 misperception: 0.0,
             },
+            actors: 2,
+            holdings: &[],
+            stops: &[],
             rounds: rounds as Round,
         };
         let mut engine = Engine::of(plan);
@@ -221,12 +226,14 @@ pub(crate) fn with_view<R>(
         dyads: &DUEL,
         since: &[0, 0],
         fired: &[],
+        stocks: Stocks::NONE,
     };
     let observation = Observation {
         scene: &scene,
         histories: Histories::Recorded {
             moves: &moves,
             seen: &perceived,
+            packages: None,
         },
     };
     f(&View::of(&observation, 0))

@@ -11,12 +11,15 @@ use serde::Deserialize;
 
 /// Holds at `hold` until a trigger (a named event, or a round) and from then on plays
 /// as the policy `then`.
+/// Packages of measures are passed to `then` as they are.
 ///
 /// What arrived while deferring is the *backlog*. With `backlog = "forgive"` the `then`
 /// policy starts afresh at the trigger, seeing only what happens from then on. With
-/// `backlog = "answer"` the round of the trigger answers the backlog once, with the
-/// most severe hostile move received while deferring (the latest of equals, with its
-/// magnitude); after that `then` plays, seeing the whole history.
+/// `backlog = "answer"` the round of the trigger answers the backlog once: the package
+/// of the round that brought the most severe hostile move received while deferring
+/// (the latest of equals), answered as `then` answers a package (`mirror` in kind,
+/// with its `scale`, `domains` and `parity`; other kinds each hostile measure in kind);
+/// after that `then` plays, seeing the whole history.
 ///
 /// # Sources
 /// Russia, 30 December 2016: the president deferred an answer to the US expulsions
@@ -201,7 +204,52 @@ pub fn defer_waits(
     }
 }
 
+/// What a `defer` does in a round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    /// Holds: the trigger has not fired.
+    Hold,
+    /// Plays `then`, on the history from this absolute round on.
+    Then(Round),
+    /// Answers the backlog: the measures seen this many rounds into the view since
+    /// the policy took effect.
+    Backlog(usize),
+}
+
 impl Defer {
+    /// What to do in the round `view` decides.
+    fn step(&self, view: &View<'_>) -> Step {
+        let Some(fired) = self.fired(view) else {
+            return Step::Hold;
+        };
+        // A trigger that fired before this policy took effect starts it at once, with no backlog.
+        let start = fired.max(view.since());
+        if self.backlog == Backlog::Forgive {
+            return Step::Then(start);
+        }
+        if view.round() != start {
+            return Step::Then(view.origin);
+        }
+        let deferred = view.from_round(view.since());
+        let waiting = &deferred.seen[..(start - deferred.origin) as usize];
+        let worst = waiting
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| view.ladder().is_hostile(m.rung))
+            .reduce(|a, b| if b.1.rung >= a.1.rung { b } else { a });
+        match worst {
+            Some((i, _)) => Step::Backlog((deferred.origin - view.origin) as usize + i),
+            None => Step::Then(view.origin),
+        }
+    }
+
+    /// Answers the backlog, the measures seen `worst` rounds into `view`, as `then`
+    /// answers a package.
+    fn answer_backlog(&self, view: &View<'_>, worst: usize, package: &mut Vec<Move>) {
+        self.then
+            .answer_package(view, view.seen_package(worst), package);
+    }
+
     /// The absolute round the trigger fired, if it has by the round being decided.
     fn fired(&self, view: &View<'_>) -> Option<Round> {
         let round = view.round();
@@ -216,26 +264,24 @@ impl Policy for Defer {
     kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move {
-        let Some(fired) = self.fired(view) else {
-            return Move::on(self.hold);
-        };
-        // A trigger that fired before this policy took effect starts it at once, with no backlog.
-        let start = fired.max(view.since());
-        match self.backlog {
-            Backlog::Forgive => self.then.decide(&view.from_round(start), rng),
-            Backlog::Answer if view.round() == start => {
-                let deferred = view.from_round(view.since());
-                let waiting = &deferred.seen[..(start - deferred.origin) as usize];
-                let worst = waiting
-                    .iter()
-                    .filter(|m| view.ladder().is_hostile(m.rung))
-                    .reduce(|a, b| if b.rung >= a.rung { b } else { a });
-                match worst {
-                    Some(&m) => m,
-                    None => self.then.decide(view, rng),
-                }
+        match self.step(view) {
+            Step::Hold => Move::on(self.hold),
+            Step::Then(from) => self.then.decide(&view.from_round(from), rng),
+            Step::Backlog(worst) => {
+                let mut package = Vec::with_capacity(1);
+                self.answer_backlog(view, worst, &mut package);
+                *package.last().expect("an answer holds a measure")
             }
-            Backlog::Answer => self.then.decide(view, rng),
+        }
+    }
+
+    fn decide_package(&mut self, view: &View<'_>, rng: &mut SimRng, package: &mut Vec<Move>) {
+        match self.step(view) {
+            Step::Hold => package.push(Move::on(self.hold)),
+            Step::Then(from) => self
+                .then
+                .decide_package(&view.from_round(from), rng, package),
+            Step::Backlog(worst) => self.answer_backlog(view, worst, package),
         }
     }
 

@@ -1,6 +1,7 @@
 //! `escalate`: answer hostility above what was received.
 
-use super::restrain::{shifted_answer, step_and_cap};
+use super::domains::Domains;
+use super::restrain::{DOMAINS, shifted_answer, step_and_cap};
 use super::{
     ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
 };
@@ -11,12 +12,18 @@ use crate::rng::SimRng;
 /// Answers a hostile move `step` rungs higher than it, up to `cap`; calm is answered
 /// with calm. The received magnitude is kept only when the answer stays on its rung.
 ///
+/// Of a package of measures it answers the most severe; with `domains`, the most
+/// severe in those domains, ignoring the rest. On a ladder whose rungs have domains it
+/// climbs the rungs of the answered measure's domain, staying on the domain's most
+/// severe rung at its top.
+///
 /// # Sources
 /// Kahn's escalation ladder (1965): the side that climbs a rung to regain the initiative.
 #[derive(Debug, Clone)]
 pub struct Escalate {
     step: u32,
     cap: Rung,
+    domains: Domains,
 }
 
 pub(super) const INFO: PolicyInfo = PolicyInfo {
@@ -38,6 +45,7 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
             example: "\"expel\"",
             doc: "never answer above this rung",
         },
+        DOMAINS,
     ],
 };
 
@@ -46,18 +54,15 @@ pub(super) fn parse(
     cx: &ParseContext,
     _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
-    let (step, cap) = step_and_cap(table, cx, &INFO)?;
-    Ok(Box::new(Escalate { step, cap }))
+    let (step, cap, domains) = step_and_cap(table, cx, &INFO)?;
+    Ok(Box::new(Escalate { step, cap, domains }))
 }
 
 impl Policy for Escalate {
     kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
-        match view.seen_back(1) {
-            Some(seen) => shifted_answer(view, seen, i64::from(self.step), self.cap),
-            None => view.neutral(),
-        }
+        shifted_answer(view, &self.domains, i64::from(self.step), self.cap)
     }
 }
 
@@ -68,14 +73,14 @@ mod tests {
 
     #[test]
     fn answers_one_rung_above_up_to_the_cap() {
-        versus(Escalate { step: 1, cap: 3 }, Scripted::cycle([1, 2, 3, 0]))
+        versus(Escalate { step: 1, cap: 3, domains: Domains::ALL }, Scripted::cycle([1, 2, 3, 0]))
             .on(five_rungs())
             .expect([(0, 1), (2, 2), (3, 3), (3, 0), (0, 1)]);
     }
 
     #[test]
     fn two_escalators_climb_to_the_top_after_a_shock() {
-        versus(Escalate { step: 1, cap: 4 }, Escalate { step: 1, cap: 4 })
+        versus(Escalate { step: 1, cap: 4, domains: Domains::ALL }, Escalate { step: 1, cap: 4, domains: Domains::ALL })
             .on(five_rungs())
             .force(0, 0, 1, None)
             .expect([(1, 0), (0, 2), (3, 0), (0, 4), (4, 0)]);

@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 /// Plays as `mirror`, but answers a hostile move with the neutral rung instead, with
 /// probability `p`. It draws from the generator only when it is about to answer
-/// hostility.
+/// hostility. A package of measures is answered as `mirror` answers it, or forgiven
+/// whole.
 ///
 /// # Sources
 /// Nowak and Sigmund (1992), generous tit-for-tat; the axelrod library's GTFT, whose
@@ -85,6 +86,20 @@ impl Policy for Generous {
         } else {
             answer
         }
+    }
+
+    fn decide_package(&mut self, view: &View<'_>, rng: &mut SimRng, package: &mut Vec<Move>) {
+        self.mirror.decide_package(view, rng, package);
+        let answer = *package.last().expect("a package holds a measure");
+        let answering = !view.is_empty();
+        if answering && view.ladder().is_hostile(answer.rung) && rng.random_bool(self.p) {
+            package.clear();
+            package.push(view.neutral());
+        }
+    }
+
+    fn answer_package(&self, view: &View<'_>, measures: &[Move], package: &mut Vec<Move>) {
+        self.mirror.answer_package(view, measures, package);
     }
 
     fn reset(&mut self) {

@@ -15,6 +15,8 @@ use serde::Deserialize;
 /// down, waiting to be reciprocated; after that it mirrors the other side until the
 /// other comes down again.
 ///
+/// Of a package of measures it reads the most severe, the round's level.
+///
 /// # Sources
 /// Osgood, *An Alternative to War or Surrender* (1962): GRIT.
 #[derive(Debug, Clone)]

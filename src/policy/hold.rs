@@ -9,7 +9,8 @@ use crate::ladder::{Move, Rung};
 use crate::rng::SimRng;
 use serde::Deserialize;
 
-/// Plays the same rung every round, whatever the other side does.
+/// Plays the same rung every round, whatever the other side does, packages of
+/// measures included.
 ///
 /// # Sources
 /// The axelrod library's Cooperator and Defector.

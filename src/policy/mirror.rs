@@ -1,8 +1,9 @@
 //! `mirror`: tit-for-tat and its variants.
 
+use super::domains::Domains;
 use super::{
-    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
-    at_least_one, config,
+    Checks, Dyad, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo,
+    RungDefault, View, at_least_one, config,
 };
 use crate::error::Problem;
 use crate::ladder::{Move, Round, Rung};
@@ -19,6 +20,13 @@ use std::collections::VecDeque;
 /// (two-tits-for-tat is `duration = 2`); within that window the most severe hostile
 /// move is answered. Calm and conciliatory moves are mirrored as they are. The answer
 /// carries the answered move's magnitude times `scale`.
+///
+/// A round's package of measures is answered measure by measure, in kind: each on its
+/// rung, with its magnitude times `scale`. With `domains`, only measures in those
+/// domains are answered and the rest ignored. With `parity = "<stock>"`, an answer on
+/// a rung that reduces that stock carries instead the gap that brings the other
+/// side's stock in our country down to ours in theirs, and is not made when there is
+/// no gap. `tolerance`, `duration` and `settle` read each round's most severe measure.
 ///
 /// With `settle = true` only *unanswered* hostility is answered: a hostile move seen
 /// while one of our own hostile moves of at least its level is still unanswered is
@@ -38,6 +46,20 @@ pub struct Mirror {
     duration: u32,
     scale: f64,
     settle: Option<Ledger>,
+    domains: Domains,
+    /// The stock whose parity answers restore, as an index into the scenario's stocks.
+    parity: Option<usize>,
+}
+
+/// What a mirror does this round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Choice {
+    /// Plays its opening rung.
+    Open,
+    /// Answers the measures seen this many rounds into the view.
+    Answer(usize),
+    /// Answers nothing.
+    Calm,
 }
 
 pub(super) const INFO: PolicyInfo = PolicyInfo {
@@ -83,6 +105,18 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
             example: "true",
             doc: "answer only unanswered hostility, so an exact counter-move closes the exchange",
         },
+        ParamInfo {
+            name: "domains",
+            default: ParamDefault::Described("every domain"),
+            example: "[\"diplomatic\"]",
+            doc: "answer only measures on rungs of these domains; ignore the rest",
+        },
+        ParamInfo {
+            name: "parity",
+            default: ParamDefault::Described("none"),
+            example: "\"staff\"",
+            doc: "answer a measure that reduces this stock by the gap that restores parity of totals",
+        },
     ],
 };
 
@@ -96,6 +130,8 @@ pub(super) struct Config {
     duration: u32,
     scale: f64,
     settle: bool,
+    domains: Option<Vec<String>>,
+    parity: Option<String>,
 }
 
 pub(super) fn parse(
@@ -120,6 +156,8 @@ impl Mirror {
             duration: 1,
             scale: 1.0,
             settle: None,
+            domains: Domains::ALL,
+            parity: None,
         }
     }
 
@@ -146,6 +184,11 @@ impl Mirror {
             duration,
             scale,
             settle: settle.then(Ledger::default),
+            domains: checks.get(Domains::parse(c.domains.as_deref(), cx), Domains::ALL),
+            parity: c
+                .parity
+                .as_deref()
+                .and_then(|id| checks.get(cx.stock("parity", id).map(Some), None)),
         }
     }
 
@@ -173,42 +216,98 @@ impl Mirror {
         }
         true
     }
+
+    /// What to do this round: which round's measures to answer, if any.
+    fn choose(&mut self, view: &View<'_>) -> Choice {
+        let t = view.len();
+        let Some(k) = t.checked_sub(1 + self.delay as usize) else {
+            return Choice::Open;
+        };
+        let ladder = view.ladder();
+        if let Some(ledger) = &mut self.settle {
+            ledger.catch_up(view);
+            return match ledger.debts.front() {
+                Some(&(round, _)) if round as usize <= k => Choice::Answer(round as usize),
+                _ if ladder.is_hostile(view.seen[k].rung) => Choice::Calm,
+                _ => Choice::Answer(k),
+            };
+        }
+        if self.tolerance == 1 && self.duration == 1 {
+            // Plain tit-for-tat, the common case: whatever was seen, hostile or not, is
+            // answered as it is (the general rule below gives the same move).
+            return Choice::Answer(k);
+        }
+        // The most severe provoking move within the window (the latest among equals).
+        let mut answer: Option<usize> = None;
+        for s in k.saturating_sub(self.duration as usize - 1)..=k {
+            let m = view.seen[s];
+            if answer.is_none_or(|a| m.rung >= view.seen[a].rung) && self.provoked(view, s) {
+                answer = Some(s);
+            }
+        }
+        match answer {
+            Some(s) => Choice::Answer(s),
+            None if ladder.is_hostile(view.seen[k].rung) => Choice::Calm,
+            None => Choice::Answer(k),
+        }
+    }
+
+    /// The answer to one measure `m`, or `None` when it is not answered: outside our
+    /// domains, or restoring a parity that holds.
+    fn answer(&self, view: &View<'_>, m: Move) -> Option<Move> {
+        if !self.domains.answers(m.rung) {
+            return None;
+        }
+        if let Some(stock) = self.parity
+            && view.ladder().rungs[m.rung as usize].reduces == Some(stock)
+        {
+            let Dyad { actor: us, target: them } = view.dyad();
+            let stocks = view.stocks();
+            if let (Some(theirs), Some(ours)) =
+                (stocks.value(stock, them, us), stocks.value(stock, us, them))
+            {
+                let gap = theirs - ours;
+                return (gap > 0.0).then_some(Move {
+                    rung: m.rung,
+                    magnitude: Some(gap),
+                });
+            }
+        }
+        Some(self.scaled(m))
+    }
 }
 
 impl Policy for Mirror {
     kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
-        let t = view.len();
-        let Some(k) = t.checked_sub(1 + self.delay as usize) else {
-            return Move::on(self.first);
-        };
-        let ladder = view.ladder();
-        if let Some(ledger) = &mut self.settle {
-            ledger.catch_up(view);
-            return match ledger.debts.front() {
-                Some(&(round, m)) if round as usize <= k => self.scaled(m),
-                _ if ladder.is_hostile(view.seen[k].rung) => view.neutral(),
-                _ => self.scaled(view.seen[k]),
-            };
-        }
-        if self.tolerance == 1 && self.duration == 1 {
-            // Plain tit-for-tat, the common case: whatever was seen, hostile or not, is
-            // answered as it is (the general rule below gives the same move).
-            return self.scaled(view.seen[k]);
-        }
-        // The most severe provoking move within the window (the latest among equals).
-        let mut answer: Option<Move> = None;
-        for s in k.saturating_sub(self.duration as usize - 1)..=k {
-            let m = view.seen[s];
-            if answer.is_none_or(|a| m.rung >= a.rung) && self.provoked(view, s) {
-                answer = Some(m);
+        match self.choose(view) {
+            Choice::Open => Move::on(self.first),
+            Choice::Calm => view.neutral(),
+            Choice::Answer(s) if self.domains.is_all() && self.parity.is_none() => {
+                self.scaled(view.seen[s])
             }
+            Choice::Answer(s) => view
+                .seen_package(s)
+                .iter()
+                .rev()
+                .find_map(|&m| self.answer(view, m))
+                .unwrap_or_else(|| view.neutral()),
         }
-        match answer {
-            Some(m) => self.scaled(m),
-            None if ladder.is_hostile(view.seen[k].rung) => view.neutral(),
-            None => self.scaled(view.seen[k]),
+    }
+
+    fn decide_package(&mut self, view: &View<'_>, _: &mut SimRng, package: &mut Vec<Move>) {
+        match self.choose(view) {
+            Choice::Open => package.push(Move::on(self.first)),
+            Choice::Calm => package.push(view.neutral()),
+            Choice::Answer(s) => self.answer_package(view, view.seen_package(s), package),
+        }
+    }
+
+    fn answer_package(&self, view: &View<'_>, measures: &[Move], package: &mut Vec<Move>) {
+        package.extend(measures.iter().filter_map(|&m| self.answer(view, m)));
+        if package.is_empty() {
+            package.push(view.neutral());
         }
     }
 

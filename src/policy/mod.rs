@@ -27,13 +27,14 @@ macro_rules! kind_modules {
     };
 }
 
+mod domains;
 pub mod registry;
 registry::with_every_kind!(kind_modules);
 mod view;
 
 pub(crate) use defer::defer_waits;
 pub use registry::{PolicySpec, parse_policy};
-pub use view::{Dyad, Histories, Observation, Scene, View};
+pub use view::{Dyad, Histories, Observation, Scene, Stocks, View};
 
 use crate::error::{Problem, suggestion};
 use crate::ladder::{Ladder, Move, Round, Rung};
@@ -136,6 +137,26 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
     /// Choose this round's move from the history up to the previous round.
     fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move;
 
+    /// Choose this round's package of measures into `package` (empty on entry): what
+    /// the engine asks of every policy. By default, the one move [`decide`](Self::decide)
+    /// chooses; a policy that answers several measures at once says so here, and in
+    /// a match, where every round holds one measure, chooses what `decide` does.
+    fn decide_package(&mut self, view: &View<'_>, rng: &mut SimRng, package: &mut Vec<Move>) {
+        package.push(self.decide(view, rng));
+    }
+
+    /// Answers `measures`, seen from the target in one round, into `package` (empty
+    /// on entry): how a policy that holds this one (`defer`, answering its backlog)
+    /// has it answer a package. By default, each hostile measure in kind, or the
+    /// neutral move when there is none.
+    fn answer_package(&self, view: &View<'_>, measures: &[Move], package: &mut Vec<Move>) {
+        let ladder = view.ladder();
+        package.extend(measures.iter().filter(|m| ladder.is_hostile(m.rung)));
+        if package.is_empty() {
+            package.push(view.neutral());
+        }
+    }
+
     /// Forget everything learned in a run; afterwards behave as if new.
     fn reset(&mut self) {}
 
@@ -217,6 +238,18 @@ impl<'a> ParseContext<'a> {
                 id,
                 self.ladder.rungs.iter().map(|r| r.id.as_str()),
             )))
+        })
+    }
+
+    /// Resolves a stock id.
+    pub fn stock(&self, key: &str, id: &str) -> Result<usize, Problem> {
+        self.stocks.iter().position(|s| s == id).ok_or_else(|| {
+            let hint = if self.stocks.is_empty() {
+                "declare it in a [[stocks]] table first".to_string()
+            } else {
+                suggestion(id, self.stocks.iter().map(String::as_str))
+            };
+            Problem::new(key, format!("unknown stock {id:?}")).suggest(Some(hint))
         })
     }
 

@@ -16,6 +16,8 @@ use serde::Deserialize;
 /// (the prisoner's dilemma's R), so on a two-rung ladder it is the axelrod library's
 /// Win-Stay Lose-Shift: cooperate exactly when both sides made the same move.
 ///
+/// Of a package of measures it scores the most severe, the round's level.
+///
 /// # Sources
 /// Kraines and Kraines (1989); Nowak and Sigmund (1993), Pavlov.
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 /// Picks a rung at random each round, by `weights` (one per rung), or hostile with
 /// probability `p_hostile` (a hostile rung chosen evenly) and neutral otherwise.
+/// It plays one measure a round, whatever packages it sees.
 ///
 /// # Sources
 /// The axelrod library's Random (`p_hostile = 0.5` on a two-rung ladder).

@@ -29,6 +29,7 @@ macro_rules! with_every_kind {
             hold,
             script,
             random,
+            solidarity,
         }
     };
 }
@@ -148,9 +149,19 @@ mod tests {
     use crate::policy::{ParamDefault, RungDefault};
     use crate::rng::run_rng;
 
+    /// Policies are read as `usa`'s, which stands with `ltu`, in a scenario of four
+    /// actors with a `staff` stock.
     fn cx(ladder: &crate::ladder::Ladder) -> ParseContext<'_> {
+        static NAMES: std::sync::LazyLock<[String; 4]> =
+            std::sync::LazyLock::new(|| ["usa", "russia", "ltu", "gbr"].map(String::from));
+        static STOCKS: std::sync::LazyLock<[String; 1]> =
+            std::sync::LazyLock::new(|| ["staff".to_string()]);
         ParseContext {
             has_payoffs: true,
+            actors: &NAMES[..],
+            actor: Some(0),
+            allies: &[2],
+            stocks: &STOCKS[..],
             ..ParseContext::new(ladder)
         }
     }
@@ -235,7 +246,7 @@ mod tests {
 
     #[test]
     fn every_parameter_is_documented_and_accepted() {
-        let ladder = five_rungs();
+        let ladder = crate::policy::domains::tests::with_domains();
         for kind in ALL {
             let name = kind.info.name;
             assert!(!kind.info.summary.is_empty());
@@ -457,6 +468,34 @@ mod tests {
                 let x = decide(&mut p, &a[..n]);
                 let y = decide(&mut p, &mixed);
                 proptest::prop_assert_eq!(x, y, "{} reads more than {} rounds", spec.text, depth);
+            }
+        }
+
+        /// Where every round holds one measure, as in a match, a policy's package is
+        /// the one move it decides, so a tournament means what a scenario does.
+        #[test]
+        fn in_a_match_the_package_is_the_move(
+            h in proptest::collection::vec((0u16..5, 0u16..5), 0..20),
+            seed in 0u64..1000,
+        ) {
+            let ladder = crate::policy::domains::tests::with_domains();
+            let payoffs = crate::payoff::Payoffs::Costs;
+            let own: Vec<Move> = h.iter().map(|x| Move::on(x.0)).collect();
+            let seen: Vec<Move> = h.iter().map(|x| Move::on(x.1)).collect();
+            for kind in ALL {
+                for table in [minimal(kind.info.name)].into_iter().chain(
+                    kind.info.params.iter().map(|p| with(kind.info.name, p.name, p.example)),
+                ) {
+                    let spec = parse_policy(&table, &cx(&ladder)).unwrap();
+                    let (mut a, mut b) = (spec.policy.clone_box(), spec.policy);
+                    let (one, package) = with_view(&ladder, Some(&payoffs), &own, &seen, |view| {
+                        let one = a.decide(view, &mut run_rng(seed, 0));
+                        let mut package = Vec::new();
+                        b.decide_package(view, &mut run_rng(seed, 0), &mut package);
+                        (one, package)
+                    });
+                    proptest::prop_assert_eq!(vec![one], package, "{}", spec.text);
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 //! `restrain`: answer hostility below what was received.
 
+use super::domains::{Domains, step_in_domain};
 use super::{
-    ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View, config,
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault,
+    View, config,
 };
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
@@ -12,12 +14,18 @@ use serde::Deserialize;
 /// the neutral rung; calm is answered with calm (the neutral rung). The received
 /// magnitude is kept only when the answer is on the same rung as the move it answers.
 ///
+/// Of a package of measures it answers the most severe; with `domains`, the most
+/// severe in those domains, ignoring the rest. On a ladder whose rungs have domains it
+/// steps along the rungs of the answered measure's domain, and a step below the
+/// domain's least severe rung is calm.
+///
 /// # Sources
 /// Proportionate-response doctrine; the "restrain" option of the December 2016 case.
 #[derive(Debug, Clone)]
 pub struct Restrain {
     step: u32,
     cap: Rung,
+    domains: Domains,
 }
 
 pub(super) const INFO: PolicyInfo = PolicyInfo {
@@ -39,7 +47,16 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
             example: "\"expel\"",
             doc: "never answer above this rung",
         },
+        DOMAINS,
     ],
+};
+
+/// `restrain`'s and `escalate`'s `domains`.
+pub(super) const DOMAINS: ParamInfo = ParamInfo {
+    name: "domains",
+    default: ParamDefault::Described("every domain"),
+    example: "[\"economic\"]",
+    doc: "answer only measures on rungs of these domains; ignore the rest",
 };
 
 /// `restrain`'s and `escalate`'s parameters as written in a scenario.
@@ -48,19 +65,26 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
 struct Config {
     step: u32,
     cap: Option<String>,
+    domains: Option<Vec<String>>,
 }
 
-/// Reads `step` and `cap`, with the defaults of `info`, for `restrain` or `escalate`.
+/// Reads `step`, `cap` and `domains`, with the defaults of `info`, for `restrain` or
+/// `escalate`.
 pub(super) fn step_and_cap(
     table: &toml::Table,
     cx: &ParseContext,
     info: &PolicyInfo,
-) -> Result<(u32, Rung), Vec<Problem>> {
+) -> Result<(u32, Rung, Domains), Vec<Problem>> {
     let c: Config = config(table, info)?;
-    let cap = cx
-        .rung_param(info, "cap", c.cap.as_deref())
-        .map_err(|p| vec![p])?;
-    Ok((c.step, cap))
+    let mut checks = Checks::default();
+    let cap = checks.get(cx.rung_param(info, "cap", c.cap.as_deref()), 0);
+    let domains = checks.get(Domains::parse(c.domains.as_deref(), cx), Domains::ALL);
+    let problems = checks.into_problems();
+    if problems.is_empty() {
+        Ok((c.step, cap, domains))
+    } else {
+        Err(problems)
+    }
 }
 
 pub(super) fn parse(
@@ -68,20 +92,25 @@ pub(super) fn parse(
     cx: &ParseContext,
     _: ParseNested,
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
-    let (step, cap) = step_and_cap(table, cx, &INFO)?;
-    Ok(Box::new(Restrain { step, cap }))
+    let (step, cap, domains) = step_and_cap(table, cx, &INFO)?;
+    Ok(Box::new(Restrain { step, cap, domains }))
 }
 
-/// The answer to `seen` moved `steps` rungs, capped, and never below neutral; calm gets calm.
-pub(super) fn shifted_answer(view: &View<'_>, seen: Move, steps: i64, cap: Rung) -> Move {
+/// The answer to the most severe measure `domains` answers of those seen last round,
+/// moved `steps` rungs (within its domain), capped, and never below neutral; calm
+/// gets calm.
+pub(super) fn shifted_answer(view: &View<'_>, domains: &Domains, steps: i64, cap: Rung) -> Move {
+    let Some(seen) = view.len().checked_sub(1).and_then(|i| domains.most_severe(view, i)) else {
+        return view.neutral();
+    };
     let ladder = view.ladder();
     if !ladder.is_hostile(seen.rung) {
         return view.neutral();
     }
-    let rung = ladder
-        .shift(seen.rung, steps)
-        .min(cap)
-        .max(ladder.neutral());
+    let Some(stepped) = step_in_domain(ladder, seen.rung, steps) else {
+        return view.neutral();
+    };
+    let rung = stepped.min(cap).max(ladder.neutral());
     Move {
         rung,
         magnitude: seen.magnitude.filter(|_| rung == seen.rung),
@@ -92,10 +121,7 @@ impl Policy for Restrain {
     kind_methods!();
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
-        match view.seen_back(1) {
-            Some(seen) => shifted_answer(view, seen, -i64::from(self.step), self.cap),
-            None => view.neutral(),
-        }
+        shifted_answer(view, &self.domains, -i64::from(self.step), self.cap)
     }
 }
 
@@ -106,7 +132,7 @@ mod tests {
 
     #[test]
     fn answers_one_rung_below_up_to_the_cap() {
-        let r = Restrain { step: 1, cap: 2 };
+        let r = Restrain { step: 1, cap: 2, domains: Domains::ALL };
         versus(r, Scripted::cycle([4, 3, 2, 1, 0]))
             .on(five_rungs())
             .expect([(0, 4), (2, 3), (2, 2), (1, 1), (0, 0), (0, 4)]);
@@ -114,7 +140,7 @@ mod tests {
 
     #[test]
     fn default_cap_is_the_lowest_hostile_rung() {
-        let r = Restrain { step: 1, cap: 1 };
+        let r = Restrain { step: 1, cap: 1, domains: Domains::ALL };
         versus(r, Scripted::cycle([4, 0])).on(five_rungs()).expect([
             (0, 4),
             (1, 0),
@@ -125,7 +151,7 @@ mod tests {
 
     #[test]
     fn keeps_magnitude_only_on_the_same_rung() {
-        let moves = versus(Restrain { step: 0, cap: 4 }, Scripted::cycle([0]))
+        let moves = versus(Restrain { step: 0, cap: 4, domains: Domains::ALL }, Scripted::cycle([0]))
             .on(five_rungs())
             .force(0, 1, 2, Some(35.0))
             .play(2);
@@ -136,7 +162,7 @@ mod tests {
                 magnitude: Some(35.0)
             }
         );
-        let moves = versus(Restrain { step: 1, cap: 4 }, Scripted::cycle([0]))
+        let moves = versus(Restrain { step: 1, cap: 4, domains: Domains::ALL }, Scripted::cycle([0]))
             .on(five_rungs())
             .force(0, 1, 2, Some(35.0))
             .play(2);

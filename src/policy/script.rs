@@ -17,6 +17,7 @@ use serde::Deserialize;
 /// the sequence and goes on from there; a rung that does not come again leaves it on
 /// course. On `["c", "d"]` this is "the opposite of my last played move", so a
 /// tremble shifts the phase for good instead of being corrected the next round.
+/// It plays one measure a round, whatever packages it sees.
 ///
 /// # Sources
 /// The axelrod library's Cycler (a fixed cycle, blind to noise: `resync = false`) and

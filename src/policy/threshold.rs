@@ -12,6 +12,9 @@ use serde::Deserialize;
 /// Stays at `base` until the other side reaches `red_line` (or any rung above it), then
 /// plays `punish` for `duration` rounds after the last such move, or for ever.
 ///
+/// A package of measures reaches the red line when any of its measures does: its
+/// most severe one.
+///
 /// # Sources
 /// The axelrod library's Grudger (Friedman's grim trigger) is `duration = "forever"`
 /// on a two-rung ladder.

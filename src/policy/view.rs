@@ -17,7 +17,7 @@
 //! one, and the end of the history always grows by one round: positions cached by
 //! absolute round stay valid.
 
-use crate::ladder::{Ladder, Move, Round};
+use crate::ladder::{Ladder, Move, Packages, Round};
 use crate::payoff::Payoffs;
 
 /// An ordered pair of actors: `actor` moves toward `target`.
@@ -42,18 +42,56 @@ pub struct Scene<'a> {
     pub since: &'a [Round],
     /// For each named trigger of the scenario, the round it fired, if it has.
     pub fired: &'a [Option<Round>],
+    /// The stocks as they stand at the end of the previous round.
+    pub stocks: Stocks<'a>,
+}
+
+/// The scenario's stocks as they stand: how much of each one actor holds in
+/// another's country.
+#[derive(Debug, Clone, Copy)]
+pub struct Stocks<'a> {
+    /// `holding[(stock × actors + holder) × actors + host]`: the holding's index into
+    /// `values`, or `u32::MAX` for a pair the scenario does not declare.
+    pub holding: &'a [u32],
+    /// Each holding's value.
+    pub values: &'a [f64],
+    /// Number of actors.
+    pub actors: usize,
+}
+
+impl Stocks<'_> {
+    /// No stocks at all.
+    pub const NONE: Stocks<'static> = Stocks {
+        holding: &[],
+        values: &[],
+        actors: 0,
+    };
+
+    /// How much of `stock` `holder` holds in `host`'s country, if the scenario
+    /// declares that holding.
+    pub fn value(&self, stock: usize, holder: usize, host: usize) -> Option<f64> {
+        let i = (stock * self.actors + holder) * self.actors + host;
+        match self.holding.get(i) {
+            Some(&h) if h != u32::MAX => Some(self.values[h as usize]),
+            _ => None,
+        }
+    }
 }
 
 /// The moves of every dyad so far, in the form their keeper holds them.
 #[derive(Debug, Clone, Copy)]
 pub enum Histories<'a> {
     /// `moves[dyad]` as executed and `seen[dyad]` as the actor perceived its target's
-    /// moves toward it, each vector holding the rounds played so far.
+    /// moves toward it, each vector holding the rounds played so far: each round's
+    /// most severe measure.
     Recorded {
         /// Executed moves, per dyad.
         moves: &'a [Vec<Move>],
         /// Perceived moves, per dyad.
         seen: &'a [Vec<Move>],
+        /// Every perceived measure, per dyad, when rounds may hold several; `None`
+        /// when each round's move is its only measure.
+        packages: Option<&'a [Packages<Move>]>,
     },
     /// Two seats facing each other, each seeing the other's moves as played: dyad 0's
     /// moves so far, then dyad 1's.
@@ -86,6 +124,27 @@ impl<'a> Observation<'a> {
             Histories::Recorded { seen, .. } => &seen[dyad],
             Histories::Duel(moves) => moves[1 - dyad],
         }
+    }
+
+    /// The measures the actor of `dyad` perceived from its target in absolute round
+    /// `round`, least severe first (the last is [`perceived`](Self::perceived)'s move).
+    #[inline]
+    pub fn perceived_package(&self, dyad: usize, round: usize) -> &'a [Move] {
+        match self.histories {
+            Histories::Recorded {
+                packages: Some(packages),
+                ..
+            } => packages[dyad].round(round),
+            _ => std::slice::from_ref(&self.perceived(dyad)[round]),
+        }
+    }
+
+    /// The index of the dyad `actor` → `target`, if the actor faces the target.
+    pub fn dyad_index(&self, actor: usize, target: usize) -> Option<usize> {
+        self.scene
+            .dyads
+            .iter()
+            .position(|d| d.actor == actor && d.target == target)
     }
 
     /// Every dyad whose actor is `actor`, with the moves it played so far.
@@ -125,6 +184,9 @@ pub struct View<'a> {
     pub origin: Round,
     observation: &'a Observation<'a>,
     dyad: usize,
+    /// Whether `seen` is the observation's own record of this dyad (so its packages
+    /// are the observation's), rather than a history a policy made up.
+    recorded: bool,
 }
 
 impl<'a> View<'a> {
@@ -137,7 +199,41 @@ impl<'a> View<'a> {
             origin: 0,
             observation,
             dyad,
+            recorded: true,
         }
+    }
+
+    /// The same view, but seeing `seen` from the target instead (one measure a round),
+    /// for a policy that shows a nested one a history it made up (`solidarity`).
+    /// `seen` must cover the same rounds as this view's.
+    pub fn seeing<'b>(&self, seen: &'b [Move]) -> View<'b>
+    where
+        'a: 'b,
+    {
+        debug_assert_eq!(seen.len(), self.seen.len());
+        View {
+            seen,
+            recorded: false,
+            ..*self
+        }
+    }
+
+    /// The measures seen from the target `i` rounds into this view (`seen[i]` is the
+    /// most severe of them), least severe first.
+    #[inline]
+    pub fn seen_package(&self, i: usize) -> &'a [Move] {
+        if self.recorded {
+            self.observation
+                .perceived_package(self.dyad, self.origin as usize + i)
+        } else {
+            std::slice::from_ref(&self.seen[i])
+        }
+    }
+
+    /// The scene's stocks as they stand.
+    #[inline]
+    pub fn stocks(&self) -> Stocks<'a> {
+        self.observation.scene.stocks
     }
 
     /// The same view with its history from absolute round `from` on, as if it started
@@ -242,12 +338,14 @@ mod tests {
             dyads: &dyads,
             since: &[0, 1, 0],
             fired: &[None, Some(1)],
+            stocks: Stocks::NONE,
         };
         let observation = Observation {
             scene: &scene,
             histories: Histories::Recorded {
                 moves: &moves,
                 seen: &seen,
+                packages: None,
             },
         };
         let view = View::of(&observation, 1);

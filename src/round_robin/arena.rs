@@ -13,7 +13,7 @@
 use crate::engine::{DUEL, Engine, Gaps, Plan};
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::payoff::Payoffs;
-use crate::policy::{Histories, Observation, Policy, Scene, View};
+use crate::policy::{Histories, Observation, Policy, Scene, Stocks, View};
 use crate::rng::SimRng;
 
 /// What one match amounts to for its two sides (seat 0 = `a`, seat 1 = `b`).
@@ -191,6 +191,7 @@ impl Arena<'_> {
             dyads: &DUEL,
             since: &[0, 0],
             fired: &[],
+            stocks: Stocks::NONE,
         };
         for t in 0..self.rounds as usize {
             let [own_a, own_b] = &self.history;
