@@ -363,3 +363,183 @@ fn threads(threads: usize) -> usize {
 pub fn default_out(scenario: &Scenario) -> PathBuf {
     Path::new("output").join(&scenario.source.stem)
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ladder::{Lasts, Move};
+    use crate::scenario::{Event, Holding, Stock, StopRule, StopWhen};
+
+    /// The December 2016 case with the model's new parts set in place: a package
+    /// forced at round 0 (35 expelled, 9 sanctioned, 2 compounds shut), sanctions
+    /// lasting 3 rounds, a `staff` stock (1,210 US staff in Russia, 490 Russian in
+    /// the US) that expulsions reduce, Russia mirroring, and a stop rule: settled
+    /// once everyone is calm in force for 2 rounds in a row.
+    pub(crate) fn modelled(replicates: u64) -> Scenario {
+        let text = "[scenario]\nname = \"December 2016, modelled\"\nrounds = 8\nround_unit = \"month\"\nstart = \"2016-12\"\n\
+             [ladder]\nrungs = [{ id = \"none\", name = \"No new measures\", level = 0 }, \
+             { id = \"expel\", name = \"Expel diplomats\", level = 2 }, \
+             { id = \"sanction\", name = \"Sanctions\", level = 3 }, \
+             { id = \"seize\", name = \"Shut property\", level = 4 }]\n\
+             [noise]\nmisperception = 0.2\n\
+             [[actors]]\nid = \"usa\"\nname = \"United States\"\npolicy = { kind = \"hold\" }\n\
+             [[actors]]\nid = \"russia\"\nname = \"Russia\"\npolicy = { kind = \"mirror\" }\n";
+        let mut s = Scenario::parse(text, "modelled.toml").unwrap_or_else(|e| panic!("{e}"));
+        s.replicates = replicates;
+        for (rung, domain) in [(1, "diplomatic"), (2, "economic"), (3, "property")] {
+            s.ladder.rungs[rung].domain = Some(domain.into());
+        }
+        s.ladder.rungs[2].lasts = Lasts::Rounds(3);
+        s.ladder.rungs[1].reduces = Some(0);
+        s.stocks = vec![Stock {
+            id: "staff".into(),
+            name: "Diplomatic staff".into(),
+        }];
+        s.holdings = vec![
+            Holding {
+                stock: 0,
+                holder: 0,
+                host: 1,
+                initial: 1210.0,
+            },
+            Holding {
+                stock: 0,
+                holder: 1,
+                host: 0,
+                initial: 490.0,
+            },
+        ];
+        s.outcomes = vec!["settled".into()];
+        s.stops = vec![StopRule {
+            outcome: 0,
+            when: StopWhen::AllAtOrBelow(0),
+            rounds: 2,
+        }];
+        s.events.push(Event {
+            round: 0,
+            trigger: None,
+            acts: [(1, Some(35.0)), (2, Some(9.0)), (3, Some(2.0))]
+                .map(|(rung, magnitude)| (0, Move { rung, magnitude }))
+                .into(),
+            replace: false,
+            changes: vec![],
+            note: Some("35 expelled, 2 compounds shut, 9 sanctioned".into()),
+        });
+        s
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("escalate-run-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn options(out: PathBuf, threads: usize) -> RunOptions {
+        RunOptions {
+            out,
+            threads,
+            timeline_replicates: 5,
+            chart_size: crate::plot::DEFAULT_SIZE,
+            cancel: Cancel::never(),
+        }
+    }
+
+    const NEW_FILES: [&str; 6] = [
+        "measures.csv",
+        "stocks.csv",
+        "stocks_aggregate.csv",
+        "timeline.csv",
+        "aggregate.csv",
+        "summary.csv",
+    ];
+
+    #[test]
+    fn the_new_tables_hold_packages_stocks_levels_in_force_and_outcomes() {
+        let s = modelled(50);
+        let out = scratch("model");
+        let outcome = run(&s, &options(out.clone(), 1), |_| {}).unwrap();
+        let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+        let measures = read("measures.csv");
+        let lines: Vec<&str> = measures.lines().collect();
+        assert_eq!(
+            lines[..4],
+            [
+                "replicate,round,actor,target,rung,domain,magnitude,forced",
+                "0,0,usa,russia,expel,diplomatic,35.0,true",
+                "0,0,usa,russia,sanction,economic,9.0,true",
+                "0,0,usa,russia,seize,property,2.0,true",
+            ]
+        );
+        // Russia answers the package in kind the next round (as it saw it).
+        assert!(measures.contains("\n0,1,russia,usa,"), "{measures}");
+        // Sanctions of round 0 stay in force through round 2.
+        let timeline = read("timeline.csv");
+        assert!(timeline.starts_with(
+            "replicate,round,actor,target,rung,level,magnitude,policy,level_in_force\n\
+             0,0,usa,russia,seize,4.0,2.0,hold,4.0\n"
+        ));
+        assert!(
+            timeline.contains("\n0,1,usa,russia,none,0.0,,hold,3.0\n"),
+            "{timeline}"
+        );
+        assert!(
+            timeline.contains("\n0,2,usa,russia,none,0.0,,hold,3.0\n"),
+            "{timeline}"
+        );
+        // Every replicate has a row per dyad and round; measures stop at end_round.
+        assert_eq!(timeline.lines().count(), 1 + 5 * 8 * 2);
+        let summary = read("summary.csv");
+        for line in summary.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let (replicate, outcome, end) = (cells[0], cells[10], cells[11]);
+            let end: u32 = end.parse().unwrap();
+            assert!(
+                outcome == "settled" || (outcome == "none" && end == 7),
+                "{line}"
+            );
+            let last_measure = measures
+                .lines()
+                .filter(|l| l.starts_with(&format!("{replicate},")))
+                .map(|l| l.split(',').nth(1).unwrap().parse::<u32>().unwrap())
+                .max();
+            if replicate.parse::<u64>().unwrap() < 5 {
+                assert_eq!(last_measure, Some(end), "{line}");
+            }
+        }
+        // US staff in Russia fall by the 35 expelled at round 0.
+        let stocks = read("stocks.csv");
+        assert!(stocks.starts_with(
+            "replicate,round,stock,holder,host,value\n0,0,staff,usa,russia,1210.0\n0,0,staff,russia,usa,455.0\n"
+        ), "{stocks}");
+        let aggregate = read("stocks_aggregate.csv");
+        assert!(aggregate.starts_with(
+            "round,stock,holder,host,mean,p10,p50,p90\n0,staff,usa,russia,1210.0,1210.0,1210.0,1210.0\n0,staff,russia,usa,455.0,455.0,455.0,455.0\n"
+        ), "{aggregate}");
+        assert_eq!(aggregate.lines().count(), 1 + 8 * 2);
+        let settled = outcome.outcomes.share(Some(0));
+        assert!(settled > 0.0 && settled <= 1.0);
+        let report = read("report.md");
+        assert!(report.contains("### Outcomes"), "{report}");
+        assert!(report.contains("![Each stock held"), "{report}");
+        for chart in ["stocks.svg", "stocks.png", "timeline.png", "fan.png"] {
+            assert!(out.join(chart).is_file(), "{chart}");
+        }
+        let text = crate::report::summary_text(&s, &outcome.totals, &outcome.outcomes);
+        assert!(text.contains("outcomes: settled "), "{text}");
+    }
+
+    #[test]
+    fn the_new_tables_are_the_same_bytes_on_one_thread_and_two() {
+        let s = modelled(300);
+        let (one, two) = (scratch("one"), scratch("two"));
+        run(&s, &options(one.clone(), 1), |_| {}).unwrap();
+        run(&s, &options(two.clone(), 2), |_| {}).unwrap();
+        for file in NEW_FILES {
+            let a = std::fs::read(one.join(file)).unwrap();
+            assert_eq!(a, std::fs::read(two.join(file)).unwrap(), "{file}");
+        }
+        for dir in [one, two] {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+    }
+}

@@ -262,6 +262,7 @@ fn fan_row(r: &VariantAggregateRow) -> FanRow {
         p10: r.p10,
         p50: r.p50,
         p90: r.p90,
+        in_force: r.level_in_force_p50,
     }
 }
 
