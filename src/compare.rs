@@ -347,6 +347,69 @@ mod tests {
     }
 
     #[test]
+    fn outcome_shares_are_written_ranked_by_and_redrawn_in_the_same_order() {
+        use crate::ranking::RankChoice;
+        let s = crate::run::tests::modelled(60);
+        let vary: Vary = "russia=mirror,hold,escalate".parse().unwrap();
+        let all = variants(&s, &[vary]).unwrap();
+        let out = scratch("outcomes");
+        let rank_by = RankBy::new(RankChoice::Most("settled".into()), &s).unwrap();
+        let outcome = compare(
+            &s,
+            &all,
+            &CompareOptions {
+                out: out.clone(),
+                threads: 2,
+                chart_size: Some((800, 450)),
+                rank_by: rank_by.clone(),
+            },
+            |_| {},
+        )
+        .unwrap();
+        let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+        let header = csv.lines().next().unwrap();
+        assert!(
+            header.ends_with(",p_outcome_settled,p_outcome_none"),
+            "{header}"
+        );
+        // Most settled first: each variant's share is at least the next one's.
+        let shares: Vec<f64> = outcome
+            .ranking
+            .iter()
+            .map(|&i| outcome.variants[i].outcomes.share(Some(0)))
+            .collect();
+        assert!(shares.windows(2).all(|w| w[0] >= w[1]), "{shares:?}");
+        // Holding never answers the package: it settles every time.
+        assert_eq!(outcome.variants[outcome.ranking[0]].name, "russia=hold");
+        assert_eq!(shares[0], 1.0);
+        let meta = std::fs::read_to_string(out.join("run.json")).unwrap();
+        assert!(meta.contains("\"rank_by\": \"most:settled\""), "{meta}");
+        assert!(
+            meta.contains("share of outcome \\\"settled\\\", higher first"),
+            "{meta}"
+        );
+        let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(report.contains("Ranked by share of outcome"), "{report}");
+        // Redrawn from the files, the charts rank as the table did.
+        let svg = std::fs::read(out.join("compare.svg")).unwrap();
+        std::fs::remove_file(out.join("compare.svg")).unwrap();
+        plot_compare_folder(&out, &s, &rank_by, (800, 450), Cancel::never(), u64::MAX).unwrap();
+        assert_eq!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
+        // Ranked by peak level instead, the redrawn chart's order changes.
+        plot_compare_folder(
+            &out,
+            &s,
+            &RankBy::default(),
+            (800, 450),
+            Cancel::never(),
+            u64::MAX,
+        )
+        .unwrap();
+        assert_ne!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
+        std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
     fn refuses_work_beyond_the_limit_before_writing_anything() {
         let mut s = Scenario::default_scenario();
         s.replicates = 1000;

@@ -254,6 +254,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn memory_is_flat_in_replicates_with_stocks_and_stop_rules() {
+        let mut s = crate::run::tests::modelled(10_000);
+        let plan = |replicates| Plan {
+            replicates,
+            threads: 2,
+            keep_trajectories: 100,
+        };
+        let small = memory(&s, plan(10_000));
+        s.replicates = 1_000_000;
+        assert_eq!(memory(&s, plan(1_000_000)), small);
+        // The stocks' counts are in the estimate: more holdings, more memory.
+        let without = {
+            let mut t = s.clone();
+            t.holdings.clear();
+            memory(&t, plan(1_000_000))
+        };
+        assert!(small > without);
+    }
+
+    #[test]
     fn results_arrive_in_order_and_match_single_runs() {
         let mut s = Scenario::default_scenario();
         s.noise.misperception = 0.3;

@@ -526,6 +526,27 @@ pub(crate) mod tests {
         }
         let text = crate::report::summary_text(&s, &outcome.totals, &outcome.outcomes);
         assert!(text.contains("outcomes: settled "), "{text}");
+        // The charts come back the same from the files alone.
+        let drawn: Vec<Vec<u8>> = ["timeline.svg", "fan.svg", "stocks.svg"]
+            .iter()
+            .map(|f| std::fs::read(out.join(f)).unwrap())
+            .collect();
+        for f in ["timeline.svg", "fan.svg", "stocks.svg"] {
+            std::fs::remove_file(out.join(f)).unwrap();
+        }
+        let charts = plot_folder(
+            &out,
+            &s,
+            crate::plot::DEFAULT_SIZE,
+            Cancel::never(),
+            u64::MAX,
+        )
+        .unwrap();
+        assert_eq!(charts.len(), 3);
+        for (f, bytes) in ["timeline.svg", "fan.svg", "stocks.svg"].iter().zip(drawn) {
+            assert_eq!(std::fs::read(out.join(f)).unwrap(), bytes, "{f}");
+        }
+        std::fs::remove_dir_all(out).unwrap();
     }
 
     #[test]
