@@ -534,6 +534,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn per_target_policies_are_described_target_by_target() {
+        let mut s = Scenario::parse(
+            "[scenario]\nname = \"t\"\nrounds = 4\n\
+             [ladder]\nrungs = [{ id = \"c\", level = 0 }, { id = \"d\", level = 1 }]\n\
+             [[actors]]\nid = \"usa\"\npolicy = { kind = \"mirror\" }\n\
+             [[actors]]\nid = \"gbr\"\npolicy = { kind = \"hold\" }\n\
+             [[actors]]\nid = \"russia\"\npolicy = { kind = \"hold\" }\n\
+             [[events]]\nround = 2\nname = \"x\"\n",
+            "t.toml",
+        )
+        .unwrap();
+        // usa holds toward gbr, mirrors russia; from round 2, russia mirrors usa alone.
+        s.actors[0].toward = vec![(1, s.actors[1].policy.clone())];
+        let russia_usa = (0..s.dyads.len())
+            .find(|&d| s.dyads[d].actor == 2 && s.dyads[d].target == 0)
+            .unwrap();
+        s.events[0].changes = vec![crate::scenario::PolicyChange {
+            dyads: vec![russia_usa],
+            policy: s.actors[0].policy.clone(),
+        }];
+        let tally = crate::metrics::Tally::new(&s);
+        let report = report_markdown(&s, &tally.totals, &tally.outcomes, &[]);
+        assert!(
+            report.contains("- **usa**: `mirror`; toward gbr: `hold`\n"),
+            "{report}"
+        );
+        assert!(report.contains("- **russia**: `hold`\n"), "{report}");
+        assert!(
+            report.contains("- from round 2 (x), **russia** toward usa: `mirror`\n"),
+            "{report}"
+        );
+        assert!(
+            !report.contains("Outcomes"),
+            "no stop rules, no outcome shares"
+        );
+        let meta = crate::output::json::RunMeta::new(&s, 0);
+        assert_eq!(meta.actors[0].policy, "mirror; toward gbr: hold");
+    }
+
+    #[test]
     fn markdown_escapes_pipes() {
         let rows = vec![
             vec!["a".to_string(), "b".into()],
