@@ -376,18 +376,11 @@ fn scheduled_policies(s: &Scenario) -> String {
 /// <ids>:` and each other (see [`policies::describe`]).
 fn policy_cells(s: &Scenario, actor: usize, texts: &[&str]) -> String {
     let groups = policies::groups(s, actor, texts);
-    if groups.len() <= 1 {
+    let Some(main) = policies::main_group(s, actor, &groups).filter(|_| groups.len() > 1) else {
         return code(&policies::describe(s, actor, texts));
-    }
-    let line = policies::describe(s, actor, texts);
-    // The line is `main; toward ids: policy; …`: its first part is the main policy.
-    let main = groups
-        .iter()
-        .find(|(_, text)| line.starts_with(&format!("{text}; toward ")))
-        .map(|(_, text)| *text)
-        .expect("describe starts with one of the groups");
-    let mut out = code(main);
-    for (targets, text) in groups.iter().filter(|(_, text)| *text != main) {
+    };
+    let mut out = code(groups[main].1);
+    for (_, (targets, text)) in groups.iter().enumerate().filter(|(i, _)| *i != main) {
         let ids: Vec<&str> = targets.iter().map(|&t| s.actors[t].id.as_str()).collect();
         out.push_str(&format!(
             "; toward {}: {}",

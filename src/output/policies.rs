@@ -57,13 +57,7 @@ pub fn groups<'t>(
 /// faces no one is described by its own `policy`.
 pub fn describe(scenario: &Scenario, actor: usize, texts: &[&str]) -> String {
     let groups = groups(scenario, actor, texts);
-    let own = scenario.actors[actor].policy.text.as_str();
-    let Some(main) = groups
-        .iter()
-        .enumerate()
-        .max_by_key(|&(i, (targets, text))| (targets.len(), *text == own, usize::MAX - i))
-        .map(|(i, _)| i)
-    else {
+    let Some(main) = main_group(scenario, actor, &groups) else {
         return scenario.actors[actor].policy.text.clone();
     };
     let mut out = groups[main].1.to_string();
@@ -77,6 +71,22 @@ pub fn describe(scenario: &Scenario, actor: usize, texts: &[&str]) -> String {
         }
     }
     out
+}
+
+/// Which of actor `actor`'s `groups` ([`groups`]) [`describe`] names first: the
+/// one toward most targets; of those that tie, the actor's own `policy` if among
+/// them, else the first. `None` when there are no groups.
+pub fn main_group(
+    scenario: &Scenario,
+    actor: usize,
+    groups: &[(Vec<usize>, &str)],
+) -> Option<usize> {
+    let own = scenario.actors[actor].policy.text.as_str();
+    groups
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, (targets, text))| (targets.len(), *text == own, usize::MAX - i))
+        .map(|(i, _)| i)
 }
 
 /// Every actor's starting policies in one line each ([`describe`]), in actor order.
