@@ -94,3 +94,35 @@ fn compare_ranks_by_an_outcome_only_when_stop_rules_name_it() {
     assert!(!read(&dir.join("c"), "comparison.csv").contains("p_outcome_"));
     assert!(!read(&dir.join("c"), "run.json").contains("\"rank_by\""));
 }
+
+#[test]
+fn plot_redraws_a_folder_of_the_previous_version_without_the_new_columns() {
+    let dir = Scratch::new("old-folder");
+    ok(dir.path(), &["run", "--out", "r", "--quiet"]);
+    let r = dir.join("r");
+    let charts: Vec<String> = ["timeline.svg", "fan.svg"]
+        .iter()
+        .map(|f| read(&r, f))
+        .collect();
+    // Drop the columns this version added, as the previous one wrote the files.
+    for (file, keep) in [("timeline.csv", 8), ("aggregate.csv", 6)] {
+        let text = read(&r, file);
+        let old: String = text
+            .lines()
+            .map(|l| {
+                format!(
+                    "{}\n",
+                    l.split(',').take(keep).collect::<Vec<_>>().join(",")
+                )
+            })
+            .collect();
+        assert!(old.len() < text.len());
+        std::fs::write(r.join(file), old).unwrap();
+    }
+    std::fs::remove_file(r.join("measures.csv")).unwrap();
+    ok(dir.path(), &["plot", "r"]);
+    // Without lasting measures nothing differs in force: the same charts.
+    for (f, before) in ["timeline.svg", "fan.svg"].iter().zip(charts) {
+        assert_eq!(read(&r, f), before, "{f}");
+    }
+}
