@@ -21,6 +21,7 @@ fn montecarlo(c: &mut Criterion) {
         out: out.clone(),
         threads: 0,
         chart_size: None,
+        rank_by: Default::default(),
     };
     let actor_rounds =
         all.len() as u64 * REPLICATES * scenario.actors.len() as u64 * u64::from(scenario.rounds);

@@ -75,6 +75,7 @@ fn timeline(actor: &str, levels: &[f64], magnitudes: &[(u32, f64)]) -> TimelineS
                 round: r as u32,
                 level,
                 magnitude: magnitudes.iter().find(|m| m.0 == r as u32).map(|m| m.1),
+                in_force: None,
             })
             .collect(),
     }
@@ -122,6 +123,7 @@ fn fan_from(actor: &str, runs: &[Vec<f64>]) -> FanSeries {
                     p10: q(0.1),
                     p50: q(0.5),
                     p90: q(0.9),
+                    in_force: None,
                 }
             })
             .collect(),

@@ -6,6 +6,7 @@ use escalate::compare::CompareOptions;
 use escalate::error::{Error, Setting};
 use escalate::montecarlo::Cancel;
 use escalate::plot;
+use escalate::ranking::{RankBy, RankChoice};
 use escalate::replot::Redraw;
 use escalate::report;
 use escalate::run::{
@@ -225,6 +226,19 @@ struct CompareArgs {
     /// policies` lists every kind and its parameters.
     #[arg(long, value_name = "ACTOR=POLICY,…", display_order = 0)]
     vary: Vec<Vary>,
+    /// What ranks the variants: `peak` (mean peak level over actors, lower first),
+    /// `fewest:OUTCOME` or `most:OUTCOME` (the share of replicates a stop rule ended
+    /// with OUTCOME, lower or higher first; `none` = reached the last round).
+    ///
+    /// Ties fall to the mean peak level, then to mean hostile rounds, then to the
+    /// order run.
+    #[arg(
+        long,
+        value_name = "RANKING",
+        default_value = "peak",
+        display_order = 1
+    )]
+    rank_by: RankChoice,
 }
 
 const COMPARE_EXAMPLES: &str = "\
@@ -437,7 +451,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     bar.finish_and_clear();
     print(&format!(
         "{}\nresults: {}  ({:.2} s)\n",
-        report::summary_text(&scenario, &outcome.totals),
+        report::summary_text(&scenario, &outcome.totals, &outcome.outcomes),
         outcome.folder.display(),
         outcome.wall_seconds
     ))
@@ -515,6 +529,7 @@ fn compare(a: CompareArgs) -> Result<()> {
             .unwrap_or_else(|| escalate::compare::default_out(&scenario)),
         threads: a.common.threads.unwrap_or(0),
         chart_size: Some(a.replicates.size),
+        rank_by: RankBy::new(a.rank_by, &scenario)?,
     };
     let bar = progress_bar(
         variants.len() as u64 * scenario.replicates,
@@ -535,6 +550,7 @@ fn compare(a: CompareArgs) -> Result<()> {
         &scenario,
         &outcome.variants,
         &outcome.ranking,
+        &options.rank_by,
     ))?;
     for note in &outcome.notes {
         tell(&format!("note: {note}"));

@@ -14,8 +14,11 @@
 //! The results folder holds:
 //! - `comparison.csv`: one row per variant × actor (see [`ComparisonRow`] for the
 //!   columns; the `p_reach_<rung>` and `first_round_<rung>` columns follow the
-//!   scenario's ladder, least severe rung first);
-//! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round;
+//!   scenario's ladder, least severe rung first; a scenario with stop rules adds
+//!   `p_outcome_<outcome>` for each of its outcomes, then `p_outcome_none`: the share
+//!   of the variant's replicates that ended so, the same on each of its rows);
+//! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round,
+//!   then `level_in_force`, `level_in_force_p10`, `_p50`, `_p90`, its level in force;
 //! - `run.json` (command `compare`, with the variants and their policies) and
 //!   `scenario.toml`, the scenario as given;
 //! - the charts ([`crate::replot::COMPARE_CHARTS`], drawn from the CSV files) and
@@ -26,8 +29,8 @@ use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, ResultsFolder};
-use crate::ranking::{RANKED_BY, VariantOutcome, rank};
+use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, ResultsFolder, policies};
+use crate::ranking::{RankBy, VariantOutcome, rank};
 use crate::replot::plot_compare_folder;
 use crate::report::compare_markdown;
 use crate::run::require_actors;
@@ -45,6 +48,8 @@ pub struct CompareOptions {
     /// Chart size in pixels; `None` draws no charts and writes no report (the
     /// benchmarks time the simulation alone).
     pub chart_size: Option<(u32, u32)>,
+    /// What ranks the variants.
+    pub rank_by: RankBy,
 }
 
 /// What a comparison produced, for the terminal.
@@ -54,7 +59,7 @@ pub struct CompareOutcome {
     pub folder: PathBuf,
     /// Every variant, in the order run (and written).
     pub variants: Vec<VariantOutcome>,
-    /// Indices into `variants`, best first (see [`RANKED_BY`]).
+    /// Indices into `variants`, best first (by [`CompareOptions::rank_by`]).
     pub ranking: Vec<usize>,
     /// Caveats about the figures, also written to `run.json`.
     pub notes: Vec<String>,
@@ -121,7 +126,8 @@ pub fn compare_until(
     )?;
     let folder = ResultsFolder::create(&options.out, Kind::Compare, cancel)?;
     let mut comparison = Table::new(folder.file(COMPARISON)?);
-    comparison.header(&comparison_header(&scenario.ladder))?;
+    let outcome_columns = (!scenario.stops.is_empty()).then_some(scenario.outcomes.as_slice());
+    comparison.header(&comparison_header(&scenario.ladder, outcome_columns))?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
@@ -135,20 +141,19 @@ pub fn compare_until(
             cancel,
             |done| progress(done_before + done),
             |result| {
-                tally.add(&result.rungs, &result.summaries);
+                tally.add(result.observed());
                 Ok(())
             },
         )?;
         let policies = starting_policies(scenario, variant);
         for (a, actor) in scenario.actors.iter().enumerate() {
             let t = &tally.totals[a];
-            comparison.row(&comparison_row(
-                scenario,
-                &variant.name,
-                actor.id.as_str(),
-                &policies[a],
-                t,
-            ))?;
+            let mut row =
+                comparison_row(scenario, &variant.name, actor.id.as_str(), &policies[a], t);
+            if outcome_columns.is_some() {
+                row.p_outcome = tally.outcomes.shares();
+            }
+            comparison.row(&row)?;
             if let Some(step) = t.payoff.as_ref().and_then(|p| p.resolution()) {
                 notes.push(format!(
                     "payoff quantiles of {} in {} are rounded to multiples of {step} (too many distinct values to keep each)",
@@ -159,6 +164,7 @@ pub fn compare_until(
         for round in 0..tally.histogram.rounds() {
             for (a, actor) in scenario.actors.iter().enumerate() {
                 let s = tally.histogram.stats(scenario, round, a);
+                let f = tally.in_force.stats(scenario, round, a);
                 aggregate.row(&VariantAggregateRow {
                     variant: &variant.name,
                     round: round as u32,
@@ -167,6 +173,10 @@ pub fn compare_until(
                     p10: s.p10,
                     p50: s.p50,
                     p90: s.p90,
+                    level_in_force: Some(f.mean),
+                    level_in_force_p10: Some(f.p10),
+                    level_in_force_p50: Some(f.p50),
+                    level_in_force_p90: Some(f.p90),
                 })?;
             }
         }
@@ -174,6 +184,7 @@ pub fn compare_until(
             name: variant.name.clone(),
             policies,
             totals: tally.totals,
+            outcomes: tally.outcomes,
         });
     }
     cancel.check()?;
@@ -201,18 +212,32 @@ pub fn compare_until(
                 .collect(),
         })
         .collect();
-    meta.ranked_by = Some(RANKED_BY);
+    meta.ranked_by = Some(options.rank_by.describe());
+    meta.rank_by = (!options.rank_by.is_default()).then(|| options.rank_by.choice().to_string());
     meta.notes = notes.clone();
-    let ranking = rank(scenario, &outcomes);
+    let ranking = rank(scenario, &outcomes, &options.rank_by);
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
-        let charts: Vec<(String, &str)> =
-            plot_compare_folder(folder.staging(), scenario, size, cancel, u64::MAX)?
-                .into_iter()
-                .map(|(stem, caption)| (format!("{stem}.png"), caption))
-                .collect();
+        let charts: Vec<(String, &str)> = plot_compare_folder(
+            folder.staging(),
+            scenario,
+            &options.rank_by,
+            size,
+            cancel,
+            u64::MAX,
+        )?
+        .into_iter()
+        .map(|(stem, caption)| (format!("{stem}.png"), caption))
+        .collect();
         let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
-        let report = compare_markdown(scenario, &outcomes, &ranking, &notes, &charts);
+        let report = compare_markdown(
+            scenario,
+            &outcomes,
+            &ranking,
+            &options.rank_by,
+            &notes,
+            &charts,
+        );
         folder.write(REPORT, report.as_bytes())?;
     }
     let meta = Meta::new(
@@ -258,25 +283,14 @@ fn comparison_row<'a>(
         payoff: t.payoff_stats(),
         p_reach: rungs.clone().map(|r| t.reached_share(r)).collect(),
         first_round: rungs.map(|r| t.first_reached(r).map(|s| s.p50)).collect(),
+        p_outcome: vec![],
     }
 }
 
-/// Each actor's starting policy in `variant`, in one line.
+/// Each actor's starting policy in `variant`, in one line, target by target where
+/// they differ (see [`policies::describe`]).
 fn starting_policies(scenario: &Scenario, variant: &Variant) -> Vec<String> {
-    (0..scenario.actors.len())
-        .map(|a| {
-            let mine = scenario.dyads_of(a);
-            variant
-                .changes
-                .iter()
-                .rev()
-                .find(|c| c.dyads.iter().any(|d| mine.contains(d)))
-                .map_or_else(
-                    || scenario.actors[a].policy.text.clone(),
-                    |c| c.policy.text.clone(),
-                )
-        })
-        .collect()
+    policies::describe_all(scenario, &variant.changes)
 }
 
 /// The default results folder of a comparison: `output/<file stem>-compare`.
@@ -310,6 +324,7 @@ mod tests {
                 out: out.clone(),
                 threads: 1,
                 chart_size: None,
+                rank_by: RankBy::default(),
             },
             |_| {},
         )
@@ -332,6 +347,69 @@ mod tests {
     }
 
     #[test]
+    fn outcome_shares_are_written_ranked_by_and_redrawn_in_the_same_order() {
+        use crate::ranking::RankChoice;
+        let s = crate::run::tests::modelled(60);
+        let vary: Vary = "russia=mirror,hold,escalate".parse().unwrap();
+        let all = variants(&s, &[vary]).unwrap();
+        let out = scratch("outcomes");
+        let rank_by = RankBy::new(RankChoice::Most("settled".into()), &s).unwrap();
+        let outcome = compare(
+            &s,
+            &all,
+            &CompareOptions {
+                out: out.clone(),
+                threads: 2,
+                chart_size: Some((800, 450)),
+                rank_by: rank_by.clone(),
+            },
+            |_| {},
+        )
+        .unwrap();
+        let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+        let header = csv.lines().next().unwrap();
+        assert!(
+            header.ends_with(",p_outcome_settled,p_outcome_none"),
+            "{header}"
+        );
+        // Most settled first: each variant's share is at least the next one's.
+        let shares: Vec<f64> = outcome
+            .ranking
+            .iter()
+            .map(|&i| outcome.variants[i].outcomes.share(Some(0)))
+            .collect();
+        assert!(shares.windows(2).all(|w| w[0] >= w[1]), "{shares:?}");
+        // Holding never answers the package: it settles every time.
+        assert_eq!(outcome.variants[outcome.ranking[0]].name, "russia=hold");
+        assert_eq!(shares[0], 1.0);
+        let meta = std::fs::read_to_string(out.join("run.json")).unwrap();
+        assert!(meta.contains("\"rank_by\": \"most:settled\""), "{meta}");
+        assert!(
+            meta.contains("share of outcome \\\"settled\\\", higher first"),
+            "{meta}"
+        );
+        let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(report.contains("Ranked by share of outcome"), "{report}");
+        // Redrawn from the files, the charts rank as the table did.
+        let svg = std::fs::read(out.join("compare.svg")).unwrap();
+        std::fs::remove_file(out.join("compare.svg")).unwrap();
+        plot_compare_folder(&out, &s, &rank_by, (800, 450), Cancel::never(), u64::MAX).unwrap();
+        assert_eq!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
+        // Ranked by peak level instead, the redrawn chart's order changes.
+        plot_compare_folder(
+            &out,
+            &s,
+            &RankBy::default(),
+            (800, 450),
+            Cancel::never(),
+            u64::MAX,
+        )
+        .unwrap();
+        assert_ne!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
+        std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
     fn refuses_work_beyond_the_limit_before_writing_anything() {
         let mut s = Scenario::default_scenario();
         s.replicates = 1000;
@@ -345,6 +423,7 @@ mod tests {
                 out: out.clone(),
                 threads: 1,
                 chart_size: None,
+                rank_by: RankBy::default(),
             },
             |_| {},
         )
@@ -370,6 +449,7 @@ mod tests {
                 out: out.clone(),
                 threads: 1,
                 chart_size: None,
+                rank_by: RankBy::default(),
             },
             |_| {},
         )
@@ -394,6 +474,7 @@ mod tests {
                 out: out.clone(),
                 threads: 2,
                 chart_size: None,
+                rank_by: RankBy::default(),
             },
             |_| {},
         )
@@ -412,7 +493,7 @@ mod tests {
             },
             |_| {},
             |r| {
-                tally.add(&r.rungs, &r.summaries);
+                tally.add(r.observed());
                 Ok(())
             },
         )

@@ -136,6 +136,14 @@ pub enum Error {
         /// The file name as the user gave it.
         file: String,
     },
+    /// A ranking by the share of an outcome the scenario's stop rules do not name.
+    #[error("{}", unknown_outcome(.name, .known))]
+    UnknownOutcome {
+        /// The outcome given.
+        name: String,
+        /// The scenario's outcomes, `none` last.
+        known: Vec<String>,
+    },
     /// A tournament's results folder, given to `plot`.
     #[error(
         "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
@@ -250,6 +258,7 @@ impl Error {
             | Error::NoRepetitions
             | Error::NoiseOutOfRange { .. }
             | Error::OnlyTournament { .. }
+            | Error::UnknownOutcome { .. }
             | Error::TournamentFolder { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
@@ -784,6 +793,19 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str> 
             format!("known: {}", known.join(", "))
         }
     }
+}
+
+/// The message of [`Error::UnknownOutcome`].
+fn unknown_outcome(name: &str, known: &[String]) -> String {
+    if known.len() <= 1 {
+        return format!(
+            "cannot rank by outcome {name:?}: the scenario has no [[stop]] rules, so every replicate reaches the last round — rank by peak level, or add stop rules"
+        );
+    }
+    format!(
+        "unknown outcome {name:?} to rank by — {}",
+        suggestion(name, known.iter().map(String::as_str))
+    )
 }
 
 /// Levenshtein distance between two strings, by characters.

@@ -7,8 +7,10 @@
 
 use crate::engine::{Engine, Trajectory, reverse_dyads};
 use crate::error::Error;
-use crate::ladder::{Move, Rung};
-use crate::metrics::{ActorSummary, actor_rungs, summarize_rungs};
+use crate::ladder::{Measure, Move, Round, Rung};
+use crate::metrics::{
+    ActorSummary, Observed, StockTally, actor_in_force, actor_rungs, summarize_rungs,
+};
 use crate::rng::run_rng;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -21,10 +23,32 @@ pub struct ReplicateResult {
     pub replicate: u64,
     /// Each actor's rung per round (`rungs[actor][round]`).
     pub rungs: Vec<Vec<Rung>>,
+    /// Each actor's rung in force per round (`in_force[actor][round]`).
+    pub in_force: Vec<Vec<Rung>>,
     /// Each actor's summary.
     pub summaries: Vec<ActorSummary>,
+    /// The outcome of the stop rule that ended it (an index into the scenario's
+    /// outcomes), `None` when it reached the last round.
+    pub outcome: Option<usize>,
+    /// The last round played.
+    pub end_round: Round,
+    /// Each holding's value per round (`stocks[holding][round]`); empty without stocks.
+    pub stocks: Vec<Vec<f64>>,
     /// The whole trajectory, for the first replicates only (see [`Plan::keep_trajectories`]).
     pub trajectory: Option<Trajectory>,
+}
+
+impl ReplicateResult {
+    /// What it gives to count into a [`crate::metrics::Tally`].
+    pub fn observed(&self) -> Observed<'_> {
+        Observed {
+            rungs: &self.rungs,
+            in_force: &self.in_force,
+            summaries: &self.summaries,
+            outcome: self.outcome,
+            stocks: &self.stocks,
+        }
+    }
 }
 
 /// How to run the replicates.
@@ -105,9 +129,15 @@ pub fn check_threads(threads: usize) -> Result<(), Error> {
 }
 
 /// Bytes [`simulate`] holds at once for `plan`, estimated from what grows: each
-/// worker thread's engine (a move, a perceived move and a policy kind per dyad and
-/// round), a batch's results (each actor's rung per round, and the trajectories
-/// kept of the first replicates), and the histogram of rungs per round and actor.
+/// worker thread's engine (per dyad and round a move, a perceived move, a policy
+/// kind, a measure with its package's end and a rung in force; per holding and round
+/// a value), a batch's results (each actor's rung and rung in force per round, each
+/// holding's value per round, and the trajectories kept of the first replicates),
+/// the histograms of rungs and rungs in force per round and actor, and the stocks'
+/// counts per round and holding.
+///
+/// A package of several measures takes more than one measure's room; the estimate
+/// counts one per dyad and round, as most rounds' packages hold.
 pub fn memory(scenario: &Scenario, plan: Plan) -> u128 {
     use std::mem::size_of;
     let threads = match plan.threads {
@@ -116,22 +146,35 @@ pub fn memory(scenario: &Scenario, plan: Plan) -> u128 {
     } as u128;
     let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
     let actors = scenario.actors.len() as u128;
+    let holdings = scenario.holdings.len() as u128;
     let moves = rounds * dyads;
-    let engine = moves * (2 * size_of::<Move>() + size_of::<&str>()) as u128;
-    let trajectory = moves * (size_of::<Move>() + size_of::<&str>()) as u128;
-    let per_replicate = (u64::from(scenario.rounds) * scenario.actors.len() as u64).max(1);
-    let batch = u128::from(
-        (BATCH_RUNGS / per_replicate)
-            .max(threads as u64)
-            .min(BATCH)
-            .min(plan.replicates),
-    );
+    let recorded = size_of::<Move>() + size_of::<&str>() + measure_bytes() + size_of::<Rung>();
+    let engine = moves * (size_of::<Move>() + recorded) as u128
+        + rounds * holdings * size_of::<f64>() as u128;
+    let trajectory = moves * recorded as u128 + rounds * holdings * size_of::<f64>() as u128;
+    let batch = u128::from(batch_size(scenario, threads as u64).min(plan.replicates));
     let kept = batch.min(u128::from(plan.keep_trajectories));
+    let per_result = rounds * (2 * actors * size_of::<Rung>() as u128 + holdings * 8);
     let histogram = rounds * actors * scenario.ladder.len() as u128 * size_of::<u64>() as u128;
     threads * engine
-        + batch * rounds * actors * size_of::<Rung>() as u128
+        + batch * per_result
         + kept * trajectory
-        + histogram
+        + 2 * histogram
+        + StockTally::bytes(scenario)
+}
+
+/// Bytes one recorded measure takes: the measure and its package's end.
+fn measure_bytes() -> usize {
+    std::mem::size_of::<Measure>() + std::mem::size_of::<u32>()
+}
+
+/// Replicates per batch for `scenario` on `threads` threads: as many as keep every
+/// thread busy, as few as keep a batch's per-round results within [`BATCH_RUNGS`].
+fn batch_size(scenario: &Scenario, threads: u64) -> u64 {
+    let per_replicate = (u64::from(scenario.rounds)
+        * (2 * scenario.actors.len() as u64 + 4 * scenario.holdings.len() as u64))
+        .max(1);
+    (BATCH_RUNGS / per_replicate).max(threads).min(BATCH)
 }
 
 /// Runs `plan.replicates` replicates of `scenario` and hands each result to `consume`
@@ -154,10 +197,7 @@ pub fn simulate_until(
     mut consume: impl FnMut(ReplicateResult) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let pool = thread_pool(plan.threads)?;
-    let per_replicate = (u64::from(scenario.rounds) * scenario.actors.len() as u64).max(1);
-    let batch_size = (BATCH_RUNGS / per_replicate)
-        .max(pool.current_num_threads() as u64)
-        .min(BATCH);
+    let batch_size = batch_size(scenario, pool.current_num_threads() as u64);
     let reverse = reverse_dyads(&scenario.dyads);
     let mut start = 0;
     while start < plan.replicates {
@@ -201,6 +241,10 @@ fn replicate(
         replicate: k,
         summaries: summarize_rungs(scenario, trajectory, &rungs, reverse),
         rungs,
+        in_force: actor_in_force(scenario, trajectory),
+        outcome: trajectory.outcome,
+        end_round: trajectory.end_round,
+        stocks: trajectory.stocks.clone(),
         trajectory: (k < plan.keep_trajectories).then(|| trajectory.clone()),
     }
 }
@@ -208,6 +252,26 @@ fn replicate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_is_flat_in_replicates_with_stocks_and_stop_rules() {
+        let mut s = crate::run::tests::modelled(10_000);
+        let plan = |replicates| Plan {
+            replicates,
+            threads: 2,
+            keep_trajectories: 100,
+        };
+        let small = memory(&s, plan(10_000));
+        s.replicates = 1_000_000;
+        assert_eq!(memory(&s, plan(1_000_000)), small);
+        // The stocks' counts are in the estimate: more holdings, more memory.
+        let without = {
+            let mut t = s.clone();
+            t.holdings.clear();
+            memory(&t, plan(1_000_000))
+        };
+        assert!(small > without);
+    }
 
     #[test]
     fn results_arrive_in_order_and_match_single_runs() {

@@ -7,8 +7,9 @@
 //! `*` reads as written instead of being run or taken for formatting.
 
 use crate::calendar::round_label;
-use crate::metrics::ActorTotals;
-use crate::ranking::{RANKED_BY, VariantOutcome};
+use crate::metrics::{ActorTotals, OutcomeCounts, outcome_name};
+use crate::output::policies;
+use crate::ranking::{RankBy, VariantOutcome};
 use crate::scenario::Scenario;
 
 /// The summary table: a header row, then one row per actor over all replicates.
@@ -101,14 +102,59 @@ pub fn run_line(s: &Scenario) -> String {
     )
 }
 
-/// The terminal summary: title, run line and the aligned table.
-pub fn summary_text(s: &Scenario, totals: &[ActorTotals]) -> String {
-    format!(
+/// The terminal summary: title, run line, the aligned table and, when the scenario
+/// has stop rules, the outcome shares.
+pub fn summary_text(s: &Scenario, totals: &[ActorTotals], outcomes: &OutcomeCounts) -> String {
+    let mut out = format!(
         "{}\n{}\n\n{}",
         s.name,
         run_line(s),
         aligned(&summary_rows(s, totals))
-    )
+    );
+    if let Some(line) = outcome_line(s, outcomes) {
+        out.push_str(&format!("\n{line}\n"));
+    }
+    out
+}
+
+/// Every outcome's share of the replicates, in one line (`outcomes: settled 62%,
+/// war 8%, none (reached the last round) 30%`), when the scenario has stop rules.
+pub fn outcome_line(s: &Scenario, outcomes: &OutcomeCounts) -> Option<String> {
+    (!s.stops.is_empty()).then(|| {
+        let shares: Vec<String> = outcome_cells(s, outcomes)
+            .into_iter()
+            .zip(outcome_header(s))
+            .map(|(share, name)| format!("{name} {share}"))
+            .collect();
+        format!("outcomes: {}", shares.join(", "))
+    })
+}
+
+/// The names of the outcomes in tables: the scenario's, then `none (reached the last
+/// round)`; empty without stop rules.
+fn outcome_header(s: &Scenario) -> Vec<String> {
+    if s.stops.is_empty() {
+        return vec![];
+    }
+    (0..s.outcomes.len())
+        .map(|o| outcome_name(s, Some(o)).to_owned())
+        .chain([format!(
+            "{} (reached the last round)",
+            outcome_name(s, None)
+        )])
+        .collect()
+}
+
+/// Each outcome's share as a percentage, in the order of [`outcome_header`].
+fn outcome_cells(s: &Scenario, outcomes: &OutcomeCounts) -> Vec<String> {
+    if s.stops.is_empty() {
+        return vec![];
+    }
+    outcomes
+        .shares()
+        .into_iter()
+        .map(|p| format!("{:.0}%", 100.0 * p))
+        .collect()
 }
 
 /// Rows as left-aligned columns separated by two spaces.
@@ -202,19 +248,26 @@ pub fn markdown_table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `report.md`: the scenario, its parameters and policies, the summary table, and the
-/// charts (`(file, caption)`, embedded by relative path).
-pub fn report_markdown(s: &Scenario, totals: &[ActorTotals], charts: &[(&str, &str)]) -> String {
+/// `report.md`: the scenario, its parameters and policies, the summary table, the
+/// outcome shares when the scenario has stop rules, and the charts (`(file,
+/// caption)`, embedded by relative path).
+pub fn report_markdown(
+    s: &Scenario,
+    totals: &[ActorTotals],
+    outcomes: &OutcomeCounts,
+    charts: &[(&str, &str)],
+) -> String {
     let mut out = format!("# {}\n\n", markdown(&s.name));
     out.push_str(&description(s));
     out.push_str(&parameters(s, ""));
     out.push_str(&events(s));
     out.push_str("## Policies\n\n");
-    for a in &s.actors {
+    let texts = policies::starting_texts(s, &[]);
+    for (a, actor) in s.actors.iter().enumerate() {
         out.push_str(&format!(
             "- **{}**: {}\n",
-            markdown(&a.name),
-            code(&a.policy.text)
+            markdown(&actor.name),
+            policy_cells(s, a, &texts)
         ));
     }
     out.push_str(&scheduled_policies(s));
@@ -224,6 +277,17 @@ pub fn report_markdown(s: &Scenario, totals: &[ActorTotals], charts: &[(&str, &s
         "\n*Peak and final levels are medians over replicates; the settling share counts \
          replicates calm by and after the last round, with the median round of settling.*\n",
     );
+    if !s.stops.is_empty() {
+        out.push_str("\n### Outcomes\n\n");
+        out.push_str(&markdown_table(&[
+            outcome_header(s),
+            outcome_cells(s, outcomes),
+        ]));
+        out.push_str(&format!(
+            "\n*The share of replicates each stop rule ended, and of those that reached the last round. A stopped replicate holds its last state in the {}s after it, in every per-round figure and chart.*\n",
+            s.round_unit
+        ));
+    }
     for (file, caption) in charts {
         out.push_str(&format!("\n![{caption}]({file})\n\n*{caption}.*\n"));
     }
@@ -291,8 +355,12 @@ fn scheduled_policies(s: &Scenario) -> String {
     for e in s.events.iter().filter(|e| !e.changes.is_empty()) {
         for c in &e.changes {
             let actor = &s.actors[s.dyads[c.dyads[0]].actor].name;
+            let toward = match policies::aimed_at(s, &c.dyads) {
+                Some(ids) => format!(" toward {}", markdown(&ids.join(", "))),
+                None => String::new(),
+            };
             out.push_str(&format!(
-                "- from {} ({}), **{}**: {}\n",
+                "- from {} ({}), **{}**{toward}: {}\n",
                 label(e.round),
                 markdown(&e.label(&s.triggers)),
                 markdown(actor),
@@ -303,10 +371,30 @@ fn scheduled_policies(s: &Scenario) -> String {
     out
 }
 
+/// An actor's starting policies as Markdown: one code span when it follows one
+/// policy toward every target, else the one toward most targets and then `toward
+/// <ids>:` and each other (see [`policies::describe`]).
+fn policy_cells(s: &Scenario, actor: usize, texts: &[&str]) -> String {
+    let groups = policies::groups(s, actor, texts);
+    let Some(main) = policies::main_group(s, actor, &groups).filter(|_| groups.len() > 1) else {
+        return code(&policies::describe(s, actor, texts));
+    };
+    let mut out = code(groups[main].1);
+    for (_, (targets, text)) in groups.iter().enumerate().filter(|(i, _)| *i != main) {
+        let ids: Vec<&str> = targets.iter().map(|&t| s.actors[t].id.as_str()).collect();
+        out.push_str(&format!(
+            "; toward {}: {}",
+            markdown(&ids.join(", ")),
+            code(text)
+        ));
+    }
+    out
+}
+
 /// The ranked comparison: a header row, then per variant (best first) one row per
-/// actor, the variant's rank, name and ranking metric on its first. Past `limit`
-/// variants, the best and the worst `limit / 2 - 1` around a row saying how many
-/// are left out.
+/// actor, the variant's rank, name, mean peak level and (with stop rules) outcome
+/// shares on its first. Past `limit` variants, the best and the worst
+/// `limit / 2 - 1` around a row saying how many are left out.
 pub fn comparison_rows(
     s: &Scenario,
     variants: &[VariantOutcome],
@@ -315,6 +403,14 @@ pub fn comparison_rows(
 ) -> Vec<Vec<String>> {
     let has_payoff = s.payoffs.is_some();
     let mut header = vec!["rank".to_string(), "variant".into(), "mean peak".into()];
+    let outcomes = outcome_header(s);
+    let blank = 3 + outcomes.len();
+    header.extend(outcomes.iter().map(|o| {
+        // `none (reached the last round)` is too long for a column.
+        o.split_once(' ')
+            .map_or(o.as_str(), |(name, _)| name)
+            .to_owned()
+    }));
     header.extend(actor_header(s, has_payoff));
     let mut rows = vec![header];
     let n = ranking.len();
@@ -334,13 +430,15 @@ pub fn comparison_rows(
         let v = &variants[ranking[place]];
         for (a, t) in v.totals.iter().enumerate() {
             let mut row = if a == 0 {
-                vec![
+                let mut first = vec![
                     (place + 1).to_string(),
                     v.name.clone(),
                     format!("{:.2}", v.mean_peak_level(s)),
-                ]
+                ];
+                first.extend(outcome_cells(s, &v.outcomes));
+                first
             } else {
-                vec![String::new(); 3]
+                vec![String::new(); blank]
             };
             row.extend(actor_cells(s, a, t, Labels::Ids, has_payoff));
             rows.push(row);
@@ -360,6 +458,7 @@ pub fn compare_markdown(
     s: &Scenario,
     variants: &[VariantOutcome],
     ranking: &[usize],
+    rank_by: &RankBy,
     notes: &[String],
     charts: &[(&str, &str)],
 ) -> String {
@@ -380,7 +479,7 @@ pub fn compare_markdown(
             .actors
             .iter()
             .zip(&v.policies)
-            .map(|(a, p)| format!("{} {}", a.id, code(p)))
+            .map(|(a, p)| format!("{} {}", markdown(&a.id), code(p)))
             .collect();
         out.push_str(&format!("- {}: {}\n", code(&v.name), policies.join(", ")));
     }
@@ -395,9 +494,14 @@ pub fn compare_markdown(
         out.push_str("\nIn every variant, the scenario's events still change policies:\n\n");
         out.push_str(&scheduled);
     }
+    let ties = match rank_by.is_default() {
+        true => String::new(),
+        false => "mean peak level, then by ".to_owned(),
+    };
     out.push_str(&format!(
-        "\n## Ranking\n\nRanked by {}; ties by mean hostile {}s, then in the order run.\n\n",
-        RANKED_BY, s.round_unit
+        "\n## Ranking\n\nRanked by {}; ties by {ties}mean hostile {}s, then in the order run.\n\n",
+        markdown(&rank_by.describe()),
+        s.round_unit
     ));
     out.push_str(&markdown_table(&comparison_rows(
         s,
@@ -421,6 +525,46 @@ pub fn compare_markdown(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn per_target_policies_are_described_target_by_target() {
+        let mut s = Scenario::parse(
+            "[scenario]\nname = \"t\"\nrounds = 4\n\
+             [ladder]\nrungs = [{ id = \"c\", level = 0 }, { id = \"d\", level = 1 }]\n\
+             [[actors]]\nid = \"usa\"\npolicy = { kind = \"mirror\" }\n\
+             [[actors]]\nid = \"gbr\"\npolicy = { kind = \"hold\" }\n\
+             [[actors]]\nid = \"russia\"\npolicy = { kind = \"hold\" }\n\
+             [[events]]\nround = 2\nname = \"x\"\n",
+            "t.toml",
+        )
+        .unwrap();
+        // usa holds toward gbr, mirrors russia; from round 2, russia mirrors usa alone.
+        s.actors[0].toward = vec![(1, s.actors[1].policy.clone())];
+        let russia_usa = (0..s.dyads.len())
+            .find(|&d| s.dyads[d].actor == 2 && s.dyads[d].target == 0)
+            .unwrap();
+        s.events[0].changes = vec![crate::scenario::PolicyChange {
+            dyads: vec![russia_usa],
+            policy: s.actors[0].policy.clone(),
+        }];
+        let tally = crate::metrics::Tally::new(&s);
+        let report = report_markdown(&s, &tally.totals, &tally.outcomes, &[]);
+        assert!(
+            report.contains("- **usa**: `mirror`; toward gbr: `hold`\n"),
+            "{report}"
+        );
+        assert!(report.contains("- **russia**: `hold`\n"), "{report}");
+        assert!(
+            report.contains("- from round 2 (x), **russia** toward usa: `mirror`\n"),
+            "{report}"
+        );
+        assert!(
+            !report.contains("Outcomes"),
+            "no stop rules, no outcome shares"
+        );
+        let meta = crate::output::json::RunMeta::new(&s, 0);
+        assert_eq!(meta.actors[0].policy, "mirror; toward gbr: hold");
+    }
 
     #[test]
     fn markdown_escapes_pipes() {

@@ -1,15 +1,26 @@
 //! `escalate run`: simulate a scenario's replicates into a results folder.
 //!
-//! Streams replicates from [`montecarlo::simulate`] into `timeline.csv` and
-//! `summary.csv` as they arrive, counts them into histograms for `aggregate.csv`,
-//! and writes `run.json` and a copy of the scenario last.
+//! Streams replicates from [`montecarlo::simulate`] into `timeline.csv`,
+//! `measures.csv`, `stocks.csv` (when the scenario has stocks) and `summary.csv` as
+//! they arrive, counts them into histograms for `aggregate.csv` and
+//! `stocks_aggregate.csv`, and writes `run.json` and a copy of the scenario last.
+//!
+//! A replicate that a stop rule ended is frozen: `timeline.csv`, `stocks.csv` and the
+//! per-round aggregates hold its last state in every later round, so that each round
+//! counts every replicate, while `measures.csv` has no rows past its `end_round`
+//! (no measure was taken then).
 
+use crate::engine::Trajectory;
 use crate::error::Error;
-use crate::metrics::{ActorTotals, Tally};
+use crate::metrics::{ActorTotals, OutcomeCounts, StockTally, Tally, outcome_name};
 use crate::montecarlo::{self, Cancel, Plan};
-use crate::output::csv::{AggregateRow, SummaryRow, Table, TimelineRow};
+use crate::output::csv::{
+    AggregateRow, MeasureRow, StockAggregateRow, StockRow, SummaryRow, Table, TimelineRow,
+};
 use crate::output::json::{Execution, Meta, RunMeta};
-use crate::output::{AGGREGATE, Kind, REPORT, ResultsFolder, SUMMARY, TIMELINE};
+use crate::output::{
+    AGGREGATE, Kind, MEASURES, REPORT, ResultsFolder, STOCKS, STOCKS_AGGREGATE, SUMMARY, TIMELINE,
+};
 use crate::replot::plot_folder;
 use crate::report::report_markdown;
 use crate::scenario::{Limit, Scenario};
@@ -41,6 +52,8 @@ pub struct RunOutcome {
     pub folder: PathBuf,
     /// Each actor's totals over replicates.
     pub totals: Vec<ActorTotals>,
+    /// Replicates by outcome.
+    pub outcomes: OutcomeCounts,
     /// Wall time in seconds.
     pub wall_seconds: f64,
 }
@@ -116,10 +129,15 @@ pub fn run(
     let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
     let ladder = &scenario.ladder;
     let mut timeline = Table::new(folder.file(TIMELINE)?);
+    let mut measures = Table::new(folder.file(MEASURES)?);
+    let mut stocks = match scenario.holdings.is_empty() {
+        true => None,
+        false => Some(Table::new(folder.file(STOCKS)?)),
+    };
     let mut summary = Table::new(folder.file(SUMMARY)?);
     let mut tally = Tally::new(scenario);
     montecarlo::simulate_until(scenario, plan, options.cancel, progress, |result| {
-        tally.add(&result.rungs, &result.summaries);
+        tally.add(result.observed());
         for (a, s) in result.summaries.iter().enumerate() {
             summary.row(&SummaryRow {
                 replicate: result.replicate,
@@ -132,35 +150,32 @@ pub fn run(
                 peak_rung: &ladder.rungs[s.peak_rung as usize].id,
                 settled_round: s.settled_round,
                 top_reached: s.top_reached(),
+                outcome: outcome_name(scenario, result.outcome),
+                end_round: result.end_round,
             })?;
         }
         if let Some(t) = &result.trajectory {
-            for round in 0..scenario.rounds as usize {
-                for (d, dyad) in scenario.dyads.iter().enumerate() {
-                    let m = t.moves[d][round];
-                    timeline.row(&TimelineRow {
-                        replicate: result.replicate,
-                        round: round as u32,
-                        actor: &scenario.actors[dyad.actor].id,
-                        target: &scenario.actors[dyad.target].id,
-                        rung: &ladder.rungs[m.rung as usize].id,
-                        level: ladder.level(m.rung),
-                        magnitude: m.magnitude,
-                        policy: t.policies[d][round],
-                    })?;
-                }
+            write_timeline(&mut timeline, scenario, result.replicate, t)?;
+            write_measures(&mut measures, scenario, result.replicate, t)?;
+            if let Some(stocks) = &mut stocks {
+                write_stocks(stocks, scenario, result.replicate, t)?;
             }
         }
         Ok(())
     })?;
     options.cancel.check()?;
     timeline.into_inner()?.finish()?;
+    measures.into_inner()?.finish()?;
+    if let Some(stocks) = stocks {
+        stocks.into_inner()?.finish()?;
+    }
     summary.into_inner()?.finish()?;
     options.cancel.check()?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     for round in 0..tally.histogram.rounds() {
         for (a, actor) in scenario.actors.iter().enumerate() {
             let s = tally.histogram.stats(scenario, round, a);
+            let f = tally.in_force.stats(scenario, round, a);
             aggregate.row(&AggregateRow {
                 round: round as u32,
                 actor: &actor.id,
@@ -168,10 +183,19 @@ pub fn run(
                 p10: s.p10,
                 p50: s.p50,
                 p90: s.p90,
+                level_in_force: Some(f.mean),
+                level_in_force_p10: Some(f.p10),
+                level_in_force_p50: Some(f.p50),
+                level_in_force_p90: Some(f.p90),
             })?;
         }
     }
     aggregate.into_inner()?.finish()?;
+    if !scenario.holdings.is_empty() {
+        let mut table = Table::new(folder.file(STOCKS_AGGREGATE)?);
+        write_stocks_aggregate(&mut table, scenario, &tally.stocks)?;
+        table.into_inner()?.finish()?;
+    }
     // Files this run has just written need no limit on their size.
     let charts: Vec<(String, &str)> = plot_folder(
         folder.staging(),
@@ -186,15 +210,17 @@ pub fn run(
     let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
     folder.write(
         REPORT,
-        report_markdown(scenario, &tally.totals, &charts).as_bytes(),
+        report_markdown(scenario, &tally.totals, &tally.outcomes, &charts).as_bytes(),
     )?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = threads(options.threads);
+    let mut run_meta = RunMeta::new(scenario, plan.keep_trajectories);
+    run_meta.notes.extend(stocks_note(&tally.stocks));
     let meta = Meta::new(
         Kind::Run,
         scenario,
         scenario.seed,
-        RunMeta::new(scenario, plan.keep_trajectories),
+        run_meta,
         Execution {
             threads,
             wall_seconds,
@@ -204,7 +230,124 @@ pub fn run(
     Ok(RunOutcome {
         folder,
         totals: tally.totals,
+        outcomes: tally.outcomes,
         wall_seconds,
+    })
+}
+
+/// Writes replicate `replicate`'s rows of `timeline.csv`: one per dyad and round,
+/// frozen rounds after a stop included.
+fn write_timeline<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    replicate: u64,
+    t: &Trajectory,
+) -> Result<(), Error> {
+    let ladder = &scenario.ladder;
+    for round in 0..scenario.rounds as usize {
+        for (d, dyad) in scenario.dyads.iter().enumerate() {
+            let m = t.moves[d][round];
+            table.row(&TimelineRow {
+                replicate,
+                round: round as u32,
+                actor: &scenario.actors[dyad.actor].id,
+                target: &scenario.actors[dyad.target].id,
+                rung: &ladder.rungs[m.rung as usize].id,
+                level: ladder.level(m.rung),
+                magnitude: m.magnitude,
+                policy: t.policies[d][round],
+                level_in_force: Some(ladder.level(t.in_force[d][round])),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes replicate `replicate`'s rows of `measures.csv`: every measure of every
+/// dyad's package, round by round up to the last round played, least severe first.
+fn write_measures<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    replicate: u64,
+    t: &Trajectory,
+) -> Result<(), Error> {
+    let ladder = &scenario.ladder;
+    let played = (t.end_round as usize + 1).min(scenario.rounds as usize);
+    for round in 0..played {
+        for (d, dyad) in scenario.dyads.iter().enumerate() {
+            for m in t.measures[d].round(round) {
+                let rung = &ladder.rungs[m.rung as usize];
+                table.row(&MeasureRow {
+                    replicate,
+                    round: round as u32,
+                    actor: &scenario.actors[dyad.actor].id,
+                    target: &scenario.actors[dyad.target].id,
+                    rung: &rung.id,
+                    domain: rung.domain.as_deref(),
+                    magnitude: m.magnitude,
+                    forced: m.forced,
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes replicate `replicate`'s rows of `stocks.csv`: every holding's value at the
+/// end of every round.
+fn write_stocks<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    replicate: u64,
+    t: &Trajectory,
+) -> Result<(), Error> {
+    for round in 0..scenario.rounds as usize {
+        for (h, holding) in scenario.holdings.iter().enumerate() {
+            table.row(&StockRow {
+                replicate,
+                round: round as u32,
+                stock: &scenario.stocks[holding.stock].id,
+                holder: &scenario.actors[holding.holder].id,
+                host: &scenario.actors[holding.host].id,
+                value: t.stocks[h][round],
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `stocks_aggregate.csv`: every holding's value per round over replicates.
+fn write_stocks_aggregate<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    stocks: &StockTally,
+) -> Result<(), Error> {
+    for round in 0..stocks.rounds() {
+        for (h, holding) in scenario.holdings.iter().enumerate() {
+            let Some(s) = stocks.stats(round, h) else {
+                continue;
+            };
+            table.row(&StockAggregateRow {
+                round: round as u32,
+                stock: &scenario.stocks[holding.stock].id,
+                holder: &scenario.actors[holding.holder].id,
+                host: &scenario.actors[holding.host].id,
+                mean: s.mean,
+                p10: s.p10,
+                p50: s.p50,
+                p90: s.p90,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The caveat `run.json` records when stock quantiles were rounded to a grid.
+fn stocks_note(stocks: &StockTally) -> Option<String> {
+    stocks.resolution().map(|step| {
+        format!(
+            "stock quantiles in stocks_aggregate.csv are rounded to multiples of {step} (too many distinct values to keep each); means are exact"
+        )
     })
 }
 
@@ -219,4 +362,205 @@ fn threads(threads: usize) -> usize {
 /// The default results folder of a scenario: `output/<file stem>`.
 pub fn default_out(scenario: &Scenario) -> PathBuf {
     Path::new("output").join(&scenario.source.stem)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ladder::{Lasts, Move};
+    use crate::scenario::{Event, Holding, Stock, StopRule, StopWhen};
+
+    /// The December 2016 case with the model's new parts set in place: a package
+    /// forced at round 0 (35 expelled, 9 sanctioned, 2 compounds shut), sanctions
+    /// lasting 3 rounds, a `staff` stock (1,210 US staff in Russia, 490 Russian in
+    /// the US) that expulsions reduce, Russia mirroring, and a stop rule: settled
+    /// once everyone is calm in force for 2 rounds in a row.
+    pub(crate) fn modelled(replicates: u64) -> Scenario {
+        let text = "[scenario]\nname = \"December 2016, modelled\"\nrounds = 8\nround_unit = \"month\"\nstart = \"2016-12\"\n\
+             [ladder]\nrungs = [{ id = \"none\", name = \"No new measures\", level = 0 }, \
+             { id = \"expel\", name = \"Expel diplomats\", level = 2 }, \
+             { id = \"sanction\", name = \"Sanctions\", level = 3 }, \
+             { id = \"seize\", name = \"Shut property\", level = 4 }]\n\
+             [noise]\nmisperception = 0.2\n\
+             [[actors]]\nid = \"usa\"\nname = \"United States\"\npolicy = { kind = \"hold\" }\n\
+             [[actors]]\nid = \"russia\"\nname = \"Russia\"\npolicy = { kind = \"mirror\" }\n";
+        let mut s = Scenario::parse(text, "modelled.toml").unwrap_or_else(|e| panic!("{e}"));
+        s.replicates = replicates;
+        for (rung, domain) in [(1, "diplomatic"), (2, "economic"), (3, "property")] {
+            s.ladder.rungs[rung].domain = Some(domain.into());
+        }
+        s.ladder.rungs[2].lasts = Lasts::Rounds(3);
+        s.ladder.rungs[1].reduces = Some(0);
+        s.stocks = vec![Stock {
+            id: "staff".into(),
+            name: "Diplomatic staff".into(),
+        }];
+        s.holdings = vec![
+            Holding {
+                stock: 0,
+                holder: 0,
+                host: 1,
+                initial: 1210.0,
+            },
+            Holding {
+                stock: 0,
+                holder: 1,
+                host: 0,
+                initial: 490.0,
+            },
+        ];
+        s.outcomes = vec!["settled".into()];
+        s.stops = vec![StopRule {
+            outcome: 0,
+            when: StopWhen::AllAtOrBelow(0),
+            rounds: 2,
+        }];
+        s.events.push(Event {
+            round: 0,
+            trigger: None,
+            acts: [(1, Some(35.0)), (2, Some(9.0)), (3, Some(2.0))]
+                .map(|(rung, magnitude)| (0, Move { rung, magnitude }))
+                .into(),
+            replace: false,
+            changes: vec![],
+            note: Some("35 expelled, 2 compounds shut, 9 sanctioned".into()),
+        });
+        s
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("escalate-run-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn options(out: PathBuf, threads: usize) -> RunOptions {
+        RunOptions {
+            out,
+            threads,
+            timeline_replicates: 5,
+            chart_size: crate::plot::DEFAULT_SIZE,
+            cancel: Cancel::never(),
+        }
+    }
+
+    const NEW_FILES: [&str; 6] = [
+        "measures.csv",
+        "stocks.csv",
+        "stocks_aggregate.csv",
+        "timeline.csv",
+        "aggregate.csv",
+        "summary.csv",
+    ];
+
+    #[test]
+    fn the_new_tables_hold_packages_stocks_levels_in_force_and_outcomes() {
+        let s = modelled(50);
+        let out = scratch("model");
+        let outcome = run(&s, &options(out.clone(), 1), |_| {}).unwrap();
+        let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+        let measures = read("measures.csv");
+        let lines: Vec<&str> = measures.lines().collect();
+        assert_eq!(
+            lines[..4],
+            [
+                "replicate,round,actor,target,rung,domain,magnitude,forced",
+                "0,0,usa,russia,expel,diplomatic,35.0,true",
+                "0,0,usa,russia,sanction,economic,9.0,true",
+                "0,0,usa,russia,seize,property,2.0,true",
+            ]
+        );
+        // Russia answers the package in kind the next round (as it saw it).
+        assert!(measures.contains("\n0,1,russia,usa,"), "{measures}");
+        // Sanctions of round 0 stay in force through round 2.
+        let timeline = read("timeline.csv");
+        assert!(timeline.starts_with(
+            "replicate,round,actor,target,rung,level,magnitude,policy,level_in_force\n\
+             0,0,usa,russia,seize,4.0,2.0,hold,4.0\n"
+        ));
+        assert!(
+            timeline.contains("\n0,1,usa,russia,none,0.0,,hold,3.0\n"),
+            "{timeline}"
+        );
+        assert!(
+            timeline.contains("\n0,2,usa,russia,none,0.0,,hold,3.0\n"),
+            "{timeline}"
+        );
+        // Every replicate has a row per dyad and round; measures stop at end_round.
+        assert_eq!(timeline.lines().count(), 1 + 5 * 8 * 2);
+        let summary = read("summary.csv");
+        for line in summary.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let (replicate, outcome, end) = (cells[0], cells[10], cells[11]);
+            let end: u32 = end.parse().unwrap();
+            assert!(
+                outcome == "settled" || (outcome == "none" && end == 7),
+                "{line}"
+            );
+            let last_measure = measures
+                .lines()
+                .filter(|l| l.starts_with(&format!("{replicate},")))
+                .map(|l| l.split(',').nth(1).unwrap().parse::<u32>().unwrap())
+                .max();
+            if replicate.parse::<u64>().unwrap() < 5 {
+                assert_eq!(last_measure, Some(end), "{line}");
+            }
+        }
+        // US staff in Russia fall by the 35 expelled at round 0.
+        let stocks = read("stocks.csv");
+        assert!(stocks.starts_with(
+            "replicate,round,stock,holder,host,value\n0,0,staff,usa,russia,1210.0\n0,0,staff,russia,usa,455.0\n"
+        ), "{stocks}");
+        let aggregate = read("stocks_aggregate.csv");
+        assert!(aggregate.starts_with(
+            "round,stock,holder,host,mean,p10,p50,p90\n0,staff,usa,russia,1210.0,1210.0,1210.0,1210.0\n0,staff,russia,usa,455.0,455.0,455.0,455.0\n"
+        ), "{aggregate}");
+        assert_eq!(aggregate.lines().count(), 1 + 8 * 2);
+        let settled = outcome.outcomes.share(Some(0));
+        assert!(settled > 0.0 && settled <= 1.0);
+        let report = read("report.md");
+        assert!(report.contains("### Outcomes"), "{report}");
+        assert!(report.contains("![Each stock held"), "{report}");
+        for chart in ["stocks.svg", "stocks.png", "timeline.png", "fan.png"] {
+            assert!(out.join(chart).is_file(), "{chart}");
+        }
+        let text = crate::report::summary_text(&s, &outcome.totals, &outcome.outcomes);
+        assert!(text.contains("outcomes: settled "), "{text}");
+        // The charts come back the same from the files alone.
+        let drawn: Vec<Vec<u8>> = ["timeline.svg", "fan.svg", "stocks.svg"]
+            .iter()
+            .map(|f| std::fs::read(out.join(f)).unwrap())
+            .collect();
+        for f in ["timeline.svg", "fan.svg", "stocks.svg"] {
+            std::fs::remove_file(out.join(f)).unwrap();
+        }
+        let charts = plot_folder(
+            &out,
+            &s,
+            crate::plot::DEFAULT_SIZE,
+            Cancel::never(),
+            u64::MAX,
+        )
+        .unwrap();
+        assert_eq!(charts.len(), 3);
+        for (f, bytes) in ["timeline.svg", "fan.svg", "stocks.svg"].iter().zip(drawn) {
+            assert_eq!(std::fs::read(out.join(f)).unwrap(), bytes, "{f}");
+        }
+        std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
+    fn the_new_tables_are_the_same_bytes_on_one_thread_and_two() {
+        let s = modelled(300);
+        let (one, two) = (scratch("one"), scratch("two"));
+        run(&s, &options(one.clone(), 1), |_| {}).unwrap();
+        run(&s, &options(two.clone(), 2), |_| {}).unwrap();
+        for file in NEW_FILES {
+            let a = std::fs::read(one.join(file)).unwrap();
+            assert_eq!(a, std::fs::read(two.join(file)).unwrap(), "{file}");
+        }
+        for dir in [one, two] {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+    }
 }

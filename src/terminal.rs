@@ -5,7 +5,7 @@
 use crate::calendar::round_label;
 use crate::ladder::{Lasts, Rung, RungInfo};
 use crate::policy::registry::ALL;
-use crate::ranking::{RANKED_BY, VariantOutcome};
+use crate::ranking::{RankBy, VariantOutcome};
 use crate::report::{aligned, comparison_rows};
 use crate::scenario::{PolicyChange, Scenario, StopRule, StopWhen};
 use crate::tournament::{Setup, Standings};
@@ -305,7 +305,12 @@ pub fn ranking_table(s: &Scenario, setup: &Setup, standings: &Standings) -> Stri
 const TABLE_VARIANTS: usize = 12;
 
 /// The terminal comparison: variants ranked, one line per actor.
-pub fn comparison_table(s: &Scenario, variants: &[VariantOutcome], ranking: &[usize]) -> String {
+pub fn comparison_table(
+    s: &Scenario,
+    variants: &[VariantOutcome],
+    ranking: &[usize],
+    rank_by: &RankBy,
+) -> String {
     let n = ranking.len();
     let rows = comparison_rows(s, variants, ranking, TABLE_VARIANTS);
     let unit = if s.replicates == 1 {
@@ -314,8 +319,13 @@ pub fn comparison_table(s: &Scenario, variants: &[VariantOutcome], ranking: &[us
         "replicates"
     };
     let mut out = format!(
-        "{}\n{n} variants × {} {unit} × {} {}s, seed {} (the same random streams for every variant)\nranked by {RANKED_BY}\n\n",
-        s.name, s.replicates, s.rounds, s.round_unit, s.seed
+        "{}\n{n} variants × {} {unit} × {} {}s, seed {} (the same random streams for every variant)\nranked by {}\n\n",
+        s.name,
+        s.replicates,
+        s.rounds,
+        s.round_unit,
+        s.seed,
+        rank_by.describe()
     );
     out.push_str(&aligned(&rows));
     out

@@ -114,7 +114,11 @@ fn compares_three_answers_for_russia() {
     }
     assert_eq!(table[3]["p_reach_seize"], "0.0", "restraint never seizes");
     let aggregate = out.read("aggregate.csv");
-    assert!(aggregate.starts_with("variant,round,actor,mean,p10,p50,p90\n"));
+    assert!(aggregate.starts_with(
+        "variant,round,actor,mean,p10,p50,p90,level_in_force,level_in_force_p10,level_in_force_p50,level_in_force_p90\n"
+    ));
+    // Without stop rules, no outcome columns.
+    assert!(!out.read("comparison.csv").contains("p_outcome_"));
     assert_eq!(aggregate.lines().count(), 1 + 3 * 12 * 2);
     let meta: serde_json::Value = serde_json::from_str(&out.read("run.json")).unwrap();
     assert_eq!(meta["command"], "compare");
@@ -208,7 +212,9 @@ fn mean_of(rows: &[BTreeMap<String, String>], actor: &str, column: &str) -> f64 
 
 /// aggregate.csv of a comparison, for one variant, without its `variant` column.
 fn variant_aggregate(text: &str, variant: &str) -> String {
-    let mut out = String::from("round,actor,mean,p10,p50,p90\n");
+    let mut out = String::from(
+        "round,actor,mean,p10,p50,p90,level_in_force,level_in_force_p10,level_in_force_p50,level_in_force_p90\n",
+    );
     for line in text.lines().skip(1) {
         if let Some(rest) = line.strip_prefix(&format!("{variant},")) {
             out.push_str(rest);

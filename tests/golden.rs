@@ -38,7 +38,12 @@ fn run_tables_match_their_golden_files() {
         ],
     );
     let r = dir.join("r");
-    for file in ["timeline.csv", "summary.csv", "aggregate.csv"] {
+    for file in [
+        "timeline.csv",
+        "summary.csv",
+        "aggregate.csv",
+        "measures.csv",
+    ] {
         golden(&format!("two_states.{file}"), &read(&r, file));
     }
 }

@@ -215,7 +215,7 @@ fn results_files_that_never_end_are_refused_by_plot() {
     let big = format!(
         "{}{}",
         read(&dir.join("r"), "aggregate.csv"),
-        "0,usa,0,0,0,0\n".repeat(1000)
+        "0,usa,0,0,0,0,0,0,0,0\n".repeat(1000)
     );
     fs::remove_file(dir.join("r/timeline.csv")).unwrap();
     fs::write(

@@ -37,20 +37,32 @@ fn runs_the_embedded_default_scenario() {
         "timeline.csv",
         "summary.csv",
         "aggregate.csv",
+        "measures.csv",
         "run.json",
         "scenario.toml",
     ] {
         assert!(results.join(file).is_file(), "{file} written");
     }
     assert!(
-        read(&results, "timeline.csv")
-            .starts_with("replicate,round,actor,target,rung,level,magnitude,policy\n")
+        read(&results, "timeline.csv").starts_with(
+            "replicate,round,actor,target,rung,level,magnitude,policy,level_in_force\n"
+        )
     );
     assert!(
         read(&results, "summary.csv")
             .starts_with("replicate,seed,actor,peak_level,final_level,hostile_rounds,payoff,")
     );
-    assert!(read(&results, "aggregate.csv").starts_with("round,actor,mean,p10,p50,p90\n"));
+    assert!(read(&results, "aggregate.csv").starts_with(
+        "round,actor,mean,p10,p50,p90,level_in_force,level_in_force_p10,level_in_force_p50,level_in_force_p90\n"
+    ));
+    assert!(
+        read(&results, "measures.csv")
+            .starts_with("replicate,round,actor,target,rung,domain,magnitude,forced\n")
+    );
+    assert!(read(&results, "summary.csv").contains(",top_reached,outcome,end_round\n"));
+    // No stocks, no stock files.
+    assert!(!results.join("stocks.csv").exists());
+    assert!(!results.join("stocks_aggregate.csv").exists());
     let meta: serde_json::Value = serde_json::from_str(&read(&results, "run.json")).unwrap();
     assert_eq!(meta["seed"], 2016);
     assert_eq!(meta["replicates"], 200);

@@ -1,6 +1,8 @@
 //! Aggregates over many replicates, whose size does not depend on their number:
 //! per-round rung histograms, per-actor totals with exact quantiles, a tally of both.
 
+use super::outcomes::OutcomeCounts;
+use super::stocks::StockTally;
 use super::summary::ActorSummary;
 use crate::ladder::{Ladder, Round, Rung};
 use crate::scenario::Scenario;
@@ -156,18 +158,37 @@ pub struct ValueCounts {
     sum: f64,
     /// Grid step values are snapped to; 0 while the counts are exact.
     step: f64,
+    /// Distinct values kept before snapping; 0 = [`ValueCounts::MAX_DISTINCT`].
+    cap: usize,
 }
 
 impl ValueCounts {
     /// Distinct values kept before the values are snapped to a grid (about 0.5 MB).
     pub const MAX_DISTINCT: usize = 10_000;
 
+    /// Empty counts that keep at most `cap` distinct values (at least 2) before
+    /// snapping them to a grid.
+    pub fn with_cap(cap: usize) -> ValueCounts {
+        ValueCounts {
+            cap: cap.max(2),
+            ..ValueCounts::default()
+        }
+    }
+
+    /// Distinct values kept before the values are snapped to a grid.
+    pub fn cap(&self) -> usize {
+        match self.cap {
+            0 => Self::MAX_DISTINCT,
+            n => n,
+        }
+    }
+
     /// Counts one value (finite; payoffs are sums of validated finite scores).
     pub fn add(&mut self, x: f64) {
         self.n += 1;
         self.sum += x;
         *self.counts.entry(order_key(self.snap(x))).or_insert(0) += 1;
-        if self.counts.len() > Self::MAX_DISTINCT {
+        if self.counts.len() > self.cap() {
             self.coarsen();
         }
     }
@@ -231,7 +252,7 @@ impl ValueCounts {
     fn coarsen(&mut self) {
         let lo = from_order_key(*self.counts.keys().next().expect("not empty"));
         let hi = from_order_key(*self.counts.keys().next_back().expect("not empty"));
-        let wanted = (hi - lo) / (Self::MAX_DISTINCT / 2) as f64;
+        let wanted = (hi - lo) / (self.cap() / 2) as f64;
         let mut step = 2f64.powi(wanted.log2().ceil() as i32).max(self.step * 2.0);
         loop {
             let old = std::mem::take(&mut self.counts);
@@ -242,7 +263,7 @@ impl ValueCounts {
                     .entry(order_key(self.snap(from_order_key(k))))
                     .or_insert(0) += c;
             }
-            if self.counts.len() <= Self::MAX_DISTINCT / 2 {
+            if self.counts.len() <= self.cap() / 2 {
                 return;
             }
             step *= 2.0;
@@ -412,15 +433,37 @@ impl ActorTotals {
     }
 }
 
+/// What one replicate gives to count, borrowed from where montecarlo holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Observed<'a> {
+    /// Each actor's rung per round (`rungs[actor][round]`), its most severe new measure.
+    pub rungs: &'a [Vec<Rung>],
+    /// Each actor's rung in force per round (`in_force[actor][round]`).
+    pub in_force: &'a [Vec<Rung>],
+    /// Each actor's summary.
+    pub summaries: &'a [ActorSummary],
+    /// The outcome that ended it, if a stop rule did.
+    pub outcome: Option<usize>,
+    /// Each holding's value per round (`stocks[holding][round]`).
+    pub stocks: &'a [Vec<f64>],
+}
+
 /// Everything counted over the replicates of one scenario: per-round rung histograms
-/// and each actor's totals. Constant memory whatever the number of replicates; `run`
-/// and `compare` both count replicates through it.
+/// of new measures and of what is in force, each actor's totals, the outcomes and
+/// the stocks. Constant memory whatever the number of replicates; `run` and
+/// `compare` both count replicates through it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
     /// Actors' rungs per round.
     pub histogram: RungHistogram,
+    /// Actors' rungs in force per round.
+    pub in_force: RungHistogram,
     /// Each actor's totals, in actor order.
     pub totals: Vec<ActorTotals>,
+    /// Replicates by outcome.
+    pub outcomes: OutcomeCounts,
+    /// Each holding's value per round.
+    pub stocks: StockTally,
 }
 
 impl Tally {
@@ -428,16 +471,22 @@ impl Tally {
     pub fn new(scenario: &Scenario) -> Tally {
         Tally {
             histogram: RungHistogram::new(scenario),
+            in_force: RungHistogram::new(scenario),
             totals: vec![ActorTotals::new(scenario); scenario.actors.len()],
+            outcomes: OutcomeCounts::new(scenario),
+            stocks: StockTally::new(scenario),
         }
     }
 
-    /// Counts one replicate: its actor rungs (`rungs[actor][round]`) and summaries.
-    pub fn add(&mut self, rungs: &[Vec<Rung>], summaries: &[ActorSummary]) {
-        self.histogram.add(rungs);
-        for (totals, s) in self.totals.iter_mut().zip(summaries) {
+    /// Counts one replicate.
+    pub fn add(&mut self, replicate: Observed<'_>) {
+        self.histogram.add(replicate.rungs);
+        self.in_force.add(replicate.in_force);
+        for (totals, s) in self.totals.iter_mut().zip(replicate.summaries) {
             totals.add(s);
         }
+        self.outcomes.add(replicate.outcome);
+        self.stocks.add(replicate.stocks);
     }
 
     /// Replicates counted.
@@ -451,7 +500,7 @@ mod tests {
     use super::*;
     use crate::engine::run;
     use crate::metrics::summary::tests::{ECHO, scenario};
-    use crate::metrics::{actor_rungs, summarize};
+    use crate::metrics::{actor_in_force, actor_rungs, summarize};
 
     #[test]
     fn quantiles_are_levels_that_occurred() {
@@ -530,9 +579,18 @@ mod tests {
         let s = scenario(ECHO);
         let mut tally = Tally::new(&s);
         let t = run(&s, 0);
-        tally.add(&actor_rungs(&s, &t), &summarize(&s, &t));
+        let rungs = actor_rungs(&s, &t);
+        tally.add(Observed {
+            rungs: &rungs,
+            in_force: &actor_in_force(&s, &t),
+            summaries: &summarize(&s, &t),
+            outcome: None,
+            stocks: &t.stocks,
+        });
         let b = &tally.totals[1];
         assert_eq!(tally.replicates(), 1);
+        assert_eq!(tally.in_force, tally.histogram);
+        assert_eq!(tally.outcomes.share(None), 1.0);
         assert_eq!(b.peak_level(&s.ladder).unwrap().p50, 4.0);
         assert_eq!(b.hostile_rounds().unwrap().mean, 1.0);
         assert_eq!(b.settled_round().unwrap().p50, 2.0);

@@ -32,15 +32,29 @@ impl ActorSummary {
 
 /// Each actor's rung per round: its most severe move toward any target.
 pub fn actor_rungs(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung>> {
+    most_severe(scenario, |d| trajectory.moves[d].iter().map(|m| m.rung))
+}
+
+/// Each actor's rung in force per round: the most severe in force toward any target
+/// (as [`actor_rungs`] is for new measures).
+pub fn actor_in_force(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung>> {
+    most_severe(scenario, |d| trajectory.in_force[d].iter().copied())
+}
+
+/// Each actor's most severe rung per round over its dyads' rows (`row(dyad)`).
+fn most_severe<I: Iterator<Item = Rung>>(
+    scenario: &Scenario,
+    row: impl Fn(usize) -> I,
+) -> Vec<Vec<Rung>> {
     let mut rungs = vec![vec![0 as Rung; scenario.rounds as usize]; scenario.actors.len()];
     let mut has_move = vec![false; scenario.actors.len()];
     for (d, dyad) in scenario.dyads.iter().enumerate() {
-        let row = &mut rungs[dyad.actor];
-        for (r, m) in trajectory.moves[d].iter().enumerate() {
-            row[r] = if has_move[dyad.actor] {
-                row[r].max(m.rung)
+        let out = &mut rungs[dyad.actor];
+        for (r, rung) in row(d).enumerate().take(out.len()) {
+            out[r] = if has_move[dyad.actor] {
+                out[r].max(rung)
             } else {
-                m.rung
+                rung
             };
         }
         has_move[dyad.actor] = true;
@@ -180,6 +194,17 @@ act = { actor = "a", target = "b", rung = "seize" }
         let sums = summarize(&s, &run(&s, 0));
         assert_eq!(sums[0].settled_round, None);
         assert_eq!(sums[0].hostile_rounds, 3);
+    }
+
+    #[test]
+    fn the_rung_in_force_is_the_most_severe_over_an_actors_dyads() {
+        let s = scenario(ECHO);
+        let mut t = run(&s, 0);
+        // a's seizure of round 0 lasting three rounds.
+        t.in_force[0] = vec![2, 2, 2, 0, 0, 0];
+        assert_eq!(actor_in_force(&s, &t)[0], [2, 2, 2, 0, 0, 0]);
+        assert_eq!(actor_rungs(&s, &t)[0], [2, 0, 0, 0, 0, 0]);
+        assert_eq!(actor_in_force(&s, &t)[1], actor_rungs(&s, &t)[1]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::ladder::Ladder;
-use crate::metrics::Stats;
+use crate::metrics::{NO_OUTCOME, Stats};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -26,6 +26,70 @@ pub struct TimelineRow<'a> {
     pub magnitude: Option<f64>,
     /// Kind of the policy in force.
     pub policy: &'a str,
+    /// Level of the most severe rung in force (taken this round or earlier and not
+    /// yet lapsed); empty in folders written before it was recorded.
+    #[serde(default)]
+    pub level_in_force: Option<f64>,
+}
+
+/// A row of `measures.csv`: one measure of a dyad's package in one round.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeasureRow<'a> {
+    /// Replicate number.
+    pub replicate: u64,
+    /// Round.
+    pub round: u32,
+    /// Actor id.
+    pub actor: &'a str,
+    /// Target id.
+    pub target: &'a str,
+    /// Rung id.
+    pub rung: &'a str,
+    /// The rung's domain, empty when it has none.
+    pub domain: Option<&'a str>,
+    /// Magnitude, empty when none.
+    pub magnitude: Option<f64>,
+    /// Whether an event forced it.
+    pub forced: bool,
+}
+
+/// A row of `stocks.csv`: one holding's value at the end of one round of one replicate.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct StockRow<'a> {
+    /// Replicate number.
+    pub replicate: u64,
+    /// Round.
+    pub round: u32,
+    /// Stock id.
+    pub stock: &'a str,
+    /// Id of the actor who holds it.
+    pub holder: &'a str,
+    /// Id of the actor who hosts it.
+    pub host: &'a str,
+    /// Value at the end of the round.
+    pub value: f64,
+}
+
+/// A row of `stocks_aggregate.csv`: one holding's value at the end of one round over
+/// replicates.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct StockAggregateRow<'a> {
+    /// Round.
+    pub round: u32,
+    /// Stock id.
+    pub stock: &'a str,
+    /// Id of the actor who holds it.
+    pub holder: &'a str,
+    /// Id of the actor who hosts it.
+    pub host: &'a str,
+    /// Mean value.
+    pub mean: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
 }
 
 /// A row of `summary.csv`: one actor in one replicate.
@@ -51,9 +115,15 @@ pub struct SummaryRow<'a> {
     pub settled_round: Option<u32>,
     /// Whether the actor reached the top rung.
     pub top_reached: bool,
+    /// The outcome of the stop rule that ended the replicate, `none` when it reached
+    /// the last round.
+    pub outcome: &'a str,
+    /// The last round played.
+    pub end_round: u32,
 }
 
-/// A row of `aggregate.csv`: an actor's level in one round over replicates.
+/// A row of `aggregate.csv`: an actor's level in one round over replicates, of its
+/// new measures and then of what it has in force.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct AggregateRow<'a> {
     /// Round.
@@ -68,6 +138,31 @@ pub struct AggregateRow<'a> {
     pub p50: f64,
     /// 90th percentile.
     pub p90: f64,
+    /// Mean level in force; the level-in-force columns are empty in folders written
+    /// before they were recorded.
+    #[serde(default)]
+    pub level_in_force: Option<f64>,
+    /// 10th percentile of the level in force.
+    #[serde(default)]
+    pub level_in_force_p10: Option<f64>,
+    /// Median level in force.
+    #[serde(default)]
+    pub level_in_force_p50: Option<f64>,
+    /// 90th percentile of the level in force.
+    #[serde(default)]
+    pub level_in_force_p90: Option<f64>,
+}
+
+impl AggregateRow<'_> {
+    /// The level in force over replicates, when the row holds it.
+    pub fn in_force(&self) -> Option<Stats> {
+        Some(Stats {
+            mean: self.level_in_force?,
+            p10: self.level_in_force_p10?,
+            p50: self.level_in_force_p50?,
+            p90: self.level_in_force_p90?,
+        })
+    }
 }
 
 /// A row of the `aggregate.csv` of a comparison: an actor's level in one round of one
@@ -88,6 +183,19 @@ pub struct VariantAggregateRow<'a> {
     pub p50: f64,
     /// 90th percentile.
     pub p90: f64,
+    /// Mean level in force; the level-in-force columns are empty in folders written
+    /// before they were recorded.
+    #[serde(default)]
+    pub level_in_force: Option<f64>,
+    /// 10th percentile of the level in force.
+    #[serde(default)]
+    pub level_in_force_p10: Option<f64>,
+    /// Median level in force.
+    #[serde(default)]
+    pub level_in_force_p50: Option<f64>,
+    /// 90th percentile of the level in force.
+    #[serde(default)]
+    pub level_in_force_p90: Option<f64>,
 }
 
 /// A row of `comparison.csv`: one actor in one variant, over replicates.
@@ -122,13 +230,18 @@ pub struct ComparisonRow<'a> {
     pub p_reach: Vec<f64>,
     /// Per rung: median round it was first reached, over the replicates that reached it.
     pub first_round: Vec<Option<f64>>,
+    /// When the scenario has stop rules, the share of replicates ending in each of its
+    /// outcomes, then in none (reaching the last round); else empty.
+    pub p_outcome: Vec<f64>,
 }
 
 /// The metrics of `comparison.csv` that are summarised by mean and quantiles, in order.
 const SUMMARISED: [&str; 3] = ["peak_level", "final_level", "hostile_rounds"];
 
-/// The header of `comparison.csv` for a scenario with this ladder.
-pub fn comparison_header(ladder: &Ladder) -> Vec<String> {
+/// The header of `comparison.csv` for a scenario with this ladder and, when it has
+/// stop rules, these outcomes (`p_outcome_<name>` each, then `p_outcome_none`;
+/// nothing when `outcomes` is `None`).
+pub fn comparison_header(ladder: &Ladder, outcomes: Option<&[String]>) -> Vec<String> {
     let stats = |name: &str| ["mean", "p10", "p50", "p90"].map(|s| format!("{name}_{s}"));
     let mut header: Vec<String> = ["variant", "actor", "policy", "replicates"]
         .map(String::from)
@@ -141,6 +254,10 @@ pub fn comparison_header(ladder: &Ladder) -> Vec<String> {
     header.extend(stats("payoff"));
     header.extend(ladder.rungs.iter().map(|r| format!("p_reach_{}", r.id)));
     header.extend(ladder.rungs.iter().map(|r| format!("first_round_{}", r.id)));
+    if let Some(outcomes) = outcomes {
+        let names = outcomes.iter().map(String::as_str).chain([NO_OUTCOME]);
+        header.extend(names.map(|o| format!("p_outcome_{o}")));
+    }
     header
 }
 
@@ -162,6 +279,9 @@ impl Serialize for ComparisonRow<'_> {
         }
         for r in &self.first_round {
             seq.serialize_element(r)?;
+        }
+        for p in &self.p_outcome {
+            seq.serialize_element(p)?;
         }
         seq.end()
     }
@@ -231,10 +351,18 @@ mod tests {
             p10: 0.0,
             p50: 0.0,
             p90: 4.0,
+            level_in_force: Some(1.0),
+            level_in_force_p10: Some(0.0),
+            level_in_force_p50: Some(0.0),
+            level_in_force_p90: Some(4.0),
         };
         t.row(&row).unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
-        assert_eq!(out, "round,actor,mean,p10,p50,p90\n0,usa,0.5,0.0,0.0,4.0\n");
+        assert_eq!(
+            out,
+            "round,actor,mean,p10,p50,p90,level_in_force,level_in_force_p10,level_in_force_p50,level_in_force_p90\n\
+             0,usa,0.5,0.0,0.0,4.0,1.0,0.0,0.0,4.0\n"
+        );
         let mut t = Table::new(Vec::new());
         t.row(&TimelineRow {
             replicate: 0,
@@ -245,10 +373,28 @@ mod tests {
             level: 2.0,
             magnitude: None,
             policy: "mirror",
+            level_in_force: Some(3.0),
         })
         .unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
-        assert!(out.ends_with("0,1,a,b,x,2.0,,mirror\n"), "{out}");
+        assert!(out.ends_with("0,1,a,b,x,2.0,,mirror,3.0\n"), "{out}");
+        let mut t = Table::new(Vec::new());
+        t.row(&MeasureRow {
+            replicate: 0,
+            round: 0,
+            actor: "usa",
+            target: "russia",
+            rung: "expel",
+            domain: None,
+            magnitude: Some(35.0),
+            forced: true,
+        })
+        .unwrap();
+        let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "replicate,round,actor,target,rung,domain,magnitude,forced\n0,0,usa,russia,expel,,35.0,true\n"
+        );
     }
 
     #[test]
@@ -263,6 +409,7 @@ mod tests {
                 level: 2.5,
                 magnitude: Some(35.0),
                 policy: "mirror(settle = true)",
+                level_in_force: Some(2.5),
             },
             TimelineRow {
                 replicate: 3,
@@ -273,6 +420,7 @@ mod tests {
                 level: 0.0,
                 magnitude: None,
                 policy: "hold",
+                level_in_force: None,
             },
         ];
         let mut t = Table::new(Vec::new());
@@ -309,6 +457,10 @@ mod tests {
             p10: 0.0,
             p50: 0.0,
             p90: 0.0,
+            level_in_force: None,
+            level_in_force_p10: None,
+            level_in_force_p50: None,
+            level_in_force_p90: None,
         };
         t.row(&row(1.0)).unwrap();
         let e = t.row(&row(f64::INFINITY)).unwrap_err();
@@ -317,13 +469,17 @@ mod tests {
         assert!(!e.is_bad_input());
         t.row(&row(f64::NAN)).unwrap_err();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
-        assert_eq!(out, "round,actor,mean,p10,p50,p90\n0,usa,1.0,0.0,0.0,0.0\n");
+        assert_eq!(
+            out,
+            "round,actor,mean,p10,p50,p90,level_in_force,level_in_force_p10,level_in_force_p50,level_in_force_p90\n\
+             0,usa,1.0,0.0,0.0,0.0,,,,\n"
+        );
     }
 
     #[test]
     fn comparison_rows_follow_their_header() {
         let ladder = crate::engine::testing::two_rungs();
-        let header = comparison_header(&ladder);
+        let header = comparison_header(&ladder, None);
         let stats = Some(Stats {
             mean: 0.5,
             p10: 0.0,
@@ -343,6 +499,7 @@ mod tests {
             payoff: None,
             p_reach: vec![1.0, 0.5],
             first_round: vec![Some(0.0), None],
+            p_outcome: vec![],
         };
         let mut t = Table::new(Vec::new());
         t.header(&header).unwrap();
@@ -368,5 +525,21 @@ mod tests {
         let mut read = ::csv::Reader::from_reader(out.as_bytes());
         let record = read.records().next().unwrap().unwrap();
         assert_eq!(record.len(), header.len());
+        // With stop rules, one share per outcome and one for none, last.
+        let outcomes = ["settled".to_string(), "war".into()];
+        let header = comparison_header(&ladder, Some(&outcomes));
+        assert_eq!(
+            header[header.len() - 3..],
+            ["p_outcome_settled", "p_outcome_war", "p_outcome_none"]
+        );
+        let row = ComparisonRow {
+            p_outcome: vec![0.25, 0.0, 0.75],
+            ..row
+        };
+        let mut t = Table::new(Vec::new());
+        t.header(&header).unwrap();
+        t.row(&row).unwrap();
+        let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
+        assert!(out.ends_with(",1.0,0.5,0.0,,0.25,0.0,0.75\n"), "{out}");
     }
 }

@@ -85,7 +85,11 @@ pub struct RunMeta<'a> {
     pub variants: Vec<VariantMeta>,
     /// For `compare`: how the terminal table ranks the variants.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranked_by: Option<&'static str>,
+    pub ranked_by: Option<String>,
+    /// For `compare` ranked other than by peak level: the ranking as asked for
+    /// (`fewest:war`), so that redrawn charts rank as the table did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_by: Option<String>,
     /// Caveats about the figures (a payoff distribution rounded to a grid).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -109,8 +113,9 @@ pub struct ActorMeta<'a> {
     pub id: &'a str,
     /// Name.
     pub name: &'a str,
-    /// Its initial policy, in one line.
-    pub policy: &'a str,
+    /// Its initial policy, in one line; target by target where it has several
+    /// (`mirror; toward ltu: hold`).
+    pub policy: String,
 }
 
 /// A variant of a comparison.
@@ -144,6 +149,7 @@ impl<'a> RunMeta<'a> {
     /// What a run of `scenario` (as run, after any overrides) records, with
     /// `timeline_replicates` written to `timeline.csv`.
     pub fn new(scenario: &'a Scenario, timeline_replicates: u64) -> RunMeta<'a> {
+        let policies = super::policies::describe_all(scenario, &[]);
         RunMeta {
             replicates: scenario.replicates,
             rounds: scenario.rounds,
@@ -152,14 +158,16 @@ impl<'a> RunMeta<'a> {
             actors: scenario
                 .actors
                 .iter()
-                .map(|a| ActorMeta {
+                .zip(policies)
+                .map(|(a, policy)| ActorMeta {
                     id: &a.id,
                     name: &a.name,
-                    policy: &a.policy.text,
+                    policy,
                 })
                 .collect(),
             variants: vec![],
             ranked_by: None,
+            rank_by: None,
             notes: vec![],
         }
     }

@@ -13,6 +13,7 @@ pub(crate) mod finite;
 mod folder;
 pub mod json;
 mod lock;
+pub mod policies;
 pub mod reader;
 
 pub use folder::{FolderLock, ResultsFolder, written_by};
@@ -35,6 +36,15 @@ pub const REPORT: &str = "report.md";
 
 /// Each replicate's moves, round by round (`run`).
 pub const TIMELINE: &str = "timeline.csv";
+
+/// Every measure of each replicate's packages (`run`).
+pub const MEASURES: &str = "measures.csv";
+
+/// Each replicate's stocks, round by round (`run`, when the scenario has stocks).
+pub const STOCKS: &str = "stocks.csv";
+
+/// Each holding's value per round over replicates (`run`, when the scenario has stocks).
+pub const STOCKS_AGGREGATE: &str = "stocks_aggregate.csv";
 
 /// Each replicate's summary per actor (`run`).
 pub const SUMMARY: &str = "summary.csv";
@@ -93,10 +103,15 @@ impl Kind {
                 TIMELINE,
                 SUMMARY,
                 AGGREGATE,
+                MEASURES,
+                STOCKS,
+                STOCKS_AGGREGATE,
                 "timeline.svg",
                 "timeline.png",
                 "fan.svg",
                 "fan.png",
+                "stocks.svg",
+                "stocks.png",
             ],
             Kind::Compare => &[
                 MARKER,

@@ -21,6 +21,15 @@ pub struct FolderMeta {
     pub kind: Kind,
     /// The settings the folder was run with.
     pub provenance: Provenance,
+    /// For a comparison ranked other than by peak level: the ranking as asked for
+    /// (`fewest:war`).
+    pub rank_by: Option<String>,
+}
+
+/// What `run.json` says of a comparison's ranking.
+#[derive(Deserialize)]
+struct Ranking {
+    rank_by: Option<String>,
 }
 
 /// The settings of a run that its `run.json` records over those of its scenario
@@ -55,7 +64,13 @@ pub fn folder_meta(dir: &Path, limits: &[(Limit, u64)]) -> Result<FolderMeta, Er
     let text = read_input(&path, input_limit(limits), false)?;
     let provenance =
         serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?;
-    Ok(FolderMeta { kind, provenance })
+    let ranking: Ranking =
+        serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?;
+    Ok(FolderMeta {
+        kind,
+        provenance,
+        rank_by: ranking.rank_by,
+    })
 }
 
 /// The scenario of a results folder as it was run: its `scenario.toml` with the
@@ -98,9 +113,17 @@ pub fn each_record(
     numbers: &[&str],
     mut row: impl FnMut(&csv::StringRecord, &csv::StringRecord) -> Result<ControlFlow<()>, Error>,
 ) -> Result<(), Error> {
-    let bad = |e: csv::Error| bad_results(path, e.to_string());
     let mut reader = csv::Reader::from_reader(file.take(limit.saturating_add(1)));
-    let header = reader.headers().map_err(bad)?.clone();
+    // A record cut off by the limit is a file too big, not a malformed one.
+    let bad = |reader: &csv::Reader<std::io::Take<_>>, e: csv::Error| match reader.get_ref().limit()
+    {
+        0 => too_big(path, limit, u128::from(limit) + 1, true),
+        _ => bad_results(path, e.to_string()),
+    };
+    let header = match reader.headers() {
+        Ok(header) => header.clone(),
+        Err(e) => return Err(bad(&reader, e)),
+    };
     let checked: Vec<usize> = header
         .iter()
         .enumerate()
@@ -109,7 +132,12 @@ pub fn each_record(
         .collect();
     let mut record = csv::StringRecord::new();
     let mut read: u64 = 0;
-    while reader.read_record(&mut record).map_err(bad)? {
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(bad(&reader, e)),
+        }
         if read.is_multiple_of(4096) {
             cancel.check()?;
         }

@@ -1200,6 +1200,7 @@ mod tests {
                                         p10: level,
                                         p50: level,
                                         p90: level,
+                                        in_force: None,
                                     }
                                 })
                                 .collect(),

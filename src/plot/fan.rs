@@ -14,6 +14,12 @@ use super::{ChartMeta, FanRow, FanSeries, PlotError};
 /// What the legend says the line and band are.
 const LEGEND_HEADER: &str = "Median and 10–90% range";
 
+/// The legend's header when the medians in force are drawn too.
+const IN_FORCE_HEADER: &str = "Median and 10–90% range · dashed: median in force";
+
+/// The legend's header of the stocks chart, whose line is the mean.
+const STOCKS_HEADER: &str = "Mean and 10–90% range";
+
 /// From this many actors on, each gets a panel of its own.
 pub(crate) const PANELS_FROM: usize = 3;
 
@@ -30,10 +36,47 @@ pub(crate) const PANELS_FROM: usize = 3;
 /// listed in a key.
 ///
 /// Does not call `present()`; the caller owns the backend.
+///
+/// Where an actor's median level in force differs from its median new measures
+/// in some round, its median in force is drawn as a dashed line of its colour
+/// (and the legend says so); otherwise the chart is as it always was.
 pub fn draw_fan<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     meta: &ChartMeta,
     series: &[FanSeries],
+) -> Result<(), PlotError> {
+    let in_force = series
+        .iter()
+        .flat_map(|s| &s.rows)
+        .any(|r| r.in_force.is_some_and(|f| f.is_finite() && f != r.p50));
+    let header = if in_force {
+        IN_FORCE_HEADER
+    } else {
+        LEGEND_HEADER
+    };
+    draw_bands(area, meta, series, header, in_force)
+}
+
+/// Draws the stocks chart on `area`: per holding (a series, its `p50` holding the
+/// mean) the band from the 10th to the 90th percentile of its value over
+/// replicates and its mean as a step line, on the axis `meta` gives (value ticks
+/// in place of rungs), with the frame, events and legend of every chart.
+pub fn draw_stocks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    meta: &ChartMeta,
+    series: &[FanSeries],
+) -> Result<(), PlotError> {
+    draw_bands(area, meta, series, STOCKS_HEADER, false)
+}
+
+/// The fan chart with `header` over its legend, and each series' `in_force`
+/// dashed when `in_force` is set.
+fn draw_bands<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    meta: &ChartMeta,
+    series: &[FanSeries],
+    header: &str,
+    in_force: bool,
 ) -> Result<(), PlotError> {
     font::ensure()?;
     let valid = |r: &FanRow| r.p10.is_finite() && r.p50.is_finite() && r.p90.is_finite();
@@ -46,13 +89,19 @@ pub fn draw_fan<DB: DrawingBackend>(
         .flatten()
         .flatten()
         .flat_map(|r| [r.p10, r.p50, r.p90])
+        .chain(
+            runs.iter()
+                .flatten()
+                .flatten()
+                .filter_map(|r| r.in_force.filter(|_| in_force)),
+        )
         .collect();
     if series.len() >= PANELS_FROM {
-        return draw_panels(area, meta, series, &runs, &levels);
+        return draw_panels(area, meta, series, &runs, &levels, header, in_force);
     }
     let legend = LegendSpec {
         swatch: Swatch::Band(band_alpha(series.len())),
-        header: Some(LEGEND_HEADER),
+        header: Some(header),
         names: series.iter().map(|s| s.actor.as_str()).collect(),
     };
     let frame = Frame::new(area.dim_in_pixel(), meta, &legend, &levels);
@@ -69,8 +118,57 @@ pub fn draw_fan<DB: DrawingBackend>(
             draw_band(area, &frame.plot(), run, offset, i, alpha, frame.scale())?;
         }
     }
-    let drawn = frame.draw_steps(area, &runs, |r| (r.round, r.p50))?;
+    let mut drawn = Vec::new();
+    if in_force {
+        for (i, actor_runs) in runs.iter().enumerate() {
+            for run in actor_runs {
+                drawn.extend(draw_in_force(
+                    area,
+                    &frame.plot(),
+                    run,
+                    frame.offset(i, n),
+                    i,
+                    frame.line_width(),
+                    frame.scale(),
+                )?);
+            }
+        }
+    }
+    drawn.extend(frame.draw_steps(area, &runs, |r| (r.round, r.p50))?);
     frame.draw_foreground(area, &drawn)
+}
+
+/// Draws actor `i`'s median in force over `run` as a dashed line of its colour,
+/// a gap wherever a row has none; returns the paths drawn.
+fn draw_in_force<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &Plot,
+    run: &[FanRow],
+    offset: (f64, f64),
+    i: usize,
+    width: u32,
+    scale: f64,
+) -> Result<Vec<Vec<(i32, i32)>>, PlotError> {
+    let mut drawn = Vec::new();
+    for part in run.split(|r| r.in_force.is_none_or(|f| !f.is_finite())) {
+        if part.is_empty() {
+            continue;
+        }
+        let points: Vec<(u32, f64)> = part
+            .iter()
+            .map(|r| (r.round, r.in_force.expect("split on rows without one")))
+            .collect();
+        let path = frame::step_path(plot, &points, offset);
+        frame::stroke(
+            area,
+            &path,
+            colour(i),
+            width.div_ceil(2).max(1),
+            Some((9.0 * scale, 5.0 * scale)),
+        )?;
+        drawn.push(path);
+    }
+    Ok(drawn)
 }
 
 /// Draws each actor in a panel of its own: its band, then its median.
@@ -80,6 +178,8 @@ fn draw_panels<DB: DrawingBackend>(
     series: &[FanSeries],
     runs: &[Vec<Vec<FanRow>>],
     levels: &[f64],
+    header: &str,
+    in_force: bool,
 ) -> Result<(), PlotError> {
     let names: Vec<&str> = series.iter().map(|s| s.actor.as_str()).collect();
     // One band per panel: as opaque as a single actor's band.
@@ -88,7 +188,7 @@ fn draw_panels<DB: DrawingBackend>(
         area.dim_in_pixel(),
         meta,
         &names,
-        (Swatch::Band(alpha), LEGEND_HEADER),
+        (Swatch::Band(alpha), header),
         levels,
     );
     grid.draw_background(area)?;
@@ -101,6 +201,19 @@ fn draw_panels<DB: DrawingBackend>(
             let (upper, lower) =
                 draw_band(area, &panel.plot, run, (0.0, 0.0), i, alpha, grid.scale())?;
             drawn.extend([upper, lower]);
+        }
+        if in_force {
+            for run in actor_runs {
+                drawn.extend(draw_in_force(
+                    area,
+                    &panel.plot,
+                    run,
+                    (0.0, 0.0),
+                    i,
+                    width,
+                    grid.scale(),
+                )?);
+            }
         }
         for run in actor_runs {
             let points: Vec<(u32, f64)> = run.iter().map(|r| (r.round, r.p50)).collect();

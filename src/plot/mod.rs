@@ -42,7 +42,7 @@
 //! };
 //! let series = vec![TimelineSeries {
 //!     actor: "Ruritania".into(),
-//!     points: (0..10).map(|r| TimelinePoint { round: r, level: (r % 2) as f64, magnitude: None }).collect(),
+//!     points: (0..10).map(|r| TimelinePoint { round: r, level: (r % 2) as f64, magnitude: None, in_force: None }).collect(),
 //! }];
 //! write_chart(std::path::Path::new("out"), "timeline", DEFAULT_SIZE, &Chart::Timeline { meta: &meta, series: &series })?;
 //! # Ok(()) }
@@ -76,7 +76,7 @@ pub use crate::calendar::{StartError, check_start, round_label};
 pub use compare::{
     ActorSummary, MAX_SHOWN, PolicyGrid, Quantiles, VariantSet, VariantSummary, draw_compare,
 };
-pub use fan::draw_fan;
+pub use fan::{draw_fan, draw_stocks};
 pub use heatmap::draw_heatmap;
 pub use timeline::draw_timeline;
 pub use trajectories::draw_trajectories;
@@ -220,6 +220,9 @@ pub struct TimelinePoint {
     pub level: f64,
     /// How much, e.g. 35 diplomats; shown where a move starts or its size changes.
     pub magnitude: Option<f64>,
+    /// The level in force (measures taken earlier that have not lapsed), when
+    /// known; where it differs from `level` somewhere, the chart shades it.
+    pub in_force: Option<f64>,
 }
 
 /// One actor's distribution of levels over replicates, drawn as a median line in
@@ -245,6 +248,9 @@ pub struct FanRow {
     pub p50: f64,
     /// 90th percentile.
     pub p90: f64,
+    /// The median level in force, when known; where it differs from `p50`
+    /// somewhere, the chart draws it as a dashed line.
+    pub in_force: Option<f64>,
 }
 
 /// A chart with its data, ready to draw on any backend.
@@ -278,6 +284,13 @@ pub enum Chart<'a> {
         /// The variants, in drawing order.
         set: &'a VariantSet,
     },
+    /// Stocks over replicates: mean and 10–90 % band per holding, on a value axis.
+    Stocks {
+        /// Scenario description, its rungs the value axis' ticks.
+        meta: &'a ChartMeta,
+        /// One series per holding (`p50` the mean), in legend order.
+        series: &'a [FanSeries],
+    },
     /// The ranking metric over the grid of two actors' policies.
     Heatmap {
         /// Scenario description.
@@ -295,6 +308,7 @@ impl Chart<'_> {
         match *self {
             Chart::Timeline { meta, series } => draw_timeline(area, meta, series),
             Chart::Fan { meta, series } => draw_fan(area, meta, series),
+            Chart::Stocks { meta, series } => draw_stocks(area, meta, series),
             Chart::Compare { meta, set } => draw_compare(area, meta, set),
             Chart::Trajectories { meta, set } => draw_trajectories(area, meta, set),
             Chart::Heatmap { meta, set, grid } => draw_heatmap(area, meta, set, grid),

@@ -21,6 +21,7 @@ fn series(actor: &str, levels: &[f64]) -> TimelineSeries {
                 round: r as u32,
                 level,
                 magnitude: (r == 0 && level > 0.0).then_some(35.0),
+                in_force: None,
             })
             .collect(),
     }
@@ -46,6 +47,7 @@ fn fan(actor: &str, rounds: u32, spread: f64) -> FanSeries {
                     p10: (p50 - spread).max(0.0),
                     p50,
                     p90: (p50 + spread).min(4.0),
+                    in_force: None,
                 }
             })
             .collect(),
@@ -470,11 +472,13 @@ fn awkward_input_draws() {
         round: 2,
         level: 4.0,
         magnitude: Some(f64::NAN),
+        in_force: None,
     });
     s.points.push(TimelinePoint {
         round: 500,
         level: 1.0,
         magnitude: None,
+        in_force: None,
     });
     let mut f = fan(long, 12, 1.0);
     f.rows[3].p90 = f64::NAN;
@@ -509,4 +513,99 @@ fn no_events_and_many_events_draw() {
     let svg = timeline_svg(&m, &timeline());
     // Too many to label by their lines: numbered, with a key.
     assert!(svg.contains("Events"));
+}
+
+#[test]
+fn what_is_in_force_is_drawn_only_where_it_differs_from_new_measures() {
+    let meta = meta();
+    let plain = timeline();
+    let svg = |series: &[TimelineSeries]| {
+        render_svg(
+            &Chart::Timeline {
+                meta: &meta,
+                series,
+            },
+            DEFAULT_SIZE,
+        )
+        .unwrap()
+    };
+    // In force the same as the new measures: the chart of before, byte for byte.
+    let mut same = plain.clone();
+    for p in same.iter_mut().flat_map(|s| &mut s.points) {
+        p.in_force = Some(p.level);
+    }
+    assert_eq!(svg(&same), svg(&plain));
+    assert!(!svg(&plain).contains("band:"));
+    // Sanctions of round 0 in force for two more rounds: shaded, and said so.
+    let mut lasting = plain.clone();
+    for p in &mut lasting[0].points[..3] {
+        p.in_force = Some(4.0);
+    }
+    let drawn = svg(&lasting);
+    assert_ne!(drawn, svg(&plain));
+    assert!(drawn.contains("band:"), "legend names the band");
+
+    let fans = vec![fan("United States", 12, 1.0), fan("Russia", 12, 0.5)];
+    let fan_svg = |series: &[FanSeries]| {
+        render_svg(
+            &Chart::Fan {
+                meta: &meta,
+                series,
+            },
+            DEFAULT_SIZE,
+        )
+        .unwrap()
+    };
+    let mut same = fans.clone();
+    for r in same.iter_mut().flat_map(|s| &mut s.rows) {
+        r.in_force = Some(r.p50);
+    }
+    assert_eq!(fan_svg(&same), fan_svg(&fans));
+    let mut lasting = fans.clone();
+    lasting[1].rows[4].in_force = Some(3.0);
+    assert!(fan_svg(&lasting).contains("dashed:"));
+}
+
+#[test]
+fn the_stocks_chart_names_each_holding_on_a_value_axis() {
+    let mut meta = meta();
+    meta.rungs = (0..=5)
+        .map(|k| RungMark::new(format!("{}", k * 250), f64::from(k * 250)))
+        .collect();
+    meta.thresholds.clear();
+    let holding = |name: &str, start: f64| FanSeries {
+        actor: name.into(),
+        rows: (0..12)
+            .map(|r| {
+                let v = if r == 0 { start } else { start - 35.0 };
+                FanRow {
+                    round: r,
+                    mean: v,
+                    p10: v - 10.0,
+                    p50: v,
+                    p90: v,
+                    in_force: None,
+                }
+            })
+            .collect(),
+    };
+    let series = [
+        holding("Diplomatic staff: United States in Russia", 1210.0),
+        holding("Diplomatic staff: Russia in United States", 490.0),
+    ];
+    let chart = Chart::Stocks {
+        meta: &meta,
+        series: &series,
+    };
+    let svg = render_svg(&chart, DEFAULT_SIZE).unwrap();
+    assert!(svg.contains("Mean and 10–90% range"));
+    assert!(
+        svg.contains("1250") && svg.contains("Russia in"),
+        "{}",
+        svg.len()
+    );
+    assert!(
+        !svg.contains("No new measures"),
+        "a value axis, not the ladder"
+    );
 }

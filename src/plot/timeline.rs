@@ -9,7 +9,10 @@ use super::{ChartMeta, PlotError, TimelinePoint, TimelineSeries};
 
 /// Draws the timeline of one run on `area`: each actor's level per round as a
 /// step line in its own colour, with the ladder, thresholds, events and legend
-/// of `meta`.
+/// of `meta`. Where an actor's level in force is above its new measures (a
+/// measure that lasts), a light band of its colour reaches up to it; the band
+/// and its legend line are drawn only when some point is in force above its
+/// level, so a scenario without lasting measures draws as before.
 ///
 /// Actors on the same level are drawn a few pixels apart so every line stays
 /// visible. A magnitude is written above the line where a move starts or its
@@ -28,19 +31,76 @@ pub fn draw_timeline<DB: DrawingBackend>(
         .iter()
         .map(|s| frame::runs(&s.points, meta.rounds, |p| p.round, valid))
         .collect();
-    let levels: Vec<f64> = runs.iter().flatten().flatten().map(|p| p.level).collect();
+    let shaded = runs
+        .iter()
+        .flatten()
+        .flatten()
+        .any(|p| in_force_above(p).is_some());
+    let levels: Vec<f64> = runs
+        .iter()
+        .flatten()
+        .flatten()
+        .flat_map(|p| [Some(p.level), in_force_above(p)])
+        .flatten()
+        .collect();
     let legend = LegendSpec {
         swatch: Swatch::Line,
-        header: None,
+        header: shaded.then_some(IN_FORCE_HEADER),
         names: series.iter().map(|s| s.actor.as_str()).collect(),
     };
     let frame = Frame::new(area.dim_in_pixel(), meta, &legend, &levels);
     frame.draw_background(area)?;
+    if shaded {
+        draw_in_force(area, &frame, &runs)?;
+    }
 
     // The first actor is drawn last, so it is on top where lines cross.
     let drawn = frame.draw_steps(area, &runs, |p| (p.round, p.level))?;
     draw_magnitudes(area, &frame, &runs)?;
     frame.draw_foreground(area, &drawn)
+}
+
+/// What the legend says the light bands are.
+const IN_FORCE_HEADER: &str = "Line: new measures · band: still in force";
+
+/// Opacity of the in-force bands.
+const IN_FORCE_ALPHA: f64 = 0.18;
+
+/// The level in force of `p` when it is above the level of its new measures.
+fn in_force_above(p: &TimelinePoint) -> Option<f64> {
+    p.in_force.filter(|f| f.is_finite() && *f > p.level)
+}
+
+/// Draws, for each actor and round whose level in force is above its new
+/// measures, a light band of its colour from the line up to the level in force.
+fn draw_in_force<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    frame: &Frame,
+    runs: &[Vec<Vec<TimelinePoint>>],
+) -> Result<(), PlotError> {
+    let n = runs.len();
+    for (i, actor_runs) in runs.iter().enumerate() {
+        let (right, up) = frame.offset(i, n);
+        for p in actor_runs.iter().flatten() {
+            let Some(top) = in_force_above(p) else {
+                continue;
+            };
+            let x0 = frame.x(f64::from(p.round)) + right;
+            let x1 = frame.x(f64::from(p.round) + 1.0) + right;
+            let (y_top, y_line) = (frame.y(top) - up, frame.y(p.level) - up);
+            area.draw(&Rectangle::new(
+                [frame::px((x0, y_top)), frame::px((x1, y_line))],
+                colour(i).mix(IN_FORCE_ALPHA).filled(),
+            ))?;
+            area.draw(&PathElement::new(
+                vec![frame::px((x0, y_top)), frame::px((x1, y_top))],
+                colour(i)
+                    .mix(0.6)
+                    .stroke_width(frame.line_width().div_ceil(2)),
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 /// A magnitude label: where a move starts or changes size.

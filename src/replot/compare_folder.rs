@@ -4,8 +4,9 @@
 //! `comparison.csv` gives each variant's peak levels, reach shares and ranking
 //! metric, `aggregate.csv` its median levels per round, and the folder's
 //! `scenario.toml` the ladder, actors and calendar. Variants are drawn in the order
-//! the terminal ranks them ([`crate::ranking::RANKED_BY`]), recomputed here from
-//! the same figures with the same functions, so chart and table always agree.
+//! the terminal ranks them ([`RankBy`], by default [`crate::ranking::RANKED_BY`];
+//! ranked by an outcome, from its `p_outcome_<outcome>` column), recomputed here
+//! from the same figures with the same functions, so chart and table always agree.
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -21,7 +22,7 @@ use crate::plot::{
     ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, VariantSet,
     VariantSummary, chart_meta, stage_chart,
 };
-use crate::ranking::{RANKED_BY, mean_hostile_rounds, mean_peak_level, rank_scores};
+use crate::ranking::{RankBy, mean_hostile_rounds, mean_peak_level, rank_scores};
 use crate::scenario::Scenario;
 use crate::scenario::limits::{open_input, too_big};
 
@@ -50,12 +51,14 @@ pub const COMPARE_CHARTS: [(&str, &str); 3] = [
 pub fn plot_compare_folder(
     dir: &Path,
     scenario: &Scenario,
+    rank_by: &RankBy,
     size: (u32, u32),
     cancel: Cancel,
     limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Compare);
-    let (set, grid) = variant_set(dir, scenario, cancel, limit)?;
+    let (set, grid) = variant_set(dir, scenario, rank_by, cancel, limit)?;
+    let ranked_by = rank_by.describe();
     let n = set.variants.len();
     let replicates = if scenario.replicates == 1 {
         "replicate".to_owned()
@@ -76,7 +79,7 @@ pub fn plot_compare_folder(
     let meta = chart_meta(
         scenario,
         format!(
-            "{variants} × {replicates}, seed {} · ranked by {RANKED_BY}{shown}",
+            "{variants} × {replicates}, seed {} · ranked by {ranked_by}{shown}",
             scenario.seed
         ),
     );
@@ -94,7 +97,7 @@ pub fn plot_compare_folder(
     let meta = chart_meta(
         scenario,
         format!(
-            "Median level per {} over {replicates} · panels ranked by {RANKED_BY}{shown}",
+            "Median level per {} over {replicates} · panels ranked by {ranked_by}{shown}",
             scenario.round_unit
         ),
     );
@@ -140,6 +143,8 @@ struct Read {
     actors: Vec<ActorSummary>,
     peak_means: Vec<Option<f64>>,
     hostile_means: Vec<Option<f64>>,
+    /// The share of the outcome ranked by, when the ranking is by one.
+    outcome_share: Option<f64>,
 }
 
 /// The variants of the comparison in `dir`, ranked, and their policy grid when
@@ -147,6 +152,7 @@ struct Read {
 fn variant_set(
     dir: &Path,
     scenario: &Scenario,
+    rank_by: &RankBy,
     cancel: Cancel,
     limit: u64,
 ) -> Result<(VariantSet, Option<PolicyGrid>), Error> {
@@ -156,7 +162,16 @@ fn variant_set(
     if top > 0 && ladder.is_hostile(top - 1) {
         reach_rungs.push(top - 1);
     }
-    let mut read = read_comparison(dir, scenario, &reach_rungs, limit)?;
+    let outcome_column = rank_by
+        .outcome()
+        .map(|o| format!("p_outcome_{}", crate::metrics::outcome_name(scenario, o)));
+    let mut read = read_comparison(
+        dir,
+        scenario,
+        &reach_rungs,
+        outcome_column.as_deref(),
+        limit,
+    )?;
 
     let aggregate_path = dir.join(AGGREGATE);
     let index: BTreeMap<String, usize> = read
@@ -191,13 +206,19 @@ fn variant_set(
         read[v].actors[a].rows.push(r);
     }
 
-    let scores: Vec<(f64, f64)> = read
+    let shares = scenario.outcomes.len() + 1;
+    let scores: Vec<[f64; 3]> = read
         .iter()
         .map(|v| {
-            (
-                mean_peak_level(v.peak_means.iter().copied()),
+            let peak = mean_peak_level(v.peak_means.iter().copied());
+            // The one share read stands in every outcome's place: the key reads only
+            // the outcome ranked by.
+            let share = vec![v.outcome_share.unwrap_or(0.0); shares];
+            [
+                rank_by.key(peak, &share),
+                peak,
                 mean_hostile_rounds(v.hostile_means.iter().copied()),
-            )
+            ]
         })
         .collect();
     let order = rank_scores(&scores);
@@ -217,7 +238,7 @@ fn variant_set(
                 }),
                 name: v.name,
                 rank: place + 1,
-                score: scores[i].0,
+                score: scores[i][1],
                 actors: v.actors,
             }
         })
@@ -241,6 +262,7 @@ fn fan_row(r: &VariantAggregateRow) -> FanRow {
         p10: r.p10,
         p50: r.p50,
         p90: r.p90,
+        in_force: r.level_in_force_p50,
     }
 }
 
@@ -249,6 +271,7 @@ fn read_comparison(
     dir: &Path,
     scenario: &Scenario,
     reach_rungs: &[crate::ladder::Rung],
+    outcome_column: Option<&str>,
     limit: u64,
 ) -> Result<Vec<Read>, Error> {
     let path = dir.join(COMPARISON);
@@ -272,6 +295,7 @@ fn read_comparison(
         column("peak_level_p90")?,
     ];
     let hostile = column("hostile_rounds_mean")?;
+    let outcome = outcome_column.map(column).transpose()?;
     let reach: Vec<usize> = reach_rungs
         .iter()
         .map(|&r| column(&format!("p_reach_{}", scenario.ladder.rungs[r as usize].id)))
@@ -306,6 +330,7 @@ fn read_comparison(
                 actors: vec![ActorSummary::default(); na],
                 peak_means: vec![None; na],
                 hostile_means: vec![None; na],
+                outcome_share: None,
             });
         }
         let a = actor_index(scenario, cell(actor), &path)?;
@@ -317,6 +342,9 @@ fn read_comparison(
             _ => None,
         };
         v.hostile_means[a] = number(hostile)?;
+        if let Some(i) = outcome {
+            v.outcome_share = number(i)?.or(v.outcome_share);
+        }
         v.actors[a].reach = reach
             .iter()
             .map(|&i| number(i).map(|p| p.unwrap_or(f64::NAN)))
@@ -396,6 +424,7 @@ mod tests {
                 actors: vec![],
                 peak_means: vec![],
                 hostile_means: vec![],
+                outcome_share: None,
             })
             .collect()
     }

@@ -3,11 +3,11 @@
 
 use crate::error::Error;
 use crate::montecarlo::Cancel;
-use crate::output::csv::{AggregateRow, TimelineRow};
+use crate::output::csv::{AggregateRow, StockAggregateRow, TimelineRow};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::output::{AGGREGATE, Kind, Replacement, TIMELINE};
+use crate::output::{AGGREGATE, Kind, Replacement, STOCKS_AGGREGATE, TIMELINE};
 use crate::plot::{
-    Chart, FanRow, FanSeries, TimelinePoint, TimelineSeries, chart_meta, stage_chart,
+    Chart, FanRow, FanSeries, RungMark, TimelinePoint, TimelineSeries, chart_meta, stage_chart,
 };
 use crate::scenario::Scenario;
 use crate::scenario::limits::{open_input, open_regular};
@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 /// The charts of a results folder: `(file stem, caption)`, in report order.
-pub const CHARTS: [(&str, &str); 2] = [
+pub const CHARTS: [(&str, &str); 3] = [
     (
         "timeline",
         "Levels of each actor, round by round, in the first replicate",
@@ -24,10 +24,29 @@ pub const CHARTS: [(&str, &str); 2] = [
         "fan",
         "Median level of each actor and its 10–90% range over replicates",
     ),
+    (
+        "stocks",
+        "Each stock held, round by round: mean and 10–90% range over replicates",
+    ),
 ];
 
+/// The columns of `stocks_aggregate.csv` that hold numbers.
+const STOCK_NUMBERS: [&str; 4] = ["mean", "p10", "p50", "p90"];
+
+/// Ticks wanted on the value axis of the stocks chart.
+const STOCK_TICKS: f64 = 5.0;
+
 /// The columns of `aggregate.csv` that hold numbers.
-pub(super) const AGGREGATE_NUMBERS: [&str; 4] = ["mean", "p10", "p50", "p90"];
+pub(super) const AGGREGATE_NUMBERS: [&str; 8] = [
+    "mean",
+    "p10",
+    "p50",
+    "p90",
+    "level_in_force",
+    "level_in_force_p10",
+    "level_in_force_p50",
+    "level_in_force_p90",
+];
 
 /// Draws every chart the results in `dir` allow, as SVG and PNG of `size`, and puts
 /// them in place of the earlier ones all at once (or, on failure or when `cancel` is
@@ -86,6 +105,38 @@ pub fn plot_folder(
         )?;
         drawn.push(CHARTS[1]);
     }
+    let stocks_path = dir.join(STOCKS_AGGREGATE);
+    if !scenario.holdings.is_empty() && stocks_path.exists() {
+        let series = stock_series(&stocks_path, scenario, cancel, limit)?;
+        let mut meta = chart_meta(
+            scenario,
+            format!(
+                "Value at the end of each {} · seed {} · {} replicate{}",
+                scenario.round_unit,
+                scenario.seed,
+                scenario.replicates,
+                if scenario.replicates == 1 { "" } else { "s" }
+            ),
+        );
+        let top = scenario
+            .holdings
+            .iter()
+            .map(|h| h.initial)
+            .fold(0.0, f64::max);
+        meta.rungs = value_ticks(top);
+        meta.thresholds.clear();
+        stage_chart(
+            &files,
+            CHARTS[2].0,
+            size,
+            &Chart::Stocks {
+                meta: &meta,
+                series: &series,
+            },
+            cancel,
+        )?;
+        drawn.push(CHARTS[2]);
+    }
     files.commit(cancel)?;
     Ok(drawn)
 }
@@ -126,7 +177,7 @@ fn timeline_series(
         file,
         cancel,
         limit,
-        &["level", "magnitude"],
+        &["level", "magnitude", "level_in_force"],
         |record, header| {
             let row: TimelineRow = row(path, record, header)?;
             if *first.get_or_insert(row.replicate) != row.replicate {
@@ -137,12 +188,20 @@ fn timeline_series(
                 round: row.round,
                 level: row.level,
                 magnitude: row.magnitude,
+                in_force: row.level_in_force,
             };
             match points.last_mut() {
                 Some(last) if last.round == row.round => {
+                    // The most severe in force over the actor's dyads, whichever
+                    // dyad's move is shown.
+                    let in_force = match (last.in_force, point.in_force) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
                     if row.level > last.level {
                         *last = point;
                     }
+                    last.in_force = in_force;
                 }
                 _ => points.push(point),
             }
@@ -151,6 +210,96 @@ fn timeline_series(
     )?;
     if first.is_none() {
         return Ok(vec![]);
+    }
+    Ok(series)
+}
+
+/// Round numbers from 0 to at least `top`, about [`STOCK_TICKS`] of them, as the
+/// marks of the stocks chart's value axis.
+fn value_ticks(top: f64) -> Vec<RungMark> {
+    let raw = (top.max(1.0) / STOCK_TICKS).max(f64::MIN_POSITIVE);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    let n = (top.max(1.0) / step).ceil() as u32;
+    (0..=n)
+        .map(|k| {
+            let v = f64::from(k) * step;
+            let label = if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v}")
+            };
+            RungMark::new(label, v)
+        })
+        .collect()
+}
+
+/// Each holding's mean (as `p50`, the line drawn) and quantiles per round from
+/// `stocks_aggregate.csv`, labelled `<stock name>: <holder> in <host>`.
+fn stock_series(
+    path: &Path,
+    scenario: &Scenario,
+    cancel: Cancel,
+    limit: u64,
+) -> Result<Vec<FanSeries>, Error> {
+    let mut series: Vec<FanSeries> = scenario
+        .holdings
+        .iter()
+        .map(|h| FanSeries {
+            actor: format!(
+                "{}: {} in {}",
+                scenario.stocks[h.stock].name,
+                scenario.actors[h.holder].name,
+                scenario.actors[h.host].name
+            ),
+            rows: vec![],
+        })
+        .collect();
+    let file = open_input(path, limit, true)?;
+    let mut rows: Vec<(usize, FanRow)> = Vec::new();
+    each_record(
+        path,
+        file,
+        cancel,
+        limit,
+        &STOCK_NUMBERS,
+        |record, header| {
+            let r: StockAggregateRow = row(path, record, header)?;
+            let (holder, host) = (
+                actor_index(scenario, r.holder, path)?,
+                actor_index(scenario, r.host, path)?,
+            );
+            let Some(h) = scenario.holdings.iter().position(|h| {
+                scenario.stocks[h.stock].id == r.stock && h.holder == holder && h.host == host
+            }) else {
+                return Err(bad_results(
+                    path,
+                    format!(
+                        "no holding of {:?} by {:?} in {:?} in the folder's scenario.toml",
+                        r.stock, r.holder, r.host
+                    ),
+                ));
+            };
+            rows.push((
+                h,
+                FanRow {
+                    round: r.round,
+                    mean: r.mean,
+                    p10: r.p10,
+                    p50: r.mean,
+                    p90: r.p90,
+                    in_force: None,
+                },
+            ));
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
+    for (h, r) in rows {
+        series[h].rows.push(r);
     }
     Ok(series)
 }
@@ -188,6 +337,7 @@ fn fan_series(
                 p10: r.p10,
                 p50: r.p50,
                 p90: r.p90,
+                in_force: r.level_in_force_p50,
             };
             rows.push((r.actor.to_owned(), fan));
             Ok(ControlFlow::Continue(()))

@@ -15,7 +15,8 @@ pub use folder::{CHARTS, plot_folder};
 use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::reader::{folder_meta, folder_scenario};
-use crate::output::{FolderLock, Kind};
+use crate::output::{FolderLock, Kind, MARKER};
+use crate::ranking::{RankBy, RankChoice};
 use crate::scenario::{Overrides, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,7 @@ pub struct Redraw {
     dir: PathBuf,
     kind: Kind,
     scenario: Scenario,
+    rank_by: RankBy,
     cancel: Cancel,
     _lock: FolderLock,
 }
@@ -38,7 +40,8 @@ impl Redraw {
     pub fn open(dir: &Path, overrides: &Overrides, cancel: Cancel) -> Result<Redraw, Error> {
         // Read first, so that a missing folder is told as such rather than as a lock
         // that cannot be taken beside it.
-        let kind = folder_meta(dir, &overrides.limits)?.kind;
+        let meta = folder_meta(dir, &overrides.limits)?;
+        let kind = meta.kind;
         // No run replaces the folder while its charts are redrawn.
         let lock = FolderLock::acquire(dir, cancel)?;
         if kind == Kind::Tournament {
@@ -47,10 +50,22 @@ impl Redraw {
             });
         }
         let scenario = folder_scenario(dir, overrides)?;
+        let rank_by = match meta.rank_by {
+            None => RankBy::default(),
+            Some(text) => {
+                let bad = |message: String| Error::Results {
+                    path: dir.join(MARKER),
+                    message,
+                };
+                let choice: RankChoice = text.parse().map_err(bad)?;
+                RankBy::new(choice, &scenario).map_err(|e| bad(e.to_string()))?
+            }
+        };
         Ok(Redraw {
             dir: dir.into(),
             kind,
             scenario,
+            rank_by,
             cancel,
             _lock: lock,
         })
@@ -62,7 +77,7 @@ impl Redraw {
         let (dir, scenario, cancel) = (&self.dir, &self.scenario, self.cancel);
         let limit = scenario.limits.input_bytes;
         let drawn = match self.kind {
-            Kind::Compare => plot_compare_folder(dir, scenario, size, cancel, limit),
+            Kind::Compare => plot_compare_folder(dir, scenario, &self.rank_by, size, cancel, limit),
             _ => plot_folder(dir, scenario, size, cancel, limit),
         }?;
         Ok(drawn
