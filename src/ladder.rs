@@ -304,6 +304,24 @@ impl<M: Copy> Packages<M> {
         }
     }
 
+    /// Adds the next rounds' packages, of one measure each.
+    pub fn extend_ones(&mut self, measures: impl Iterator<Item = M>) {
+        self.items.extend(measures);
+        if !self.ends.is_empty() {
+            let kept = self.ends.len();
+            self.ends.extend(kept as u32 + 1..=self.items.len() as u32);
+        }
+    }
+
+    /// The measure of round `round`, a round of one measure while every round holds one.
+    ///
+    /// # Panics
+    /// Once some round holds several measures.
+    pub fn only_mut(&mut self, round: usize) -> &mut M {
+        assert!(self.ends.is_empty(), "rounds of several measures");
+        &mut self.items[round]
+    }
+
     /// Starts keeping where each round ends, if not yet.
     fn count_ends(&mut self) {
         if self.ends.is_empty() {

@@ -256,7 +256,7 @@ fn write_timeline<W: std::io::Write>(
                 level: ladder.level(m.rung),
                 magnitude: m.magnitude,
                 policy: t.policies[d][round],
-                level_in_force: Some(ladder.level(t.in_force[d][round])),
+                level_in_force: Some(ladder.level(t.in_force_at(d, round))),
             })?;
         }
     }
@@ -273,9 +273,10 @@ fn write_measures<W: std::io::Write>(
 ) -> Result<(), Error> {
     let ladder = &scenario.ladder;
     let played = (t.end_round as usize + 1).min(scenario.rounds as usize);
+    let measures: Vec<_> = (0..scenario.dyads.len()).map(|d| t.measures(d)).collect();
     for round in 0..played {
         for (d, dyad) in scenario.dyads.iter().enumerate() {
-            for m in t.measures[d].round(round) {
+            for m in measures[d].round(round) {
                 let rung = &ladder.rungs[m.rung as usize];
                 table.row(&MeasureRow {
                     replicate,

@@ -42,6 +42,7 @@ use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use noise::Coin;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use stock::Holdings;
 use stop::Stops;
@@ -55,12 +56,18 @@ pub struct Trajectory {
     pub moves: Vec<Vec<Move>>,
     /// `policies[dyad][round]`: the kind of the policy in force.
     pub policies: Vec<Vec<&'static str>>,
-    /// `measures[dyad].round(round)`: every measure the dyad's actor took, least
+    /// `packages[dyad].round(round)`: every measure the dyad's actor took, least
     /// severe first; `moves[dyad][round]` is the last, most severe one. No rounds
     /// after [`end_round`](Self::end_round).
-    pub measures: Vec<Packages<Measure>>,
+    /// Kept only for dyads some round of which held several measures (empty for the
+    /// others); read them with [`measures`](Trajectory::measures).
+    packages: Vec<Packages<Measure>>,
+    /// For the dyads whose every round held one measure, the rounds it was forced.
+    forced: Vec<Vec<Round>>,
     /// `in_force[dyad][round]`: the most severe rung in force (taken this round, or
-    /// earlier on a rung whose measures last).
+    /// earlier on a rung whose measures last); a dyad's row is empty when it is its
+    /// moves' rungs (no rung's measures last). Read it with
+    /// [`in_force`](Trajectory::in_force).
     pub in_force: Vec<Vec<Rung>>,
     /// `stocks[holding][round]`: each holding's value at the end of the round.
     pub stocks: Vec<Vec<f64>>,
@@ -70,6 +77,37 @@ pub struct Trajectory {
     /// The last round played; `moves`, `policies`, `in_force` and `stocks` repeat its
     /// state for the rounds after it.
     pub end_round: Round,
+}
+
+impl Trajectory {
+    /// Every measure the actor of `dyad` took, round by round up to
+    /// [`end_round`](Self::end_round): `measures(dyad).round(r)`, least severe first.
+    pub fn measures(&self, dyad: usize) -> Cow<'_, Packages<Measure>> {
+        if self.packages[dyad].rounds() > 0 {
+            return Cow::Borrowed(&self.packages[dyad]);
+        }
+        let played = (self.end_round as usize + 1).min(self.moves[dyad].len());
+        let mut measures = Packages::with_capacity(played);
+        write_measures(
+            &mut measures,
+            &self.moves[dyad][..played],
+            &self.forced[dyad],
+        );
+        Cow::Owned(measures)
+    }
+
+    /// The most severe rung in force in `dyad`, round by round.
+    pub fn in_force(&self, dyad: usize) -> impl Iterator<Item = Rung> + '_ {
+        (0..self.moves[dyad].len()).map(move |r| self.in_force_at(dyad, r))
+    }
+
+    /// The most severe rung in force in `dyad` in `round`.
+    pub fn in_force_at(&self, dyad: usize, round: usize) -> Rung {
+        match self.in_force[dyad].get(round) {
+            Some(&rung) => rung,
+            None => self.moves[dyad][round].rung,
+        }
+    }
 }
 
 /// Plays a [`Plan`] replicate after replicate, reusing its buffers between them.
@@ -106,6 +144,18 @@ pub struct Engine<'s> {
     several: Vec<bool>,
     /// This round's packages of several measures, per dyad: intended, then as played.
     packages: Vec<Vec<Measure>>,
+    /// Whether every round of the dyad so far held one measure, so that its measures
+    /// are its moves and the rounds it was forced (written out as packages only once a
+    /// round of several comes).
+    compact: Vec<bool>,
+    /// Each dyad's rung in force this round, for the stop rules.
+    in_force_now: Vec<Rung>,
+    /// Whether every dyad's package of this round is one measure its policy chose.
+    round_plain: bool,
+    /// Whether an event forces measures this round.
+    forcing: bool,
+    /// Dyads whose measures are kept round by round (not `compact`).
+    measured: usize,
     /// A policy's measures, as it chooses them.
     chosen: Vec<Move>,
     /// A package as perceived.
@@ -167,6 +217,12 @@ impl<'s> Engine<'s> {
             played: vec![Measure::on(0); n],
             several: vec![false; n],
             packages: vec![Vec::new(); n],
+            compact: vec![true; n],
+
+            in_force_now: vec![0; n],
+            round_plain: true,
+            forcing: false,
+            measured: 0,
             chosen: Vec::with_capacity(1),
             perceived: Vec::with_capacity(1),
             steady: vec![u64::MAX; n],
@@ -176,7 +232,8 @@ impl<'s> Engine<'s> {
             trajectory: Trajectory {
                 moves: vec![Vec::with_capacity(rounds); n],
                 policies: vec![Vec::with_capacity(rounds); n],
-                measures: vec![Packages::with_capacity(rounds); n],
+                packages: vec![Packages::default(); n],
+                forced: vec![Vec::new(); n],
                 in_force: vec![Vec::with_capacity(rounds); n],
                 stocks: vec![Vec::with_capacity(rounds); plan.holdings.len()],
                 outcome: None,
@@ -227,6 +284,7 @@ impl<'s> Engine<'s> {
             for &(d, m) in &event.acts {
                 self.forced[d].push(m);
                 self.replace[d] |= event.replace;
+                self.forcing = true;
             }
             next += 1;
         }
@@ -253,11 +311,25 @@ impl<'s> Engine<'s> {
             },
         };
         let ladder = self.plan.ladder;
+        self.round_plain = true;
+        let simple = !self.several_seen && !self.forcing;
         for d in 0..self.played.len() {
             let view = View::of(&observation, d);
-            self.chosen.clear();
-            self.instances[self.active[d]].decide_package(&view, rng, &mut self.chosen);
+            let policy = &mut self.instances[self.active[d]];
+            if simple {
+                // Every round seen so far held one measure: a policy's package is then
+                // the one move it decides (the conformance tests check this), so the
+                // common case asks for the move alone.
+                let m = policy.decide(&view, rng);
+                let rung = as_decided.slip(ladder, m.rung, rng);
+                // `several[d]` is false: it is cleared after every round that sets it.
+                self.played[d] = Measure::of(Move { rung, ..m }, false);
+                continue;
+            }
+            self.round_plain = false;
             let (forced, replace) = (&self.forced[d], self.replace[d]);
+            self.chosen.clear();
+            policy.decide_package(&view, rng, &mut self.chosen);
             if as_decided.is_live() && !replace {
                 for m in &mut self.chosen {
                     m.rung = as_decided.slip(ladder, m.rung, rng);
@@ -311,6 +383,17 @@ impl<'s> Engine<'s> {
     /// fall and measures come into force.
     fn apply(&mut self, round: Round) {
         let ladder = self.plan.ladder;
+        if self.round_plain && self.measured == 0 && self.holdings.is_empty() && !self.lasting {
+            // One measure of a policy's per dyad, nothing to reduce or keep in force:
+            // the common case, recorded as moves.
+            let t = &mut self.trajectory;
+            let rows = t.moves.iter_mut().zip(&mut t.policies);
+            for ((moves, policies), (m, &kind)) in rows.zip(self.played.iter().zip(&self.kind)) {
+                moves.push(m.as_move());
+                policies.push(kind);
+            }
+            return;
+        }
         for d in 0..self.played.len() {
             if !self.holdings.is_empty() {
                 let dyad = self.plan.dyads[d];
@@ -327,20 +410,31 @@ impl<'s> Engine<'s> {
             let m = self.played[d];
             self.trajectory.moves[d].push(m.as_move());
             self.trajectory.policies[d].push(self.kind[d]);
-            let in_force = if self.several[d] {
-                self.trajectory.measures[d].push(&self.packages[d]);
-                match self.lasting {
-                    true => in_force(ladder, &mut self.lapse[d], &self.packages[d], round),
-                    false => m.rung,
-                }
-            } else {
-                self.trajectory.measures[d].push_one(m);
-                match self.lasting {
-                    true => in_force(ladder, &mut self.lapse[d], &[m], round),
-                    false => m.rung,
-                }
+            let package = match self.several[d] {
+                true => &self.packages[d][..],
+                false => std::slice::from_ref(&self.played[d]),
             };
-            self.trajectory.in_force[d].push(in_force);
+            match (self.compact[d], self.several[d]) {
+                (true, false) if m.forced => self.trajectory.forced[d].push(round),
+                (true, false) => {}
+                (true, true) => {
+                    self.compact[d] = false;
+                    self.measured += 1;
+                    let t = &mut self.trajectory;
+                    write_measures(
+                        &mut t.packages[d],
+                        &t.moves[d][..round as usize],
+                        &t.forced[d],
+                    );
+                    t.packages[d].push(package);
+                }
+                (false, _) => self.trajectory.packages[d].push(package),
+            }
+            if self.lasting {
+                let rung = in_force(ladder, &mut self.lapse[d], package, round);
+                self.trajectory.in_force[d].push(rung);
+                self.in_force_now[d] = rung;
+            }
             if !self.forced[d].is_empty() {
                 self.forced[d].clear();
                 self.replace[d] = false;
@@ -355,6 +449,22 @@ impl<'s> Engine<'s> {
     /// with probability `misperception`.
     fn observe(&mut self, misperception: Coin, rng: &mut SimRng) {
         let ladder = self.plan.ladder;
+        if !self.several_seen && self.round_plain {
+            // Every package of the round holds one measure: the common case.
+            for (seen, reverse) in self.seen.iter_mut().zip(&self.reverse) {
+                seen.push(match *reverse {
+                    Some(r) => {
+                        let m = self.played[r];
+                        Move {
+                            rung: misperception.slip(ladder, m.rung, rng),
+                            magnitude: m.magnitude,
+                        }
+                    }
+                    None => Move::on(ladder.neutral()),
+                });
+            }
+            return;
+        }
         for d in 0..self.played.len() {
             let seen = match self.reverse[d] {
                 Some(r) if !self.several[r] => {
@@ -388,6 +498,8 @@ impl<'s> Engine<'s> {
                 self.seen_packages[d].push_one(seen);
             }
         }
+        self.several.fill(false);
+        self.forcing = false;
     }
 
     /// Starts keeping every perceived package, with those perceived so far (one
@@ -408,11 +520,12 @@ impl<'s> Engine<'s> {
         if self.stops.is_empty() {
             return false;
         }
-        let last = |rows: &[Vec<Rung>], d: usize| rows[d][round as usize];
-        let in_force: Vec<Rung> = (0..self.played.len())
-            .map(|d| last(&self.trajectory.in_force, d))
-            .collect();
-        let Some(outcome) = self.stops.check(&in_force, self.holdings.values()) else {
+        if !self.lasting {
+            for (now, m) in self.in_force_now.iter_mut().zip(&self.played) {
+                *now = m.rung;
+            }
+        }
+        let Some(outcome) = self.stops.check(&self.in_force_now, self.holdings.values()) else {
             return false;
         };
         let t = &mut self.trajectory;
@@ -421,7 +534,9 @@ impl<'s> Engine<'s> {
         let left = (self.plan.rounds - 1 - round) as usize;
         hold_last(&mut t.moves, left);
         hold_last(&mut t.policies, left);
-        hold_last(&mut t.in_force, left);
+        if self.lasting {
+            hold_last(&mut t.in_force, left);
+        }
         hold_last(&mut t.stocks, left);
         true
     }
@@ -439,16 +554,21 @@ impl<'s> Engine<'s> {
             self.seen_packages[d].clear();
             self.trajectory.moves[d].clear();
             self.trajectory.policies[d].clear();
-            self.trajectory.measures[d].clear();
+            self.trajectory.packages[d].clear();
+            self.trajectory.forced[d].clear();
             self.trajectory.in_force[d].clear();
             self.forced[d].clear();
             self.replace[d] = false;
             self.lapse[d].fill(0);
+            self.compact[d] = true;
+            self.several[d] = false;
         }
         for row in &mut self.trajectory.stocks {
             row.clear();
         }
         self.several_seen = false;
+        self.measured = 0;
+        self.forcing = false;
         self.holdings.reset();
         self.stops.reset();
         self.fired.fill(None);
@@ -474,6 +594,15 @@ fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Ro
     }
     let top = lapse.iter().rposition(|&until| until > round);
     top.expect("this round's measures are in force") as Rung
+}
+
+/// Writes `moves`, one measure a round, as `measures`: forced in `forced` rounds.
+fn write_measures(measures: &mut Packages<Measure>, moves: &[Move], forced: &[Round]) {
+    measures.clear();
+    measures.extend_ones(moves.iter().map(|&m| Measure::of(m, false)));
+    for &r in forced {
+        measures.only_mut(r as usize).forced = true;
+    }
 }
 
 /// Repeats the last entry of every row `left` more times.

@@ -66,7 +66,7 @@ fn force(s: &mut Scenario, round: Round, dyad: usize, measures: &[(Rung, Option<
 const PACKAGE: [(Rung, Option<f64>); 3] = [(2, Some(35.0)), (3, Some(9.0)), (4, Some(2.0))];
 
 fn measures(t: &Trajectory, d: usize, round: usize) -> Vec<(Rung, Option<f64>, bool)> {
-    t.measures[d]
+    t.measures(d)
         .round(round)
         .iter()
         .map(|m| (m.rung, m.magnitude, m.forced))
@@ -239,7 +239,7 @@ fn a_measure_that_lasts_three_rounds_is_in_force_for_exactly_three() {
     s.ladder.rungs[4].lasts = Lasts::Forever;
     force(&mut s, 1, 0, &[(3, None)]);
     let t = run(&s, 0);
-    assert_eq!(t.in_force[0], [0, 3, 3, 3, 0, 0]);
+    assert_eq!(t.in_force(0).collect::<Vec<_>>(), [0, 3, 3, 3, 0, 0]);
     assert_eq!(
         t.moves[0].iter().map(|m| m.rung).collect::<Vec<_>>(),
         [0, 3, 0, 0, 0, 0]
@@ -251,7 +251,7 @@ fn a_measure_that_lasts_three_rounds_is_in_force_for_exactly_three() {
     force(&mut s, 2, 0, &[(4, None)]);
     force(&mut s, 3, 0, &[(2, None)]);
     assert_eq!(
-        run(&s, 0).in_force[0],
+        run(&s, 0).in_force(0).collect::<Vec<_>>(),
         [0, 3, 4, 4, 4, 4],
         "an embargo stays"
     );
@@ -305,7 +305,7 @@ fn each_stop_rule_ends_the_run_in_its_round_with_its_outcome() {
     ];
     let t = run(&s, 0);
     assert_eq!((t.outcome, t.end_round), (Some(0), 3));
-    assert_eq!(t.measures[0].rounds(), 4, "no measures after the stop");
+    assert_eq!(t.measures(0).rounds(), 4, "no measures after the stop");
     assert_eq!(
         t.moves[0].len(),
         6,
@@ -315,7 +315,7 @@ fn each_stop_rule_ends_the_run_in_its_round_with_its_outcome() {
     force(&mut s, 2, 0, &[(4, None)]);
     let t = run(&s, 0);
     assert_eq!((t.outcome, t.end_round), (Some(1), 2));
-    assert_eq!(t.in_force[0][2..], [4, 4, 4, 4]);
+    assert_eq!(t.in_force(0).skip(2).collect::<Vec<_>>(), [4, 4, 4, 4]);
     // A stock run down to 0.
     let mut s = december("{ kind = \"hold\" }", "");
     with_staff(&mut s);

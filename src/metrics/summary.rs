@@ -38,7 +38,7 @@ pub fn actor_rungs(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung
 /// Each actor's rung in force per round: the most severe in force toward any target
 /// (as [`actor_rungs`] is for new measures).
 pub fn actor_in_force(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung>> {
-    most_severe(scenario, |d| trajectory.in_force[d].iter().copied())
+    most_severe(scenario, |d| trajectory.in_force(d))
 }
 
 /// Each actor's most severe rung per round over its dyads' rows (`row(dyad)`).

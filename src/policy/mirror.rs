@@ -49,6 +49,8 @@ pub struct Mirror {
     domains: Domains,
     /// The stock whose parity answers restore, as an index into the scenario's stocks.
     parity: Option<usize>,
+    /// Whether every measure is answered in kind (no `domains`, no `parity`).
+    in_kind: bool,
 }
 
 /// What a mirror does this round.
@@ -158,6 +160,7 @@ impl Mirror {
             settle: None,
             domains: Domains::ALL,
             parity: None,
+            in_kind: true,
         }
     }
 
@@ -177,6 +180,11 @@ impl Mirror {
                 "settle = true does not combine with tolerance or duration above 1",
             )
         });
+        let domains = checks.get(Domains::parse(c.domains.as_deref(), cx), Domains::ALL);
+        let parity = c
+            .parity
+            .as_deref()
+            .and_then(|id| checks.get(cx.stock("parity", id).map(Some), None));
         Mirror {
             first: checks.get(cx.rung_param(&INFO, "first", c.first.as_deref()), neutral),
             delay: c.delay,
@@ -184,11 +192,9 @@ impl Mirror {
             duration,
             scale,
             settle: settle.then(Ledger::default),
-            domains: checks.get(Domains::parse(c.domains.as_deref(), cx), Domains::ALL),
-            parity: c
-                .parity
-                .as_deref()
-                .and_then(|id| checks.get(cx.stock("parity", id).map(Some), None)),
+            in_kind: domains.is_all() && parity.is_none(),
+            domains,
+            parity,
         }
     }
 
@@ -218,6 +224,7 @@ impl Mirror {
     }
 
     /// What to do this round: which round's measures to answer, if any.
+    #[inline(always)]
     fn choose(&mut self, view: &View<'_>) -> Choice {
         let t = view.len();
         let Some(k) = t.checked_sub(1 + self.delay as usize) else {
@@ -284,7 +291,7 @@ impl Policy for Mirror {
         match self.choose(view) {
             Choice::Open => Move::on(self.first),
             Choice::Calm => view.neutral(),
-            Choice::Answer(s) if self.domains.is_all() && self.parity.is_none() => {
+            Choice::Answer(s) if self.in_kind => {
                 self.scaled(view.seen[s])
             }
             Choice::Answer(s) => view
@@ -302,7 +309,7 @@ impl Policy for Mirror {
             Choice::Calm => package.push(view.neutral()),
             // One measure, answered in kind: the common case, without filtering.
             Choice::Answer(s)
-                if view.sees_single_measures() && self.domains.is_all() && self.parity.is_none() =>
+                if view.sees_single_measures() && self.in_kind =>
             {
                 package.push(self.scaled(view.seen[s]))
             }

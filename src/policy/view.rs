@@ -184,10 +184,9 @@ pub struct View<'a> {
     pub origin: Round,
     observation: &'a Observation<'a>,
     dyad: usize,
-    /// The perceived packages of this dyad, when some round has held several
-    /// measures and `seen` is the observation's own record (not a history a policy
-    /// made up).
-    packages: Option<&'a Packages<Move>>,
+    /// Whether `seen` is the observation's own record of this dyad (so its packages
+    /// are the observation's), rather than a history a policy made up.
+    recorded: bool,
 }
 
 impl<'a> View<'a> {
@@ -200,13 +199,7 @@ impl<'a> View<'a> {
             origin: 0,
             observation,
             dyad,
-            packages: match observation.histories {
-                Histories::Recorded {
-                    packages: Some(packages),
-                    ..
-                } => Some(&packages[dyad]),
-                _ => None,
-            },
+            recorded: true,
         }
     }
 
@@ -220,7 +213,7 @@ impl<'a> View<'a> {
         debug_assert_eq!(seen.len(), self.seen.len());
         View {
             seen,
-            packages: None,
+            recorded: false,
             ..*self
         }
     }
@@ -229,9 +222,11 @@ impl<'a> View<'a> {
     /// most severe of them), least severe first.
     #[inline]
     pub fn seen_package(&self, i: usize) -> &'a [Move] {
-        match self.packages {
-            Some(packages) => packages.round(self.origin as usize + i),
-            None => std::slice::from_ref(&self.seen[i]),
+        match self.recorded {
+            true => self
+                .observation
+                .perceived_package(self.dyad, self.origin as usize + i),
+            false => std::slice::from_ref(&self.seen[i]),
         }
     }
 
@@ -239,7 +234,14 @@ impl<'a> View<'a> {
     /// (so `seen` is the whole story).
     #[inline]
     pub fn sees_single_measures(&self) -> bool {
-        self.packages.is_none()
+        !self.recorded
+            || !matches!(
+                self.observation.histories,
+                Histories::Recorded {
+                    packages: Some(_),
+                    ..
+                }
+            )
     }
 
     /// The scene's stocks as they stand.
