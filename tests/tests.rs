@@ -10,6 +10,7 @@ mod golden;
 mod hardening;
 mod interrupt;
 mod limits;
+mod model;
 mod model_outputs;
 mod plot;
 mod props;

@@ -20,10 +20,12 @@ impl Domains {
         };
         let known = || cx.ladder.rungs.iter().filter_map(|r| r.domain.as_deref());
         if names.is_empty() {
-            return Err(Problem::new(
-                "domains",
-                "an empty list answers nothing: leave `domains` out to answer every domain",
-            ));
+            return Err(
+                Problem::new("domains", "`domains = []` answers no measure at all").suggest(Some(
+                    "name the domains to answer, or leave `domains` out to answer every domain"
+                        .into(),
+                )),
+            );
         }
         for name in names {
             if !known().any(|d| d == name) {

@@ -66,17 +66,28 @@ pub(super) fn parse(
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let Some(us) = cx.actor else {
-        return Err(vec![Problem::new(
-            "kind",
-            "solidarity answers for a scenario's actors, and a tournament's entrants have none",
-        )]);
+        return Err(vec![
+            Problem::new(
+                "kind",
+                "solidarity answers for allies, and a tournament match has no one but its two players",
+            )
+            .suggest(Some(
+                "give the entrant the policy solidarity would wrap, such as `{ kind = \"mirror\" }`"
+                    .into(),
+            )),
+        ]);
     };
     let mut checks = Checks::default();
     let with = match &c.with {
         None => {
             checks.require(!cx.allies.is_empty(), || {
-                Problem::new("with", "solidarity with no one")
-                    .suggest(Some("give `with = [\"…\"]`, or the actor's `allies`".into()))
+                Problem::new(
+                    "with",
+                    format!("solidarity with no one: {:?} has no `allies`", cx.actors[us]),
+                )
+                .suggest(Some(
+                    "name them in `with = [\"…\"]`, or list the actor's `allies`".into(),
+                ))
             });
             cx.allies.to_vec()
         }
@@ -85,8 +96,11 @@ pub(super) fn parse(
             for name in names {
                 match cx.actors.iter().position(|a| a == name) {
                     Some(i) if i == us => checks.require(false, || {
-                        Problem::new("with", format!("solidarity with oneself ({name:?})"))
-                            .suggest(Some("name the allies it stands with".into()))
+                        Problem::new(
+                            "with",
+                            format!("{name:?} cannot stand in solidarity with itself"),
+                        )
+                        .suggest(Some("name the allies it stands with, not the actor itself".into()))
                     }),
                     Some(i) if with.contains(&i) => checks.require(false, || {
                         Problem::new("with", format!("{name:?} is named twice"))
@@ -100,8 +114,11 @@ pub(super) fn parse(
                 }
             }
             checks.require(!names.is_empty(), || {
-                Problem::new("with", "solidarity with no one")
-                    .suggest(Some("name the allies it stands with".into()))
+                Problem::new("with", "solidarity with no one: `with` is empty")
+                    .suggest(Some(
+                        "name the allies it stands with, or leave `with` out for the actor's `allies`"
+                            .into(),
+                    ))
             });
             with
         }
