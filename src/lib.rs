@@ -31,10 +31,17 @@
 //! scenario.seed = 42;
 //! let trajectory = escalate::engine::run(&scenario, 0);
 //! let russia = scenario.dyads.iter().position(|d| scenario.actors[d.actor].id == "russia").unwrap();
-//! // Russia answers the US measures of round 0 in kind in round 1: 35 for 35.
-//! let answer = trajectory.moves[russia][1];
-//! assert_eq!(scenario.ladder.rungs[answer.rung as usize].id, "seize");
-//! assert_eq!(answer.magnitude, Some(35.0));
+//! // Russia answers the US package of round 0 in kind in round 1: 35 diplomats for
+//! // 35 and 2 properties for 2, and no sanctions.
+//! let rung = |id: &str| scenario.ladder.rungs.iter().position(|r| r.id == id).unwrap();
+//! let answer: Vec<_> = trajectory.measures[russia]
+//!     .round(1)
+//!     .iter()
+//!     .map(|m| (m.rung as usize, m.magnitude))
+//!     .collect();
+//! assert_eq!(answer, [(rung("expel"), Some(35.0)), (rung("seize"), Some(2.0))]);
+//! // The round's move, what the charts show, is its most severe measure.
+//! assert_eq!(trajectory.moves[russia][1].rung as usize, rung("seize"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -98,6 +98,7 @@ fn every_shipped_scenario_charts() {
     let dir = Scratch::new("shipped-charts");
     for name in [
         "skripal-2018.toml",
+        "skripal-2018-solidarity.toml",
         "us-russia-2016-mirror.toml",
         "us-russia-2016-restrain.toml",
     ] {

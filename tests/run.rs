@@ -23,6 +23,21 @@ fn moves(timeline: &str, actor: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `replicate 0` measures of `actor` in `round` that are not on the neutral rung, as
+/// (rung, magnitude).
+fn measures(measures: &str, actor: &str, round: u32) -> Vec<(String, String)> {
+    rows(measures)
+        .into_iter()
+        .filter(|r| {
+            r["replicate"] == "0"
+                && r["actor"] == actor
+                && r["round"] == round.to_string()
+                && r["rung"] != "none"
+        })
+        .map(|r| (r["rung"].clone(), r["magnitude"].clone()))
+        .collect()
+}
+
 #[test]
 fn runs_the_embedded_default_scenario() {
     let dir = Scratch::new("default");
@@ -60,9 +75,9 @@ fn runs_the_embedded_default_scenario() {
             .starts_with("replicate,round,actor,target,rung,domain,magnitude,forced\n")
     );
     assert!(read(&results, "summary.csv").contains(",top_reached,outcome,end_round\n"));
-    // No stocks, no stock files.
-    assert!(!results.join("stocks.csv").exists());
-    assert!(!results.join("stocks_aggregate.csv").exists());
+    // The staff stock, in its files.
+    assert!(read(&results, "stocks.csv").starts_with("replicate,round,stock,holder,host,value\n"));
+    assert!(results.join("stocks_aggregate.csv").is_file());
     let meta: serde_json::Value = serde_json::from_str(&read(&results, "run.json")).unwrap();
     assert_eq!(meta["seed"], 2016);
     assert_eq!(meta["replicates"], 200);
@@ -72,27 +87,56 @@ fn runs_the_embedded_default_scenario() {
 }
 
 #[test]
-fn russia_defers_then_answers_the_new_administration() {
+fn russia_defers_then_answers_by_parity_when_congress_passes_sanctions() {
     let dir = Scratch::new("defer");
     let file = quiet_default(&dir);
     ok(
         dir.path(),
         &["run", file.to_str().unwrap(), "--out", "r", "--quiet"],
     );
-    let timeline = read(&dir.join("r"), "timeline.csv");
+    let r = dir.join("r");
+    let (timeline, all) = (read(&r, "timeline.csv"), read(&r, "measures.csv"));
     let russia = moves(&timeline, "russia");
     let usa = moves(&timeline, "usa");
-    assert_eq!(usa[0], ("seize".into(), "35.0".into()));
-    // No expulsion in the round after the US measures, nor while deferring.
-    assert_eq!(russia[1].0, "none");
+    // The package of 29 December 2016; the round's move is its most severe measure.
+    let package = [("expel", "35.0"), ("sanction", "9.0"), ("seize", "2.0")];
+    assert_eq!(
+        measures(&all, "usa", 0),
+        package.map(|(r, m)| (r.to_string(), m.to_string()))
+    );
+    assert_eq!(usa[0], ("seize".into(), "2.0".into()));
+    // No measure in the round after the US package, nor while deferring.
     assert!(
-        russia[..8].iter().all(|(rung, _)| rung == "none"),
+        russia[..7].iter().all(|(rung, _)| rung == "none"),
         "{russia:?}"
     );
-    // After the trigger, Russia answers what the new administration does: the
-    // sanctions of round 7 are answered in round 8.
+    // When Congress passes sanctions, Russia answers the December package: 755 staff
+    // to go, parity with the 455 Russians left in the US, and 2 properties for 2.
     assert_eq!(usa[7].0, "sanction");
-    assert_eq!(russia[8].0, "sanction");
+    assert_eq!(
+        measures(&all, "russia", 7),
+        [
+            ("expel".into(), "755.0".into()),
+            ("seize".into(), "2.0".into())
+        ]
+    );
+    // The sanctions are not answered, then or later.
+    assert!(
+        russia[8..].iter().all(|(rung, _)| rung == "none"),
+        "{russia:?}"
+    );
+    let stocks = rows(&read(&r, "stocks.csv"));
+    let staff = |round: &str, holder: &str| {
+        stocks
+            .iter()
+            .find(|s| s["round"] == round && s["holder"] == holder)
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(staff("0", "russia"), "455.0");
+    assert_eq!(staff("6", "usa"), "1210.0");
+    assert_eq!(staff("7", "usa"), "455.0");
+    assert_eq!(staff("11", "usa"), "455.0");
 }
 
 #[test]
@@ -105,7 +149,55 @@ fn the_mirror_alternative_answers_in_kind_at_once() {
     ok(dir.path(), &["run", "m.toml", "--out", "r", "--quiet"]);
     let russia = moves(&read(&dir.join("r"), "timeline.csv"), "russia");
     assert_eq!(russia[0].0, "none");
-    assert_eq!(russia[1], ("seize".into(), "35.0".into()));
+    // 35 diplomats for 35 and 2 properties for 2, and no sanctions.
+    assert_eq!(
+        measures(&read(&dir.join("r"), "measures.csv"), "russia", 1),
+        [
+            ("expel".into(), "35.0".into()),
+            ("seize".into(), "2.0".into())
+        ]
+    );
+    assert_eq!(russia[1], ("seize".into(), "2.0".into()));
+    assert!(russia[2..].iter().all(|(rung, _)| rung == "none"));
+}
+
+#[test]
+fn the_march_2018_expulsions_follow_the_record_without_noise() {
+    let dir = Scratch::new("march-2018");
+    let text = fs::read_to_string(scenario("skripal-2018-solidarity.toml"))
+        .unwrap()
+        .replace("misperception = 0.01", "misperception = 0.0");
+    fs::write(dir.join("s.toml"), text).unwrap();
+    ok(dir.path(), &["run", "s.toml", "--out", "r", "--quiet"]);
+    let all = read(&dir.join("r"), "measures.csv");
+    let hostile: Vec<(String, String, String, String, String)> = rows(&all)
+        .into_iter()
+        .filter(|r| r["replicate"] == "0" && r["rung"] != "none")
+        .map(|r| {
+            let f = |k: &str| r[k].clone();
+            (
+                f("round"),
+                f("actor"),
+                f("target"),
+                f("rung"),
+                f("magnitude"),
+            )
+        })
+        .collect();
+    let want = [
+        ("0", "uk", "russia", "expel", "23.0"),        // 14 March
+        ("3", "russia", "uk", "expel", "23.0"),        // 17 March, in kind
+        ("3", "russia", "uk", "close", "2.0"),         // and two closures
+        ("12", "usa", "russia", "expel", "60.0"),      // 26 March, for the UK
+        ("12", "usa", "russia", "close", "1.0"),       // Seattle
+        ("13", "australia", "russia", "expel", "2.0"), // 27 March
+        ("15", "russia", "usa", "expel", "60.0"),      // 29 March, in kind
+        ("15", "russia", "usa", "close", "1.0"),       // St Petersburg
+        ("16", "russia", "uk", "expel", "50.0"),       // 30 March, parity demanded
+        ("16", "russia", "australia", "expel", "2.0"), // 30 March, in kind
+    ]
+    .map(|(a, b, c, d, e)| (a.into(), b.into(), c.into(), d.into(), e.into()));
+    assert_eq!(hostile, want);
 }
 
 #[test]
@@ -273,7 +365,9 @@ fn check_describes_the_scenario() {
     let out = ok(&root(), &["check", "scenarios/us-russia-2016.toml"]);
     for want in [
         "United States",
-        "defer(until = \"inauguration\"",
+        "defer(until = \"sanctions_act\"",
+        "reduces staff",
+        "usa in russia: 1210",
         "Expel diplomats",
         "Economic pressure",
         "2017-01",
@@ -312,7 +406,7 @@ fn malformed_scenarios_are_refused_with_exit_2_and_nothing_written() {
         (
             "syntax",
             good.replacen("rounds = 12", "rounds = = 12", 1),
-            "syntax.toml:26:",
+            "syntax.toml:35:",
         ),
         (
             "unknown-key",
