@@ -34,7 +34,8 @@
 //! // Russia answers the US package of round 0 in kind in round 1: 35 diplomats for
 //! // 35 and 2 properties for 2, and no sanctions.
 //! let rung = |id: &str| scenario.ladder.rungs.iter().position(|r| r.id == id).unwrap();
-//! let answer: Vec<_> = trajectory.measures[russia]
+//! let answer: Vec<_> = trajectory
+//!     .measures(russia)
 //!     .round(1)
 //!     .iter()
 //!     .map(|m| (m.rung as usize, m.magnitude))

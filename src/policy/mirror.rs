@@ -232,7 +232,7 @@ impl Mirror {
         };
         let ladder = view.ladder();
         if let Some(ledger) = &mut self.settle {
-            ledger.catch_up(view);
+            ledger.catch_up(view, &self.domains);
             return match ledger.debts.front() {
                 Some(&(round, _)) if round as usize <= k => Choice::Answer(round as usize),
                 _ if ladder.is_hostile(view.seen[k].rung) => Choice::Calm,
@@ -350,11 +350,16 @@ struct Ledger {
 }
 
 impl Ledger {
-    fn catch_up(&mut self, view: &View<'_>) {
+    /// Reads the rounds not read yet; of what was seen, only the most severe measure
+    /// `domains` answers counts.
+    fn catch_up(&mut self, view: &View<'_>, domains: &Domains) {
         let ladder = view.ladder();
         while self.read < view.len() {
             let s = self.read as Round;
-            let (own, seen) = (view.own[self.read], view.seen[self.read]);
+            let own = view.own[self.read];
+            let seen = domains
+                .most_severe(view, self.read)
+                .unwrap_or_else(|| view.neutral());
             // Both moves of round s were made at once: each can only answer moves of earlier rounds.
             if ladder.is_hostile(seen.rung) {
                 let level = ladder.level(seen.rung);
@@ -389,6 +394,22 @@ impl Ledger {
 mod tests {
     use super::*;
     use crate::engine::testing::{C, D, Scripted, five_rungs, versus};
+
+    #[test]
+    fn settling_ignores_what_its_domains_do_not_answer() {
+        // Regression: a sanction outside the mirror's domains became a debt it could
+        // never pay, and blocked every later answer.
+        let ladder = crate::policy::domains::tests::with_domains();
+        let cx = ParseContext::new(&ladder);
+        let table: toml::Table = toml::from_str(
+            "kind = \"mirror\"\nsettle = true\ndomains = [\"diplomatic\"]",
+        )
+        .unwrap();
+        let mirror = parse(&table, &cx, |_, _| unreachable!()).unwrap();
+        crate::engine::testing::boxed(mirror, Box::new(Scripted::cycle([3, 0, 2, 0, 0])))
+            .on(ladder)
+            .expect([(0, 3), (0, 0), (0, 2), (2, 0), (0, 0)]);
+    }
 
     #[test]
     fn tit_for_tat_mirrors_the_previous_round() {
