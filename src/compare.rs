@@ -164,7 +164,7 @@ pub fn compare_until(
         for round in 0..tally.histogram.rounds() {
             for (a, actor) in scenario.actors.iter().enumerate() {
                 let s = tally.histogram.stats(scenario, round, a);
-                let f = tally.in_force.stats(scenario, round, a);
+                let f = tally.in_force().stats(scenario, round, a);
                 aggregate.row(&VariantAggregateRow {
                     variant: &variant.name,
                     round: round as u32,

@@ -151,6 +151,11 @@ impl Ladder {
         self.rungs[rung as usize].level
     }
 
+    /// Whether measures on some rung stay in force after the round they are taken.
+    pub fn has_lasting_measures(&self) -> bool {
+        self.rungs.iter().any(|r| !r.lasts.is_one_round())
+    }
+
     /// The rung with this id.
     pub fn find(&self, id: &str) -> Option<Rung> {
         self.rungs

@@ -23,7 +23,8 @@ pub struct ReplicateResult {
     pub replicate: u64,
     /// Each actor's rung per round (`rungs[actor][round]`).
     pub rungs: Vec<Vec<Rung>>,
-    /// Each actor's rung in force per round (`in_force[actor][round]`).
+    /// Each actor's rung in force per round (`in_force[actor][round]`); empty when no
+    /// rung's measures last beyond their round (then it is `rungs`).
     pub in_force: Vec<Vec<Rung>>,
     /// Each actor's summary.
     pub summaries: Vec<ActorSummary>,
@@ -241,7 +242,10 @@ fn replicate(
         replicate: k,
         summaries: summarize_rungs(scenario, trajectory, &rungs, reverse),
         rungs,
-        in_force: actor_in_force(scenario, trajectory),
+        in_force: match scenario.ladder.has_lasting_measures() {
+            true => actor_in_force(scenario, trajectory),
+            false => Vec::new(),
+        },
         outcome: trajectory.outcome,
         end_round: trajectory.end_round,
         stocks: trajectory.stocks.clone(),

@@ -175,7 +175,7 @@ pub fn run(
     for round in 0..tally.histogram.rounds() {
         for (a, actor) in scenario.actors.iter().enumerate() {
             let s = tally.histogram.stats(scenario, round, a);
-            let f = tally.in_force.stats(scenario, round, a);
+            let f = tally.in_force().stats(scenario, round, a);
             aggregate.row(&AggregateRow {
                 round: round as u32,
                 actor: &actor.id,

@@ -199,7 +199,7 @@ impl<'s> Engine<'s> {
         let reverse = reverse_dyads(&plan.dyads);
         let n = plan.dyads.len();
         let rounds = plan.rounds as usize;
-        let lasting = plan.ladder.rungs.iter().any(|r| !r.lasts.is_one_round());
+        let lasting = plan.ladder.has_lasting_measures();
         let holdings = Holdings::new(plan.holdings, plan.actors);
         Engine {
             instances,

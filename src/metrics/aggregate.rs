@@ -438,7 +438,8 @@ impl ActorTotals {
 pub struct Observed<'a> {
     /// Each actor's rung per round (`rungs[actor][round]`), its most severe new measure.
     pub rungs: &'a [Vec<Rung>],
-    /// Each actor's rung in force per round (`in_force[actor][round]`).
+    /// Each actor's rung in force per round (`in_force[actor][round]`); empty when it
+    /// is `rungs` (no rung's measures last beyond their round).
     pub in_force: &'a [Vec<Rung>],
     /// Each actor's summary.
     pub summaries: &'a [ActorSummary],
@@ -456,8 +457,9 @@ pub struct Observed<'a> {
 pub struct Tally {
     /// Actors' rungs per round.
     pub histogram: RungHistogram,
-    /// Actors' rungs in force per round.
-    pub in_force: RungHistogram,
+    /// Actors' rungs in force per round, when some rung's measures last (otherwise
+    /// they are `histogram`'s; read them with [`in_force`](Tally::in_force)).
+    lasting: Option<RungHistogram>,
     /// Each actor's totals, in actor order.
     pub totals: Vec<ActorTotals>,
     /// Replicates by outcome.
@@ -471,7 +473,10 @@ impl Tally {
     pub fn new(scenario: &Scenario) -> Tally {
         Tally {
             histogram: RungHistogram::new(scenario),
-            in_force: RungHistogram::new(scenario),
+            lasting: scenario
+                .ladder
+                .has_lasting_measures()
+                .then(|| RungHistogram::new(scenario)),
             totals: vec![ActorTotals::new(scenario); scenario.actors.len()],
             outcomes: OutcomeCounts::new(scenario),
             stocks: StockTally::new(scenario),
@@ -481,7 +486,9 @@ impl Tally {
     /// Counts one replicate.
     pub fn add(&mut self, replicate: Observed<'_>) {
         self.histogram.add(replicate.rungs);
-        self.in_force.add(replicate.in_force);
+        if let Some(lasting) = &mut self.lasting {
+            lasting.add(replicate.in_force);
+        }
         for (totals, s) in self.totals.iter_mut().zip(replicate.summaries) {
             totals.add(s);
         }
@@ -492,6 +499,11 @@ impl Tally {
     /// Replicates counted.
     pub fn replicates(&self) -> u64 {
         self.histogram.replicates()
+    }
+
+    /// Actors' rungs in force per round.
+    pub fn in_force(&self) -> &RungHistogram {
+        self.lasting.as_ref().unwrap_or(&self.histogram)
     }
 }
 
@@ -589,7 +601,7 @@ mod tests {
         });
         let b = &tally.totals[1];
         assert_eq!(tally.replicates(), 1);
-        assert_eq!(tally.in_force, tally.histogram);
+        assert_eq!(tally.in_force(), &tally.histogram);
         assert_eq!(tally.outcomes.share(None), 1.0);
         assert_eq!(b.peak_level(&s.ladder).unwrap().p50, 4.0);
         assert_eq!(b.hostile_rounds().unwrap().mean, 1.0);
