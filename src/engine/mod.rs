@@ -57,10 +57,10 @@ pub struct Trajectory {
     /// `policies[dyad][round]`: the kind of the policy in force.
     pub policies: Vec<Vec<&'static str>>,
     /// `packages[dyad].round(round)`: every measure the dyad's actor took, least
-    /// severe first; `moves[dyad][round]` is the last, most severe one. No rounds
-    /// after [`end_round`](Self::end_round).
-    /// Kept only for dyads some round of which held several measures (empty for the
-    /// others); read them with [`measures`](Trajectory::measures).
+    /// severe first (`moves[dyad][round]` is the last, most severe one), up to
+    /// [`end_round`](Self::end_round). Kept only for dyads some round of which held
+    /// several measures, empty for the others: read them with
+    /// [`measures`](Trajectory::measures).
     packages: Vec<Packages<Measure>>,
     /// For the dyads whose every round held one measure, the rounds it was forced.
     forced: Vec<Vec<Round>>,
