@@ -78,6 +78,7 @@ fn timeline(actor: &str, levels: &[f64], magnitudes: &[(u32, f64)]) -> TimelineS
                 in_force: None,
             })
             .collect(),
+        others: vec![],
     }
 }
 

@@ -143,6 +143,12 @@ fn a_package_is_answered_in_kind_and_a_domains_filter_answers_only_its_domains()
     // Every replicate the same: the second replicate's measures are the first's.
     let all = read(&out, "measures.csv");
     assert_eq!(all.lines().filter(|l| l.starts_with("1,")).count(), 23);
+    // The timeline writes the size of every measure of the package, each at its
+    // rung: 9 on the move's line, 35 and 2 beside it.
+    let svg = read(&out, "timeline.svg");
+    for size in ["9", "35", "2"] {
+        assert!(svg.lines().any(|l| l.trim() == size), "no label {size}");
+    }
 }
 
 #[test]

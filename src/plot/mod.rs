@@ -43,6 +43,7 @@
 //! let series = vec![TimelineSeries {
 //!     actor: "Ruritania".into(),
 //!     points: (0..10).map(|r| TimelinePoint { round: r, level: (r % 2) as f64, magnitude: None, in_force: None }).collect(),
+//!     others: vec![],
 //! }];
 //! write_chart(std::path::Path::new("out"), "timeline", DEFAULT_SIZE, &Chart::Timeline { meta: &meta, series: &series })?;
 //! # Ok(()) }
@@ -209,6 +210,20 @@ pub struct TimelineSeries {
     pub actor: String,
     /// The actor's move per round. Missing rounds leave a gap in the line.
     pub points: Vec<TimelinePoint>,
+    /// The other measures of its rounds' packages that have a size (the 35 expelled
+    /// beside the 2 compounds shut), each written as its size at its own level.
+    pub others: Vec<TimelineMeasure>,
+}
+
+/// A measure taken beside the most severe one of its round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimelineMeasure {
+    /// The round.
+    pub round: u32,
+    /// The level of its rung.
+    pub level: f64,
+    /// Its size.
+    pub magnitude: f64,
 }
 
 /// The level an actor is at during one round.

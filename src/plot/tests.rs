@@ -24,6 +24,7 @@ fn series(actor: &str, levels: &[f64]) -> TimelineSeries {
                 in_force: None,
             })
             .collect(),
+        others: vec![],
     }
 }
 

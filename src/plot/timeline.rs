@@ -16,8 +16,9 @@ use super::{ChartMeta, PlotError, TimelinePoint, TimelineSeries};
 ///
 /// Actors on the same level are drawn a few pixels apart so every line stays
 /// visible. A magnitude is written above the line where a move starts or its
-/// size changes; when there would be more such labels than the plot has room
-/// for (long, noisy runs), none are written rather than an arbitrary few.
+/// size changes, and the size of each other measure of a round's package at that
+/// measure's own level; when there would be more such labels than the plot has
+/// room for (long, noisy runs), none are written rather than an arbitrary few.
 ///
 /// Does not call `present()`; the caller owns the backend.
 pub fn draw_timeline<DB: DrawingBackend>(
@@ -56,7 +57,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
 
     // The first actor is drawn last, so it is on top where lines cross.
     let drawn = frame.draw_steps(area, &runs, |p| (p.round, p.level))?;
-    draw_magnitudes(area, &frame, &runs)?;
+    draw_magnitudes(area, &frame, &runs, series)?;
     frame.draw_foreground(area, &drawn)
 }
 
@@ -111,7 +112,8 @@ struct Label {
     text: String,
 }
 
-fn magnitude_labels(runs: &[Vec<Vec<TimelinePoint>>]) -> Vec<Label> {
+/// The labels of the moves, then of the other measures of their packages.
+fn magnitude_labels(runs: &[Vec<Vec<TimelinePoint>>], series: &[TimelineSeries]) -> Vec<Label> {
     let mut out = Vec::new();
     for (actor, actor_runs) in runs.iter().enumerate() {
         for run in actor_runs {
@@ -132,6 +134,19 @@ fn magnitude_labels(runs: &[Vec<Vec<TimelinePoint>>]) -> Vec<Label> {
             }
         }
     }
+    for (actor, s) in series.iter().enumerate() {
+        out.extend(
+            s.others
+                .iter()
+                .filter(|m| m.level.is_finite() && m.magnitude.is_finite())
+                .map(|m| Label {
+                    actor,
+                    round: m.round,
+                    level: m.level,
+                    text: format_number(m.magnitude),
+                }),
+        );
+    }
     out
 }
 
@@ -142,8 +157,11 @@ fn draw_magnitudes<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     frame: &Frame,
     runs: &[Vec<Vec<TimelinePoint>>],
+    series: &[TimelineSeries],
 ) -> Result<(), PlotError> {
-    let labels = magnitude_labels(runs);
+    // The moves' labels come first, so that where labels would overlap, a move's
+    // own is the one written.
+    let labels = magnitude_labels(runs, series);
     let s = frame.scale();
     let face = frame.small_face();
     // Room for one label per ~50 px of plot width; beyond that the labels would
@@ -182,4 +200,49 @@ fn draw_magnitudes<DB: DrawingBackend>(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::TimelineMeasure;
+
+    #[test]
+    fn a_package_is_labelled_at_each_of_its_rungs_the_move_first() {
+        let point = |round, level, magnitude| TimelinePoint {
+            round,
+            level,
+            magnitude,
+            in_force: None,
+        };
+        let series = [TimelineSeries {
+            actor: "usa".into(),
+            points: vec![point(0, 4.0, Some(2.0)), point(1, 0.0, None)],
+            others: vec![
+                TimelineMeasure {
+                    round: 0,
+                    level: 2.0,
+                    magnitude: 35.0,
+                },
+                TimelineMeasure {
+                    round: 0,
+                    level: 3.0,
+                    magnitude: 9.0,
+                },
+            ],
+        }];
+        let runs = vec![vec![series[0].points.clone()]];
+        let labels: Vec<(u32, f64, String)> = magnitude_labels(&runs, &series)
+            .into_iter()
+            .map(|l| (l.round, l.level, l.text))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (0, 4.0, "2".into()),
+                (0, 2.0, "35".into()),
+                (0, 3.0, "9".into())
+            ]
+        );
+    }
 }

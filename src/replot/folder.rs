@@ -3,11 +3,12 @@
 
 use crate::error::Error;
 use crate::montecarlo::Cancel;
-use crate::output::csv::{AggregateRow, StockAggregateRow, TimelineRow};
+use crate::output::csv::{AggregateRow, MeasureRow, StockAggregateRow, TimelineRow};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::output::{AGGREGATE, Kind, Replacement, STOCKS_AGGREGATE, TIMELINE};
+use crate::output::{AGGREGATE, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE};
 use crate::plot::{
-    Chart, FanRow, FanSeries, RungMark, TimelinePoint, TimelineSeries, chart_meta, stage_chart,
+    Chart, FanRow, FanSeries, RungMark, TimelineMeasure, TimelinePoint, TimelineSeries, chart_meta,
+    stage_chart,
 };
 use crate::scenario::Scenario;
 use crate::scenario::limits::{open_input, open_regular};
@@ -63,7 +64,10 @@ pub fn plot_folder(
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Run);
     let mut drawn = Vec::new();
-    let timeline = timeline_series(&dir.join(TIMELINE), scenario, cancel, limit)?;
+    let mut timeline = timeline_series(&dir.join(TIMELINE), scenario, cancel, limit)?;
+    if !timeline.is_empty() {
+        other_measures(&dir.join(MEASURES), scenario, cancel, limit, &mut timeline)?;
+    }
     if !timeline.is_empty() {
         let meta = chart_meta(
             scenario,
@@ -151,6 +155,55 @@ pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<
     })
 }
 
+/// Adds to each actor's series the measures of the first replicate of
+/// `measures.csv` that have a size and are not the round's move already shown (the
+/// other measures of its packages). A folder without the file (written by an
+/// earlier version) has none to add.
+fn other_measures(
+    path: &Path,
+    scenario: &Scenario,
+    cancel: Cancel,
+    limit: u64,
+    series: &mut [TimelineSeries],
+) -> Result<(), Error> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let mut first = None;
+    let file = open_regular(path)?;
+    each_record(
+        path,
+        file,
+        cancel,
+        limit,
+        &["magnitude"],
+        |record, header| {
+            let row: MeasureRow = row(path, record, header)?;
+            if *first.get_or_insert(row.replicate) != row.replicate {
+                return Ok(ControlFlow::Break(()));
+            }
+            let (Some(magnitude), Some(rung)) = (row.magnitude, scenario.ladder.find(row.rung))
+            else {
+                return Ok(ControlFlow::Continue(()));
+            };
+            let s = &mut series[actor_index(scenario, row.actor, path)?];
+            let level = scenario.ladder.level(rung);
+            let shown = s.points.iter().any(|p| {
+                p.round == row.round && p.level == level && p.magnitude == Some(magnitude)
+            });
+            let measure = TimelineMeasure {
+                round: row.round,
+                level,
+                magnitude,
+            };
+            if !shown && !s.others.contains(&measure) {
+                s.others.push(measure);
+            }
+            Ok(ControlFlow::Continue(()))
+        },
+    )
+}
+
 /// Each actor's level per round in the first replicate of `timeline.csv` (the rows
 /// up to the first of another replicate): its most severe move toward anyone, with
 /// that move's magnitude.
@@ -167,6 +220,7 @@ fn timeline_series(
         .map(|a| TimelineSeries {
             actor: a.name.clone(),
             points: vec![],
+            others: vec![],
         })
         .collect();
     // Read up to the end of the first replicate, which the writer puts first: the
