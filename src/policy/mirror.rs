@@ -66,7 +66,7 @@ enum Choice {
 
 pub(super) const INFO: PolicyInfo = PolicyInfo {
     name: "mirror",
-    summary: "tit-for-tat: answer with the rung last seen from the other side",
+    summary: "tit-for-tat: answer each measure last seen from the other side in kind",
     memory_depth: Some(1),
     stochastic: false,
     example: "{ kind = \"mirror\" }",
