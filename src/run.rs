@@ -368,65 +368,32 @@ pub fn default_out(scenario: &Scenario) -> PathBuf {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::ladder::{Lasts, Move};
-    use crate::scenario::{Event, Holding, Stock, StopRule, StopWhen};
 
-    /// The December 2016 case with the model's new parts set in place: a package
+    /// The December 2016 case written with the model's new keys: a package
     /// forced at round 0 (35 expelled, 9 sanctioned, 2 compounds shut), sanctions
     /// lasting 3 rounds, a `staff` stock (1,210 US staff in Russia, 490 Russian in
     /// the US) that expulsions reduce, Russia mirroring, and a stop rule: settled
     /// once everyone is calm in force for 2 rounds in a row.
     pub(crate) fn modelled(replicates: u64) -> Scenario {
-        let text = "[scenario]\nname = \"December 2016, modelled\"\nrounds = 8\nround_unit = \"month\"\nstart = \"2016-12\"\n\
-             [ladder]\nrungs = [{ id = \"none\", name = \"No new measures\", level = 0 }, \
-             { id = \"expel\", name = \"Expel diplomats\", level = 2 }, \
-             { id = \"sanction\", name = \"Sanctions\", level = 3 }, \
-             { id = \"seize\", name = \"Shut property\", level = 4 }]\n\
+        let text = format!(
+            "[scenario]\nname = \"December 2016, modelled\"\nrounds = 8\nround_unit = \"month\"\nstart = \"2016-12\"\n\
+             replicates = {replicates}\n\
+             [ladder]\nrungs = [{{ id = \"none\", name = \"No new measures\", level = 0 }}, \
+             {{ id = \"expel\", name = \"Expel diplomats\", level = 2, domain = \"diplomatic\", reduces = \"staff\" }}, \
+             {{ id = \"sanction\", name = \"Sanctions\", level = 3, domain = \"economic\", lasts = 3 }}, \
+             {{ id = \"seize\", name = \"Shut property\", level = 4, domain = \"property\" }}]\n\
              [noise]\nmisperception = 0.2\n\
-             [[actors]]\nid = \"usa\"\nname = \"United States\"\npolicy = { kind = \"hold\" }\n\
-             [[actors]]\nid = \"russia\"\nname = \"Russia\"\npolicy = { kind = \"mirror\" }\n";
-        let mut s = Scenario::parse(text, "modelled.toml").unwrap_or_else(|e| panic!("{e}"));
-        s.replicates = replicates;
-        for (rung, domain) in [(1, "diplomatic"), (2, "economic"), (3, "property")] {
-            s.ladder.rungs[rung].domain = Some(domain.into());
-        }
-        s.ladder.rungs[2].lasts = Lasts::Rounds(3);
-        s.ladder.rungs[1].reduces = Some(0);
-        s.stocks = vec![Stock {
-            id: "staff".into(),
-            name: "Diplomatic staff".into(),
-        }];
-        s.holdings = vec![
-            Holding {
-                stock: 0,
-                holder: 0,
-                host: 1,
-                initial: 1210.0,
-            },
-            Holding {
-                stock: 0,
-                holder: 1,
-                host: 0,
-                initial: 490.0,
-            },
-        ];
-        s.outcomes = vec!["settled".into()];
-        s.stops = vec![StopRule {
-            outcome: 0,
-            when: StopWhen::AllAtOrBelow(0),
-            rounds: 2,
-        }];
-        s.events.push(Event {
-            round: 0,
-            trigger: None,
-            acts: [(1, Some(35.0)), (2, Some(9.0)), (3, Some(2.0))]
-                .map(|(rung, magnitude)| (0, Move { rung, magnitude }))
-                .into(),
-            replace: false,
-            changes: vec![],
-            note: Some("35 expelled, 2 compounds shut, 9 sanctioned".into()),
-        });
-        s
+             [[stocks]]\nid = \"staff\"\nname = \"Diplomatic staff\"\n\
+             initial = [{{ holder = \"usa\", host = \"russia\", value = 1210 }}, {{ holder = \"russia\", host = \"usa\", value = 490 }}]\n\
+             [[actors]]\nid = \"usa\"\nname = \"United States\"\npolicy = {{ kind = \"hold\" }}\n\
+             [[actors]]\nid = \"russia\"\nname = \"Russia\"\npolicy = {{ kind = \"mirror\" }}\n\
+             [[events]]\nround = 0\nnote = \"35 expelled, 2 compounds shut, 9 sanctioned\"\n\
+             act = [{{ actor = \"usa\", target = \"russia\", rung = \"expel\", magnitude = 35 }}, \
+             {{ actor = \"usa\", target = \"russia\", rung = \"sanction\", magnitude = 9 }}, \
+             {{ actor = \"usa\", target = \"russia\", rung = \"seize\", magnitude = 2 }}]\n\
+             [[stop]]\noutcome = \"settled\"\nwhen = {{ all_at_or_below = \"none\", rounds = 2 }}\n"
+        );
+        Scenario::parse(&text, "modelled.toml").unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn scratch(name: &str) -> PathBuf {
