@@ -314,7 +314,6 @@ fn stock_series(
         })
         .collect();
     let file = open_input(path, limit, true)?;
-    let mut rows: Vec<(usize, FanRow)> = Vec::new();
     each_record(
         path,
         file,
@@ -338,23 +337,17 @@ fn stock_series(
                     ),
                 ));
             };
-            rows.push((
-                h,
-                FanRow {
-                    round: r.round,
-                    mean: r.mean,
-                    p10: r.p10,
-                    p50: r.mean,
-                    p90: r.p90,
-                    in_force: None,
-                },
-            ));
+            series[h].rows.push(FanRow {
+                round: r.round,
+                mean: r.mean,
+                p10: r.p10,
+                p50: r.mean,
+                p90: r.p90,
+                in_force: None,
+            });
             Ok(ControlFlow::Continue(()))
         },
     )?;
-    for (h, r) in rows {
-        series[h].rows.push(r);
-    }
     Ok(series)
 }
 
