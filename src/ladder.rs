@@ -282,11 +282,6 @@ impl<M: Copy> Packages<M> {
         }
     }
 
-    /// Every package, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = &[M]> + '_ {
-        (0..self.rounds()).map(|r| self.round(r))
-    }
-
     /// Adds the next round's package, of one measure or more.
     #[inline]
     pub fn push(&mut self, package: &[M]) {
@@ -363,7 +358,7 @@ pub(crate) mod tests {
         assert_eq!((p.rounds(), p.round(1)), (2, &[2][..]));
         p.push(&[3, 4, 5]);
         p.push_one(6);
-        let rounds: Vec<&[u8]> = p.iter().collect();
+        let rounds: Vec<&[u8]> = (0..p.rounds()).map(|r| p.round(r)).collect();
         assert_eq!(rounds, [&[1][..], &[2], &[3, 4, 5], &[6]]);
         p.clear();
         p.push_one(7);

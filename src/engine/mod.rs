@@ -144,18 +144,16 @@ pub struct Engine<'s> {
     several: Vec<bool>,
     /// This round's packages of several measures, per dyad: intended, then as played.
     packages: Vec<Vec<Measure>>,
-    /// Whether every round of the dyad so far held one measure, so that its measures
-    /// are its moves and the rounds it was forced (written out as packages only once a
-    /// round of several comes).
-    compact: Vec<bool>,
     /// Each dyad's rung in force this round, for the stop rules.
     in_force_now: Vec<Rung>,
     /// Whether every dyad's package of this round is one measure its policy chose.
     round_plain: bool,
     /// Whether an event forces measures this round.
     forcing: bool,
-    /// Dyads whose measures are kept round by round (not `compact`).
-    measured: usize,
+    /// Whether some dyad's measures are kept round by round as packages (a dyad
+    /// whose every round so far held one measure keeps only its moves and the rounds
+    /// it was forced, until a round of several comes).
+    packages_kept: bool,
     /// A policy's measures, as it chooses them.
     chosen: Vec<Move>,
     /// A package as perceived.
@@ -217,12 +215,11 @@ impl<'s> Engine<'s> {
             played: vec![Measure::on(0); n],
             several: vec![false; n],
             packages: vec![Vec::new(); n],
-            compact: vec![true; n],
 
             in_force_now: vec![0; n],
             round_plain: true,
             forcing: false,
-            measured: 0,
+            packages_kept: false,
             chosen: Vec::with_capacity(1),
             perceived: Vec::with_capacity(1),
             steady: vec![u64::MAX; n],
@@ -383,7 +380,7 @@ impl<'s> Engine<'s> {
     /// fall and measures come into force.
     fn apply(&mut self, round: Round) {
         let ladder = self.plan.ladder;
-        if self.round_plain && self.measured == 0 && self.holdings.is_empty() && !self.lasting {
+        if self.round_plain && !self.packages_kept && self.holdings.is_empty() && !self.lasting {
             // One measure of a policy's per dyad, nothing to reduce or keep in force:
             // the common case, recorded as moves.
             let t = &mut self.trajectory;
@@ -414,12 +411,12 @@ impl<'s> Engine<'s> {
                 true => &self.packages[d][..],
                 false => std::slice::from_ref(&self.played[d]),
             };
-            match (self.compact[d], self.several[d]) {
+            let compact = self.trajectory.packages[d].rounds() == 0;
+            match (compact, self.several[d]) {
                 (true, false) if m.forced => self.trajectory.forced[d].push(round),
                 (true, false) => {}
                 (true, true) => {
-                    self.compact[d] = false;
-                    self.measured += 1;
+                    self.packages_kept = true;
                     let t = &mut self.trajectory;
                     write_measures(
                         &mut t.packages[d],
@@ -560,14 +557,13 @@ impl<'s> Engine<'s> {
             self.forced[d].clear();
             self.replace[d] = false;
             self.lapse[d].fill(0);
-            self.compact[d] = true;
             self.several[d] = false;
         }
         for row in &mut self.trajectory.stocks {
             row.clear();
         }
         self.several_seen = false;
-        self.measured = 0;
+        self.packages_kept = false;
         self.forcing = false;
         self.holdings.reset();
         self.stops.reset();
