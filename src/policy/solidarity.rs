@@ -27,6 +27,10 @@ pub struct Solidarity {
     /// The most severe move seen toward us or an ally, by absolute round, as read so
     /// far.
     combined: Vec<Move>,
+    /// For each ally, the dyads its treatment is read from: (ally → target, whose
+    /// perception counts; target → ally, as played). Found on the first call of a
+    /// run.
+    sources: Option<Vec<(Option<usize>, Option<usize>)>>,
 }
 
 pub(super) const INFO: PolicyInfo = PolicyInfo {
@@ -135,6 +139,7 @@ pub(super) fn parse(
         with,
         then,
         combined: Vec::new(),
+        sources: None,
     })
 }
 
@@ -143,16 +148,17 @@ impl Solidarity {
     fn catch_up(&mut self, view: &View<'_>) {
         let observation = view.observation();
         let them = view.dyad().target;
-        let allies: Vec<(Option<usize>, Option<usize>)> = self
-            .with
-            .iter()
-            .map(|&ally| {
-                (
-                    observation.dyad_index(ally, them),
-                    observation.dyad_index(them, ally),
-                )
-            })
-            .collect();
+        let with = &self.with;
+        let allies = self.sources.get_or_insert_with(|| {
+            with.iter()
+                .map(|&ally| {
+                    (
+                        observation.dyad_index(ally, them),
+                        observation.dyad_index(them, ally),
+                    )
+                })
+                .collect()
+        });
         while self.combined.len() < view.round() as usize {
             let round = self.combined.len();
             let mut worst = match round.checked_sub(view.origin as usize) {
@@ -160,7 +166,7 @@ impl Solidarity {
                 // Before the view's origin: rounds a holding policy hides; never shown.
                 None => view.neutral(),
             };
-            for &(perceiving, toward) in &allies {
+            for &(perceiving, toward) in allies.iter() {
                 let m = match (perceiving, toward) {
                     (Some(d), _) => observation.perceived(d)[round],
                     (None, Some(d)) => observation.played(d)[round],
@@ -196,6 +202,7 @@ impl Policy for Solidarity {
 
     fn reset(&mut self) {
         self.combined.clear();
+        self.sources = None;
         self.then.reset();
     }
 
