@@ -5,6 +5,7 @@ mod util;
 mod bad_input;
 mod compare;
 mod compare_chart;
+mod episodes;
 mod folder;
 mod golden;
 mod hardening;
