@@ -32,6 +32,25 @@ pub enum Error {
         /// How many problems were found, when more than are shown.
         found: Found,
     },
+    /// A record of what happened (`score`, `fit`) is malformed or does not fit its
+    /// scenario; the problems found are listed.
+    #[error("{}", format_record_problems(.file, .problems, *.found))]
+    Record {
+        /// The file name as the user gave it.
+        file: String,
+        /// The problems shown, in file order.
+        problems: Vec<Located>,
+        /// How many problems were found, when more than are shown.
+        found: Found,
+    },
+    /// A parameter to fit (`--param`) that cannot be searched as given.
+    #[error("{} {given}: {reason}", Setting::Param.name())]
+    Param {
+        /// The parameter as written.
+        given: String,
+        /// What is wrong, and what to write instead.
+        reason: String,
+    },
     /// A command would go beyond one of the scenario's limits; nothing was done.
     #[error("{}", exceeded(.0, Setting::name))]
     Limit(Exceeded),
@@ -242,6 +261,8 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Scenario { .. }
+            | Error::Record { .. }
+            | Error::Param { .. }
             | Error::Limit(_)
             | Error::Timeline { .. }
             | Error::TooBig { .. }
@@ -343,6 +364,10 @@ pub enum Setting {
     Repetitions,
     /// The tremble probability of tournament matches, in place of the scenario's.
     Noise,
+    /// A parameter to fit and the values to search (`NAME=a..b`).
+    Param,
+    /// The record of what happened, scored against a scenario.
+    Record,
 }
 
 impl Setting {
@@ -357,6 +382,8 @@ impl Setting {
             Setting::Threads => "threads",
             Setting::Repetitions => "repetitions",
             Setting::Noise => "noise",
+            Setting::Param => "param",
+            Setting::Record => "record",
         }
     }
 }
@@ -718,16 +745,25 @@ impl fmt::Display for Located {
 }
 
 fn format_problems(file: &str, problems: &[Located], found: Found) -> String {
+    problem_list(file, "scenario", problems, found)
+}
+
+fn format_record_problems(file: &str, problems: &[Located], found: Found) -> String {
+    problem_list(file, "record", problems, found)
+}
+
+/// `file: invalid WHAT (n problems)`, then each problem on a line of its own.
+fn problem_list(file: &str, what: &str, problems: &[Located], found: Found) -> String {
     let n = problems.len();
     let mut out = match found {
         Found::Total(total) if total > n => format!(
-            "{file}: invalid scenario ({} shown of {} problems)",
+            "{file}: invalid {what} ({} shown of {} problems)",
             count(n as u128),
             count(total as u128)
         ),
-        Found::More => format!("{file}: invalid scenario ({n} shown; checking stopped there)"),
-        _ if n == 1 => format!("{file}: invalid scenario"),
-        _ => format!("{file}: invalid scenario ({n} problems)"),
+        Found::More => format!("{file}: invalid {what} ({n} shown; checking stopped there)"),
+        _ if n == 1 => format!("{file}: invalid {what}"),
+        _ => format!("{file}: invalid {what} ({n} problems)"),
     };
     for p in problems {
         out.push_str(&format!("\n  {}", p.in_file(file)));
