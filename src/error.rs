@@ -43,6 +43,12 @@ pub enum Error {
         /// How many problems were found, when more than are shown.
         found: Found,
     },
+    /// The scenarios and records given to `score` or `fit` do not pair up.
+    #[error("{reason}")]
+    Inputs {
+        /// What is wrong, and what to give instead.
+        reason: String,
+    },
     /// A parameter to fit (`--param`) that cannot be searched as given.
     #[error("{} {given}: {reason}", Setting::Param.name())]
     Param {
@@ -172,6 +178,18 @@ pub enum Error {
         /// The folder, as given.
         path: PathBuf,
     },
+    /// A folder of `score` or `fit` results given to `plot`: its charts come from its
+    /// scenarios and records, which it does not hold.
+    #[error(
+        "{}: its charts are drawn by `escalate {command}` from its scenarios and records: run it again to redraw them",
+        .path.display()
+    )]
+    DrawnByCommand {
+        /// The folder, as given.
+        path: PathBuf,
+        /// The command that wrote it.
+        command: &'static str,
+    },
     /// A folder given to read results from is not one.
     #[error("{}: {why}", .path.display())]
     NotResults {
@@ -262,6 +280,7 @@ impl Error {
         match self {
             Error::Scenario { .. }
             | Error::Record { .. }
+            | Error::Inputs { .. }
             | Error::Param { .. }
             | Error::Limit(_)
             | Error::Timeline { .. }
@@ -281,6 +300,7 @@ impl Error {
             | Error::OnlyTournament { .. }
             | Error::UnknownOutcome { .. }
             | Error::TournamentFolder { .. }
+            | Error::DrawnByCommand { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
             // A results folder given to `plot` whose files were damaged or
@@ -337,6 +357,9 @@ impl fmt::Display for Named<'_> {
                 "{} {noise} is not a probability: give a number between 0 and 1",
                 names(Setting::Noise)
             ),
+            Error::Param { given, reason } => {
+                write!(f, "{} {given}: {reason}", names(Setting::Param))
+            }
             e => e.fmt(f),
         }
     }

@@ -53,6 +53,7 @@ pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod fit;
+pub mod history;
 pub mod ladder;
 pub mod metrics;
 pub mod montecarlo;

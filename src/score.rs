@@ -221,8 +221,8 @@ pub struct EpisodeScore {
 pub struct Scored {
     /// Each episode's score, in the record's order.
     pub episodes: Vec<EpisodeScore>,
-    /// The rows of `score.csv` (replicate 0), episode by episode.
-    pub rows: Vec<ScoreRow>,
+    /// The rows of `score.csv` (replicate 0) of each episode.
+    pub rows: Vec<Vec<ScoreRow>>,
     /// Replicates averaged over.
     pub replicates: u64,
     /// The ids of the actors scored.
@@ -364,7 +364,7 @@ pub fn score(
             replicates,
             random,
         );
-        scored.rows.extend(rows);
+        scored.rows.push(rows);
         scored.episodes.push(EpisodeScore {
             scenario: scenario.source.file.clone(),
             episode: episode.name.clone(),
@@ -649,9 +649,9 @@ mod tests {
         );
         assert_eq!(t.score(), 1.0);
         assert_eq!(s.episodes[0].log_likelihood, None);
-        assert_eq!(s.rows.len(), 1);
+        assert_eq!(s.rows[0].len(), 1);
         assert_eq!(
-            (s.rows[0].predicted_round, s.rows[0].lag),
+            (s.rows[0][0].predicted_round, s.rows[0][0].lag),
             (Some(1), Some(0))
         );
     }
@@ -669,7 +669,7 @@ mod tests {
             (1.0, 0.0, 0.0, 0.0)
         );
         assert_eq!(t.mean_abs_lag(), Some(2.0));
-        assert_eq!((s.rows[0].round, s.rows[0].lag), (3, Some(-2)));
+        assert_eq!((s.rows[0][0].round, s.rows[0][0].lag), (3, Some(-2)));
         // Rung 1 + silences 4 of rung, size and round 3 + silences 5.
         assert_eq!(t.score(), 5.0 / 8.0);
     }

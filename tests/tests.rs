@@ -8,6 +8,7 @@ mod compare_chart;
 mod folder;
 mod golden;
 mod hardening;
+mod history;
 mod interrupt;
 mod limits;
 mod model;

@@ -51,11 +51,13 @@
 
 mod compare;
 mod fan;
+mod fit;
 pub(crate) mod font;
 mod frame;
 mod heatmap;
 mod panel;
 mod raster;
+mod score;
 mod timeline;
 pub mod tournament;
 mod trajectories;
@@ -78,7 +80,9 @@ pub use compare::{
     ActorSummary, MAX_SHOWN, PolicyGrid, Quantiles, VariantSet, VariantSummary, draw_compare,
 };
 pub use fan::{draw_fan, draw_stocks};
+pub use fit::{FitChart, draw_fit};
 pub use heatmap::draw_heatmap;
+pub use score::{ScorePanel, ScorePoint, ScoreSeries, draw_score, panel_grid};
 pub use timeline::draw_timeline;
 pub use trajectories::draw_trajectories;
 
@@ -315,6 +319,16 @@ pub enum Chart<'a> {
         /// Which variant is in which cell.
         grid: &'a PolicyGrid,
     },
+    /// A score: recorded and predicted measures, one panel per episode.
+    Score {
+        /// The panels, in the record's order.
+        panels: &'a [ScorePanel],
+    },
+    /// A fit: the objective over the searched parameters.
+    Fit {
+        /// The chart's data.
+        chart: &'a FitChart,
+    },
 }
 
 impl Chart<'_> {
@@ -327,6 +341,8 @@ impl Chart<'_> {
             Chart::Compare { meta, set } => draw_compare(area, meta, set),
             Chart::Trajectories { meta, set } => draw_trajectories(area, meta, set),
             Chart::Heatmap { meta, set, grid } => draw_heatmap(area, meta, set, grid),
+            Chart::Score { panels } => draw_score(area, panels),
+            Chart::Fit { chart } => draw_fit(area, chart),
         }
     }
 }

@@ -49,6 +49,12 @@ impl Redraw {
                 path: dir.to_path_buf(),
             });
         }
+        if matches!(kind, Kind::Score | Kind::Fit) {
+            return Err(Error::DrawnByCommand {
+                path: dir.to_path_buf(),
+                command: kind.name(),
+            });
+        }
         let scenario = folder_scenario(dir, overrides)?;
         let rank_by = match meta.rank_by {
             None => RankBy::default(),
