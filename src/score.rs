@@ -657,6 +657,37 @@ mod tests {
     }
 
     #[test]
+    fn a_stochastic_policy_is_scored_over_replicates_with_a_likelihood() {
+        let text = SCENARIO.replace(
+            "policy = { kind = \"mirror\" }",
+            "policy = { kind = \"random\", weights = [1, 1, 1] }",
+        );
+        let s = Scenario::parse(&text, "t.toml").unwrap();
+        let record = "episode,date,actor,target,rung,magnitude,note\na,2016-12,usa,russia,expel,35,\na,2017-01,russia,usa,expel,,\n";
+        let r = Record::parse(record, "r.csv", &s).unwrap();
+        let options = |replicates| ScoreOptions {
+            window: 0,
+            replicates,
+            actors: vec!["russia".into()],
+        };
+        let scored = score(&s, &r, &options(Some(400))).unwrap();
+        assert_eq!(scored.replicates, 400);
+        let t = scored.episodes[0].totals;
+        // Random picks each of three rungs a round with equal chances.
+        assert!((t.hit_rung - 1.0 / 3.0).abs() < 0.08, "{t:?}");
+        assert!((t.silent_predicted - 5.0 / 3.0).abs() < 0.3, "{t:?}");
+        let ll = scored.episodes[0].log_likelihood.expect("a likelihood");
+        // Six rounds, each a package with a chance near 1/3.
+        assert!((ll - 6.0 * (1.0f64 / 3.0).ln()).abs() < 0.5, "{ll}");
+        // Replicate k draws from stream k: the same figures again.
+        assert_eq!(score(&s, &r, &options(Some(400))).unwrap(), scored);
+        assert_eq!(
+            score(&s, &r, &options(None)).unwrap().replicates,
+            s.replicates
+        );
+    }
+
+    #[test]
     fn a_late_answer_is_a_false_alarm_then_a_miss_unless_the_window_takes_it() {
         let record = "a,2016-12-29,usa,russia,expel,35,\na,2017-03,russia,usa,expel,20,\n";
         let t = scored(record, 0).episodes[0].totals;

@@ -28,14 +28,16 @@ fn stage(
     folder.write(&format!("{stem}.png"), &png?)
 }
 
-/// The score chart's panels: one per episode of every pair, from its rows.
-pub fn score_panels(pairs: &[Pair], rows: &[Vec<ScoreRow>]) -> Vec<ScorePanel> {
+/// The score chart's panels: one per episode of every pair, from its rows; each
+/// pair's rows are of replicate 0 of `replicates`.
+pub fn score_panels(pairs: &[Pair], rows: &[Vec<ScoreRow>], replicates: &[u64]) -> Vec<ScorePanel> {
     let episodes = pairs
         .iter()
-        .flat_map(|p| p.record.episodes.iter().map(move |e| (&p.scenario, e)));
+        .zip(replicates)
+        .flat_map(|(p, &n)| p.record.episodes.iter().map(move |e| (&p.scenario, e, n)));
     episodes
         .zip(rows)
-        .map(|((scenario, episode), rows)| {
+        .map(|((scenario, episode, replicates), rows)| {
             let level = |rung: &str| {
                 scenario
                     .ladder
@@ -93,7 +95,10 @@ pub fn score_panels(pairs: &[Pair], rows: &[Vec<ScoreRow>]) -> Vec<ScorePanel> {
                     || scenario.source.file.clone(),
                     |f| f.to_string_lossy().into_owned(),
                 );
-            let subtitle = format!("{file} · {}", scenario.name);
+            let mut subtitle = format!("{file} · {}", scenario.name);
+            if replicates > 1 {
+                subtitle.push_str(&format!(" · replicate 0 of {replicates}"));
+            }
             let mut meta = chart_meta(scenario, subtitle);
             meta.title = episode.name.clone();
             ScorePanel { meta, series }
@@ -106,10 +111,11 @@ pub fn stage_score(
     folder: &ResultsFolder,
     pairs: &[Pair],
     rows: &[Vec<ScoreRow>],
+    replicates: &[u64],
     (w, h): (u32, u32),
     cancel: Cancel,
 ) -> Result<(), Error> {
-    let panels = score_panels(pairs, rows);
+    let panels = score_panels(pairs, rows, replicates);
     let (_, grid_rows) = panel_grid(panels.len());
     // Two panels a chart's height: more rows make the chart taller.
     let h = match grid_rows {

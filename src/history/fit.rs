@@ -215,9 +215,11 @@ pub fn fit(
         .zip(&fitted.texts)
         .map(|(pair, text)| Scenario::parse(text, &pair.scenario.source.file))
         .collect::<Result<_, _>>()?;
-    let mut rows: Vec<Vec<ScoreRow>> = Vec::new();
+    let (mut rows, mut replicates): (Vec<Vec<ScoreRow>>, Vec<u64>) = (Vec::new(), Vec::new());
     for (pair, scenario) in pairs.iter().zip(&scenarios) {
-        rows.extend(crate::score::score(scenario, &pair.record, &options.fit.score)?.rows);
+        let scored = crate::score::score(scenario, &pair.record, &options.fit.score)?;
+        rows.extend(scored.rows);
+        replicates.push(scored.replicates);
     }
     let files = fitted_names(pairs);
     let folder = ResultsFolder::create(&options.out, Kind::Fit, cancel)?;
@@ -285,7 +287,14 @@ pub fn fit(
             record: p.record.clone(),
         })
         .collect();
-    super::charts::stage_score(&folder, &fitted_pairs, &rows, options.chart_size, cancel)?;
+    super::charts::stage_score(
+        &folder,
+        &fitted_pairs,
+        &rows,
+        &replicates,
+        options.chart_size,
+        cancel,
+    )?;
     super::charts::stage_fit(
         &folder,
         params,

@@ -101,6 +101,7 @@ pub fn score(
         &folder,
         pairs,
         &outcome.rows,
+        &outcome.replicates,
         options.chart_size,
         options.cancel,
     )?;
