@@ -542,6 +542,22 @@ pub fn fit(
 ) -> Result<Fitted, Error> {
     check_params(params, pairs)?;
     let (indices, grid) = candidates(params, options.max_candidates, options.seed);
+    for pair in pairs {
+        let s = &pair.scenario;
+        let default = match crate::score::draws_at_random(s) {
+            true => s.replicates,
+            false => 1,
+        };
+        let replicates = options.score.replicates.unwrap_or(default).max(1);
+        s.limits.check_work(
+            "candidates × replicates × rounds × dyads × episodes",
+            indices.len() as u128
+                * u128::from(replicates)
+                * u128::from(s.rounds)
+                * s.dyads.len() as u128
+                * pair.record.episodes.len() as u128,
+        )?;
+    }
     let done = AtomicU64::new(0);
     let pool = thread_pool(options.threads)?;
     let results: Vec<Result<Vec<EpisodeScore>, Error>> = pool.install(|| {

@@ -343,6 +343,13 @@ pub fn score(
         .replicates
         .unwrap_or(if random { scenario.replicates } else { 1 })
         .max(1);
+    scenario.limits.check_work(
+        "replicates × rounds × dyads × episodes",
+        u128::from(replicates)
+            * u128::from(scenario.rounds)
+            * scenario.dyads.len() as u128
+            * record.episodes.len() as u128,
+    )?;
     let mut scored = Scored {
         episodes: Vec::with_capacity(record.episodes.len()),
         rows: Vec::new(),
