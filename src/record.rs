@@ -646,6 +646,20 @@ mod tests {
     }
 
     #[test]
+    fn refuses_dates_on_a_scenario_without_a_calendar() {
+        let text = SCENARIO.replace("start = \"2016-12\"\n", "");
+        let s = Scenario::parse(&text, "t.toml").unwrap();
+        let record = format!("{HEADER}a,2017-01,usa,russia,expel,1,\n");
+        let Err(Error::Record { problems, .. }) = Record::parse(&record, "r.csv", &s) else {
+            panic!("accepted");
+        };
+        assert_eq!(
+            problems[0].to_string(),
+            "1:1: date: scenario t.toml has no calendar, so dates cannot be placed on its rounds — give the scenario a `start` (e.g. \"2016-12\") and a round_unit such as \"month\""
+        );
+    }
+
+    #[test]
     fn refuses_a_measure_recorded_twice_and_a_short_row() {
         let text = format!(
             "{HEADER}a,2017-01-02,usa,russia,expel,1,\na,2017-01-20,usa,russia,expel,2,\na,2017-02,usa\n"

@@ -224,6 +224,20 @@ fn refuses_a_parameter_no_scenario_has_and_a_folder_to_redraw() {
         &["fit", &data("delay.toml"), "--param", "lag=0..9999999"],
     );
     assert_eq!(out.status.code(), Some(2));
+    // A scenario without its record beside it, and an actor it does not have.
+    fs::copy(data("mirror.toml"), dir.join("alone.toml")).unwrap();
+    let out = escalate(dir.path(), &["score", "alone.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no record for alone.toml: put alone.csv beside it")
+    );
+    let out = escalate(
+        dir.path(),
+        &["score", &data("mirror.toml"), "--actor", "nort"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean \"north\"?"));
     ok(dir.path(), &["score", &data("mirror.toml"), "--out", "s"]);
     let out = escalate(dir.path(), &["plot", "s"]);
     assert_eq!(out.status.code(), Some(2));
