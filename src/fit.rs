@@ -441,12 +441,63 @@ pub fn set_values(
             }
         }
     }
-    match changed {
-        true => toml::to_string(&doc)
-            .map(Some)
-            .map_err(|e| format!("the scenario cannot be written: {e}")),
-        false => Ok(None),
+    if !changed {
+        return Ok(None);
     }
+    // Shared parameters are set in the text itself where that reads back as the same
+    // file, so that a fitted scenario keeps its comments; otherwise the file is
+    // written anew from what was read.
+    if let Some(edited) = edit_in_place(text, params, values)
+        && toml::from_str::<toml::Table>(&edited).is_ok_and(|t| t == doc)
+    {
+        return Ok(Some(edited));
+    }
+    toml::to_string(&doc)
+        .map(Some)
+        .map_err(|e| format!("the scenario cannot be written: {e}"))
+}
+
+/// `text` with each shared parameter's line under `[parameters]` given its value,
+/// the rest of the text as it was; `None` when a parameter is not a shared one.
+fn edit_in_place(text: &str, params: &[Param], values: &[toml::Value]) -> Option<String> {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(String::from).collect();
+    let header = |l: &str| l.trim_start().starts_with('[');
+    let start = lines.iter().position(|l| {
+        l.trim_start()
+            .strip_prefix("[parameters]")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+    })?;
+    for (p, v) in params.iter().zip(values) {
+        let Target::Shared(name) = &p.target else {
+            return None;
+        };
+        let Some(line) = lines[start + 1..]
+            .iter_mut()
+            .take_while(|l| !header(l))
+            .find(|l| l.split('=').next().is_some_and(|k| k.trim() == name))
+        else {
+            continue;
+        };
+        let (key, rest) = line.split_once('=').expect("the line has a key");
+        // A comment after a number or a word is kept; a value with quotes is
+        // rewritten whole, its comment too, rather than guessed at.
+        let comment = match rest.contains(['"', '\'']) {
+            true => None,
+            false => rest.find('#').map(|i| rest[i..].trim_end().to_string()),
+        };
+        let end = if line.ends_with("\r\n") {
+            "\r\n"
+        } else if line.ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        *line = match comment {
+            Some(c) => format!("{key}= {v}  {c}{end}"),
+            None => format!("{key}= {v}{end}"),
+        };
+    }
+    Some(lines.concat())
 }
 
 /// Sets the entry at `path` (which ends with a key, added if missing) under `value`.
@@ -715,6 +766,16 @@ mod tests {
         let doc: toml::Table = toml::from_str(&out).unwrap();
         assert_eq!(doc["parameters"]["lag"].as_integer(), Some(2));
         assert_eq!(doc["actors"][0]["policy"]["delay"].as_integer(), Some(3));
+        // A shared parameter alone is set in the text, which keeps its comments.
+        let lag: Param = "lag=0..2".parse().unwrap();
+        let commented = format!("# why\n{text}").replace("lag = 1", "lag = 1  # rounds");
+        let out = set_values(&commented, &[lag], &[2.into()])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            out,
+            commented.replace("lag = 1  # rounds", "lag = 2  # rounds")
+        );
         let other: Param = "b.delay=0..2".parse().unwrap();
         assert_eq!(set_values(text, &[other], &[1.into()]), Ok(None));
     }

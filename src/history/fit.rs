@@ -271,7 +271,7 @@ pub fn fit(
     folder.write(FIT_CANDIDATES, &candidates_csv(params, &fitted)?)?;
     folder.write(SCORE_ROWS, &score_csv(rows.iter().flatten())?)?;
     let header = format!(
-        "# Fitted by `escalate fit` ({} {:.4} in sample): {}\n# The scenario as read, with the fitted values set; its comments are not kept.\n\n",
+        "# Fitted by `escalate fit` ({} {:.4} in sample): {}\n\n",
         objective.name(),
         best.objective,
         describe(params, &best.values)
