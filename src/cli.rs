@@ -135,7 +135,8 @@ struct HistoryArgs {
     /// Master seed of the replays (overrides the scenarios').
     #[arg(long, display_order = 10)]
     seed: Option<u64>,
-    /// Results folder [default: output/<first scenario or folder>-score, or -fit].
+    /// Results folder [default: output/<first scenario or folder>-score, or -fit
+    /// for fit].
     #[arg(long, display_order = 40)]
     out: Option<PathBuf>,
     /// Chart size in pixels, WIDTHxHEIGHT.
@@ -144,9 +145,6 @@ struct HistoryArgs {
     /// Raise (or lower) a limit, as for `run`: `--limit input_bytes=2e8`. Repeatable.
     #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting, display_order = 80)]
     limits: Vec<(Limit, u64)>,
-    /// No progress bar.
-    #[arg(long, short, display_order = 90)]
-    quiet: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -185,6 +183,9 @@ struct FitArgs {
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, display_order = 50)]
     threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short, display_order = 90)]
+    quiet: bool,
 }
 
 fn parse_objective(s: &str) -> Result<Objective, String> {
@@ -790,7 +791,7 @@ fn fit(a: FitArgs) -> Result<()> {
         chart_size: h.size,
     };
     let (grid, _) = escalate::fit::candidates(&a.params, options.fit.max_candidates, seed);
-    let bar = progress_bar_from(grid.len() as u64, h.quiet, "candidates", 2);
+    let bar = progress_bar_from(grid.len() as u64, a.quiet, "candidates", 2);
     let outcome = escalate::history::fit(&inputs, &pairs, &a.params, &options, &|done| {
         bar.set_position(done)
     })
