@@ -776,6 +776,22 @@ mod tests {
             out,
             commented.replace("lag = 1  # rounds", "lag = 2  # rounds")
         );
+        // A path through a list of rules, and one past its end.
+        let rules = "[[actors]]\nid = \"a\"\npolicy = { kind = \"respond\", rules = [{ on = \"x\", delay = 0 }] }\n";
+        let rule: Param = "a.rules[0].delay=0..2".parse().unwrap();
+        let out = set_values(rules, std::slice::from_ref(&rule), &[2.into()])
+            .unwrap()
+            .unwrap();
+        let doc: toml::Table = toml::from_str(&out).unwrap();
+        assert_eq!(
+            doc["actors"][0]["policy"]["rules"][0]["delay"].as_integer(),
+            Some(2)
+        );
+        let past: Param = "a.rules[1].delay=0..2".parse().unwrap();
+        assert_eq!(
+            set_values(rules, &[past], &[2.into()]),
+            Err("actor \"a\"'s policy: index [1] is past the end of a list of 1".into())
+        );
         let other: Param = "b.delay=0..2".parse().unwrap();
         assert_eq!(set_values(text, &[other], &[1.into()]), Ok(None));
     }
