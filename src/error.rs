@@ -750,6 +750,18 @@ impl Located {
     }
 }
 
+impl Located {
+    /// The problem without its place: `key: message — suggestion`.
+    pub fn problem_text(&self) -> String {
+        Located {
+            line: None,
+            column: None,
+            problem: self.problem.clone(),
+        }
+        .to_string()
+    }
+}
+
 impl fmt::Display for Located {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let (Some(line), Some(column)) = (self.line, self.column) {

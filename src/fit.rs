@@ -204,7 +204,8 @@ fn read_values(text: &str) -> Result<Vec<toml::Value>, String> {
         return Ok(values);
     }
     let mut values = Vec::new();
-    for part in text.split(',') {
+    // Commas inside brackets, braces or quotes belong to a value: `["a", "b"],["c"]`.
+    for part in crate::vary::split_top(text, ',')? {
         let part = part.trim();
         if part.is_empty() {
             return Err(format!("an empty value in {text:?}"));
@@ -558,7 +559,7 @@ fn evaluate(
                 let scenario = Scenario::parse(text, &pair.scenario.source.file).map_err(|e| {
                     Error::Param {
                         given: given(),
-                        reason: e.to_string(),
+                        reason: refusal(&pair.scenario.source.file, e),
                     }
                 })?;
                 score(&scenario, &pair.record, options)?
@@ -568,6 +569,18 @@ fn evaluate(
         episodes.extend(scored.episodes);
     }
     Ok((episodes, texts))
+}
+
+/// Why a candidate's scenario was refused: its problems by key, without the lines and
+/// columns of the text written for the candidate, which the user never sees.
+fn refusal(file: &str, e: Error) -> String {
+    match e {
+        Error::Scenario { problems, .. } => {
+            let shown: Vec<String> = problems.iter().map(|p| p.problem_text()).collect();
+            format!("{file}: {}", shown.join("; "))
+        }
+        e => e.to_string(),
+    }
 }
 
 /// The index of the candidate with the highest objective of `totals(c)`, the earlier
@@ -705,6 +718,10 @@ mod tests {
         assert_eq!(values("0..1/0.1").len(), 11);
         assert_eq!(values("0.0..1.0").len(), RANGE_POINTS);
         assert_eq!(values("1,2.5,copy"), ["1", "2.5", "\"copy\""]);
+        assert_eq!(
+            values("[\"a\", \"b\"],[\"c\"]"),
+            ["[\"a\", \"b\"]", "[\"c\"]"]
+        );
         assert!(read_values("3..1").unwrap_err().contains("backwards"));
         assert!(read_values("0..1/0").unwrap_err().contains("above 0"));
         assert!(read_values("0..1000000").unwrap_err().contains("more than"));
