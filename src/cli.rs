@@ -160,6 +160,9 @@ struct TournamentArgs {
     /// On a two-rung ladder a tremble is a flip, as the axelrod library's noise.
     #[arg(long, display_order = 2)]
     noise: Option<f64>,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x900", display_order = 70)]
+    size: (u32, u32),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -481,6 +484,7 @@ fn tournament(a: TournamentArgs) -> Result<()> {
             .out
             .unwrap_or_else(|| escalate::tournament::default_out(&scenario)),
         threads: a.common.threads.unwrap_or(0),
+        chart_size: a.size,
     };
     let bar = progress_bar(setup.matches(), a.common.quiet, "matches");
     let outcome =

@@ -144,15 +144,6 @@ pub enum Error {
         /// The scenario's outcomes, `none` last.
         known: Vec<String>,
     },
-    /// A tournament's results folder, given to `plot`.
-    #[error(
-        "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
-        .path.display()
-    )]
-    TournamentFolder {
-        /// The folder, as given.
-        path: PathBuf,
-    },
     /// A folder given to read results from is not one.
     #[error("{}: {why}", .path.display())]
     NotResults {
@@ -259,7 +250,6 @@ impl Error {
             | Error::NoiseOutOfRange { .. }
             | Error::OnlyTournament { .. }
             | Error::UnknownOutcome { .. }
-            | Error::TournamentFolder { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
             // A results folder given to `plot` whose files were damaged or

@@ -15,11 +15,13 @@ pub use crate::round_robin::{
 
 use crate::error::Error;
 use crate::montecarlo::Cancel;
+pub use crate::output::csv::MatchRow;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, Meta};
+use crate::output::reader::{EntrantRecord, TournamentRecord};
 use crate::output::{Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
 use crate::payoff::Payoffs;
-use crate::plot::tournament::{self as chart, RankingChart};
+use crate::replot::{ranking_chart, stage_ranking_chart};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -33,6 +35,8 @@ pub struct TournamentOptions {
     pub out: PathBuf,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// Size of the chart in pixels.
+    pub chart_size: (u32, u32),
 }
 
 /// What a tournament produced, for the terminal.
@@ -71,25 +75,6 @@ pub struct TournamentRow<'a> {
     pub cooperation_rate: f64,
     /// Its policy, in one line.
     pub policy: &'a str,
-}
-
-/// A row of `matches.csv`: one match.
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-pub struct MatchRow<'a> {
-    /// Entrant in seat a.
-    pub entrant_a: &'a str,
-    /// Entrant in seat b.
-    pub entrant_b: &'a str,
-    /// Repetition, from 0.
-    pub repetition: u32,
-    /// Total payoff of a over the match.
-    pub payoff_a: f64,
-    /// Total payoff of b.
-    pub payoff_b: f64,
-    /// Hostile moves played by a.
-    pub hostile_a: u32,
-    /// Hostile moves played by b.
-    pub hostile_b: u32,
 }
 
 /// A row of `payoff_matrix.csv`: one entrant against one opponent, over repetitions.
@@ -182,15 +167,23 @@ pub fn run_until(
         })
     })?;
     let matches = matches.into_inner()?;
-    let chart = RankingChart::new(scenario, setup, &standings);
+    let record = TournamentRecord {
+        rounds: setup.rounds,
+        repetitions: setup.repetitions,
+        noise: setup.noise,
+        entrants: names
+            .iter()
+            .map(|&name| EntrantRecord { name: name.into() })
+            .collect(),
+    };
+    let chart = ranking_chart(scenario, &record, &standings);
     // Charts are written as `plot` writes those of other folders.
     let charts = Replacement::in_results(folder.staging(), Kind::Tournament);
     // The files are independent: writing them on the pool's threads overlaps the
     // waits for the disk (each file is synced) with drawing the chart.
     type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
     let jobs: Vec<Job> = vec![
-        Box::new(|| charts.write("tournament.png", &chart::png(&chart)?)),
-        Box::new(|| charts.write("tournament.svg", chart::svg(&chart)?.as_bytes())),
+        Box::new(|| stage_ranking_chart(&charts, &chart, options.chart_size, cancel)),
         Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
@@ -307,6 +300,7 @@ mod tests {
         let options = TournamentOptions {
             out: out.clone(),
             threads: 1,
+            chart_size: crate::plot::DEFAULT_SIZE,
         };
         let Err(e @ Error::Limit(_)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
             panic!("expected a refusal");
@@ -337,6 +331,7 @@ mod tests {
         let options = TournamentOptions {
             out: out.clone(),
             threads: 1,
+            chart_size: crate::plot::DEFAULT_SIZE,
         };
         let refusal = |setup: &Setup, threads| {
             let options = TournamentOptions {

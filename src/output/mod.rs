@@ -108,6 +108,8 @@ impl Kind {
                 STOCKS_AGGREGATE,
                 "timeline.svg",
                 "timeline.png",
+                "dyads.svg",
+                "dyads.png",
                 "fan.svg",
                 "fan.png",
                 "stocks.svg",

@@ -24,6 +24,29 @@ pub struct FolderMeta {
     /// For a comparison ranked other than by peak level: the ranking as asked for
     /// (`fewest:war`).
     pub rank_by: Option<String>,
+    /// For a tournament: how it was played.
+    pub tournament: Option<TournamentRecord>,
+}
+
+/// What a tournament's `run.json` records of how it was played, which its
+/// `scenario.toml` may not say (`--repetitions`, `--noise`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TournamentRecord {
+    /// Rounds per match.
+    pub rounds: u32,
+    /// Times every match was played.
+    pub repetitions: u32,
+    /// Tremble probability.
+    pub noise: f64,
+    /// The entrants, in order of entry.
+    pub entrants: Vec<EntrantRecord>,
+}
+
+/// An entrant of a tournament's `run.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EntrantRecord {
+    /// Its name.
+    pub name: String,
 }
 
 /// What `run.json` says of a comparison's ranking.
@@ -66,10 +89,17 @@ pub fn folder_meta(dir: &Path, limits: &[(Limit, u64)]) -> Result<FolderMeta, Er
         serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?;
     let ranking: Ranking =
         serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?;
+    let tournament = match kind {
+        Kind::Tournament => {
+            Some(serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?)
+        }
+        _ => None,
+    };
     Ok(FolderMeta {
         kind,
         provenance,
         rank_by: ranking.rank_by,
+        tournament,
     })
 }
 

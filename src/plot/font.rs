@@ -97,7 +97,8 @@ impl Face {
         Face { size, bold: true }
     }
 
-    fn desc(self) -> FontDesc<'static> {
+    /// The plotters font of this face, for text plotters lays out itself.
+    pub fn desc(self) -> FontDesc<'static> {
         let style = if self.bold {
             FontStyle::Bold
         } else {

@@ -3,18 +3,23 @@
 //! A folder is opened ([`Redraw::open`]): its `run.json` says which command wrote it,
 //! the folder is locked so that no run replaces it meanwhile, and its scenario is
 //! read back as it was run. Its charts are then drawn from its CSV files
-//! ([`Redraw::draw`]) by the same functions `run` ([`plot_folder`]) and `compare`
-//! ([`plot_compare_folder`]) call just after writing them.
+//! ([`Redraw::draw`]) by the same functions `run` ([`plot_folder`]), `compare`
+//! ([`plot_compare_folder`]) and `tournament` ([`ranking_chart`]) call just after
+//! writing them.
 
 mod compare_folder;
 mod folder;
+mod tournament_folder;
 
 pub use compare_folder::{COMPARE_CHARTS, plot_compare_folder};
 pub use folder::{CHARTS, plot_folder};
+pub use tournament_folder::{
+    TOURNAMENT_CHARTS, plot_tournament_folder, ranking_chart, stage_ranking_chart,
+};
 
 use crate::error::Error;
 use crate::montecarlo::Cancel;
-use crate::output::reader::{folder_meta, folder_scenario};
+use crate::output::reader::{TournamentRecord, folder_meta, folder_scenario};
 use crate::output::{FolderLock, Kind, MARKER};
 use crate::ranking::{RankBy, RankChoice};
 use crate::scenario::{Overrides, Scenario};
@@ -27,6 +32,7 @@ pub struct Redraw {
     kind: Kind,
     scenario: Scenario,
     rank_by: RankBy,
+    tournament: Option<TournamentRecord>,
     cancel: Cancel,
     _lock: FolderLock,
 }
@@ -34,9 +40,7 @@ pub struct Redraw {
 impl Redraw {
     /// Opens the results folder `dir`, reading its files within the `input_bytes` of
     /// the limits of `overrides` (over those of its scenario), whose names of settings
-    /// its messages use; `cancel` ends the wait
-    /// for its lock and the drawing. A tournament's folder is refused: its chart is
-    /// drawn by the tournament itself.
+    /// its messages use; `cancel` ends the wait for its lock and the drawing.
     pub fn open(dir: &Path, overrides: &Overrides, cancel: Cancel) -> Result<Redraw, Error> {
         // Read first, so that a missing folder is told as such rather than as a lock
         // that cannot be taken beside it.
@@ -44,11 +48,6 @@ impl Redraw {
         let kind = meta.kind;
         // No run replaces the folder while its charts are redrawn.
         let lock = FolderLock::acquire(dir, cancel)?;
-        if kind == Kind::Tournament {
-            return Err(Error::TournamentFolder {
-                path: dir.to_path_buf(),
-            });
-        }
         let scenario = folder_scenario(dir, overrides)?;
         let rank_by = match meta.rank_by {
             None => RankBy::default(),
@@ -66,6 +65,7 @@ impl Redraw {
             kind,
             scenario,
             rank_by,
+            tournament: meta.tournament,
             cancel,
             _lock: lock,
         })
@@ -76,8 +76,13 @@ impl Redraw {
     pub fn draw(&self, size: (u32, u32)) -> Result<Vec<PathBuf>, Error> {
         let (dir, scenario, cancel) = (&self.dir, &self.scenario, self.cancel);
         let limit = scenario.limits.input_bytes;
-        let drawn = match self.kind {
-            Kind::Compare => plot_compare_folder(dir, scenario, &self.rank_by, size, cancel, limit),
+        let drawn = match (self.kind, &self.tournament) {
+            (Kind::Compare, _) => {
+                plot_compare_folder(dir, scenario, &self.rank_by, size, cancel, limit)
+            }
+            (Kind::Tournament, Some(record)) => {
+                plot_tournament_folder(dir, scenario, record, size, cancel, limit)
+            }
             _ => plot_folder(dir, scenario, size, cancel, limit),
         }?;
         Ok(drawn
