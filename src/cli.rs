@@ -64,7 +64,7 @@ enum Command {
     Policies,
     /// Redraw every chart of a results folder from its files.
     Plot {
-        /// A results folder written by `escalate run` or `escalate compare`.
+        /// A results folder written by `escalate run`, `compare` or `tournament`.
         dir: PathBuf,
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]

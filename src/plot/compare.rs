@@ -118,7 +118,6 @@ pub(super) fn page<DB: DrawingBackend>(
     let (wp, hp) = area.dim_in_pixel();
     let (w, h) = (f64::from(wp), f64::from(hp));
     let ty = Sizes::new(w, h);
-    area.fill(&WHITE)?;
     let header = Header::new(&ty, &meta.title, &meta.subtitle, w);
     header.draw(area, &ty)?;
     Ok((ty, (w, h), header.bottom))

@@ -9,9 +9,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{self, colour};
+use super::font::{self, Face};
+use super::frame::{self, Sizes, colour};
 use super::legend::Mark;
-use super::panel::PanelGrid;
+use super::panel::{self, PanelGrid};
 use super::{ChartMeta, PlotError, TimelinePoint};
 
 /// One actor's moves toward one target in one run.
@@ -37,10 +38,23 @@ pub fn draw_dyads<DB: DrawingBackend>(
     meta: &ChartMeta,
     series: &[DyadSeries],
 ) -> Result<(), PlotError> {
-    super::font::ensure()?;
+    font::ensure()?;
+    let (w, h) = area.dim_in_pixel();
+    let sz = Sizes::new(f64::from(w), f64::from(h));
+    // `actor → target` on one line where every title fits a rough panel width (less
+    // the rung names and the key column at their widest), else on two.
+    let cols = panel::columns(series.len()) as f64;
+    let room = (f64::from(w) - 2.0 * sz.pad - 0.37 * f64::from(w) - cols * 40.0 * sz.s) / cols;
+    let face = Face::bold(sz.event.size);
+    let one_line = series
+        .iter()
+        .all(|d| face.width(&format!("{} → {}", d.actor, d.target)) <= room);
     let titles: Vec<Vec<String>> = series
         .iter()
-        .map(|d| vec![format!("{} → {}", d.actor, d.target)])
+        .map(|d| match one_line {
+            true => vec![format!("{} → {}", d.actor, d.target)],
+            false => vec![format!("{} →", d.actor), d.target.clone()],
+        })
         .collect();
     let levels: Vec<f64> = series
         .iter()
@@ -56,8 +70,9 @@ pub fn draw_dyads<DB: DrawingBackend>(
         for run in frame::runs(&dyad.points, meta.rounds, |p| p.round, valid) {
             let points: Vec<(u32, f64)> = run.iter().map(|p| (p.round, p.level)).collect();
             let path = frame::step_path(&panel.plot, &points, (0.0, 0.0));
-            let dash = frame::dash(grid.scale(), dyad.colour);
-            frame::stroke(area, &path, colour(dyad.colour), width, dash)?;
+            // Undashed whatever its colour: one line to a panel is not told apart
+            // from another by its dash.
+            frame::stroke(area, &path, colour(dyad.colour), width, None)?;
             drawn.push(path);
         }
     }

@@ -179,11 +179,13 @@ impl Header {
         Some((top + 0.5 * sz.subtitle.size, sz.subtitle.width(last)))
     }
 
+    /// Draws a white page and the header on it.
     pub fn draw<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         sz: &Sizes,
     ) -> Result<(), PlotError> {
+        area.fill(&WHITE)?;
         let line_h = sz.title.size * 1.15;
         for (i, line) in self.title.iter().enumerate() {
             let y = sz.pad + i as f64 * line_h;
@@ -323,6 +325,19 @@ pub(crate) fn thin_y_labels(
         }
     }
     out
+}
+
+/// The events of `meta` on its axis (up to the end of its last round), as
+/// `(round, label)`, by round.
+pub(crate) fn events_on_axis(meta: &ChartMeta) -> Vec<(u32, &str)> {
+    let mut events: Vec<(u32, &str)> = meta
+        .events
+        .iter()
+        .filter(|e| e.round <= meta.rounds)
+        .map(|e| (e.round, e.label.trim()))
+        .collect();
+    events.sort_by_key(|e| e.0);
+    events
 }
 
 /// The label of round `r` on the x axis: its calendar date, or its number.
@@ -688,13 +703,7 @@ impl Frame {
         right_pad: f64,
     ) -> Vec<PlacedEvent> {
         let s = self.sz.s;
-        let mut events: Vec<(u32, &str)> = meta
-            .events
-            .iter()
-            .filter(|e| e.round <= meta.rounds)
-            .map(|e| (e.round, e.label.trim()))
-            .collect();
-        events.sort_by_key(|e| e.0);
+        let events = events_on_axis(meta);
         if events.is_empty() {
             self.t += 8.0 * s;
             return Vec::new();
@@ -838,7 +847,6 @@ impl Frame {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), PlotError> {
         let s = self.sz.s;
-        area.fill(&WHITE)?;
         self.header.draw(area, &self.sz)?;
         draw_grid(
             area,
@@ -880,37 +888,22 @@ impl Frame {
         area: &DrawingArea<DB, Shift>,
         obstacles: &[Vec<(i32, i32)>],
     ) -> Result<(), PlotError> {
-        let s = self.sz.s;
         let axis_w = self.sz.axis_width();
-        let tick = 7.0 * s;
         draw_axes(area, (self.l, self.r), (self.t, self.b), axis_w)?;
 
         draw_y_ticks(area, &self.plot(), &self.sz, &self.y_labels, axis_w)?;
-        if self.minor_ticks {
-            let rounds = self.x_max as u32;
-            for r in 0..=rounds {
-                let x = self.x(f64::from(r));
-                line(
-                    area,
-                    (x, self.b),
-                    (x, self.b + tick * 0.5),
-                    INK.to_rgba(),
-                    axis_w,
-                )?;
-            }
-        }
-        for (r, label) in &self.x_ticks {
-            let x = self.x(f64::from(*r));
-            line(area, (x, self.b), (x, self.b + tick), INK.to_rgba(), axis_w)?;
-            font::text(
-                area,
-                label,
-                (x, self.b + tick + 6.0 * s),
-                self.sz.tick,
-                INK,
-                Anchor::Top,
-            )?;
-        }
+        let labels = self
+            .x_ticks
+            .iter()
+            .map(|(r, l)| (*r, Some((l.as_str(), 0.0))));
+        draw_x_ticks(
+            area,
+            &self.plot(),
+            &self.sz,
+            self.minor_ticks,
+            labels,
+            axis_w,
+        )?;
         let title_y = self.h - self.sz.pad - self.sz.axis_title.size;
         font::text(
             area,
@@ -1347,6 +1340,36 @@ pub(crate) fn draw_y_ticks<DB: DrawingBackend>(
         for (k, text) in lines.iter().enumerate() {
             let at = (p.l - tick - 6.0 * s, first + k as f64 * line_h);
             font::text(area, text, at, sz.tick, INK, Anchor::Right)?;
+        }
+    }
+    Ok(())
+}
+
+/// The x ticks of plot `p`, `width` pixels wide: a short one at every round when
+/// `minor`, and a long one at each round of `ticks` with its label, if it has one,
+/// centred under it but moved right by its shift (to stay clear of a neighbour).
+pub(crate) fn draw_x_ticks<'a, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: &Plot,
+    sz: &Sizes,
+    minor: bool,
+    ticks: impl IntoIterator<Item = (u32, Option<(&'a str, f64)>)>,
+    width: u32,
+) -> Result<(), PlotError> {
+    let (s, ink) = (sz.s, INK.to_rgba());
+    let tick = 7.0 * s;
+    if minor {
+        for r in 0..=p.x_max as u32 {
+            let x = p.x(f64::from(r));
+            line(area, (x, p.b), (x, p.b + tick * 0.5), ink, width)?;
+        }
+    }
+    for (r, label) in ticks {
+        let x = p.x(f64::from(r));
+        line(area, (x, p.b), (x, p.b + tick), ink, width)?;
+        if let Some((label, shift)) = label {
+            let at = (x + shift, p.b + tick + 6.0 * s);
+            font::text(area, label, at, sz.tick, INK, Anchor::Top)?;
         }
     }
     Ok(())

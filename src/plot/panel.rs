@@ -180,13 +180,7 @@ impl PanelGrid {
         let rows = n.div_ceil(cols).max(1);
         let x_max = f64::from(meta.rounds.max(1));
 
-        let mut events: Vec<(u32, &str)> = meta
-            .events
-            .iter()
-            .filter(|e| e.round <= meta.rounds)
-            .map(|e| (e.round, e.label.trim()))
-            .collect();
-        events.sort_by_key(|e| e.0);
+        let events = frame::events_on_axis(meta);
 
         // Rows, top to bottom: a title above each panel, event numbers above
         // the top row's plots, tick labels and the axis title at the bottom.
@@ -387,7 +381,6 @@ impl PanelGrid {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), PlotError> {
         let s = self.sz.s;
-        area.fill(&WHITE)?;
         self.header.draw(area, &self.sz)?;
         let thin = (1.0 * s).round().max(1.0) as u32;
         let number_face = Face::bold(self.sz.event.size);
@@ -455,30 +448,18 @@ impl PanelGrid {
         area: &DrawingArea<DB, Shift>,
         obstacles: &[Vec<(i32, i32)>],
     ) -> Result<(), PlotError> {
-        let s = self.sz.s;
         let axis_w = self.sz.axis_width();
-        let tick = 7.0 * s;
-        let ink = INK.to_rgba();
         for panel in &self.panels {
             let p = panel.plot;
             frame::draw_axes(area, (p.l, p.r), (p.t, p.b), axis_w)?;
             if panel.y_labels {
                 frame::draw_y_ticks(area, &p, &self.sz, &self.y_labels, axis_w)?;
             }
-            if self.minor_ticks {
-                for r in 0..=p.x_max as u32 {
-                    let x = p.x(f64::from(r));
-                    frame::line(area, (x, p.b), (x, p.b + tick * 0.5), ink, axis_w)?;
-                }
-            }
-            for (r, label) in &self.x_ticks {
-                let x = p.x(f64::from(*r));
-                frame::line(area, (x, p.b), (x, p.b + tick), ink, axis_w)?;
-                if let Some((label, shift)) = label.as_ref().filter(|_| panel.x_labels) {
-                    let at = (x + shift, p.b + tick + 6.0 * s);
-                    font::text(area, label, at, self.sz.tick, INK, Anchor::Top)?;
-                }
-            }
+            let labels = self.x_ticks.iter().map(|(r, label)| {
+                let label = label.as_ref().filter(|_| panel.x_labels);
+                (*r, label.map(|(text, shift)| (text.as_str(), *shift)))
+            });
+            frame::draw_x_ticks(area, &p, &self.sz, self.minor_ticks, labels, axis_w)?;
             let line_h = self.title_face.size * 1.2;
             for (k, line) in panel.title.iter().enumerate() {
                 let at = (p.l, panel.title_y + k as f64 * line_h);

@@ -72,7 +72,6 @@ pub fn draw_tournament<DB: DrawingBackend>(
     } else {
         chart.subtitle.clone()
     };
-    area.fill(&WHITE)?;
     let header = Header::new(&sz, &chart.title, &subtitle, w);
     header.draw(area, &sz)?;
 
