@@ -50,10 +50,30 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     // the rung names and the key column at their widest) at the smallest title size.
     let cols = panel::columns(shown.len()) as f64;
     let guess_w = (w - 2.0 * sz.pad - 0.37 * w - cols * 40.0 * sz.s) / cols;
-    let titles: Vec<Vec<String>> = shown
+    let face = Face::bold(sz.event.size);
+    let full: Vec<Vec<String>> = shown
         .iter()
-        .map(|&i| title_text(set, i, Face::bold(sz.event.size), guess_w))
+        .map(|&i| title_text(set, i, face, guess_w, &[]))
         .collect();
+    // Where titles would be cut, they leave out the settings every panel shares
+    // (`settle=true` of `mirror:delay=3:settle=true`), which the subtitle names.
+    let shared = shared_settings(set, &shown);
+    let cut = full.iter().flatten().any(|l| face.width(l) > guess_w);
+    let titles: Vec<Vec<String>> = if cut && shared.iter().any(|(_, s)| !s.is_empty()) {
+        let common: Vec<String> = shared
+            .iter()
+            .filter(|(_, s)| !s.is_empty())
+            .map(|(actor, s)| format!("{actor} {}", s.join(":")))
+            .collect();
+        meta.subtitle = format!("{} · every panel: {}", meta.subtitle, common.join(", "));
+        let settings: Vec<Vec<String>> = shared.into_iter().map(|(_, s)| s).collect();
+        shown
+            .iter()
+            .map(|&i| title_text(set, i, face, guess_w, &settings))
+            .collect()
+    } else {
+        full
+    };
     let legend: Vec<(Mark, &str)> = set
         .actors
         .iter()
@@ -107,10 +127,49 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     grid.draw_foreground(area, &drawn)
 }
 
+/// For each actor that every variant of `shown` varies, in the same order: its name
+/// and the settings (`settle=true`) that all its policies there carry after their
+/// kind. Empty unless every name of `shown` is made of the same actors' parts.
+fn shared_settings(set: &VariantSet, shown: &[usize]) -> Vec<(String, Vec<String>)> {
+    let parts: Option<Vec<&[(String, String)]>> = shown
+        .iter()
+        .map(|&i| set.variants[i].parts.as_deref())
+        .collect();
+    let Some(parts) = parts.filter(|p| p.len() > 1) else {
+        return Vec::new();
+    };
+    let same_actors = parts
+        .iter()
+        .all(|p| p.len() == parts[0].len() && p.iter().zip(parts[0]).all(|(a, b)| a.0 == b.0));
+    if !same_actors {
+        return Vec::new();
+    }
+    let settings =
+        |policy: &str| -> Vec<String> { policy.split(':').skip(1).map(str::to_owned).collect() };
+    parts[0]
+        .iter()
+        .enumerate()
+        .map(|(k, (actor, policy))| {
+            let common = settings(policy)
+                .into_iter()
+                .filter(|s| parts.iter().all(|p| settings(&p[k].1).contains(s)))
+                .collect();
+            (actor.clone(), common)
+        })
+        .collect()
+}
+
 /// A panel title's lines, the first starting with the rank: one line per actor of a
-/// name made of `actor=policy` parts (the actor shortened first to fit `width`), else
-/// the name broken after its separators onto at most two lines.
-fn title_text(set: &VariantSet, i: usize, face: Face, width: f64) -> Vec<String> {
+/// name made of `actor=policy` parts (the actor shortened first to fit `width`, and
+/// the `k`-th actor's policy without the settings `leave_out[k]`), else the name
+/// broken after its separators onto at most two lines.
+fn title_text(
+    set: &VariantSet,
+    i: usize,
+    face: Face,
+    width: f64,
+    leave_out: &[Vec<String>],
+) -> Vec<String> {
     let v = &set.variants[i];
     let rank = format!("#{} ", v.rank);
     let max = width - face.width(&rank);
@@ -121,6 +180,16 @@ fn title_text(set: &VariantSet, i: usize, face: Face, width: f64) -> Vec<String>
                 .iter()
                 .enumerate()
                 .map(|(k, (actor, policy))| {
+                    let policy = match leave_out.get(k) {
+                        Some(common) if !common.is_empty() => policy
+                            .split(':')
+                            .enumerate()
+                            .filter(|(n, s)| *n == 0 || !common.iter().any(|c| c == s))
+                            .map(|(_, s)| s)
+                            .collect::<Vec<_>>()
+                            .join(":"),
+                        _ => policy.clone(),
+                    };
                     // The policy is what tells panels apart: shorten the actor first.
                     let tail = format!("={policy}{}", if k < last { "," } else { "" });
                     let room = (max - face.width(&tail)).max(max / 3.0);
@@ -135,4 +204,54 @@ fn title_text(set: &VariantSet, i: usize, face: Face, width: f64) -> Vec<String>
         None => lines.push(rank.trim_end().to_owned()),
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::VariantSummary;
+
+    fn set(names: &[[(&str, &str); 2]]) -> VariantSet {
+        VariantSet {
+            actors: vec!["Russia".into(), "United States".into()],
+            reach: vec![],
+            variants: names
+                .iter()
+                .enumerate()
+                .map(|(k, parts)| VariantSummary {
+                    name: String::new(),
+                    parts: Some(parts.iter().map(|&(a, p)| (a.into(), p.into())).collect()),
+                    rank: k + 1,
+                    score: 0.0,
+                    actors: vec![],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn titles_can_leave_out_the_settings_every_panel_shares() {
+        let set = set(&[
+            [
+                ("russia", "mirror:delay=1"),
+                ("usa", "mirror:delay=0:settle=true"),
+            ],
+            [
+                ("russia", "mirror:delay=2"),
+                ("usa", "mirror:settle=true:delay=1"),
+            ],
+        ]);
+        let shared = shared_settings(&set, &[0, 1]);
+        assert_eq!(
+            shared,
+            [
+                ("russia".to_owned(), vec![]),
+                ("usa".to_owned(), vec!["settle=true".to_owned()])
+            ]
+        );
+        font::ensure().unwrap();
+        let leave_out: Vec<Vec<String>> = shared.into_iter().map(|(_, s)| s).collect();
+        let lines = title_text(&set, 1, Face::bold(16.0), 1000.0, &leave_out);
+        assert_eq!(lines, ["#2 russia=mirror:delay=2,", "usa=mirror:delay=1"]);
+    }
 }
