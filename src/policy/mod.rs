@@ -32,7 +32,6 @@ pub mod registry;
 registry::with_every_kind!(kind_modules);
 mod view;
 
-pub(crate) use defer::defer_waits;
 pub use registry::{PolicySpec, parse_policy};
 pub use view::{Dyad, Histories, Observation, Scene, Stocks, View};
 
@@ -40,6 +39,7 @@ use crate::error::{Problem, suggestion};
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::rng::SimRng;
 use serde::de::DeserializeOwned;
+use std::cell::RefCell;
 
 /// Facts about a policy kind: checked by tests, printed by `escalate policies`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +201,29 @@ pub struct ParseContext<'a> {
     pub allies: &'a [usize],
     /// The scenario's stock ids, in file order.
     pub stocks: &'a [String],
+    /// The round of each trigger, in the order of `triggers`; empty where unknown, and
+    /// then what waits for a trigger is not checked against when it fires.
+    pub trigger_rounds: &'a [Round],
+    /// The round the policy takes effect: 0 for an actor's own, the event's round for
+    /// a `set_policy`, and for a policy nested in a `defer`, the round it hands over.
+    pub start: Round,
+    /// The rounds the run is cut to, fewer than `rounds`, and the name of the setting
+    /// that cut them: what waits past them holds throughout.
+    pub cut_off: Option<(Round, &'a str)>,
+    /// Where warnings go: a policy that parses but may not do what was meant. Keys are
+    /// relative to the policy, as those of problems. Dropped when `None`.
+    pub warnings: Option<&'a Warnings>,
+}
+
+/// Warnings found while parsing policies, filled through a shared [`ParseContext`].
+#[derive(Debug, Default)]
+pub struct Warnings(RefCell<Vec<Problem>>);
+
+impl Warnings {
+    /// The warnings, in the order found.
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.0.into_inner()
+    }
 }
 
 /// How deep policies may nest (`defer` whose `then` is a `defer`…).
@@ -220,6 +243,24 @@ impl<'a> ParseContext<'a> {
             actor: None,
             allies: &[],
             stocks: &[],
+            trigger_rounds: &[],
+            start: 0,
+            cut_off: None,
+            warnings: None,
+        }
+    }
+
+    /// Records a warning, keyed relative to the policy.
+    pub fn warn(&self, warning: Problem) {
+        if let Some(w) = self.warnings {
+            w.0.borrow_mut().push(warning);
+        }
+    }
+
+    /// Records `found`, the warnings of a policy nested at `key` in this one.
+    pub fn warn_under(&self, key: &str, found: Warnings) {
+        for w in found.into_vec() {
+            self.warn(w.under(key));
         }
     }
 
