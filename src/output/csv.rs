@@ -203,8 +203,9 @@ pub struct VariantAggregateRow<'a> {
 /// Its columns depend on the ladder (one `p_reach_<rung id>` and one
 /// `first_round_<rung id>` per rung), so the header comes from [`comparison_header`]
 /// and the row serialises as a plain sequence in the same order. Empty cells: no
-/// payoffs in the scenario, or no replicate settled / reached the rung.
-#[derive(Debug)]
+/// payoffs in the scenario, or no replicate settled / reached the rung. It is read
+/// back with [`ComparisonRow::read`].
+#[derive(Debug, PartialEq)]
 pub struct ComparisonRow<'a> {
     /// Variant name.
     pub variant: &'a str,
@@ -284,6 +285,113 @@ impl Serialize for ComparisonRow<'_> {
             seq.serialize_element(p)?;
         }
         seq.end()
+    }
+}
+
+/// A cell of a record that is not what its row type writes: the column's index and why.
+#[derive(Debug, PartialEq)]
+pub struct BadCell {
+    /// The column, counted from 0.
+    pub column: usize,
+    /// What is wrong with the cell.
+    pub message: String,
+}
+
+impl<'a> ComparisonRow<'a> {
+    /// Reads back a record of `comparison.csv` written under [`comparison_header`]
+    /// for a ladder of `rungs` rungs and `outcomes` outcome columns (0 without stop
+    /// rules): the cells in the order [`Serialize`] writes them, text borrowed from
+    /// the record.
+    pub fn read(
+        record: &'a csv::StringRecord,
+        rungs: usize,
+        outcomes: usize,
+    ) -> Result<ComparisonRow<'a>, BadCell> {
+        let mut cells = Cells { record, next: 0 };
+        Ok(ComparisonRow {
+            variant: cells.text(),
+            actor: cells.text(),
+            policy: cells.text(),
+            replicates: cells.count()?,
+            peak_level: cells.stats()?,
+            final_level: cells.stats()?,
+            hostile_rounds: cells.stats()?,
+            p_settled: cells.required()?,
+            settled_round: cells.stats()?,
+            payoff: cells.stats()?,
+            p_reach: (0..rungs)
+                .map(|_| cells.required())
+                .collect::<Result<_, _>>()?,
+            first_round: (0..rungs)
+                .map(|_| cells.number())
+                .collect::<Result<_, _>>()?,
+            p_outcome: (0..outcomes)
+                .map(|_| cells.required())
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// The cells of a record, read in order.
+struct Cells<'a> {
+    record: &'a csv::StringRecord,
+    next: usize,
+}
+
+impl<'a> Cells<'a> {
+    fn text(&mut self) -> &'a str {
+        let cell = self.record.get(self.next).unwrap_or("");
+        self.next += 1;
+        cell
+    }
+
+    fn bad(&self, message: String) -> BadCell {
+        BadCell {
+            column: self.next - 1,
+            message,
+        }
+    }
+
+    /// A finite number, or nothing for an empty cell.
+    fn number(&mut self) -> Result<Option<f64>, BadCell> {
+        match self.text().trim() {
+            "" => Ok(None),
+            text => match text.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(Some(x)),
+                Ok(_) => Err(self.bad(format!("{text} is not a finite number"))),
+                Err(_) => Err(self.bad(format!("{text:?} is not a number"))),
+            },
+        }
+    }
+
+    fn required(&mut self) -> Result<f64, BadCell> {
+        self.number()?
+            .ok_or_else(|| self.bad("an empty cell where a number is written".into()))
+    }
+
+    fn count(&mut self) -> Result<u64, BadCell> {
+        let text = self.text().trim();
+        text.parse()
+            .map_err(|_| self.bad(format!("{text:?} is not a count")))
+    }
+
+    /// Mean, p10, p50 and p90: all four, or none.
+    fn stats(&mut self) -> Result<Option<Stats>, BadCell> {
+        match [
+            self.number()?,
+            self.number()?,
+            self.number()?,
+            self.number()?,
+        ] {
+            [Some(mean), Some(p10), Some(p50), Some(p90)] => Ok(Some(Stats {
+                mean,
+                p10,
+                p50,
+                p90,
+            })),
+            [None, None, None, None] => Ok(None),
+            _ => Err(self.bad("mean, p10, p50 and p90 are written all four or none".into())),
+        }
     }
 }
 
@@ -541,5 +649,31 @@ mod tests {
         t.row(&row).unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
         assert!(out.ends_with(",1.0,0.5,0.0,,0.25,0.0,0.75\n"), "{out}");
+        // Read back, the row is the one written.
+        let mut read = ::csv::Reader::from_reader(out.as_bytes());
+        let record = read.records().next().unwrap().unwrap();
+        assert_eq!(ComparisonRow::read(&record, 2, 3), Ok(row));
+    }
+
+    #[test]
+    fn a_comparison_cell_not_as_written_is_refused_with_its_column() {
+        let cells = |text: &str| ::csv::StringRecord::from(text.split(';').collect::<Vec<_>>());
+        let row = "v;a;hold;2;0.5;0;1;1;;;;;0.5;0;1;1;0;;;;;;;;;1;0.5;0;";
+        assert!(ComparisonRow::read(&cells(row), 2, 0).is_ok());
+        let bad = |row: &str| ComparisonRow::read(&cells(row), 2, 0).unwrap_err();
+        assert_eq!(
+            bad(&row.replacen("0.5", "lots", 1)),
+            BadCell {
+                column: 4,
+                message: "\"lots\" is not a number".into()
+            }
+        );
+        // A statistic given in part, and a share left empty.
+        assert_eq!(bad(&row.replacen(";0;1;1;;;;;", ";0;1;;;;;;", 1)).column, 7);
+        assert_eq!(bad(&row.replacen(";1;0.5;0;", ";;0.5;0;", 1)).column, 25);
+        assert_eq!(
+            bad(&row.replacen("v;a;hold;2", "v;a;hold;two", 1)).column,
+            3
+        );
     }
 }
