@@ -299,7 +299,10 @@ fn plot_reads_comparison_rows_whole_as_escalate_wrote_them() {
         "{stderr}"
     );
     let stderr = refused(good.replacen(",p_settled,", ",p_settle,", 1));
-    assert!(stderr.contains("column 17 is \"p_settle\", where"), "{stderr}");
+    assert!(
+        stderr.contains("column 17 is \"p_settle\", where"),
+        "{stderr}"
+    );
     // Every cell is read as written, not only those the charts draw.
     let mut lines: Vec<String> = good.lines().map(str::to_string).collect();
     let mut cells: Vec<&str> = lines[1].split(',').collect();
@@ -308,7 +311,10 @@ fn plot_reads_comparison_rows_whole_as_escalate_wrote_them() {
     cells[16] = "lots";
     lines[1] = cells.join(",");
     let stderr = refused(lines.join("\n") + "\n");
-    assert!(stderr.contains(": p_settled: \"lots\" is not a number"), "{stderr}");
+    assert!(
+        stderr.contains(": p_settled: \"lots\" is not a number"),
+        "{stderr}"
+    );
 }
 
 #[test]

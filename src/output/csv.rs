@@ -1,6 +1,6 @@
 //! The rows of the CSV tables, in their documented column order.
 
-use crate::error::Error;
+use crate::error::{BadCell, Error};
 use crate::ladder::Ladder;
 use crate::metrics::{NO_OUTCOME, Stats};
 use serde::ser::{SerializeSeq, Serializer};
@@ -290,11 +290,11 @@ impl Serialize for ComparisonRow<'_> {
 
 /// A cell of a record that is not what its row type writes: the column's index and why.
 #[derive(Debug, PartialEq)]
-pub struct BadCell {
+pub struct CellError {
     /// The column, counted from 0.
     pub column: usize,
     /// What is wrong with the cell.
-    pub message: String,
+    pub why: BadCell,
 }
 
 impl<'a> ComparisonRow<'a> {
@@ -306,7 +306,7 @@ impl<'a> ComparisonRow<'a> {
         record: &'a csv::StringRecord,
         rungs: usize,
         outcomes: usize,
-    ) -> Result<ComparisonRow<'a>, BadCell> {
+    ) -> Result<ComparisonRow<'a>, CellError> {
         let mut cells = Cells { record, next: 0 };
         Ok(ComparisonRow {
             variant: cells.text(),
@@ -345,38 +345,37 @@ impl<'a> Cells<'a> {
         cell
     }
 
-    fn bad(&self, message: String) -> BadCell {
-        BadCell {
+    fn bad(&self, why: BadCell) -> CellError {
+        CellError {
             column: self.next - 1,
-            message,
+            why,
         }
     }
 
     /// A finite number, or nothing for an empty cell.
-    fn number(&mut self) -> Result<Option<f64>, BadCell> {
+    fn number(&mut self) -> Result<Option<f64>, CellError> {
         match self.text().trim() {
             "" => Ok(None),
             text => match text.parse::<f64>() {
                 Ok(x) if x.is_finite() => Ok(Some(x)),
-                Ok(_) => Err(self.bad(format!("{text} is not a finite number"))),
-                Err(_) => Err(self.bad(format!("{text:?} is not a number"))),
+                Ok(_) => Err(self.bad(BadCell::NotFinite(text.into()))),
+                Err(_) => Err(self.bad(BadCell::NotANumber(text.into()))),
             },
         }
     }
 
-    fn required(&mut self) -> Result<f64, BadCell> {
-        self.number()?
-            .ok_or_else(|| self.bad("an empty cell where a number is written".into()))
+    fn required(&mut self) -> Result<f64, CellError> {
+        self.number()?.ok_or_else(|| self.bad(BadCell::Empty))
     }
 
-    fn count(&mut self) -> Result<u64, BadCell> {
+    fn count(&mut self) -> Result<u64, CellError> {
         let text = self.text().trim();
         text.parse()
-            .map_err(|_| self.bad(format!("{text:?} is not a count")))
+            .map_err(|_| self.bad(BadCell::NotACount(text.into())))
     }
 
     /// Mean, p10, p50 and p90: all four, or none.
-    fn stats(&mut self) -> Result<Option<Stats>, BadCell> {
+    fn stats(&mut self) -> Result<Option<Stats>, CellError> {
         match [
             self.number()?,
             self.number()?,
@@ -390,7 +389,7 @@ impl<'a> Cells<'a> {
                 p90,
             })),
             [None, None, None, None] => Ok(None),
-            _ => Err(self.bad("mean, p10, p50 and p90 are written all four or none".into())),
+            _ => Err(self.bad(BadCell::PartStatistics)),
         }
     }
 }
@@ -663,9 +662,9 @@ mod tests {
         let bad = |row: &str| ComparisonRow::read(&cells(row), 2, 0).unwrap_err();
         assert_eq!(
             bad(&row.replacen("0.5", "lots", 1)),
-            BadCell {
+            CellError {
                 column: 4,
-                message: "\"lots\" is not a number".into()
+                why: BadCell::NotANumber("lots".into())
             }
         );
         // A statistic given in part, and a share left empty.

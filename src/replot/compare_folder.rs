@@ -13,7 +13,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use super::folder::{AGGREGATE_NUMBERS, actor_index};
-use crate::error::Error;
+use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{ComparisonRow, VariantAggregateRow, comparison_header};
 use crate::output::reader::{bad_results, each_record, row};
@@ -190,10 +190,10 @@ fn variant_set(
     for (variant, actor, r) in rows {
         let a = actor_index(scenario, &actor, &aggregate_path)?;
         let Some(&v) = index.get(&variant) else {
-            return Err(Error::Results {
-                path: aggregate_path,
-                message: format!("variant {variant:?} is not in comparison.csv"),
-            });
+            return Err(bad_results(
+                &aggregate_path,
+                BadResults::UnknownVariant(variant),
+            ));
         };
         read[v].actors[a].rows.push(r);
     }
@@ -283,15 +283,19 @@ fn read_comparison(
     each_record(&path, file, cancel, limit, &[], |record, header| {
         same_header(header, &expected, &path)?;
         let row = ComparisonRow::read(record, ladder.len(), outcomes).map_err(|bad| {
-            let line = record.position().map_or(0, |p| p.line());
-            let at = format!("{line}:{}: {}", bad.column + 1, &header[bad.column]);
-            bad_results(&path, format!("{at}: {}", bad.message))
+            let cell = BadResults::Cell {
+                line: record.position().map_or(0, |p| p.line()),
+                column: bad.column + 1,
+                name: header[bad.column].to_owned(),
+                why: bad.why,
+            };
+            bad_results(&path, cell)
         })?;
         if out.last().is_none_or(|v| v.name != row.variant) {
             if out.iter().any(|v| v.name == row.variant) {
                 return Err(bad_results(
                     &path,
-                    format!("the rows of variant {:?} are not together", row.variant),
+                    BadResults::SplitVariant(row.variant.to_owned()),
                 ));
             }
             out.push(Read {
@@ -331,19 +335,14 @@ fn same_header(header: &csv::StringRecord, expected: &[String], path: &Path) -> 
         .find(|&i| header.get(i) != expected.get(i).map(String::as_str));
     match differs {
         None => Ok(()),
-        Some(i) => {
-            let found = header.get(i).map_or("nothing".into(), |h| format!("{h:?}"));
-            let wanted = expected
-                .get(i)
-                .map_or("no more columns".into(), |h| format!("{h:?}"));
-            Err(bad_results(
-                path,
-                format!(
-                    "column {} is {found}, where escalate writes {wanted} for this scenario",
-                    i + 1
-                ),
-            ))
-        }
+        Some(i) => Err(bad_results(
+            path,
+            BadResults::Header {
+                column: i + 1,
+                found: header.get(i).map(str::to_owned),
+                wanted: expected.get(i).cloned(),
+            },
+        )),
     }
 }
 

@@ -12,7 +12,7 @@ mod folder;
 pub use compare_folder::{COMPARE_CHARTS, plot_compare_folder};
 pub use folder::{CHARTS, plot_folder};
 
-use crate::error::Error;
+use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::reader::{folder_meta, folder_scenario};
 use crate::output::{FolderLock, Kind, MARKER};
@@ -53,12 +53,14 @@ impl Redraw {
         let rank_by = match meta.rank_by {
             None => RankBy::default(),
             Some(text) => {
-                let bad = |message: String| Error::Results {
+                let bad = |why| Error::Results {
                     path: dir.join(MARKER),
-                    message,
+                    why,
                 };
-                let choice: RankChoice = text.parse().map_err(bad)?;
-                RankBy::new(choice, &scenario).map_err(|e| bad(e.to_string()))?
+                let choice: RankChoice = text
+                    .parse()
+                    .map_err(|words| bad(BadResults::UnknownRanking(words)))?;
+                RankBy::new(choice, &scenario).map_err(|e| bad(BadResults::Ranking(Box::new(e))))?
             }
         };
         Ok(Redraw {
