@@ -292,6 +292,10 @@ impl Policy for Defer {
     fn is_stochastic(&self) -> bool {
         self.then.is_stochastic()
     }
+
+    fn packs(&self) -> bool {
+        self.then.packs()
+    }
 }
 
 #[cfg(test)]
