@@ -105,7 +105,7 @@ pub(super) const INFO: PolicyInfo = PolicyInfo {
     name: "respond",
     summary: "answer rules keyed by what was received: rung, delay, magnitude, chance",
     memory_depth: None,
-    stochastic: false,
+    stochastic: true,
     example: "{ kind = \"respond\", rules = [{ on = \"expel\", answer = \"expel\" }] }",
     params: &[
         ParamInfo {
