@@ -175,7 +175,8 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
     /// Choose this round's package of measures into `package` (empty on entry): what
     /// the engine asks of every policy. By default, the one move [`decide`](Self::decide)
     /// chooses; a policy that answers several measures at once says so here, and in
-    /// a match, where every round holds one measure, chooses what `decide` does.
+    /// a match, where every round holds one measure, chooses what `decide` does,
+    /// unless it [`packs`](Self::packs) (then `decide` is its most severe measure).
     fn decide_package(&mut self, view: &View<'_>, rng: &mut SimRng, package: &mut Vec<Move>) {
         package.push(self.decide(view, rng));
     }

@@ -494,6 +494,12 @@ impl Respond {
     /// Reads the rounds of `view` not read yet: draws the answers of what the rules
     /// match, and records what `otherwise` sees.
     fn catch_up(&mut self, view: &View<'_>, rng: &mut SimRng) {
+        if (view.round() as usize) < self.read {
+            // A history that went back in time is a new one.
+            self.read = 0;
+            self.pending.clear();
+            self.unmatched.clear();
+        }
         let neutral = view.neutral();
         let origin = view.origin as usize;
         if self.unmatched.len() < origin {
@@ -799,6 +805,24 @@ mod tests {
             p.decide(view, &mut run_rng(0, 0))
         });
         assert_eq!(one, Move::on(4));
+    }
+
+    #[test]
+    fn a_history_that_goes_back_in_time_is_read_afresh() {
+        let mut p = respond(
+            "{ kind = \"respond\", rules = [{ on = \"expel\", answer = \"seize\", delay = 1 }] }",
+        );
+        let ladder = with_domains();
+        let own = [Move::on(0); 3];
+        let mut decide = |seen: &[Move]| {
+            crate::engine::testing::with_view(&ladder, None, &own[..seen.len()], seen, |view| {
+                p.decide(view, &mut run_rng(0, 0))
+            })
+        };
+        assert_eq!(decide(&[Move::on(0); 3]), Move::on(0));
+        // A shorter history, as a new run without a reset would show: its expulsion
+        // of two rounds ago is answered now.
+        assert_eq!(decide(&[Move::on(2), Move::on(0)]), Move::on(4));
     }
 
     #[test]
