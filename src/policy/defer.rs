@@ -17,9 +17,10 @@ use serde::Deserialize;
 /// policy starts afresh at the trigger, seeing only what happens from then on. With
 /// `backlog = "answer"` the round of the trigger answers the backlog once: the package
 /// of the round that brought the most severe hostile move received while deferring
-/// (the latest of equals), answered as `then` answers a package (`mirror` in kind,
-/// with its `scale`, `domains` and `parity`; other kinds each hostile measure in kind);
-/// after that `then` plays, seeing the whole history.
+/// (the latest of equals), answered through `then` measure by measure, as `then`
+/// answers a package (`mirror` in kind with its `scale`, `domains` and `parity`,
+/// `restrain` stepping each measure down to its cap, `respond` by its rules); after
+/// that `then` plays, seeing the whole history.
 ///
 /// # Sources
 /// Russia, 30 December 2016: the president deferred an answer to the US expulsions
@@ -281,6 +282,10 @@ impl Policy for Defer {
 
     fn is_stochastic(&self) -> bool {
         self.then.is_stochastic()
+    }
+
+    fn packs(&self) -> bool {
+        self.then.packs()
     }
 }
 

@@ -129,6 +129,41 @@ impl RungDefault {
     }
 }
 
+/// How a policy answers a measure on one rung, when each measure received is answered
+/// on its own, with a chance and a lag drawn evenly (`respond`'s rules): what the
+/// likelihood of a recorded answer needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnswerLaw<'a> {
+    /// The rungs answered; empty when the rule answers nothing.
+    pub rungs: &'a [Rung],
+    /// The chance that the measure is answered at all.
+    pub p: f64,
+    /// The lags (0 = the round after the measure was received) drawn evenly.
+    pub delay: (u32, u32),
+}
+
+impl AnswerLaw<'_> {
+    /// The chance that a measure is answered exactly `lag` rounds after the round after
+    /// it was received.
+    pub fn chance(&self, lag: u32) -> f64 {
+        let (min, max) = self.delay;
+        if self.rungs.is_empty() || lag < min || lag > max {
+            0.0
+        } else {
+            self.p / f64::from(max - min + 1)
+        }
+    }
+
+    /// The chance that a measure is never answered.
+    pub fn silence(&self) -> f64 {
+        if self.rungs.is_empty() {
+            1.0
+        } else {
+            1.0 - self.p
+        }
+    }
+}
+
 /// A policy: chooses a move toward one target each round.
 pub trait Policy: std::fmt::Debug + Send + Sync {
     /// Facts about this kind of policy.
@@ -140,7 +175,8 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
     /// Choose this round's package of measures into `package` (empty on entry): what
     /// the engine asks of every policy. By default, the one move [`decide`](Self::decide)
     /// chooses; a policy that answers several measures at once says so here, and in
-    /// a match, where every round holds one measure, chooses what `decide` does.
+    /// a match, where every round holds one measure, chooses what `decide` does,
+    /// unless it [`packs`](Self::packs) (then `decide` is its most severe measure).
     fn decide_package(&mut self, view: &View<'_>, rng: &mut SimRng, package: &mut Vec<Move>) {
         package.push(self.decide(view, rng));
     }
@@ -171,6 +207,23 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
     /// Whether this instance draws from the generator (a `defer` does when its `then` does).
     fn is_stochastic(&self) -> bool {
         self.info().stochastic
+    }
+
+    /// Whether this instance may choose several measures in a round even when every
+    /// round it has seen held one measure (`respond`, with a package as an answer or
+    /// answers falling due together). The engine then asks it for its package every
+    /// round; any other policy's package is the one move it decides until it sees a
+    /// package.
+    fn packs(&self) -> bool {
+        false
+    }
+
+    /// How a measure received on `rung` is answered, when this policy answers each
+    /// measure on its own by a law it can state ([`AnswerLaw`]); `None` when it cannot
+    /// give the likelihood of an answer (every kind but `respond`, and a `respond`'s
+    /// measures that no rule matches, which go to `otherwise`).
+    fn answer_law(&self, _rung: Rung) -> Option<AnswerLaw<'_>> {
+        None
     }
 }
 
