@@ -90,9 +90,9 @@ pub fn render(doc: &Document, svgs: &[(String, String)]) -> String {
             Block::Table(rows) => table(&mut out, rows),
             Block::Note(text) => out.push_str(&format!("<p class=\"note\">{}</p>\n", escape(text))),
             Block::Chart { stem, caption } => {
-                out.push_str("<figure>\n");
+                out.push_str(&format!("<figure data-chart=\"{}\">\n", escape(stem)));
                 if let Some(svg) = svg(stem) {
-                    out.push_str(&inline_svg(svg, caption));
+                    out.push_str(&inline_svg(svg, &escape(caption)));
                 }
                 out.push_str(&format!(
                     "<figcaption>{}.</figcaption>\n</figure>\n",
@@ -140,9 +140,37 @@ fn inline(spans: &[Span]) -> String {
         .collect()
 }
 
+/// `page`, a page [`render`] wrote, with the charts of `svgs` (by stem) in place of
+/// the ones it shows: what `escalate plot DIR` makes of a folder's `report.html`
+/// once its charts are redrawn, since the text around them does not change. `None`
+/// when the page shows none of these charts.
+pub fn with_charts(page: &str, svgs: &[(String, String)]) -> Option<String> {
+    let mut out = page.to_owned();
+    let mut replaced = false;
+    for (stem, svg) in svgs {
+        let open = format!("<figure data-chart=\"{}\">\n", escape(stem));
+        let Some(start) = out.find(&open).map(|i| i + open.len()) else {
+            continue;
+        };
+        let Some(caption) = out[start..].find("<figcaption>").map(|i| start + i) else {
+            continue;
+        };
+        let label = out[caption + "<figcaption>".len()..]
+            .split("</figcaption>")
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('.')
+            .to_owned();
+        out.replace_range(start..caption, &inline_svg(svg, &label));
+        replaced = true;
+    }
+    replaced.then_some(out)
+}
+
 /// An SVG document as an element of the page: without its namespace declarations,
-/// which HTML implies (so the page holds no URL at all), labelled with its caption.
-fn inline_svg(svg: &str, caption: &str) -> String {
+/// which HTML implies (so the page holds no URL at all), labelled with `label`
+/// (escaped already: the caption).
+fn inline_svg(svg: &str, label: &str) -> String {
     let svg = svg.trim_start_matches(|c: char| c != '<');
     let svg = svg
         .strip_prefix("<?xml")
@@ -160,10 +188,7 @@ fn inline_svg(svg: &str, caption: &str) -> String {
         };
         root.replace_range(at..close, "");
     }
-    format!(
-        "{root} role=\"img\" aria-label=\"{}\"{rest}",
-        escape(caption)
-    )
+    format!("{root} role=\"img\" aria-label=\"{label}\"{rest}")
 }
 
 /// Text escaped for HTML content and attribute values.
@@ -229,12 +254,12 @@ mod tests {
         assert!(page.contains("<li><strong>A</strong><code>x &lt; y</code></li>"));
         assert!(
             page.contains(
-                "<figure>\n<svg width=\"10\" height=\"5\" viewBox=\"0 0 10 5\" role=\"img\" aria-label=\"Levels\">\n<rect x=\"0\"/>\n</svg>\n<figcaption>Levels.</figcaption>"
+                "<figure data-chart=\"fan\">\n<svg width=\"10\" height=\"5\" viewBox=\"0 0 10 5\" role=\"img\" aria-label=\"Levels\">\n<rect x=\"0\"/>\n</svg>\n<figcaption>Levels.</figcaption>"
             ),
             "{page}"
         );
         assert!(
-            page.contains("<figure>\n<figcaption>Gone.</figcaption>"),
+            page.contains("<figure data-chart=\"missing\">\n<figcaption>Gone.</figcaption>"),
             "{page}"
         );
         assert!(
@@ -242,5 +267,23 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("default-src 'none'"));
+    }
+
+    #[test]
+    fn redrawn_charts_take_the_place_of_the_old_ones_and_nothing_else_changes() {
+        let old = "<svg width=\"10\" height=\"5\">\n<rect x=\"0\"/>\n</svg>\n";
+        let new = "<svg width=\"20\" height=\"10\">\n<circle r=\"1\"/>\n</svg>\n";
+        let svgs = |svg: &str| {
+            vec![
+                ("fan".to_owned(), svg.to_owned()),
+                ("missing".to_owned(), svg.to_owned()),
+            ]
+        };
+        let page = render(&doc(), &svgs(old)[..1]);
+        let redrawn = with_charts(&page, &svgs(new)).unwrap();
+        assert_eq!(redrawn, render(&doc(), &svgs(new)));
+        assert!(!redrawn.contains("<rect"), "{redrawn}");
+        assert_eq!(with_charts(&redrawn, &svgs(new)).unwrap(), redrawn);
+        assert_eq!(with_charts("<p>not a report</p>", &svgs(new)), None);
     }
 }
