@@ -23,6 +23,10 @@ use crate::scenario::limits::read_input;
 use crate::scenario::{Overrides, Scenario};
 use std::path::{Path, PathBuf};
 
+/// The size up to which `plot` reads a folder's `report.html` whatever the input
+/// limit.
+const REPORT_PAGE_BYTES: u64 = 64 << 20;
+
 /// A results folder open for its charts to be redrawn, locked until dropped.
 #[derive(Debug)]
 pub struct Redraw {
@@ -106,7 +110,10 @@ impl Redraw {
         if !path.exists() {
             return Ok(None);
         }
-        let page = read_input(&path, limit, false)?;
+        // The page is the folder's own output, to be rewritten, rather than input to
+        // read: held within the larger of the input limit and 64 MiB, far above any
+        // page escalate writes (a chart's SVG is a few hundred kB at any size).
+        let page = read_input(&path, limit.max(REPORT_PAGE_BYTES), false)?;
         let page = String::from_utf8(page).map_err(|_| Error::Results {
             path: path.clone(),
             message: "not UTF-8 text".into(),

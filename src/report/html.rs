@@ -23,14 +23,14 @@ h3 { font-size: 1.05rem; margin: 1.5rem 0 0.5rem; }
 p, ul { margin: 0.5rem 0; }
 ul { padding-left: 1.4rem; }
 code { font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 0.88em; background: #f3f3f3; padding: 0.05em 0.3em; border-radius: 3px; overflow-wrap: anywhere; }
-.note { color: #444; font-style: italic; font-size: 0.92rem; }
+.note { color: #444; font-style: italic; font-size: 0.92em; }
 .table { overflow-x: auto; margin: 0.75rem 0; }
 table { border-collapse: collapse; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #e2e2e2; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f6f6f6; font-weight: 600; }
 figure { margin: 1.5rem 0; }
 figure svg { display: block; width: 100%; height: auto; }
-figcaption { font-size: 0.92rem; color: #444; margin-top: 0.3rem; }
+figcaption { font-size: 0.92em; color: #444; margin-top: 0.3rem; }
 @media (max-width: 40rem) {
   body { font-size: 15px; }
   main { padding: 0.75rem 0.75rem 2rem; }
