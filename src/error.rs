@@ -638,6 +638,9 @@ pub enum BadResults {
     /// Not JSON of the shape escalate writes.
     #[error("{0}")]
     Json(serde_json::Error),
+    /// Not UTF-8 text, which every text file escalate writes is.
+    #[error("not UTF-8 text")]
+    NotText,
     /// A cell, at its line and column (from 1), under its column's name.
     #[error("{line}:{column}: {name}: {why}")]
     Cell {

@@ -2,8 +2,8 @@
 //!
 //! Streams every match into `matches.csv` as it arrives, then writes the ranking
 //! (`tournament.csv`), each entrant's results against each other one
-//! (`payoff_matrix.csv`), the chart (`tournament.svg`, `tournament.png`), a copy of
-//! the scenario, and `run.json` last.
+//! (`payoff_matrix.csv`), the chart (`tournament.svg`, `tournament.png`), the report
+//! (`report.md`, `report.html`), a copy of the scenario, and `run.json` last.
 
 //!
 //! The play itself is [`round_robin`](crate::round_robin)'s, re-exported here.
@@ -17,9 +17,12 @@ use crate::error::Error;
 use crate::montecarlo::Cancel;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, Meta};
-use crate::output::{Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
+use crate::output::{
+    Kind, MATCHES, PAIRINGS, RANKING, REPORT, REPORT_HTML, Replacement, ResultsFolder,
+};
 use crate::payoff::Payoffs;
 use crate::plot::tournament::{self as chart, RankingChart};
+use crate::report::{html, tournament_report};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -183,6 +186,8 @@ pub fn run_until(
     })?;
     let matches = matches.into_inner()?;
     let chart = RankingChart::new(scenario, setup, &standings);
+    let svg = chart::svg(&chart)?;
+    let report = tournament_report(scenario, setup, &standings, &[(STEM, CAPTION)]);
     // Charts are written as `plot` writes those of other folders.
     let charts = Replacement::in_results(folder.staging(), Kind::Tournament);
     // The files are independent: writing them on the pool's threads overlaps the
@@ -190,7 +195,12 @@ pub fn run_until(
     type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
     let jobs: Vec<Job> = vec![
         Box::new(|| charts.write("tournament.png", &chart::png(&chart)?)),
-        Box::new(|| charts.write("tournament.svg", chart::svg(&chart)?.as_bytes())),
+        Box::new(|| charts.write("tournament.svg", svg.as_bytes())),
+        Box::new(|| folder.write(REPORT, report.markdown().as_bytes())),
+        Box::new(|| {
+            let svgs = [(STEM.to_owned(), svg.clone())];
+            folder.write(REPORT_HTML, html::render(&report, &svgs).as_bytes())
+        }),
         Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
@@ -237,6 +247,10 @@ pub fn run_until(
         wall_seconds,
     })
 }
+
+/// The chart's file stem and its caption in the report.
+const STEM: &str = "tournament";
+const CAPTION: &str = "Mean payoff per round of each entrant, best first";
 
 /// Writes `tournament.csv`: the ranking, best first.
 fn write_ranking(

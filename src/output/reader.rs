@@ -44,6 +44,23 @@ pub struct Provenance {
     pub rounds: Option<u32>,
 }
 
+/// The SVG document of each chart in `stems` from the folder `dir`, as `(stem,
+/// text)`: what `report.html` inlines.
+pub fn chart_svgs<'a>(
+    dir: &Path,
+    stems: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<(String, String)>, Error> {
+    stems
+        .into_iter()
+        .map(|stem| {
+            let path = dir.join(format!("{stem}.svg"));
+            std::fs::read_to_string(&path)
+                .map(|svg| (stem.to_owned(), svg))
+                .map_err(|source| Error::Read { path, source })
+        })
+        .collect()
+}
+
 /// The `run.json` of the results folder `dir`, read within the `input_bytes` of
 /// `limits` (`NAME=N` settings) or its default; a missing folder is told apart from a
 /// folder of something else.

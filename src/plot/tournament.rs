@@ -104,7 +104,7 @@ pub fn svg(chart: &RankingChart) -> Result<String, Error> {
         draw(&area, chart)?;
         area.present().map_err(failed)?;
     }
-    Ok(text)
+    Ok(super::svg_font::outline_text(&text))
 }
 
 /// The chart as PNG bytes.

@@ -4,7 +4,8 @@
 //! the folder is locked so that no run replaces it meanwhile, and its scenario is
 //! read back as it was run. Its charts are then drawn from its CSV files
 //! ([`Redraw::draw`]) by the same functions `run` ([`plot_folder`]) and `compare`
-//! ([`plot_compare_folder`]) call just after writing them.
+//! ([`plot_compare_folder`]) call just after writing them, and put into the
+//! folder's `report.html` in place of the ones it showed.
 
 mod compare_folder;
 mod folder;
@@ -14,11 +15,17 @@ pub use folder::{CHARTS, plot_folder};
 
 use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
-use crate::output::reader::{folder_meta, folder_scenario};
-use crate::output::{FolderLock, Kind, MARKER};
+use crate::output::reader::{chart_svgs, folder_meta, folder_scenario};
+use crate::output::{FolderLock, Kind, MARKER, REPORT_HTML, Replacement};
 use crate::ranking::{RankBy, RankChoice};
+use crate::report::html;
+use crate::scenario::limits::read_input;
 use crate::scenario::{Overrides, Scenario};
 use std::path::{Path, PathBuf};
+
+/// The size up to which `plot` reads a folder's `report.html` whatever the input
+/// limit.
+const REPORT_PAGE_BYTES: u64 = 64 << 20;
 
 /// A results folder open for its charts to be redrawn, locked until dropped.
 #[derive(Debug)]
@@ -74,7 +81,9 @@ impl Redraw {
     }
 
     /// Draws every chart the folder's files allow, as PNG and SVG of `size`, in place
-    /// of the earlier ones; returns the files written, each chart's PNG first.
+    /// of the earlier ones, and puts them into the folder's `report.html` in place of
+    /// the charts it shows; returns the files written, each chart's PNG first, the
+    /// report last.
     pub fn draw(&self, size: (u32, u32)) -> Result<Vec<PathBuf>, Error> {
         let (dir, scenario, cancel) = (&self.dir, &self.scenario, self.cancel);
         let limit = scenario.limits.input_bytes;
@@ -82,9 +91,42 @@ impl Redraw {
             Kind::Compare => plot_compare_folder(dir, scenario, &self.rank_by, size, cancel, limit),
             _ => plot_folder(dir, scenario, size, cancel, limit),
         }?;
-        Ok(drawn
-            .into_iter()
+        let mut written: Vec<PathBuf> = drawn
+            .iter()
             .flat_map(|(stem, _)| ["png", "svg"].map(|ext| dir.join(format!("{stem}.{ext}"))))
-            .collect())
+            .collect();
+        written.extend(self.redraw_report(drawn.iter().map(|(stem, _)| *stem), limit)?);
+        Ok(written)
+    }
+
+    /// Puts the charts `stems`, just drawn, into the folder's `report.html`, if it has
+    /// one (a folder written before reports were pages has none, and gets none: its
+    /// text comes from the run, not from files). The text around them stays as the run
+    /// wrote it; it does not depend on the charts' size.
+    fn redraw_report<'a>(
+        &self,
+        stems: impl IntoIterator<Item = &'a str>,
+        limit: u64,
+    ) -> Result<Option<PathBuf>, Error> {
+        let path = self.dir.join(REPORT_HTML);
+        if !path.exists() {
+            return Ok(None);
+        }
+        // The page is the folder's own output, to be rewritten, rather than input to
+        // read: held within the larger of the input limit and 64 MiB, far above any
+        // page escalate writes (a chart's SVG is a few hundred kB at any size).
+        let page = read_input(&path, limit.max(REPORT_PAGE_BYTES), false)?;
+        let page = String::from_utf8(page).map_err(|_| Error::Results {
+            path: path.clone(),
+            why: BadResults::NotText,
+        })?;
+        let svgs = chart_svgs(&self.dir, stems)?;
+        let Some(page) = html::with_charts(&page, &svgs) else {
+            return Ok(None);
+        };
+        let files = Replacement::in_results(&self.dir, self.kind);
+        files.write(REPORT_HTML, page.as_bytes())?;
+        files.commit(self.cancel)?;
+        Ok(Some(path))
     }
 }
