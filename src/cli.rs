@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::compare::CompareOptions;
-use escalate::error::{Error, Setting};
+use escalate::error::{Error, FolderRefusal, Setting};
 use escalate::montecarlo::Cancel;
 use escalate::plot;
 use escalate::ranking::{RankBy, RankChoice};
@@ -362,7 +362,10 @@ fn overrides() -> Overrides {
 #[derive(Debug, thiserror::Error)]
 enum Refusal {
     #[error("--out {}: {reason}", path.display())]
-    Out { path: PathBuf, reason: String },
+    Out {
+        path: PathBuf,
+        reason: FolderRefusal,
+    },
 }
 
 /// Answers a command line clap did not run: help and the version go to stdout

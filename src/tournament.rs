@@ -2,8 +2,8 @@
 //!
 //! Streams every match into `matches.csv` as it arrives, then writes the ranking
 //! (`tournament.csv`), each entrant's results against each other one
-//! (`payoff_matrix.csv`), the chart (`tournament.svg`, `tournament.png`), a copy of
-//! the scenario, and `run.json` last.
+//! (`payoff_matrix.csv`), the chart (`tournament.svg`, `tournament.png`), the report
+//! (`report.md`, `report.html`), a copy of the scenario, and `run.json` last.
 
 //!
 //! The play itself is [`round_robin`](crate::round_robin)'s, re-exported here.
@@ -18,10 +18,13 @@ use crate::montecarlo::Cancel;
 pub use crate::output::csv::MatchRow;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, Meta};
-use crate::output::reader::{EntrantRecord, TournamentRecord};
-use crate::output::{Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
+use crate::output::reader::{EntrantRecord, TournamentRecord, chart_svgs};
+use crate::output::{
+    Kind, MATCHES, PAIRINGS, RANKING, REPORT, REPORT_HTML, Replacement, ResultsFolder,
+};
 use crate::payoff::Payoffs;
-use crate::replot::{ranking_chart, stage_ranking_chart};
+use crate::replot::{TOURNAMENT_CHARTS, ranking_chart, stage_ranking_chart};
+use crate::report::{html, tournament_report};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -177,6 +180,7 @@ pub fn run_until(
             .collect(),
     };
     let chart = ranking_chart(scenario, &record, &standings);
+    let report = tournament_report(scenario, setup, &standings, &TOURNAMENT_CHARTS);
     // Charts are written as `plot` writes those of other folders.
     let charts = Replacement::in_results(folder.staging(), Kind::Tournament);
     // The files are independent: writing them on the pool's threads overlaps the
@@ -184,6 +188,7 @@ pub fn run_until(
     type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
     let jobs: Vec<Job> = vec![
         Box::new(|| stage_ranking_chart(&charts, &chart, options.chart_size, cancel)),
+        Box::new(|| folder.write(REPORT, report.markdown().as_bytes())),
         Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
@@ -198,6 +203,9 @@ pub fn run_until(
             .collect::<Result<Vec<()>, Error>>()
     })?;
     charts.commit(cancel)?;
+    // The page inlines the chart as staged.
+    let svgs = chart_svgs(folder.staging(), report.charts())?;
+    folder.write(REPORT_HTML, html::render(&report, &svgs).as_bytes())?;
 
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = pool.current_num_threads();

@@ -13,13 +13,20 @@ const CHARTS: [&str; 4] = [
     "trajectories.png",
 ];
 
-/// The contents of the SVG's text elements, in document order.
+/// The SVG's labels, in document order: each is a group of glyphs that keeps its
+/// words in `aria-label`.
 fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text ")
+    svg.split("<g aria-label=\"")
         .skip(1)
         .filter_map(|t| {
-            let body = &t[t.find('>')? + 1..t.find("</text>")?];
-            Some(body.trim().to_string())
+            let label = &t[..t.find('"')?];
+            Some(
+                label
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&"),
+            )
         })
         .collect()
 }

@@ -59,11 +59,18 @@ fn run_draws_both_charts_and_plot_redraws_them() {
         fs::remove_file(r.join(chart)).unwrap();
     }
     let before = read(&r, "summary.csv");
+    let page = read(&r, "report.html");
+    assert_eq!(
+        page.matches("viewBox=\"0 0 1600 900\"").count(),
+        3,
+        "three charts"
+    );
     let listed = ok(dir.path(), &["plot", "r", "--size", "800x450"]);
     assert!(
         listed.contains("timeline.png") && listed.contains("fan.svg"),
         "{listed}"
     );
+    assert!(listed.ends_with("report.html\n"), "{listed}");
     assert_eq!(png_size(&r.join("timeline.png")), (800, 450));
     assert_eq!(png_size(&r.join("fan.png")), (800, 450));
     assert_eq!(
@@ -71,6 +78,21 @@ fn run_draws_both_charts_and_plot_redraws_them() {
         before,
         "plot does not rerun the simulation"
     );
+    // The report's page shows the charts as redrawn, and says the same around them.
+    let redrawn = read(&r, "report.html");
+    assert_eq!(redrawn.matches("viewBox=\"0 0 800 450\"").count(), 3);
+    assert!(!redrawn.contains("viewBox=\"0 0 1600 900\""));
+    let prose = |page: &str| {
+        page.split("<svg ")
+            .map(|part| {
+                part.split_once("</svg>")
+                    .map_or(part, |(_, after)| after)
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(prose(&redrawn), prose(&page));
+    assert!(redrawn.contains(&read(&r, "timeline.svg").lines().nth(2).unwrap().to_string()));
 }
 
 #[test]

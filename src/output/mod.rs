@@ -34,6 +34,9 @@ pub const SCENARIO_COPY: &str = "scenario.toml";
 /// The report written beside the results.
 pub const REPORT: &str = "report.md";
 
+/// The same report as one self-contained web page, its charts inline.
+pub const REPORT_HTML: &str = "report.html";
+
 /// Each replicate's moves, round by round (`run`).
 pub const TIMELINE: &str = "timeline.csv";
 
@@ -100,6 +103,7 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
+                REPORT_HTML,
                 TIMELINE,
                 SUMMARY,
                 AGGREGATE,
@@ -119,6 +123,7 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
+                REPORT_HTML,
                 COMPARISON,
                 AGGREGATE,
                 "compare.svg",
@@ -131,6 +136,8 @@ impl Kind {
             Kind::Tournament => &[
                 MARKER,
                 SCENARIO_COPY,
+                REPORT,
+                REPORT_HTML,
                 RANKING,
                 MATCHES,
                 PAIRINGS,

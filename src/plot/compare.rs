@@ -850,7 +850,7 @@ pub(super) fn draw_thresholds<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::plot::testing::{self, bitmap};
-    use crate::plot::{Chart, EventMark, render_svg};
+    use crate::plot::{Chart, EventMark, draw_svg};
 
     /// The December 2016 case as the comparison charts see it.
     fn meta() -> ChartMeta {
@@ -1028,7 +1028,7 @@ mod tests {
 
     /// Draws `chart` as SVG (checked for legible text) and as a PNG in memory.
     fn draw_both(chart: &Chart<'_>, size: (u32, u32)) -> String {
-        let svg = render_svg(chart, size).expect("the SVG draws");
+        let svg = draw_svg(chart, size).expect("the SVG draws");
         assert_legible(&svg, f64::from(size.0));
         let rgb = bitmap(chart, size);
         assert!(rgb.iter().any(|&v| v < 100), "something dark is drawn");

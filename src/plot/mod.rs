@@ -59,6 +59,7 @@ mod heatmap;
 mod legend;
 mod panel;
 mod raster;
+mod svg_font;
 mod timeline;
 mod tournament;
 mod trajectories;
@@ -419,8 +420,15 @@ fn check_size((width, height): (u32, u32)) -> Result<(), PlotError> {
     }
 }
 
-/// Draws `chart` as an SVG document of `size` pixels and returns it. No I/O.
+/// Draws `chart` as an SVG document of `size` pixels and returns it, its text drawn
+/// as outlines of the embedded font (see [`svg_font`]). No I/O.
 pub fn render_svg(chart: &Chart<'_>, size: (u32, u32)) -> Result<String, PlotError> {
+    Ok(svg_font::outline_text(&draw_svg(chart, size)?))
+}
+
+/// Draws `chart` as plotters' SVG backend writes it, each label a `<text>` element:
+/// the layout before [`render_svg`] turns text into outlines, which chart tests read.
+pub(crate) fn draw_svg(chart: &Chart<'_>, size: (u32, u32)) -> Result<String, PlotError> {
     check_size(size)?;
     let mut svg = String::new();
     {

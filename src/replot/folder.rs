@@ -1,7 +1,7 @@
 //! The charts of a `run` folder, drawn from its CSV files: the same path for `run`
 //! (just after writing them) and for `plot DIR` (redrawing them later).
 
-use crate::error::Error;
+use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{AggregateRow, MeasureRow, StockAggregateRow, TimelineRow};
 use crate::output::reader::{bad_results, each_record, row};
@@ -195,12 +195,9 @@ pub fn plot_folder(
 
 /// The index of actor `id` of a file `path` of the folder of `scenario`.
 pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<usize, Error> {
-    scenario.actor_index(id).ok_or_else(|| {
-        bad_results(
-            path,
-            format!("actor {id:?} is not in the folder's scenario.toml"),
-        )
-    })
+    scenario
+        .actor_index(id)
+        .ok_or_else(|| bad_results(path, BadResults::UnknownActor(id.to_owned())))
 }
 
 /// Adds to each actor's series the measures of the first replicate of
@@ -314,10 +311,10 @@ fn timeline_series(
                 .ok_or_else(|| {
                     bad_results(
                         path,
-                        format!(
-                            "{} does not face {} in the folder's scenario.toml",
-                            row.actor, row.target
-                        ),
+                        BadResults::NotFacing {
+                            actor: row.actor.to_owned(),
+                            target: row.target.to_owned(),
+                        },
                     )
                 })?;
             let hostile = scenario
@@ -441,10 +438,11 @@ fn stock_series(
             }) else {
                 return Err(bad_results(
                     path,
-                    format!(
-                        "no holding of {:?} by {:?} in {:?} in the folder's scenario.toml",
-                        r.stock, r.holder, r.host
-                    ),
+                    BadResults::UnknownHolding {
+                        stock: r.stock.to_owned(),
+                        holder: r.holder.to_owned(),
+                        host: r.host.to_owned(),
+                    },
                 ));
             };
             series[h].rows.push(FanRow {

@@ -3,7 +3,7 @@
 //! `matches.csv`, match by match in the order they were played, so both draw the
 //! same bits.
 
-use crate::error::Error;
+use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::MatchRow;
 use crate::output::reader::{TournamentRecord, bad_results, each_record, row};
@@ -112,12 +112,10 @@ fn read_standings(
     let names: Vec<String> = record.entrants.iter().map(|e| e.name.clone()).collect();
     let mut standings = Standings::new(names.clone(), record.repetitions, record.rounds);
     let index = |name: &str| {
-        names.iter().position(|n| n == name).ok_or_else(|| {
-            bad_results(
-                path,
-                format!("entrant {name:?} is not among those run.json lists"),
-            )
-        })
+        names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| bad_results(path, BadResults::UnknownEntrant(name.to_owned())))
     };
     let mut count = 0u64;
     let file = open_regular(path)?;
@@ -132,10 +130,10 @@ fn read_standings(
             if m.repetition >= record.repetitions {
                 return Err(bad_results(
                     path,
-                    format!(
-                        "repetition {} of a tournament of {} repetitions",
-                        m.repetition, record.repetitions
-                    ),
+                    BadResults::RepetitionPastEnd {
+                        repetition: m.repetition,
+                        repetitions: record.repetitions,
+                    },
                 ));
             }
             standings.add(&MatchResult {
@@ -150,7 +148,7 @@ fn read_standings(
         },
     )?;
     if count == 0 || names.len() < 2 {
-        return Err(bad_results(path, "no matches".into()));
+        return Err(bad_results(path, BadResults::NoMatches));
     }
     standings.finish();
     Ok(standings)
