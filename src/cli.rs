@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::compare::CompareOptions;
-use escalate::error::{Error, Setting};
+use escalate::error::{Error, FolderRefusal, Setting};
 use escalate::fit::{FitOptions, Param};
 use escalate::history::{FitCommand, ScoreCommand};
 use escalate::montecarlo::Cancel;
@@ -67,7 +67,7 @@ enum Command {
     Policies,
     /// Redraw every chart of a results folder from its files.
     Plot {
-        /// A results folder written by `escalate run` or `escalate compare`.
+        /// A results folder written by `escalate run`, `compare` or `tournament`.
         dir: PathBuf,
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]
@@ -294,6 +294,9 @@ struct TournamentArgs {
     /// On a two-rung ladder a tremble is a flip, as the axelrod library's noise.
     #[arg(long, display_order = 2)]
     noise: Option<f64>,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x900", display_order = 70)]
+    size: (u32, u32),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -497,7 +500,10 @@ fn overrides() -> Overrides {
 #[derive(Debug, thiserror::Error)]
 enum Refusal {
     #[error("--out {}: {reason}", path.display())]
-    Out { path: PathBuf, reason: String },
+    Out {
+        path: PathBuf,
+        reason: FolderRefusal,
+    },
 }
 
 /// Answers a command line clap did not run: help and the version go to stdout
@@ -619,6 +625,7 @@ fn tournament(a: TournamentArgs) -> Result<()> {
             .out
             .unwrap_or_else(|| escalate::tournament::default_out(&scenario)),
         threads: a.common.threads.unwrap_or(0),
+        chart_size: a.size,
     };
     let bar = progress_bar(setup.matches(), a.common.quiet, "matches");
     let outcome =

@@ -169,15 +169,6 @@ pub enum Error {
         /// The scenario's outcomes, `none` last.
         known: Vec<String>,
     },
-    /// A tournament's results folder, given to `plot`.
-    #[error(
-        "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
-        .path.display()
-    )]
-    TournamentFolder {
-        /// The folder, as given.
-        path: PathBuf,
-    },
     /// A folder of `score` or `fit` results given to `plot`: its charts come from its
     /// scenarios and records, which it does not hold.
     #[error(
@@ -227,7 +218,7 @@ pub enum Error {
         /// The folder, as given.
         path: PathBuf,
         /// Why, and what to do instead.
-        reason: String,
+        reason: FolderRefusal,
     },
     /// Writing results failed.
     // The cause is the source, as for `Read`.
@@ -239,12 +230,12 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A results folder holds a file that cannot be read back.
-    #[error("reading results {path}: {message}")]
+    #[error("reading results {}: {why}", path.display())]
     Results {
         /// The file.
         path: PathBuf,
-        /// Why.
-        message: String,
+        /// Why escalate could not have written it.
+        why: BadResults,
     },
     /// Drawing a chart failed; the source is the chart's own error.
     #[error("drawing a chart")]
@@ -299,7 +290,6 @@ impl Error {
             | Error::NoiseOutOfRange { .. }
             | Error::OnlyTournament { .. }
             | Error::UnknownOutcome { .. }
-            | Error::TournamentFolder { .. }
             | Error::DrawnByCommand { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
@@ -578,8 +568,213 @@ pub enum NotResults {
     Missing,
     /// Something other than a folder is.
     NotAFolder,
-    /// A folder escalate did not write; says why it is not taken for one.
-    Unmarked(String),
+    /// A folder escalate did not write, and why it is not taken for one.
+    Unmarked(Unmarked),
+}
+
+/// Why a folder is not taken for escalate's results: what its `run.json` (the mark
+/// escalate leaves) is instead, or what it lacks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unmarked {
+    /// It has no `run.json`.
+    #[error("it has no run.json")]
+    NoMark,
+    /// Its `run.json` is something other than a file (`a FIFO`).
+    #[error("its run.json is {0}, not a file")]
+    MarkNotAFile(&'static str),
+    /// Its `run.json` is larger than any escalate writes.
+    #[error("its run.json is larger than any escalate writes")]
+    MarkTooLarge,
+    /// Its `run.json` cannot be read.
+    #[error("its run.json cannot be read ({0})")]
+    MarkUnreadable(std::io::ErrorKind),
+    /// Its `run.json` is not JSON.
+    #[error("its run.json is not JSON")]
+    MarkNotJson,
+    /// Its `run.json` does not say escalate wrote it.
+    #[error("its run.json was not written by escalate")]
+    MarkNotEscalate,
+    /// Its `run.json` names no command of escalate.
+    #[error("its run.json names no command of escalate")]
+    NoCommand,
+    /// It has no copy of the scenario run.
+    #[error("no scenario.toml")]
+    NoScenario,
+}
+
+/// Why escalate will not write or replace a folder, and what to do instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FolderRefusal {
+    /// The folder cannot be opened.
+    #[error("cannot be opened ({0})")]
+    Unopenable(std::io::Error),
+    /// The path names no folder (`..`, `/`).
+    #[error("does not name a folder: give the results folder's own name")]
+    NoName,
+    /// The folder's name is longer than a file system allows.
+    #[error("the name is too long for a folder ({len} bytes, at most {max}): choose a shorter one")]
+    NameTooLong {
+        /// The name's length in bytes.
+        len: usize,
+        /// The longest name allowed.
+        max: usize,
+    },
+    /// The path is a symbolic link.
+    #[error(
+        "is a symbolic link, not a folder: results are written to a folder, never through a link; name the folder itself, or a new one"
+    )]
+    Link,
+    /// The path is something other than a folder (`a FIFO`).
+    #[error("is {0}, not a folder: results go into a folder of their own; choose another name")]
+    NotAFolder(&'static str),
+    /// A folder with entries that does not hold escalate results.
+    #[error(
+        "{0}, so it does not hold escalate results: choose another folder, or delete this one by hand"
+    )]
+    NotResults(Unmarked),
+    /// A folder to redraw that does not hold escalate results.
+    #[error("not an escalate results folder ({0})")]
+    Unmarked(Unmarked),
+    /// A file escalate writes in results is something else there (`a FIFO`).
+    #[error("its {name} is {what}, not a file escalate wrote")]
+    NotAFile {
+        /// The file's name.
+        name: &'static str,
+        /// What it is instead.
+        what: &'static str,
+    },
+    /// Earlier results beside entries escalate did not write (sorted).
+    #[error(
+        "holds {}, which escalate did not write, beside earlier results: choose another folder, or move {} elsewhere by hand to replace the results",
+        listed(.0),
+        if .0.len() == 1 { "it" } else { "them" }
+    )]
+    Foreign(Vec<String>),
+    /// The lock beside the folder is not one escalate made.
+    #[error("is not a lock file escalate made (it should be an empty file): delete it by hand")]
+    PlantedLock,
+}
+
+/// The first of `names` and how many more: `a`, `a and b`, `a, b and 3 more`.
+fn listed(names: &[String]) -> String {
+    match names {
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+        [] => String::new(),
+    }
+}
+
+/// Why a file of a results folder cannot be read back: escalate could not have
+/// written it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BadResults {
+    /// Not CSV of the shape escalate writes.
+    #[error("{0}")]
+    Csv(csv::Error),
+    /// Not JSON of the shape escalate writes.
+    #[error("{0}")]
+    Json(serde_json::Error),
+    /// Not UTF-8 text, which every text file escalate writes is.
+    #[error("not UTF-8 text")]
+    NotText,
+    /// A cell, at its line and column (from 1), under its column's name.
+    #[error("{line}:{column}: {name}: {why}")]
+    Cell {
+        /// The line.
+        line: u64,
+        /// The column, from 1.
+        column: usize,
+        /// The column's name.
+        name: String,
+        /// What is wrong with it.
+        why: BadCell,
+    },
+    /// A column other than the one escalate writes there for the folder's scenario.
+    #[error(
+        "column {column} is {}, where escalate writes {} for this scenario",
+        found.as_ref().map_or("nothing".into(), |h| format!("{h:?}")),
+        wanted.as_ref().map_or("no more columns".into(), |h| format!("{h:?}"))
+    )]
+    Header {
+        /// The column, from 1.
+        column: usize,
+        /// Its name as found, if there is one.
+        found: Option<String>,
+        /// The name escalate writes, if it writes that many columns.
+        wanted: Option<String>,
+    },
+    /// An actor not in the folder's scenario.
+    #[error("actor {0:?} is not in the folder's scenario.toml")]
+    UnknownActor(String),
+    /// A holding not in the folder's scenario.
+    #[error("no holding of {stock:?} by {holder:?} in {host:?} in the folder's scenario.toml")]
+    UnknownHolding {
+        /// The stock's id.
+        stock: String,
+        /// The holder's id.
+        holder: String,
+        /// The host's id.
+        host: String,
+    },
+    /// A pair of actors that are no dyad of the folder's scenario.
+    #[error("{actor} does not face {target} in the folder's scenario.toml")]
+    NotFacing {
+        /// The acting actor's id.
+        actor: String,
+        /// The target's id.
+        target: String,
+    },
+    /// An entrant of `matches.csv` that `run.json` does not list.
+    #[error("entrant {0:?} is not among those run.json lists")]
+    UnknownEntrant(String),
+    /// A repetition past those `run.json` says were played.
+    #[error("repetition {repetition} of a tournament of {repetitions} repetitions")]
+    RepetitionPastEnd {
+        /// The repetition, from 0.
+        repetition: u32,
+        /// The repetitions played.
+        repetitions: u32,
+    },
+    /// A tournament without matches, or with fewer than two entrants.
+    #[error("no matches")]
+    NoMatches,
+    /// A variant of `aggregate.csv` that `comparison.csv` does not list.
+    #[error("variant {0:?} is not in comparison.csv")]
+    UnknownVariant(String),
+    /// The rows of a variant apart from each other.
+    #[error("the rows of variant {0:?} are not together")]
+    SplitVariant(String),
+    /// A ranking recorded that is none escalate writes, in the ranking's own words.
+    #[error("{0}")]
+    UnknownRanking(String),
+    /// A ranking recorded that the folder's scenario cannot rank by.
+    #[error("{0}")]
+    Ranking(Box<Error>),
+}
+
+/// What is wrong with a cell of a results file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BadCell {
+    /// A number that is not finite (`NaN`, `inf`).
+    #[error("{0} is not a finite number")]
+    NotFinite(String),
+    /// Text where a number is written.
+    #[error("{0:?} is not a number")]
+    NotANumber(String),
+    /// Text where a count is written.
+    #[error("{0:?} is not a count")]
+    NotACount(String),
+    /// Nothing where a number is always written.
+    #[error("an empty cell where a number is written")]
+    Empty,
+    /// Some of the four statistics of a metric, not all.
+    #[error("mean, p10, p50 and p90 are written all four or none")]
+    PartStatistics,
 }
 
 impl fmt::Display for NotResults {

@@ -3,6 +3,7 @@
 mod util;
 
 mod bad_input;
+mod browser;
 mod compare;
 mod compare_chart;
 mod folder;

@@ -160,6 +160,9 @@ pub struct Engine<'s> {
     round_plain: bool,
     /// Whether an event forces measures this round.
     forcing: bool,
+    /// Whether some policy instance may choose several measures in a round of single
+    /// measures seen ([`Policy::packs`]), so every policy is asked for its package.
+    packing: bool,
     /// Whether some dyad's measures are kept round by round as packages (a dyad
     /// whose every round so far held one measure keeps only its moves and the rounds
     /// it was forced, until a round of several comes).
@@ -209,6 +212,7 @@ impl<'s> Engine<'s> {
         let rounds = plan.rounds as usize;
         let lasting = plan.ladder.has_lasting_measures();
         let holdings = Holdings::new(plan.holdings, plan.actors);
+        let packing = instances.iter().any(|p| p.packs());
         Engine {
             instances,
             installs,
@@ -229,6 +233,7 @@ impl<'s> Engine<'s> {
             in_force_now: vec![0; n],
             round_plain: true,
             forcing: false,
+            packing,
             packages_kept: false,
             chosen: Vec::with_capacity(1),
             perceived: Vec::with_capacity(1),
@@ -328,14 +333,14 @@ impl<'s> Engine<'s> {
         };
         let ladder = self.plan.ladder;
         self.round_plain = true;
-        let simple = !self.several_seen && !self.forcing;
+        let simple = !self.several_seen && !self.forcing && !self.packing;
         for d in 0..self.played.len() {
             let view = View::of(&observation, d);
             let policy = &mut self.instances[self.active[d]];
             if simple {
-                // Every round seen so far held one measure: a policy's package is then
-                // the one move it decides (the conformance tests check this), so the
-                // common case asks for the move alone.
+                // Every round seen so far held one measure and no policy packs: a
+                // policy's package is then the one move it decides (the conformance
+                // tests check this), so the common case asks for the move alone.
                 let m = policy.decide(&view, rng);
                 if let Some(decided) = self.trajectory.decisions.get_mut(d) {
                     decided.push_one(m);

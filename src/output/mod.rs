@@ -34,6 +34,9 @@ pub const SCENARIO_COPY: &str = "scenario.toml";
 /// The report written beside the results.
 pub const REPORT: &str = "report.md";
 
+/// The same report as one self-contained web page, its charts inline.
+pub const REPORT_HTML: &str = "report.html";
+
 /// Each replicate's moves, round by round (`run`).
 pub const TIMELINE: &str = "timeline.csv";
 
@@ -128,6 +131,7 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
+                REPORT_HTML,
                 TIMELINE,
                 SUMMARY,
                 AGGREGATE,
@@ -136,6 +140,8 @@ impl Kind {
                 STOCKS_AGGREGATE,
                 "timeline.svg",
                 "timeline.png",
+                "dyads.svg",
+                "dyads.png",
                 "fan.svg",
                 "fan.png",
                 "stocks.svg",
@@ -145,6 +151,7 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
+                REPORT_HTML,
                 COMPARISON,
                 AGGREGATE,
                 "compare.svg",
@@ -157,6 +164,8 @@ impl Kind {
             Kind::Tournament => &[
                 MARKER,
                 SCENARIO_COPY,
+                REPORT,
+                REPORT_HTML,
                 RANKING,
                 MATCHES,
                 PAIRINGS,

@@ -36,7 +36,7 @@ pub fn draw_fit<DB: DrawingBackend>(
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (f64::from(w), f64::from(h));
     let sz = Sizes::new(w, h);
-    let header = super::frame::Header::new(&sz, &chart.meta, w);
+    let header = super::frame::Header::new(&sz, &chart.meta.title, &chart.meta.subtitle, w);
     header.draw(area, &sz)?;
     let s = sz.s;
     let value_labels = chart.y.as_ref().map_or(&chart.x.1, |(_, v)| v);

@@ -5,7 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::{self, Anchor};
-use super::frame::{Frame, LegendSpec, Swatch, colour, format_number, line, px};
+use super::frame::{Frame, LegendSpec, colour, format_number, line, px};
+use super::legend::Mark;
 use super::{ChartMeta, PlotError};
 
 /// One episode: its frame (title, ladder, rounds) and each scored dyad's measures.
@@ -81,7 +82,7 @@ fn draw_panel<DB: DrawingBackend>(
         .map(|p| p.level)
         .collect();
     let legend = LegendSpec {
-        swatch: Swatch::Line,
+        mark: Mark::Line(None),
         header: Some(KEY),
         names: panel.series.iter().map(|s| s.label.as_str()).collect(),
     };
