@@ -127,6 +127,36 @@ fn a_record_made_with_a_delay_of_3_is_fitted_back_to_3() {
     assert!(dir.join("two/fit.png").is_file());
 }
 
+#[test]
+fn a_record_made_by_an_answer_rule_with_a_delay_of_3_is_fitted_back_to_3() {
+    let dir = Scratch::new("fit-respond-delay");
+    let out = ok(
+        dir.path(),
+        &[
+            "fit",
+            &data("respond-delay.toml"),
+            "--record",
+            &data("delay.csv"),
+            "--param",
+            "lag=0..6",
+            "--out",
+            "f",
+        ],
+    );
+    assert!(out.contains("best: lag = 3"), "{out}");
+    let fit = json(&dir.join("f/fit.json"));
+    assert_eq!(fit["best"]["values"]["lag"], 3);
+    assert_eq!(fit["best"]["in_sample"]["score"], 1.0);
+    // Every other delay predicts no answer on its round.
+    let table = fs::read_to_string(dir.join("f/fit.csv")).unwrap();
+    let hits: Vec<&str> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap())
+        .collect();
+    assert_eq!(hits, ["0", "0", "0", "2", "0", "0", "0"], "{table}");
+}
+
 /// A folder of one scenario and a record of two identical episodes.
 fn twins(dir: &Scratch) -> PathBuf {
     let pairs = dir.join("pairs");
