@@ -32,6 +32,31 @@ pub enum Error {
         /// How many problems were found, when more than are shown.
         found: Found,
     },
+    /// A record of what happened (`score`, `fit`) is malformed or does not fit its
+    /// scenario; the problems found are listed.
+    #[error("{}", format_record_problems(.file, .problems, *.found))]
+    Record {
+        /// The file name as the user gave it.
+        file: String,
+        /// The problems shown, in file order.
+        problems: Vec<Located>,
+        /// How many problems were found, when more than are shown.
+        found: Found,
+    },
+    /// The scenarios and records given to `score` or `fit` do not pair up.
+    #[error("{reason}")]
+    Inputs {
+        /// What is wrong, and what to give instead.
+        reason: String,
+    },
+    /// A parameter to fit (`--param`) that cannot be searched as given.
+    #[error("{} {given}: {reason}", Setting::Param.name())]
+    Param {
+        /// The parameter as written.
+        given: String,
+        /// What is wrong, and what to write instead.
+        reason: String,
+    },
     /// A command would go beyond one of the scenario's limits; nothing was done.
     #[error("{}", exceeded(.0, Setting::name))]
     Limit(Exceeded),
@@ -144,14 +169,17 @@ pub enum Error {
         /// The scenario's outcomes, `none` last.
         known: Vec<String>,
     },
-    /// A tournament's results folder, given to `plot`.
+    /// A folder of `score` or `fit` results given to `plot`: its charts come from its
+    /// scenarios and records, which it does not hold.
     #[error(
-        "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
+        "{}: its charts are drawn by `escalate {command}` from its scenarios and records: run it again to redraw them",
         .path.display()
     )]
-    TournamentFolder {
+    DrawnByCommand {
         /// The folder, as given.
         path: PathBuf,
+        /// The command that wrote it.
+        command: &'static str,
     },
     /// A folder given to read results from is not one.
     #[error("{}: {why}", .path.display())]
@@ -190,7 +218,7 @@ pub enum Error {
         /// The folder, as given.
         path: PathBuf,
         /// Why, and what to do instead.
-        reason: String,
+        reason: FolderRefusal,
     },
     /// Writing results failed.
     // The cause is the source, as for `Read`.
@@ -202,12 +230,12 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A results folder holds a file that cannot be read back.
-    #[error("reading results {path}: {message}")]
+    #[error("reading results {}: {why}", path.display())]
     Results {
         /// The file.
         path: PathBuf,
-        /// Why.
-        message: String,
+        /// Why escalate could not have written it.
+        why: BadResults,
     },
     /// Drawing a chart failed; the source is the chart's own error.
     #[error("drawing a chart")]
@@ -242,6 +270,9 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Scenario { .. }
+            | Error::Record { .. }
+            | Error::Inputs { .. }
+            | Error::Param { .. }
             | Error::Limit(_)
             | Error::Timeline { .. }
             | Error::TooBig { .. }
@@ -259,7 +290,7 @@ impl Error {
             | Error::NoiseOutOfRange { .. }
             | Error::OnlyTournament { .. }
             | Error::UnknownOutcome { .. }
-            | Error::TournamentFolder { .. }
+            | Error::DrawnByCommand { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
             // A results folder given to `plot` whose files were damaged or
@@ -316,6 +347,9 @@ impl fmt::Display for Named<'_> {
                 "{} {noise} is not a probability: give a number between 0 and 1",
                 names(Setting::Noise)
             ),
+            Error::Param { given, reason } => {
+                write!(f, "{} {given}: {reason}", names(Setting::Param))
+            }
             e => e.fmt(f),
         }
     }
@@ -343,6 +377,10 @@ pub enum Setting {
     Repetitions,
     /// The tremble probability of tournament matches, in place of the scenario's.
     Noise,
+    /// A parameter to fit and the values to search (`NAME=a..b`).
+    Param,
+    /// The record of what happened, scored against a scenario.
+    Record,
 }
 
 impl Setting {
@@ -357,6 +395,8 @@ impl Setting {
             Setting::Threads => "threads",
             Setting::Repetitions => "repetitions",
             Setting::Noise => "noise",
+            Setting::Param => "param",
+            Setting::Record => "record",
         }
     }
 }
@@ -528,8 +568,213 @@ pub enum NotResults {
     Missing,
     /// Something other than a folder is.
     NotAFolder,
-    /// A folder escalate did not write; says why it is not taken for one.
-    Unmarked(String),
+    /// A folder escalate did not write, and why it is not taken for one.
+    Unmarked(Unmarked),
+}
+
+/// Why a folder is not taken for escalate's results: what its `run.json` (the mark
+/// escalate leaves) is instead, or what it lacks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unmarked {
+    /// It has no `run.json`.
+    #[error("it has no run.json")]
+    NoMark,
+    /// Its `run.json` is something other than a file (`a FIFO`).
+    #[error("its run.json is {0}, not a file")]
+    MarkNotAFile(&'static str),
+    /// Its `run.json` is larger than any escalate writes.
+    #[error("its run.json is larger than any escalate writes")]
+    MarkTooLarge,
+    /// Its `run.json` cannot be read.
+    #[error("its run.json cannot be read ({0})")]
+    MarkUnreadable(std::io::ErrorKind),
+    /// Its `run.json` is not JSON.
+    #[error("its run.json is not JSON")]
+    MarkNotJson,
+    /// Its `run.json` does not say escalate wrote it.
+    #[error("its run.json was not written by escalate")]
+    MarkNotEscalate,
+    /// Its `run.json` names no command of escalate.
+    #[error("its run.json names no command of escalate")]
+    NoCommand,
+    /// It has no copy of the scenario run.
+    #[error("no scenario.toml")]
+    NoScenario,
+}
+
+/// Why escalate will not write or replace a folder, and what to do instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FolderRefusal {
+    /// The folder cannot be opened.
+    #[error("cannot be opened ({0})")]
+    Unopenable(std::io::Error),
+    /// The path names no folder (`..`, `/`).
+    #[error("does not name a folder: give the results folder's own name")]
+    NoName,
+    /// The folder's name is longer than a file system allows.
+    #[error("the name is too long for a folder ({len} bytes, at most {max}): choose a shorter one")]
+    NameTooLong {
+        /// The name's length in bytes.
+        len: usize,
+        /// The longest name allowed.
+        max: usize,
+    },
+    /// The path is a symbolic link.
+    #[error(
+        "is a symbolic link, not a folder: results are written to a folder, never through a link; name the folder itself, or a new one"
+    )]
+    Link,
+    /// The path is something other than a folder (`a FIFO`).
+    #[error("is {0}, not a folder: results go into a folder of their own; choose another name")]
+    NotAFolder(&'static str),
+    /// A folder with entries that does not hold escalate results.
+    #[error(
+        "{0}, so it does not hold escalate results: choose another folder, or delete this one by hand"
+    )]
+    NotResults(Unmarked),
+    /// A folder to redraw that does not hold escalate results.
+    #[error("not an escalate results folder ({0})")]
+    Unmarked(Unmarked),
+    /// A file escalate writes in results is something else there (`a FIFO`).
+    #[error("its {name} is {what}, not a file escalate wrote")]
+    NotAFile {
+        /// The file's name.
+        name: &'static str,
+        /// What it is instead.
+        what: &'static str,
+    },
+    /// Earlier results beside entries escalate did not write (sorted).
+    #[error(
+        "holds {}, which escalate did not write, beside earlier results: choose another folder, or move {} elsewhere by hand to replace the results",
+        listed(.0),
+        if .0.len() == 1 { "it" } else { "them" }
+    )]
+    Foreign(Vec<String>),
+    /// The lock beside the folder is not one escalate made.
+    #[error("is not a lock file escalate made (it should be an empty file): delete it by hand")]
+    PlantedLock,
+}
+
+/// The first of `names` and how many more: `a`, `a and b`, `a, b and 3 more`.
+fn listed(names: &[String]) -> String {
+    match names {
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+        [] => String::new(),
+    }
+}
+
+/// Why a file of a results folder cannot be read back: escalate could not have
+/// written it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BadResults {
+    /// Not CSV of the shape escalate writes.
+    #[error("{0}")]
+    Csv(csv::Error),
+    /// Not JSON of the shape escalate writes.
+    #[error("{0}")]
+    Json(serde_json::Error),
+    /// Not UTF-8 text, which every text file escalate writes is.
+    #[error("not UTF-8 text")]
+    NotText,
+    /// A cell, at its line and column (from 1), under its column's name.
+    #[error("{line}:{column}: {name}: {why}")]
+    Cell {
+        /// The line.
+        line: u64,
+        /// The column, from 1.
+        column: usize,
+        /// The column's name.
+        name: String,
+        /// What is wrong with it.
+        why: BadCell,
+    },
+    /// A column other than the one escalate writes there for the folder's scenario.
+    #[error(
+        "column {column} is {}, where escalate writes {} for this scenario",
+        found.as_ref().map_or("nothing".into(), |h| format!("{h:?}")),
+        wanted.as_ref().map_or("no more columns".into(), |h| format!("{h:?}"))
+    )]
+    Header {
+        /// The column, from 1.
+        column: usize,
+        /// Its name as found, if there is one.
+        found: Option<String>,
+        /// The name escalate writes, if it writes that many columns.
+        wanted: Option<String>,
+    },
+    /// An actor not in the folder's scenario.
+    #[error("actor {0:?} is not in the folder's scenario.toml")]
+    UnknownActor(String),
+    /// A holding not in the folder's scenario.
+    #[error("no holding of {stock:?} by {holder:?} in {host:?} in the folder's scenario.toml")]
+    UnknownHolding {
+        /// The stock's id.
+        stock: String,
+        /// The holder's id.
+        holder: String,
+        /// The host's id.
+        host: String,
+    },
+    /// A pair of actors that are no dyad of the folder's scenario.
+    #[error("{actor} does not face {target} in the folder's scenario.toml")]
+    NotFacing {
+        /// The acting actor's id.
+        actor: String,
+        /// The target's id.
+        target: String,
+    },
+    /// An entrant of `matches.csv` that `run.json` does not list.
+    #[error("entrant {0:?} is not among those run.json lists")]
+    UnknownEntrant(String),
+    /// A repetition past those `run.json` says were played.
+    #[error("repetition {repetition} of a tournament of {repetitions} repetitions")]
+    RepetitionPastEnd {
+        /// The repetition, from 0.
+        repetition: u32,
+        /// The repetitions played.
+        repetitions: u32,
+    },
+    /// A tournament without matches, or with fewer than two entrants.
+    #[error("no matches")]
+    NoMatches,
+    /// A variant of `aggregate.csv` that `comparison.csv` does not list.
+    #[error("variant {0:?} is not in comparison.csv")]
+    UnknownVariant(String),
+    /// The rows of a variant apart from each other.
+    #[error("the rows of variant {0:?} are not together")]
+    SplitVariant(String),
+    /// A ranking recorded that is none escalate writes, in the ranking's own words.
+    #[error("{0}")]
+    UnknownRanking(String),
+    /// A ranking recorded that the folder's scenario cannot rank by.
+    #[error("{0}")]
+    Ranking(Box<Error>),
+}
+
+/// What is wrong with a cell of a results file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BadCell {
+    /// A number that is not finite (`NaN`, `inf`).
+    #[error("{0} is not a finite number")]
+    NotFinite(String),
+    /// Text where a number is written.
+    #[error("{0:?} is not a number")]
+    NotANumber(String),
+    /// Text where a count is written.
+    #[error("{0:?} is not a count")]
+    NotACount(String),
+    /// Nothing where a number is always written.
+    #[error("an empty cell where a number is written")]
+    Empty,
+    /// Some of the four statistics of a metric, not all.
+    #[error("mean, p10, p50 and p90 are written all four or none")]
+    PartStatistics,
 }
 
 impl fmt::Display for NotResults {
@@ -700,6 +945,18 @@ impl Located {
     }
 }
 
+impl Located {
+    /// The problem without its place: `key: message — suggestion`.
+    pub fn problem_text(&self) -> String {
+        Located {
+            line: None,
+            column: None,
+            problem: self.problem.clone(),
+        }
+        .to_string()
+    }
+}
+
 impl fmt::Display for Located {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let (Some(line), Some(column)) = (self.line, self.column) {
@@ -718,16 +975,25 @@ impl fmt::Display for Located {
 }
 
 fn format_problems(file: &str, problems: &[Located], found: Found) -> String {
+    problem_list(file, "scenario", problems, found)
+}
+
+fn format_record_problems(file: &str, problems: &[Located], found: Found) -> String {
+    problem_list(file, "record", problems, found)
+}
+
+/// `file: invalid WHAT (n problems)`, then each problem on a line of its own.
+fn problem_list(file: &str, what: &str, problems: &[Located], found: Found) -> String {
     let n = problems.len();
     let mut out = match found {
         Found::Total(total) if total > n => format!(
-            "{file}: invalid scenario ({} shown of {} problems)",
+            "{file}: invalid {what} ({} shown of {} problems)",
             count(n as u128),
             count(total as u128)
         ),
-        Found::More => format!("{file}: invalid scenario ({n} shown; checking stopped there)"),
-        _ if n == 1 => format!("{file}: invalid scenario"),
-        _ => format!("{file}: invalid scenario ({n} problems)"),
+        Found::More => format!("{file}: invalid {what} ({n} shown; checking stopped there)"),
+        _ if n == 1 => format!("{file}: invalid {what}"),
+        _ => format!("{file}: invalid {what} ({n} problems)"),
     };
     for p in problems {
         out.push_str(&format!("\n  {}", p.in_file(file)));

@@ -275,6 +275,49 @@ fn plot_refuses_cells_that_are_not_finite_with_their_place() {
 }
 
 #[test]
+fn plot_reads_comparison_rows_whole_as_escalate_wrote_them() {
+    let dir = Scratch::new("typed-comparison");
+    ok(
+        dir.path(),
+        &["compare", "--out", "c", "-q", "--replicates", "20"],
+    );
+    let path = dir.join("c").join("comparison.csv");
+    let good = fs::read_to_string(&path).unwrap();
+    let refused = |text: String| {
+        fs::write(&path, text).unwrap();
+        let out = escalate(dir.path(), &["plot", "c"]);
+        fs::write(&path, &good).unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // Renamed columns, whether the charts draw them or not.
+    let stderr = refused(good.replacen("hostile_rounds_mean", "hostile_mean", 1));
+    assert!(
+        stderr.contains(
+            "comparison.csv: column 13 is \"hostile_mean\", where escalate writes \"hostile_rounds_mean\""
+        ),
+        "{stderr}"
+    );
+    let stderr = refused(good.replacen(",p_settled,", ",p_settle,", 1));
+    assert!(
+        stderr.contains("column 17 is \"p_settle\", where"),
+        "{stderr}"
+    );
+    // Every cell is read as written, not only those the charts draw.
+    let mut lines: Vec<String> = good.lines().map(str::to_string).collect();
+    let mut cells: Vec<&str> = lines[1].split(',').collect();
+    // The first row's policy has no comma to split on: p_settled is its 17th cell.
+    assert!(lines[0].split(',').nth(16) == Some("p_settled"));
+    cells[16] = "lots";
+    lines[1] = cells.join(",");
+    let stderr = refused(lines.join("\n") + "\n");
+    assert!(
+        stderr.contains(": p_settled: \"lots\" is not a number"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn plot_on_a_missing_folder_says_there_is_no_such_folder() {
     let dir = Scratch::new("missing-folder");
     let out = escalate(dir.path(), &["plot", "nowhere"]);

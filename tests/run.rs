@@ -139,6 +139,108 @@ fn russia_defers_then_answers_by_parity_when_congress_passes_sanctions() {
     assert_eq!(staff("11", "usa"), "455.0");
 }
 
+/// Every measure of replicate 0 that is not on the neutral rung, as
+/// (round, actor, rung, magnitude, forced).
+fn hostile_measures(measures: &str) -> Vec<(u32, String, String, String, bool)> {
+    rows(measures)
+        .into_iter()
+        .filter(|r| r["replicate"] == "0" && r["rung"] != "none")
+        .map(|r| {
+            (
+                r["round"].parse().unwrap(),
+                r["actor"].clone(),
+                r["rung"].clone(),
+                r["magnitude"].clone(),
+                r["forced"] == "true",
+            )
+        })
+        .collect()
+}
+
+/// The record of December 2016 to November 2017, as the default scenario replays it
+/// without noise: (round, actor, rung, magnitude, forced by an event).
+fn the_record() -> Vec<(u32, String, String, String, bool)> {
+    [
+        // 29 December 2016: the US package.
+        (0, "usa", "expel", "35.0", true),
+        (0, "usa", "sanction", "9.0", true),
+        (0, "usa", "seize", "2.0", true),
+        // July 2017: Congress's sanctions, and Russia's answer.
+        (7, "usa", "sanction", "", true),
+        (7, "russia", "expel", "755.0", false),
+        (7, "russia", "seize", "2.0", false),
+    ]
+    .into_iter()
+    .map(|(round, actor, rung, magnitude, forced)| {
+        (round, actor.into(), rung.into(), magnitude.into(), forced)
+    })
+    .collect()
+}
+
+#[test]
+fn the_default_scenario_without_noise_replays_the_record_exactly() {
+    let dir = Scratch::new("replay");
+    let file = quiet_default(&dir);
+    ok(
+        dir.path(),
+        &["run", file.to_str().unwrap(), "--out", "r", "--quiet"],
+    );
+    let r = dir.join("r");
+    // Nothing else happens: Russia holds in January and while the new
+    // administration restrains, and never sanctions.
+    assert_eq!(hostile_measures(&read(&r, "measures.csv")), the_record());
+    let timeline = rows(&read(&r, "timeline.csv"));
+    let policy = |round: &str, actor: &str| {
+        timeline
+            .iter()
+            .find(|t| t["round"] == round && t["actor"] == actor)
+            .unwrap()["policy"]
+            .clone()
+    };
+    assert_eq!(policy("0", "usa"), "mirror");
+    assert_eq!(policy("1", "usa"), "restrain");
+    assert_eq!(policy("7", "russia"), "defer");
+    let stocks = rows(&read(&r, "stocks.csv"));
+    let staff: Vec<(String, String, String)> = stocks
+        .iter()
+        .filter(|s| ["0", "6", "7"].contains(&s["round"].as_str()))
+        .map(|s| (s["round"].clone(), s["holder"].clone(), s["value"].clone()))
+        .collect();
+    let want = [
+        ("0", "usa", "1210.0"),
+        ("0", "russia", "455.0"),
+        ("6", "usa", "1210.0"),
+        ("6", "russia", "455.0"),
+        ("7", "usa", "455.0"),
+        ("7", "russia", "455.0"),
+    ]
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+    assert_eq!(staff, want);
+}
+
+#[test]
+fn answer_rules_replay_the_record_as_the_parity_mirror_does() {
+    // The same answer written as rules: staff by parity, property in kind,
+    // sanctions let go.
+    let dir = Scratch::new("replay-respond");
+    let file = quiet_default(&dir);
+    let text = fs::read_to_string(&file).unwrap();
+    let mirror = "then = { kind = \"mirror\", parity = \"staff\", domains = [\"diplomatic\", \"property\"] }";
+    let rules = "then = { kind = \"respond\", rules = [\
+        { on = \"expel\", answer = \"expel\", magnitude = { parity = \"staff\" } }, \
+        { on = \"seize\", answer = \"seize\" }, { on = \"sanction\", answer = \"none\" }] }";
+    assert!(text.contains(mirror));
+    fs::write(&file, text.replace(mirror, rules)).unwrap();
+    ok(
+        dir.path(),
+        &["run", file.to_str().unwrap(), "--out", "r", "--quiet"],
+    );
+    assert_eq!(
+        hostile_measures(&read(&dir.join("r"), "measures.csv")),
+        the_record()
+    );
+}
+
 #[test]
 fn the_mirror_alternative_answers_in_kind_at_once() {
     let dir = Scratch::new("mirror");
@@ -402,11 +504,16 @@ fn policies_lists_every_kind_with_defaults() {
 fn malformed_scenarios_are_refused_with_exit_2_and_nothing_written() {
     let dir = Scratch::new("bad");
     let good = fs::read_to_string(scenario("us-russia-2016.toml")).unwrap();
+    let rounds_line = 1 + good
+        .lines()
+        .position(|l| l.starts_with("rounds = 12"))
+        .unwrap();
+    let syntax_at = format!("syntax.toml:{rounds_line}:");
     let cases = [
         (
             "syntax",
             good.replacen("rounds = 12", "rounds = = 12", 1),
-            "syntax.toml:35:",
+            syntax_at.as_str(),
         ),
         (
             "unknown-key",

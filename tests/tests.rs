@@ -3,12 +3,14 @@
 mod util;
 
 mod bad_input;
+mod browser;
 mod compare;
 mod compare_chart;
 mod episodes;
 mod folder;
 mod golden;
 mod hardening;
+mod history;
 mod interrupt;
 mod limits;
 mod model;

@@ -220,6 +220,95 @@ fn a_deferred_package_can_be_answered_by_parity_when_the_wait_ends() {
     assert_eq!(t.stocks[0][3], 455.0);
 }
 
+/// Russia's measures of rounds 1 to 5 when it defers until round 3 and then answers
+/// the December package through `then`.
+fn backlog_through(then: &str) -> Vec<Vec<(Rung, Option<f64>, bool)>> {
+    let mut s = december("{ kind = \"hold\" }", "");
+    with_staff(&mut s);
+    let table = format!("{{ kind = \"defer\", until = 3, backlog = \"answer\", then = {then} }}");
+    s.actors[1].policy = policy(&s, 1, &table);
+    force(&mut s, 0, 0, &PACKAGE);
+    let t = run(&s, 0);
+    (1..6).map(|r| measures(&t, 1, r)).collect()
+}
+
+#[test]
+fn a_deferred_backlog_is_answered_through_then_measure_by_measure() {
+    let calm = vec![(0, None, false)];
+    let answered = |then: &str| {
+        let rounds = backlog_through(then);
+        assert_eq!(rounds[..2], [calm.clone(), calm.clone()], "{then} defers");
+        assert_eq!(
+            rounds[3..],
+            [calm.clone(), calm.clone()],
+            "{then} answers once"
+        );
+        rounds[2].clone()
+    };
+    // restrain steps each measure down in its domain, to its cap: the expulsions
+    // become a protest, and sanctions and closures have no rung below them.
+    assert_eq!(answered("{ kind = \"restrain\" }"), [(1, None, false)]);
+    // With no step and a cap at sanctions, the closures are capped onto the
+    // sanctions' rung, which is answered already.
+    assert_eq!(
+        answered("{ kind = \"restrain\", step = 0, cap = \"sanction\" }"),
+        [(2, Some(35.0), false), (3, Some(9.0), false)]
+    );
+    assert_eq!(
+        answered("{ kind = \"mirror\", scale = 0.5 }"),
+        [
+            (2, Some(17.5), false),
+            (3, Some(4.5), false),
+            (4, Some(1.0), false)
+        ]
+    );
+    assert_eq!(
+        answered("{ kind = \"mirror\", parity = \"staff\" }"),
+        [
+            (2, Some(755.0), false),
+            (3, Some(9.0), false),
+            (4, Some(2.0), false)
+        ]
+    );
+    // A respond answers each measure by its rule at once, without its delay or
+    // chance; after the trigger it reads the whole history, where the answer its
+    // delay would have made at round 2 is past.
+    assert_eq!(
+        answered(
+            "{ kind = \"respond\", rules = [\
+             { on = \"expel\", answer = \"expel\", magnitude = { parity = \"staff\" }, delay = 1, p = 0.5 }, \
+             { on = \"seize\", answer = \"seize\" }, { on = \"sanction\", answer = \"none\" }] }"
+        ),
+        [(2, Some(755.0), false), (4, Some(2.0), false)]
+    );
+    assert_eq!(answered("{ kind = \"hold\" }"), calm);
+    assert_eq!(
+        answered(
+            "{ kind = \"threshold\", red_line = \"seize\", punish = \"sanction\", duration = 1 }"
+        ),
+        [(3, None, false)]
+    );
+}
+
+#[test]
+fn respond_answers_a_package_by_parity_and_in_kind_and_lets_sanctions_go() {
+    let mut s = december("{ kind = \"hold\" }", "");
+    with_staff(&mut s);
+    s.actors[1].policy = policy(
+        &s,
+        1,
+        "{ kind = \"respond\", rules = [\
+         { on = \"expel\", answer = \"expel\", magnitude = { parity = \"staff\" } }, \
+         { on = \"seize\", answer = \"seize\", delay = 1 }, { on = \"sanction\", answer = \"none\" }] }",
+    );
+    force(&mut s, 0, 0, &PACKAGE);
+    let t = run(&s, 0);
+    assert_eq!(measures(&t, 1, 1), [(2, Some(755.0), false)]);
+    assert_eq!(measures(&t, 1, 2), [(4, Some(2.0), false)]);
+    assert_eq!(t.stocks[0][..3], [1210.0, 455.0, 455.0]);
+    assert!((3..6).all(|r| measures(&t, 1, r) == [(0, None, false)]));
+}
+
 #[test]
 fn a_measure_larger_than_its_stock_is_cut_to_it() {
     let mut s = december("{ kind = \"hold\" }", "");

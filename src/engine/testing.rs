@@ -1,8 +1,8 @@
 //! Test harness: plays a policy against a known opponent through the engine and checks
 //! every move (the axelrod library's `test_versus` idea).
 
-use super::{DUEL, Engine, Noise, Plan, Tremble};
-use crate::ladder::{Ladder, Move, Round, Rung, RungInfo};
+use super::{DUEL, Engine, Noise, Plan, Trajectory, Tremble};
+use crate::ladder::{Ladder, Measure, Move, Round, Rung, RungInfo};
 use crate::payoff::Payoffs;
 use crate::policy::{Histories, Observation, Policy, PolicyInfo, Scene, Stocks, View};
 use crate::rng::{SimRng, run_rng};
@@ -144,9 +144,32 @@ impl Match {
         self.replay(rounds, &[seed]).remove(0)
     }
 
+    /// Plays `rounds` rounds and returns the package of the tested side in each.
+    pub(crate) fn play_packages(&mut self, rounds: usize) -> Vec<Vec<Measure>> {
+        let seed = self.seed;
+        self.runs(rounds, &[seed], |played| {
+            (0..rounds)
+                .map(|r| played.measures(0).round(r).to_vec())
+                .collect()
+        })
+        .remove(0)
+    }
+
     /// Plays `rounds` rounds once per seed, one after the other on the same engine
     /// (which resets both policies between runs), and returns each run's moves.
     pub(crate) fn replay(&mut self, rounds: usize, seeds: &[u64]) -> Vec<Vec<(Move, Move)>> {
+        self.runs(rounds, seeds, |played| {
+            played.moves[0]
+                .iter()
+                .copied()
+                .zip(played.moves[1].iter().copied())
+                .collect()
+        })
+    }
+
+    /// Plays `rounds` rounds once per seed on one engine, and returns what `read`
+    /// reads of each run.
+    fn runs<R>(&mut self, rounds: usize, seeds: &[u64], read: impl Fn(&Trajectory) -> R) -> Vec<R> {
         let event = |round| Event {
             round,
             trigger: None,
@@ -188,14 +211,7 @@ impl Match {
         let mut engine = Engine::of(plan);
         seeds
             .iter()
-            .map(|&seed| {
-                let played = engine.run(&mut run_rng(seed, 0));
-                played.moves[0]
-                    .iter()
-                    .copied()
-                    .zip(played.moves[1].iter().copied())
-                    .collect()
-            })
+            .map(|&seed| read(engine.run(&mut run_rng(seed, 0))))
             .collect()
     }
 

@@ -1,6 +1,6 @@
 //! The rows of the CSV tables, in their documented column order.
 
-use crate::error::Error;
+use crate::error::{BadCell, Error};
 use crate::ladder::Ladder;
 use crate::metrics::{NO_OUTCOME, Stats};
 use serde::ser::{SerializeSeq, Serializer};
@@ -30,6 +30,25 @@ pub struct TimelineRow<'a> {
     /// yet lapsed); empty in folders written before it was recorded.
     #[serde(default)]
     pub level_in_force: Option<f64>,
+}
+
+/// A row of `matches.csv`: one match.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatchRow<'a> {
+    /// Entrant in seat a.
+    pub entrant_a: &'a str,
+    /// Entrant in seat b.
+    pub entrant_b: &'a str,
+    /// Repetition, from 0.
+    pub repetition: u32,
+    /// Total payoff of a over the match.
+    pub payoff_a: f64,
+    /// Total payoff of b.
+    pub payoff_b: f64,
+    /// Hostile moves played by a.
+    pub hostile_a: u32,
+    /// Hostile moves played by b.
+    pub hostile_b: u32,
 }
 
 /// A row of `measures.csv`: one measure of a dyad's package in one round.
@@ -203,8 +222,9 @@ pub struct VariantAggregateRow<'a> {
 /// Its columns depend on the ladder (one `p_reach_<rung id>` and one
 /// `first_round_<rung id>` per rung), so the header comes from [`comparison_header`]
 /// and the row serialises as a plain sequence in the same order. Empty cells: no
-/// payoffs in the scenario, or no replicate settled / reached the rung.
-#[derive(Debug)]
+/// payoffs in the scenario, or no replicate settled / reached the rung. It is read
+/// back with [`ComparisonRow::read`].
+#[derive(Debug, PartialEq)]
 pub struct ComparisonRow<'a> {
     /// Variant name.
     pub variant: &'a str,
@@ -284,6 +304,112 @@ impl Serialize for ComparisonRow<'_> {
             seq.serialize_element(p)?;
         }
         seq.end()
+    }
+}
+
+/// A cell of a record that is not what its row type writes: the column's index and why.
+#[derive(Debug, PartialEq)]
+pub struct CellError {
+    /// The column, counted from 0.
+    pub column: usize,
+    /// What is wrong with the cell.
+    pub why: BadCell,
+}
+
+impl<'a> ComparisonRow<'a> {
+    /// Reads back a record of `comparison.csv` written under [`comparison_header`]
+    /// for a ladder of `rungs` rungs and `outcomes` outcome columns (0 without stop
+    /// rules): the cells in the order [`Serialize`] writes them, text borrowed from
+    /// the record.
+    pub fn read(
+        record: &'a csv::StringRecord,
+        rungs: usize,
+        outcomes: usize,
+    ) -> Result<ComparisonRow<'a>, CellError> {
+        let mut cells = Cells { record, next: 0 };
+        Ok(ComparisonRow {
+            variant: cells.text(),
+            actor: cells.text(),
+            policy: cells.text(),
+            replicates: cells.count()?,
+            peak_level: cells.stats()?,
+            final_level: cells.stats()?,
+            hostile_rounds: cells.stats()?,
+            p_settled: cells.required()?,
+            settled_round: cells.stats()?,
+            payoff: cells.stats()?,
+            p_reach: (0..rungs)
+                .map(|_| cells.required())
+                .collect::<Result<_, _>>()?,
+            first_round: (0..rungs)
+                .map(|_| cells.number())
+                .collect::<Result<_, _>>()?,
+            p_outcome: (0..outcomes)
+                .map(|_| cells.required())
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// The cells of a record, read in order.
+struct Cells<'a> {
+    record: &'a csv::StringRecord,
+    next: usize,
+}
+
+impl<'a> Cells<'a> {
+    fn text(&mut self) -> &'a str {
+        let cell = self.record.get(self.next).unwrap_or("");
+        self.next += 1;
+        cell
+    }
+
+    fn bad(&self, why: BadCell) -> CellError {
+        CellError {
+            column: self.next - 1,
+            why,
+        }
+    }
+
+    /// A finite number, or nothing for an empty cell.
+    fn number(&mut self) -> Result<Option<f64>, CellError> {
+        match self.text().trim() {
+            "" => Ok(None),
+            text => match text.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(Some(x)),
+                Ok(_) => Err(self.bad(BadCell::NotFinite(text.into()))),
+                Err(_) => Err(self.bad(BadCell::NotANumber(text.into()))),
+            },
+        }
+    }
+
+    fn required(&mut self) -> Result<f64, CellError> {
+        self.number()?.ok_or_else(|| self.bad(BadCell::Empty))
+    }
+
+    fn count(&mut self) -> Result<u64, CellError> {
+        let text = self.text().trim();
+        text.parse()
+            .map_err(|_| self.bad(BadCell::NotACount(text.into())))
+    }
+
+    /// Mean, p10, p50 and p90: all four, or none.
+    fn stats(&mut self) -> Result<Option<Stats>, CellError> {
+        match [
+            self.number()?,
+            self.number()?,
+            self.number()?,
+            self.number()?,
+        ] {
+            [Some(mean), Some(p10), Some(p50), Some(p90)] => Ok(Some(Stats {
+                mean,
+                p10,
+                p50,
+                p90,
+            })),
+            [None, None, None, None] => Ok(None),
+            _ => Err(self.bad(BadCell::PartStatistics)),
+        }
     }
 }
 
@@ -541,5 +667,31 @@ mod tests {
         t.row(&row).unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
         assert!(out.ends_with(",1.0,0.5,0.0,,0.25,0.0,0.75\n"), "{out}");
+        // Read back, the row is the one written.
+        let mut read = ::csv::Reader::from_reader(out.as_bytes());
+        let record = read.records().next().unwrap().unwrap();
+        assert_eq!(ComparisonRow::read(&record, 2, 3), Ok(row));
+    }
+
+    #[test]
+    fn a_comparison_cell_not_as_written_is_refused_with_its_column() {
+        let cells = |text: &str| ::csv::StringRecord::from(text.split(';').collect::<Vec<_>>());
+        let row = "v;a;hold;2;0.5;0;1;1;;;;;0.5;0;1;1;0;;;;;;;;;1;0.5;0;";
+        assert!(ComparisonRow::read(&cells(row), 2, 0).is_ok());
+        let bad = |row: &str| ComparisonRow::read(&cells(row), 2, 0).unwrap_err();
+        assert_eq!(
+            bad(&row.replacen("0.5", "lots", 1)),
+            CellError {
+                column: 4,
+                why: BadCell::NotANumber("lots".into())
+            }
+        );
+        // A statistic given in part, and a share left empty.
+        assert_eq!(bad(&row.replacen(";0;1;1;;;;;", ";0;1;;;;;;", 1)).column, 7);
+        assert_eq!(bad(&row.replacen(";1;0.5;0;", ";;0.5;0;", 1)).column, 25);
+        assert_eq!(
+            bad(&row.replacen("v;a;hold;2", "v;a;hold;two", 1)).column,
+            3
+        );
     }
 }

@@ -14,7 +14,7 @@
 use super::json::Meta;
 use super::lock::Lock;
 use super::{Kind, MARKER, SCENARIO_COPY, is_temporary};
-use crate::error::Error;
+use crate::error::{Error, FolderRefusal, Unmarked};
 use crate::montecarlo::Cancel;
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -91,7 +91,7 @@ impl ResultsFolder {
     /// Opens `name`, one of the files of the folder's [`Kind`], for writing.
     pub fn file(&self, name: &str) -> Result<super::FileSink, Error> {
         let path = self.staging.join(name);
-        if !self.kind.files().contains(&name) {
+        if !self.kind.holds(name) {
             return Err(super::unlisted(path));
         }
         super::FileSink::create(path)
@@ -186,25 +186,22 @@ impl FolderLock {
             source,
         };
         // The lock is beside the folder itself, also when `dir` is `.` or a link.
-        let real = fs::canonicalize(dir).map_err(|e| Error::Folder {
-            path: dir.into(),
-            reason: format!("cannot be opened ({e})"),
-        })?;
-        let refuse = |reason: String| Error::Folder {
+        let refuse = |reason| Error::Folder {
             path: dir.into(),
             reason,
         };
-        let kind = written_by(&real.join(MARKER))
-            .map_err(|why| refuse(format!("not an escalate results folder ({why})")))?;
+        let real = fs::canonicalize(dir).map_err(|e| refuse(FolderRefusal::Unopenable(e)))?;
+        let kind =
+            written_by(&real.join(MARKER)).map_err(|why| refuse(FolderRefusal::Unmarked(why)))?;
         // Reading a FIFO (or a device) in place of a results file would never end.
         for name in kind.files() {
             if let Ok(m) = fs::metadata(real.join(name))
                 && !m.is_file()
             {
-                return Err(refuse(format!(
-                    "its {name} is {}, not a file escalate wrote",
-                    describe(m.file_type())
-                )));
+                return Err(refuse(FolderRefusal::NotAFile {
+                    name,
+                    what: describe(m.file_type()),
+                }));
             }
         }
         let lock = Lock::acquire(&Place::of(&real)?.sibling("lock"), cancel)?;
@@ -277,20 +274,16 @@ struct Place {
 impl Place {
     /// The place of `target`, refusing a name no folder can have.
     fn of(target: &Path) -> Result<Place, Error> {
-        let refuse = |reason: String| Error::Folder {
+        let refuse = |reason| Error::Folder {
             path: target.into(),
             reason,
         };
         let Some(name) = target.file_name() else {
-            return Err(refuse(
-                "does not name a folder: give the results folder's own name".into(),
-            ));
+            return Err(refuse(FolderRefusal::NoName));
         };
         let len = name.as_encoded_bytes().len();
         if len > NAME_MAX {
-            return Err(refuse(format!(
-                "the name is too long for a folder ({len} bytes, at most {NAME_MAX}): choose a shorter one"
-            )));
+            return Err(refuse(FolderRefusal::NameTooLong { len, max: NAME_MAX }));
         }
         // A parent that is not a folder fails to be made, and nothing is touched.
         Ok(Place {
@@ -403,7 +396,7 @@ fn describe(t: FileType) -> &'static str {
 /// hold nothing else: a folder whose `run.json` escalate wrote, and whose every entry
 /// is a file escalate writes in such a folder.
 fn check_replaceable(target: &Path) -> Result<(), Error> {
-    let refuse = |reason: String| Error::Folder {
+    let refuse = |reason| Error::Folder {
         path: target.into(),
         reason,
     };
@@ -417,15 +410,12 @@ fn check_replaceable(target: &Path) -> Result<(), Error> {
         Err(e) => return Err(failed(e)),
     };
     if meta.file_type().is_symlink() {
-        return Err(refuse(
-            "is a symbolic link, not a folder: results are written to a folder, never through a link; name the folder itself, or a new one".into(),
-        ));
+        return Err(refuse(FolderRefusal::Link));
     }
     if !meta.is_dir() {
-        return Err(refuse(format!(
-            "is {}, not a folder: results go into a folder of their own; choose another name",
-            describe(meta.file_type())
-        )));
+        return Err(refuse(FolderRefusal::NotAFolder(describe(
+            meta.file_type(),
+        ))));
     }
     let mut entries = Vec::new();
     for entry in fs::read_dir(target).map_err(failed)? {
@@ -435,17 +425,14 @@ fn check_replaceable(target: &Path) -> Result<(), Error> {
     if entries.is_empty() {
         return Ok(());
     }
-    let kind = written_by(&target.join(MARKER)).map_err(|why| {
-        refuse(format!(
-            "{why}, so it does not hold escalate results: choose another folder, or delete this one by hand"
-        ))
-    })?;
+    let kind =
+        written_by(&target.join(MARKER)).map_err(|why| refuse(FolderRefusal::NotResults(why)))?;
     let mut foreign: Vec<String> = entries
         .iter()
         .filter(|(name, t)| {
             let ours = name
                 .to_str()
-                .is_some_and(|n| kind.files().contains(&n) || is_temporary(n));
+                .is_some_and(|n| kind.holds(n) || is_temporary(n));
             !(ours && t.is_file())
         })
         .map(|(name, _)| name.to_string_lossy().into_owned())
@@ -454,42 +441,30 @@ fn check_replaceable(target: &Path) -> Result<(), Error> {
         return Ok(());
     }
     foreign.sort();
-    let listed = match foreign.len() {
-        1 => foreign[0].clone(),
-        2 => format!("{} and {}", foreign[0], foreign[1]),
-        n => format!("{}, {} and {} more", foreign[0], foreign[1], n - 2),
-    };
-    Err(refuse(format!(
-        "holds {listed}, which escalate did not write, beside earlier results: choose another folder, or move {} elsewhere by hand to replace the results",
-        if foreign.len() == 1 { "it" } else { "them" }
-    )))
+    Err(refuse(FolderRefusal::Foreign(foreign)))
 }
 
 /// The kind of results whose `run.json` is at `marker`, or why it is not escalate's.
-pub fn written_by(marker: &Path) -> Result<Kind, String> {
-    let meta = fs::symlink_metadata(marker).map_err(|_| "it has no run.json".to_string())?;
+pub fn written_by(marker: &Path) -> Result<Kind, Unmarked> {
+    let meta = fs::symlink_metadata(marker).map_err(|_| Unmarked::NoMark)?;
     if !meta.is_file() {
-        return Err(format!(
-            "its run.json is {}, not a file",
-            describe(meta.file_type())
-        ));
+        return Err(Unmarked::MarkNotAFile(describe(meta.file_type())));
     }
     if meta.len() > MARKER_MAX {
-        return Err("its run.json is larger than any escalate writes".into());
+        return Err(Unmarked::MarkTooLarge);
     }
     let mut text = String::new();
     File::open(marker)
         .and_then(|f| f.take(MARKER_MAX).read_to_string(&mut text))
-        .map_err(|e| format!("its run.json cannot be read ({e})"))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|_| "its run.json is not JSON".to_string())?;
+        .map_err(|e| Unmarked::MarkUnreadable(e.kind()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|_| Unmarked::MarkNotJson)?;
     if json["tool"] != "escalate" {
-        return Err("its run.json was not written by escalate".into());
+        return Err(Unmarked::MarkNotEscalate);
     }
     json["command"]
         .as_str()
         .and_then(Kind::named)
-        .ok_or_else(|| "its run.json names no command of escalate".into())
+        .ok_or(Unmarked::NoCommand)
 }
 
 /// Syncs a folder's entries to disk, where the platform allows opening a folder (not

@@ -2,7 +2,7 @@
 //! results folder: a lock file `.NAME.lock` beside the folder, held while the folder
 //! is written and removed when it is let go.
 
-use crate::error::Error;
+use crate::error::{Error, FolderRefusal};
 use crate::montecarlo::Cancel;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -30,9 +30,7 @@ impl Lock {
         };
         let planted = || Error::Folder {
             path: path.into(),
-            reason:
-                "is not a lock file escalate made (it should be an empty file): delete it by hand"
-                    .into(),
+            reason: FolderRefusal::PlantedLock,
         };
         loop {
             cancel.check()?;

@@ -4,7 +4,7 @@
 //! limit, with every number checked to be finite.
 
 use super::{Kind, MARKER, SCENARIO_COPY, written_by};
-use crate::error::{Error, NotResults};
+use crate::error::{BadCell, BadResults, Error, NotResults, Unmarked};
 use crate::montecarlo::Cancel;
 use crate::scenario::limits::{input_limit, read_input, too_big};
 use crate::scenario::{Limit, Overrides, Scenario};
@@ -24,6 +24,29 @@ pub struct FolderMeta {
     /// For a comparison ranked other than by peak level: the ranking as asked for
     /// (`fewest:war`).
     pub rank_by: Option<String>,
+    /// For a tournament: how it was played.
+    pub tournament: Option<TournamentRecord>,
+}
+
+/// What a tournament's `run.json` records of how it was played, which its
+/// `scenario.toml` may not say (`--repetitions`, `--noise`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TournamentRecord {
+    /// Rounds per match.
+    pub rounds: u32,
+    /// Times every match was played.
+    pub repetitions: u32,
+    /// Tremble probability.
+    pub noise: f64,
+    /// The entrants, in order of entry.
+    pub entrants: Vec<EntrantRecord>,
+}
+
+/// An entrant of a tournament's `run.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EntrantRecord {
+    /// Its name.
+    pub name: String,
 }
 
 /// What `run.json` says of a comparison's ranking.
@@ -44,6 +67,23 @@ pub struct Provenance {
     pub rounds: Option<u32>,
 }
 
+/// The SVG document of each chart in `stems` from the folder `dir`, as `(stem,
+/// text)`: what `report.html` inlines.
+pub fn chart_svgs<'a>(
+    dir: &Path,
+    stems: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<(String, String)>, Error> {
+    stems
+        .into_iter()
+        .map(|stem| {
+            let path = dir.join(format!("{stem}.svg"));
+            std::fs::read_to_string(&path)
+                .map(|svg| (stem.to_owned(), svg))
+                .map_err(|source| Error::Read { path, source })
+        })
+        .collect()
+}
+
 /// The `run.json` of the results folder `dir`, read within the `input_bytes` of
 /// `limits` (`NAME=N` settings) or its default; a missing folder is told apart from a
 /// folder of something else.
@@ -58,18 +98,21 @@ pub fn folder_meta(dir: &Path, limits: &[(Limit, u64)]) -> Result<FolderMeta, Er
         Ok(_) => {}
     }
     let path = dir.join(MARKER);
-    let kind =
-        written_by(&path).map_err(|why| not_results(dir, NotResults::Unmarked(why.to_string())))?;
+    let kind = written_by(&path).map_err(|why| not_results(dir, NotResults::Unmarked(why)))?;
     // Read before the folder's scenario and its [limits].
     let text = read_input(&path, input_limit(limits), false)?;
-    let provenance =
-        serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?;
-    let ranking: Ranking =
-        serde_json::from_slice(&text).map_err(|e| bad_results(&path, e.to_string()))?;
+    let json = |e| bad_results(&path, BadResults::Json(e));
+    let provenance = serde_json::from_slice(&text).map_err(json)?;
+    let ranking: Ranking = serde_json::from_slice(&text).map_err(json)?;
+    let tournament = match kind {
+        Kind::Tournament => Some(serde_json::from_slice(&text).map_err(json)?),
+        _ => None,
+    };
     Ok(FolderMeta {
         kind,
         provenance,
         rank_by: ranking.rank_by,
+        tournament,
     })
 }
 
@@ -81,10 +124,7 @@ pub fn folder_scenario(dir: &Path, overrides: &Overrides) -> Result<Scenario, Er
     let meta = folder_meta(dir, &overrides.limits)?.provenance;
     let scenario_path: PathBuf = dir.join(SCENARIO_COPY);
     if !scenario_path.exists() {
-        return Err(not_results(
-            dir,
-            NotResults::Unmarked("no scenario.toml".into()),
-        ));
+        return Err(not_results(dir, NotResults::Unmarked(Unmarked::NoScenario)));
     }
     let mut scenario = Scenario::from_path_with(&scenario_path, overrides)?.scenario;
     if let Some(seed) = meta.seed {
@@ -118,7 +158,7 @@ pub fn each_record(
     let bad = |reader: &csv::Reader<std::io::Take<_>>, e: csv::Error| match reader.get_ref().limit()
     {
         0 => too_big(path, limit, u128::from(limit) + 1, true),
-        _ => bad_results(path, e.to_string()),
+        _ => bad_results(path, BadResults::Csv(e)),
     };
     let header = match reader.headers() {
         Ok(header) => header.clone(),
@@ -148,11 +188,12 @@ pub fn each_record(
                 let line = record.position().map_or(0, |p| p.line());
                 return Err(bad_results(
                     path,
-                    format!(
-                        "{line}:{}: {}: {cell} is not a finite number",
-                        c + 1,
-                        &header[c]
-                    ),
+                    BadResults::Cell {
+                        line,
+                        column: c + 1,
+                        name: header[c].to_owned(),
+                        why: BadCell::NotFinite(cell.to_owned()),
+                    },
                 ));
             }
         }
@@ -175,14 +216,14 @@ pub fn row<'r, T: Deserialize<'r>>(
 ) -> Result<T, Error> {
     record
         .deserialize(Some(header))
-        .map_err(|e| bad_results(path, e.to_string()))
+        .map_err(|e| bad_results(path, BadResults::Csv(e)))
 }
 
 /// The error for a file of a results folder that escalate could not have written.
-pub fn bad_results(path: &Path, message: String) -> Error {
+pub fn bad_results(path: &Path, why: BadResults) -> Error {
     Error::Results {
         path: path.to_path_buf(),
-        message,
+        why,
     }
 }
 

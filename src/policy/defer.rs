@@ -1,8 +1,8 @@
 //! `defer`: hold and wait for a trigger, then follow another policy.
 
 use super::{
-    Checks, MAX_NESTING, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo,
-    RungDefault, View, config,
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault,
+    View, Warnings, config,
 };
 use crate::error::{Problem, suggestion};
 use crate::ladder::{Move, Round, Rung};
@@ -17,9 +17,10 @@ use serde::Deserialize;
 /// policy starts afresh at the trigger, seeing only what happens from then on. With
 /// `backlog = "answer"` the round of the trigger answers the backlog once: the package
 /// of the round that brought the most severe hostile move received while deferring
-/// (the latest of equals), answered as `then` answers a package (`mirror` in kind,
-/// with its `scale`, `domains` and `parity`; other kinds each hostile measure in kind);
-/// after that `then` plays, seeing the whole history.
+/// (the latest of equals), answered through `then` measure by measure, as `then`
+/// answers a package (`mirror` in kind with its `scale`, `domains` and `parity`,
+/// `restrain` stepping each measure down to its cap, `respond` by its rules); after
+/// that `then` plays, seeing the whole history.
 ///
 /// # Sources
 /// Russia, 30 December 2016: the president deferred an answer to the US expulsions
@@ -99,36 +100,19 @@ pub(super) fn parse(
 ) -> Result<Box<dyn Policy>, Vec<Problem>> {
     let c: Config = config(table, &INFO)?;
     let mut checks = Checks::default();
-    let until = match &c.until {
-        toml::Value::Integer(r) if *r >= 0 && *r < i64::from(cx.rounds) => Trigger::Round(*r as Round),
-        toml::Value::Integer(r) => checks.get(
-            Err(Problem::new(
-                "until",
-                format!("round {r} never comes: the rounds run from 0 to {}", cx.rounds.saturating_sub(1)),
-            )),
-            Trigger::Round(0),
-        ),
-        toml::Value::String(name) => match cx.triggers.iter().position(|t| t == name) {
-            Some(i) => Trigger::Event(i),
-            None => checks.get(
-                Err(Problem::new("until", format!("no event is named {name:?}")).suggest(Some(
-                    if cx.triggers.is_empty() {
-                        "name an event with `name = \"…\"` in [[events]], or give a round number".into()
-                    } else {
-                        suggestion(name, cx.triggers.iter().map(String::as_str))
-                    },
-                ))),
-                Trigger::Round(0),
-            ),
-        },
-        other => checks.get(
-            Err(Problem::new("until", format!("expected an event name or a round number ≥ 0, found {other}"))),
-            Trigger::Round(0),
-        ),
-    };
+    let until = checks.get(trigger(&c.until, cx).map(Some), None);
+    let hands_over = until.map_or(cx.start, |until| check_wait(until, cx, &mut checks));
     let neutral = cx.ladder.neutral();
     let hold = checks.get(cx.rung_param(&INFO, "hold", c.hold.as_deref()), neutral);
-    let then = match parse_nested(&c.then, &cx.nested()) {
+    let then_warnings = Warnings::default();
+    let then_cx = ParseContext {
+        start: hands_over,
+        warnings: Some(&then_warnings),
+        ..cx.nested()
+    };
+    let then = parse_nested(&c.then, &then_cx);
+    cx.warn_under("then", then_warnings);
+    let then = match then {
         Ok(policy) => policy,
         Err(problems) => {
             let mut all: Vec<Problem> = checks.into_problems();
@@ -137,71 +121,78 @@ pub(super) fn parse(
         }
     };
     checks.done(Defer {
-        until,
+        until: until.unwrap_or(Trigger::Round(0)),
         hold,
         then,
         backlog: c.backlog,
     })
 }
 
-/// What a `defer` (at any depth) waits for, and when it takes effect: the scenario
-/// checks that the one does not come before the other.
-#[derive(Debug)]
-pub struct Wait {
-    /// Key of its `until`.
-    pub key: String,
-    /// The round the defer takes effect.
-    pub start: Round,
-    /// The round it waits for.
-    pub round: Round,
-    /// What it waits for, in words.
-    pub what: String,
+/// What `until` names: a round within the rounds, or a named event.
+fn trigger(until: &toml::Value, cx: &ParseContext) -> Result<Trigger, Problem> {
+    match until {
+        toml::Value::Integer(r) if *r >= 0 && *r < i64::from(cx.rounds) => {
+            Ok(Trigger::Round(*r as Round))
+        }
+        toml::Value::Integer(r) => Err(Problem::new(
+            "until",
+            format!(
+                "round {r} never comes: the rounds run from 0 to {}",
+                cx.rounds.saturating_sub(1)
+            ),
+        )),
+        toml::Value::String(name) => match cx.triggers.iter().position(|t| t == name) {
+            Some(i) => Ok(Trigger::Event(i)),
+            None => Err(
+                Problem::new("until", format!("no event is named {name:?}")).suggest(Some(
+                    if cx.triggers.is_empty() {
+                        "name an event with `name = \"…\"` in [[events]], or give a round number"
+                            .into()
+                    } else {
+                        suggestion(name, cx.triggers.iter().map(String::as_str))
+                    },
+                )),
+            ),
+        },
+        other => Err(Problem::new(
+            "until",
+            format!("expected an event name or a round number ≥ 0, found {other}"),
+        )),
+    }
 }
 
-/// Collects the waits of the `defer` policies in the policy table `policy` (at `key`),
-/// which takes effect at round `start`; a nested defer takes effect when the one around
-/// it stops waiting. `events` are the named events with their rounds.
-///
-/// It reads the table as written rather than a parsed policy, so that a wait is
-/// reported along with every other problem of a policy that does not parse.
-pub fn defer_waits(
-    policy: &toml::Value,
-    key: &str,
-    start: Round,
-    events: &[(String, Round)],
-    waits: &mut Vec<Wait>,
-) {
-    let Some(table) = policy.as_table() else {
-        return;
+/// Checks what `until` waits for against when the policy takes effect, and gives the
+/// round `then` takes over: a wait for a round before the policy takes effect would
+/// never hold (a problem); one past the rounds the run is cut to holds throughout (a
+/// warning). A trigger whose round is unknown is not checked.
+fn check_wait(until: Trigger, cx: &ParseContext, checks: &mut Checks) -> Round {
+    let (round, what) = match until {
+        Trigger::Round(r) => (r, format!("round {r}")),
+        Trigger::Event(i) => match cx.trigger_rounds.get(i) {
+            Some(&r) => (r, format!("event {:?} at round {r}", cx.triggers[i])),
+            None => return cx.start,
+        },
     };
-    if key.matches(".then").count() > MAX_NESTING
-        || table.get("kind").and_then(|k| k.as_str()) != Some(INFO.name)
-    {
-        return;
-    }
-    let found = match table.get("until") {
-        Some(toml::Value::Integer(r)) => {
-            Round::try_from(*r).ok().map(|r| (r, format!("round {r}")))
-        }
-        Some(toml::Value::String(name)) => events
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|&(_, r)| (r, format!("event {name:?} at round {r}"))),
-        _ => None,
-    };
-    let mut next = start;
-    if let Some((round, what)) = found {
-        waits.push(Wait {
-            key: format!("{key}.until"),
-            start,
-            round,
-            what,
+    if round < cx.start {
+        checks.require(false, || {
+            Problem::new(
+                "until",
+                format!(
+                    "defer waits for {what}, but takes effect at round {}, after it: it would never hold",
+                    cx.start
+                ),
+            )
+            .suggest(Some(
+                "wait for a later event or round, or give the policy to follow directly".into(),
+            ))
         });
-        next = start.max(round);
+    } else if let Some((rounds, setting)) = cx.cut_off.filter(|&(rounds, _)| round >= rounds) {
+        cx.warn(Problem::new(
+            "until",
+            format!("defer waits for {what}, past the end of {setting} {rounds}: it holds throughout"),
+        ));
     }
-    if let Some(then) = table.get("then") {
-        defer_waits(then, &format!("{key}.then"), next, events, waits);
-    }
+    cx.start.max(round)
 }
 
 /// What a `defer` does in a round.
@@ -292,6 +283,10 @@ impl Policy for Defer {
     fn is_stochastic(&self) -> bool {
         self.then.is_stochastic()
     }
+
+    fn packs(&self) -> bool {
+        self.then.packs()
+    }
 }
 
 #[cfg(test)]
@@ -357,5 +352,54 @@ mod tests {
         )
         .on(five_rungs())
         .expect([(0, 3), (0, 3), (0, 3), (0, 3)]);
+    }
+
+    /// Parses `text` (a policy table) waiting on the trigger "talks" at round 4, in a
+    /// context that takes effect at `start` and may be cut to fewer rounds.
+    fn waits(text: &str, start: Round, cut_off: Option<Round>) -> (Vec<String>, Vec<String>) {
+        let ladder = five_rungs();
+        let value: toml::Value = toml::from_str::<toml::Table>(&format!("p = {text}")).unwrap()["p"].clone();
+        let found = Warnings::default();
+        let cx = ParseContext {
+            triggers: &["talks".to_string()],
+            trigger_rounds: &[4],
+            start,
+            cut_off: cut_off.map(|r| (r, "rounds")),
+            warnings: Some(&found),
+            ..ParseContext::new(&ladder)
+        };
+        let keyed = |p: Problem| format!("{}: {}", p.key, p.message);
+        let problems = crate::policy::parse_policy(&value, &cx)
+            .err()
+            .unwrap_or_default();
+        (
+            problems.into_iter().map(keyed).collect(),
+            found.into_vec().into_iter().map(keyed).collect(),
+        )
+    }
+
+    #[test]
+    fn a_wait_is_checked_against_when_the_policy_takes_effect() {
+        let nested = r#"{ kind = "defer", until = "talks", then = { kind = "defer", until = 2 } }"#;
+        assert_eq!(waits(nested, 0, None).0, [
+            "then.until: defer waits for round 2, but takes effect at round 4, after it: it would never hold"
+        ]);
+        let late = r#"{ kind = "defer", until = "talks" }"#;
+        assert_eq!(waits(late, 4, None), (vec![], vec![]));
+        assert_eq!(waits(late, 5, None).0, [
+            "until: defer waits for event \"talks\" at round 4, but takes effect at round 5, after it: it would never hold"
+        ]);
+        // An invalid wait is reported once, not checked again.
+        let never = r#"{ kind = "defer", until = 200 }"#;
+        assert_eq!(waits(never, 5, None).0.len(), 1);
+    }
+
+    #[test]
+    fn a_wait_past_the_cut_off_rounds_warns_at_any_depth() {
+        let nested = r#"{ kind = "defer", until = 1, then = { kind = "defer", until = "talks" } }"#;
+        assert_eq!(waits(nested, 0, Some(5)), (vec![], vec![]));
+        assert_eq!(waits(nested, 0, Some(3)), (vec![], vec![
+            "then.until: defer waits for event \"talks\" at round 4, past the end of rounds 3: it holds throughout".to_string()
+        ]));
     }
 }

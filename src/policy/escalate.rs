@@ -1,7 +1,7 @@
 //! `escalate`: answer hostility above what was received.
 
 use super::domains::Domains;
-use super::restrain::{DOMAINS, shifted_answer, step_and_cap};
+use super::restrain::{DOMAINS, shifted_answer, shifted_package, step_and_cap};
 use super::{
     ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
 };
@@ -16,6 +16,8 @@ use crate::rng::SimRng;
 /// severe in those domains, ignoring the rest. On a ladder whose rungs have domains it
 /// climbs the rungs of the answered measure's domain, staying on the domain's most
 /// severe rung at its top.
+/// A package handed to it to answer (a `defer`'s backlog) is answered measure by
+/// measure, each stepped and capped so.
 ///
 /// # Sources
 /// Kahn's escalation ladder (1965): the side that climbs a rung to regain the initiative.
@@ -63,6 +65,11 @@ impl Policy for Escalate {
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         shifted_answer(view, &self.domains, i64::from(self.step), self.cap)
+    }
+
+    fn answer_package(&self, view: &View<'_>, measures: &[Move], package: &mut Vec<Move>) {
+        let steps = i64::from(self.step);
+        shifted_package(view, &self.domains, measures, (steps, self.cap), package);
     }
 }
 

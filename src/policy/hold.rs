@@ -10,7 +10,7 @@ use crate::rng::SimRng;
 use serde::Deserialize;
 
 /// Plays the same rung every round, whatever the other side does, packages of
-/// measures included.
+/// measures included: a package handed to it to answer (a `defer`'s backlog) too.
 ///
 /// # Sources
 /// The axelrod library's Cooperator and Defector.
@@ -64,6 +64,10 @@ impl Policy for Hold {
 
     fn decide(&mut self, _: &View<'_>, _: &mut SimRng) -> Move {
         Move::on(self.rung)
+    }
+
+    fn answer_package(&self, _: &View<'_>, _: &[Move], package: &mut Vec<Move>) {
+        package.push(Move::on(self.rung));
     }
 }
 

@@ -32,7 +32,6 @@ pub mod registry;
 registry::with_every_kind!(kind_modules);
 mod view;
 
-pub(crate) use defer::defer_waits;
 pub use registry::{PolicySpec, parse_policy};
 pub use view::{Dyad, Histories, Observation, Scene, Stocks, View};
 
@@ -40,6 +39,7 @@ use crate::error::{Problem, suggestion};
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::rng::SimRng;
 use serde::de::DeserializeOwned;
+use std::cell::RefCell;
 
 /// Facts about a policy kind: checked by tests, printed by `escalate policies`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +129,41 @@ impl RungDefault {
     }
 }
 
+/// How a policy answers a measure on one rung, when each measure received is answered
+/// on its own, with a chance and a lag drawn evenly (`respond`'s rules): what the
+/// likelihood of a recorded answer needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnswerLaw<'a> {
+    /// The rungs answered; empty when the rule answers nothing.
+    pub rungs: &'a [Rung],
+    /// The chance that the measure is answered at all.
+    pub p: f64,
+    /// The lags (0 = the round after the measure was received) drawn evenly.
+    pub delay: (u32, u32),
+}
+
+impl AnswerLaw<'_> {
+    /// The chance that a measure is answered exactly `lag` rounds after the round after
+    /// it was received.
+    pub fn chance(&self, lag: u32) -> f64 {
+        let (min, max) = self.delay;
+        if self.rungs.is_empty() || lag < min || lag > max {
+            0.0
+        } else {
+            self.p / f64::from(max - min + 1)
+        }
+    }
+
+    /// The chance that a measure is never answered.
+    pub fn silence(&self) -> f64 {
+        if self.rungs.is_empty() {
+            1.0
+        } else {
+            1.0 - self.p
+        }
+    }
+}
+
 /// A policy: chooses a move toward one target each round.
 pub trait Policy: std::fmt::Debug + Send + Sync {
     /// Facts about this kind of policy.
@@ -140,7 +175,8 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
     /// Choose this round's package of measures into `package` (empty on entry): what
     /// the engine asks of every policy. By default, the one move [`decide`](Self::decide)
     /// chooses; a policy that answers several measures at once says so here, and in
-    /// a match, where every round holds one measure, chooses what `decide` does.
+    /// a match, where every round holds one measure, chooses what `decide` does,
+    /// unless it [`packs`](Self::packs) (then `decide` is its most severe measure).
     fn decide_package(&mut self, view: &View<'_>, rng: &mut SimRng, package: &mut Vec<Move>) {
         package.push(self.decide(view, rng));
     }
@@ -172,6 +208,23 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
     fn is_stochastic(&self) -> bool {
         self.info().stochastic
     }
+
+    /// Whether this instance may choose several measures in a round even when every
+    /// round it has seen held one measure (`respond`, with a package as an answer or
+    /// answers falling due together). The engine then asks it for its package every
+    /// round; any other policy's package is the one move it decides until it sees a
+    /// package.
+    fn packs(&self) -> bool {
+        false
+    }
+
+    /// How a measure received on `rung` is answered, when this policy answers each
+    /// measure on its own by a law it can state ([`AnswerLaw`]); `None` when it cannot
+    /// give the likelihood of an answer (every kind but `respond`, and a `respond`'s
+    /// measures that no rule matches, which go to `otherwise`).
+    fn answer_law(&self, _rung: Rung) -> Option<AnswerLaw<'_>> {
+        None
+    }
 }
 
 impl Clone for Box<dyn Policy> {
@@ -201,6 +254,29 @@ pub struct ParseContext<'a> {
     pub allies: &'a [usize],
     /// The scenario's stock ids, in file order.
     pub stocks: &'a [String],
+    /// The round of each trigger, in the order of `triggers`; empty where unknown, and
+    /// then what waits for a trigger is not checked against when it fires.
+    pub trigger_rounds: &'a [Round],
+    /// The round the policy takes effect: 0 for an actor's own, the event's round for
+    /// a `set_policy`, and for a policy nested in a `defer`, the round it hands over.
+    pub start: Round,
+    /// The rounds the run is cut to, fewer than `rounds`, and the name of the setting
+    /// that cut them: what waits past them holds throughout.
+    pub cut_off: Option<(Round, &'a str)>,
+    /// Where warnings go: a policy that parses but may not do what was meant. Keys are
+    /// relative to the policy, as those of problems. Dropped when `None`.
+    pub warnings: Option<&'a Warnings>,
+}
+
+/// Warnings found while parsing policies, filled through a shared [`ParseContext`].
+#[derive(Debug, Default)]
+pub struct Warnings(RefCell<Vec<Problem>>);
+
+impl Warnings {
+    /// The warnings, in the order found.
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.0.into_inner()
+    }
 }
 
 /// How deep policies may nest (`defer` whose `then` is a `defer`…).
@@ -220,6 +296,24 @@ impl<'a> ParseContext<'a> {
             actor: None,
             allies: &[],
             stocks: &[],
+            trigger_rounds: &[],
+            start: 0,
+            cut_off: None,
+            warnings: None,
+        }
+    }
+
+    /// Records a warning, keyed relative to the policy.
+    pub fn warn(&self, warning: Problem) {
+        if let Some(w) = self.warnings {
+            w.0.borrow_mut().push(warning);
+        }
+    }
+
+    /// Records `found`, the warnings of a policy nested at `key` in this one.
+    pub fn warn_under(&self, key: &str, found: Warnings) {
+        for w in found.into_vec() {
+            self.warn(w.under(key));
         }
     }
 

@@ -30,6 +30,7 @@ macro_rules! with_every_kind {
             script,
             random,
             solidarity,
+            respond,
         }
     };
 }

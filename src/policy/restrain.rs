@@ -15,7 +15,8 @@ use serde::Deserialize;
 /// magnitude is kept only when the answer is on the same rung as the move it answers.
 ///
 /// Of a package of measures it answers the most severe; with `domains`, the most
-/// severe in those domains, ignoring the rest. On a ladder whose rungs have domains it
+/// severe in those domains, ignoring the rest. A package handed to it to answer (a
+/// `defer`'s backlog) is answered measure by measure, each stepped and capped so. On a ladder whose rungs have domains it
 /// steps along the rungs of the answered measure's domain, and a step below the
 /// domain's least severe rung is calm.
 ///
@@ -100,9 +101,38 @@ pub(super) fn parse(
 /// moved `steps` rungs (within its domain), capped, and never below neutral; calm
 /// gets calm.
 pub(super) fn shifted_answer(view: &View<'_>, domains: &Domains, steps: i64, cap: Rung) -> Move {
-    let Some(seen) = view.len().checked_sub(1).and_then(|i| domains.most_severe(view, i)) else {
-        return view.neutral();
-    };
+    match view.len().checked_sub(1).and_then(|i| domains.most_severe(view, i)) {
+        Some(seen) => shifted(view, seen, steps, cap),
+        None => view.neutral(),
+    }
+}
+
+/// The answer to each measure of `measures` that `domains` answers, as
+/// [`shifted_answer`] answers one, into `package`: how `restrain` and `escalate`
+/// answer a package handed to them (a `defer`'s backlog). One answer per rung; the
+/// neutral rung when nothing is answered.
+pub(super) fn shifted_package(
+    view: &View<'_>,
+    domains: &Domains,
+    measures: &[Move],
+    (steps, cap): (i64, Rung),
+    package: &mut Vec<Move>,
+) {
+    for &m in measures.iter().filter(|m| domains.answers(m.rung)) {
+        let answer = shifted(view, m, steps, cap);
+        if answer.rung != view.ladder().neutral() && !package.iter().any(|p| p.rung == answer.rung)
+        {
+            package.push(answer);
+        }
+    }
+    if package.is_empty() {
+        package.push(view.neutral());
+    }
+}
+
+/// The answer to `seen`: moved `steps` rungs within its domain, capped, never below
+/// neutral, with its magnitude only when on its own rung; calm gets calm.
+fn shifted(view: &View<'_>, seen: Move, steps: i64, cap: Rung) -> Move {
     let ladder = view.ladder();
     if !ladder.is_hostile(seen.rung) {
         return view.neutral();
@@ -122,6 +152,11 @@ impl Policy for Restrain {
 
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         shifted_answer(view, &self.domains, -i64::from(self.step), self.cap)
+    }
+
+    fn answer_package(&self, view: &View<'_>, measures: &[Move], package: &mut Vec<Move>) {
+        let steps = -i64::from(self.step);
+        shifted_package(view, &self.domains, measures, (steps, self.cap), package);
     }
 }
 

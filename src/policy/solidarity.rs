@@ -213,4 +213,8 @@ impl Policy for Solidarity {
     fn is_stochastic(&self) -> bool {
         self.then.is_stochastic()
     }
+
+    fn packs(&self) -> bool {
+        self.then.packs()
+    }
 }

@@ -13,7 +13,8 @@ use serde::Deserialize;
 /// plays `punish` for `duration` rounds after the last such move, or for ever.
 ///
 /// A package of measures reaches the red line when any of its measures does: its
-/// most severe one.
+/// most severe one. A package handed to it to answer (a `defer`'s backlog) is
+/// answered with `punish` when it reaches the red line, else with `base`.
 ///
 /// # Sources
 /// The axelrod library's Grudger (Friedman's grim trigger) is `duration = "forever"`
@@ -142,6 +143,11 @@ impl Policy for Threshold {
             (Some(r), Some(d)) => now - r <= d,
         };
         Move::on(if punishing { self.punish } else { self.base })
+    }
+
+    fn answer_package(&self, _: &View<'_>, measures: &[Move], package: &mut Vec<Move>) {
+        let crossed = measures.iter().any(|m| m.rung >= self.red_line);
+        package.push(Move::on(if crossed { self.punish } else { self.base }));
     }
 
     fn reset(&mut self) {

@@ -13,10 +13,10 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use super::folder::{AGGREGATE_NUMBERS, actor_index};
-use crate::error::Error;
+use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
-use crate::output::csv::VariantAggregateRow;
-use crate::output::reader::{each_record, row};
+use crate::output::csv::{ComparisonRow, VariantAggregateRow, comparison_header};
+use crate::output::reader::{bad_results, each_record, row};
 use crate::output::{AGGREGATE, COMPARISON, Kind, Replacement};
 use crate::plot::{
     ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, VariantSet,
@@ -24,7 +24,7 @@ use crate::plot::{
 };
 use crate::ranking::{RankBy, mean_hostile_rounds, mean_peak_level, rank_scores};
 use crate::scenario::Scenario;
-use crate::scenario::limits::{open_input, too_big};
+use crate::scenario::limits::open_input;
 
 /// The charts of a comparison folder: `(file stem, caption)`, in report order. The
 /// heatmap is drawn only when exactly two actors were varied.
@@ -162,16 +162,8 @@ fn variant_set(
     if top > 0 && ladder.is_hostile(top - 1) {
         reach_rungs.push(top - 1);
     }
-    let outcome_column = rank_by
-        .outcome()
-        .map(|o| format!("p_outcome_{}", crate::metrics::outcome_name(scenario, o)));
-    let mut read = read_comparison(
-        dir,
-        scenario,
-        &reach_rungs,
-        outcome_column.as_deref(),
-        limit,
-    )?;
+    let outcome = rank_by.outcome();
+    let mut read = read_comparison(dir, scenario, (&reach_rungs, outcome), cancel, limit)?;
 
     let aggregate_path = dir.join(AGGREGATE);
     let index: BTreeMap<String, usize> = read
@@ -198,10 +190,10 @@ fn variant_set(
     for (variant, actor, r) in rows {
         let a = actor_index(scenario, &actor, &aggregate_path)?;
         let Some(&v) = index.get(&variant) else {
-            return Err(Error::Results {
-                path: aggregate_path,
-                message: format!("variant {variant:?} is not in comparison.csv"),
-            });
+            return Err(bad_results(
+                &aggregate_path,
+                BadResults::UnknownVariant(variant),
+            ));
         };
         read[v].actors[a].rows.push(r);
     }
@@ -266,94 +258,92 @@ fn fan_row(r: &VariantAggregateRow) -> FanRow {
     }
 }
 
-/// The rows of `comparison.csv`, grouped by variant in file (run) order.
+/// The rows of `comparison.csv`, grouped by variant in file (run) order: each read as
+/// the [`ComparisonRow`] that wrote it, under the header written for the folder's
+/// scenario. `outcome` is the outcome ranked by, when the ranking is by one.
 fn read_comparison(
     dir: &Path,
     scenario: &Scenario,
-    reach_rungs: &[crate::ladder::Rung],
-    outcome_column: Option<&str>,
+    (reach_rungs, outcome): (&[crate::ladder::Rung], Option<Option<usize>>),
+    cancel: Cancel,
     limit: u64,
 ) -> Result<Vec<Read>, Error> {
     let path = dir.join(COMPARISON);
-    let bad = |message: String| Error::Results {
-        path: path.clone(),
-        message,
+    let ladder = &scenario.ladder;
+    let with_stops = !scenario.stops.is_empty();
+    let expected = comparison_header(ladder, with_stops.then_some(scenario.outcomes.as_slice()));
+    let outcomes = if with_stops {
+        scenario.outcomes.len() + 1
+    } else {
+        0
     };
-    let mut reader = csv::Reader::from_reader(open_input(&path, limit, true)?);
-    let header = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad(format!("no column {name:?}")))
-    };
-    let (variant, actor) = (column("variant")?, column("actor")?);
-    let peak = [
-        column("peak_level_mean")?,
-        column("peak_level_p10")?,
-        column("peak_level_p50")?,
-        column("peak_level_p90")?,
-    ];
-    let hostile = column("hostile_rounds_mean")?;
-    let outcome = outcome_column.map(column).transpose()?;
-    let reach: Vec<usize> = reach_rungs
-        .iter()
-        .map(|&r| column(&format!("p_reach_{}", scenario.ladder.rungs[r as usize].id)))
-        .collect::<Result<_, _>>()?;
-
     let na = scenario.actors.len();
     let mut out: Vec<Read> = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| bad(e.to_string()))?;
-        let cell = |i: usize| record.get(i).unwrap_or("");
-        let line = record.position().map_or(0, |p| p.line());
-        let number = |i: usize| -> Result<Option<f64>, Error> {
-            let at = || format!("{line}:{}: {}", i + 1, &header[i]);
-            match cell(i).trim() {
-                "" => Ok(None),
-                text => match text.parse::<f64>() {
-                    Ok(x) if x.is_finite() => Ok(Some(x)),
-                    Ok(_) => Err(bad(format!("{}: {text} is not a finite number", at()))),
-                    Err(_) => Err(bad(format!("{}: {text:?} is not a number", at()))),
-                },
-            }
-        };
-        let name = cell(variant);
-        if out.last().is_none_or(|v| v.name != name) {
-            if out.iter().any(|v| v.name == name) {
-                return Err(bad(format!(
-                    "the rows of variant {name:?} are not together"
-                )));
+    let file = open_input(&path, limit, true)?;
+    each_record(&path, file, cancel, limit, &[], |record, header| {
+        same_header(header, &expected, &path)?;
+        let row = ComparisonRow::read(record, ladder.len(), outcomes).map_err(|bad| {
+            let cell = BadResults::Cell {
+                line: record.position().map_or(0, |p| p.line()),
+                column: bad.column + 1,
+                name: header[bad.column].to_owned(),
+                why: bad.why,
+            };
+            bad_results(&path, cell)
+        })?;
+        if out.last().is_none_or(|v| v.name != row.variant) {
+            if out.iter().any(|v| v.name == row.variant) {
+                return Err(bad_results(
+                    &path,
+                    BadResults::SplitVariant(row.variant.to_owned()),
+                ));
             }
             out.push(Read {
-                name: name.to_owned(),
+                name: row.variant.to_owned(),
                 actors: vec![ActorSummary::default(); na],
                 peak_means: vec![None; na],
                 hostile_means: vec![None; na],
                 outcome_share: None,
             });
         }
-        let a = actor_index(scenario, cell(actor), &path)?;
+        let a = actor_index(scenario, row.actor, &path)?;
         let v = out.last_mut().expect("pushed above");
-        let [mean, p10, p50, p90] = peak.map(number);
-        v.peak_means[a] = mean?;
-        v.actors[a].peak = match (p10?, p50?, p90?) {
-            (Some(p10), Some(p50), Some(p90)) => Some(Quantiles { p10, p50, p90 }),
-            _ => None,
-        };
-        v.hostile_means[a] = number(hostile)?;
-        if let Some(i) = outcome {
-            v.outcome_share = number(i)?.or(v.outcome_share);
+        v.peak_means[a] = row.peak_level.map(|s| s.mean);
+        v.actors[a].peak = row.peak_level.map(|s| Quantiles {
+            p10: s.p10,
+            p50: s.p50,
+            p90: s.p90,
+        });
+        v.hostile_means[a] = row.hostile_rounds.map(|s| s.mean);
+        if let Some(o) = outcome {
+            let column = o.unwrap_or(scenario.outcomes.len());
+            v.outcome_share = row.p_outcome.get(column).copied().or(v.outcome_share);
         }
-        v.actors[a].reach = reach
+        v.actors[a].reach = reach_rungs
             .iter()
-            .map(|&i| number(i).map(|p| p.unwrap_or(f64::NAN)))
-            .collect::<Result<_, _>>()?;
-    }
-    if reader.position().byte() > limit {
-        return Err(too_big(&path, limit, u128::from(limit) + 1, true));
-    }
+            .map(|&r| row.p_reach[r as usize])
+            .collect();
+        Ok(ControlFlow::Continue(()))
+    })?;
     Ok(out)
+}
+
+/// Refuses a `header` other than the one escalate writes, `expected`, naming the first
+/// column that differs.
+fn same_header(header: &csv::StringRecord, expected: &[String], path: &Path) -> Result<(), Error> {
+    let differs = (0..expected.len().max(header.len()))
+        .find(|&i| header.get(i) != expected.get(i).map(String::as_str));
+    match differs {
+        None => Ok(()),
+        Some(i) => Err(bad_results(
+            path,
+            BadResults::Header {
+                column: i + 1,
+                found: header.get(i).map(str::to_owned),
+                wanted: expected.get(i).cloned(),
+            },
+        )),
+    }
 }
 
 /// The grid of policies when every variant name sets the same two actors (as

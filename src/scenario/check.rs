@@ -5,7 +5,7 @@
 //! validation can go on with.
 
 use crate::error::Problem;
-use crate::policy::{ParseContext, PolicySpec, parse_policy};
+use crate::policy::{ParseContext, PolicySpec, Warnings, parse_policy};
 use std::ops::Range;
 use toml::Spanned;
 
@@ -122,17 +122,29 @@ pub(crate) fn probability(
     }
 }
 
-/// Parses the policy table at `key`, recording its problems with full key paths.
+/// Parses the policy table `value` at `key` (spanning `at` in the file), recording its
+/// problems and warnings with full key paths.
 pub(crate) fn policy_at(
-    value: &Spanned<toml::Value>,
-    key: &str,
+    value: &toml::Value,
+    (key, at): (&str, Option<Range<usize>>),
     cx: &ParseContext,
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> Option<PolicySpec> {
-    match parse_policy(value.get_ref(), cx) {
+    let found = Warnings::default();
+    let parsed = parse_policy(
+        value,
+        &ParseContext {
+            warnings: Some(&found),
+            ..*cx
+        },
+    );
+    let full = |p: Problem| p.under(key).at(at.clone());
+    warnings.extend(found.into_vec().into_iter().map(full));
+    match parsed {
         Ok(spec) => Some(spec),
         Err(found) => {
-            problems.extend(found.into_iter().map(|p| p.under(key).at(span(value))));
+            problems.extend(found.into_iter().map(full));
             None
         }
     }

@@ -64,6 +64,7 @@ pub(crate) fn validate(
     cx: ParseContext<'_>,
     raise_with: &str,
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> Tournament {
     let at = raw.span();
     let t = raw.into_inner();
@@ -131,11 +132,13 @@ pub(crate) fn validate(
                 .at(at),
             );
         }
+        let key = format!("tournament.entrants[{i}].policy");
         if let Some(policy) = policy_at(
-            &e.policy,
-            &format!("tournament.entrants[{i}].policy"),
+            e.policy.get_ref(),
+            (&key, span(&e.policy)),
             &cx,
             problems,
+            warnings,
         ) {
             entrants.push(Entrant {
                 name: e.name,

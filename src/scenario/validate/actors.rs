@@ -18,6 +18,7 @@ pub(super) fn actors(
     raw: Vec<Spanned<RawActor>>,
     cx: &ParseContext,
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> (Vec<Actor>, Vec<Dyad>) {
     if raw.len() < 2 {
         problems.push(Problem::new(
@@ -92,14 +93,19 @@ pub(super) fn actors(
         };
         // An actor whose policy is invalid stays, so that later references to it are
         // not reported as unknown; the scenario is refused anyway.
-        let policy =
-            policy_at(&a.policy, &format!("{key}.policy"), &own, problems).unwrap_or_else(|| {
-                let hold =
-                    toml::Value::Table(toml::Table::from_iter([("kind".into(), "hold".into())]));
-                parse_policy(&hold, cx).expect("hold with defaults is valid")
-            });
+        let policy = policy_at(
+            a.policy.get_ref(),
+            (&format!("{key}.policy"), span(&a.policy)),
+            &own,
+            problems,
+            warnings,
+        )
+        .unwrap_or_else(|| {
+            let hold = toml::Value::Table(toml::Table::from_iter([("kind".into(), "hold".into())]));
+            parse_policy(&hold, cx).expect("hold with defaults is valid")
+        });
         let toward = match &a.toward {
-            Some(t) => toward(t, (i, &faces), &ids, &key, &own, problems),
+            Some(t) => toward(t, (i, &faces), &ids, &key, &own, problems, warnings),
             None => vec![],
         };
         actors.push(Actor {
@@ -157,6 +163,7 @@ fn toward(
     key: &str,
     cx: &ParseContext,
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> Vec<(usize, PolicySpec)> {
     let mut toward = Vec::new();
     for (name, value) in raw.get_ref() {
@@ -165,12 +172,8 @@ fn toward(
         let faced = || faces.iter().map(|&t| ids[t].as_str());
         match target {
             Some(t) if faces.contains(&t) => {
-                match parse_policy(value, cx) {
-                    Ok(spec) => toward.push((t, spec)),
-                    Err(found) => {
-                        problems.extend(found.into_iter().map(|p| p.under(&tkey).at(span(raw))))
-                    }
-                }
+                let at = (tkey.as_str(), span(raw));
+                toward.extend(policy_at(value, at, cx, problems, warnings).map(|spec| (t, spec)));
                 continue;
             }
             Some(t) if t == me => problems.push(

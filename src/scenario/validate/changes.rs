@@ -2,8 +2,8 @@
 //! (`set_policy` of events and variants), resolved to the dyads they apply to.
 
 use crate::error::{Problem, suggestion};
-use crate::policy::{ParseContext, parse_policy};
-use crate::scenario::check::{check_name, span};
+use crate::policy::ParseContext;
+use crate::scenario::check::{check_name, policy_at, span};
 use crate::scenario::diagnose::value_problem;
 use crate::scenario::raw::{RawSetPolicy, RawVariant};
 use crate::scenario::{PolicyChange, Scenario, Variant};
@@ -54,6 +54,7 @@ pub(super) fn policy_changes(
     scenario: &Scenario,
     cx: &ParseContext,
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> Vec<PolicyChange> {
     let at = span(raw);
     let tables: Vec<(String, &toml::Value)> = match raw.get_ref() {
@@ -81,17 +82,8 @@ pub(super) fn policy_changes(
                 allies: &scenario.actors[a].allies,
                 ..*cx
             };
-            match parse_policy(&sp.policy, &own) {
-                Ok(spec) => Some(spec),
-                Err(found) => {
-                    problems.extend(
-                        found
-                            .into_iter()
-                            .map(|p| p.under(&format!("{key}.policy")).at(at.clone())),
-                    );
-                    None
-                }
-            }
+            let at = (format!("{key}.policy"), at.clone());
+            policy_at(&sp.policy, (&at.0, at.1), &own, problems, warnings)
         });
         match dyads_for(&sp.actor, sp.target.as_deref(), &key, scenario) {
             Ok(dyads) => changes.extend(policy.map(|policy| PolicyChange { dyads, policy })),
@@ -107,6 +99,7 @@ pub(super) fn variants(
     scenario: &Scenario,
     cx: &ParseContext,
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> Vec<Variant> {
     raw.into_iter()
         .enumerate()
@@ -129,6 +122,7 @@ pub(super) fn variants(
                 scenario,
                 cx,
                 problems,
+                warnings,
             );
             Variant {
                 name: v.name,

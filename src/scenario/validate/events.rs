@@ -3,7 +3,7 @@
 
 use super::{Run, changes};
 use crate::error::Problem;
-use crate::ladder::Move;
+use crate::ladder::{Move, Round};
 use crate::policy::ParseContext;
 use crate::scenario::check::{MAX_MAGNITUDE, check_name, span, too_large};
 use crate::scenario::raw::{RawAct, RawEvent};
@@ -13,9 +13,14 @@ use std::collections::btree_map::Entry;
 use std::ops::Range;
 use toml::Spanned;
 
-/// The names of the events, which are the triggers policies refer to; each unique.
-pub(super) fn triggers(events: &[Spanned<RawEvent>], problems: &mut Vec<Problem>) -> Vec<String> {
+/// The names of the events, which are the triggers policies refer to (each unique),
+/// and their rounds.
+pub(super) fn triggers(
+    events: &[Spanned<RawEvent>],
+    problems: &mut Vec<Problem>,
+) -> (Vec<String>, Vec<Round>) {
     let mut names: Vec<String> = Vec::new();
+    let mut rounds = Vec::new();
     for (i, e) in events.iter().enumerate() {
         if let Some(name) = &e.get_ref().name {
             // Event names reach charts and reports, never a CSV cell on their own.
@@ -30,10 +35,11 @@ pub(super) fn triggers(events: &[Spanned<RawEvent>], problems: &mut Vec<Problem>
                 );
             } else {
                 names.push(name.get_ref().clone());
+                rounds.push(*e.get_ref().round.get_ref());
             }
         }
     }
-    names
+    (names, rounds)
 }
 /// The scheduled events, in round order: each within the scenario's rounds, and doing
 /// something. A dyad takes at most one forced measure on each rung in a round, across
@@ -43,6 +49,7 @@ pub(super) fn events(
     scenario: &Scenario,
     cx: &ParseContext,
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> Vec<Event> {
     let mut events = Vec::new();
     // The measure each (round, dyad, rung) was first forced by, to refuse a second.
@@ -134,7 +141,12 @@ pub(super) fn events(
         }
         let changes = match &e.set_policy {
             Some(sp) => {
-                changes::policy_changes(sp, &format!("{key}.set_policy"), scenario, cx, problems)
+                let cx = ParseContext {
+                    start: round,
+                    ..*cx
+                };
+                let key = format!("{key}.set_policy");
+                changes::policy_changes(sp, &key, scenario, &cx, problems, warnings)
             }
             None => vec![],
         };

@@ -4,12 +4,14 @@
 //! The scenario's own settings and its size come first, since a file too big to
 //! check is refused before it is checked; then the ladder and payoffs
 //! ([`ladder`]), the stocks ([`stocks`]), the actors ([`actors`]), the events and
-//! variants ([`events`], [`changes`]), the waits of `defer` policies ([`waits`]), the
-//! stop rules ([`stops`]) and the tournament ([`crate::scenario::tournament`]).
+//! variants ([`events`], [`changes`]), the stop rules ([`stops`]) and the tournament
+//! ([`crate::scenario::tournament`]).
 //!
 //! Policies may name actors and stocks, and read their actor's allies: the ids of
 //! both are taken from the file as written before anything else is checked, and each
-//! actor's allies are read before its policies.
+//! actor's allies are read before its policies. A policy checks what it refers to
+//! itself, through its [`ParseContext`]: the triggers and their rounds, and when it
+//! takes effect (a `defer` waiting for a round before then would never hold).
 
 mod actors;
 mod changes;
@@ -17,7 +19,6 @@ mod events;
 mod ladder;
 mod stocks;
 mod stops;
-mod waits;
 
 use super::check::{check_name, probability, span};
 use super::limits::{Limit, Limits};
@@ -65,7 +66,7 @@ pub(super) fn validate(
     let ladder = ladder::ladder(raw.ladder, &stock_ids, problems);
     let noise = noise(&raw.noise, problems);
     let payoffs = ladder::payoffs(raw.payoffs, &ladder, problems);
-    let triggers = events::triggers(&raw.events, problems);
+    let (triggers, trigger_rounds) = events::triggers(&raw.events, problems);
     let (stocks, holdings) = stocks::stocks(raw.stocks, &actor_ids, problems);
     let cx = ParseContext {
         ladder: &ladder,
@@ -75,11 +76,14 @@ pub(super) fn validate(
         depth: 0,
         actors: &actor_ids,
         stocks: &stock_ids,
+        trigger_rounds: &trigger_rounds,
+        cut_off: (run.rounds < run.file_rounds).then_some((run.rounds, run.rounds_setting)),
         ..ParseContext::new(&ladder)
     };
-    waits::check(&raw.actors, &raw.events, &run, problems, warnings);
+    // Warnings about the file's parts, after those about its policies.
+    let mut cut_off = Vec::new();
     if run.rounds < run.file_rounds {
-        events::warn_cut_off(&raw.events, &run, warnings);
+        events::warn_cut_off(&raw.events, &run, &mut cut_off);
     }
 
     // A file may hold only a tournament: its entrants are the parties.
@@ -87,7 +91,7 @@ pub(super) fn validate(
     let (actors, dyads) = if tournament_only {
         (vec![], vec![])
     } else {
-        actors::actors(raw.actors, &cx, problems)
+        actors::actors(raw.actors, &cx, problems, warnings)
     };
     check_size(
         &run,
@@ -120,8 +124,9 @@ pub(super) fn validate(
         stops: vec![],
         outcomes: vec![],
     };
-    scenario.events = events::events(raw.events, &scenario, &cx, problems);
-    scenario.variants = changes::variants(raw.variants, &scenario, &cx, problems);
+    scenario.events = events::events(raw.events, &scenario, &cx, problems, warnings);
+    scenario.variants = changes::variants(raw.variants, &scenario, &cx, problems, warnings);
+    warnings.extend(cut_off);
     (scenario.stops, scenario.outcomes) =
         stops::stops(raw.stop, &scenario, &cx, &run, problems, warnings);
     scenario.tournament = raw.tournament.map(|t| {
@@ -132,6 +137,7 @@ pub(super) fn validate(
             scenario.context(scenario.rounds),
             run.limit_setting,
             problems,
+            warnings,
         )
     });
     if run.rounds < run.file_rounds {
