@@ -6,9 +6,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use escalate::fit::{FitOptions, Pair, Param, fit};
 use escalate::ladder::Lasts;
+use escalate::montecarlo::Cancel;
 use escalate::plot::round_label;
+use escalate::record::Record;
 use escalate::scenario::Scenario;
+use escalate::score::{Objective, ScoreOptions, Totals, score};
 
 use crate::util::{ok, root};
 
@@ -258,6 +262,163 @@ fn episodes_share_one_ladder() {
                 "{stem}: {} is reduced by {rung} elsewhere",
                 stock.id
             );
+        }
+    }
+}
+
+/// The settings of the README's table "Does it match history?".
+const WINDOW: u32 = 50;
+/// The parameters `fit` searches for that table.
+const SEARCH: [&str; 2] = ["answer_delay=0..7", "sanction_p=0,1"];
+
+/// Every episode's scenario and record, as `fit` reads them.
+fn pairs() -> Vec<Pair> {
+    episodes()
+        .into_iter()
+        .map(|(_, path)| {
+            let scenario = Scenario::from_path(&path).unwrap();
+            let record = Record::from_path(&path.with_extension("csv"), &scenario).unwrap();
+            Pair { scenario, record }
+        })
+        .collect()
+}
+
+/// A cell of the README's table: rung / size / on time / false alarms.
+fn cell(t: &Totals) -> String {
+    format!(
+        "{} / {} / {} / {}",
+        t.hit_rung, t.hit_magnitude, t.on_time, t.false_alarms
+    )
+}
+
+/// The rows of the README's table, each as its cells, from the line after the
+/// section's heading on.
+fn readme_table() -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("## Does it match history?")
+        .nth(1)
+        .expect("the README has the section");
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with("| episode"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_dataset_scores_what_the_readme_claims() {
+    let pairs = pairs();
+    let score_options = ScoreOptions {
+        window: WINDOW,
+        replicates: None,
+        actors: vec![],
+    };
+    let params: Vec<Param> = SEARCH.iter().map(|s| s.parse().unwrap()).collect();
+    let options = FitOptions {
+        score: score_options.clone(),
+        objective: Objective::Score,
+        max_candidates: 10_000,
+        seed: 1,
+        threads: 2,
+        cancel: Cancel::never(),
+    };
+    let fitted = fit(&pairs, &params, &options, &|_| {}).unwrap();
+    let mut want = Vec::new();
+    let (mut mirror_all, mut fitted_all, mut left_out_all) =
+        (Totals::default(), Totals::default(), Totals::default());
+    for (k, pair) in pairs.iter().enumerate() {
+        // Plain mirror is each file's `mirror` variant.
+        let variant = pair.scenario.variants.iter().find(|v| v.name == "mirror");
+        let plain = pair
+            .scenario
+            .with_changes(&variant.expect("a mirror variant").changes);
+        let mirror = score(&plain, &pair.record, &score_options)
+            .unwrap()
+            .episodes[0]
+            .totals;
+        // The files carry the values the fit finds best: scored as shipped, they
+        // score what the fit's best candidate scores.
+        let shipped = score(&pair.scenario, &pair.record, &score_options).unwrap();
+        assert_eq!(
+            shipped.episodes[0].totals, fitted.episodes[k].totals,
+            "{}",
+            fitted.episodes[k].episode
+        );
+        let (inside, outside) = (fitted.episodes[k].totals, fitted.folds[k].totals);
+        mirror_all.add(&mirror);
+        fitted_all.add(&inside);
+        left_out_all.add(&outside);
+        want.push(vec![
+            format!("`{}`", fitted.episodes[k].episode),
+            mirror.recorded.to_string(),
+            cell(&mirror),
+            cell(&inside),
+            cell(&outside),
+        ]);
+    }
+    assert_eq!(Some(left_out_all), fitted.out_of_sample);
+    // The README's way to score plain mirror from the command line: the rule at
+    // answer_delay = 0 and sanction_p = 1 scores as the mirror variants do.
+    let at_mirror: Vec<Param> = ["answer_delay=0", "sanction_p=1"]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let one = fit(&pairs, &at_mirror, &options, &|_| {}).unwrap();
+    let mut one_all = Totals::default();
+    one.episodes.iter().for_each(|e| one_all.add(&e.totals));
+    assert_eq!(one_all, mirror_all, "the rule at mirror's values");
+    want.push(vec![
+        "**all**".into(),
+        mirror_all.recorded.to_string(),
+        cell(&mirror_all),
+        cell(&fitted_all),
+        cell(&left_out_all),
+    ]);
+    let percent = |t: &Totals| format!("{:.1}%", 100.0 * t.score());
+    want.push(vec![
+        "score".into(),
+        String::new(),
+        percent(&mirror_all),
+        percent(&fitted_all),
+        percent(&left_out_all),
+    ]);
+    assert_eq!(
+        readme_table(),
+        want,
+        "the README's table \"Does it match history?\""
+    );
+}
+
+#[test]
+fn every_actor_of_every_episode_follows_one_answer_rule() {
+    let mut first: Option<(String, String)> = None;
+    for (stem, path) in episodes() {
+        let scenario = Scenario::from_path(&path).unwrap();
+        for actor in &scenario.actors {
+            assert!(
+                actor.toward.is_empty(),
+                "{stem}: {} has one policy",
+                actor.id
+            );
+            let policy = format!("{:?}", actor.policy);
+            match &first {
+                None => first = Some((stem.clone(), policy)),
+                Some((name, want)) => {
+                    assert_eq!(
+                        &policy, want,
+                        "{stem}: {}'s rule differs from {name}'s",
+                        actor.id
+                    )
+                }
+            }
         }
     }
 }
