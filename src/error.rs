@@ -144,6 +144,15 @@ pub enum Error {
         /// The scenario's outcomes, `none` last.
         known: Vec<String>,
     },
+    /// A `--rank-by` metric that names an actor, rung, threshold or payoff the
+    /// scenario does not have.
+    #[error("cannot rank by {metric:?}: {why}")]
+    RankMetric {
+        /// The metric as written.
+        metric: String,
+        /// What the scenario lacks, with a suggestion.
+        why: String,
+    },
     /// A tournament's results folder, given to `plot`.
     #[error(
         "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
@@ -259,6 +268,7 @@ impl Error {
             | Error::NoiseOutOfRange { .. }
             | Error::OnlyTournament { .. }
             | Error::UnknownOutcome { .. }
+            | Error::RankMetric { .. }
             | Error::TournamentFolder { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
@@ -710,6 +720,12 @@ pub enum BadCell {
     /// Some of the four statistics of a metric, not all.
     #[error("mean, p10, p50 and p90 are written all four or none")]
     PartStatistics,
+    /// Some of a mean's standard error and interval, not all.
+    #[error("a standard error and its 95% interval are written all three or none")]
+    PartError,
+    /// Text where `true` or `false` is written.
+    #[error("{0:?} is neither true nor false")]
+    NotAFlag(String),
 }
 
 impl fmt::Display for NotResults {

@@ -9,7 +9,7 @@
 use crate::calendar::round_label;
 use crate::metrics::{ActorTotals, OutcomeCounts, outcome_name};
 use crate::output::policies;
-use crate::ranking::{RankBy, VariantOutcome};
+use crate::ranking::{RankBy, VariantOutcome, rank_label};
 use crate::scenario::Scenario;
 
 /// The summary table: a header row, then one row per actor over all replicates.
@@ -431,7 +431,7 @@ pub fn comparison_rows(
         for (a, t) in v.totals.iter().enumerate() {
             let mut row = if a == 0 {
                 let mut first = vec![
-                    (place + 1).to_string(),
+                    rank_label(variants, ranking[place]),
                     v.name.clone(),
                     format!("{:.2}", v.mean_peak_level(s)),
                 ];
