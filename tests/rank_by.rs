@@ -311,3 +311,37 @@ fn identical_policies_tie_and_different_ones_do_not_at_ten_thousand_replicates()
     let (got, _) = rank(&dir, &file, "b=mirror,mirror:tolerance=1", "mean-peak");
     expect(&got, &[("b=mirror", "=1"), ("b=mirror:tolerance=1", "=1")]);
 }
+
+#[test]
+fn a_ranking_the_scenario_cannot_give_is_refused_before_anything_runs() {
+    let dir = Scratch::new("rank-bad");
+    let file = scenario(&dir, "known", "expel", "", "hold");
+    for (rank_by, says) in [
+        ("peak:c", "no actor \"c\" — did you mean \"a\"?"),
+        (
+            "p-reach:expell",
+            "no rung \"expell\" on the ladder — did you mean \"expel\"?",
+        ),
+        ("p-cross:Expulsion", "did you mean \"Expulsions\"?"),
+        ("fewest:war", "no [[stop]] rules"),
+        ("best", "is not a ranking"),
+    ] {
+        let out = crate::util::escalate(
+            dir.path(),
+            &[
+                "compare",
+                &file,
+                "--vary",
+                "b=hold,mirror",
+                "--rank-by",
+                rank_by,
+                "--out",
+                "o",
+            ],
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{rank_by}: {err}");
+        assert!(err.contains(says), "{rank_by}: {err}");
+        assert!(!dir.join("o").exists());
+    }
+}
