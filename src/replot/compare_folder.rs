@@ -144,6 +144,8 @@ struct Read {
     peak_means: Vec<Option<f64>>,
     /// Its place in the ranking, as written.
     rank: usize,
+    /// Whether it is tied with the best, as written.
+    tied: bool,
 }
 
 /// The variants of the comparison in `dir`, in the order ranked, and their policy
@@ -203,6 +205,7 @@ fn variant_set(
         .collect();
     let mut order: Vec<usize> = (0..read.len()).collect();
     order.sort_by_key(|&i| read[i].rank);
+    let tied = read.iter().filter(|v| v.tied).count();
     let grid = policy_grid(scenario, &read, &order);
     let mut slots: Vec<Option<Read>> = read.into_iter().map(Some).collect();
     let variants = order
@@ -219,6 +222,11 @@ fn variant_set(
                 }),
                 name: v.name,
                 rank: place + 1,
+                rank_label: if v.tied && tied > 1 {
+                    "=1".into()
+                } else {
+                    format!("#{}", place + 1)
+                },
                 score: scores[i],
                 actors: v.actors,
             }
@@ -292,6 +300,7 @@ fn read_comparison(
                 actors: vec![ActorSummary::default(); na],
                 peak_means: vec![None; na],
                 rank: row.rank,
+                tied: row.tied_with_best,
             });
         }
         let a = actor_index(scenario, row.actor, &path)?;
@@ -397,6 +406,7 @@ mod tests {
                 actors: vec![],
                 peak_means: vec![],
                 rank: 0,
+                tied: false,
             })
             .collect()
     }
