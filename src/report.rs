@@ -499,7 +499,7 @@ pub fn compare_markdown(
         false => "mean peak level, then by ".to_owned(),
     };
     out.push_str(&format!(
-        "\n## Ranking\n\nRanked by {}; ties by {ties}mean hostile {}s, then in the order run.\n\n",
+        "\n## Ranking\n\nRanked by {}; ties by {ties}mean hostile {}s, then in the order run. `=1` marks the best and the variants whose paired difference from it is within 1.96 standard errors of zero (`comparison.csv` has each difference's standard error).\n\n",
         markdown(&rank_by.describe()),
         s.round_unit
     ));
