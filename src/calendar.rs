@@ -95,6 +95,71 @@ pub fn check_start(start: &str, unit: &str) -> Result<(), StartError> {
     }
 }
 
+/// Why a date cannot be placed on a scenario's rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// Not a date written `YYYY-MM-DD` or `YYYY-MM` naming a real day or month.
+    Malformed,
+    /// The scenario has no `start`, or its round unit has no calendar.
+    NoCalendar,
+    /// A month (`YYYY-MM`) where rounds are days or weeks, which need the day.
+    NeedsDay,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateError::Malformed => {
+                "expected a date written YYYY-MM-DD or YYYY-MM (e.g. 2017-07-28)"
+            }
+            DateError::NoCalendar => {
+                "the scenario has no calendar: give it a `start` and a round_unit of day, week, month, quarter or year"
+            }
+            DateError::NeedsDay => "rounds are days or weeks here: write the day, YYYY-MM-DD",
+        })
+    }
+}
+
+/// The round that holds `date` (`YYYY-MM-DD`, or `YYYY-MM` when rounds are months or
+/// longer) in a scenario whose round 0 is `start` and whose rounds are `unit`s;
+/// negative for a date before the start.
+///
+/// A round stands for the whole calendar unit its label names, as [`round_label`]
+/// writes it: in a monthly scenario from `2016-12`, every day of January 2017 is
+/// round 1.
+///
+/// ```
+/// use escalate::calendar::round_of_date;
+/// assert_eq!(round_of_date("2016-12", "month", "2017-07-28"), Ok(7));
+/// assert_eq!(round_of_date("2016-12", "month", "2017-07"), Ok(7));
+/// assert_eq!(round_of_date("2016-12-29", "week", "2017-01-05"), Ok(1));
+/// assert_eq!(round_of_date("2016-12", "month", "2016-11-30"), Ok(-1));
+/// ```
+pub fn round_of_date(start: &str, unit: &str, date: &str) -> Result<i64, DateError> {
+    let (Some(start), Some(unit)) = (parse_start(start), Unit::parse(unit)) else {
+        return Err(DateError::NoCalendar);
+    };
+    let date = match parse_start(date) {
+        Some(d @ (Start::Month(..) | Start::Day(..))) => d,
+        _ => return Err(DateError::Malformed),
+    };
+    let months = start_month_index(date) - start_month_index(start);
+    Ok(match unit {
+        Unit::Month => months,
+        Unit::Quarter => {
+            start_month_index(date).div_euclid(3) - start_month_index(start).div_euclid(3)
+        }
+        Unit::Year => months.div_euclid(12),
+        Unit::Week | Unit::Day => {
+            if matches!(date, Start::Month(..)) {
+                return Err(DateError::NeedsDay);
+            }
+            let per = if unit == Unit::Week { 7 } else { 1 };
+            (start_day_number(date) - start_day_number(start)).div_euclid(per)
+        }
+    })
+}
+
 /// Whether `start` is a date written as a scenario's `start` may be: `YYYY`,
 /// `YYYY-Qn`, `YYYY-MM` or `YYYY-MM-DD`, naming a real quarter, month or day.
 pub(crate) fn is_start_date(start: &str) -> bool {
@@ -347,6 +412,38 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_fall_in_the_round_whose_label_names_them() {
+        assert_eq!(round_of_date("2016-12", "month", "2016-12-01"), Ok(0));
+        assert_eq!(round_of_date("2016-12", "months", "2018-03-31"), Ok(15));
+        assert_eq!(round_of_date("2016-Q4", "quarter", "2017-04-01"), Ok(2));
+        assert_eq!(round_of_date("2016", "year", "2018-06"), Ok(2));
+        assert_eq!(round_of_date("2016-12-29", "day", "2017-01-01"), Ok(3));
+        assert_eq!(round_of_date("2016-12-29", "week", "2016-12-28"), Ok(-1));
+        for bad in [
+            "2017-13-01",
+            "2017-02-30",
+            "17-01-01",
+            "2017",
+            "2017-Q1",
+            "July 2017",
+        ] {
+            assert_eq!(
+                round_of_date("2016-12", "month", bad),
+                Err(DateError::Malformed),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            round_of_date("2016-12", "week", "2017-01"),
+            Err(DateError::NeedsDay)
+        );
+        assert_eq!(
+            round_of_date("2016-12", "round", "2017-01"),
+            Err(DateError::NoCalendar)
+        );
+    }
 
     #[test]
     fn months_roll_over_the_year() {

@@ -4,6 +4,8 @@ use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use escalate::compare::CompareOptions;
 use escalate::error::{Error, FolderRefusal, Setting};
+use escalate::fit::{FitOptions, Param};
+use escalate::history::{FitCommand, ScoreCommand};
 use escalate::montecarlo::Cancel;
 use escalate::plot;
 use escalate::ranking::{RankBy, RankChoice};
@@ -15,6 +17,7 @@ use escalate::run::{
 use escalate::scenario::{
     Checked, DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Limit, Overrides, Scenario, limits,
 };
+use escalate::score::{Objective, ScoreOptions};
 use escalate::terminal;
 use escalate::tournament::{Setup, TournamentOptions};
 use escalate::vary::Vary;
@@ -64,7 +67,7 @@ enum Command {
     Policies,
     /// Redraw every chart of a results folder from its files.
     Plot {
-        /// A results folder written by `escalate run` or `escalate compare`.
+        /// A results folder written by `escalate run`, `compare` or `tournament`.
         dir: PathBuf,
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]
@@ -76,7 +79,138 @@ enum Command {
     },
     /// Play the scenario's [tournament]: every entrant against every other, ranked by payoff.
     Tournament(TournamentArgs),
+    /// Score a scenario's policies against a record of what happened.
+    ///
+    /// Replays each episode of the record one step ahead: every recorded measure is
+    /// forced as it happened, each scored actor's policy decides every round from the
+    /// recorded history, and its decision is compared with what the actor did.
+    /// Measures that the scenario's own events force are given, not scored.
+    ///
+    /// The record is a CSV file with the columns
+    /// episode,date,actor,target,rung,magnitude,note (lines starting with # are
+    /// comments). Dates (YYYY-MM-DD, or YYYY-MM for monthly scenarios) are placed on
+    /// rounds by the scenario's start and round_unit.
+    ///
+    /// Writes score.csv (one row per recorded or predicted measure: episode, round,
+    /// date, actor, target, rung, recorded_magnitude, predicted_magnitude,
+    /// predicted_round, hit_rung, hit_magnitude, lag), score.json (the totals),
+    /// run.json and the chart score (SVG and PNG, a panel per episode).
+    #[command(after_long_help = SCORE_EXAMPLES)]
+    Score(ScoreArgs),
+    /// Fit policy parameters to a record: search the values that score best.
+    ///
+    /// Every combination of the --param values is scored on every episode (a seeded
+    /// sample of them when there are more than --max-candidates), in parallel. The
+    /// best is reported with its in-sample figures and, with more than one episode,
+    /// the leave-one-episode-out figures: each episode scored with the values fitted
+    /// on the others.
+    ///
+    /// Writes fit.json (parameters, scores, search, seed), fit.csv (every candidate),
+    /// the fitted scenarios fitted-NAME.toml, score.csv of the best values, run.json
+    /// and the charts fit (a line for one parameter, a heatmap for two) and score.
+    #[command(after_long_help = FIT_EXAMPLES)]
+    Fit(FitArgs),
 }
+
+/// The arguments `score` and `fit` share.
+#[derive(Debug, ClapArgs)]
+struct HistoryArgs {
+    /// Scenario files (each with its record NAME.csv beside it) or folders of
+    /// NAME.toml and NAME.csv pairs.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The record of a single scenario file [default: NAME.csv beside NAME.toml].
+    #[arg(long, display_order = 1)]
+    record: Option<PathBuf>,
+    /// Rounds a predicted measure may be early or late and still count as a hit.
+    #[arg(long, default_value_t = 0, display_order = 2)]
+    window: u32,
+    /// The actors to score [default: every actor the record shows acting]. Repeatable.
+    #[arg(long = "actor", value_name = "ID", display_order = 3)]
+    actors: Vec<String>,
+    /// Replicates to average over [default: the scenario's when it draws at random
+    /// (noise, stochastic policies), else 1].
+    #[arg(long, display_order = 4)]
+    replicates: Option<u64>,
+    /// Master seed of the replays (overrides the scenarios').
+    #[arg(long, display_order = 10)]
+    seed: Option<u64>,
+    /// Results folder [default: output/<first scenario or folder>-score, or -fit
+    /// for fit].
+    #[arg(long, display_order = 40)]
+    out: Option<PathBuf>,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x900", display_order = 70)]
+    size: (u32, u32),
+    /// Raise (or lower) a limit, as for `run`: `--limit input_bytes=2e8`. Repeatable.
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting, display_order = 80)]
+    limits: Vec<(Limit, u64)>,
+}
+
+#[derive(Debug, ClapArgs)]
+struct ScoreArgs {
+    #[command(flatten)]
+    history: HistoryArgs,
+}
+
+#[derive(Debug, ClapArgs)]
+struct FitArgs {
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// A parameter to fit and its values: NAME=a..b, NAME=a..b/step or NAME=a,b,c.
+    /// Repeatable.
+    ///
+    /// NAME is an entry of a scenario's [parameters] table (which policies use as
+    /// `{ parameter = "NAME" }`), set in every scenario that declares it, or
+    /// ACTOR.KEY, a key of that actor's policy (`russia.delay`,
+    /// `russia.rules[0].magnitude.scale`), set in every scenario with that actor.
+    /// A range of whole numbers searches every whole number in it; a range of
+    /// decimals without a step, 11 evenly spaced values.
+    #[arg(
+        long = "param",
+        value_name = "NAME=VALUES",
+        required = true,
+        display_order = 0
+    )]
+    params: Vec<Param>,
+    /// What is maximised: score (rungs, magnitudes, timing and silences together),
+    /// rung, magnitude or timing (the share of recorded measures hit that way).
+    #[arg(long, value_parser = parse_objective, default_value = "score", display_order = 5)]
+    objective: Objective,
+    /// The most candidates searched; a larger grid is sampled down to it with the seed.
+    #[arg(long, default_value_t = 2000, display_order = 6)]
+    max_candidates: usize,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, display_order = 50)]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short, display_order = 90)]
+    quiet: bool,
+}
+
+fn parse_objective(s: &str) -> Result<Objective, String> {
+    Objective::ALL
+        .into_iter()
+        .find(|o| o.name() == s)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Objective::ALL.iter().map(|o| o.name()).collect();
+            format!("expected one of {}, found {s:?}", names.join(", "))
+        })
+}
+
+const SCORE_EXAMPLES: &str = "\
+Examples:
+  escalate score data/episodes/
+      every NAME.toml of the folder against the NAME.csv beside it
+  escalate score my.toml --record what-happened.csv --window 1
+      a hit may come a round early or late";
+
+const FIT_EXAMPLES: &str = "\
+Examples:
+  escalate fit my.toml --param russia.delay=0..6
+      the delay of Russia's policy, every whole number from 0 to 6
+  escalate fit data/episodes/ --param answer_delay=0..4 --param answer_scale=0.5..2/0.25
+      two parameters shared by every scenario that declares them under [parameters]";
 
 /// The arguments of every command that runs a scenario into a results folder
 /// (`run`, `compare`, `tournament`), flattened into each; the help is `run`'s, and
@@ -160,6 +294,9 @@ struct TournamentArgs {
     /// On a two-rung ladder a tremble is a flip, as the axelrod library's noise.
     #[arg(long, display_order = 2)]
     noise: Option<f64>,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "1600x900", display_order = 70)]
+    size: (u32, u32),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -290,6 +427,8 @@ pub fn run(args: Args) -> Result<()> {
         Command::Plot { dir, size, limits } => replot(&dir, size, &limits),
         Command::Policies => print(&terminal::policies()),
         Command::Tournament(a) => tournament(a),
+        Command::Score(a) => score(a),
+        Command::Fit(a) => fit(a),
     }
 }
 
@@ -348,6 +487,8 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Threads => "--threads",
         Setting::Repetitions => "--repetitions",
         Setting::Noise => "--noise",
+        Setting::Param => "--param",
+        Setting::Record => "--record",
         other => other.name(),
     }
 }
@@ -489,6 +630,7 @@ fn tournament(a: TournamentArgs) -> Result<()> {
             .out
             .unwrap_or_else(|| escalate::tournament::default_out(&scenario)),
         threads: a.common.threads.unwrap_or(0),
+        chart_size: a.size,
     };
     let bar = progress_bar(setup.matches(), a.common.quiet, "matches");
     let outcome =
@@ -509,7 +651,13 @@ fn tournament(a: TournamentArgs) -> Result<()> {
 /// A progress bar over `len` units of work (`what`) on stderr, when it is a terminal,
 /// the work is long enough to watch, and the user did not ask for quiet.
 fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() || len < 10_000 {
+    progress_bar_from(len, quiet, what, 10_000)
+}
+
+/// [`progress_bar`] for work of at least `min` units (fewer, costlier units: a fit's
+/// candidates, each a replay of every episode).
+fn progress_bar_from(len: u64, quiet: bool, what: &str, min: u64) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() || len < min {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
@@ -584,6 +732,91 @@ fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(Limit, u64)]) -> R
         listing.push_str(&format!("{}\n", path.display()));
     }
     print(&listing)
+}
+
+/// The scenario+record pairs of `score` or `fit`, read with their overrides.
+fn history_pairs(
+    a: &HistoryArgs,
+) -> Result<(Vec<escalate::history::Input>, Vec<escalate::fit::Pair>)> {
+    let overrides = Overrides {
+        seed: a.seed,
+        limits: a.limits.clone(),
+        ..overrides()
+    };
+    let inputs = escalate::history::inputs(&a.paths, a.record.as_deref())?;
+    let pairs =
+        escalate::history::read_pairs(&inputs, &overrides, |_, w| tell(&format!("warning: {w}")))?;
+    Ok((inputs, pairs))
+}
+
+fn score_options(a: &HistoryArgs) -> ScoreOptions {
+    ScoreOptions {
+        window: a.window,
+        replicates: a.replicates,
+        actors: a.actors.clone(),
+    }
+}
+
+fn score(a: ScoreArgs) -> Result<()> {
+    let a = a.history;
+    let (inputs, pairs) = history_pairs(&a)?;
+    let options = ScoreCommand {
+        score: score_options(&a),
+        out: a
+            .out
+            .clone()
+            .unwrap_or_else(|| escalate::history::default_out(&a.paths, "score")),
+        chart_size: a.size,
+        cancel: cancel_on_signal(),
+    };
+    let outcome = escalate::history::score(&inputs, &pairs, &options)
+        .map_err(out_flag)
+        .context("scoring the record")?;
+    print(&format!(
+        "{}\nresults: {}  ({:.2} s)\n",
+        terminal::score_table(&outcome.episodes),
+        outcome.folder.display(),
+        outcome.wall_seconds
+    ))
+}
+
+fn fit(a: FitArgs) -> Result<()> {
+    check_threads(a.threads)?;
+    let h = &a.history;
+    let (inputs, pairs) = history_pairs(h)?;
+    let seed = h
+        .seed
+        .unwrap_or_else(|| pairs.first().map_or(0, |p| p.scenario.seed));
+    let options = FitCommand {
+        fit: FitOptions {
+            score: score_options(h),
+            objective: a.objective,
+            max_candidates: a.max_candidates.max(1),
+            seed,
+            threads: a.threads.unwrap_or(0),
+            cancel: cancel_on_signal(),
+        },
+        out: h
+            .out
+            .clone()
+            .unwrap_or_else(|| escalate::history::default_out(&h.paths, "fit")),
+        chart_size: h.size,
+    };
+    let (grid, _) = escalate::fit::candidates(&a.params, options.fit.max_candidates, seed);
+    let bar = progress_bar_from(grid.len() as u64, a.quiet, "candidates", 2);
+    let outcome = escalate::history::fit(&inputs, &pairs, &a.params, &options, &|done| {
+        bar.set_position(done)
+    })
+    .map_err(out_flag)
+    .context("fitting the record")?;
+    bar.finish_and_clear();
+    print(&format!(
+        "{}\nfitted scenarios: {}\nresults: {}  ({:.2} s)\n",
+        terminal::fit_table(&a.params, &outcome.fitted, a.objective),
+        outcome.files.join(", "),
+        outcome.folder.display(),
+        outcome.wall_seconds
+    ))
 }
 
 fn check(path: Option<PathBuf>) -> Result<()> {

@@ -29,10 +29,11 @@ use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{ComparisonRow, MeanError, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, ResultsFolder, policies};
+use crate::output::reader::chart_svgs;
+use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, REPORT_HTML, ResultsFolder, policies};
 use crate::ranking::{Paired, RankBy, VariantOutcome, mean_peak_level};
 use crate::replot::plot_compare_folder;
-use crate::report::compare_markdown;
+use crate::report::{compare_report, html};
 use crate::run::require_actors;
 use crate::scenario::{Scenario, Variant};
 use std::path::{Path, PathBuf};
@@ -288,19 +289,15 @@ pub fn compare_until(
     meta.notes = notes.clone();
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
-        let charts: Vec<(String, &str)> = plot_compare_folder(
+        let charts = plot_compare_folder(
             folder.staging(),
             scenario,
             &options.rank_by,
             size,
             cancel,
             u64::MAX,
-        )?
-        .into_iter()
-        .map(|(stem, caption)| (format!("{stem}.png"), caption))
-        .collect();
-        let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
-        let report = compare_markdown(
+        )?;
+        let report = compare_report(
             scenario,
             &outcomes,
             &ranking,
@@ -308,7 +305,9 @@ pub fn compare_until(
             &notes,
             &charts,
         );
-        folder.write(REPORT, report.as_bytes())?;
+        folder.write(REPORT, report.markdown().as_bytes())?;
+        let svgs = chart_svgs(folder.staging(), report.charts())?;
+        folder.write(REPORT_HTML, html::render(&report, &svgs).as_bytes())?;
     }
     let meta = Meta::new(
         Kind::Compare,

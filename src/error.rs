@@ -32,6 +32,31 @@ pub enum Error {
         /// How many problems were found, when more than are shown.
         found: Found,
     },
+    /// A record of what happened (`score`, `fit`) is malformed or does not fit its
+    /// scenario; the problems found are listed.
+    #[error("{}", format_record_problems(.file, .problems, *.found))]
+    Record {
+        /// The file name as the user gave it.
+        file: String,
+        /// The problems shown, in file order.
+        problems: Vec<Located>,
+        /// How many problems were found, when more than are shown.
+        found: Found,
+    },
+    /// The scenarios and records given to `score` or `fit` do not pair up.
+    #[error("{reason}")]
+    Inputs {
+        /// What is wrong, and what to give instead.
+        reason: String,
+    },
+    /// A parameter to fit (`--param`) that cannot be searched as given.
+    #[error("{} {given}: {reason}", Setting::Param.name())]
+    Param {
+        /// The parameter as written.
+        given: String,
+        /// What is wrong, and what to write instead.
+        reason: String,
+    },
     /// A command would go beyond one of the scenario's limits; nothing was done.
     #[error("{}", exceeded(.0, Setting::name))]
     Limit(Exceeded),
@@ -153,14 +178,17 @@ pub enum Error {
         /// What the scenario lacks, with a suggestion.
         why: String,
     },
-    /// A tournament's results folder, given to `plot`.
+    /// A folder of `score` or `fit` results given to `plot`: its charts come from its
+    /// scenarios and records, which it does not hold.
     #[error(
-        "{}: plot redraws the charts of `run` and `compare` folders; a tournament's chart is drawn by `escalate tournament`",
+        "{}: its charts are drawn by `escalate {command}` from its scenarios and records: run it again to redraw them",
         .path.display()
     )]
-    TournamentFolder {
+    DrawnByCommand {
         /// The folder, as given.
         path: PathBuf,
+        /// The command that wrote it.
+        command: &'static str,
     },
     /// A folder given to read results from is not one.
     #[error("{}: {why}", .path.display())]
@@ -251,6 +279,9 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Scenario { .. }
+            | Error::Record { .. }
+            | Error::Inputs { .. }
+            | Error::Param { .. }
             | Error::Limit(_)
             | Error::Timeline { .. }
             | Error::TooBig { .. }
@@ -269,7 +300,7 @@ impl Error {
             | Error::OnlyTournament { .. }
             | Error::UnknownOutcome { .. }
             | Error::RankMetric { .. }
-            | Error::TournamentFolder { .. }
+            | Error::DrawnByCommand { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
             // A results folder given to `plot` whose files were damaged or
@@ -326,6 +357,9 @@ impl fmt::Display for Named<'_> {
                 "{} {noise} is not a probability: give a number between 0 and 1",
                 names(Setting::Noise)
             ),
+            Error::Param { given, reason } => {
+                write!(f, "{} {given}: {reason}", names(Setting::Param))
+            }
             e => e.fmt(f),
         }
     }
@@ -353,6 +387,10 @@ pub enum Setting {
     Repetitions,
     /// The tremble probability of tournament matches, in place of the scenario's.
     Noise,
+    /// A parameter to fit and the values to search (`NAME=a..b`).
+    Param,
+    /// The record of what happened, scored against a scenario.
+    Record,
 }
 
 impl Setting {
@@ -367,6 +405,8 @@ impl Setting {
             Setting::Threads => "threads",
             Setting::Repetitions => "repetitions",
             Setting::Noise => "noise",
+            Setting::Param => "param",
+            Setting::Record => "record",
         }
     }
 }
@@ -648,6 +688,9 @@ pub enum BadResults {
     /// Not JSON of the shape escalate writes.
     #[error("{0}")]
     Json(serde_json::Error),
+    /// Not UTF-8 text, which every text file escalate writes is.
+    #[error("not UTF-8 text")]
+    NotText,
     /// A cell, at its line and column (from 1), under its column's name.
     #[error("{line}:{column}: {name}: {why}")]
     Cell {
@@ -687,6 +730,28 @@ pub enum BadResults {
         /// The host's id.
         host: String,
     },
+    /// A pair of actors that are no dyad of the folder's scenario.
+    #[error("{actor} does not face {target} in the folder's scenario.toml")]
+    NotFacing {
+        /// The acting actor's id.
+        actor: String,
+        /// The target's id.
+        target: String,
+    },
+    /// An entrant of `matches.csv` that `run.json` does not list.
+    #[error("entrant {0:?} is not among those run.json lists")]
+    UnknownEntrant(String),
+    /// A repetition past those `run.json` says were played.
+    #[error("repetition {repetition} of a tournament of {repetitions} repetitions")]
+    RepetitionPastEnd {
+        /// The repetition, from 0.
+        repetition: u32,
+        /// The repetitions played.
+        repetitions: u32,
+    },
+    /// A tournament without matches, or with fewer than two entrants.
+    #[error("no matches")]
+    NoMatches,
     /// A variant of `aggregate.csv` that `comparison.csv` does not list.
     #[error("variant {0:?} is not in comparison.csv")]
     UnknownVariant(String),
@@ -896,6 +961,18 @@ impl Located {
     }
 }
 
+impl Located {
+    /// The problem without its place: `key: message — suggestion`.
+    pub fn problem_text(&self) -> String {
+        Located {
+            line: None,
+            column: None,
+            problem: self.problem.clone(),
+        }
+        .to_string()
+    }
+}
+
 impl fmt::Display for Located {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let (Some(line), Some(column)) = (self.line, self.column) {
@@ -914,16 +991,25 @@ impl fmt::Display for Located {
 }
 
 fn format_problems(file: &str, problems: &[Located], found: Found) -> String {
+    problem_list(file, "scenario", problems, found)
+}
+
+fn format_record_problems(file: &str, problems: &[Located], found: Found) -> String {
+    problem_list(file, "record", problems, found)
+}
+
+/// `file: invalid WHAT (n problems)`, then each problem on a line of its own.
+fn problem_list(file: &str, what: &str, problems: &[Located], found: Found) -> String {
     let n = problems.len();
     let mut out = match found {
         Found::Total(total) if total > n => format!(
-            "{file}: invalid scenario ({} shown of {} problems)",
+            "{file}: invalid {what} ({} shown of {} problems)",
             count(n as u128),
             count(total as u128)
         ),
-        Found::More => format!("{file}: invalid scenario ({n} shown; checking stopped there)"),
-        _ if n == 1 => format!("{file}: invalid scenario"),
-        _ => format!("{file}: invalid scenario ({n} problems)"),
+        Found::More => format!("{file}: invalid {what} ({n} shown; checking stopped there)"),
+        _ if n == 1 => format!("{file}: invalid {what}"),
+        _ => format!("{file}: invalid {what} ({n} problems)"),
     };
     for p in problems {
         out.push_str(&format!("\n  {}", p.in_file(file)));

@@ -3,9 +3,9 @@
 //!
 //! Data flows one way, each layer importing only those below it (docs/ARCHITECTURE.md
 //! draws them):
-//! `ladder | payoff | rng | calendar → policy → scenario | vary → engine → metrics →
-//! montecarlo | round_robin | ranking → output | report → plot → terminal | replot |
-//! tournament → run → compare → cli`.
+//! `ladder | payoff | rng | calendar → policy → scenario | vary | record → engine →
+//! metrics → montecarlo | round_robin | ranking | score → fit → output | report → plot
+//! → terminal | replot | tournament → run → compare | history → cli`.
 //!
 //! - [`scenario`] reads and validates a TOML scenario: the [`ladder`] of rungs, the
 //!   actors and their [`policy`], events, noise and [`payoff`]s.
@@ -16,6 +16,9 @@
 //! - [`round_robin`] plays tournament matches (a two-seat plan of the engine, or its
 //!   agreeing specialisation) and sums them into standings.
 //! - [`ranking`] orders the variants of a comparison by their results.
+//! - [`record`] reads a record of what happened; [`score`] replays it one step ahead
+//!   and counts what each policy predicted; [`fit`] searches policy parameters by
+//!   their scores, and the commands of [`history`] write their results folders.
 //! - [`output`] turns results into CSV and JSON, names every file of a results folder,
 //!   writes the folder and reads it back; [`report`], [`plot`] and [`terminal`] turn
 //!   results into a report, charts and the text the terminal shows.
@@ -52,6 +55,8 @@ pub mod calendar;
 pub mod compare;
 pub mod engine;
 pub mod error;
+pub mod fit;
+pub mod history;
 pub mod ladder;
 pub mod metrics;
 pub mod montecarlo;
@@ -60,12 +65,14 @@ pub mod payoff;
 pub mod plot;
 pub mod policy;
 pub mod ranking;
+pub mod record;
 pub mod replot;
 pub mod report;
 pub mod rng;
 pub mod round_robin;
 pub mod run;
 pub mod scenario;
+pub mod score;
 pub mod terminal;
 pub mod tournament;
 pub mod vary;

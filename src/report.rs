@@ -1,4 +1,5 @@
-//! Words and tables for people: the terminal summary and `report.md`.
+//! Words and tables for people: the terminal summary, and the reports `report.md` and
+//! `report.html`, both written from one [`Document`].
 //!
 //! Takes a scenario and its totals over replicates and returns text; never writes files.
 //!
@@ -11,6 +12,13 @@ use crate::metrics::{ActorTotals, OutcomeCounts, outcome_name};
 use crate::output::policies;
 use crate::ranking::{RankBy, VariantOutcome, rank_label};
 use crate::scenario::Scenario;
+
+mod doc;
+pub mod html;
+mod tournament;
+
+pub use doc::{Block, Document, Span};
+pub use tournament::tournament_report;
 
 /// The summary table: a header row, then one row per actor over all replicates.
 pub fn summary_rows(s: &Scenario, totals: &[ActorTotals]) -> Vec<Vec<String>> {
@@ -248,145 +256,182 @@ pub fn markdown_table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `report.md`: the scenario, its parameters and policies, the summary table, the
-/// outcome shares when the scenario has stop rules, and the charts (`(file,
-/// caption)`, embedded by relative path).
-pub fn report_markdown(
+/// The report of a run (`report.md`, `report.html`): the scenario, its parameters
+/// and policies, the summary table, the outcome shares when the scenario has stop
+/// rules, and the charts (`(file stem, caption)`).
+pub fn run_report(
     s: &Scenario,
     totals: &[ActorTotals],
     outcomes: &OutcomeCounts,
     charts: &[(&str, &str)],
-) -> String {
-    let mut out = format!("# {}\n\n", markdown(&s.name));
-    out.push_str(&description(s));
-    out.push_str(&parameters(s, ""));
-    out.push_str(&events(s));
-    out.push_str("## Policies\n\n");
+) -> Document {
+    let mut blocks = description(s);
+    blocks.extend(parameters(s, ""));
+    blocks.extend(events(s));
+    blocks.push(Block::Heading(2, "Policies".into()));
     let texts = policies::starting_texts(s, &[]);
-    for (a, actor) in s.actors.iter().enumerate() {
-        out.push_str(&format!(
-            "- **{}**: {}\n",
-            markdown(&actor.name),
-            policy_cells(s, a, &texts)
-        ));
-    }
-    out.push_str(&scheduled_policies(s));
-    out.push_str("\n## Results\n\n");
-    out.push_str(&markdown_table(&summary_rows(s, totals)));
-    out.push_str(
-        "\n*Peak and final levels are medians over replicates; the settling share counts \
-         replicates calm by and after the last round, with the median round of settling.*\n",
-    );
+    let mut items: Vec<Vec<Span>> = s
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(a, actor)| {
+            let mut item = vec![Span::Strong(actor.name.clone()), Span::text(": ")];
+            item.extend(policy_cells(s, a, &texts));
+            item
+        })
+        .collect();
+    items.extend(scheduled_policies(s));
+    blocks.push(Block::List(items));
+    blocks.push(Block::Heading(2, "Results".into()));
+    blocks.push(Block::Table(summary_rows(s, totals)));
+    blocks.push(Block::Note(MEDIANS.into()));
     if !s.stops.is_empty() {
-        out.push_str("\n### Outcomes\n\n");
-        out.push_str(&markdown_table(&[
+        blocks.push(Block::Heading(3, "Outcomes".into()));
+        blocks.push(Block::Table(vec![
             outcome_header(s),
             outcome_cells(s, outcomes),
         ]));
-        out.push_str(&format!(
-            "\n*The share of replicates each stop rule ended, and of those that reached the last round. A stopped replicate holds its last state in the {}s after it, in every per-round figure and chart.*\n",
+        blocks.push(Block::Note(format!(
+            "The share of replicates each stop rule ended, and of those that reached the last round. A stopped replicate holds its last state in the {}s after it, in every per-round figure and chart.",
             s.round_unit
-        ));
+        )));
     }
-    for (file, caption) in charts {
-        out.push_str(&format!("\n![{caption}]({file})\n\n*{caption}.*\n"));
+    blocks.extend(chart_blocks(charts));
+    Document {
+        title: s.name.clone(),
+        blocks,
     }
-    out
 }
 
-/// The scenario's description as paragraphs, escaped line by line.
-fn description(s: &Scenario) -> String {
+/// How to read the tables of actors' results.
+const MEDIANS: &str = "Peak and final levels are medians over replicates; the settling share counts \
+     replicates calm by and after the last round, with the median round of settling.";
+
+fn chart_blocks(charts: &[(&str, &str)]) -> impl Iterator<Item = Block> {
+    charts.iter().map(|(stem, caption)| Block::Chart {
+        stem: (*stem).to_owned(),
+        caption: (*caption).to_owned(),
+    })
+}
+
+/// The scenario's description as a paragraph, line by line.
+fn description(s: &Scenario) -> Vec<Block> {
     match &s.description {
-        Some(d) => {
-            let lines: Vec<String> = d.lines().map(markdown).collect();
-            format!("{}\n\n", lines.join("\n"))
-        }
-        None => String::new(),
+        Some(d) => vec![Block::Lines(d.lines().map(str::to_owned).collect())],
+        None => vec![],
     }
 }
 
 /// The parameters section: rounds and their dates, replicates (`per` says of what),
 /// seed, noise and provenance.
-fn parameters(s: &Scenario, per: &str) -> String {
+fn parameters(s: &Scenario, per: &str) -> [Block; 2] {
     let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
-    format!(
-        "## Parameters\n\n- {} {}s from {} to {}, {} {}{per}\n- master seed {} (replicate *k* draws from random stream *k*)\n- noise: tremble {}, misperception {}\n- scenario file {} (SHA-256 `{}…`), escalate {}\n\n",
-        s.rounds,
-        s.round_unit,
-        label(0),
-        label(s.rounds.saturating_sub(1)),
-        s.replicates,
-        if s.replicates == 1 {
-            "replicate"
-        } else {
-            "replicates"
-        },
-        s.seed,
-        s.noise.tremble,
-        s.noise.misperception,
-        code(&s.source.file),
-        &s.source.sha256[..s.source.sha256.len().min(12)],
-        env!("CARGO_PKG_VERSION"),
-    )
+    let replicates = if s.replicates == 1 {
+        "replicate"
+    } else {
+        "replicates"
+    };
+    [
+        Block::Heading(2, "Parameters".into()),
+        Block::List(vec![
+            vec![Span::text(format!(
+                "{} {}s from {} to {}, {} {replicates}{per}",
+                s.rounds,
+                s.round_unit,
+                label(0),
+                label(s.rounds.saturating_sub(1)),
+                s.replicates,
+            ))],
+            vec![
+                Span::text(format!("master seed {} (replicate ", s.seed)),
+                Span::Emphasis("k".into()),
+                Span::text(" draws from random stream "),
+                Span::Emphasis("k".into()),
+                Span::text(")"),
+            ],
+            vec![Span::text(format!(
+                "noise: tremble {}, misperception {}",
+                s.noise.tremble, s.noise.misperception
+            ))],
+            provenance(s),
+        ]),
+    ]
+}
+
+/// Which scenario file, by name and hash, and which version of escalate.
+fn provenance(s: &Scenario) -> Vec<Span> {
+    vec![
+        Span::text("scenario file "),
+        Span::code(&s.source.file),
+        Span::text(" (SHA-256 "),
+        Span::code(format!(
+            "{}…",
+            &s.source.sha256[..s.source.sha256.len().min(12)]
+        )),
+        Span::text(format!("), escalate {}", env!("CARGO_PKG_VERSION"))),
+    ]
 }
 
 /// The events section, or nothing when the scenario has none.
-fn events(s: &Scenario) -> String {
+fn events(s: &Scenario) -> Vec<Block> {
     let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
     if s.events.is_empty() {
-        return String::new();
+        return vec![];
     }
-    let mut out = "## Events\n\n".to_owned();
-    for e in s.events.iter().filter(|e| e.round < s.rounds) {
-        out.push_str(&format!(
-            "- {}: {}\n",
-            label(e.round),
-            markdown(&e.label(&s.triggers))
-        ));
-    }
-    out.push('\n');
-    out
+    let items = s
+        .events
+        .iter()
+        .filter(|e| e.round < s.rounds)
+        .map(|e| {
+            vec![Span::text(format!(
+                "{}: {}",
+                label(e.round),
+                e.label(&s.triggers)
+            ))]
+        })
+        .collect();
+    vec![Block::Heading(2, "Events".into()), Block::List(items)]
 }
 
 /// Policy changes the scenario's events schedule, one item each.
-fn scheduled_policies(s: &Scenario) -> String {
+fn scheduled_policies(s: &Scenario) -> Vec<Vec<Span>> {
     let label = |r| round_label(s.start.as_deref(), &s.round_unit, r);
-    let mut out = String::new();
+    let mut out = Vec::new();
     for e in s.events.iter().filter(|e| !e.changes.is_empty()) {
         for c in &e.changes {
             let actor = &s.actors[s.dyads[c.dyads[0]].actor].name;
-            let toward = match policies::aimed_at(s, &c.dyads) {
-                Some(ids) => format!(" toward {}", markdown(&ids.join(", "))),
-                None => String::new(),
-            };
-            out.push_str(&format!(
-                "- from {} ({}), **{}**{toward}: {}\n",
-                label(e.round),
-                markdown(&e.label(&s.triggers)),
-                markdown(actor),
-                code(&c.policy.text)
-            ));
+            let mut item = vec![
+                Span::text(format!(
+                    "from {} ({}), ",
+                    label(e.round),
+                    e.label(&s.triggers)
+                )),
+                Span::Strong(actor.clone()),
+            ];
+            if let Some(ids) = policies::aimed_at(s, &c.dyads) {
+                item.push(Span::text(format!(" toward {}", ids.join(", "))));
+            }
+            item.push(Span::text(": "));
+            item.push(Span::code(&c.policy.text));
+            out.push(item);
         }
     }
     out
 }
 
-/// An actor's starting policies as Markdown: one code span when it follows one
-/// policy toward every target, else the one toward most targets and then `toward
-/// <ids>:` and each other (see [`policies::describe`]).
-fn policy_cells(s: &Scenario, actor: usize, texts: &[&str]) -> String {
+/// An actor's starting policies: one code span when it follows one policy toward
+/// every target, else the one toward most targets and then `toward <ids>:` and each
+/// other (see [`policies::describe`]).
+fn policy_cells(s: &Scenario, actor: usize, texts: &[&str]) -> Vec<Span> {
     let groups = policies::groups(s, actor, texts);
     let Some(main) = policies::main_group(s, actor, &groups).filter(|_| groups.len() > 1) else {
-        return code(&policies::describe(s, actor, texts));
+        return vec![Span::code(policies::describe(s, actor, texts))];
     };
-    let mut out = code(groups[main].1);
+    let mut out = vec![Span::code(groups[main].1)];
     for (_, (targets, text)) in groups.iter().enumerate().filter(|(i, _)| *i != main) {
         let ids: Vec<&str> = targets.iter().map(|&t| s.actors[t].id.as_str()).collect();
-        out.push_str(&format!(
-            "; toward {}: {}",
-            markdown(&ids.join(", ")),
-            code(text)
-        ));
+        out.push(Span::text(format!("; toward {}: ", ids.join(", "))));
+        out.push(Span::code(*text));
     }
     out
 }
@@ -451,75 +496,93 @@ pub fn comparison_rows(
 /// the worst few (`comparison.csv` has them all).
 pub const REPORT_VARIANTS: usize = 40;
 
-/// `report.md` of a comparison: the scenario, its parameters, the variants and their
-/// starting policies, the ranked table, caveats (`notes`), and the charts
-/// (`(file, caption)`, embedded by relative path).
-pub fn compare_markdown(
+/// The report of a comparison (`report.md`, `report.html`): the scenario, its
+/// parameters, the variants and their starting policies, the ranked table, caveats
+/// (`notes`), and the charts (`(file stem, caption)`).
+pub fn compare_report(
     s: &Scenario,
     variants: &[VariantOutcome],
     ranking: &[usize],
     rank_by: &RankBy,
     notes: &[String],
     charts: &[(&str, &str)],
-) -> String {
-    let mut out = format!(
-        "# {}: {} variants compared\n\n",
-        markdown(&s.name),
-        variants.len()
-    );
-    out.push_str(&description(s));
-    out.push_str(&parameters(
+) -> Document {
+    let mut blocks = description(s);
+    blocks.extend(parameters(
         s,
         " per variant, the same random streams for every variant",
     ));
-    out.push_str(&events(s));
-    out.push_str("## Variants\n\nEach actor's starting policy, in the order run:\n\n");
-    for v in variants.iter().take(REPORT_VARIANTS) {
-        let policies: Vec<String> = s
-            .actors
-            .iter()
-            .zip(&v.policies)
-            .map(|(a, p)| format!("{} {}", markdown(&a.id), code(p)))
-            .collect();
-        out.push_str(&format!("- {}: {}\n", code(&v.name), policies.join(", ")));
-    }
+    blocks.extend(events(s));
+    blocks.push(Block::Heading(2, "Variants".into()));
+    blocks.push(Block::Paragraph(vec![Span::text(
+        "Each actor's starting policy, in the order run:",
+    )]));
+    let mut items: Vec<Vec<Span>> = variants
+        .iter()
+        .take(REPORT_VARIANTS)
+        .map(|v| {
+            let mut item = vec![Span::code(&v.name), Span::text(": ")];
+            for (k, (a, p)) in s.actors.iter().zip(&v.policies).enumerate() {
+                if k > 0 {
+                    item.push(Span::text(", "));
+                }
+                item.push(Span::text(format!("{} ", a.id)));
+                item.push(Span::code(p));
+            }
+            item
+        })
+        .collect();
     if variants.len() > REPORT_VARIANTS {
-        out.push_str(&format!(
-            "- … and {} more (see `run.json`)\n",
-            variants.len() - REPORT_VARIANTS
-        ));
+        items.push(vec![
+            Span::text(format!(
+                "… and {} more (see ",
+                variants.len() - REPORT_VARIANTS
+            )),
+            Span::code(crate::output::MARKER),
+            Span::text(")"),
+        ]);
     }
+    blocks.push(Block::List(items));
     let scheduled = scheduled_policies(s);
     if !scheduled.is_empty() {
-        out.push_str("\nIn every variant, the scenario's events still change policies:\n\n");
-        out.push_str(&scheduled);
+        blocks.push(Block::Paragraph(vec![Span::text(
+            "In every variant, the scenario's events still change policies:",
+        )]));
+        blocks.push(Block::List(scheduled));
     }
     let ties = match rank_by.is_default() {
         true => String::new(),
         false => "mean peak level, then by ".to_owned(),
     };
-    out.push_str(&format!(
-        "\n## Ranking\n\nRanked by {}; ties by {ties}mean hostile {}s, then in the order run. `=1` marks the best and the variants whose paired difference from it is within 1.96 standard errors of zero (`comparison.csv` has each difference's standard error).\n\n",
-        markdown(&rank_by.describe()),
-        s.round_unit
-    ));
-    out.push_str(&markdown_table(&comparison_rows(
+    blocks.push(Block::Heading(2, "Ranking".into()));
+    blocks.push(Block::Paragraph(vec![
+        Span::text(format!(
+            "Ranked by {}; ties by {ties}mean hostile {}s, then in the order run. ",
+            rank_by.describe(),
+            s.round_unit
+        )),
+        Span::code("=1"),
+        Span::text(
+            " marks the best and the variants whose paired difference from it is within 1.96 standard errors of zero (",
+        ),
+        Span::code("comparison.csv"),
+        Span::text(" has each difference's standard error)."),
+    ]));
+    blocks.push(Block::Table(comparison_rows(
         s,
         variants,
         ranking,
         REPORT_VARIANTS,
     )));
-    out.push_str(
-        "\n*Peak and final levels are medians over replicates; the settling share counts \
-         replicates calm by and after the last round, with the median round of settling.*\n",
-    );
+    blocks.push(Block::Note(MEDIANS.into()));
     for note in notes {
-        out.push_str(&format!("\n*Note: {}.*\n", markdown(note)));
+        blocks.push(Block::Note(format!("Note: {note}.")));
     }
-    for (file, caption) in charts {
-        out.push_str(&format!("\n![{caption}]({file})\n\n*{caption}.*\n"));
+    blocks.extend(chart_blocks(charts));
+    Document {
+        title: format!("{}: {} variants compared", s.name, variants.len()),
+        blocks,
     }
-    out
 }
 
 #[cfg(test)]
@@ -548,7 +611,7 @@ mod tests {
             policy: s.actors[0].policy.clone(),
         }];
         let tally = crate::metrics::Tally::new(&s);
-        let report = report_markdown(&s, &tally.totals, &tally.outcomes, &[]);
+        let report = run_report(&s, &tally.totals, &tally.outcomes, &[]).markdown();
         assert!(
             report.contains("- **usa**: `mirror`; toward gbr: `hold`\n"),
             "{report}"

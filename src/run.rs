@@ -18,11 +18,13 @@ use crate::output::csv::{
     AggregateRow, MeasureRow, StockAggregateRow, StockRow, SummaryRow, Table, TimelineRow,
 };
 use crate::output::json::{Execution, Meta, RunMeta};
+use crate::output::reader::chart_svgs;
 use crate::output::{
-    AGGREGATE, Kind, MEASURES, REPORT, ResultsFolder, STOCKS, STOCKS_AGGREGATE, SUMMARY, TIMELINE,
+    AGGREGATE, Kind, MEASURES, REPORT, REPORT_HTML, ResultsFolder, STOCKS, STOCKS_AGGREGATE,
+    SUMMARY, TIMELINE,
 };
 use crate::replot::plot_folder;
-use crate::report::report_markdown;
+use crate::report::{html, run_report};
 use crate::scenario::{Limit, Scenario};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -197,21 +199,17 @@ pub fn run(
         table.into_inner()?.finish()?;
     }
     // Files this run has just written need no limit on their size.
-    let charts: Vec<(String, &str)> = plot_folder(
+    let charts = plot_folder(
         folder.staging(),
         scenario,
         options.chart_size,
         options.cancel,
         u64::MAX,
-    )?
-    .into_iter()
-    .map(|(stem, caption)| (format!("{stem}.png"), caption))
-    .collect();
-    let charts: Vec<(&str, &str)> = charts.iter().map(|(f, c)| (f.as_str(), *c)).collect();
-    folder.write(
-        REPORT,
-        report_markdown(scenario, &tally.totals, &tally.outcomes, &charts).as_bytes(),
     )?;
+    let report = run_report(scenario, &tally.totals, &tally.outcomes, &charts);
+    folder.write(REPORT, report.markdown().as_bytes())?;
+    let svgs = chart_svgs(folder.staging(), report.charts())?;
+    folder.write(REPORT_HTML, html::render(&report, &svgs).as_bytes())?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = threads(options.threads);
     let mut run_meta = RunMeta::new(scenario, plan.keep_trajectories);

@@ -14,6 +14,7 @@ pub(crate) mod check;
 mod diagnose;
 mod document;
 pub mod limits;
+mod parameters;
 mod raw;
 pub mod tournament;
 mod validate;
@@ -21,6 +22,7 @@ mod validate;
 pub use crate::scenario::tournament::{Entrant, Tournament};
 pub use check::MAX_MAGNITUDE;
 pub use limits::{Limit, Limits};
+pub use parameters::TABLE as PARAMETERS;
 
 use crate::error::{Error, Found, Lines, Located, Problem, Setting, suggestion};
 use crate::ladder::{Ladder, Move, Round, Rung};

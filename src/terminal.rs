@@ -3,11 +3,13 @@
 //! returns text and does no I/O; the command line prints it.
 
 use crate::calendar::round_label;
+use crate::fit::{Fitted, Param};
 use crate::ladder::{Lasts, Rung, RungInfo};
 use crate::policy::registry::ALL;
 use crate::ranking::{RankBy, VariantOutcome};
 use crate::report::{aligned, comparison_rows};
 use crate::scenario::{PolicyChange, Scenario, StopRule, StopWhen};
+use crate::score::{EpisodeScore, Objective, Totals};
 use crate::tournament::{Setup, Standings};
 
 /// What `check` prints: the scenario in plain words.
@@ -328,6 +330,142 @@ pub fn comparison_table(
         rank_by.describe()
     );
     out.push_str(&aligned(&rows));
+    out
+}
+
+/// A count out of a whole, with its share: `3/4 (75%)`; means over replicates keep
+/// two decimals.
+fn share(x: f64, of: f64) -> String {
+    let n = |v: f64| match v.fract() == 0.0 {
+        true => format!("{v}"),
+        false => format!("{v:.2}"),
+    };
+    match of > 0.0 {
+        true => format!("{}/{} ({:.0}%)", n(x), n(of), 100.0 * x / of),
+        false => "–".into(),
+    }
+}
+
+/// The columns of a score table after the episode.
+const SCORE_COLUMNS: [&str; 7] = [
+    "rung",
+    "magnitude",
+    "on time",
+    "mean |lag|",
+    "false alarms",
+    "silent predicted",
+    "score",
+];
+
+/// A score table's cells for `t`.
+fn score_cells(t: &Totals) -> Vec<String> {
+    vec![
+        share(t.hit_rung, t.recorded),
+        share(t.hit_magnitude, t.recorded),
+        share(t.on_time, t.recorded),
+        t.mean_abs_lag().map_or("–".into(), |l| format!("{l:.2}")),
+        format!("{}", (t.false_alarms * 100.0).round() / 100.0),
+        share(t.silent_predicted, t.silent_rounds),
+        format!("{:.3}", t.score()),
+    ]
+}
+
+/// What `score` prints: each episode's figures and their total.
+pub fn score_table(episodes: &[EpisodeScore]) -> String {
+    let mut rows = vec![
+        std::iter::once("episode")
+            .chain(SCORE_COLUMNS)
+            .map(String::from)
+            .collect::<Vec<_>>(),
+    ];
+    let mut total = Totals::default();
+    for e in episodes {
+        total.add(&e.totals);
+        let mut row = vec![e.episode.clone()];
+        row.extend(score_cells(&e.totals));
+        rows.push(row);
+    }
+    if episodes.len() > 1 {
+        let mut row = vec!["total".to_string()];
+        row.extend(score_cells(&total));
+        rows.push(row);
+    }
+    let mut out = aligned(&rows);
+    let ll: Option<f64> = episodes.iter().map(|e| e.log_likelihood).sum();
+    if let Some(ll) = ll.filter(|_| !episodes.is_empty()) {
+        out.push_str(&format!(
+            "\nlog-likelihood of the record (estimated over replicates): {ll:.3}\n"
+        ));
+    }
+    out
+}
+
+/// What `fit` prints: the best values, each episode in sample and left out, and the
+/// totals of both with the gap between them.
+pub fn fit_table(params: &[Param], fitted: &Fitted, objective: Objective) -> String {
+    let best = &fitted.candidates[fitted.best];
+    let values = |v: &[toml::Value]| {
+        params
+            .iter()
+            .zip(v)
+            .map(|(p, v)| format!("{} = {v}", p.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let search = match fitted.exhaustive {
+        true => format!("the whole grid of {}", fitted.candidates.len()),
+        false => format!(
+            "a seeded sample of {} of {} combinations",
+            fitted.candidates.len(),
+            fitted.grid
+        ),
+    };
+    let mut out = format!(
+        "best: {}  ({} {:.3} in sample; searched {search})\n\n",
+        values(&best.values),
+        objective.name(),
+        best.objective
+    );
+    let mut rows = vec![
+        ["episode", "", "fitted on the others"]
+            .into_iter()
+            .chain(SCORE_COLUMNS)
+            .map(String::from)
+            .collect::<Vec<_>>(),
+    ];
+    for (k, e) in fitted.episodes.iter().enumerate() {
+        let mut row = vec![e.episode.clone(), "in sample".into(), String::new()];
+        row.extend(score_cells(&e.totals));
+        rows.push(row);
+        if let Some(f) = fitted.folds.get(k) {
+            let mut row = vec![String::new(), "left out".into(), values(&f.values)];
+            row.extend(score_cells(&f.totals));
+            rows.push(row);
+        }
+    }
+    let mut total = Totals::default();
+    for e in &fitted.episodes {
+        total.add(&e.totals);
+    }
+    if fitted.episodes.len() > 1 {
+        let mut row = vec!["total".into(), "in sample".into(), String::new()];
+        row.extend(score_cells(&total));
+        rows.push(row);
+    }
+    if let Some(o) = &fitted.out_of_sample {
+        let mut row = vec![String::new(), "left out".into(), String::new()];
+        row.extend(score_cells(o));
+        rows.push(row);
+    }
+    out.push_str(&aligned(&rows));
+    if let Some(o) = &fitted.out_of_sample {
+        let (inside, outside) = (total.objective(objective), o.objective(objective));
+        out.push_str(&format!(
+            "\n{} in sample {inside:.3}, leave-one-episode-out {outside:.3}: a gap of {:.3}\n",
+            objective.name(),
+            inside - outside
+        ));
+    }
     out
 }
 

@@ -2,8 +2,8 @@
 //!
 //! Streams every match into `matches.csv` as it arrives, then writes the ranking
 //! (`tournament.csv`), each entrant's results against each other one
-//! (`payoff_matrix.csv`), the chart (`tournament.svg`, `tournament.png`), a copy of
-//! the scenario, and `run.json` last.
+//! (`payoff_matrix.csv`), the chart (`tournament.svg`, `tournament.png`), the report
+//! (`report.md`, `report.html`), a copy of the scenario, and `run.json` last.
 
 //!
 //! The play itself is [`round_robin`](crate::round_robin)'s, re-exported here.
@@ -15,11 +15,16 @@ pub use crate::round_robin::{
 
 use crate::error::Error;
 use crate::montecarlo::Cancel;
+pub use crate::output::csv::MatchRow;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, Meta};
-use crate::output::{Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
+use crate::output::reader::{EntrantRecord, TournamentRecord, chart_svgs};
+use crate::output::{
+    Kind, MATCHES, PAIRINGS, RANKING, REPORT, REPORT_HTML, Replacement, ResultsFolder,
+};
 use crate::payoff::Payoffs;
-use crate::plot::tournament::{self as chart, RankingChart};
+use crate::replot::{TOURNAMENT_CHARTS, ranking_chart, stage_ranking_chart};
+use crate::report::{html, tournament_report};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -33,6 +38,8 @@ pub struct TournamentOptions {
     pub out: PathBuf,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// Size of the chart in pixels.
+    pub chart_size: (u32, u32),
 }
 
 /// What a tournament produced, for the terminal.
@@ -71,25 +78,6 @@ pub struct TournamentRow<'a> {
     pub cooperation_rate: f64,
     /// Its policy, in one line.
     pub policy: &'a str,
-}
-
-/// A row of `matches.csv`: one match.
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-pub struct MatchRow<'a> {
-    /// Entrant in seat a.
-    pub entrant_a: &'a str,
-    /// Entrant in seat b.
-    pub entrant_b: &'a str,
-    /// Repetition, from 0.
-    pub repetition: u32,
-    /// Total payoff of a over the match.
-    pub payoff_a: f64,
-    /// Total payoff of b.
-    pub payoff_b: f64,
-    /// Hostile moves played by a.
-    pub hostile_a: u32,
-    /// Hostile moves played by b.
-    pub hostile_b: u32,
 }
 
 /// A row of `payoff_matrix.csv`: one entrant against one opponent, over repetitions.
@@ -182,15 +170,25 @@ pub fn run_until(
         })
     })?;
     let matches = matches.into_inner()?;
-    let chart = RankingChart::new(scenario, setup, &standings);
+    let record = TournamentRecord {
+        rounds: setup.rounds,
+        repetitions: setup.repetitions,
+        noise: setup.noise,
+        entrants: names
+            .iter()
+            .map(|&name| EntrantRecord { name: name.into() })
+            .collect(),
+    };
+    let chart = ranking_chart(scenario, &record, &standings);
+    let report = tournament_report(scenario, setup, &standings, &TOURNAMENT_CHARTS);
     // Charts are written as `plot` writes those of other folders.
     let charts = Replacement::in_results(folder.staging(), Kind::Tournament);
     // The files are independent: writing them on the pool's threads overlaps the
     // waits for the disk (each file is synced) with drawing the chart.
     type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
     let jobs: Vec<Job> = vec![
-        Box::new(|| charts.write("tournament.png", &chart::png(&chart)?)),
-        Box::new(|| charts.write("tournament.svg", chart::svg(&chart)?.as_bytes())),
+        Box::new(|| stage_ranking_chart(&charts, &chart, options.chart_size, cancel)),
+        Box::new(|| folder.write(REPORT, report.markdown().as_bytes())),
         Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
@@ -205,6 +203,9 @@ pub fn run_until(
             .collect::<Result<Vec<()>, Error>>()
     })?;
     charts.commit(cancel)?;
+    // The page inlines the chart as staged.
+    let svgs = chart_svgs(folder.staging(), report.charts())?;
+    folder.write(REPORT_HTML, html::render(&report, &svgs).as_bytes())?;
 
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = pool.current_num_threads();
@@ -307,6 +308,7 @@ mod tests {
         let options = TournamentOptions {
             out: out.clone(),
             threads: 1,
+            chart_size: crate::plot::DEFAULT_SIZE,
         };
         let Err(e @ Error::Limit(_)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
             panic!("expected a refusal");
@@ -337,6 +339,7 @@ mod tests {
         let options = TournamentOptions {
             out: out.clone(),
             threads: 1,
+            chart_size: crate::plot::DEFAULT_SIZE,
         };
         let refusal = |setup: &Setup, threads| {
             let options = TournamentOptions {

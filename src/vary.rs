@@ -70,7 +70,7 @@ impl FromStr for Vary {
 }
 
 /// Splits `text` at `sep`, except inside quotes, braces and brackets.
-fn split_top(text: &str, sep: char) -> Result<Vec<&str>, String> {
+pub(crate) fn split_top(text: &str, sep: char) -> Result<Vec<&str>, String> {
     let mut parts = Vec::new();
     let mut depth: Vec<char> = Vec::new();
     let mut quote: Option<char> = None;

@@ -59,11 +59,18 @@ fn run_draws_both_charts_and_plot_redraws_them() {
         fs::remove_file(r.join(chart)).unwrap();
     }
     let before = read(&r, "summary.csv");
+    let page = read(&r, "report.html");
+    assert_eq!(
+        page.matches("viewBox=\"0 0 1600 900\"").count(),
+        3,
+        "three charts"
+    );
     let listed = ok(dir.path(), &["plot", "r", "--size", "800x450"]);
     assert!(
         listed.contains("timeline.png") && listed.contains("fan.svg"),
         "{listed}"
     );
+    assert!(listed.ends_with("report.html\n"), "{listed}");
     assert_eq!(png_size(&r.join("timeline.png")), (800, 450));
     assert_eq!(png_size(&r.join("fan.png")), (800, 450));
     assert_eq!(
@@ -71,6 +78,21 @@ fn run_draws_both_charts_and_plot_redraws_them() {
         before,
         "plot does not rerun the simulation"
     );
+    // The report's page shows the charts as redrawn, and says the same around them.
+    let redrawn = read(&r, "report.html");
+    assert_eq!(redrawn.matches("viewBox=\"0 0 800 450\"").count(), 3);
+    assert!(!redrawn.contains("viewBox=\"0 0 1600 900\""));
+    let prose = |page: &str| {
+        page.split("<svg ")
+            .map(|part| {
+                part.split_once("</svg>")
+                    .map_or(part, |(_, after)| after)
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(prose(&redrawn), prose(&page));
+    assert!(redrawn.contains(&read(&r, "timeline.svg").lines().nth(2).unwrap().to_string()));
 }
 
 #[test]
@@ -134,17 +156,116 @@ fn plot_refuses_a_folder_without_results_and_a_bad_size() {
 }
 
 #[test]
-fn plot_says_a_tournament_folder_is_drawn_by_tournament() {
+fn plot_redraws_a_tournament_chart_as_the_tournament_drew_it() {
     let dir = Scratch::new("plot-tournament");
     ok(
         dir.path(),
-        &["tournament", "--repetitions", "1", "--out", "t", "--quiet"],
+        &["tournament", "--repetitions", "3", "--out", "t", "--quiet"],
     );
-    let out = escalate(dir.path(), &["plot", "t"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let t = dir.join("t");
+    assert_eq!(png_size(&t.join("tournament.png")), (1600, 900));
+    let (svg, png) = (
+        fs::read(t.join("tournament.svg")).unwrap(),
+        fs::read(t.join("tournament.png")).unwrap(),
+    );
+    fs::remove_file(t.join("tournament.svg")).unwrap();
+    let listed = ok(dir.path(), &["plot", "t"]);
+    assert!(listed.contains("tournament.png"), "{listed}");
     assert!(
-        stderr.contains("drawn by `escalate tournament`"),
-        "{stderr}"
+        fs::read(t.join("tournament.svg")).unwrap() == svg
+            && fs::read(t.join("tournament.png")).unwrap() == png,
+        "redrawn from matches.csv, the chart is the tournament's own"
     );
+    ok(dir.path(), &["plot", "t", "--size", "800x450"]);
+    assert_eq!(png_size(&t.join("tournament.png")), (800, 450));
+    ok(
+        dir.path(),
+        &[
+            "tournament",
+            "--repetitions",
+            "1",
+            "--out",
+            "small",
+            "--size",
+            "1000x600",
+            "--quiet",
+        ],
+    );
+    assert_eq!(png_size(&dir.join("small/tournament.png")), (1000, 600));
+}
+
+/// Every chart file of the results folder `dir`, by name, with its bytes.
+fn charts_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut charts: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("svg" | "png")))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&p).unwrap())
+        })
+        .collect();
+    charts.sort();
+    charts
+}
+
+// See: #15
+#[test]
+fn three_actors_or_more_get_a_panel_per_pair_drawn_alike_on_any_threads() {
+    let dir = Scratch::new("dyads");
+    let skripal = scenario("skripal-2018-solidarity.toml");
+    let skripal = skripal.to_str().unwrap();
+    for (out, threads) in [("one", "1"), ("two", "2")] {
+        ok(
+            dir.path(),
+            &[
+                "run",
+                skripal,
+                "--replicates",
+                "20",
+                "--threads",
+                threads,
+                "--out",
+                out,
+                "--quiet",
+            ],
+        );
+    }
+    let one = dir.join("one");
+    let svg = read(&one, "dyads.svg");
+    for pair in [
+        "United Kingdom → Russia",
+        "Russia → United Kingdom",
+        "Russia → Australia",
+    ] {
+        assert!(svg.contains(pair), "a panel {pair:?}");
+    }
+    assert!(
+        svg.contains("replicate 1 of 20"),
+        "replicates counted from 1"
+    );
+    assert!(
+        svg.contains("United Kingdom: hold"),
+        "the policies are named"
+    );
+    assert!(read(&one, "report.md").contains("(dyads.png)"));
+    let charts = charts_of(&one);
+    assert!(charts.len() >= 6, "{charts:?}");
+    assert!(
+        charts == charts_of(&dir.join("two")),
+        "the same charts on one thread and on two"
+    );
+    fs::remove_file(one.join("dyads.svg")).unwrap();
+    ok(dir.path(), &["plot", "one"]);
+    assert!(
+        charts == charts_of(&one),
+        "plot draws the same charts again"
+    );
+
+    // Two actors: the timeline shows both ways already.
+    ok(
+        dir.path(),
+        &["run", "--replicates", "2", "--out", "pair", "--quiet"],
+    );
+    assert!(!dir.join("pair/dyads.svg").exists());
 }

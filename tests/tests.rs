@@ -3,11 +3,13 @@
 mod util;
 
 mod bad_input;
+mod browser;
 mod compare;
 mod compare_chart;
 mod folder;
 mod golden;
 mod hardening;
+mod history;
 mod interrupt;
 mod limits;
 mod model;

@@ -77,6 +77,10 @@ pub struct Trajectory {
     /// The last round played; `moves`, `policies`, `in_force` and `stocks` repeat its
     /// state for the rounds after it.
     pub end_round: Round,
+    /// `decisions[dyad].round(r)`: what the dyad's policy chose in round `r`, before
+    /// noise and before forced measures joined or replaced it. Kept only by an engine
+    /// told to ([`Engine::keep_decisions`]), empty otherwise.
+    decisions: Vec<Packages<Move>>,
 }
 
 impl Trajectory {
@@ -94,6 +98,12 @@ impl Trajectory {
             &self.forced[dyad],
         );
         Cow::Owned(measures)
+    }
+
+    /// What the policy of `dyad` chose, round by round, whatever was played instead:
+    /// `None` unless the engine kept decisions ([`Engine::keep_decisions`]).
+    pub fn decisions(&self, dyad: usize) -> Option<&Packages<Move>> {
+        self.decisions.get(dyad)
     }
 
     /// The most severe rung in force in `dyad`, round by round.
@@ -240,10 +250,19 @@ impl<'s> Engine<'s> {
                 stocks: vec![Vec::with_capacity(rounds); plan.holdings.len()],
                 outcome: None,
                 end_round: 0,
+                decisions: Vec::new(),
             },
             holdings,
             plan,
         }
+    }
+
+    /// Keeps what each policy chooses every round, even where forced measures
+    /// replace it ([`Trajectory::decisions`]): a replay of a record that forces every
+    /// measure asks each policy what it would have done.
+    pub fn keep_decisions(&mut self) {
+        let rounds = self.plan.rounds as usize;
+        self.trajectory.decisions = vec![Packages::with_capacity(rounds); self.played.len()];
     }
 
     /// Runs one replicate with `rng` and returns what happened.
@@ -323,6 +342,9 @@ impl<'s> Engine<'s> {
                 // policy's package is then the one move it decides (the conformance
                 // tests check this), so the common case asks for the move alone.
                 let m = policy.decide(&view, rng);
+                if let Some(decided) = self.trajectory.decisions.get_mut(d) {
+                    decided.push_one(m);
+                }
                 let rung = as_decided.slip(ladder, m.rung, rng);
                 // `several[d]` is false: it is cleared after every round that sets it.
                 self.played[d] = Measure::of(Move { rung, ..m }, false);
@@ -332,6 +354,9 @@ impl<'s> Engine<'s> {
             let (forced, replace) = (&self.forced[d], self.replace[d]);
             self.chosen.clear();
             policy.decide_package(&view, rng, &mut self.chosen);
+            if let Some(decided) = self.trajectory.decisions.get_mut(d) {
+                decided.push(&self.chosen);
+            }
             if as_decided.is_live() && !replace {
                 for m in &mut self.chosen {
                     m.rung = as_decided.slip(ladder, m.rung, rng);
@@ -574,6 +599,9 @@ impl<'s> Engine<'s> {
         self.stops.reset();
         self.fired.fill(None);
         self.trajectory.outcome = None;
+        for decided in &mut self.trajectory.decisions {
+            decided.clear();
+        }
         self.trajectory.end_round = self.plan.rounds.saturating_sub(1);
         if let Some(gaps) = gaps {
             for steady in &mut self.steady {

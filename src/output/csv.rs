@@ -33,6 +33,25 @@ pub struct TimelineRow<'a> {
     pub level_in_force: Option<f64>,
 }
 
+/// A row of `matches.csv`: one match.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatchRow<'a> {
+    /// Entrant in seat a.
+    pub entrant_a: &'a str,
+    /// Entrant in seat b.
+    pub entrant_b: &'a str,
+    /// Repetition, from 0.
+    pub repetition: u32,
+    /// Total payoff of a over the match.
+    pub payoff_a: f64,
+    /// Total payoff of b.
+    pub payoff_b: f64,
+    /// Hostile moves played by a.
+    pub hostile_a: u32,
+    /// Hostile moves played by b.
+    pub hostile_b: u32,
+}
+
 /// A row of `measures.csv`: one measure of a dyad's package in one round.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeasureRow<'a> {

@@ -91,7 +91,7 @@ impl ResultsFolder {
     /// Opens `name`, one of the files of the folder's [`Kind`], for writing.
     pub fn file(&self, name: &str) -> Result<super::FileSink, Error> {
         let path = self.staging.join(name);
-        if !self.kind.files().contains(&name) {
+        if !self.kind.holds(name) {
             return Err(super::unlisted(path));
         }
         super::FileSink::create(path)
@@ -432,7 +432,7 @@ fn check_replaceable(target: &Path) -> Result<(), Error> {
         .filter(|(name, t)| {
             let ours = name
                 .to_str()
-                .is_some_and(|n| kind.files().contains(&n) || is_temporary(n));
+                .is_some_and(|n| kind.holds(n) || is_temporary(n));
             !(ours && t.is_file())
         })
         .map(|(name, _)| name.to_string_lossy().into_owned())

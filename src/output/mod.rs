@@ -34,6 +34,9 @@ pub const SCENARIO_COPY: &str = "scenario.toml";
 /// The report written beside the results.
 pub const REPORT: &str = "report.md";
 
+/// The same report as one self-contained web page, its charts inline.
+pub const REPORT_HTML: &str = "report.html";
+
 /// Each replicate's moves, round by round (`run`).
 pub const TIMELINE: &str = "timeline.csv";
 
@@ -64,6 +67,22 @@ pub const MATCHES: &str = "matches.csv";
 /// Each entrant's results against each opponent (`tournament`).
 pub const PAIRINGS: &str = "payoff_matrix.csv";
 
+/// Every recorded and predicted measure of a score (`score`, and `fit` for its
+/// best candidate).
+pub const SCORE_ROWS: &str = "score.csv";
+
+/// The totals of a score (`score`).
+pub const SCORE_TOTALS: &str = "score.json";
+
+/// What a fit searched and found (`fit`).
+pub const FIT: &str = "fit.json";
+
+/// Every candidate of a fit and its in-sample figures (`fit`).
+pub const FIT_CANDIDATES: &str = "fit.csv";
+
+/// The prefix of a fitted scenario's file name (`fit`): `fitted-NAME.toml`.
+pub const FITTED_PREFIX: &str = "fitted-";
+
 /// What wrote a results folder, as its `run.json` says (`command`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -73,11 +92,21 @@ pub enum Kind {
     Compare,
     /// `escalate tournament`.
     Tournament,
+    /// `escalate score`.
+    Score,
+    /// `escalate fit`.
+    Fit,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 3] = [Kind::Run, Kind::Compare, Kind::Tournament];
+    pub const ALL: [Kind; 5] = [
+        Kind::Run,
+        Kind::Compare,
+        Kind::Tournament,
+        Kind::Score,
+        Kind::Fit,
+    ];
 
     /// The command name `run.json` records.
     pub fn name(self) -> &'static str {
@@ -85,6 +114,8 @@ impl Kind {
             Kind::Run => "run",
             Kind::Compare => "compare",
             Kind::Tournament => "tournament",
+            Kind::Score => "score",
+            Kind::Fit => "fit",
         }
     }
 
@@ -100,6 +131,7 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
+                REPORT_HTML,
                 TIMELINE,
                 SUMMARY,
                 AGGREGATE,
@@ -108,6 +140,8 @@ impl Kind {
                 STOCKS_AGGREGATE,
                 "timeline.svg",
                 "timeline.png",
+                "dyads.svg",
+                "dyads.png",
                 "fan.svg",
                 "fan.png",
                 "stocks.svg",
@@ -117,6 +151,7 @@ impl Kind {
                 MARKER,
                 SCENARIO_COPY,
                 REPORT,
+                REPORT_HTML,
                 COMPARISON,
                 AGGREGATE,
                 "compare.svg",
@@ -129,14 +164,48 @@ impl Kind {
             Kind::Tournament => &[
                 MARKER,
                 SCENARIO_COPY,
+                REPORT,
+                REPORT_HTML,
                 RANKING,
                 MATCHES,
                 PAIRINGS,
                 "tournament.svg",
                 "tournament.png",
             ],
+            Kind::Score => &[MARKER, SCORE_ROWS, SCORE_TOTALS, "score.svg", "score.png"],
+            Kind::Fit => &[
+                MARKER,
+                FIT,
+                FIT_CANDIDATES,
+                SCORE_ROWS,
+                "fit.svg",
+                "fit.png",
+                "score.svg",
+                "score.png",
+            ],
         }
     }
+
+    /// Whether a folder of this kind may hold a file named `name`: one of its
+    /// [`files`](Kind::files), or for `fit` a fitted scenario (`fitted-NAME.toml`, one
+    /// per scenario fitted, named after it).
+    pub fn holds(self, name: &str) -> bool {
+        self.files().contains(&name) || (self == Kind::Fit && is_fitted_scenario(name))
+    }
+}
+
+/// Whether `name` is the name of a fitted scenario: `fitted-NAME.toml`, with a NAME of
+/// letters, digits, `-`, `_` and `.` (a file stem).
+pub fn is_fitted_scenario(name: &str) -> bool {
+    name.strip_prefix(FITTED_PREFIX)
+        .and_then(|n| n.strip_suffix(".toml"))
+        .is_some_and(|stem| {
+            !stem.is_empty()
+                && !stem.starts_with('.')
+                && stem
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
 }
 
 /// The error for a writer asking for a file [`Kind::files`] does not list: a bug, as
@@ -161,7 +230,7 @@ fn is_temporary(name: &str) -> bool {
         .is_some_and(|(file, pid)| {
             !pid.is_empty()
                 && pid.bytes().all(|b| b.is_ascii_digit())
-                && Kind::ALL.iter().any(|k| k.files().contains(&file))
+                && Kind::ALL.iter().any(|k| k.holds(file))
         })
 }
 
@@ -201,7 +270,7 @@ impl Replacement {
     /// Writes `bytes` as `name` under a temporary name, synced to disk.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.dir.join(name);
-        if self.kind.is_some_and(|k| !k.files().contains(&name)) {
+        if self.kind.is_some_and(|k| !k.holds(name)) {
             return Err(unlisted(path));
         }
         let temporary = self.dir.join(temporary(name));

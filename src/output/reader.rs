@@ -24,6 +24,29 @@ pub struct FolderMeta {
     /// For a comparison ranked other than by peak level: the ranking as asked for
     /// (`fewest:war`).
     pub rank_by: Option<String>,
+    /// For a tournament: how it was played.
+    pub tournament: Option<TournamentRecord>,
+}
+
+/// What a tournament's `run.json` records of how it was played, which its
+/// `scenario.toml` may not say (`--repetitions`, `--noise`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TournamentRecord {
+    /// Rounds per match.
+    pub rounds: u32,
+    /// Times every match was played.
+    pub repetitions: u32,
+    /// Tremble probability.
+    pub noise: f64,
+    /// The entrants, in order of entry.
+    pub entrants: Vec<EntrantRecord>,
+}
+
+/// An entrant of a tournament's `run.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EntrantRecord {
+    /// Its name.
+    pub name: String,
 }
 
 /// What `run.json` says of a comparison's ranking.
@@ -42,6 +65,23 @@ pub struct Provenance {
     pub replicates: Option<u64>,
     /// Rounds per replicate.
     pub rounds: Option<u32>,
+}
+
+/// The SVG document of each chart in `stems` from the folder `dir`, as `(stem,
+/// text)`: what `report.html` inlines.
+pub fn chart_svgs<'a>(
+    dir: &Path,
+    stems: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<(String, String)>, Error> {
+    stems
+        .into_iter()
+        .map(|stem| {
+            let path = dir.join(format!("{stem}.svg"));
+            std::fs::read_to_string(&path)
+                .map(|svg| (stem.to_owned(), svg))
+                .map_err(|source| Error::Read { path, source })
+        })
+        .collect()
 }
 
 /// The `run.json` of the results folder `dir`, read within the `input_bytes` of
@@ -64,10 +104,15 @@ pub fn folder_meta(dir: &Path, limits: &[(Limit, u64)]) -> Result<FolderMeta, Er
     let json = |e| bad_results(&path, BadResults::Json(e));
     let provenance = serde_json::from_slice(&text).map_err(json)?;
     let ranking: Ranking = serde_json::from_slice(&text).map_err(json)?;
+    let tournament = match kind {
+        Kind::Tournament => Some(serde_json::from_slice(&text).map_err(json)?),
+        _ => None,
+    };
     Ok(FolderMeta {
         kind,
         provenance,
         rank_by: ranking.rank_by,
+        tournament,
     })
 }
 

@@ -18,9 +18,11 @@
 //! best and the worst ones, as the terminal table does, and say how many are left
 //! out.
 //!
-//! The layout is computed here rather than by [`super::frame::Frame`], whose x axis is
-//! rounds and which lays out one plot; the type sizes are the run charts' own
-//! ([`super::frame::Sizes`]) so all charts of a report read alike.
+//! Its x axis is variants, not rounds, so the compare chart lays out its two plots
+//! here rather than in [`super::frame::Frame`]; everything else is the frame's: the
+//! page and header, the type scale ([`super::frame::Sizes`]), the ladder's range and
+//! rung labels, y ticks, the legend ([`super::legend`]) and the palette, so that all
+//! charts of a report read alike.
 //!
 //! [`draw_trajectories`]: super::draw_trajectories
 //! [`draw_heatmap`]: super::draw_heatmap
@@ -29,7 +31,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::{self, Anchor, Face};
-use super::frame::{GRID, INK, MUTED, Rect, Sizes, backing, colour, draw_axes, line, px, stroke};
+use super::frame::{
+    GRID, Header, INK, Ladder, MUTED, Plot, Rect, SHADE, Sizes, THRESHOLD, backing, colour, dashed,
+    draw_axes, draw_y_ticks, line, px, thin_y_labels,
+};
+use super::legend::{self, Mark, bar, marker, marker_radius};
 use super::{ChartMeta, FanRow, PlotError, RungMark};
 
 /// Variants drawn one by one; past this, the best and the worst [`MAX_SHOWN`]` / 2`.
@@ -104,11 +110,6 @@ pub struct PolicyGrid {
     pub cells: Vec<Vec<usize>>,
 }
 
-// Greys of the comparison charts alone; text and grid lines use the run charts'
-// [`INK`], [`MUTED`] and [`GRID`].
-pub(super) const SHADE: RGBColor = RGBColor(0xF3, 0xF3, 0xF3);
-pub(super) const MARK: RGBColor = RGBColor(0x70, 0x70, 0x70);
-
 /// Begins a comparison chart on `area`: a white page under the header of `meta`.
 /// Returns the type sizes, the size of the chart in pixels and the y below the
 /// header.
@@ -120,243 +121,13 @@ pub(super) fn page<DB: DrawingBackend>(
     let (wp, hp) = area.dim_in_pixel();
     let (w, h) = (f64::from(wp), f64::from(hp));
     let ty = Sizes::new(w, h);
-    area.fill(&WHITE)?;
-    let y = header(area, &ty, meta, w)?;
-    Ok((ty, (w, h), y))
-}
-
-/// Draws the title (up to two lines) and the subtitle (up to two); returns the y
-/// below them.
-fn header<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    ty: &Sizes,
-    meta: &ChartMeta,
-    w: f64,
-) -> Result<f64, PlotError> {
-    let max = w - 2.0 * ty.pad;
-    let mut y = ty.pad;
-    for line in ty.title.wrap(&meta.title, max, 2) {
-        font::text(area, &line, (ty.pad, y), ty.title, INK, Anchor::TopLeft)?;
-        y += ty.title.size * 1.15;
-    }
-    y -= 0.15 * ty.title.size;
-    let subtitle = ty.subtitle.wrap(&meta.subtitle, max, 2);
-    if !subtitle.is_empty() {
-        y += 0.6 * ty.subtitle.size;
-        for line in subtitle {
-            font::text(
-                area,
-                &line,
-                (ty.pad, y),
-                ty.subtitle,
-                MUTED,
-                Anchor::TopLeft,
-            )?;
-            y += ty.subtitle.size * 1.2;
-        }
-    }
-    Ok(y + 12.0 * ty.s)
-}
-
-/// How a legend entry shows what it names.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Swatch {
-    /// The actor's marker (compare chart).
-    Marker(usize),
-    /// The actor's line (small multiples).
-    Line(usize),
-    /// A dashed vertical line (events).
-    Event,
-    /// A dashed horizontal line (thresholds).
-    Threshold,
-    /// A bar, solid or light, in grey (what the bars stand for).
-    Bar { light: bool },
-}
-
-/// One entry of a legend row.
-pub(super) struct Entry {
-    pub swatch: Swatch,
-    pub text: String,
-}
-
-/// Draws `entries` in rows from `(x, y)`, wrapping to a new row at `x + max_w`;
-/// returns the y below the last row. An entry wider than the row is shortened.
-pub(super) fn legend_row<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    ty: &Sizes,
-    entries: &[Entry],
-    (x0, y0): (f64, f64),
-    max_w: f64,
-    face: Face,
-) -> Result<f64, PlotError> {
-    let s = ty.s;
-    let swatch_w = 34.0 * s;
-    let gap = 10.0 * s;
-    let spacing = 28.0 * s;
-    let row_h = face.size * 1.6;
-    let (mut x, mut y) = (x0, y0);
-    for (k, e) in entries.iter().enumerate() {
-        let text = face.fit(&e.text, max_w - swatch_w - gap);
-        let w = swatch_w + gap + face.width(&text);
-        if k > 0 && x + w > x0 + max_w {
-            x = x0;
-            y += row_h;
-        }
-        let cy = y + row_h / 2.0;
-        draw_swatch(area, ty, e.swatch, (x, cy), swatch_w, face.size)?;
-        font::text(
-            area,
-            &text,
-            (x + swatch_w + gap, cy),
-            face,
-            INK,
-            Anchor::Left,
-        )?;
-        x += w + spacing;
-    }
-    Ok(if entries.is_empty() { y0 } else { y + row_h })
-}
-
-fn draw_swatch<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    ty: &Sizes,
-    swatch: Swatch,
-    (x, cy): (f64, f64),
-    w: f64,
-    em: f64,
-) -> Result<(), PlotError> {
-    let s = ty.s;
-    match swatch {
-        Swatch::Marker(i) => {
-            marker(area, (x + w / 2.0, cy), marker_radius(ty), i)?;
-        }
-        Swatch::Line(i) => {
-            stroke(
-                area,
-                &[px((x, cy)), px((x + w, cy))],
-                colour(i),
-                ty.line_width(),
-                dash(ty, i).map(|_| (10.0 * s, 4.0 * s)),
-            )?;
-        }
-        Swatch::Event => {
-            let mid = x + w / 2.0;
-            stroke(
-                area,
-                &[px((mid, cy - 0.6 * em)), px((mid, cy + 0.6 * em))],
-                MARK,
-                (2.0 * s).round().max(1.0) as u32,
-                Some((4.0 * s, 3.0 * s)),
-            )?;
-        }
-        Swatch::Threshold => {
-            stroke(
-                area,
-                &[px((x, cy)), px((x + w, cy))],
-                MARK,
-                (2.0 * s).round().max(1.0) as u32,
-                Some((9.0 * s, 5.0 * s)),
-            )?;
-        }
-        Swatch::Bar { light } => {
-            let (a, z) = ((x + 0.2 * w, cy - 0.5 * em), (x + 0.8 * w, cy + 0.5 * em));
-            bar(area, a, z, MUTED, light, ty)?;
-        }
-    }
-    Ok(())
-}
-
-/// The `(dash, gap)` of series `i`: the first eight colours are told apart by hue,
-/// the next four (close in hue to earlier ones) also by a dash, as in the run charts.
-pub(super) fn dash(ty: &Sizes, i: usize) -> Option<(f64, f64)> {
-    (i % super::frame::PALETTE.len() >= 8).then_some((14.0 * ty.s, 6.0 * ty.s))
-}
-
-fn marker_radius(ty: &Sizes) -> f64 {
-    (9.0 * ty.s).max(4.0)
+    let header = Header::new(&ty, &meta.title, &meta.subtitle, w);
+    header.draw(area, &ty)?;
+    Ok((ty, (w, h), header.bottom))
 }
 
 fn whisker_width(ty: &Sizes) -> u32 {
     (3.0 * ty.s).round().max(2.0) as u32
-}
-
-/// The marker of actor `i` at `(x, y)`: its colour, and a shape of its own
-/// (circle, square, diamond, triangles) so that actors stay apart in grey print.
-pub(super) fn marker<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    (x, y): (f64, f64),
-    r: f64,
-    i: usize,
-) -> Result<(), PlotError> {
-    let c = colour(i);
-    let outline = WHITE.stroke_width((r / 4.0).round().max(1.0) as u32);
-    let shape: Vec<(f64, f64)> = match i % 5 {
-        0 => {
-            area.draw(&Circle::new(px((x, y)), r.round() as i32, c.filled()))?;
-            area.draw(&Circle::new(px((x, y)), r.round() as i32, outline))?;
-            return Ok(());
-        }
-        1 => {
-            let h = 0.88 * r;
-            vec![
-                (x - h, y - h),
-                (x + h, y - h),
-                (x + h, y + h),
-                (x - h, y + h),
-            ]
-        }
-        2 => {
-            let h = 1.2 * r;
-            vec![(x, y - h), (x + h, y), (x, y + h), (x - h, y)]
-        }
-        3 => {
-            let h = 1.2 * r;
-            vec![(x, y - h), (x + h, y + 0.8 * h), (x - h, y + 0.8 * h)]
-        }
-        _ => {
-            let h = 1.2 * r;
-            vec![(x - h, y - 0.8 * h), (x + h, y - 0.8 * h), (x, y + h)]
-        }
-    };
-    // Each corner cut by a pixel: plotters' polygon fill draws a one-pixel spike
-    // beyond a sharp vertex.
-    let n = shape.len();
-    let toward = |a: (f64, f64), b: (f64, f64)| {
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        let len = (dx * dx + dy * dy).sqrt().max(1e-9);
-        (a.0 + dx / len * 1.2, a.1 + dy / len * 1.2)
-    };
-    let points: Vec<(i32, i32)> = (0..n)
-        .flat_map(|k| {
-            let (prev, here, next) = (shape[(k + n - 1) % n], shape[k], shape[(k + 1) % n]);
-            [px(toward(here, prev)), px(toward(here, next))]
-        })
-        .collect();
-    area.draw(&Polygon::new(points.clone(), c.filled()))?;
-    let mut closed = points;
-    closed.push(closed[0]);
-    area.draw(&PathElement::new(closed, outline))?;
-    Ok(())
-}
-
-/// A bar from `a` to `z` (opposite corners): solid, or a light tint with a solid
-/// outline.
-fn bar<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    a: (f64, f64),
-    z: (f64, f64),
-    c: RGBColor,
-    light: bool,
-    ty: &Sizes,
-) -> Result<(), PlotError> {
-    if light {
-        area.draw(&Rectangle::new([px(a), px(z)], c.mix(0.3).filled()))?;
-        let edge = (1.5 * ty.s).round().max(1.0) as u32;
-        area.draw(&Rectangle::new([px(a), px(z)], c.stroke_width(edge)))?;
-    } else {
-        area.draw(&Rectangle::new([px(a), px(z)], c.filled()))?;
-    }
-    Ok(())
 }
 
 /// A vertical level scale: `lo..hi` drawn from pixel `bottom` up to `top`.
@@ -370,26 +141,21 @@ pub(super) struct Scale {
 
 impl Scale {
     pub fn y(&self, v: f64) -> f64 {
-        self.bottom - (v - self.lo) / (self.hi - self.lo) * (self.bottom - self.top)
+        self.plot((0.0, 1.0)).y(v)
     }
-}
 
-/// The range of levels to show: every rung, threshold and data value, padded by
-/// 7 % on each side as in the run charts.
-pub(super) fn level_range(meta: &ChartMeta, data: impl Iterator<Item = f64>) -> (f64, f64) {
-    let all = meta
-        .rungs
-        .iter()
-        .map(|r| r.level)
-        .chain(meta.thresholds.iter().map(|t| t.level))
-        .chain(data)
-        .filter(|v| v.is_finite());
-    let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    (lo - 0.07 * span, hi + 0.07 * span)
+    /// The plot this scale spans from `l` to `r` across.
+    pub fn plot(&self, (l, r): (f64, f64)) -> Plot {
+        Plot {
+            l,
+            t: self.top,
+            r,
+            b: self.bottom,
+            x_max: 1.0,
+            y_lo: self.lo,
+            y_hi: self.hi,
+        }
+    }
 }
 
 /// Rung names as y labels on `scale`: wrapped onto two lines where rungs are far
@@ -410,32 +176,11 @@ pub(super) fn rung_labels(
         .filter(|g| *g > 0.0)
         .fold(f64::INFINITY, f64::min);
     let lines = if gap >= 2.6 * face.size { 2 } else { 1 };
-    let n = rungs.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| {
-        let seen = visited.iter().any(|v| (v - rungs[i].level).abs() < 1e-9);
-        let rank = if seen {
-            0
-        } else if i == 0 || i + 1 == n {
-            1
-        } else {
-            2
-        };
-        (rank, i)
-    });
-    let line_h = face.size * 1.08;
-    let mut taken: Vec<(f64, f64)> = Vec::new();
-    let mut out = Vec::new();
-    for i in order {
-        let text = face.wrap(&rungs[i].name, max_w, lines);
-        let y = scale.y(rungs[i].level);
-        let half = text.len().max(1) as f64 * line_h / 2.0;
-        if taken.iter().all(|&(t, th)| (t - y).abs() >= half + th) {
-            taken.push((y, half));
-            out.push((rungs[i].level, text));
-        }
-    }
-    out
+    let candidates: Vec<(f64, Vec<String>)> = rungs
+        .iter()
+        .map(|r| (r.level, face.wrap(&r.name, max_w, lines)))
+        .collect();
+    thin_y_labels(&candidates, visited, |v| scale.y(v), face.size * 1.08)
 }
 
 /// Widest line of a set of labels.
@@ -444,62 +189,6 @@ pub(super) fn labels_width(face: Face, labels: &[(f64, Vec<String>)]) -> f64 {
         .iter()
         .flat_map(|(_, l)| l.iter().map(|t| face.width(t)))
         .fold(0.0, f64::max)
-}
-
-/// Draws y labels right-aligned at `x` (the end of their tick), centred on their level.
-pub(super) fn draw_y_labels<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    labels: &[(f64, Vec<String>)],
-    scale: &Scale,
-    x: f64,
-    face: Face,
-) -> Result<(), PlotError> {
-    let line_h = face.size * 1.08;
-    for (level, lines) in labels {
-        let y = scale.y(*level);
-        let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
-        for (k, text) in lines.iter().enumerate() {
-            font::text(
-                area,
-                text,
-                (x, first + k as f64 * line_h),
-                face,
-                INK,
-                Anchor::Right,
-            )?;
-        }
-    }
-    Ok(())
-}
-
-/// A dashed line of `(dash, gap)` pixels.
-pub(super) fn dashed<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    from: (f64, f64),
-    to: (f64, f64),
-    pattern: (f64, f64),
-    c: RGBColor,
-    width: u32,
-) -> Result<(), PlotError> {
-    stroke(area, &[px(from), px(to)], c, width, Some(pattern))
-}
-
-/// Text centred on `(x, y)`.
-pub(super) fn centred<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    (x, y): (f64, f64),
-    face: Face,
-    c: RGBColor,
-) -> Result<(), PlotError> {
-    font::text(
-        area,
-        text,
-        (x - face.width(text) / 2.0, y),
-        face,
-        c,
-        Anchor::Left,
-    )
 }
 
 /// `text` broken into at most `lines` lines of at most `max` pixels after the
@@ -712,7 +401,14 @@ impl AxisLabels {
                         r if r == last => (self.face, MUTED),
                         _ => (self.face, INK),
                     };
-                    centred(area, text, (x, mid + k as f64 * line_h), face, c)?;
+                    font::text(
+                        area,
+                        text,
+                        (x, mid + k as f64 * line_h),
+                        face,
+                        c,
+                        Anchor::Centre,
+                    )?;
                 }
             }
             top += lines as f64 * line_h + 0.35 * self.face.size;
@@ -737,16 +433,13 @@ pub fn draw_compare<DB: DrawingBackend>(
     let (ty, (w, h), mut y) = page(area, meta)?;
     let s = ty.s;
 
-    let entries: Vec<Entry> = set
+    let entries: Vec<(Mark, String)> = set
         .actors
         .iter()
         .enumerate()
-        .map(|(i, a)| Entry {
-            swatch: Swatch::Marker(i),
-            text: a.clone(),
-        })
+        .map(|(i, a)| (Mark::Marker(i), a.clone()))
         .collect();
-    y = legend_row(
+    y = legend::row(
         area,
         &ty,
         &entries,
@@ -791,7 +484,9 @@ pub fn draw_compare<DB: DrawingBackend>(
             .flat_map(|v| v.actors.iter())
             .filter_map(|a| a.peak)
             .flat_map(|q| [q.p10, q.p50, q.p90]);
-        let (lo, hi) = level_range(meta, data);
+        let data: Vec<f64> = data.collect();
+        let ladder = Ladder::new(meta, &data);
+        let (lo, hi) = (ladder.y_lo, ladder.y_hi);
         Scale {
             lo,
             hi,
@@ -938,7 +633,14 @@ pub fn draw_compare<DB: DrawingBackend>(
             }
             for p in panels {
                 let mid = (p.top + p.bottom) / 2.0;
-                centred(area, "⋯", (centres[k], mid), ty.axis_title, MUTED)?;
+                font::text(
+                    area,
+                    "⋯",
+                    (centres[k], mid),
+                    ty.axis_title,
+                    MUTED,
+                    Anchor::Centre,
+                )?;
             }
         }
     }
@@ -947,11 +649,7 @@ pub fn draw_compare<DB: DrawingBackend>(
     let axis_w = ty.axis_width();
     let ink = INK.to_rgba();
     draw_axes(area, (l, r), (peak_scale.top, peak_scale.bottom), axis_w)?;
-    for (level, _) in &rung_labels {
-        let yy = peak_scale.y(*level);
-        line(area, (l - tick, yy), (l, yy), ink, axis_w)?;
-    }
-    draw_y_labels(area, &rung_labels, &peak_scale, l - tick - 6.0 * s, ty.tick)?;
+    draw_y_ticks(area, &peak_scale.plot((l, r)), &ty, &rung_labels, axis_w)?;
     if show_reach {
         draw_axes(area, (l, r), (reach_scale.top, reach_scale.bottom), axis_w)?;
         for (v, text) in pct_ticks(&reach_scale, ty.tick) {
@@ -1028,17 +726,14 @@ fn draw_reach<DB: DrawingBackend>(
     let head_y = scale.top - 1.3 * ty.note.size - ty.small.size * 1.9 / 2.0;
     let lead = "Share of replicates that reached (%)";
     font::text(area, lead, (l, head_y), ty.small, MUTED, Anchor::Left)?;
-    let entries: Vec<Entry> = set
+    let entries: Vec<(Mark, String)> = set
         .reach
         .iter()
         .enumerate()
-        .map(|(k, rung)| Entry {
-            swatch: Swatch::Bar { light: k > 0 },
-            text: rung.name.clone(),
-        })
+        .map(|(k, rung)| (Mark::Bar { light: k > 0 }, rung.name.clone()))
         .collect();
     let x0 = l + ty.small.width(lead) + 4.0 * s;
-    legend_row(
+    legend::row(
         area,
         ty,
         &entries,
@@ -1085,7 +780,14 @@ fn draw_reach<DB: DrawingBackend>(
                 if write_values {
                     let text = pct_label(p);
                     let ty_ = top - label_face.size * 0.75;
-                    centred(area, &text, (x0 + bw / 2.0, ty_), label_face, INK)?;
+                    font::text(
+                        area,
+                        &text,
+                        (x0 + bw / 2.0, ty_),
+                        label_face,
+                        INK,
+                        Anchor::Centre,
+                    )?;
                 }
             }
         }
@@ -1112,7 +814,8 @@ pub(super) fn draw_thresholds<DB: DrawingBackend>(
         if y < scale.top || y > scale.bottom {
             continue;
         }
-        dashed(area, (l, y), (r, y), (14.0 * s, 8.0 * s), MARK, width)?;
+        let dash = (14.0 * s, 8.0 * s);
+        dashed(area, (l, y), (r, y), dash, THRESHOLD.to_rgba(), width)?;
         let name = face.fit(&t.name, 0.4 * (r - l));
         let (tw, th) = (face.width(&name) + 8.0 * s, face.size * 1.1);
         let xs = [r - 6.0 * s - tw, l + 6.0 * s];
@@ -1150,7 +853,7 @@ pub(super) fn draw_thresholds<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::plot::testing::{self, bitmap};
-    use crate::plot::{Chart, EventMark, render_svg};
+    use crate::plot::{Chart, EventMark, draw_svg};
 
     /// The December 2016 case as the comparison charts see it.
     fn meta() -> ChartMeta {
@@ -1329,7 +1032,7 @@ mod tests {
 
     /// Draws `chart` as SVG (checked for legible text) and as a PNG in memory.
     fn draw_both(chart: &Chart<'_>, size: (u32, u32)) -> String {
-        let svg = render_svg(chart, size).expect("the SVG draws");
+        let svg = draw_svg(chart, size).expect("the SVG draws");
         assert_legible(&svg, f64::from(size.0));
         let rgb = bitmap(chart, size);
         assert!(rgb.iter().any(|&v| v < 100), "something dark is drawn");
@@ -1379,10 +1082,13 @@ mod tests {
                     size,
                 );
                 for k in 1..=names.len() {
-                    assert!(svg.contains(&format!(">\n#{k}\n<")), "panel {k}");
+                    assert!(svg.contains(&format!(">\n#{k} ")), "panel {k}");
                 }
-                assert!(svg.contains("2017-01"), "dates on the x axis");
-                assert!(svg.contains("US inauguration"), "events in the legend");
+                assert!(
+                    svg.contains(">\n2016-12\n<") || svg.contains(">\n2017-"),
+                    "dates on the x axis"
+                );
+                assert!(svg.contains("US inauguration"), "events in the key");
             }
         }
     }
@@ -1512,8 +1218,13 @@ mod tests {
                 assert!(svg.contains(&format!("{:.2}", v.score)), "{}", v.name);
             }
             assert!(svg.contains("#6 of 6"));
-            // The colour bar names the ends of the ladder (perhaps on two lines).
-            assert!(svg.contains("No new") && svg.contains("Shut or"));
+            // The colour bar spans the values shown, and says so. See: #15
+            let scores = set.variants.iter().map(|v| v.score);
+            let lo = scores.clone().fold(f64::INFINITY, f64::min);
+            let hi = scores.fold(f64::NEG_INFINITY, f64::max);
+            assert!(svg.contains(&format!("{lo:.2} lowest shown")), "{lo}");
+            assert!(svg.contains(&format!("{hi:.2} highest shown")), "{hi}");
+            assert!(svg.contains("colours span the values shown"));
         }
     }
 

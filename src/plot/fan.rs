@@ -7,7 +7,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font;
-use super::frame::{self, BAND_EDGE, Frame, LegendSpec, Plot, Swatch, colour, px};
+use super::frame::{self, BAND_EDGE, Frame, LegendSpec, Plot, colour, px};
+use super::legend::Mark;
 use super::panel::PanelGrid;
 use super::{ChartMeta, FanRow, FanSeries, PlotError};
 
@@ -100,7 +101,7 @@ fn draw_bands<DB: DrawingBackend>(
         return draw_panels(area, meta, series, &runs, &levels, header, in_force);
     }
     let legend = LegendSpec {
-        swatch: Swatch::Band(band_alpha(series.len())),
+        mark: Mark::Band(band_alpha(series.len()), None),
         header: Some(header),
         names: series.iter().map(|s| s.actor.as_str()).collect(),
     };
@@ -181,16 +182,11 @@ fn draw_panels<DB: DrawingBackend>(
     header: &str,
     in_force: bool,
 ) -> Result<(), PlotError> {
-    let names: Vec<&str> = series.iter().map(|s| s.actor.as_str()).collect();
+    let titles: Vec<Vec<String>> = series.iter().map(|s| vec![s.actor.clone()]).collect();
     // One band per panel: as opaque as a single actor's band.
     let alpha = band_alpha(1);
-    let grid = PanelGrid::new(
-        area.dim_in_pixel(),
-        meta,
-        &names,
-        (Swatch::Band(alpha), header),
-        levels,
-    );
+    let legend = [(Mark::Band(alpha, None), header)];
+    let grid = PanelGrid::new(area.dim_in_pixel(), meta, &titles, &legend, levels);
     grid.draw_background(area)?;
     let width = grid.line_width();
     // Threshold names avoid band edges as well as medians: with one actor per

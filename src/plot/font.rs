@@ -39,6 +39,10 @@ pub(crate) fn ensure() -> Result<(), PlotError> {
 /// the nominal size divided by 1.24.
 pub(crate) const PLOTTERS_EM: f64 = 1.24;
 
+/// DejaVu Sans's x-height per em (1,120 of 2,048 units): what an SVG viewer takes
+/// for `1ex`, which the SVG backend's centred and bottom anchors are written in.
+pub(crate) const X_HEIGHT: f32 = 0.547;
+
 /// The embedded regular and bold faces, parsed once.
 pub(crate) fn faces() -> Option<&'static (FontRef<'static>, FontRef<'static>)> {
     static FACES: OnceLock<Option<(FontRef<'static>, FontRef<'static>)>> = OnceLock::new();
@@ -97,7 +101,8 @@ impl Face {
         Face { size, bold: true }
     }
 
-    fn desc(self) -> FontDesc<'static> {
+    /// The plotters font of this face, for text plotters lays out itself.
+    pub fn desc(self) -> FontDesc<'static> {
         let style = if self.bold {
             FontStyle::Bold
         } else {

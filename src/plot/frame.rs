@@ -12,6 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::{self, Anchor, Face};
+use super::legend::{self, Mark};
 use super::{ChartMeta, PlotError};
 use crate::calendar::{axis_ticks, calendar_label};
 
@@ -44,22 +45,24 @@ pub(crate) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
 pub(crate) const GRID_ZERO: RGBColor = RGBColor(0xA8, 0xA8, 0xA8);
 pub(crate) const EVENT: RGBColor = RGBColor(0x80, 0x80, 0x80);
 pub(crate) const THRESHOLD: RGBColor = RGBColor(0x70, 0x70, 0x70);
+/// Light grey behind alternate rows and slots.
+pub(crate) const SHADE: RGBColor = RGBColor(0xF3, 0xF3, 0xF3);
+
+/// The `(dash, gap)` pattern of series `i` on a chart of scale `s`, if it is
+/// dashed: the first eight colours are told apart by hue alone, the next four also
+/// by a dash, which keeps the pairs that are close in hue (blue and indigo, green
+/// and teal) apart for every reader.
+pub(crate) fn dash(s: f64, i: usize) -> Option<(f64, f64)> {
+    (i % PALETTE.len() >= 8).then_some((16.0 * s, 7.0 * s))
+}
 
 /// Opacity of the outline of a fan band.
 pub(crate) const BAND_EDGE: f64 = 0.7;
 
-/// How the legend shows an actor.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Swatch {
-    /// A line (timeline).
-    Line,
-    /// A line in a shaded band of this opacity (fan).
-    Band(f64),
-}
-
 /// What goes in the legend.
 pub(crate) struct LegendSpec<'a> {
-    pub swatch: Swatch,
+    /// How each series is shown ([`Mark::Line`] or [`Mark::Band`]), in its colour.
+    pub mark: Mark,
     /// A line above the entries explaining the encoding.
     pub header: Option<&'a str>,
     /// Actor names, in order; colours follow [`colour`].
@@ -131,67 +134,67 @@ impl Sizes {
     }
 }
 
-/// The chart title (wrapped onto at most two lines) and the subtitle under it.
+/// The chart title and the subtitle under it, each wrapped onto at most two lines.
 pub(crate) struct Header {
     title: Vec<String>,
-    subtitle: String,
+    subtitle: Vec<String>,
     /// Where the header ends and the plot (or its event labels) may begin.
     pub bottom: f64,
 }
 
 impl Header {
-    /// Lays out the header of `meta` across a chart `w` pixels wide.
-    pub fn new(sz: &Sizes, meta: &ChartMeta, w: f64) -> Header {
-        let (s, pad) = (sz.s, sz.pad);
-        // A long title wraps onto a second line before it is shortened.
-        let title = sz.title.wrap(&meta.title, w - 2.0 * pad, 2);
-        let subtitle = sz.subtitle.fit(&meta.subtitle, w - 2.0 * pad);
-        let mut bottom = pad + sz.title.size * (title.len().max(1) as f64 * 1.15 - 0.15);
-        if !subtitle.is_empty() {
-            bottom += 0.6 * sz.subtitle.size + sz.subtitle.size;
-        }
-        bottom += 14.0 * s;
-        Header {
+    /// Lays out `title` and `subtitle` across a chart `w` pixels wide.
+    pub fn new(sz: &Sizes, title: &str, subtitle: &str, w: f64) -> Header {
+        let max = w - 2.0 * sz.pad;
+        // A long title or subtitle wraps onto a second line before it is shortened.
+        let title = sz.title.wrap(title, max, 2);
+        let subtitle = sz.subtitle.wrap(subtitle, max, 2);
+        let mut header = Header {
             title,
             subtitle,
-            bottom,
-        }
+            bottom: 0.0,
+        };
+        let lines = header.subtitle.len() as f64;
+        header.bottom = header.subtitle_top(sz) + lines * 1.2 * sz.subtitle.size + 14.0 * sz.s;
+        header
     }
 
-    /// The subtitle's vertical centre and width, if there is a subtitle.
-    pub fn subtitle_row(&self, sz: &Sizes) -> Option<(f64, f64)> {
-        if self.subtitle.is_empty() {
-            return None;
-        }
+    /// Top of the subtitle's first line.
+    fn subtitle_top(&self, sz: &Sizes) -> f64 {
         let lines = self.title.len().max(1) as f64;
-        let top = sz.pad + sz.title.size * (lines * 1.15 - 0.15) + 0.6 * sz.subtitle.size;
-        Some((
-            top + 0.5 * sz.subtitle.size,
-            sz.subtitle.width(&self.subtitle),
-        ))
+        let top = sz.pad + sz.title.size * (lines * 1.15 - 0.15);
+        if self.subtitle.is_empty() {
+            top
+        } else {
+            top + 0.6 * sz.subtitle.size
+        }
     }
 
+    /// The vertical centre and width of the subtitle's last line, if there is a
+    /// subtitle: the legend of small multiples goes at its right when there is room.
+    pub fn subtitle_row(&self, sz: &Sizes) -> Option<(f64, f64)> {
+        let last = self.subtitle.last()?;
+        let k = (self.subtitle.len() - 1) as f64;
+        let top = self.subtitle_top(sz) + k * 1.2 * sz.subtitle.size;
+        Some((top + 0.5 * sz.subtitle.size, sz.subtitle.width(last)))
+    }
+
+    /// Draws a white page and the header on it.
     pub fn draw<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         sz: &Sizes,
     ) -> Result<(), PlotError> {
+        area.fill(&WHITE)?;
         let line_h = sz.title.size * 1.15;
         for (i, line) in self.title.iter().enumerate() {
             let y = sz.pad + i as f64 * line_h;
             font::text(area, line, (sz.pad, y), sz.title, INK, Anchor::TopLeft)?;
         }
-        if !self.subtitle.is_empty() {
-            let lines = self.title.len().max(1) as f64;
-            let y = sz.pad + sz.title.size * (lines * 1.15 - 0.15) + 0.6 * sz.subtitle.size;
-            font::text(
-                area,
-                &self.subtitle,
-                (sz.pad, y),
-                sz.subtitle,
-                MUTED,
-                Anchor::TopLeft,
-            )?;
+        let top = self.subtitle_top(sz);
+        for (i, line) in self.subtitle.iter().enumerate() {
+            let y = top + i as f64 * 1.2 * sz.subtitle.size;
+            font::text(area, line, (sz.pad, y), sz.subtitle, MUTED, Anchor::TopLeft)?;
         }
         Ok(())
     }
@@ -324,6 +327,19 @@ pub(crate) fn thin_y_labels(
     out
 }
 
+/// The events of `meta` on its axis (up to the end of its last round), as
+/// `(round, label)`, by round.
+pub(crate) fn events_on_axis(meta: &ChartMeta) -> Vec<(u32, &str)> {
+    let mut events: Vec<(u32, &str)> = meta
+        .events
+        .iter()
+        .filter(|e| e.round <= meta.rounds)
+        .map(|e| (e.round, e.label.trim()))
+        .collect();
+    events.sort_by_key(|e| e.0);
+    events
+}
+
 /// The label of round `r` on the x axis: its calendar date, or its number.
 pub(crate) fn tick_label(meta: &ChartMeta, r: u32) -> String {
     calendar_label(meta.start.as_deref(), &meta.round_unit, r).unwrap_or_else(|| r.to_string())
@@ -431,7 +447,7 @@ pub(crate) struct Frame {
     thresholds: Vec<(f64, String)>,
     events: Vec<PlacedEvent>,
     legend_x: f64,
-    legend_swatch: Swatch,
+    legend_mark: Mark,
     legend_header: Vec<String>,
     legend_entries: Vec<Vec<String>>,
     legend_hidden: usize,
@@ -454,7 +470,7 @@ impl Frame {
         let sz = Sizes::new(w, h);
         let s = sz.s;
         let pad = sz.pad;
-        let header = Header::new(&sz, meta, w);
+        let header = Header::new(&sz, &meta.title, &meta.subtitle, w);
         let ladder = Ladder::new(meta, data_levels);
 
         // y labels: rung names, or plain numbers without a ladder. A long name
@@ -481,25 +497,21 @@ impl Frame {
             .iter()
             .map(|n| sz.legend.wrap(n, 0.15 * w, 2))
             .collect();
-        let swatch_w = 40.0 * s;
+        let indent = legend::text_indent(&sz);
         let legend_header = legend
             .header
-            .map(|h| sz.small.wrap(h, 0.15 * w + swatch_w + 10.0 * s, 2))
+            .map(|h| sz.small.wrap(h, 0.15 * w + indent, 2))
             .unwrap_or_default();
         let legend_text_w = legend_entries
             .iter()
             .flatten()
             .map(|e| sz.legend.width(e))
-            .chain(
-                legend_header
-                    .iter()
-                    .map(|h| sz.small.width(h) - swatch_w - 10.0 * s),
-            )
+            .chain(legend_header.iter().map(|h| sz.small.width(h) - indent))
             .fold(0.0, f64::max);
         let legend_w = if legend_entries.is_empty() {
             0.0
         } else {
-            32.0 * s + swatch_w + 10.0 * s + legend_text_w
+            32.0 * s + indent + legend_text_w
         };
 
         // x axis.
@@ -532,7 +544,7 @@ impl Frame {
             thresholds: Vec::new(),
             events: Vec::new(),
             legend_x: 0.0,
-            legend_swatch: legend.swatch,
+            legend_mark: legend.mark,
             legend_header,
             legend_entries,
             legend_hidden: 0,
@@ -650,13 +662,9 @@ impl Frame {
         (up, right)
     }
 
-    /// The `(dash, gap)` pattern of series `i`, if it is dashed: the first eight
-    /// colours are told apart by hue alone, the next four also by a dash, which
-    /// keeps the pairs that are close in hue (blue and indigo, green and teal)
-    /// apart for every reader.
+    /// The `(dash, gap)` pattern of series `i`, if it is dashed (see [`dash`]).
     pub fn dash(&self, i: usize) -> Option<(f64, f64)> {
-        let s = self.sz.s;
-        (i % PALETTE.len() >= 8).then_some((16.0 * s, 7.0 * s))
+        dash(self.sz.s, i)
     }
 
     /// Draws each actor's runs (`runs[i]` for actor `i`) as step lines through
@@ -695,13 +703,7 @@ impl Frame {
         right_pad: f64,
     ) -> Vec<PlacedEvent> {
         let s = self.sz.s;
-        let mut events: Vec<(u32, &str)> = meta
-            .events
-            .iter()
-            .filter(|e| e.round <= meta.rounds)
-            .map(|e| (e.round, e.label.trim()))
-            .collect();
-        events.sort_by_key(|e| e.0);
+        let events = events_on_axis(meta);
         if events.is_empty() {
             self.t += 8.0 * s;
             return Vec::new();
@@ -845,7 +847,6 @@ impl Frame {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), PlotError> {
         let s = self.sz.s;
-        area.fill(&WHITE)?;
         self.header.draw(area, &self.sz)?;
         draw_grid(
             area,
@@ -887,37 +888,22 @@ impl Frame {
         area: &DrawingArea<DB, Shift>,
         obstacles: &[Vec<(i32, i32)>],
     ) -> Result<(), PlotError> {
-        let s = self.sz.s;
         let axis_w = self.sz.axis_width();
-        let tick = 7.0 * s;
         draw_axes(area, (self.l, self.r), (self.t, self.b), axis_w)?;
 
         draw_y_ticks(area, &self.plot(), &self.sz, &self.y_labels, axis_w)?;
-        if self.minor_ticks {
-            let rounds = self.x_max as u32;
-            for r in 0..=rounds {
-                let x = self.x(f64::from(r));
-                line(
-                    area,
-                    (x, self.b),
-                    (x, self.b + tick * 0.5),
-                    INK.to_rgba(),
-                    axis_w,
-                )?;
-            }
-        }
-        for (r, label) in &self.x_ticks {
-            let x = self.x(f64::from(*r));
-            line(area, (x, self.b), (x, self.b + tick), INK.to_rgba(), axis_w)?;
-            font::text(
-                area,
-                label,
-                (x, self.b + tick + 6.0 * s),
-                self.sz.tick,
-                INK,
-                Anchor::Top,
-            )?;
-        }
+        let labels = self
+            .x_ticks
+            .iter()
+            .map(|(r, l)| (*r, Some((l.as_str(), 0.0))));
+        draw_x_ticks(
+            area,
+            &self.plot(),
+            &self.sz,
+            self.minor_ticks,
+            labels,
+            axis_w,
+        )?;
         let title_y = self.h - self.sz.pad - self.sz.axis_title.size;
         font::text(
             area,
@@ -949,9 +935,6 @@ impl Frame {
         let mut y = self.t + 4.0 * s;
         let bottom = self.h - self.sz.pad;
         let row_h = self.sz.legend.size * 1.55;
-        let swatch_w = 40.0 * s;
-        let lw = self.line_width();
-
         let line_h = self.sz.legend.size * 1.15;
         for line in &self.legend_header {
             font::text(
@@ -967,62 +950,13 @@ impl Frame {
         if !self.legend_header.is_empty() {
             y += row_h - line_h;
         }
-        // Entries that fit above the bottom, keeping a row for "+ n more".
-        let height = |lines: &Vec<String>| row_h + (lines.len() as f64 - 1.0) * line_h;
-        let total: f64 = self.legend_entries.iter().map(height).sum();
-        let shown = if y + total <= bottom {
-            self.legend_entries.len()
-        } else {
-            let mut used = y + row_h;
-            self.legend_entries
-                .iter()
-                .take_while(|e| {
-                    used += height(e);
-                    used <= bottom
-                })
-                .count()
-        };
-        for (i, lines) in self.legend_entries.iter().take(shown).enumerate() {
-            let block = height(lines);
-            let cy = y + block / 2.0;
-            let c = colour(i);
-            if let Swatch::Band(alpha) = self.legend_swatch {
-                let half = 0.32 * row_h;
-                let (a, z) = ((x, cy - half), (x + swatch_w, cy + half));
-                area.draw(&Rectangle::new([px(a), px(z)], c.mix(alpha).filled()))?;
-                area.draw(&Rectangle::new(
-                    [px(a), px(z)],
-                    c.mix(BAND_EDGE).stroke_width(1),
-                ))?;
-            }
-            let path = [px((x, cy)), px((x + swatch_w, cy))];
-            stroke(
-                area,
-                &path,
-                c,
-                lw,
-                self.dash(i).map(|_| (12.0 * s, 5.0 * s)),
-            )?;
-            let first = cy - (lines.len() as f64 - 1.0) * line_h / 2.0;
-            for (k, text) in lines.iter().enumerate() {
-                let at = (x + swatch_w + 10.0 * s, first + k as f64 * line_h);
-                font::text(area, text, at, self.sz.legend, INK, Anchor::Left)?;
-            }
-            y += block;
-        }
-        let hidden = self.legend_entries.len() - shown + self.legend_hidden;
-        if hidden > 0 {
-            let more = format!("+ {hidden} more");
-            font::text(
-                area,
-                &more,
-                (x, y + row_h / 2.0),
-                self.sz.legend,
-                MUTED,
-                Anchor::Left,
-            )?;
-            y += row_h;
-        }
+        let entries: Vec<(Mark, Vec<String>)> = self
+            .legend_entries
+            .iter()
+            .enumerate()
+            .map(|(i, lines)| (self.legend_mark.coloured(i), lines.clone()))
+            .collect();
+        y = legend::column(area, &self.sz, &entries, (x, y), bottom, self.legend_hidden)?;
 
         if !self.event_key.is_empty() {
             y += row_h * 0.5;
@@ -1411,6 +1345,36 @@ pub(crate) fn draw_y_ticks<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The x ticks of plot `p`, `width` pixels wide: a short one at every round when
+/// `minor`, and a long one at each round of `ticks` with its label, if it has one,
+/// centred under it but moved right by its shift (to stay clear of a neighbour).
+pub(crate) fn draw_x_ticks<'a, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: &Plot,
+    sz: &Sizes,
+    minor: bool,
+    ticks: impl IntoIterator<Item = (u32, Option<(&'a str, f64)>)>,
+    width: u32,
+) -> Result<(), PlotError> {
+    let (s, ink) = (sz.s, INK.to_rgba());
+    let tick = 7.0 * s;
+    if minor {
+        for r in 0..=p.x_max as u32 {
+            let x = p.x(f64::from(r));
+            line(area, (x, p.b), (x, p.b + tick * 0.5), ink, width)?;
+        }
+    }
+    for (r, label) in ticks {
+        let x = p.x(f64::from(r));
+        line(area, (x, p.b), (x, p.b + tick), ink, width)?;
+        if let Some((label, shift)) = label {
+            let at = (x + shift, p.b + tick + 6.0 * s);
+            font::text(area, label, at, sz.tick, INK, Anchor::Top)?;
+        }
+    }
+    Ok(())
+}
+
 /// A white, nearly opaque rectangle behind a label.
 pub(crate) fn backing<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -1549,7 +1513,7 @@ mod tests {
     fn frame(meta: &ChartMeta, data: &[f64]) -> Frame {
         font::ensure().unwrap();
         let legend = LegendSpec {
-            swatch: Swatch::Line,
+            mark: Mark::Line(None),
             header: None,
             names: vec!["A", "B"],
         };

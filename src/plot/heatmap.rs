@@ -4,12 +4,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::compare::{
-    PolicyGrid, Scale, VariantSet, break_wrap, centred, labels_width, page, rung_labels,
-};
+use super::compare::{PolicyGrid, Scale, VariantSet, break_wrap, labels_width, page, rung_labels};
 use super::font::{self, Anchor, Face};
 use super::frame::{INK, MUTED, line, px};
-use super::{ChartMeta, PlotError};
+use super::{ChartMeta, PlotError, RungMark};
 
 /// ColorBrewer's YlOrRd: light yellow for the calm end of the ladder, dark red for
 /// its top. Sequential and readable by colour-blind readers and in grey.
@@ -56,9 +54,9 @@ fn text_on(c: RGBColor) -> RGBColor {
 
 /// Draws the heatmap on `area`: a cell per pair of policies of `grid`, coloured by
 /// the variant's ranking metric (the mean over actors of their mean peak level) on
-/// a scale from the lowest to the highest rung, with the value and the variant's
-/// rank written in it when the cell has room; a colour bar labelled with the rung
-/// names beside it.
+/// a scale from the lowest to the highest value shown, with the value and the variant's
+/// rank written in it when the cell has room; a colour bar beside it labelled with
+/// both ends and the rungs between them.
 ///
 /// Does not call `present()`; the caller owns the backend.
 pub fn draw_heatmap<DB: DrawingBackend>(
@@ -75,16 +73,39 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         return Ok(());
     }
 
-    // Scale: the ladder, lowest to highest rung.
-    let levels = meta.rungs.iter().map(|r| r.level).filter(|v| v.is_finite());
-    let (lo, hi) = levels.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+    // Scale: the lowest to the highest value shown, so that close values still
+    // differ in colour; the ladder's rungs inside that span are marked on the bar.
+    let shown = grid
+        .cells
+        .iter()
+        .flatten()
+        .filter_map(|&i| set.variants.get(i))
+        .map(|v| v.score)
+        .filter(|v| v.is_finite());
+    let (lo, hi) = shown.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
-    let (lo, hi) = if lo.is_finite() && hi > lo {
-        (lo, hi)
-    } else {
-        (0.0, 1.0)
+    let (lo, hi) = match (lo.is_finite(), hi > lo) {
+        (true, true) => (lo, hi),
+        // One value (or all equal): a span of one level around it.
+        (true, false) => (lo - 0.5, lo + 0.5),
+        _ => (0.0, 1.0),
     };
+    let mut marks = vec![
+        RungMark::new(format!("{lo:.2} lowest shown"), lo),
+        RungMark::new(format!("{hi:.2} highest shown"), hi),
+    ];
+    marks.extend(
+        meta.rungs
+            .iter()
+            .filter(|r| r.level > lo && r.level < hi)
+            .cloned(),
+    );
+    let bar_meta = ChartMeta {
+        rungs: marks,
+        ..meta.clone()
+    };
+    let ends = [lo, hi];
     let t = |v: f64| (v - lo) / (hi - lo);
 
     // Horizontal layout, left to right: row labels, cells, colour bar and its
@@ -107,6 +128,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         .fold(head.width(&row_title), f64::max);
     let bar_w = 26.0 * s;
     let bar_title = "Mean peak level";
+    let bar_note = "colours span the values shown";
     let bottom = h - ty.pad;
     let col_label_lines = 2;
     let col_head_h = head.size * 1.5 + col_label_lines as f64 * ty.tick.size * 1.15 + 8.0 * s;
@@ -117,9 +139,9 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         top: cells_top,
         bottom,
     };
-    let bar_labels = rung_labels(meta, ty.tick, &bar_scale, 0.16 * w, &[]);
+    let bar_labels = rung_labels(&bar_meta, ty.tick, &bar_scale, 0.16 * w, &ends);
     let legend_w =
-        (bar_w + 12.0 * s + labels_width(ty.tick, &bar_labels)).max(ty.small.width(bar_title));
+        (bar_w + 12.0 * s + labels_width(ty.tick, &bar_labels)).max(ty.note.width(bar_note));
     let gap = 40.0 * s;
     let avail_w = w - 2.0 * ty.pad - row_w - 16.0 * s - gap - legend_w;
     let avail_h = bottom - cells_top;
@@ -136,7 +158,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             .min(bottom),
         ..bar_scale
     };
-    let bar_labels = rung_labels(meta, ty.tick, &bar_scale, 0.16 * w, &[]);
+    let bar_labels = rung_labels(&bar_meta, ty.tick, &bar_scale, 0.16 * w, &ends);
 
     // Column head: the actor, then its policies.
     let col_title = format!(
@@ -160,7 +182,14 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         let cx = x_cells + (j as f64 + 0.5) * cw;
         let first = cells_top - 6.0 * s - (lines.len() as f64 - 0.5) * line_h;
         for (k, text) in lines.iter().enumerate() {
-            centred(area, text, (cx, first + k as f64 * line_h), ty.tick, INK)?;
+            font::text(
+                area,
+                text,
+                (cx, first + k as f64 * line_h),
+                ty.tick,
+                INK,
+                Anchor::Centre,
+            )?;
         }
     }
     // Row head: the actor above its policies.
@@ -216,22 +245,24 @@ pub fn draw_heatmap<DB: DrawingBackend>(
                 let two =
                     ch >= value_face.size * 1.2 + rank_face.size * 1.6 && fits(rank_face, &rank);
                 if two {
-                    centred(
+                    font::text(
                         area,
                         &value,
                         (cx, cy - rank_face.size * 0.7),
                         value_face,
                         ink,
+                        Anchor::Centre,
                     )?;
-                    centred(
+                    font::text(
                         area,
                         &rank,
                         (cx, cy + value_face.size * 0.75),
                         rank_face,
                         ink,
+                        Anchor::Centre,
                     )?;
                 } else {
-                    centred(area, &value, (cx, cy), value_face, ink)?;
+                    font::text(area, &value, (cx, cy), value_face, ink, Anchor::Centre)?;
                 }
             }
         }
@@ -244,6 +275,14 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         bar_title,
         (x_bar, top + head.size * 0.6),
         ty.small,
+        MUTED,
+        Anchor::Left,
+    )?;
+    font::text(
+        area,
+        bar_note,
+        (x_bar, top + head.size * 0.6 + ty.small.size * 1.3),
+        ty.note,
         MUTED,
         Anchor::Left,
     )?;

@@ -9,8 +9,9 @@
 //!
 //! Data leaves in two ways:
 //!
-//! - [`draw_timeline`] and [`draw_fan`] (and for a comparison's [`VariantSet`],
-//!   [`draw_compare`], [`draw_trajectories`] and [`draw_heatmap`]) draw on any
+//! - [`draw_timeline`], [`draw_dyads`] and [`draw_fan`] (and for a comparison's [`VariantSet`],
+//!   [`draw_compare`], [`draw_trajectories`] and [`draw_heatmap`]; for a
+//!   tournament's [`RankingChart`], [`draw_tournament`]) draw on any
 //!   plotters [`DrawingArea`], generic over the backend so SVG and PNG share one
 //!   code path.
 //!   They do no I/O and do not call `present()`: the owner of the backend does.
@@ -32,7 +33,7 @@
 //! # fn main() -> Result<(), escalate::error::Error> {
 //! let meta = ChartMeta {
 //!     title: "Two states".into(),
-//!     subtitle: "seed 42 · replicate 0".into(),
+//!     subtitle: "seed 42 · replicate 1".into(),
 //!     rungs: vec![RungMark::new("Calm", 0.0), RungMark::new("Protest", 1.0)],
 //!     thresholds: vec![],
 //!     events: vec![],
@@ -50,14 +51,19 @@
 //! ```
 
 mod compare;
+mod dyads;
 mod fan;
+mod fit;
 pub(crate) mod font;
 mod frame;
 mod heatmap;
+mod legend;
 mod panel;
 mod raster;
+mod score;
+mod svg_font;
 mod timeline;
-pub mod tournament;
+mod tournament;
 mod trajectories;
 
 use std::path::{Path, PathBuf};
@@ -77,9 +83,13 @@ pub use crate::calendar::{StartError, check_start, round_label};
 pub use compare::{
     ActorSummary, MAX_SHOWN, PolicyGrid, Quantiles, VariantSet, VariantSummary, draw_compare,
 };
+pub use dyads::{DyadSeries, draw_dyads};
 pub use fan::{draw_fan, draw_stocks};
+pub use fit::{FitChart, draw_fit};
 pub use heatmap::draw_heatmap;
+pub use score::{ScorePanel, ScorePoint, ScoreSeries, draw_score, panel_grid};
 pub use timeline::draw_timeline;
+pub use tournament::{ChartRow, MAX_DOTS, RankingChart, draw_tournament};
 pub use trajectories::draw_trajectories;
 
 /// The size reports get unless they ask for another: 1600 × 900 pixels (16:9).
@@ -96,7 +106,8 @@ pub const MAX_SIZE: (u32, u32) = (16_000, 16_000);
 pub struct ChartMeta {
     /// Scenario name, drawn as the chart title.
     pub title: String,
-    /// A second line under the title, e.g. `seed 2016 · replicate 0`.
+    /// A line or two under the title, e.g. `seed 2016 · replicate 1 of 200 ·
+    /// United States: mirror · Russia: mirror`.
     pub subtitle: String,
     /// The ladder, least to most severe. The y axis is labelled with these names.
     pub rungs: Vec<RungMark>,
@@ -143,6 +154,29 @@ pub fn chart_meta(scenario: &Scenario, subtitle: String) -> ChartMeta {
         round_unit: scenario.round_unit.clone(),
         start: scenario.start.clone(),
     }
+}
+
+/// The policies of `scenario`'s actors, for a subtitle: `United States: mirror ·
+/// Russia: restrain:cap=protest`, a policy toward one actor in brackets after the
+/// actor's own. Long lists are shortened where the subtitle is laid out.
+pub fn policies_line(scenario: &Scenario) -> String {
+    scenario
+        .actors
+        .iter()
+        .map(|a| {
+            let toward: Vec<String> = a
+                .toward
+                .iter()
+                .map(|(t, p)| format!("toward {}: {}", scenario.actors[*t].name, p.text))
+                .collect();
+            if toward.is_empty() {
+                format!("{}: {}", a.name, a.policy.text)
+            } else {
+                format!("{}: {} ({})", a.name, a.policy.text, toward.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// One rung of the ladder as the chart shows it.
@@ -278,6 +312,13 @@ pub enum Chart<'a> {
         /// One series per actor, in legend order.
         series: &'a [TimelineSeries],
     },
+    /// One run, one small panel per ordered pair of actors.
+    Dyads {
+        /// Scenario description.
+        meta: &'a ChartMeta,
+        /// One series per pair, in panel order.
+        series: &'a [DyadSeries],
+    },
     /// Many runs: median and 10–90 % band per actor.
     Fan {
         /// Scenario description.
@@ -315,6 +356,21 @@ pub enum Chart<'a> {
         /// Which variant is in which cell.
         grid: &'a PolicyGrid,
     },
+    /// A score: recorded and predicted measures, one panel per episode.
+    Score {
+        /// The panels, in the record's order.
+        panels: &'a [ScorePanel],
+    },
+    /// A fit: the objective over the searched parameters.
+    Fit {
+        /// The chart's data.
+        chart: &'a FitChart,
+    },
+    /// A tournament's entrants ranked by their median score over repetitions.
+    Tournament {
+        /// The ranking, with its title and settings.
+        chart: &'a RankingChart,
+    },
 }
 
 impl Chart<'_> {
@@ -322,11 +378,15 @@ impl Chart<'_> {
     pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         match *self {
             Chart::Timeline { meta, series } => draw_timeline(area, meta, series),
+            Chart::Dyads { meta, series } => draw_dyads(area, meta, series),
             Chart::Fan { meta, series } => draw_fan(area, meta, series),
             Chart::Stocks { meta, series } => draw_stocks(area, meta, series),
             Chart::Compare { meta, set } => draw_compare(area, meta, set),
             Chart::Trajectories { meta, set } => draw_trajectories(area, meta, set),
             Chart::Heatmap { meta, set, grid } => draw_heatmap(area, meta, set, grid),
+            Chart::Score { panels } => draw_score(area, panels),
+            Chart::Fit { chart } => draw_fit(area, chart),
+            Chart::Tournament { chart } => draw_tournament(area, chart),
         }
     }
 }
@@ -376,8 +436,15 @@ fn check_size((width, height): (u32, u32)) -> Result<(), PlotError> {
     }
 }
 
-/// Draws `chart` as an SVG document of `size` pixels and returns it. No I/O.
+/// Draws `chart` as an SVG document of `size` pixels and returns it, its text drawn
+/// as outlines of the embedded font (see [`svg_font`]). No I/O.
 pub fn render_svg(chart: &Chart<'_>, size: (u32, u32)) -> Result<String, PlotError> {
+    Ok(svg_font::outline_text(&draw_svg(chart, size)?))
+}
+
+/// Draws `chart` as plotters' SVG backend writes it, each label a `<text>` element:
+/// the layout before [`render_svg`] turns text into outlines, which chart tests read.
+pub(crate) fn draw_svg(chart: &Chart<'_>, size: (u32, u32)) -> Result<String, PlotError> {
     check_size(size)?;
     let mut svg = String::new();
     {

@@ -17,9 +17,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::{self, Anchor, Face};
-use super::frame::{
-    self, BAND_EDGE, EVENT, Header, INK, Ladder, MUTED, Plot, Sizes, Swatch, THRESHOLD, px,
-};
+use super::frame::{self, EVENT, Header, INK, Ladder, Plot, Sizes};
+use super::legend::{self, Mark};
 use super::{ChartMeta, PlotError};
 
 /// The number of columns for `n` panels: two for 3–4, three for 5–9, four for
@@ -39,9 +38,10 @@ pub(crate) fn columns(n: usize) -> usize {
 pub(crate) struct Panel {
     /// The plot rectangle and the data it spans (the same for every panel).
     pub plot: Plot,
-    /// The series' name, shortened to the panel's width if need be.
-    title: String,
-    /// Vertical centre of the title, above the plot.
+    /// The series' name in one or more lines, each shortened to the panel's width
+    /// if need be.
+    title: Vec<String>,
+    /// Vertical centre of the title's first line, above the plot.
     title_y: f64,
     /// Whether the rung names are written left of this panel (left column).
     y_labels: bool,
@@ -67,16 +67,6 @@ struct EventNumber {
     anchor: Anchor,
 }
 
-/// What a legend entry explains.
-#[derive(Debug, Clone, Copy)]
-enum LegendMark {
-    /// The series' encoding (band and median, or a line), in grey: the
-    /// colours belong to the panels.
-    Series(Swatch),
-    /// A threshold's dashed line.
-    Threshold,
-}
-
 /// Where the legend goes.
 #[derive(Debug, Clone, Copy)]
 enum LegendPlace {
@@ -91,7 +81,7 @@ enum LegendPlace {
 struct Legend {
     place: LegendPlace,
     /// Each entry's mark and text (wrapped in the column).
-    entries: Vec<(LegendMark, Vec<String>)>,
+    entries: Vec<(Mark, Vec<String>)>,
     /// Width of the column on the right; 0 when there is none.
     key_w: f64,
 }
@@ -99,19 +89,10 @@ struct Legend {
 impl Legend {
     /// Places `entries` for a chart `w` pixels wide whose event key is
     /// `events_w` pixels wide (0 without events).
-    fn new(
-        sz: &Sizes,
-        header: &Header,
-        entries: &[(LegendMark, &str)],
-        events_w: f64,
-        w: f64,
-    ) -> Legend {
+    fn new(sz: &Sizes, header: &Header, entries: &[(Mark, &str)], events_w: f64, w: f64) -> Legend {
         let (s, face) = (sz.s, sz.legend);
-        let row_w: f64 = entries
-            .iter()
-            .map(|(_, text)| SWATCH * s + 10.0 * s + face.width(text))
-            .sum::<f64>()
-            + ENTRY_GAP * s * (entries.len() as f64 - 1.0);
+        let row: Vec<(Mark, String)> = entries.iter().map(|&(m, t)| (m, t.to_owned())).collect();
+        let row_w = legend::row_width(sz, &row, face);
         let spot = header
             .subtitle_row(sz)
             .filter(|&(_, used)| used + 48.0 * s + row_w <= w - 2.0 * sz.pad);
@@ -127,9 +108,9 @@ impl Legend {
             None => {
                 // As wide as the event key makes the column, and at least
                 // wide enough for a few words.
-                let swatch = SWATCH * s + 10.0 * s;
+                let swatch = legend::text_indent(sz);
                 let max = (events_w.min(0.22 * w) - swatch).max(0.12 * w);
-                let entries: Vec<(LegendMark, Vec<String>)> = entries
+                let entries: Vec<(Mark, Vec<String>)> = entries
                     .iter()
                     .map(|&(mark, text)| (mark, face.wrap(text, max, 3)))
                     .collect();
@@ -146,11 +127,6 @@ impl Legend {
         }
     }
 }
-
-/// Width of a legend swatch, and the gap between entries in a row, at
-/// 1600 × 900.
-const SWATCH: f64 = 40.0;
-const ENTRY_GAP: f64 = 28.0;
 
 pub(crate) struct PanelGrid {
     sz: Sizes,
@@ -183,38 +159,33 @@ pub(crate) struct PanelGrid {
 }
 
 impl PanelGrid {
-    /// Lays out a chart of `size` pixels for `meta` with one panel per name,
-    /// a legend entry that explains how a series is drawn (`encoding`: a
-    /// swatch and its text), and room for `data_levels` (every level a series
-    /// will draw).
+    /// Lays out a chart of `size` pixels for `meta` with one panel per title
+    /// (each of one or more lines), the `legend` entries that explain how series
+    /// are drawn (a mark and its text; thresholds are added), and room for
+    /// `data_levels` (every level a series will draw).
     pub fn new(
         (w, h): (u32, u32),
         meta: &ChartMeta,
-        names: &[&str],
-        encoding: (Swatch, &str),
+        titles: &[Vec<String>],
+        legend: &[(Mark, &str)],
         data_levels: &[f64],
     ) -> PanelGrid {
         let (w, h) = (f64::from(w), f64::from(h));
         let sz = Sizes::new(w, h);
         let (s, pad) = (sz.s, sz.pad);
-        let header = Header::new(&sz, meta, w);
+        let header = Header::new(&sz, &meta.title, &meta.subtitle, w);
         let ladder = Ladder::new(meta, data_levels);
-        let n = names.len();
+        let n = titles.len();
         let cols = columns(n);
         let rows = n.div_ceil(cols).max(1);
         let x_max = f64::from(meta.rounds.max(1));
 
-        let mut events: Vec<(u32, &str)> = meta
-            .events
-            .iter()
-            .filter(|e| e.round <= meta.rounds)
-            .map(|e| (e.round, e.label.trim()))
-            .collect();
-        events.sort_by_key(|e| e.0);
+        let events = frame::events_on_axis(meta);
 
         // Rows, top to bottom: a title above each panel, event numbers above
         // the top row's plots, tick labels and the axis title at the bottom.
-        let strip_h = sz.legend.size * 1.6;
+        let title_lines = titles.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let strip_h = sz.legend.size * (1.6 + 1.2 * (title_lines - 1) as f64);
         let vgap = 15.0 * s;
         let event_row_h = sz.event.size * 1.35;
         let bottom = h - pad - sz.axis_title.size - 14.0 * s - sz.tick.size - 14.0 * s;
@@ -273,7 +244,7 @@ impl PanelGrid {
             .iter()
             .map(|e| sz.legend.width(e.1) + number_w)
             .fold(0.0, f64::max);
-        let mut entries = vec![(LegendMark::Series(encoding.0), encoding.1)];
+        let mut entries = legend.to_vec();
         let mut legend = Legend::new(&sz, &header, &entries, events_w, w);
         // Panel titles may run into half the gap right of their panel (see
         // below), so the key keeps that much further off.
@@ -293,11 +264,7 @@ impl PanelGrid {
             .iter()
             .partition(|(_, name)| label_fits(name, first_w));
         if !in_legend.is_empty() {
-            entries.extend(
-                in_legend
-                    .iter()
-                    .map(|(_, name)| (LegendMark::Threshold, *name)),
-            );
+            entries.extend(in_legend.iter().map(|(_, name)| (Mark::Threshold, *name)));
             legend = Legend::new(&sz, &header, &entries, events_w, w);
         }
         let panel_w = panel_w_for(&legend);
@@ -322,17 +289,19 @@ impl PanelGrid {
         // Titles in bold, a little smaller if that lets every name fit; a
         // title may run into half the empty gap right of its panel.
         let title_w = panel_w + hgap / 2.0;
-        let longest = names
+        let longest = titles
             .iter()
+            .flatten()
             .map(|n| Face::bold(sz.legend.size).width(n))
             .fold(0.0, f64::max);
         let title_size =
             (sz.legend.size * title_w / longest.max(1.0)).clamp(sz.event.size, sz.legend.size);
         let title_face = Face::bold(title_size);
-        let panels: Vec<Panel> = names
+        let line_h = title_face.size * 1.2;
+        let panels: Vec<Panel> = titles
             .iter()
             .enumerate()
-            .map(|(i, name)| {
+            .map(|(i, lines)| {
                 let (row, col) = (i / cols, i % cols);
                 let l = grid_l + col as f64 * (panel_w + hgap);
                 let t = top + row as f64 * (plot_h + vgap + strip_h);
@@ -347,8 +316,11 @@ impl PanelGrid {
                         y_lo: ladder.y_lo,
                         y_hi: ladder.y_hi,
                     },
-                    title: title_face.fit(name, title_w),
-                    title_y: t - above - strip_h / 2.0,
+                    title: lines.iter().map(|l| title_face.fit(l, title_w)).collect(),
+                    title_y: t
+                        - above
+                        - strip_h / 2.0
+                        - (lines.len().max(1) - 1) as f64 * line_h / 2.0,
                     y_labels: col == 0,
                     x_labels: i + cols >= n,
                     top_row: row == 0,
@@ -409,7 +381,6 @@ impl PanelGrid {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), PlotError> {
         let s = self.sz.s;
-        area.fill(&WHITE)?;
         self.header.draw(area, &self.sz)?;
         let thin = (1.0 * s).round().max(1.0) as u32;
         let number_face = Face::bold(self.sz.event.size);
@@ -477,32 +448,23 @@ impl PanelGrid {
         area: &DrawingArea<DB, Shift>,
         obstacles: &[Vec<(i32, i32)>],
     ) -> Result<(), PlotError> {
-        let s = self.sz.s;
         let axis_w = self.sz.axis_width();
-        let tick = 7.0 * s;
-        let ink = INK.to_rgba();
         for panel in &self.panels {
             let p = panel.plot;
             frame::draw_axes(area, (p.l, p.r), (p.t, p.b), axis_w)?;
             if panel.y_labels {
                 frame::draw_y_ticks(area, &p, &self.sz, &self.y_labels, axis_w)?;
             }
-            if self.minor_ticks {
-                for r in 0..=p.x_max as u32 {
-                    let x = p.x(f64::from(r));
-                    frame::line(area, (x, p.b), (x, p.b + tick * 0.5), ink, axis_w)?;
-                }
+            let labels = self.x_ticks.iter().map(|(r, label)| {
+                let label = label.as_ref().filter(|_| panel.x_labels);
+                (*r, label.map(|(text, shift)| (text.as_str(), *shift)))
+            });
+            frame::draw_x_ticks(area, &p, &self.sz, self.minor_ticks, labels, axis_w)?;
+            let line_h = self.title_face.size * 1.2;
+            for (k, line) in panel.title.iter().enumerate() {
+                let at = (p.l, panel.title_y + k as f64 * line_h);
+                font::text(area, line, at, self.title_face, INK, Anchor::Left)?;
             }
-            for (r, label) in &self.x_ticks {
-                let x = p.x(f64::from(*r));
-                frame::line(area, (x, p.b), (x, p.b + tick), ink, axis_w)?;
-                if let Some((label, shift)) = label.as_ref().filter(|_| panel.x_labels) {
-                    let at = (x + shift, p.b + tick + 6.0 * s);
-                    font::text(area, label, at, self.sz.tick, INK, Anchor::Top)?;
-                }
-            }
-            let at = (p.l, panel.title_y);
-            font::text(area, &panel.title, at, self.title_face, INK, Anchor::Left)?;
         }
 
         let plots: Vec<Plot> = self.panels.iter().map(|p| p.plot).collect();
@@ -530,41 +492,25 @@ impl PanelGrid {
     fn draw_key<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let s = self.sz.s;
         let face = self.sz.legend;
-        let swatch_w = SWATCH * s;
-        let row_h = face.size * 1.55;
-        let line_h = face.size * 1.15;
+        let bottom = self.h - self.sz.pad;
         let mut y = self.header.bottom + 4.0 * s;
         match self.legend.place {
             LegendPlace::Header(cy) => {
-                let width = |text: &str| swatch_w + 10.0 * s + face.width(text);
-                let total: f64 = self
+                let row: Vec<(Mark, String)> = self
                     .legend
                     .entries
                     .iter()
-                    .map(|e| width(&e.1[0]))
-                    .sum::<f64>()
-                    + ENTRY_GAP * s * (self.legend.entries.len() as f64 - 1.0);
-                let mut x = self.w - self.sz.pad - total;
-                for (mark, text) in &self.legend.entries {
-                    self.swatch(area, *mark, (x, cy), swatch_w, 0.64 * row_h)?;
-                    let at = (x + swatch_w + 10.0 * s, cy);
-                    font::text(area, &text[0], at, face, INK, Anchor::Left)?;
-                    x += width(&text[0]) + ENTRY_GAP * s;
-                }
+                    .map(|(mark, text)| (*mark, text[0].clone()))
+                    .collect();
+                let width = legend::row_width(&self.sz, &row, face);
+                let x = self.w - self.sz.pad - width;
+                let top = cy - face.size * 1.55 / 2.0;
+                legend::row(area, &self.sz, &row, (x, top), width + 1.0, face)?;
             }
             LegendPlace::Column => {
-                for (mark, text) in &self.legend.entries {
-                    let block = row_h + (text.len() as f64 - 1.0) * line_h;
-                    let cy = y + block / 2.0;
-                    self.swatch(area, *mark, (self.key_x, cy), swatch_w, 0.64 * row_h)?;
-                    let first = cy - (text.len() as f64 - 1.0) * line_h / 2.0;
-                    for (k, line) in text.iter().enumerate() {
-                        let at = (self.key_x + swatch_w + 10.0 * s, first + k as f64 * line_h);
-                        font::text(area, line, at, face, INK, Anchor::Left)?;
-                    }
-                    y += block;
-                }
-                y += 0.5 * row_h;
+                let at = (self.key_x, y);
+                y = legend::column(area, &self.sz, &self.legend.entries, at, bottom, 0)?;
+                y += 0.5 * face.size * 1.55;
             }
         }
         if self.event_key.is_empty() && self.event_key_hidden == 0 {
@@ -574,46 +520,11 @@ impl PanelGrid {
             area,
             &self.sz,
             (self.key_x, y),
-            (self.w - self.sz.pad, self.h - self.sz.pad),
+            (self.w - self.sz.pad, bottom),
             &self.event_key,
             self.event_key_hidden,
             3,
         )
-    }
-
-    /// The swatch of a legend entry, `width` × `height` pixels from `(x, cy)`
-    /// (left end, vertical centre).
-    fn swatch<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        mark: LegendMark,
-        (x, cy): (f64, f64),
-        width: f64,
-        height: f64,
-    ) -> Result<(), PlotError> {
-        let s = self.sz.s;
-        match mark {
-            LegendMark::Series(swatch) => {
-                if let Swatch::Band(alpha) = swatch {
-                    let (a, z) = ((x, cy - height / 2.0), (x + width, cy + height / 2.0));
-                    area.draw(&Rectangle::new([px(a), px(z)], MUTED.mix(alpha).filled()))?;
-                    area.draw(&Rectangle::new(
-                        [px(a), px(z)],
-                        MUTED.mix(BAND_EDGE).stroke_width(1),
-                    ))?;
-                }
-                let path = [px((x, cy)), px((x + width, cy))];
-                frame::stroke(area, &path, MUTED, self.line_width(), None)
-            }
-            LegendMark::Threshold => frame::dashed(
-                area,
-                (x, cy),
-                (x + width, cy),
-                (14.0 * s, 8.0 * s),
-                THRESHOLD.to_rgba(),
-                (2.0 * s).round().max(1.0) as u32,
-            ),
-        }
     }
 }
 
@@ -776,9 +687,9 @@ mod tests {
 
     fn grid(size: (u32, u32), n: usize, meta: &ChartMeta) -> PanelGrid {
         font::ensure().unwrap();
-        let names: Vec<String> = (0..n).map(|i| format!("Actor {i}")).collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        PanelGrid::new(size, meta, &names, (Swatch::Band(0.2), "Median"), &[])
+        let titles: Vec<Vec<String>> = (0..n).map(|i| vec![format!("Actor {i}")]).collect();
+        let legend = [(Mark::Band(0.2, None), "Median")];
+        PanelGrid::new(size, meta, &titles, &legend, &[])
     }
 
     #[test]

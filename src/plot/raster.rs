@@ -29,7 +29,7 @@ use plotters_backend::{
     FontTransform,
 };
 
-use super::font::{PLOTTERS_EM, faces, layout};
+use super::font::{PLOTTERS_EM, X_HEIGHT, faces, layout};
 use crate::montecarlo::Cancel;
 
 /// Wraps a (bitmap) backend so its text is drawn at sub-pixel positions, and so that
@@ -182,7 +182,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         };
         let em = (style.size() / PLOTTERS_EM) as f32;
         let (glyphs, width, scale) = layout(font, em, text);
-        let x_height = 0.547 * em;
+        let x_height = X_HEIGHT * em;
         let x0 = pos.0 as f32
             - match style.anchor().h_pos {
                 HPos::Left => 0.0,

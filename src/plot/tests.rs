@@ -83,12 +83,12 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 
 /// The SVG of a timeline of `series` at the default size.
 fn timeline_svg(meta: &ChartMeta, series: &[TimelineSeries]) -> String {
-    render_svg(&Chart::Timeline { meta, series }, DEFAULT_SIZE).expect("the timeline draws")
+    draw_svg(&Chart::Timeline { meta, series }, DEFAULT_SIZE).expect("the timeline draws")
 }
 
 /// The SVG of a fan of `series` at the default size.
 fn fan_svg(meta: &ChartMeta, series: &[FanSeries]) -> String {
-    render_svg(&Chart::Fan { meta, series }, DEFAULT_SIZE).expect("the fan draws")
+    draw_svg(&Chart::Fan { meta, series }, DEFAULT_SIZE).expect("the fan draws")
 }
 
 #[test]
@@ -150,6 +150,26 @@ fn svg_has_actor_rung_threshold_and_event_names_as_text() {
     ] {
         assert!(texts.contains(&name), "no <text> {name:?} in {texts:?}");
     }
+}
+
+#[test]
+fn svg_files_draw_text_as_outlines_labelled_with_its_words() {
+    let (meta, series) = (meta(), timeline());
+    let chart = Chart::Timeline {
+        meta: &meta,
+        series: &series,
+    };
+    let svg = render_svg(&chart, DEFAULT_SIZE).unwrap();
+    assert!(!svg.contains("<text"), "no text left to a viewer's fonts");
+    assert!(!svg.contains("font-family"));
+    for name in ["Russia", "Shut or seize property", "US inauguration"] {
+        assert!(
+            svg.contains(&format!("<g aria-label=\"{name}\"")),
+            "{name:?} as glyphs"
+        );
+    }
+    // Identical input, identical bytes.
+    assert_eq!(svg, render_svg(&chart, DEFAULT_SIZE).unwrap());
 }
 
 /// The content of every `<text>` element of `svg`.
@@ -313,8 +333,8 @@ fn large_charts_scale_text_and_lines() {
         meta: &meta,
         series: &series,
     };
-    let small = render_svg(&chart, DEFAULT_SIZE).unwrap();
-    let large = render_svg(&chart, (3200, 1800)).unwrap();
+    let small = draw_svg(&chart, DEFAULT_SIZE).unwrap();
+    let large = draw_svg(&chart, (3200, 1800)).unwrap();
     let title_size = |svg: &str| font_size(svg, &meta.title);
     let (a, b) = (title_size(&small), title_size(&large));
     assert!(
@@ -376,7 +396,7 @@ fn draws_everywhere(meta: &ChartMeta, timeline: &[TimelineSeries], fans: &[FanSe
             },
             Chart::Fan { meta, series: fans },
         ] {
-            render_svg(&chart, size).unwrap();
+            draw_svg(&chart, size).unwrap();
             bitmap(&chart, size);
         }
     }
@@ -521,7 +541,7 @@ fn what_is_in_force_is_drawn_only_where_it_differs_from_new_measures() {
     let meta = meta();
     let plain = timeline();
     let svg = |series: &[TimelineSeries]| {
-        render_svg(
+        draw_svg(
             &Chart::Timeline {
                 meta: &meta,
                 series,
@@ -548,7 +568,7 @@ fn what_is_in_force_is_drawn_only_where_it_differs_from_new_measures() {
 
     let fans = vec![fan("United States", 12, 1.0), fan("Russia", 12, 0.5)];
     let fan_svg = |series: &[FanSeries]| {
-        render_svg(
+        draw_svg(
             &Chart::Fan {
                 meta: &meta,
                 series,
@@ -598,7 +618,7 @@ fn the_stocks_chart_names_each_holding_on_a_value_axis() {
         meta: &meta,
         series: &series,
     };
-    let svg = render_svg(&chart, DEFAULT_SIZE).unwrap();
+    let svg = draw_svg(&chart, DEFAULT_SIZE).unwrap();
     assert!(svg.contains("Mean and 10–90% range"));
     assert!(
         svg.contains("1250") && svg.contains("Russia in"),

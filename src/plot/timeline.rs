@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::{self, Anchor};
-use super::frame::{self, Frame, LegendSpec, Rect, Swatch, colour, format_number};
+use super::frame::{self, Frame, LegendSpec, Rect, colour, format_number};
+use super::legend::Mark;
 use super::{ChartMeta, PlotError, TimelinePoint, TimelineSeries};
 
 /// Draws the timeline of one run on `area`: each actor's level per round as a
@@ -45,7 +46,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
         .flatten()
         .collect();
     let legend = LegendSpec {
-        swatch: Swatch::Line,
+        mark: Mark::Line(None),
         header: shaded.then_some(IN_FORCE_HEADER),
         names: series.iter().map(|s| s.actor.as_str()).collect(),
     };

@@ -7,8 +7,8 @@ use crate::output::csv::{AggregateRow, MeasureRow, StockAggregateRow, TimelineRo
 use crate::output::reader::{bad_results, each_record, row};
 use crate::output::{AGGREGATE, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE};
 use crate::plot::{
-    Chart, FanRow, FanSeries, RungMark, TimelineMeasure, TimelinePoint, TimelineSeries, chart_meta,
-    stage_chart,
+    Chart, DyadSeries, FanRow, FanSeries, RungMark, TimelineMeasure, TimelinePoint, TimelineSeries,
+    chart_meta, policies_line, stage_chart,
 };
 use crate::scenario::Scenario;
 use crate::scenario::limits::{open_input, open_regular};
@@ -16,10 +16,14 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 /// The charts of a results folder: `(file stem, caption)`, in report order.
-pub const CHARTS: [(&str, &str); 3] = [
+pub const CHARTS: [(&str, &str); 4] = [
     (
         "timeline",
         "Levels of each actor, round by round, in the first replicate",
+    ),
+    (
+        "dyads",
+        "Each actor's moves toward each other actor it moved against, in the first replicate",
     ),
     (
         "fan",
@@ -30,6 +34,11 @@ pub const CHARTS: [(&str, &str); 3] = [
         "Each stock held, round by round: mean and 10–90% range over replicates",
     ),
 ];
+
+/// Panels of the dyads chart, past which it shows the pairs that went highest: 30
+/// fill eight columns of four, each panel still wide enough at 1600 × 900 for its
+/// dates.
+const MAX_DYADS: usize = 30;
 
 /// The columns of `stocks_aggregate.csv` that hold numbers.
 const STOCK_NUMBERS: [&str; 4] = ["mean", "p10", "p50", "p90"];
@@ -64,7 +73,7 @@ pub fn plot_folder(
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Run);
     let mut drawn = Vec::new();
-    let mut timeline = timeline_series(&dir.join(TIMELINE), scenario, cancel, limit)?;
+    let (mut timeline, dyads) = timeline_series(&dir.join(TIMELINE), scenario, cancel, limit)?;
     if !timeline.is_empty() {
         other_measures(&dir.join(MEASURES), scenario, cancel, limit, &mut timeline)?;
     }
@@ -72,8 +81,10 @@ pub fn plot_folder(
         let meta = chart_meta(
             scenario,
             format!(
-                "seed {} · replicate 0 of {}",
-                scenario.seed, scenario.replicates
+                "seed {} · replicate 1 of {} · {}",
+                scenario.seed,
+                scenario.replicates,
+                policies_line(scenario)
             ),
         );
         stage_chart(
@@ -88,18 +99,54 @@ pub fn plot_folder(
         )?;
         drawn.push(CHARTS[0]);
     }
-    if scenario.replicates > 1 {
-        let fan = fan_series(&dir.join(AGGREGATE), scenario, cancel, limit)?;
+    // From three actors on, the timeline's one line per actor hides whom a move was
+    // toward; a run of two has one pair each way, which the timeline shows already.
+    if scenario.actors.len() >= 3 && !dyads.is_empty() {
+        let pairs = dyads.len();
+        let dyads = most_severe(dyads);
+        let shown = if dyads.len() < pairs {
+            format!(
+                " · the {} of {pairs} pairs with hostile moves that went highest",
+                dyads.len()
+            )
+        } else {
+            String::new()
+        };
         let meta = chart_meta(
             scenario,
             format!(
-                "seed {} · {} replicates",
-                scenario.seed, scenario.replicates
+                "seed {} · replicate 1 of {}{shown} · {}",
+                scenario.seed,
+                scenario.replicates,
+                policies_line(scenario)
             ),
         );
         stage_chart(
             &files,
             CHARTS[1].0,
+            size,
+            &Chart::Dyads {
+                meta: &meta,
+                series: &dyads,
+            },
+            cancel,
+        )?;
+        drawn.push(CHARTS[1]);
+    }
+    if scenario.replicates > 1 {
+        let fan = fan_series(&dir.join(AGGREGATE), scenario, cancel, limit)?;
+        let meta = chart_meta(
+            scenario,
+            format!(
+                "seed {} · {} replicates · {}",
+                scenario.seed,
+                scenario.replicates,
+                policies_line(scenario)
+            ),
+        );
+        stage_chart(
+            &files,
+            CHARTS[2].0,
             size,
             &Chart::Fan {
                 meta: &meta,
@@ -107,7 +154,7 @@ pub fn plot_folder(
             },
             cancel,
         )?;
-        drawn.push(CHARTS[1]);
+        drawn.push(CHARTS[2]);
     }
     let stocks_path = dir.join(STOCKS_AGGREGATE);
     if !scenario.holdings.is_empty() && stocks_path.exists() {
@@ -115,11 +162,12 @@ pub fn plot_folder(
         let mut meta = chart_meta(
             scenario,
             format!(
-                "Value at the end of each {} · seed {} · {} replicate{}",
+                "Value at the end of each {} · seed {} · {} replicate{} · {}",
                 scenario.round_unit,
                 scenario.seed,
                 scenario.replicates,
-                if scenario.replicates == 1 { "" } else { "s" }
+                if scenario.replicates == 1 { "" } else { "s" },
+                policies_line(scenario)
             ),
         );
         let top = scenario
@@ -131,7 +179,7 @@ pub fn plot_folder(
         meta.thresholds.clear();
         stage_chart(
             &files,
-            CHARTS[2].0,
+            CHARTS[3].0,
             size,
             &Chart::Stocks {
                 meta: &meta,
@@ -139,7 +187,7 @@ pub fn plot_folder(
             },
             cancel,
         )?;
-        drawn.push(CHARTS[2]);
+        drawn.push(CHARTS[3]);
     }
     files.commit(cancel)?;
     Ok(drawn)
@@ -203,13 +251,27 @@ fn other_measures(
 
 /// Each actor's level per round in the first replicate of `timeline.csv` (the rows
 /// up to the first of another replicate): its most severe move toward anyone, with
-/// that move's magnitude.
+/// that move's magnitude; and each dyad's moves, for the dyads with a hostile move,
+/// in the scenario's order of dyads.
 fn timeline_series(
     path: &Path,
     scenario: &Scenario,
     cancel: Cancel,
     limit: u64,
-) -> Result<Vec<TimelineSeries>, Error> {
+) -> Result<(Vec<TimelineSeries>, Vec<DyadSeries>), Error> {
+    let mut dyads: Vec<(DyadSeries, bool)> = scenario
+        .dyads
+        .iter()
+        .map(|d| {
+            let series = DyadSeries {
+                actor: scenario.actors[d.actor].name.clone(),
+                target: scenario.actors[d.target].name.clone(),
+                colour: d.actor,
+                points: vec![],
+            };
+            (series, false)
+        })
+        .collect();
     let mut first = None;
     let mut series: Vec<TimelineSeries> = scenario
         .actors
@@ -234,13 +296,34 @@ fn timeline_series(
             if *first.get_or_insert(row.replicate) != row.replicate {
                 return Ok(ControlFlow::Break(()));
             }
-            let points = &mut series[actor_index(scenario, row.actor, path)?].points;
+            let actor = actor_index(scenario, row.actor, path)?;
+            let target = actor_index(scenario, row.target, path)?;
             let point = TimelinePoint {
                 round: row.round,
                 level: row.level,
                 magnitude: row.magnitude,
                 in_force: row.level_in_force,
             };
+            let dyad = scenario
+                .dyads
+                .iter()
+                .position(|d| d.actor == actor && d.target == target)
+                .ok_or_else(|| {
+                    bad_results(
+                        path,
+                        BadResults::NotFacing {
+                            actor: row.actor.to_owned(),
+                            target: row.target.to_owned(),
+                        },
+                    )
+                })?;
+            let hostile = scenario
+                .ladder
+                .find(row.rung)
+                .is_some_and(|r| scenario.ladder.is_hostile(r));
+            dyads[dyad].0.points.push(point);
+            dyads[dyad].1 |= hostile;
+            let points = &mut series[actor].points;
             match points.last_mut() {
                 Some(last) if last.round == row.round => {
                     // The most severe in force over the actor's dyads, whichever
@@ -260,9 +343,36 @@ fn timeline_series(
         },
     )?;
     if first.is_none() {
-        return Ok(vec![]);
+        return Ok((vec![], vec![]));
     }
-    Ok(series)
+    let dyads = dyads
+        .into_iter()
+        .filter_map(|(series, hostile)| hostile.then_some(series))
+        .collect();
+    Ok((series, dyads))
+}
+
+/// The pairs the dyads chart has room for, in the order given: all of them up to
+/// [`MAX_DYADS`], else those that went highest (then were hostile longest, then come
+/// first), so that a run of many actors still gets panels one can read.
+fn most_severe(dyads: Vec<DyadSeries>) -> Vec<DyadSeries> {
+    if dyads.len() <= MAX_DYADS {
+        return dyads;
+    }
+    let weight = |d: &DyadSeries| {
+        let peak = d.points.iter().map(|p| p.level).fold(f64::MIN, f64::max);
+        let hostile = d.points.iter().filter(|p| p.level > 0.0).count();
+        (peak, hostile)
+    };
+    let mut order: Vec<usize> = (0..dyads.len()).collect();
+    order.sort_by(|&i, &j| {
+        let ((pi, hi), (pj, hj)) = (weight(&dyads[i]), weight(&dyads[j]));
+        pj.total_cmp(&pi).then(hj.cmp(&hi)).then(i.cmp(&j))
+    });
+    let mut keep = order[..MAX_DYADS].to_vec();
+    keep.sort_unstable();
+    let mut dyads: Vec<Option<DyadSeries>> = dyads.into_iter().map(Some).collect();
+    keep.into_iter().filter_map(|i| dyads[i].take()).collect()
 }
 
 /// Round numbers from 0 to at least `top`, about [`STOCK_TICKS`] of them, as the

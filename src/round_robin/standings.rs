@@ -69,8 +69,10 @@ pub struct Standing<'a> {
 }
 
 impl Standings {
-    /// Empty standings for `names` over `repetitions` of `rounds`-round matches.
-    pub(super) fn new(names: Vec<String>, repetitions: u32, rounds: u32) -> Standings {
+    /// Empty standings for `names` over `repetitions` of `rounds`-round matches; the
+    /// tournament fills them as it plays, and `plot` from `matches.csv`, in the same
+    /// order, so both get the same bits.
+    pub fn new(names: Vec<String>, repetitions: u32, rounds: u32) -> Standings {
         let n = names.len();
         Standings {
             names,
@@ -85,7 +87,7 @@ impl Standings {
     }
 
     /// Counts one match in.
-    pub(super) fn add(&mut self, m: &MatchResult) {
+    pub fn add(&mut self, m: &MatchResult) {
         let n = self.names.len();
         let per_round = [m.payoff[0] / self.rounds, m.payoff[1] / self.rounds];
         if m.a == m.b {
@@ -120,7 +122,7 @@ impl Standings {
     }
 
     /// Averages over opponents and ranks, once every match is in.
-    pub(super) fn finish(&mut self) {
+    pub fn finish(&mut self) {
         let others = (self.names.len() - 1) as f64;
         for row in &mut self.scores {
             for s in row.iter_mut() {

@@ -149,6 +149,10 @@ pub(super) fn read(text: &str, lines: &Lines<'_>) -> Result<Read, (Vec<Problem>,
         ));
         reported.push(path);
     }
+    for (problem, path) in super::parameters::substitute(&mut doc) {
+        problems.push(problem);
+        reported.push(path);
+    }
     let index = Index::new(&doc);
     match read_raw(&mut doc, root, text, &mut problems, &mut reported) {
         Reading::File(raw) => Ok(Read {
