@@ -219,14 +219,17 @@ fn the_default_ties_where_a_payoff_separates() {
     // metric (hostile rounds still order them).
     let (got, _) = rank(&dir, &file, variants, "mean-peak");
     expect(&got, &[("b=mirror", "=1"), ("b=mirror:duration=2", "=1")]);
-    // The compare chart marks them so too.
+    // The compare chart marks them so too (a label's words are its aria-label).
     let svg = read(&dir.join("out-mean-peak"), "compare.svg");
-    assert_eq!(svg.matches(">\n=1\n<").count(), 2, "{svg}");
+    assert_eq!(svg.matches("aria-label=\"=1\"").count(), 2, "{svg}");
     // B's payoff separates them: -7 against -12 in every replicate.
     let (got, _) = rank(&dir, &file, variants, "payoff:b");
     expect(&got, &[("b=mirror", "1"), ("b=mirror:duration=2", "2")]);
     let svg = read(&dir.join("out-payoff-b"), "compare.svg");
-    assert!(svg.contains(">\n#2\n<") && !svg.contains("=1"), "{svg}");
+    assert!(
+        svg.contains("aria-label=\"#2\"") && !svg.contains("aria-label=\"=1\""),
+        "{svg}"
+    );
     let rows = ranked(&read(&dir.join("out-payoff-b"), "comparison.csv"));
     assert_eq!(rows[1]["rank_metric"], "payoff:b");
     assert_eq!(rows[1]["rank_value"], "-12.0");
