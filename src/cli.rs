@@ -363,12 +363,17 @@ struct CompareArgs {
     /// policies` lists every kind and its parameters.
     #[arg(long, value_name = "ACTOR=POLICY,…", display_order = 0)]
     vary: Vec<Vary>,
-    /// What ranks the variants: `peak` (mean peak level over actors, lower first),
-    /// `fewest:OUTCOME` or `most:OUTCOME` (the share of replicates a stop rule ended
-    /// with OUTCOME, lower or higher first; `none` = reached the last round).
+    /// What ranks the variants, best first: `mean-peak` (mean peak level over
+    /// actors, lower first; also `peak`), `peak:ACTOR`, `hostile-rounds[:ACTOR]`,
+    /// `p-reach:RUNG[:ACTOR]` (share of replicates the actor, or any actor, reached
+    /// the rung), `p-cross:THRESHOLD` (any actor crossed the ladder's named line),
+    /// `settled-round[:ACTOR]` (lower first), `payoff:ACTOR` (higher first),
+    /// `p-outcome:OUTCOME` or `fewest:OUTCOME` (lower first), `most:OUTCOME`
+    /// (higher first).
     ///
-    /// Ties fall to the mean peak level, then to mean hostile rounds, then to the
-    /// order run.
+    /// Several, separated by commas, break ties in order; then the mean peak level,
+    /// mean hostile rounds and the order run. Variants whose paired difference from
+    /// the best is within 95% of zero are marked `=1`.
     #[arg(
         long,
         value_name = "RANKING",

@@ -27,11 +27,11 @@
 use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Plan};
-use crate::output::csv::{ComparisonRow, Table, VariantAggregateRow, comparison_header};
+use crate::output::csv::{ComparisonRow, MeanError, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
 use crate::output::reader::chart_svgs;
 use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, REPORT_HTML, ResultsFolder, policies};
-use crate::ranking::{RankBy, VariantOutcome, rank};
+use crate::ranking::{Paired, RankBy, VariantOutcome, mean_peak_level};
 use crate::replot::plot_compare_folder;
 use crate::report::{compare_report, html};
 use crate::run::require_actors;
@@ -111,8 +111,9 @@ pub fn compare_until(
             * u128::from(scenario.rounds)
             * scenario.dyads.len() as u128,
     )?;
-    // Variants run one after the other: one's replicates are held at a time, and
-    // the totals of every variant until the end.
+    // Variants run a block of replicates each in turn: one block's results are held
+    // at a time, and every variant's tally (its per-round histograms and totals),
+    // the block's ranking values and the paired differences until the end.
     scenario.limits.check_memory(
         &format!(
             "{} rounds × {} dyads, {} variants",
@@ -123,29 +124,93 @@ pub fn compare_until(
         montecarlo::memory(scenario, plan)
             + (variants.len() as u128 + 1)
                 * scenario.actors.len() as u128
-                * ActorTotals::bytes(scenario),
+                * ActorTotals::bytes(scenario)
+            + variants.len() as u128
+                * 2
+                * u128::from(scenario.rounds)
+                * scenario.actors.len() as u128
+                * scenario.ladder.len() as u128
+                * 8
+            + Paired::bytes(variants.len(), options.rank_by.metrics().len()) * 3 / 2,
     )?;
     let folder = ResultsFolder::create(&options.out, Kind::Compare, cancel)?;
+    let rank_by = &options.rank_by;
+    let metrics = rank_by.metrics().len();
+    let count = variants.len();
+    let varied: Vec<Scenario> = variants
+        .iter()
+        .map(|v| scenario.with_changes(&v.changes))
+        .collect();
+    let mut tallies: Vec<Tally> = varied.iter().map(Tally::new).collect();
+    let mut paired = Paired::new(count, metrics);
+    let pool = montecarlo::thread_pool(options.threads)?;
+    // Every variant runs one block of replicates before the next block starts, so
+    // that replicate k of every variant is at hand at once: the paired differences
+    // are counted block by block, and only a block's values are held.
+    let block = montecarlo::batch_size(scenario, pool.current_num_threads() as u64);
+    let mut values = vec![0.0; block as usize * count * metrics];
+    let mut start = 0;
+    while start < scenario.replicates {
+        let end = (start + block).min(scenario.replicates);
+        let len = end - start;
+        for (i, (varied, tally)) in varied.iter().zip(&mut tallies).enumerate() {
+            let done_before = start * count as u64 + i as u64 * len;
+            montecarlo::simulate_range(
+                varied,
+                start..end,
+                plan,
+                &pool,
+                cancel,
+                |done| progress(done_before + done),
+                |result| {
+                    tally.add(result.observed());
+                    let at = ((result.replicate - start) as usize * count + i) * metrics;
+                    rank_by.values(
+                        scenario,
+                        &result.summaries,
+                        result.outcome,
+                        &mut values[at..at + metrics],
+                    );
+                    Ok(())
+                },
+            )?;
+        }
+        for replicate in values.chunks_exact(count * metrics).take(len as usize) {
+            paired.add(replicate);
+        }
+        start = end;
+    }
+    let peak_levels: Vec<f64> = tallies
+        .iter()
+        .map(|t| {
+            mean_peak_level(
+                t.totals
+                    .iter()
+                    .map(|t| t.peak_level(&scenario.ladder).map(|s| s.mean)),
+            )
+        })
+        .collect();
+    let hostile: Vec<f64> = tallies
+        .iter()
+        .map(|t| {
+            t.totals
+                .iter()
+                .map(ActorTotals::mean_hostile_rounds)
+                .sum::<f64>()
+                / t.totals.len().max(1) as f64
+        })
+        .collect();
+    let (ranking, standings) = paired.rank(rank_by, &peak_levels, &hostile);
+    let rank_metrics: Vec<String> = rank_by.metrics().iter().map(|m| m.to_string()).collect();
+
     let mut comparison = Table::new(folder.file(COMPARISON)?);
     let outcome_columns = (!scenario.stops.is_empty()).then_some(scenario.outcomes.as_slice());
     comparison.header(&comparison_header(&scenario.ladder, outcome_columns))?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
-    for (i, variant) in variants.iter().enumerate() {
-        let varied = scenario.with_changes(&variant.changes);
-        let mut tally = Tally::new(&varied);
-        let done_before = i as u64 * scenario.replicates;
-        montecarlo::simulate_until(
-            &varied,
-            plan,
-            cancel,
-            |done| progress(done_before + done),
-            |result| {
-                tally.add(result.observed());
-                Ok(())
-            },
-        )?;
+    for ((variant, tally), standing) in variants.iter().zip(tallies).zip(standings) {
+        cancel.check()?;
         let policies = starting_policies(scenario, variant);
         for (a, actor) in scenario.actors.iter().enumerate() {
             let t = &tally.totals[a];
@@ -154,6 +219,11 @@ pub fn compare_until(
             if outcome_columns.is_some() {
                 row.p_outcome = tally.outcomes.shares();
             }
+            row.rank = standing.place;
+            row.rank_metric = &rank_metrics[standing.metric];
+            row.rank_value = standing.value;
+            row.rank_se = standing.se;
+            row.tied_with_best = standing.tied;
             comparison.row(&row)?;
             if let Some(step) = t.payoff.as_ref().and_then(|p| p.resolution()) {
                 notes.push(format!(
@@ -186,6 +256,7 @@ pub fn compare_until(
             policies,
             totals: tally.totals,
             outcomes: tally.outcomes,
+            standing,
         });
     }
     cancel.check()?;
@@ -216,7 +287,6 @@ pub fn compare_until(
     meta.ranked_by = Some(options.rank_by.describe());
     meta.rank_by = (!options.rank_by.is_default()).then(|| options.rank_by.choice().to_string());
     meta.notes = notes.clone();
-    let ranking = rank(scenario, &outcomes, &options.rank_by);
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
         let charts = plot_compare_folder(
@@ -283,7 +353,28 @@ fn comparison_row<'a>(
         p_reach: rungs.clone().map(|r| t.reached_share(r)).collect(),
         first_round: rungs.map(|r| t.first_reached(r).map(|s| s.p50)).collect(),
         p_outcome: vec![],
+        rank: 0,
+        rank_metric: "",
+        rank_value: 0.0,
+        rank_se: 0.0,
+        tied_with_best: false,
+        errors: errors(scenario, t),
     }
+}
+
+/// Each mean's standard error and 95% interval, in the order of [`MEANS`].
+fn errors(scenario: &Scenario, t: &ActorTotals) -> [Option<MeanError>; 6] {
+    let ladder = &scenario.ladder;
+    let means = [
+        t.peak_level(ladder).map(|s| s.mean),
+        t.final_level(ladder).map(|s| s.mean),
+        t.hostile_rounds().map(|s| s.mean),
+        (t.replicates > 0).then(|| t.settled_share()),
+        t.settled_round().map(|s| s.mean),
+        t.mean_payoff(),
+    ];
+    let se = t.standard_errors(ladder);
+    std::array::from_fn(|i| Some(MeanError::new(means[i]?, se[i]?)))
 }
 
 /// Each actor's starting policy in `variant`, in one line, target by target where
@@ -347,12 +438,11 @@ mod tests {
 
     #[test]
     fn outcome_shares_are_written_ranked_by_and_redrawn_in_the_same_order() {
-        use crate::ranking::RankChoice;
         let s = crate::run::tests::modelled(60);
         let vary: Vary = "russia=mirror,hold,escalate".parse().unwrap();
         let all = variants(&s, &[vary]).unwrap();
         let out = scratch("outcomes");
-        let rank_by = RankBy::new(RankChoice::Most("settled".into()), &s).unwrap();
+        let rank_by = RankBy::new("most:settled".parse().unwrap(), &s).unwrap();
         let outcome = compare(
             &s,
             &all,
@@ -368,7 +458,7 @@ mod tests {
         let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
         let header = csv.lines().next().unwrap();
         assert!(
-            header.ends_with(",p_outcome_settled,p_outcome_none"),
+            header.contains(",p_outcome_settled,p_outcome_none,rank,rank_metric,"),
             "{header}"
         );
         // Most settled first: each variant's share is at least the next one's.
@@ -394,7 +484,8 @@ mod tests {
         std::fs::remove_file(out.join("compare.svg")).unwrap();
         plot_compare_folder(&out, &s, &rank_by, (800, 450), Cancel::never(), u64::MAX).unwrap();
         assert_eq!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
-        // Ranked by peak level instead, the redrawn chart's order changes.
+        // Redrawn under another ranking's name, the chart keeps the order written
+        // and names the ranking it is given.
         plot_compare_folder(
             &out,
             &s,

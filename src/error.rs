@@ -169,6 +169,15 @@ pub enum Error {
         /// The scenario's outcomes, `none` last.
         known: Vec<String>,
     },
+    /// A `--rank-by` metric that names an actor, rung, threshold or payoff the
+    /// scenario does not have.
+    #[error("cannot rank by {metric:?}: {why}")]
+    RankMetric {
+        /// The metric as written.
+        metric: String,
+        /// What the scenario lacks, with a suggestion.
+        why: String,
+    },
     /// A folder of `score` or `fit` results given to `plot`: its charts come from its
     /// scenarios and records, which it does not hold.
     #[error(
@@ -290,6 +299,7 @@ impl Error {
             | Error::NoiseOutOfRange { .. }
             | Error::OnlyTournament { .. }
             | Error::UnknownOutcome { .. }
+            | Error::RankMetric { .. }
             | Error::DrawnByCommand { .. }
             | Error::NotResults { .. }
             | Error::Folder { .. }
@@ -775,6 +785,12 @@ pub enum BadCell {
     /// Some of the four statistics of a metric, not all.
     #[error("mean, p10, p50 and p90 are written all four or none")]
     PartStatistics,
+    /// Some of a mean's standard error and interval, not all.
+    #[error("a standard error and its 95% interval are written all three or none")]
+    PartError,
+    /// Text where `true` or `false` is written.
+    #[error("{0:?} is neither true nor false")]
+    NotAFlag(String),
 }
 
 impl fmt::Display for NotResults {

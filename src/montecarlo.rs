@@ -171,7 +171,7 @@ fn measure_bytes() -> usize {
 
 /// Replicates per batch for `scenario` on `threads` threads: as many as keep every
 /// thread busy, as few as keep a batch's per-round results within [`BATCH_RUNGS`].
-fn batch_size(scenario: &Scenario, threads: u64) -> u64 {
+pub fn batch_size(scenario: &Scenario, threads: u64) -> u64 {
     let per_replicate = (u64::from(scenario.rounds)
         * (2 * scenario.actors.len() as u64 + 4 * scenario.holdings.len() as u64))
         .max(1);
@@ -194,15 +194,38 @@ pub fn simulate_until(
     scenario: &Scenario,
     plan: Plan,
     cancel: Cancel,
+    progress: impl FnMut(u64),
+    consume: impl FnMut(ReplicateResult) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let pool = thread_pool(plan.threads)?;
+    simulate_range(
+        scenario,
+        0..plan.replicates,
+        plan,
+        &pool,
+        cancel,
+        progress,
+        consume,
+    )
+}
+
+/// Replicates `range` of `scenario` on `pool`, handed to `consume` in replicate order
+/// (replicate *k* on stream *k*, as in [`simulate`]); `progress` hears the number of
+/// the range's replicates done after each batch. `plan.replicates` is not read.
+pub fn simulate_range(
+    scenario: &Scenario,
+    range: std::ops::Range<u64>,
+    plan: Plan,
+    pool: &rayon::ThreadPool,
+    cancel: Cancel,
     mut progress: impl FnMut(u64),
     mut consume: impl FnMut(ReplicateResult) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let pool = thread_pool(plan.threads)?;
     let batch_size = batch_size(scenario, pool.current_num_threads() as u64);
     let reverse = reverse_dyads(&scenario.dyads);
-    let mut start = 0;
-    while start < plan.replicates {
-        let end = (start + batch_size).min(plan.replicates);
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + batch_size).min(range.end);
         let batch: Vec<Option<ReplicateResult>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
@@ -223,7 +246,7 @@ pub fn simulate_until(
             cancel.check()?;
             consume(result)?;
         }
-        progress(end);
+        progress(end - range.start);
         start = end;
     }
     Ok(())

@@ -10,7 +10,7 @@
 use crate::calendar::round_label;
 use crate::metrics::{ActorTotals, OutcomeCounts, outcome_name};
 use crate::output::policies;
-use crate::ranking::{RankBy, VariantOutcome};
+use crate::ranking::{RankBy, VariantOutcome, rank_label};
 use crate::scenario::Scenario;
 
 mod doc;
@@ -476,7 +476,7 @@ pub fn comparison_rows(
         for (a, t) in v.totals.iter().enumerate() {
             let mut row = if a == 0 {
                 let mut first = vec![
-                    (place + 1).to_string(),
+                    rank_label(variants, ranking[place]),
                     v.name.clone(),
                     format!("{:.2}", v.mean_peak_level(s)),
                 ];
@@ -555,11 +555,19 @@ pub fn compare_report(
         false => "mean peak level, then by ".to_owned(),
     };
     blocks.push(Block::Heading(2, "Ranking".into()));
-    blocks.push(Block::Paragraph(vec![Span::text(format!(
-        "Ranked by {}; ties by {ties}mean hostile {}s, then in the order run.",
-        rank_by.describe(),
-        s.round_unit
-    ))]));
+    blocks.push(Block::Paragraph(vec![
+        Span::text(format!(
+            "Ranked by {}; ties by {ties}mean hostile {}s, then in the order run. ",
+            rank_by.describe(),
+            s.round_unit
+        )),
+        Span::code("=1"),
+        Span::text(
+            " marks the best and the variants whose paired difference from it is within 1.96 standard errors of zero (",
+        ),
+        Span::code("comparison.csv"),
+        Span::text(" has each difference's standard error)."),
+    ]));
     blocks.push(Block::Table(comparison_rows(
         s,
         variants,

@@ -38,7 +38,12 @@ fn ranked_rows(stdout: &str) -> Vec<Vec<String>> {
         .skip_while(|l| !l.starts_with("rank "))
         .skip(1)
         .map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-        .filter(|cells| cells.first().is_some_and(|r| r.parse::<usize>().is_ok()))
+        .filter(|cells| {
+            // A place, or `=1` for the best and those tied with it.
+            cells
+                .first()
+                .is_some_and(|r| r.trim_start_matches('=').parse::<usize>().is_ok())
+        })
         .collect()
 }
 

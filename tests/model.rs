@@ -498,7 +498,11 @@ fn compare_ranks_variants_by_the_share_of_an_outcome() {
             .lines()
             .filter_map(|l| {
                 let mut words = l.split_whitespace();
-                words.next()?.parse::<usize>().ok()?;
+                words
+                    .next()?
+                    .trim_start_matches('=')
+                    .parse::<usize>()
+                    .ok()?;
                 words
                     .next()
                     .filter(|v| v.starts_with("b="))
@@ -514,6 +518,11 @@ fn compare_ranks_variants_by_the_share_of_an_outcome() {
     assert_eq!(ranked("most:war"), ["b=escalate", "b=restrain", "b=mirror"]);
     assert_eq!(
         ranked("most:settled"),
+        ["b=restrain", "b=mirror", "b=escalate"]
+    );
+    // `p-outcome:` is `fewest:` under the name of its column.
+    assert_eq!(
+        ranked("p-outcome:war"),
         ["b=restrain", "b=mirror", "b=escalate"]
     );
     assert_eq!(
@@ -550,7 +559,7 @@ fn compare_ranks_variants_by_the_share_of_an_outcome() {
             .lines()
             .next()
             .unwrap()
-            .ends_with(",p_outcome_war,p_outcome_settled,p_outcome_none")
+            .contains(",p_outcome_war,p_outcome_settled,p_outcome_none,rank,")
     );
 }
 

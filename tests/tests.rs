@@ -17,6 +17,7 @@ mod model;
 mod model_outputs;
 mod plot;
 mod props;
+mod rank_by;
 mod reader;
 mod run;
 mod tournament;

@@ -147,6 +147,37 @@ pub fn quantile_index(counts: &[u64], total: u64, q: f64) -> usize {
 /// until they fit in half that many; from then on the quantiles are within one step of
 /// the exact ones. The mean is always exact (a plain sum, in replicate order).
 ///
+/// The standard error of the mean of a histogram (`counts[i]` replicates had the
+/// value `value(i)`): the sample standard deviation over √n; 0 for one replicate,
+/// `None` for none.
+pub fn standard_error(counts: &[u64], value: impl Fn(usize) -> f64) -> Option<f64> {
+    let n: u64 = counts.iter().sum();
+    if n == 0 {
+        return None;
+    }
+    let mean = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| c as f64 * value(i))
+        .sum::<f64>()
+        / n as f64;
+    let m2 = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| c as f64 * (value(i) - mean).powi(2))
+        .sum::<f64>();
+    Some(sample_se(m2, n))
+}
+
+/// √(m2 / (n − 1) / n), 0 for one value.
+fn sample_se(m2: f64, n: u64) -> f64 {
+    if n < 2 {
+        0.0
+    } else {
+        (m2 / (n - 1) as f64 / n as f64).sqrt()
+    }
+}
+
 /// [`resolution`]: ValueCounts::resolution
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValueCounts {
@@ -154,6 +185,9 @@ pub struct ValueCounts {
     counts: BTreeMap<u64, u64>,
     n: u64,
     sum: f64,
+    /// Running mean and sum of squared deviations (Welford), for the standard error.
+    running: f64,
+    m2: f64,
     /// Grid step values are snapped to; 0 while the counts are exact.
     step: f64,
     /// Distinct values kept before snapping; 0 = [`ValueCounts::MAX_DISTINCT`].
@@ -185,6 +219,9 @@ impl ValueCounts {
     pub fn add(&mut self, x: f64) {
         self.n += 1;
         self.sum += x;
+        let delta = x - self.running;
+        self.running += delta / self.n as f64;
+        self.m2 += delta * (x - self.running);
         *self.counts.entry(order_key(self.snap(x))).or_insert(0) += 1;
         if self.counts.len() > self.cap() {
             self.coarsen();
@@ -204,6 +241,12 @@ impl ValueCounts {
     /// The exact mean, `None` when empty.
     pub fn mean(&self) -> Option<f64> {
         (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+
+    /// The standard error of the mean (the sample deviation over √n, exact even when
+    /// quantiles are rounded); `None` when empty.
+    pub fn standard_error(&self) -> Option<f64> {
+        (self.n > 0).then(|| sample_se(self.m2, self.n))
     }
 
     /// `None` while quantiles are exact; else the grid step they are rounded to.
@@ -282,6 +325,17 @@ fn order_key(x: f64) -> u64 {
 fn from_order_key(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
+
+/// The means whose standard errors [`ActorTotals::standard_errors`] gives, by their
+/// column names in `comparison.csv`.
+pub const MEANS: [&str; 6] = [
+    "peak_level",
+    "final_level",
+    "hostile_rounds",
+    "p_settled",
+    "settled_round",
+    "payoff",
+];
 
 /// Totals of one actor's summaries over replicates, in constant memory.
 ///
@@ -373,7 +427,9 @@ impl ActorTotals {
     /// Share of replicates that settled before the end.
     pub fn settled_share(&self) -> f64 {
         let never = *self.settled.last().expect("a never slot");
-        1.0 - never as f64 / self.replicates.max(1) as f64
+        // The count that settled over the replicates, not 1 − the share that did not:
+        // 9 of 100 reads 0.09, not 0.08999999999999997.
+        (self.replicates - never) as f64 / self.replicates.max(1) as f64
     }
 
     /// The median settling round among replicates that settled.
@@ -421,6 +477,23 @@ impl ActorTotals {
     /// The payoff over replicates, when defined.
     pub fn payoff_stats(&self) -> Option<Stats> {
         self.payoff.as_ref().and_then(ValueCounts::stats)
+    }
+
+    /// The standard errors of the means `comparison.csv` writes, in the order of
+    /// [`MEANS`]: peak level, final level, hostile rounds, the settled share, the
+    /// settling round (over the replicates that settled) and the payoff; `None`
+    /// where the mean is not defined.
+    pub fn standard_errors(&self, ladder: &Ladder) -> [Option<f64>; 6] {
+        let never = self.settled.len() - 1;
+        let settled = [self.settled[never], self.replicates - self.settled[never]];
+        [
+            standard_error(&self.peak, |i| ladder.level(i as Rung)),
+            standard_error(&self.last, |i| ladder.level(i as Rung)),
+            standard_error(&self.hostile, |i| i as f64),
+            standard_error(&settled, |i| i as f64),
+            standard_error(&self.settled[..never], |i| i as f64),
+            self.payoff.as_ref().and_then(ValueCounts::standard_error),
+        ]
     }
 
     /// The round `rung` was first reached over the replicates that reached it; `None`

@@ -2,7 +2,8 @@
 
 use crate::error::{BadCell, Error};
 use crate::ladder::Ladder;
-use crate::metrics::{NO_OUTCOME, Stats};
+use crate::metrics::{MEANS, NO_OUTCOME, Stats};
+use crate::ranking::Z95;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -253,6 +254,42 @@ pub struct ComparisonRow<'a> {
     /// When the scenario has stop rules, the share of replicates ending in each of its
     /// outcomes, then in none (reaching the last round); else empty.
     pub p_outcome: Vec<f64>,
+    /// The variant's place in the ranking, 1 for the best.
+    pub rank: usize,
+    /// The ranking metric its difference from the best is taken on, as `--rank-by`
+    /// writes it (`mean-peak`, `payoff:lithuania`).
+    pub rank_metric: &'a str,
+    /// The variant's mean of that metric.
+    pub rank_value: f64,
+    /// The standard error of its paired difference from the best on that metric.
+    pub rank_se: f64,
+    /// Whether that difference is within 1.96 standard errors of zero.
+    pub tied_with_best: bool,
+    /// For each mean of [`MEANS`]: its standard error and 95% interval, `None` where
+    /// the mean is empty.
+    pub errors: [Option<MeanError>; 6],
+}
+
+/// The uncertainty of a mean over replicates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeanError {
+    /// Standard error.
+    pub se: f64,
+    /// Lower end of the 95% normal interval, mean − 1.96 SE.
+    pub lo95: f64,
+    /// Upper end, mean + 1.96 SE.
+    pub hi95: f64,
+}
+
+impl MeanError {
+    /// The error of `mean` with standard error `se`.
+    pub fn new(mean: f64, se: f64) -> MeanError {
+        MeanError {
+            se,
+            lo95: mean - Z95 * se,
+            hi95: mean + Z95 * se,
+        }
+    }
 }
 
 /// The metrics of `comparison.csv` that are summarised by mean and quantiles, in order.
@@ -278,6 +315,19 @@ pub fn comparison_header(ladder: &Ladder, outcomes: Option<&[String]>) -> Vec<St
         let names = outcomes.iter().map(String::as_str).chain([NO_OUTCOME]);
         header.extend(names.map(|o| format!("p_outcome_{o}")));
     }
+    header.extend(
+        [
+            "rank",
+            "rank_metric",
+            "rank_value",
+            "rank_se",
+            "tied_with_best",
+        ]
+        .map(String::from),
+    );
+    for name in MEANS {
+        header.extend(["se", "lo95", "hi95"].map(|s| format!("{name}_{s}")));
+    }
     header
 }
 
@@ -302,6 +352,16 @@ impl Serialize for ComparisonRow<'_> {
         }
         for p in &self.p_outcome {
             seq.serialize_element(p)?;
+        }
+        seq.serialize_element(&self.rank)?;
+        seq.serialize_element(self.rank_metric)?;
+        seq.serialize_element(&self.rank_value)?;
+        seq.serialize_element(&self.rank_se)?;
+        seq.serialize_element(&self.tied_with_best)?;
+        for e in &self.errors {
+            seq.serialize_element(&e.map(|e| e.se))?;
+            seq.serialize_element(&e.map(|e| e.lo95))?;
+            seq.serialize_element(&e.map(|e| e.hi95))?;
         }
         seq.end()
     }
@@ -347,6 +407,19 @@ impl<'a> ComparisonRow<'a> {
             p_outcome: (0..outcomes)
                 .map(|_| cells.required())
                 .collect::<Result<_, _>>()?,
+            rank: cells.count()? as usize,
+            rank_metric: cells.text(),
+            rank_value: cells.required()?,
+            rank_se: cells.required()?,
+            tied_with_best: cells.flag()?,
+            errors: [
+                cells.error()?,
+                cells.error()?,
+                cells.error()?,
+                cells.error()?,
+                cells.error()?,
+                cells.error()?,
+            ],
         })
     }
 }
@@ -391,6 +464,23 @@ impl<'a> Cells<'a> {
         let text = self.text().trim();
         text.parse()
             .map_err(|_| self.bad(BadCell::NotACount(text.into())))
+    }
+
+    fn flag(&mut self) -> Result<bool, CellError> {
+        match self.text().trim() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            text => Err(self.bad(BadCell::NotAFlag(text.into()))),
+        }
+    }
+
+    /// A standard error and its interval: all three, or none.
+    fn error(&mut self) -> Result<Option<MeanError>, CellError> {
+        match [self.number()?, self.number()?, self.number()?] {
+            [Some(se), Some(lo95), Some(hi95)] => Ok(Some(MeanError { se, lo95, hi95 })),
+            [None, None, None] => Ok(None),
+            _ => Err(self.bad(BadCell::PartError)),
+        }
     }
 
     /// Mean, p10, p50 and p90: all four, or none.
@@ -626,6 +716,12 @@ mod tests {
             p_reach: vec![1.0, 0.5],
             first_round: vec![Some(0.0), None],
             p_outcome: vec![],
+            rank: 2,
+            rank_metric: "payoff:a",
+            rank_value: 1.5,
+            rank_se: 0.25,
+            tied_with_best: true,
+            errors: [Some(MeanError::new(0.5, 0.5)), None, None, None, None, None],
         };
         let mut t = Table::new(Vec::new());
         t.header(&header).unwrap();
@@ -640,13 +736,21 @@ mod tests {
              hostile_rounds_mean,hostile_rounds_p10,hostile_rounds_p50,hostile_rounds_p90,\
              p_settled,settled_round_mean,settled_round_p10,settled_round_p50,settled_round_p90,\
              payoff_mean,payoff_p10,payoff_p50,payoff_p90,\
-             p_reach_c,p_reach_d,first_round_c,first_round_d"
+             p_reach_c,p_reach_d,first_round_c,first_round_d,\
+             rank,rank_metric,rank_value,rank_se,tied_with_best,\
+             peak_level_se,peak_level_lo95,peak_level_hi95,\
+             final_level_se,final_level_lo95,final_level_hi95,\
+             hostile_rounds_se,hostile_rounds_lo95,hostile_rounds_hi95,\
+             p_settled_se,p_settled_lo95,p_settled_hi95,\
+             settled_round_se,settled_round_lo95,settled_round_hi95,\
+             payoff_se,payoff_lo95,payoff_hi95"
         );
         assert_eq!(
             lines[1],
             "\"b=mirror,a=hold\",a,\"hold(rung = \"\"d\"\")\",2,\
              0.5,0.0,1.0,1.0,0.5,0.0,1.0,1.0,0.5,0.0,1.0,1.0,\
-             0.0,,,,,,,,,1.0,0.5,0.0,"
+             0.0,,,,,,,,,1.0,0.5,0.0,,\
+             2,payoff:a,1.5,0.25,true,0.5,-0.479981992270027,1.479981992270027,,,,,,,,,,,,,,,"
         );
         let mut read = ::csv::Reader::from_reader(out.as_bytes());
         let record = read.records().next().unwrap().unwrap();
@@ -654,8 +758,9 @@ mod tests {
         // With stop rules, one share per outcome and one for none, last.
         let outcomes = ["settled".to_string(), "war".into()];
         let header = comparison_header(&ladder, Some(&outcomes));
+        let at = header.iter().position(|h| h == "rank").unwrap();
         assert_eq!(
-            header[header.len() - 3..],
+            header[at - 3..at],
             ["p_outcome_settled", "p_outcome_war", "p_outcome_none"]
         );
         let row = ComparisonRow {
@@ -666,7 +771,7 @@ mod tests {
         t.header(&header).unwrap();
         t.row(&row).unwrap();
         let out = String::from_utf8(t.into_inner().unwrap()).unwrap();
-        assert!(out.ends_with(",1.0,0.5,0.0,,0.25,0.0,0.75\n"), "{out}");
+        assert!(out.contains(",1.0,0.5,0.0,,0.25,0.0,0.75,2,"), "{out}");
         // Read back, the row is the one written.
         let mut read = ::csv::Reader::from_reader(out.as_bytes());
         let record = read.records().next().unwrap().unwrap();
@@ -676,7 +781,7 @@ mod tests {
     #[test]
     fn a_comparison_cell_not_as_written_is_refused_with_its_column() {
         let cells = |text: &str| ::csv::StringRecord::from(text.split(';').collect::<Vec<_>>());
-        let row = "v;a;hold;2;0.5;0;1;1;;;;;0.5;0;1;1;0;;;;;;;;;1;0.5;0;";
+        let row = "v;a;hold;2;0.5;0;1;1;;;;;0.5;0;1;1;0;;;;;;;;;1;0.5;0;;1;mean-peak;0.5;0;true;;;;;;;;;;;;;;;;;;";
         assert!(ComparisonRow::read(&cells(row), 2, 0).is_ok());
         let bad = |row: &str| ComparisonRow::read(&cells(row), 2, 0).unwrap_err();
         assert_eq!(
@@ -689,6 +794,14 @@ mod tests {
         // A statistic given in part, and a share left empty.
         assert_eq!(bad(&row.replacen(";0;1;1;;;;;", ";0;1;;;;;;", 1)).column, 7);
         assert_eq!(bad(&row.replacen(";1;0.5;0;", ";;0.5;0;", 1)).column, 25);
+        assert_eq!(
+            bad(&row.replacen(";true;", ";yes;", 1)),
+            CellError {
+                column: 33,
+                why: BadCell::NotAFlag("yes".into())
+            }
+        );
+        assert_eq!(bad(&row.replacen(";true;;", ";true;0.1;", 1)).column, 36);
         assert_eq!(
             bad(&row.replacen("v;a;hold;2", "v;a;hold;two", 1)).column,
             3

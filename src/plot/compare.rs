@@ -63,6 +63,9 @@ pub struct VariantSummary {
     pub parts: Option<Vec<(String, String)>>,
     /// Its place in the ranking, 1 for the best.
     pub rank: usize,
+    /// How its rank is labelled: `=1` for the best and those tied with it when
+    /// there are any, else `#` and its place.
+    pub rank_label: String,
     /// The ranking metric: the mean over actors of their mean peak levels.
     pub score: f64,
     /// One entry per actor of [`VariantSet::actors`], in the same order.
@@ -308,7 +311,7 @@ impl AxisLabels {
                     match slot {
                         Slot::Variant(i) => {
                             let v = &set.variants[*i];
-                            let mut cells = vec![vec![format!("#{}", v.rank)]];
+                            let mut cells = vec![vec![v.rank_label.clone()]];
                             for part in rows_of(v) {
                                 let lines = break_wrap(face, &part, max, lines_per_part);
                                 shortened |= lines.iter().any(|l| l.ends_with(font::ELLIPSIS));
@@ -914,6 +917,7 @@ mod tests {
                     name: name.clone(),
                     parts: parts(name),
                     rank: v + 1,
+                    rank_label: format!("#{}", v + 1),
                     score: 1.0 + v as f64 / 4.0,
                     actors,
                 }

@@ -262,6 +262,29 @@ pub(crate) fn text<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Draws `lines`, `line_h` apart, as a block centred on `y`, each at `x` as `anchor`
+/// places it.
+pub(crate) fn lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    (x, y): (f64, f64),
+    line_h: f64,
+    (face, color, anchor): (Face, RGBColor, Anchor),
+) -> Result<(), PlotError> {
+    let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
+    for (k, line) in lines.iter().enumerate() {
+        text(
+            area,
+            line,
+            (x, first + k as f64 * line_h),
+            face,
+            color,
+            anchor,
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

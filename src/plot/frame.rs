@@ -1336,11 +1336,8 @@ pub(crate) fn draw_y_ticks<DB: DrawingBackend>(
     for (level, lines) in labels {
         let y = p.y(*level);
         line(area, (p.l - tick, y), (p.l, y), INK.to_rgba(), width)?;
-        let first = y - (lines.len() as f64 - 1.0) * line_h / 2.0;
-        for (k, text) in lines.iter().enumerate() {
-            let at = (p.l - tick - 6.0 * s, first + k as f64 * line_h);
-            font::text(area, text, at, sz.tick, INK, Anchor::Right)?;
-        }
+        let at = (p.l - tick - 6.0 * s, y);
+        font::lines(area, lines, at, line_h, (sz.tick, INK, Anchor::Right))?;
     }
     Ok(())
 }

@@ -180,17 +180,15 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     for (j, policy) in grid.cols.iter().enumerate() {
         let lines = break_wrap(ty.tick, policy, cw - 10.0 * s, col_label_lines);
         let cx = x_cells + (j as f64 + 0.5) * cw;
-        let first = cells_top - 6.0 * s - (lines.len() as f64 - 0.5) * line_h;
-        for (k, text) in lines.iter().enumerate() {
-            font::text(
-                area,
-                text,
-                (cx, first + k as f64 * line_h),
-                ty.tick,
-                INK,
-                Anchor::Centre,
-            )?;
-        }
+        // The block ends just above the cells, its last line half a line over them.
+        let cy = cells_top - 6.0 * s - lines.len() as f64 * line_h / 2.0;
+        font::lines(
+            area,
+            &lines,
+            (cx, cy),
+            line_h,
+            (ty.tick, INK, Anchor::Centre),
+        )?;
     }
     // Row head: the actor above its policies.
     font::text(
@@ -203,17 +201,13 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     )?;
     for (i, lines) in row_labels.iter().enumerate() {
         let cy = cells_top + (i as f64 + 0.5) * ch;
-        let first = cy - (lines.len() as f64 - 1.0) * line_h / 2.0;
-        for (k, text) in lines.iter().enumerate() {
-            font::text(
-                area,
-                text,
-                (x_rows, first + k as f64 * line_h),
-                ty.tick,
-                INK,
-                Anchor::Left,
-            )?;
-        }
+        font::lines(
+            area,
+            lines,
+            (x_rows, cy),
+            line_h,
+            (ty.tick, INK, Anchor::Left),
+        )?;
     }
 
     // Cells.
@@ -314,20 +308,9 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             INK.to_rgba(),
             thin,
         )?;
-        let first = yy - (lines.len() as f64 - 1.0) * ty.tick.size * 1.08 / 2.0;
-        for (k, text) in lines.iter().enumerate() {
-            font::text(
-                area,
-                text,
-                (
-                    x_bar + bar_w + tick + 6.0 * s,
-                    first + k as f64 * ty.tick.size * 1.08,
-                ),
-                ty.tick,
-                INK,
-                Anchor::Left,
-            )?;
-        }
+        let at = (x_bar + bar_w + tick + 6.0 * s, yy);
+        let face = (ty.tick, INK, Anchor::Left);
+        font::lines(area, lines, at, ty.tick.size * 1.08, face)?;
     }
     Ok(())
 }

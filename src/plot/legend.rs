@@ -195,11 +195,13 @@ pub(crate) fn column<DB: DrawingBackend>(
         let block = row_h + (lines.len() as f64 - 1.0) * line_h;
         let cy = y + block / 2.0;
         draw_mark(area, sz, *mark, (x, cy), (SWATCH * sz.s, 0.64 * row_h))?;
-        let first = cy - (lines.len() as f64 - 1.0) * line_h / 2.0;
-        for (k, text) in lines.iter().enumerate() {
-            let at = (x + indent, first + k as f64 * line_h);
-            font::text(area, text, at, face, INK, Anchor::Left)?;
-        }
+        font::lines(
+            area,
+            lines,
+            (x + indent, cy),
+            line_h,
+            (face, INK, Anchor::Left),
+        )?;
         y += block;
     }
     let hidden = entries.len() - shown + hidden;

@@ -222,6 +222,7 @@ mod tests {
                     name: String::new(),
                     parts: Some(parts.iter().map(|&(a, p)| (a.into(), p.into())).collect()),
                     rank: k + 1,
+                    rank_label: format!("#{}", k + 1),
                     score: 0.0,
                     actors: vec![],
                 })

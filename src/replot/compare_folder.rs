@@ -22,7 +22,7 @@ use crate::plot::{
     ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, VariantSet,
     VariantSummary, chart_meta, stage_chart,
 };
-use crate::ranking::{RankBy, mean_hostile_rounds, mean_peak_level, rank_scores};
+use crate::ranking::{RankBy, mean_peak_level};
 use crate::scenario::Scenario;
 use crate::scenario::limits::open_input;
 
@@ -57,7 +57,7 @@ pub fn plot_compare_folder(
     limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Compare);
-    let (set, grid) = variant_set(dir, scenario, rank_by, cancel, limit)?;
+    let (set, grid) = variant_set(dir, scenario, cancel, limit)?;
     let ranked_by = rank_by.describe();
     let n = set.variants.len();
     let replicates = if scenario.replicates == 1 {
@@ -142,17 +142,17 @@ struct Read {
     name: String,
     actors: Vec<ActorSummary>,
     peak_means: Vec<Option<f64>>,
-    hostile_means: Vec<Option<f64>>,
-    /// The share of the outcome ranked by, when the ranking is by one.
-    outcome_share: Option<f64>,
+    /// Its place in the ranking, as written.
+    rank: usize,
+    /// Whether it is tied with the best, as written.
+    tied: bool,
 }
 
-/// The variants of the comparison in `dir`, ranked, and their policy grid when
-/// exactly two actors were varied.
+/// The variants of the comparison in `dir`, in the order ranked, and their policy
+/// grid when exactly two actors were varied.
 fn variant_set(
     dir: &Path,
     scenario: &Scenario,
-    rank_by: &RankBy,
     cancel: Cancel,
     limit: u64,
 ) -> Result<(VariantSet, Option<PolicyGrid>), Error> {
@@ -162,8 +162,7 @@ fn variant_set(
     if top > 0 && ladder.is_hostile(top - 1) {
         reach_rungs.push(top - 1);
     }
-    let outcome = rank_by.outcome();
-    let mut read = read_comparison(dir, scenario, (&reach_rungs, outcome), cancel, limit)?;
+    let mut read = read_comparison(dir, scenario, &reach_rungs, cancel, limit)?;
 
     let aggregate_path = dir.join(AGGREGATE);
     let index: BTreeMap<String, usize> = read
@@ -198,22 +197,15 @@ fn variant_set(
         read[v].actors[a].rows.push(r);
     }
 
-    let shares = scenario.outcomes.len() + 1;
-    let scores: Vec<[f64; 3]> = read
+    // The order `compare` ranked them in, as written: a ranking by any metric is
+    // drawn as the table showed it.
+    let scores: Vec<f64> = read
         .iter()
-        .map(|v| {
-            let peak = mean_peak_level(v.peak_means.iter().copied());
-            // The one share read stands in every outcome's place: the key reads only
-            // the outcome ranked by.
-            let share = vec![v.outcome_share.unwrap_or(0.0); shares];
-            [
-                rank_by.key(peak, &share),
-                peak,
-                mean_hostile_rounds(v.hostile_means.iter().copied()),
-            ]
-        })
+        .map(|v| mean_peak_level(v.peak_means.iter().copied()))
         .collect();
-    let order = rank_scores(&scores);
+    let mut order: Vec<usize> = (0..read.len()).collect();
+    order.sort_by_key(|&i| read[i].rank);
+    let tied = read.iter().filter(|v| v.tied).count();
     let grid = policy_grid(scenario, &read, &order);
     let mut slots: Vec<Option<Read>> = read.into_iter().map(Some).collect();
     let variants = order
@@ -230,7 +222,12 @@ fn variant_set(
                 }),
                 name: v.name,
                 rank: place + 1,
-                score: scores[i][1],
+                rank_label: if v.tied && tied > 1 {
+                    "=1".into()
+                } else {
+                    format!("#{}", place + 1)
+                },
+                score: scores[i],
                 actors: v.actors,
             }
         })
@@ -260,11 +257,11 @@ fn fan_row(r: &VariantAggregateRow) -> FanRow {
 
 /// The rows of `comparison.csv`, grouped by variant in file (run) order: each read as
 /// the [`ComparisonRow`] that wrote it, under the header written for the folder's
-/// scenario. `outcome` is the outcome ranked by, when the ranking is by one.
+/// scenario.
 fn read_comparison(
     dir: &Path,
     scenario: &Scenario,
-    (reach_rungs, outcome): (&[crate::ladder::Rung], Option<Option<usize>>),
+    reach_rungs: &[crate::ladder::Rung],
     cancel: Cancel,
     limit: u64,
 ) -> Result<Vec<Read>, Error> {
@@ -302,8 +299,8 @@ fn read_comparison(
                 name: row.variant.to_owned(),
                 actors: vec![ActorSummary::default(); na],
                 peak_means: vec![None; na],
-                hostile_means: vec![None; na],
-                outcome_share: None,
+                rank: row.rank,
+                tied: row.tied_with_best,
             });
         }
         let a = actor_index(scenario, row.actor, &path)?;
@@ -314,11 +311,6 @@ fn read_comparison(
             p50: s.p50,
             p90: s.p90,
         });
-        v.hostile_means[a] = row.hostile_rounds.map(|s| s.mean);
-        if let Some(o) = outcome {
-            let column = o.unwrap_or(scenario.outcomes.len());
-            v.outcome_share = row.p_outcome.get(column).copied().or(v.outcome_share);
-        }
         v.actors[a].reach = reach_rungs
             .iter()
             .map(|&r| row.p_reach[r as usize])
@@ -413,8 +405,8 @@ mod tests {
                 name: n.to_string(),
                 actors: vec![],
                 peak_means: vec![],
-                hostile_means: vec![],
-                outcome_share: None,
+                rank: 0,
+                tied: false,
             })
             .collect()
     }
