@@ -230,8 +230,46 @@ fn svg_charts_look_like_their_pngs_in_a_browser_without_fonts() {
         dir.path(),
         &["run", s.to_str().unwrap(), "--out", "r", "--quiet"],
     );
-    let results = dir.join("r");
-    for stem in ["timeline", "fan", "stocks"] {
+    // A comparison of two varied actors (compare, trajectories, heatmap) and a
+    // tournament: every kind of chart.
+    ok(
+        dir.path(),
+        &[
+            "compare",
+            s.to_str().unwrap(),
+            "--vary",
+            "usa=mirror,restrain",
+            "--vary",
+            "russia=mirror,hold",
+            "--replicates",
+            "50",
+            "--out",
+            "c",
+            "--quiet",
+        ],
+    );
+    let classic = scenario("axelrod-classic.toml");
+    ok(
+        dir.path(),
+        &[
+            "tournament",
+            classic.to_str().unwrap(),
+            "--out",
+            "t",
+            "--quiet",
+        ],
+    );
+    let charts = [
+        ("r", "timeline"),
+        ("r", "fan"),
+        ("r", "stocks"),
+        ("c", "compare"),
+        ("c", "trajectories"),
+        ("c", "heatmap"),
+        ("t", "tournament"),
+    ];
+    for (folder, stem) in charts {
+        let results = dir.join(folder);
         let png = decode(&results.join(format!("{stem}.png")));
         let shot = screenshot(
             &exe,
@@ -248,6 +286,7 @@ fn svg_charts_look_like_their_pngs_in_a_browser_without_fonts() {
             100.0 * d
         );
     }
+    let results = dir.join("r");
     // Without the glyphs, the same chart loses its text: the check sees it.
     let svg = std::fs::read_to_string(results.join("timeline.svg")).unwrap();
     let texts = dir.join("timeline-text.svg");

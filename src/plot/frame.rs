@@ -1173,6 +1173,30 @@ pub(crate) fn px((x, y): (f64, f64)) -> (i32, i32) {
     (x.round() as i32, y.round() as i32)
 }
 
+/// The outline of the rectangle from `a` to `z`, `width` pixels wide across its
+/// edges, drawn as four filled bands: plotters' bitmap backend strokes a wide
+/// rectangle otherwise than its SVG backend does, and filled shapes come out alike
+/// in both, so that a PNG and its SVG match.
+pub(crate) fn outline<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (a, z): ((f64, f64), (f64, f64)),
+    color: RGBColor,
+    width: u32,
+) -> Result<(), PlotError> {
+    let ((x0, y0), (x1, y1)) = (px(a), px(z));
+    let (w, h) = (width as i32, width as i32 / 2);
+    let style = color.filled();
+    for band in [
+        [(x0 - h, y0 - h), (x1 - h + w, y0 - h + w)],
+        [(x0 - h, y1 - h), (x1 - h + w, y1 - h + w)],
+        [(x0 - h, y0 - h), (x0 - h + w, y1 - h + w)],
+        [(x1 - h, y0 - h), (x1 - h + w, y1 - h + w)],
+    ] {
+        area.draw(&Rectangle::new(band, style))?;
+    }
+    Ok(())
+}
+
 /// A straight solid line.
 pub(crate) fn line<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

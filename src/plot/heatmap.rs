@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::compare::{PolicyGrid, Scale, VariantSet, break_wrap, labels_width, page, rung_labels};
 use super::font::{self, Anchor, Face};
-use super::frame::{INK, MUTED, line, px};
+use super::frame::{self, INK, MUTED, line, px};
 use super::{ChartMeta, PlotError, RungMark};
 
 /// ColorBrewer's YlOrRd: light yellow for the calm end of the ladder, dark red for
@@ -226,10 +226,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
                 [px((x0, y0)), px((x0 + cw, y0 + ch))],
                 fill.filled(),
             ))?;
-            area.draw(&Rectangle::new(
-                [px((x0, y0)), px((x0 + cw, y0 + ch))],
-                WHITE.stroke_width(sep),
-            ))?;
+            frame::outline(area, ((x0, y0), (x0 + cw, y0 + ch)), WHITE, sep)?;
             let value = format!("{:.2}", v.score);
             let rank = format!("#{} of {total}", v.rank);
             let ink = text_on(fill);

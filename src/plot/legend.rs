@@ -225,8 +225,15 @@ pub(crate) fn marker<DB: DrawingBackend>(
     let outline = WHITE.stroke_width((r / 4.0).round().max(1.0) as u32);
     let shape: Vec<(f64, f64)> = match i % 5 {
         0 => {
-            area.draw(&Circle::new(px((x, y)), r.round() as i32, c.filled()))?;
-            area.draw(&Circle::new(px((x, y)), r.round() as i32, outline))?;
+            // A white ring, as two filled discs: the backends stroke a circle apart.
+            let ring = (r / 8.0).max(0.5);
+            let centre = px((x, y));
+            area.draw(&Circle::new(
+                centre,
+                (r + ring).round() as i32,
+                WHITE.filled(),
+            ))?;
+            area.draw(&Circle::new(centre, (r - ring).round() as i32, c.filled()))?;
             return Ok(());
         }
         1 => {
@@ -289,7 +296,7 @@ pub(crate) fn bar<DB: DrawingBackend>(
     if light {
         area.draw(&Rectangle::new([px(a), px(z)], c.mix(0.3).filled()))?;
         let edge = (1.5 * ty.s).round().max(1.0) as u32;
-        area.draw(&Rectangle::new([px(a), px(z)], c.stroke_width(edge)))?;
+        frame::outline(area, (a, z), c, edge)?;
     } else {
         area.draw(&Rectangle::new([px(a), px(z)], c.filled()))?;
     }
