@@ -491,16 +491,17 @@ impl Frame {
             .flat_map(|(_, t)| t.iter().map(|line| sz.tick.width(line)))
             .fold(0.0, f64::max);
 
-        // Legend column on the right; long names wrap onto a second line.
+        // Legend column on the right; long names wrap onto a second and third line
+        // (at small sizes a stock's name takes three) before they are shortened.
         let legend_entries: Vec<Vec<String>> = legend
             .names
             .iter()
-            .map(|n| sz.legend.wrap(n, 0.15 * w, 2))
+            .map(|n| sz.legend.wrap(n, 0.15 * w, 3))
             .collect();
         let indent = legend::text_indent(&sz);
         let legend_header = legend
             .header
-            .map(|h| sz.small.wrap(h, 0.15 * w + indent, 2))
+            .map(|h| sz.small.wrap(h, 0.15 * w + indent, 3))
             .unwrap_or_default();
         let legend_text_w = legend_entries
             .iter()
