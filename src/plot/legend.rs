@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use super::PlotError;
 use super::font::{self, Anchor, Face};
-use super::frame::{self, BAND_EDGE, INK, MUTED, Sizes, THRESHOLD, colour, px};
+use super::style::{self, BAND_EDGE, INK, MUTED, Sizes, THRESHOLD, colour, px};
 
 /// What a legend entry shows beside its text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,10 +73,10 @@ pub(crate) fn draw_mark<DB: DrawingBackend>(
     let tint = |i: Option<usize>| i.map_or(MUTED, colour);
     let line = |area: &DrawingArea<DB, Shift>, i: Option<usize>| {
         let dash = i
-            .and_then(|i| frame::dash(s, i))
+            .and_then(|i| style::dash(s, i))
             .map(|_| (12.0 * s, 5.0 * s));
         let path = [px((x, cy)), px((x + w, cy))];
-        frame::stroke(area, &path, tint(i), sz.line_width(), dash)
+        style::stroke(area, &path, tint(i), sz.line_width(), dash)
     };
     match mark {
         Mark::Line(i) => line(area, i),
@@ -91,7 +91,7 @@ pub(crate) fn draw_mark<DB: DrawingBackend>(
             line(area, i)
         }
         Mark::Marker(i) => marker(area, (x + w / 2.0, cy), marker_radius(sz), i),
-        Mark::Threshold => frame::dashed(
+        Mark::Threshold => style::dashed(
             area,
             (x, cy),
             (x + w, cy),
@@ -296,7 +296,7 @@ pub(crate) fn bar<DB: DrawingBackend>(
     if light {
         area.draw(&Rectangle::new([px(a), px(z)], c.mix(0.3).filled()))?;
         let edge = (1.5 * ty.s).round().max(1.0) as u32;
-        frame::outline(area, (a, z), c, edge)?;
+        style::outline(area, (a, z), c, edge)?;
     } else {
         area.draw(&Rectangle::new([px(a), px(z)], c.filled()))?;
     }

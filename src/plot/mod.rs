@@ -61,6 +61,7 @@ mod legend;
 mod panel;
 mod raster;
 mod score;
+mod style;
 mod svg_font;
 mod timeline;
 mod tournament;

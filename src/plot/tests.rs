@@ -447,7 +447,7 @@ fn twelve_actors_get_twelve_colours() {
         .collect();
     draws_everywhere(&m, &series, &fans);
     let svg = timeline_svg(&m, &series);
-    for c in frame::PALETTE {
+    for c in super::style::PALETTE {
         let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
         assert!(svg.contains(&hex), "colour {hex} unused");
     }
