@@ -4,14 +4,15 @@
 use crate::error::Error;
 use crate::fit::{Fitted, Pair, Param};
 use crate::montecarlo::Cancel;
-use crate::output::ResultsFolder;
+use crate::output::{Replacement, ResultsFolder};
 use crate::plot::{
     Chart, FitChart, MAX_SIZE, ScorePanel, ScorePoint, ScoreSeries, chart_meta, panel_grid,
-    render_png, render_svg,
+    stage_chart,
 };
 use crate::score::{Objective, ScoreRow};
 
-/// Draws `chart` as `<stem>.svg` and `<stem>.png` into `folder`.
+/// Draws `chart` as `<stem>.svg` and `<stem>.png` into `folder`, as `run` and
+/// `compare` stage their charts.
 fn stage(
     folder: &ResultsFolder,
     stem: &str,
@@ -19,13 +20,10 @@ fn stage(
     chart: &Chart<'_>,
     cancel: Cancel,
 ) -> Result<(), Error> {
-    cancel.check()?;
-    let svg = render_svg(chart, size)?;
-    folder.write(&format!("{stem}.svg"), svg.as_bytes())?;
-    cancel.check()?;
-    let png = render_png(chart, size, cancel);
-    cancel.check()?;
-    folder.write(&format!("{stem}.png"), &png?)
+    let files = Replacement::in_results(folder.staging(), folder.kind());
+    stage_chart(&files, stem, size, chart, cancel)?;
+    files.commit(cancel)?;
+    Ok(())
 }
 
 /// The score chart's panels: one per episode of every pair, from its rows; each

@@ -88,6 +88,11 @@ impl ResultsFolder {
         &self.staging
     }
 
+    /// The kind of results the folder holds.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
     /// Opens `name`, one of the files of the folder's [`Kind`], for writing.
     pub fn file(&self, name: &str) -> Result<super::FileSink, Error> {
         let path = self.staging.join(name);
