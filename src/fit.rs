@@ -528,47 +528,54 @@ fn set_path(mut at: &mut toml::Value, path: &[Step], value: toml::Value) -> Resu
     }
 }
 
-/// The counts of every episode of every pair under one candidate, pair by pair and
-/// episode by episode, and the candidate's scenario texts.
+/// The scenario text of `pair` with `values` set for `params`: `None` where they
+/// leave it as it is.
+fn text_with(
+    pair: &Pair,
+    params: &[Param],
+    values: &[toml::Value],
+) -> Result<Option<String>, Error> {
+    let source = &pair.scenario.source;
+    set_values(&source.text, params, values).map_err(|reason| Error::Param {
+        given: given(params, values),
+        reason: format!("{}: {reason}", source.file),
+    })
+}
+
+/// The values of a candidate as the command line gives them: `NAME=VALUE …`.
+fn given(params: &[Param], values: &[toml::Value]) -> String {
+    params
+        .iter()
+        .zip(values)
+        .map(|(p, v)| format!("{}={v}", p.name))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Scores `pairs` with `values` set for `params`: the scores of every episode, in
+/// order.
 fn evaluate(
     pairs: &[Pair],
     params: &[Param],
     values: &[toml::Value],
     options: &ScoreOptions,
-) -> Result<(Vec<EpisodeScore>, Vec<String>), Error> {
+) -> Result<Vec<EpisodeScore>, Error> {
     let mut episodes = Vec::new();
-    let mut texts = Vec::with_capacity(pairs.len());
     for pair in pairs {
-        let given = || {
-            params
-                .iter()
-                .zip(values)
-                .map(|(p, v)| format!("{}={v}", p.name))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let text = set_values(&pair.scenario.source.text, params, values).map_err(|reason| {
-            Error::Param {
-                given: given(),
-                reason: format!("{}: {reason}", pair.scenario.source.file),
-            }
-        })?;
-        let scored = match &text {
+        let file = &pair.scenario.source.file;
+        let scored = match text_with(pair, params, values)? {
             None => score(&pair.scenario, &pair.record, options)?,
             Some(text) => {
-                let scenario = Scenario::parse(text, &pair.scenario.source.file).map_err(|e| {
-                    Error::Param {
-                        given: given(),
-                        reason: refusal(&pair.scenario.source.file, e),
-                    }
+                let scenario = Scenario::parse(&text, file).map_err(|e| Error::Param {
+                    given: given(params, values),
+                    reason: refusal(file, e),
                 })?;
                 score(&scenario, &pair.record, options)?
             }
         };
-        texts.push(text.unwrap_or_else(|| pair.scenario.source.text.clone()));
         episodes.extend(scored.episodes);
     }
-    Ok((episodes, texts))
+    Ok(episodes)
 }
 
 /// Why a candidate's scenario was refused: its problems by key, without the lines and
@@ -630,7 +637,7 @@ pub fn fit(
             .map(|&i| {
                 options.cancel.check()?;
                 let values = values_at(params, i);
-                let (episodes, _) = evaluate(pairs, params, &values, &options.score)?;
+                let episodes = evaluate(pairs, params, &values, &options.score)?;
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                 Ok(episodes)
             })
@@ -682,7 +689,14 @@ pub fn fit(
         }
         t
     });
-    let (_, texts) = evaluate(pairs, params, &candidates[best].values, &options.score)?;
+    // The best candidate's texts, without scoring it again.
+    let texts = pairs
+        .iter()
+        .map(|pair| {
+            let text = text_with(pair, params, &candidates[best].values)?;
+            Ok(text.unwrap_or_else(|| pair.scenario.source.text.clone()))
+        })
+        .collect::<Result<_, Error>>()?;
     Ok(Fitted {
         episodes: scores[best].clone(),
         candidates,
