@@ -417,6 +417,16 @@ fn score_episode(
             by_round
         })
         .collect();
+    // given[k][r]: whether an event of the scenario forces a measure of dyad dyads[k]
+    // in round r; the same in every replicate.
+    let given: Vec<Vec<bool>> = dyads
+        .iter()
+        .map(|&d| {
+            (0..rounds)
+                .map(|r| scripted[d].iter().any(|&(round, _)| round as usize == r))
+                .collect()
+        })
+        .collect();
     // How many replicates chose exactly the recorded package, per dyad and round.
     let mut agree = vec![vec![0u64; rounds]; dyads.len()];
     let mut sum = Totals::default();
@@ -452,9 +462,6 @@ fn score_episode(
                 }
             }
             let keep = (replicate == 0).then_some(&mut rows);
-            let given: Vec<bool> = (0..rounds)
-                .map(|r| scripted[d].iter().any(|&(round, _)| round as usize == r))
-                .collect();
             let totals = compare(
                 scenario,
                 episode,
@@ -462,7 +469,7 @@ fn score_episode(
                 Replayed {
                     recorded: &recorded[k],
                     predicted: &predicted,
-                    scripted: &given,
+                    scripted: &given[k],
                 },
                 window,
                 keep,
