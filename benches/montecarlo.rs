@@ -22,6 +22,7 @@ fn montecarlo(c: &mut Criterion) {
         threads: 0,
         chart_size: None,
         rank_by: Default::default(),
+        charts: Default::default(),
     };
     let actor_rounds =
         all.len() as u64 * REPLICATES * scenario.actors.len() as u64 * u64::from(scenario.rounds);

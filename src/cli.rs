@@ -7,6 +7,7 @@ use escalate::error::{Error, FolderRefusal, Setting};
 use escalate::fit::{FitOptions, Param};
 use escalate::history::{FitCommand, ScoreCommand};
 use escalate::montecarlo::Cancel;
+use escalate::output::ChartFormats;
 use escalate::plot;
 use escalate::ranking::{RankBy, RankChoice};
 use escalate::replot::Redraw;
@@ -72,6 +73,10 @@ enum Command {
         /// Chart size in pixels, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x900")]
         size: (u32, u32),
+        /// Charts to draw: `png,svg` (both), `svg` or `png` [default: png,svg].
+        /// report.html is redrawn only with its SVG charts.
+        #[arg(long, value_name = "FORMATS", value_parser = parse_plot_charts, default_value = "png,svg", hide_default_value = true)]
+        charts: ChartFormats,
         /// Raise (or lower) a limit over the folder's scenario: `--limit
         /// input_bytes=2e8` reads larger files. Repeatable.
         #[arg(long = "limit", value_name = "NAME=N", value_parser = limits::parse_setting)]
@@ -257,6 +262,10 @@ struct Replicates {
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = parse_size, default_value = "1600x900", display_order = 70)]
     size: (u32, u32),
+    /// Charts to draw: `png,svg` (both), `svg`, `png`, or `none` (no chart; the
+    /// report then shows none) [default: png,svg].
+    #[arg(long, value_name = "FORMATS", value_parser = parse_charts, default_value = "png,svg", hide_default_value = true, display_order = 71)]
+    charts: ChartFormats,
 }
 
 impl Replicates {
@@ -297,6 +306,10 @@ struct TournamentArgs {
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_parser = parse_size, default_value = "1600x900", display_order = 70)]
     size: (u32, u32),
+    /// Charts to draw: `png,svg` (both), `svg`, `png`, or `none` (no chart; the
+    /// report then shows none) [default: png,svg].
+    #[arg(long, value_name = "FORMATS", value_parser = parse_charts, default_value = "png,svg", hide_default_value = true, display_order = 71)]
+    charts: ChartFormats,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -309,6 +322,33 @@ struct RunArgs {
     /// [default: the first 100].
     #[arg(long, value_parser = parse_timeline, display_order = 60)]
     timeline: Option<Timeline>,
+}
+
+/// Reads the chart formats of `--charts`: `png,svg` (in either order), `svg`, `png`
+/// or `none`.
+fn parse_charts(s: &str) -> Result<ChartFormats, String> {
+    const ACCEPTED: &str = "expected png,svg, svg, png or none";
+    if s == "none" {
+        return Ok(ChartFormats::NONE);
+    }
+    let mut formats = ChartFormats::NONE;
+    for part in s.split(',') {
+        match part.trim() {
+            "svg" => formats.svg = true,
+            "png" => formats.png = true,
+            _ => return Err(format!("{ACCEPTED}, found {s:?}")),
+        }
+    }
+    Ok(formats)
+}
+
+/// Reads the chart formats of `plot --charts`: those of [`parse_charts`] but `none`
+/// (redrawing nothing has no use).
+fn parse_plot_charts(s: &str) -> Result<ChartFormats, String> {
+    match parse_charts(s) {
+        Ok(f) if f.any() => Ok(f),
+        _ => Err(format!("expected png,svg, svg or png, found {s:?}")),
+    }
 }
 
 /// Reads `1600x900`, within the sizes charts can be drawn at.
@@ -424,7 +464,12 @@ pub fn run(args: Args) -> Result<()> {
         Command::Run(a) => run_scenario(a),
         Command::Compare(a) => compare(a),
         Command::Check { scenario } => check(scenario),
-        Command::Plot { dir, size, limits } => replot(&dir, size, &limits),
+        Command::Plot {
+            dir,
+            size,
+            charts,
+            limits,
+        } => replot(&dir, size, charts, &limits),
         Command::Policies => print(&terminal::policies()),
         Command::Tournament(a) => tournament(a),
         Command::Score(a) => score(a),
@@ -591,6 +636,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
         threads: a.common.threads.unwrap_or(0),
         timeline_replicates,
         chart_size: a.replicates.size,
+        charts: a.replicates.charts,
         cancel: cancel_on_signal(),
     };
     let bar = progress_bar(scenario.replicates, a.common.quiet, "replicates");
@@ -631,6 +677,7 @@ fn tournament(a: TournamentArgs) -> Result<()> {
             .unwrap_or_else(|| escalate::tournament::default_out(&scenario)),
         threads: a.common.threads.unwrap_or(0),
         chart_size: a.size,
+        charts: a.charts,
     };
     let bar = progress_bar(setup.matches(), a.common.quiet, "matches");
     let outcome =
@@ -686,6 +733,7 @@ fn compare(a: CompareArgs) -> Result<()> {
         threads: a.common.threads.unwrap_or(0),
         chart_size: Some(a.replicates.size),
         rank_by: RankBy::new(a.rank_by, &scenario)?,
+        charts: a.replicates.charts,
     };
     let bar = progress_bar(
         variants.len() as u64 * scenario.replicates,
@@ -718,14 +766,19 @@ fn compare(a: CompareArgs) -> Result<()> {
     ))
 }
 
-fn replot(dir: &std::path::Path, size: (u32, u32), limits: &[(Limit, u64)]) -> Result<()> {
+fn replot(
+    dir: &std::path::Path,
+    size: (u32, u32),
+    charts: ChartFormats,
+    limits: &[(Limit, u64)],
+) -> Result<()> {
     let overrides = Overrides {
         limits: limits.to_vec(),
         ..overrides()
     };
     let redraw = Redraw::open(dir, &overrides, cancel_on_signal())?;
     let drawn = redraw
-        .draw(size)
+        .draw(size, charts)
         .with_context(|| format!("redrawing the charts of {}", dir.display()))?;
     let mut listing = String::new();
     for path in drawn {

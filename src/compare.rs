@@ -5,11 +5,14 @@
 //! draw, and a variant's figures are exactly those `escalate run` gives for a scenario
 //! file with the same policies and seed.
 //!
-//! Variants run one after another, each in parallel over its replicates through
-//! [`montecarlo::simulate`], whose results are counted into a [`Tally`] in replicate
-//! order and dropped. When a variant is done its rows go to `comparison.csv` and
-//! `aggregate.csv`, and only its [`ActorTotals`] (a few histograms) are kept for the
-//! terminal: memory grows with neither replicates nor rounds written.
+//! Variants take turns over blocks of replicates, each block in parallel over its
+//! replicates through [`montecarlo::Replicates`]: each worker thread counts what it
+//! plays into its own [`Tally`], and the payoffs and ranking values, which depend on
+//! the order they are summed in, are counted in replicate order on a thread of their
+//! own while the next block is played. When all are done the rows go to
+//! `comparison.csv` and `aggregate.csv`, and only each variant's [`ActorTotals`] (a
+//! few histograms) are kept for the terminal: memory grows with neither replicates
+//! nor rounds written.
 //!
 //! The results folder holds:
 //! - `comparison.csv`: one row per variant × actor (see [`ComparisonRow`] for the
@@ -26,14 +29,14 @@
 
 use crate::error::Error;
 use crate::metrics::{ActorTotals, Tally};
-use crate::montecarlo::{self, Cancel, Plan};
+use crate::montecarlo::{self, Cancel, Fold, Plan, ReplicateResult, Replicates};
 use crate::output::csv::{ComparisonRow, MeanError, Table, VariantAggregateRow, comparison_header};
 use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::reader::chart_svgs;
-use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, REPORT_HTML, ResultsFolder, policies};
+use crate::output::{AGGREGATE, COMPARISON, ChartFormats, Kind, ResultsFolder, policies};
+use crate::plot::write_report;
 use crate::ranking::{Paired, RankBy, VariantOutcome, mean_peak_level};
 use crate::replot::plot_compare_folder;
-use crate::report::{compare_report, html};
+use crate::report::compare_report;
 use crate::run::require_actors;
 use crate::scenario::{Scenario, Variant};
 use std::path::{Path, PathBuf};
@@ -51,6 +54,9 @@ pub struct CompareOptions {
     pub chart_size: Option<(u32, u32)>,
     /// What ranks the variants.
     pub rank_by: RankBy,
+    /// The files charts are drawn as (none: no chart is drawn, and the report
+    /// shows none).
+    pub charts: ChartFormats,
 }
 
 /// What a comparison produced, for the terminal.
@@ -111,9 +117,14 @@ pub fn compare_until(
             * u128::from(scenario.rounds)
             * scenario.dyads.len() as u128,
     )?;
-    // Variants run a block of replicates each in turn: one block's results are held
-    // at a time, and every variant's tally (its per-round histograms and totals),
-    // the block's ranking values and the paired differences until the end.
+    // Variants run a block of replicates each in turn: every variant keeps a worker
+    // (its engine and counts) on every thread, a block's results are held at a time,
+    // and every variant's tally (its per-round histograms and totals), the block's
+    // ranking values and the paired differences until the end.
+    let threads = match options.threads {
+        0 => rayon::current_num_threads(),
+        n => n,
+    };
     scenario.limits.check_memory(
         &format!(
             "{} rounds × {} dyads, {} variants",
@@ -122,6 +133,9 @@ pub fn compare_until(
             variants.len()
         ),
         montecarlo::memory(scenario, plan)
+            + variants.len().saturating_sub(1) as u128
+                * threads as u128
+                * montecarlo::worker_bytes(scenario)
             + (variants.len() as u128 + 1)
                 * scenario.actors.len() as u128
                 * ActorTotals::bytes(scenario)
@@ -144,41 +158,67 @@ pub fn compare_until(
     let mut tallies: Vec<Tally> = varied.iter().map(Tally::new).collect();
     let mut paired = Paired::new(count, metrics);
     let pool = montecarlo::thread_pool(options.threads)?;
+    let threads = pool.current_num_threads();
+    let runners: Vec<Replicates<CompareFold>> = varied
+        .iter()
+        .map(|v| {
+            let fold = CompareFold {
+                scenario,
+                varied: v,
+                rank_by,
+            };
+            Replicates::new(v, plan, threads, fold)
+        })
+        .collect();
     // Every variant runs one block of replicates before the next block starts, so
     // that replicate k of every variant is at hand at once: the paired differences
-    // are counted block by block, and only a block's values are held.
-    let block = montecarlo::batch_size(scenario, pool.current_num_threads() as u64);
+    // are counted block by block, and only a block's values are held. Each variant's
+    // block is counted in order on a thread of its own while the next one is played.
+    let block = montecarlo::batch_size(scenario, threads as u64);
     let mut values = vec![0.0; block as usize * count * metrics];
-    let mut start = 0;
-    while start < scenario.replicates {
-        let end = (start + block).min(scenario.replicates);
-        let len = end - start;
-        for (i, (varied, tally)) in varied.iter().zip(&mut tallies).enumerate() {
-            let done_before = start * count as u64 + i as u64 * len;
-            montecarlo::simulate_range(
-                varied,
-                start..end,
-                plan,
-                &pool,
-                cancel,
-                |done| progress(done_before + done),
-                |result| {
-                    tally.add(result.observed());
-                    let at = ((result.replicate - start) as usize * count + i) * metrics;
-                    rank_by.values(
-                        scenario,
-                        &result.summaries,
-                        result.outcome,
-                        &mut values[at..at + metrics],
-                    );
-                    Ok(())
-                },
-            )?;
+    let actors = scenario.actors.len();
+    montecarlo::in_order(
+        |unit: &mut Unit| {
+            cancel.check()?;
+            let tally = &mut tallies[unit.variant];
+            let mut k = 0;
+            for b in &unit.blocks {
+                for i in 0..b.replicates {
+                    tally.add_values(&b.payoffs[i * actors..(i + 1) * actors], &[]);
+                    let at = (k * count + unit.variant) * metrics;
+                    values[at..at + metrics]
+                        .copy_from_slice(&b.values[i * metrics..(i + 1) * metrics]);
+                    k += 1;
+                }
+            }
+            if unit.variant + 1 == count {
+                for replicate in values.chunks_exact(count * metrics).take(k) {
+                    paired.add(replicate);
+                }
+            }
+            Ok(())
+        },
+        |feed| {
+            let mut start = 0;
+            while start < scenario.replicates {
+                let end = (start + block).min(scenario.replicates);
+                let len = end - start;
+                for (i, runner) in runners.iter().enumerate() {
+                    let mut unit: Unit = feed.take();
+                    unit.variant = i;
+                    runner.play(&pool, start..end, cancel, &mut unit.blocks)?;
+                    feed.send(unit)?;
+                    progress(start * count as u64 + (i as u64 + 1) * len);
+                }
+                start = end;
+            }
+            Ok(())
+        },
+    )?;
+    for (tally, runner) in tallies.iter_mut().zip(runners) {
+        for worker in &runner.into_workers() {
+            tally.merge_counts(worker);
         }
-        for replicate in values.chunks_exact(count * metrics).take(len as usize) {
-            paired.add(replicate);
-        }
-        start = end;
     }
     let peak_levels: Vec<f64> = tallies
         .iter()
@@ -263,11 +303,6 @@ pub fn compare_until(
     comparison.into_inner()?.finish()?;
     aggregate.into_inner()?.finish()?;
     let wall_seconds = started.elapsed().as_secs_f64();
-    let threads = if options.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        options.threads
-    };
     let mut meta = RunMeta::new(scenario, 0);
     meta.variants = outcomes
         .iter()
@@ -289,15 +324,19 @@ pub fn compare_until(
     meta.notes = notes.clone();
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
-        let charts = plot_compare_folder(
-            folder.staging(),
-            scenario,
-            &options.rank_by,
-            size,
-            cancel,
-            u64::MAX,
-        )?;
-        let report = compare_report(
+        let charts = match options.charts.any() {
+            true => plot_compare_folder(
+                folder.staging(),
+                scenario,
+                &options.rank_by,
+                size,
+                options.charts,
+                cancel,
+                u64::MAX,
+            )?,
+            false => Vec::new(),
+        };
+        let mut report = compare_report(
             scenario,
             &outcomes,
             &ranking,
@@ -305,9 +344,7 @@ pub fn compare_until(
             &notes,
             &charts,
         );
-        folder.write(REPORT, report.markdown().as_bytes())?;
-        let svgs = chart_svgs(folder.staging(), report.charts())?;
-        folder.write(REPORT_HTML, html::render(&report, &svgs).as_bytes())?;
+        write_report(&folder, &mut report, options.charts)?;
     }
     let meta = Meta::new(
         Kind::Compare,
@@ -327,6 +364,72 @@ pub fn compare_until(
         notes,
         wall_seconds,
     })
+}
+
+/// How a comparison counts a variant's replicates: counts in each worker's
+/// [`Tally`], and in each block the payoffs to count in order and the ranking's
+/// values.
+struct CompareFold<'s> {
+    /// The scenario as given, which the ranking's metrics name actors of.
+    scenario: &'s Scenario,
+    /// The variant's scenario.
+    varied: &'s Scenario,
+    rank_by: &'s RankBy,
+}
+
+/// What a block of consecutive replicates of one variant gives.
+#[derive(Debug, Default)]
+struct CompareBlock {
+    replicates: usize,
+    /// `payoffs[replicate * actors + actor]`.
+    payoffs: Vec<Option<f64>>,
+    /// `values[replicate * metrics + metric]`: the ranking's values.
+    values: Vec<f64>,
+}
+
+/// One variant's blocks of one range of replicates.
+#[derive(Debug, Default)]
+struct Unit {
+    variant: usize,
+    blocks: Vec<CompareBlock>,
+}
+
+impl Fold for CompareFold<'_> {
+    type Worker = Tally;
+    type Block = CompareBlock;
+
+    fn worker(&self) -> Tally {
+        Tally::new(self.varied)
+    }
+
+    fn clear(&self, block: &mut CompareBlock) {
+        block.replicates = 0;
+        block.payoffs.clear();
+        block.values.clear();
+    }
+
+    fn fold(
+        &self,
+        tally: &mut Tally,
+        block: &mut CompareBlock,
+        result: &ReplicateResult,
+    ) -> Result<(), Error> {
+        // Stocks are not part of a comparison's results: they are not counted.
+        tally.add_counts(result.observed());
+        block.replicates += 1;
+        block
+            .payoffs
+            .extend(result.summaries.iter().map(|s| s.payoff));
+        let at = block.values.len();
+        block.values.resize(at + self.rank_by.metrics().len(), 0.0);
+        self.rank_by.values(
+            self.scenario,
+            &result.summaries,
+            result.outcome,
+            &mut block.values[at..],
+        );
+        Ok(())
+    }
 }
 
 /// The row of `comparison.csv` for one actor of one variant.
@@ -415,6 +518,7 @@ mod tests {
                 threads: 1,
                 chart_size: None,
                 rank_by: RankBy::default(),
+                charts: ChartFormats::ALL,
             },
             |_| {},
         )
@@ -451,6 +555,7 @@ mod tests {
                 threads: 2,
                 chart_size: Some((800, 450)),
                 rank_by: rank_by.clone(),
+                charts: ChartFormats::ALL,
             },
             |_| {},
         )
@@ -482,7 +587,16 @@ mod tests {
         // Redrawn from the files, the charts rank as the table did.
         let svg = std::fs::read(out.join("compare.svg")).unwrap();
         std::fs::remove_file(out.join("compare.svg")).unwrap();
-        plot_compare_folder(&out, &s, &rank_by, (800, 450), Cancel::never(), u64::MAX).unwrap();
+        plot_compare_folder(
+            &out,
+            &s,
+            &rank_by,
+            (800, 450),
+            ChartFormats::ALL,
+            Cancel::never(),
+            u64::MAX,
+        )
+        .unwrap();
         assert_eq!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
         // Redrawn under another ranking's name, the chart keeps the order written
         // and names the ranking it is given.
@@ -491,6 +605,7 @@ mod tests {
             &s,
             &RankBy::default(),
             (800, 450),
+            ChartFormats::ALL,
             Cancel::never(),
             u64::MAX,
         )
@@ -514,6 +629,7 @@ mod tests {
                 threads: 1,
                 chart_size: None,
                 rank_by: RankBy::default(),
+                charts: ChartFormats::ALL,
             },
             |_| {},
         )
@@ -540,6 +656,7 @@ mod tests {
                 threads: 1,
                 chart_size: None,
                 rank_by: RankBy::default(),
+                charts: ChartFormats::ALL,
             },
             |_| {},
         )
@@ -565,6 +682,7 @@ mod tests {
                 threads: 2,
                 chart_size: None,
                 rank_by: RankBy::default(),
+                charts: ChartFormats::ALL,
             },
             |_| {},
         )

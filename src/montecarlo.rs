@@ -1,23 +1,30 @@
-//! Many replicates of one scenario, in parallel, delivered in replicate order.
+//! Many replicates of one scenario, in parallel, counted as they are played.
 //!
 //! Replicate *k* runs on its own generator stream (seed, k), so what it gives does not
 //! depend on which thread runs it or on how many replicates run. Replicates are run in
-//! batches; each batch's results are handed to the consumer in order and dropped, so
-//! memory does not grow with the number of replicates.
+//! batches, and each worker thread keeps its engine and its replicate's buffers from
+//! one replicate to the next. A [`Fold`] says what a replicate amounts to: whole
+//! counts, which each worker sums on its own and which are merged once at the end
+//! (sums of integers are the same in any order), and what depends on the order of
+//! replicates (real-valued sums, CSV rows), which goes into blocks of consecutive
+//! replicates handed on in replicate order. [`in_order`] takes those blocks on a
+//! thread of its own while the next batch is played, so that counting and writing
+//! overlap the play; memory does not grow with the number of replicates.
 
 use crate::engine::{Engine, Trajectory, reverse_dyads};
 use crate::error::Error;
 use crate::ladder::{Measure, Move, Round, Rung};
-use crate::metrics::{
-    ActorSummary, Observed, StockTally, actor_in_force, actor_rungs, summarize_rungs,
-};
+use crate::metrics::summary::{actor_in_force_into, actor_rungs_into};
+use crate::metrics::{ActorSummary, Observed, StockTally, summarize_rungs};
 use crate::rng::run_rng;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 /// What one replicate gives.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReplicateResult {
     /// Its number.
     pub replicate: u64,
@@ -129,18 +136,15 @@ pub fn check_threads(threads: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// Bytes [`simulate`] holds at once for `plan`, estimated from what grows: each
-/// worker thread's engine (per dyad and round a move, a perceived move, a policy
-/// kind, a measure with its package's end and a rung in force; per holding and round
-/// a value), a batch's results (each actor's rung and rung in force per round, each
-/// holding's value per round, and the trajectories kept of the first replicates),
-/// the histograms of rungs and rungs in force per round and actor, and the stocks'
-/// counts per round and holding.
+/// Bytes a simulation of `scenario` holds at once for `plan`, estimated from what
+/// grows: each worker thread's [`worker_bytes`]; the blocks of three batches in
+/// flight ([`in_order`]), each replicate's payoffs, stock values and summary rows,
+/// and the timeline's rows of the replicates kept; the tally's histograms of rungs
+/// and rungs in force per round and actor, and the stocks' counts.
 ///
 /// A package of several measures takes more than one measure's room; the estimate
 /// counts one per dyad and round, as most rounds' packages hold.
 pub fn memory(scenario: &Scenario, plan: Plan) -> u128 {
-    use std::mem::size_of;
     let threads = match plan.threads {
         0 => rayon::current_num_threads(),
         n => n,
@@ -148,20 +152,49 @@ pub fn memory(scenario: &Scenario, plan: Plan) -> u128 {
     let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
     let actors = scenario.actors.len() as u128;
     let holdings = scenario.holdings.len() as u128;
-    let moves = rounds * dyads;
-    let recorded = size_of::<Move>() + size_of::<&str>() + measure_bytes() + size_of::<Rung>();
-    let engine = moves * (size_of::<Move>() + recorded) as u128
-        + rounds * holdings * size_of::<f64>() as u128;
-    let trajectory = moves * recorded as u128 + rounds * holdings * size_of::<f64>() as u128;
     let batch = u128::from(batch_size(scenario, threads as u64).min(plan.replicates));
-    let kept = batch.min(u128::from(plan.keep_trajectories));
-    let per_result = rounds * (2 * actors * size_of::<Rung>() as u128 + holdings * 8);
-    let histogram = rounds * actors * scenario.ladder.len() as u128 * size_of::<u64>() as u128;
-    threads * engine
-        + batch * per_result
-        + kept * trajectory
-        + 2 * histogram
+    let kept = u128::from(plan.keep_trajectories.min(plan.replicates));
+    let per_block = actors * (16 + ROW_BYTES) + rounds * holdings * 8;
+    // Each kept replicate's trajectory, then its rows of timeline.csv and measures.csv.
+    let timeline = rounds * (dyads * (trajectory_bytes() + 2 * ROW_BYTES) + holdings * 8);
+    threads * worker_bytes(scenario)
+        + 3 * batch * per_block
+        + kept.min(3 * batch) * timeline
+        + histograms(scenario)
         + StockTally::bytes(scenario)
+}
+
+/// Bytes of a CSV row as a block holds it, generously.
+const ROW_BYTES: u128 = 128;
+
+/// Bytes one worker thread of a simulation of `scenario` holds: its engine (per dyad
+/// and round a move, a perceived move, a policy kind, a measure with its package's
+/// end and a rung in force; per holding and round a value), its replicate's result
+/// (each actor's rung and rung in force per round, each holding's value per round)
+/// and its counts (the histograms).
+pub fn worker_bytes(scenario: &Scenario) -> u128 {
+    use std::mem::size_of;
+    let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
+    let actors = scenario.actors.len() as u128;
+    let holdings = scenario.holdings.len() as u128;
+    let engine = rounds * dyads * (size_of::<Move>() as u128 + trajectory_bytes())
+        + rounds * holdings * size_of::<f64>() as u128;
+    let result = rounds * (2 * actors * size_of::<Rung>() as u128 + holdings * 8);
+    engine + result + histograms(scenario)
+}
+
+/// Bytes of a trajectory per dyad and round: a move, a policy kind, a measure with
+/// its package's end and a rung in force.
+fn trajectory_bytes() -> u128 {
+    use std::mem::size_of;
+    (size_of::<Move>() + size_of::<&str>() + measure_bytes() + size_of::<Rung>()) as u128
+}
+
+/// Bytes of the histograms of rungs and rungs in force per round and actor.
+fn histograms(scenario: &Scenario) -> u128 {
+    let cells =
+        u128::from(scenario.rounds) * scenario.actors.len() as u128 * scenario.ladder.len() as u128;
+    2 * cells * std::mem::size_of::<u64>() as u128
 }
 
 /// Bytes one recorded measure takes: the measure and its package's end.
@@ -176,6 +209,242 @@ pub fn batch_size(scenario: &Scenario, threads: u64) -> u64 {
         * (2 * scenario.actors.len() as u64 + 4 * scenario.holdings.len() as u64))
         .max(1);
     (BATCH_RUNGS / per_replicate).max(threads).min(BATCH)
+}
+
+/// What the replicates of a simulation amount to, counted as they are played.
+///
+/// Each worker thread folds the replicates it plays into its own
+/// [`Worker`](Fold::Worker), which holds what sums exactly in any order (whole
+/// counts): the workers are merged once at the end. Whatever depends on the order of
+/// replicates (a real-valued sum, a CSV row) goes into the [`Block`](Fold::Block) of
+/// the consecutive replicates the worker plays at once; blocks are handed on in
+/// replicate order (see [`Replicates::play`]), so that what they give is the same for
+/// any number of threads.
+pub trait Fold: Sync {
+    /// What one worker thread counts over all the replicates it plays.
+    type Worker: Send;
+    /// What a block of consecutive replicates gives, in replicate order.
+    type Block: Send + Default;
+
+    /// A worker's empty counts.
+    fn worker(&self) -> Self::Worker;
+
+    /// Empties `block` for reuse, before its first replicate is folded in.
+    fn clear(&self, block: &mut Self::Block);
+
+    /// Folds one replicate into the worker that played it and into its block. Runs on
+    /// a worker thread, and must not start work on the pool itself.
+    fn fold(
+        &self,
+        worker: &mut Self::Worker,
+        block: &mut Self::Block,
+        result: &ReplicateResult,
+    ) -> Result<(), Error>;
+}
+
+/// Replicates of one scenario on the threads of a pool, each thread with its own
+/// engine, its own [`ReplicateResult`] (filled again for every replicate: nothing is
+/// allocated per replicate but the trajectories kept) and its own
+/// [`Fold::Worker`].
+pub struct Replicates<'s, F: Fold> {
+    scenario: &'s Scenario,
+    reverse: Vec<Option<usize>>,
+    plan: Plan,
+    fold: F,
+    /// One per thread of the pool, by its index: only that thread locks it.
+    slots: Vec<Mutex<Slot<'s, F::Worker>>>,
+}
+
+/// What one worker thread keeps from one replicate to the next.
+struct Slot<'s, W> {
+    engine: Engine<'s>,
+    result: ReplicateResult,
+    worker: W,
+}
+
+/// Most replicates in a block: few enough that a batch splits into many blocks for
+/// the threads to share.
+const BLOCK: u64 = 64;
+
+impl<'s, F: Fold> Replicates<'s, F> {
+    /// Replicates of `scenario` on the `threads` threads of a pool (its
+    /// `current_num_threads`), folded by `fold`; `plan.replicates` is not read.
+    pub fn new(scenario: &'s Scenario, plan: Plan, threads: usize, fold: F) -> Replicates<'s, F> {
+        let slots = (0..threads.max(1))
+            .map(|_| {
+                Mutex::new(Slot {
+                    engine: Engine::new(scenario),
+                    result: ReplicateResult::default(),
+                    worker: fold.worker(),
+                })
+            })
+            .collect();
+        Replicates {
+            scenario,
+            reverse: reverse_dyads(&scenario.dyads),
+            plan,
+            fold,
+            slots,
+        }
+    }
+
+    /// Plays replicates `range` on `pool` (replicate *k* on stream *k*) and leaves in
+    /// `blocks` what they give, block by block in replicate order. The blocks already
+    /// in `blocks` are cleared and reused. Stops with [`Error::Interrupted`] soon after
+    /// `cancel` is requested, and with the first error a fold gives.
+    pub fn play(
+        &self,
+        pool: &rayon::ThreadPool,
+        range: std::ops::Range<u64>,
+        cancel: Cancel,
+        blocks: &mut Vec<F::Block>,
+    ) -> Result<(), Error> {
+        let len = range.end.saturating_sub(range.start);
+        // Four blocks a thread at least, so that a thread that falls behind is helped.
+        let size = (len / (4 * self.slots.len() as u64)).clamp(1, BLOCK);
+        blocks.resize_with(len.div_ceil(size) as usize, F::Block::default);
+        pool.install(|| {
+            blocks
+                .par_iter_mut()
+                .enumerate()
+                .try_for_each(|(i, block)| {
+                    let start = range.start + i as u64 * size;
+                    let end = (start + size).min(range.end);
+                    let index = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
+                    let mut slot = self.slots[index]
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let Slot {
+                        engine,
+                        result,
+                        worker,
+                    } = &mut *slot;
+                    self.fold.clear(block);
+                    for k in start..end {
+                        cancel.check()?;
+                        self.replicate(engine, k, result);
+                        self.fold.fold(worker, block, result)?;
+                    }
+                    Ok(())
+                })
+        })
+    }
+
+    /// Plays replicate `k` into `out`.
+    fn replicate(&self, engine: &mut Engine<'_>, k: u64, out: &mut ReplicateResult) {
+        let scenario = self.scenario;
+        let trajectory = engine.run(&mut run_rng(scenario.seed, k));
+        out.replicate = k;
+        actor_rungs_into(scenario, trajectory, &mut out.rungs);
+        out.summaries = summarize_rungs(scenario, trajectory, &out.rungs, &self.reverse);
+        match scenario.ladder.has_lasting_measures() {
+            true => actor_in_force_into(scenario, trajectory, &mut out.in_force),
+            false => out.in_force.clear(),
+        }
+        out.outcome = trajectory.outcome;
+        out.end_round = trajectory.end_round;
+        out.stocks.clone_from(&trajectory.stocks);
+        out.trajectory = (k < self.plan.keep_trajectories).then(|| trajectory.clone());
+    }
+
+    /// Every worker's counts, in the order of the pool's threads (which one played
+    /// what is not fixed: merge them only where the order does not matter).
+    pub fn into_workers(self) -> Vec<F::Worker> {
+        self.slots
+            .into_iter()
+            .map(|slot| {
+                slot.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .worker
+            })
+            .collect()
+    }
+}
+
+/// The sending end of [`in_order`]: what the producer hands to the sink, and the
+/// emptied containers the sink hands back for reuse.
+pub struct Feed<T> {
+    full: SyncSender<T>,
+    empty: Receiver<T>,
+}
+
+impl<T: Default> Feed<T> {
+    /// A container to fill: one the sink is done with, or a new one.
+    pub fn take(&mut self) -> T {
+        self.empty.try_recv().unwrap_or_default()
+    }
+
+    /// Hands `item` to the sink, waiting while it is still busy with the one before.
+    /// Fails once the sink has stopped (on an error, which [`in_order`] returns).
+    pub fn send(&mut self, item: T) -> Result<(), Error> {
+        // The sink stopped on an error of its own, which in_order returns instead.
+        self.full.send(item).map_err(|_| Error::Interrupted)
+    }
+}
+
+/// Runs `produce` on this thread and `sink` on a thread of its own, which takes
+/// everything `produce` sends through its [`Feed`], in the order sent, while the next
+/// is being produced: writing and counting in order overlap the play. At most two
+/// items are in flight at once, so memory stays bounded. Returns what `produce`
+/// returns, or the first error of either side (the sink's first, since the producer
+/// then fails for want of a sink).
+pub fn in_order<T: Send + Default, R>(
+    mut sink: impl FnMut(&mut T) -> Result<(), Error> + Send,
+    produce: impl FnOnce(&mut Feed<T>) -> Result<R, Error>,
+) -> Result<R, Error> {
+    std::thread::scope(|scope| {
+        let (full, full_rx) = sync_channel::<T>(1);
+        let (empty_tx, empty) = channel::<T>();
+        let consumer = scope.spawn(move || -> Result<(), Error> {
+            for mut item in full_rx {
+                sink(&mut item)?;
+                // The producer may be gone already: then the item is not needed.
+                let _ = empty_tx.send(item);
+            }
+            Ok(())
+        });
+        let mut feed = Feed { full, empty };
+        let produced = produce(&mut feed);
+        drop(feed);
+        let sunk = consumer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        sunk.and(produced)
+    })
+}
+
+/// Plays `plan.replicates` replicates of `scenario` on `pool`, folded by `fold`, and
+/// hands every block to `sink` in replicate order, on a thread of its own while the
+/// next batch is played ([`in_order`]); `progress` hears the number of replicates
+/// played after each batch. Returns every worker's counts.
+pub fn stream<F: Fold>(
+    scenario: &Scenario,
+    plan: Plan,
+    pool: &rayon::ThreadPool,
+    cancel: Cancel,
+    fold: F,
+    mut progress: impl FnMut(u64),
+    mut sink: impl FnMut(&mut F::Block) -> Result<(), Error> + Send,
+) -> Result<Vec<F::Worker>, Error> {
+    let threads = pool.current_num_threads();
+    let replicates = Replicates::new(scenario, plan, threads, fold);
+    let batch_size = batch_size(scenario, threads as u64);
+    in_order(
+        |blocks: &mut Vec<F::Block>| blocks.iter_mut().try_for_each(&mut sink),
+        |feed| {
+            let mut start = 0;
+            while start < plan.replicates {
+                let end = (start + batch_size).min(plan.replicates);
+                let mut blocks = feed.take();
+                replicates.play(pool, start..end, cancel, &mut blocks)?;
+                feed.send(blocks)?;
+                progress(end);
+                start = end;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(replicates.into_workers())
 }
 
 /// Runs `plan.replicates` replicates of `scenario` and hands each result to `consume`
@@ -194,85 +463,52 @@ pub fn simulate_until(
     scenario: &Scenario,
     plan: Plan,
     cancel: Cancel,
-    progress: impl FnMut(u64),
-    consume: impl FnMut(ReplicateResult) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let pool = thread_pool(plan.threads)?;
-    simulate_range(
-        scenario,
-        0..plan.replicates,
-        plan,
-        &pool,
-        cancel,
-        progress,
-        consume,
-    )
-}
-
-/// Replicates `range` of `scenario` on `pool`, handed to `consume` in replicate order
-/// (replicate *k* on stream *k*, as in [`simulate`]); `progress` hears the number of
-/// the range's replicates done after each batch. `plan.replicates` is not read.
-pub fn simulate_range(
-    scenario: &Scenario,
-    range: std::ops::Range<u64>,
-    plan: Plan,
-    pool: &rayon::ThreadPool,
-    cancel: Cancel,
     mut progress: impl FnMut(u64),
     mut consume: impl FnMut(ReplicateResult) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let batch_size = batch_size(scenario, pool.current_num_threads() as u64);
-    let reverse = reverse_dyads(&scenario.dyads);
-    let mut start = range.start;
-    while start < range.end {
-        let end = (start + batch_size).min(range.end);
-        let batch: Vec<Option<ReplicateResult>> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map_init(
-                    || Engine::new(scenario),
-                    |engine, k| {
-                        (!cancel.requested())
-                            .then(|| replicate(scenario, &reverse, engine, k, plan))
-                    },
-                )
-                .collect()
-        });
-        if cancel.requested() {
-            return Err(Error::Interrupted);
+    let pool = thread_pool(plan.threads)?;
+    let threads = pool.current_num_threads();
+    let replicates = Replicates::new(scenario, plan, threads, Keep);
+    let batch_size = batch_size(scenario, threads as u64);
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    while start < plan.replicates {
+        let end = (start + batch_size).min(plan.replicates);
+        replicates.play(&pool, start..end, cancel, &mut blocks)?;
+        for block in &mut blocks {
+            for result in block.drain(..) {
+                // A batch can be thousands of replicates of millions of timeline rows.
+                cancel.check()?;
+                consume(result)?;
+            }
         }
-        for result in batch.into_iter().flatten() {
-            // A batch can be thousands of replicates of millions of timeline rows.
-            cancel.check()?;
-            consume(result)?;
-        }
-        progress(end - range.start);
+        progress(end);
         start = end;
     }
     Ok(())
 }
 
-fn replicate(
-    scenario: &Scenario,
-    reverse: &[Option<usize>],
-    engine: &mut Engine<'_>,
-    k: u64,
-    plan: Plan,
-) -> ReplicateResult {
-    let trajectory = engine.run(&mut run_rng(scenario.seed, k));
-    let rungs = actor_rungs(scenario, trajectory);
-    ReplicateResult {
-        replicate: k,
-        summaries: summarize_rungs(scenario, trajectory, &rungs, reverse),
-        rungs,
-        in_force: match scenario.ladder.has_lasting_measures() {
-            true => actor_in_force(scenario, trajectory),
-            false => Vec::new(),
-        },
-        outcome: trajectory.outcome,
-        end_round: trajectory.end_round,
-        stocks: trajectory.stocks.clone(),
-        trajectory: (k < plan.keep_trajectories).then(|| trajectory.clone()),
+/// The [`Fold`] of [`simulate`]: every result, whole.
+struct Keep;
+
+impl Fold for Keep {
+    type Worker = ();
+    type Block = Vec<ReplicateResult>;
+
+    fn worker(&self) {}
+
+    fn clear(&self, block: &mut Vec<ReplicateResult>) {
+        block.clear();
+    }
+
+    fn fold(
+        &self,
+        _: &mut (),
+        block: &mut Vec<ReplicateResult>,
+        result: &ReplicateResult,
+    ) -> Result<(), Error> {
+        block.push(result.clone());
+        Ok(())
     }
 }
 

@@ -1,9 +1,12 @@
 //! `escalate run`: simulate a scenario's replicates into a results folder.
 //!
-//! Streams replicates from [`montecarlo::simulate`] into `timeline.csv`,
-//! `measures.csv`, `stocks.csv` (when the scenario has stocks) and `summary.csv` as
-//! they arrive, counts them into histograms for `aggregate.csv` and
-//! `stocks_aggregate.csv`, and writes `run.json` and a copy of the scenario last.
+//! Streams replicates from [`montecarlo::stream`] into `timeline.csv`,
+//! `measures.csv`, `stocks.csv` (when the scenario has stocks) and `summary.csv`:
+//! each worker thread formats the rows of the replicates it plays and counts them
+//! into its own histograms, and the blocks of rows and payoffs are written and
+//! counted in replicate order while the next ones are played. The histograms, merged,
+//! give `aggregate.csv` and `stocks_aggregate.csv`; the charts are drawn while
+//! `summary.csv` is synced, and `run.json` and a copy of the scenario come last.
 //!
 //! A replicate that a stop rule ended is frozen: `timeline.csv`, `stocks.csv` and the
 //! per-round aggregates hold its last state in every later round, so that each round
@@ -13,18 +16,18 @@
 use crate::engine::Trajectory;
 use crate::error::Error;
 use crate::metrics::{ActorTotals, OutcomeCounts, StockTally, Tally, outcome_name};
-use crate::montecarlo::{self, Cancel, Plan};
+use crate::montecarlo::{self, Cancel, Fold, Plan, ReplicateResult};
 use crate::output::csv::{
-    AggregateRow, MeasureRow, StockAggregateRow, StockRow, SummaryRow, Table, TimelineRow,
+    AggregateRow, Appended, MeasureRow, Rows, StockAggregateRow, StockRow, SummaryRow, Table,
+    TimelineRow,
 };
 use crate::output::json::{Execution, Meta, RunMeta};
-use crate::output::reader::chart_svgs;
 use crate::output::{
-    AGGREGATE, Kind, MEASURES, REPORT, REPORT_HTML, ResultsFolder, STOCKS, STOCKS_AGGREGATE,
+    AGGREGATE, ChartFormats, FileSink, Kind, MEASURES, ResultsFolder, STOCKS, STOCKS_AGGREGATE,
     SUMMARY, TIMELINE,
 };
 use crate::replot::plot_folder;
-use crate::report::{html, run_report};
+use crate::report::run_report;
 use crate::scenario::{Limit, Scenario};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -43,6 +46,8 @@ pub struct RunOptions {
     pub timeline_replicates: u64,
     /// Chart size in pixels.
     pub chart_size: (u32, u32),
+    /// The files charts are drawn as (none: no chart is drawn).
+    pub charts: ChartFormats,
     /// Stops the run, leaving no trace, when requested.
     pub cancel: Cancel,
 }
@@ -129,49 +134,98 @@ pub fn run(
     montecarlo::check_threads(options.threads)?;
     check_limits(scenario, options, plan)?;
     let folder = ResultsFolder::create(&options.out, Kind::Run, options.cancel)?;
-    let ladder = &scenario.ladder;
-    let mut timeline = Table::new(folder.file(TIMELINE)?);
-    let mut measures = Table::new(folder.file(MEASURES)?);
-    let mut stocks = match scenario.holdings.is_empty() {
-        true => None,
-        false => Some(Table::new(folder.file(STOCKS)?)),
+    let mut files = RunFiles {
+        summary: Appended::new(folder.file(SUMMARY)?),
+        timeline: Appended::new(folder.file(TIMELINE)?),
+        measures: Appended::new(folder.file(MEASURES)?),
+        stocks: match scenario.holdings.is_empty() {
+            true => None,
+            false => Some(Appended::new(folder.file(STOCKS)?)),
+        },
     };
-    let mut summary = Table::new(folder.file(SUMMARY)?);
     let mut tally = Tally::new(scenario);
-    montecarlo::simulate_until(scenario, plan, options.cancel, progress, |result| {
-        tally.add(result.observed());
-        for (a, s) in result.summaries.iter().enumerate() {
-            summary.row(&SummaryRow {
-                replicate: result.replicate,
-                seed: scenario.seed,
-                actor: &scenario.actors[a].id,
-                peak_level: ladder.level(s.peak_rung),
-                final_level: ladder.level(s.final_rung),
-                hostile_rounds: s.hostile_rounds,
-                payoff: s.payoff,
-                peak_rung: &ladder.rungs[s.peak_rung as usize].id,
-                settled_round: s.settled_round,
-                top_reached: s.top_reached(),
-                outcome: outcome_name(scenario, result.outcome),
-                end_round: result.end_round,
-            })?;
-        }
-        if let Some(t) = &result.trajectory {
-            write_timeline(&mut timeline, scenario, result.replicate, t)?;
-            write_measures(&mut measures, scenario, result.replicate, t)?;
-            if let Some(stocks) = &mut stocks {
-                write_stocks(stocks, scenario, result.replicate, t)?;
+    let fold = RunFold {
+        scenario,
+        stocks: StockTally::new(scenario),
+    };
+    let cells = tally.stocks.cells();
+    let pool = montecarlo::thread_pool(options.threads)?;
+    // Each block's rows and real values, in replicate order, on a thread of its own
+    // while the workers play on; the workers' counts are added at the end.
+    let workers = montecarlo::stream(
+        scenario,
+        plan,
+        &pool,
+        options.cancel,
+        fold,
+        progress,
+        |block: &mut RunBlock| {
+            options.cancel.check()?;
+            let actors = scenario.actors.len();
+            for i in 0..block.replicates {
+                tally.add_values(
+                    &block.payoffs[i * actors..(i + 1) * actors],
+                    &block.stocks[i * cells..(i + 1) * cells],
+                );
             }
-        }
-        Ok(())
-    })?;
-    options.cancel.check()?;
-    timeline.into_inner()?.finish()?;
-    measures.into_inner()?.finish()?;
-    if let Some(stocks) = stocks {
-        stocks.into_inner()?.finish()?;
+            files.summary.append(&mut block.summary)?;
+            files.timeline.append(&mut block.timeline)?;
+            files.measures.append(&mut block.measures)?;
+            if let Some(stocks) = &mut files.stocks {
+                stocks.append(&mut block.stocks_rows)?;
+            }
+            Ok(())
+        },
+    )?;
+    for worker in &workers {
+        tally.merge_counts(worker);
     }
-    summary.into_inner()?.finish()?;
+    options.cancel.check()?;
+    files.timeline.into_inner().finish()?;
+    files.measures.into_inner().finish()?;
+    if let Some(stocks) = files.stocks {
+        stocks.into_inner().finish()?;
+    }
+    // summary.csv, the largest file, is synced while the aggregates, the charts and
+    // the report are written: none of them reads it.
+    let summary = files.summary.into_inner();
+    let (synced, written) = rayon::join(
+        || summary.finish(),
+        || write_aggregates_and_report(&folder, scenario, options, &tally),
+    );
+    synced?;
+    written?;
+    let wall_seconds = started.elapsed().as_secs_f64();
+    let threads = threads(options.threads);
+    let mut run_meta = RunMeta::new(scenario, plan.keep_trajectories);
+    run_meta.notes.extend(stocks_note(&tally.stocks));
+    let meta = Meta::new(
+        Kind::Run,
+        scenario,
+        scenario.seed,
+        run_meta,
+        Execution {
+            threads,
+            wall_seconds,
+        },
+    );
+    let folder = folder.finish(scenario, &meta, options.cancel)?;
+    Ok(RunOutcome {
+        folder,
+        totals: tally.totals,
+        outcomes: tally.outcomes,
+        wall_seconds,
+    })
+}
+
+/// Writes `aggregate.csv`, `stocks_aggregate.csv` (with stocks), the charts and the
+/// report of a run whose replicates `tally` counted.
+fn write_aggregates_and_report(
+    folder: &ResultsFolder,
+    scenario: &Scenario,
+    options: &RunOptions,
+    tally: &Tally,
+) -> Result<(), Error> {
     options.cancel.check()?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     for round in 0..tally.histogram.rounds() {
@@ -199,44 +253,115 @@ pub fn run(
         table.into_inner()?.finish()?;
     }
     // Files this run has just written need no limit on their size.
-    let charts = plot_folder(
-        folder.staging(),
-        scenario,
-        options.chart_size,
-        options.cancel,
-        u64::MAX,
-    )?;
-    let report = run_report(scenario, &tally.totals, &tally.outcomes, &charts);
-    folder.write(REPORT, report.markdown().as_bytes())?;
-    let svgs = chart_svgs(folder.staging(), report.charts())?;
-    folder.write(REPORT_HTML, html::render(&report, &svgs).as_bytes())?;
-    let wall_seconds = started.elapsed().as_secs_f64();
-    let threads = threads(options.threads);
-    let mut run_meta = RunMeta::new(scenario, plan.keep_trajectories);
-    run_meta.notes.extend(stocks_note(&tally.stocks));
-    let meta = Meta::new(
-        Kind::Run,
-        scenario,
-        scenario.seed,
-        run_meta,
-        Execution {
-            threads,
-            wall_seconds,
-        },
-    );
-    let folder = folder.finish(scenario, &meta, options.cancel)?;
-    Ok(RunOutcome {
-        folder,
-        totals: tally.totals,
-        outcomes: tally.outcomes,
-        wall_seconds,
-    })
+    let charts = match options.charts.any() {
+        true => plot_folder(
+            folder.staging(),
+            scenario,
+            options.chart_size,
+            options.charts,
+            options.cancel,
+            u64::MAX,
+        )?,
+        false => Vec::new(),
+    };
+    let mut report = run_report(scenario, &tally.totals, &tally.outcomes, &charts);
+    crate::plot::write_report(folder, &mut report, options.charts)
+}
+
+/// The files of a run written replicate by replicate.
+struct RunFiles {
+    summary: Appended<FileSink>,
+    timeline: Appended<FileSink>,
+    measures: Appended<FileSink>,
+    stocks: Option<Appended<FileSink>>,
+}
+
+/// How a run counts its replicates: counts in each worker's [`Tally`], and in each
+/// block the real values to count in order and the rows of the per-replicate files.
+struct RunFold<'s> {
+    scenario: &'s Scenario,
+    /// Empty: it says which value each stock cell takes ([`StockTally::held`]).
+    stocks: StockTally,
+}
+
+/// What a block of consecutive replicates gives a run.
+#[derive(Debug, Default)]
+struct RunBlock {
+    /// Replicates in the block.
+    replicates: usize,
+    /// Each replicate's payoff per actor (`payoffs[replicate * actors + actor]`).
+    payoffs: Vec<Option<f64>>,
+    /// Each replicate's value per stock cell, as [`StockTally::held`] gives them.
+    stocks: Vec<f64>,
+    summary: Rows,
+    timeline: Rows,
+    measures: Rows,
+    stocks_rows: Rows,
+}
+
+impl Fold for RunFold<'_> {
+    type Worker = Tally;
+    type Block = RunBlock;
+
+    fn worker(&self) -> Tally {
+        Tally::new(self.scenario)
+    }
+
+    fn clear(&self, block: &mut RunBlock) {
+        block.replicates = 0;
+        block.payoffs.clear();
+        block.stocks.clear();
+        block.summary.clear();
+        block.timeline.clear();
+        block.measures.clear();
+        block.stocks_rows.clear();
+    }
+
+    fn fold(
+        &self,
+        tally: &mut Tally,
+        block: &mut RunBlock,
+        result: &ReplicateResult,
+    ) -> Result<(), Error> {
+        let scenario = self.scenario;
+        let ladder = &scenario.ladder;
+        tally.add_counts(result.observed());
+        block.replicates += 1;
+        block
+            .payoffs
+            .extend(result.summaries.iter().map(|s| s.payoff));
+        self.stocks.held(&result.stocks, &mut block.stocks);
+        for (a, s) in result.summaries.iter().enumerate() {
+            block.summary.row(&SummaryRow {
+                replicate: result.replicate,
+                seed: scenario.seed,
+                actor: &scenario.actors[a].id,
+                peak_level: ladder.level(s.peak_rung),
+                final_level: ladder.level(s.final_rung),
+                hostile_rounds: s.hostile_rounds,
+                payoff: s.payoff,
+                peak_rung: &ladder.rungs[s.peak_rung as usize].id,
+                settled_round: s.settled_round,
+                top_reached: s.top_reached(),
+                outcome: outcome_name(scenario, result.outcome),
+                end_round: result.end_round,
+            })?;
+        }
+        if let Some(t) = &result.trajectory {
+            write_timeline(&mut block.timeline, scenario, result.replicate, t)?;
+            write_measures(&mut block.measures, scenario, result.replicate, t)?;
+            if !scenario.holdings.is_empty() {
+                write_stocks(&mut block.stocks_rows, scenario, result.replicate, t)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Writes replicate `replicate`'s rows of `timeline.csv`: one per dyad and round,
 /// frozen rounds after a stop included.
-fn write_timeline<W: std::io::Write>(
-    table: &mut Table<W>,
+fn write_timeline(
+    table: &mut Rows,
     scenario: &Scenario,
     replicate: u64,
     t: &Trajectory,
@@ -263,8 +388,8 @@ fn write_timeline<W: std::io::Write>(
 
 /// Writes replicate `replicate`'s rows of `measures.csv`: every measure of every
 /// dyad's package, round by round up to the last round played, least severe first.
-fn write_measures<W: std::io::Write>(
-    table: &mut Table<W>,
+fn write_measures(
+    table: &mut Rows,
     scenario: &Scenario,
     replicate: u64,
     t: &Trajectory,
@@ -294,8 +419,8 @@ fn write_measures<W: std::io::Write>(
 
 /// Writes replicate `replicate`'s rows of `stocks.csv`: every holding's value at the
 /// end of every round.
-fn write_stocks<W: std::io::Write>(
-    table: &mut Table<W>,
+fn write_stocks(
+    table: &mut Rows,
     scenario: &Scenario,
     replicate: u64,
     t: &Trajectory,
@@ -406,6 +531,7 @@ pub(crate) mod tests {
             threads,
             timeline_replicates: 5,
             chart_size: crate::plot::DEFAULT_SIZE,
+            charts: ChartFormats::ALL,
             cancel: Cancel::never(),
         }
     }
@@ -504,6 +630,7 @@ pub(crate) mod tests {
             &out,
             &s,
             crate::plot::DEFAULT_SIZE,
+            ChartFormats::ALL,
             Cancel::never(),
             u64::MAX,
         )

@@ -14,22 +14,24 @@ pub use crate::round_robin::{
 };
 
 use crate::error::Error;
-use crate::montecarlo::Cancel;
+use crate::montecarlo::{Cancel, in_order};
 pub use crate::output::csv::MatchRow;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, Meta};
-use crate::output::reader::{EntrantRecord, TournamentRecord, chart_svgs};
-use crate::output::{
-    Kind, MATCHES, PAIRINGS, RANKING, REPORT, REPORT_HTML, Replacement, ResultsFolder,
-};
+use crate::output::reader::{EntrantRecord, TournamentRecord};
+use crate::output::{ChartFormats, Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
 use crate::payoff::Payoffs;
+use crate::plot::write_report;
 use crate::replot::{TOURNAMENT_CHARTS, ranking_chart, stage_ranking_chart};
-use crate::report::{html, tournament_report};
+use crate::report::tournament_report;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// Matches handed at once to the thread writing `matches.csv`.
+const MATCH_CHUNK: usize = 4096;
 
 /// How to run a tournament.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +42,8 @@ pub struct TournamentOptions {
     pub threads: usize,
     /// Size of the chart in pixels.
     pub chart_size: (u32, u32),
+    /// The files the chart is drawn as (none: no chart, and the report shows none).
+    pub charts: ChartFormats,
 }
 
 /// What a tournament produced, for the terminal.
@@ -155,20 +159,41 @@ pub fn run_until(
     let folder = ResultsFolder::create(&options.out, Kind::Tournament, cancel)?;
     let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
     let mut matches = Table::new(folder.file(MATCHES)?);
-    let standings = play_on(&pool, setup, progress, |m| {
-        if cancel.requested() {
-            return Err(Error::Interrupted);
-        }
-        matches.row(&MatchRow {
-            entrant_a: names[m.a],
-            entrant_b: names[m.b],
-            repetition: m.repetition,
-            payoff_a: m.payoff[0],
-            payoff_b: m.payoff[1],
-            hostile_a: m.hostile[0],
-            hostile_b: m.hostile[1],
-        })
-    })?;
+    // matches.csv is written on a thread of its own, a chunk of matches at a time, while
+    // the next matches are played.
+    let standings = in_order(
+        |chunk: &mut Vec<MatchResult>| {
+            cancel.check()?;
+            for m in chunk.drain(..) {
+                matches.row(&MatchRow {
+                    entrant_a: names[m.a],
+                    entrant_b: names[m.b],
+                    repetition: m.repetition,
+                    payoff_a: m.payoff[0],
+                    payoff_b: m.payoff[1],
+                    hostile_a: m.hostile[0],
+                    hostile_b: m.hostile[1],
+                })?;
+            }
+            Ok(())
+        },
+        |feed| {
+            let mut chunk: Vec<MatchResult> = feed.take();
+            let standings = play_on(&pool, setup, progress, |m| {
+                if cancel.requested() {
+                    return Err(Error::Interrupted);
+                }
+                chunk.push(*m);
+                if chunk.len() >= MATCH_CHUNK {
+                    let next = feed.take();
+                    feed.send(std::mem::replace(&mut chunk, next))?;
+                }
+                Ok(())
+            })?;
+            feed.send(chunk)?;
+            Ok(standings)
+        },
+    )?;
     let matches = matches.into_inner()?;
     let record = TournamentRecord {
         rounds: setup.rounds,
@@ -180,19 +205,30 @@ pub fn run_until(
             .collect(),
     };
     let chart = ranking_chart(scenario, &record, &standings);
-    let report = tournament_report(scenario, setup, &standings, &TOURNAMENT_CHARTS);
+    let shown: &[(&str, &str)] = match options.charts.any() {
+        true => &TOURNAMENT_CHARTS,
+        false => &[],
+    };
+    let mut report = tournament_report(scenario, setup, &standings, shown);
     // Charts are written as `plot` writes those of other folders.
     let charts = Replacement::in_results(folder.staging(), Kind::Tournament);
     // The files are independent: writing them on the pool's threads overlaps the
-    // waits for the disk (each file is synced) with drawing the chart.
+    // waits for the disk (each file is synced) with drawing the chart, whose SVG and
+    // PNG are drawn at once.
     type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
-    let jobs: Vec<Job> = vec![
-        Box::new(|| stage_ranking_chart(&charts, &chart, options.chart_size, cancel)),
-        Box::new(|| folder.write(REPORT, report.markdown().as_bytes())),
+    let mut jobs: Vec<Job> = vec![
         Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
     ];
+    if options.charts.any() {
+        jobs.insert(
+            0,
+            Box::new(|| {
+                stage_ranking_chart(&charts, &chart, options.chart_size, options.charts, cancel)
+            }),
+        );
+    }
     pool.install(|| {
         jobs.into_par_iter()
             .with_max_len(1)
@@ -204,8 +240,7 @@ pub fn run_until(
     })?;
     charts.commit(cancel)?;
     // The page inlines the chart as staged.
-    let svgs = chart_svgs(folder.staging(), report.charts())?;
-    folder.write(REPORT_HTML, html::render(&report, &svgs).as_bytes())?;
+    write_report(&folder, &mut report, options.charts)?;
 
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = pool.current_num_threads();
@@ -309,6 +344,7 @@ mod tests {
             out: out.clone(),
             threads: 1,
             chart_size: crate::plot::DEFAULT_SIZE,
+            charts: ChartFormats::ALL,
         };
         let Err(e @ Error::Limit(_)) = run(&s, &setup, &options, |_| {}).map(|_| ()) else {
             panic!("expected a refusal");
@@ -340,6 +376,7 @@ mod tests {
             out: out.clone(),
             threads: 1,
             chart_size: crate::plot::DEFAULT_SIZE,
+            charts: ChartFormats::ALL,
         };
         let refusal = |setup: &Setup, threads| {
             let options = TournamentOptions {

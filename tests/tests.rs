@@ -4,6 +4,7 @@ mod util;
 
 mod bad_input;
 mod browser;
+mod charts;
 mod compare;
 mod compare_chart;
 mod episodes;
@@ -20,4 +21,5 @@ mod props;
 mod rank_by;
 mod reader;
 mod run;
+mod threads;
 mod tournament;

@@ -4,7 +4,7 @@
 use crate::error::Error;
 use crate::fit::{Fitted, Pair, Param};
 use crate::montecarlo::Cancel;
-use crate::output::{Replacement, ResultsFolder};
+use crate::output::{ChartFormats, Replacement, ResultsFolder};
 use crate::plot::{
     Chart, FitChart, MAX_SIZE, ScorePanel, ScorePoint, ScoreSeries, chart_meta, panel_grid,
     stage_chart,
@@ -21,7 +21,7 @@ fn stage(
     cancel: Cancel,
 ) -> Result<(), Error> {
     let files = Replacement::in_results(folder.staging(), folder.kind());
-    stage_chart(&files, stem, size, chart, cancel)?;
+    stage_chart(&files, stem, size, chart, ChartFormats::ALL, cancel)?;
     files.commit(cancel)?;
     Ok(())
 }

@@ -397,19 +397,52 @@ impl ActorTotals {
 
     /// Counts one replicate's summary.
     pub fn add(&mut self, s: &ActorSummary) {
+        self.add_counts(s);
+        self.add_payoff(s.payoff);
+    }
+
+    /// Counts one replicate's summary but its payoff: the part of [`add`](Self::add)
+    /// that is whole counts, which [`merge_counts`](Self::merge_counts) sums exactly
+    /// in any order.
+    pub fn add_counts(&mut self, s: &ActorSummary) {
         self.replicates += 1;
         self.peak[s.peak_rung as usize] += 1;
         self.last[s.final_rung as usize] += 1;
         self.hostile[s.hostile_rounds as usize] += 1;
-        if let (Some(counts), Some(p)) = (&mut self.payoff, s.payoff) {
-            counts.add(p);
-        }
         let never = self.settled.len() - 1;
         self.settled[s.settled_round.map_or(never, |r| r as usize)] += 1;
         for (rung, first) in s.first_reached.iter().enumerate() {
             if let Some(round) = *first {
                 self.reached[rung] += 1;
                 self.first[rung * self.rounds + round as usize] += 1;
+            }
+        }
+    }
+
+    /// Counts one replicate's payoff (when the scenario defines payoffs). Its sum and
+    /// its grid depend on the order values come in, so replicates must come in
+    /// replicate order for the same result whatever the threads.
+    pub fn add_payoff(&mut self, payoff: Option<f64>) {
+        if let (Some(counts), Some(p)) = (&mut self.payoff, payoff) {
+            counts.add(p);
+        }
+    }
+
+    /// Adds the counts of `other`, totals of the same scenario whose payoffs are left
+    /// out (counted with [`add_counts`](Self::add_counts)): sums of counts, so merging
+    /// is exact in any order.
+    pub fn merge_counts(&mut self, other: &ActorTotals) {
+        self.replicates += other.replicates;
+        for (mine, theirs) in [
+            (&mut self.peak, &other.peak),
+            (&mut self.last, &other.last),
+            (&mut self.hostile, &other.hostile),
+            (&mut self.settled, &other.settled),
+            (&mut self.reached, &other.reached),
+            (&mut self.first, &other.first),
+        ] {
+            for (c, o) in mine.iter_mut().zip(theirs) {
+                *c += o;
             }
         }
     }

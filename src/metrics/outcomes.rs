@@ -27,6 +27,13 @@ impl OutcomeCounts {
         self.counts[outcome.unwrap_or(none)] += 1;
     }
 
+    /// Adds the counts of `other`, of the same scenario.
+    pub fn merge(&mut self, other: &OutcomeCounts) {
+        for (c, o) in self.counts.iter_mut().zip(&other.counts) {
+            *c += o;
+        }
+    }
+
     /// Replicates counted.
     pub fn total(&self) -> u64 {
         self.counts.iter().sum()

@@ -63,10 +63,21 @@ impl StockTally {
     /// Counts one replicate's stocks (`stocks[holding][round]`). A round past the end
     /// of a holding's values holds its last one (its initial value if it has none).
     pub fn add(&mut self, stocks: &[Vec<f64>]) {
-        if self.holdings == 0 {
+        let mut cells = Vec::with_capacity(self.cells.len());
+        self.held(stocks, &mut cells);
+        self.add_held(&cells);
+    }
+
+    /// Appends to `cells` the value [`add`](Self::add) counts in each cell for one
+    /// replicate's stocks (`stocks[holding][round]`), in cell order: what
+    /// [`add_held`](Self::add_held) takes.
+    pub fn held(&self, stocks: &[Vec<f64>], cells: &mut Vec<f64>) {
+        let start = cells.len();
+        cells.resize(start + self.cells.len(), 0.0);
+        let Some(rounds) = self.cells.len().checked_div(self.holdings) else {
             return;
-        }
-        let rounds = self.cells.len() / self.holdings;
+        };
+        let out = &mut cells[start..];
         for h in 0..self.holdings {
             let values = stocks.get(h).map_or(&[][..], Vec::as_slice);
             let mut last = self.initial[h];
@@ -74,9 +85,23 @@ impl StockTally {
                 if let Some(&v) = values.get(r) {
                     last = v;
                 }
-                self.cells[r * self.holdings + h].add(last);
+                out[r * self.holdings + h] = last;
             }
         }
+    }
+
+    /// Counts one replicate's value in each cell, as [`held`](Self::held) gives them.
+    /// A cell's grid depends on the order values come in: replicates must come in
+    /// replicate order for the same result whatever the threads.
+    pub fn add_held(&mut self, cells: &[f64]) {
+        for (cell, &v) in self.cells.iter_mut().zip(cells) {
+            cell.add(v);
+        }
+    }
+
+    /// Values one replicate gives [`add_held`](Self::add_held): one per cell.
+    pub fn cells(&self) -> usize {
+        self.cells.len()
     }
 
     /// Holding `holding`'s value in `round` over the replicates counted; `None` before any.

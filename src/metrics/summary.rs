@@ -32,34 +32,58 @@ impl ActorSummary {
 
 /// Each actor's rung per round: its most severe move toward any target.
 pub fn actor_rungs(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung>> {
-    most_severe(scenario, |d| trajectory.moves[d].iter().map(|m| m.rung))
+    let mut rungs = Vec::new();
+    actor_rungs_into(scenario, trajectory, &mut rungs);
+    rungs
+}
+
+/// [`actor_rungs`] into `rungs`, whose rows are reused: a worker thread keeps one
+/// for all its replicates.
+pub fn actor_rungs_into(scenario: &Scenario, trajectory: &Trajectory, rungs: &mut Vec<Vec<Rung>>) {
+    most_severe(
+        scenario,
+        |d| trajectory.moves[d].iter().map(|m| m.rung),
+        rungs,
+    )
 }
 
 /// Each actor's rung in force per round: the most severe in force toward any target
 /// (as [`actor_rungs`] is for new measures).
 pub fn actor_in_force(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung>> {
-    most_severe(scenario, |d| trajectory.in_force(d))
+    let mut rungs = Vec::new();
+    actor_in_force_into(scenario, trajectory, &mut rungs);
+    rungs
 }
 
-/// Each actor's most severe rung per round over its dyads' rows (`row(dyad)`).
+/// [`actor_in_force`] into `rungs`, whose rows are reused.
+pub fn actor_in_force_into(
+    scenario: &Scenario,
+    trajectory: &Trajectory,
+    rungs: &mut Vec<Vec<Rung>>,
+) {
+    most_severe(scenario, |d| trajectory.in_force(d), rungs)
+}
+
+/// Each actor's most severe rung per round over its dyads' rows (`row(dyad)`), into
+/// `rungs` (`rungs[actor][round]`).
 fn most_severe<I: Iterator<Item = Rung>>(
     scenario: &Scenario,
     row: impl Fn(usize) -> I,
-) -> Vec<Vec<Rung>> {
-    let mut rungs = vec![vec![0 as Rung; scenario.rounds as usize]; scenario.actors.len()];
-    let mut has_move = vec![false; scenario.actors.len()];
+    rungs: &mut Vec<Vec<Rung>>,
+) {
+    let rounds = scenario.rounds as usize;
+    rungs.resize_with(scenario.actors.len(), Vec::new);
+    for out in rungs.iter_mut() {
+        out.clear();
+        out.resize(rounds, 0);
+    }
+    // Rows start at rung 0, the least of all, so each dyad raises them to its own.
     for (d, dyad) in scenario.dyads.iter().enumerate() {
         let out = &mut rungs[dyad.actor];
         for (r, rung) in row(d).enumerate().take(out.len()) {
-            out[r] = if has_move[dyad.actor] {
-                out[r].max(rung)
-            } else {
-                rung
-            };
+            out[r] = out[r].max(rung);
         }
-        has_move[dyad.actor] = true;
     }
-    rungs
 }
 
 /// Summarises one replicate, actor by actor.

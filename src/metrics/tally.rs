@@ -60,15 +60,49 @@ impl Tally {
 
     /// Counts one replicate.
     pub fn add(&mut self, replicate: Observed<'_>) {
+        self.add_counts(replicate);
+        let mut cells = Vec::with_capacity(self.stocks.cells());
+        self.stocks.held(replicate.stocks, &mut cells);
+        let payoffs: Vec<Option<f64>> = replicate.summaries.iter().map(|s| s.payoff).collect();
+        self.add_values(&payoffs, &cells);
+    }
+
+    /// Counts one replicate but its payoffs and stocks: the part of
+    /// [`add`](Self::add) that is whole counts, which
+    /// [`merge_counts`](Self::merge_counts) sums exactly in any order, so that each
+    /// worker thread can count its own replicates.
+    pub fn add_counts(&mut self, replicate: Observed<'_>) {
         self.histogram.add(replicate.rungs);
         if let Some(lasting) = &mut self.lasting {
             lasting.add(replicate.in_force);
         }
         for (totals, s) in self.totals.iter_mut().zip(replicate.summaries) {
-            totals.add(s);
+            totals.add_counts(s);
         }
         self.outcomes.add(replicate.outcome);
-        self.stocks.add(replicate.stocks);
+    }
+
+    /// Counts the rest of one replicate: each actor's payoff, in actor order, and
+    /// each stock cell's value ([`StockTally::held`]). Sums and grids of real values
+    /// depend on the order they come in: call this in replicate order.
+    pub fn add_values(&mut self, payoffs: &[Option<f64>], stock_cells: &[f64]) {
+        for (totals, &p) in self.totals.iter_mut().zip(payoffs) {
+            totals.add_payoff(p);
+        }
+        self.stocks.add_held(stock_cells);
+    }
+
+    /// Adds the counts of `other`, a tally of the same scenario counted with
+    /// [`add_counts`](Self::add_counts) only (its payoffs and stocks are not read).
+    pub fn merge_counts(&mut self, other: &Tally) {
+        self.histogram.merge(&other.histogram);
+        if let (Some(mine), Some(theirs)) = (&mut self.lasting, &other.lasting) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.totals.iter_mut().zip(&other.totals) {
+            mine.merge_counts(theirs);
+        }
+        self.outcomes.merge(&other.outcomes);
     }
 
     /// Replicates counted.
@@ -88,6 +122,43 @@ mod tests {
     use crate::engine::run;
     use crate::metrics::summary::tests::{ECHO, scenario};
     use crate::metrics::{actor_in_force, actor_rungs, summarize};
+
+    #[test]
+    fn counts_merged_from_two_halves_with_values_in_order_equal_counting_in_one() {
+        let mut s = crate::run::tests::modelled(40);
+        s.payoffs = Some(crate::payoff::Payoffs::Costs);
+        let (mut whole, mut values) = (Tally::new(&s), Tally::new(&s));
+        let mut halves = [Tally::new(&s), Tally::new(&s)];
+        for k in 0..40 {
+            let t = run(&s, k);
+            let rungs = actor_rungs(&s, &t);
+            let summaries = summarize(&s, &t);
+            let observed = Observed {
+                rungs: &rungs,
+                in_force: &actor_in_force(&s, &t),
+                summaries: &summaries,
+                outcome: t.outcome,
+                stocks: &t.stocks,
+            };
+            whole.add(observed);
+            // Replicates dealt to the halves out of order, as threads take them.
+            halves[(k % 3 == 0) as usize].add_counts(observed);
+            let mut cells = Vec::new();
+            values.stocks.held(&t.stocks, &mut cells);
+            let payoffs: Vec<_> = summaries.iter().map(|s| s.payoff).collect();
+            values.add_values(&payoffs, &cells);
+        }
+        for half in &halves {
+            values.merge_counts(half);
+        }
+        assert_eq!(values, whole);
+        assert!(
+            whole.totals[0]
+                .payoff
+                .as_ref()
+                .is_some_and(|p| p.len() == 40)
+        );
+    }
 
     #[test]
     fn actor_totals_summarise_every_metric() {

@@ -552,6 +552,121 @@ impl<W: Write> Table<W> {
     }
 }
 
+/// Rows of a CSV table formatted apart from its file, in memory: a worker thread
+/// formats a block of replicates' rows, and the file's [`Appended`] writer takes the
+/// blocks in order, as if they had been written row by row. Cleared and reused.
+pub struct Rows {
+    writer: ::csv::Writer<Buffer>,
+    /// The header row, from the first row formatted (its field names).
+    header: Option<Vec<u8>>,
+}
+
+/// The bytes a [`Rows`] writer formats into, which the writer lends only shared:
+/// hence a cell, to empty them in place.
+#[derive(Debug, Default)]
+struct Buffer(std::cell::RefCell<Vec<u8>>);
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.get_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Default for Rows {
+    fn default() -> Rows {
+        Rows {
+            writer: ::csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Buffer::default()),
+            header: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rows").finish_non_exhaustive()
+    }
+}
+
+impl Rows {
+    /// Appends a row, as [`Table::row`] does (a number that is not finite is an error).
+    pub fn row(&mut self, row: &impl Serialize) -> Result<(), Error> {
+        super::finite::check("csv", row)?;
+        if self.header.is_none() {
+            // The header is what a table's writer puts before the same row.
+            let mut table = Table::new(Vec::new());
+            table.row(row)?;
+            let both = table.into_inner()?;
+            let before = self.len()?;
+            self.writer.serialize(row).map_err(encode)?;
+            let alone = self.len()? - before;
+            self.header = Some(both[..both.len() - alone].to_vec());
+            return Ok(());
+        }
+        self.writer.serialize(row).map_err(encode)
+    }
+
+    /// Forgets the rows, keeping the header and the memory.
+    pub fn clear(&mut self) {
+        // Flushing into memory does not fail.
+        let _ = self.writer.flush();
+        self.writer.get_ref().0.borrow_mut().clear();
+    }
+
+    /// Bytes formatted, flushed into the buffer.
+    fn len(&mut self) -> Result<usize, Error> {
+        self.writer.flush().map_err(|e| encode(e.into()))?;
+        Ok(self.writer.get_ref().0.borrow().len())
+    }
+}
+
+fn encode(e: ::csv::Error) -> Error {
+    Error::Encode {
+        what: "csv",
+        source: Box::new(e),
+    }
+}
+
+/// A CSV file written from blocks of [`Rows`] in order: the header goes before the
+/// first row, as [`Table`] writes it.
+#[derive(Debug)]
+pub struct Appended<W: Write> {
+    out: W,
+    header: bool,
+}
+
+impl<W: Write> Appended<W> {
+    /// A file written to `out`.
+    pub fn new(out: W) -> Appended<W> {
+        Appended { out, header: false }
+    }
+
+    /// Writes `rows` after the rows before them.
+    pub fn append(&mut self, rows: &mut Rows) -> Result<(), Error> {
+        if rows.len()? == 0 {
+            return Ok(());
+        }
+        let bytes = rows.writer.get_ref().0.borrow();
+        if !self.header {
+            let header = rows.header.as_deref();
+            let header = header.expect("rows were formatted, so their header was");
+            self.out.write_all(header).map_err(|e| encode(e.into()))?;
+            self.header = true;
+        }
+        self.out.write_all(&bytes).map_err(|e| encode(e.into()))
+    }
+
+    /// The writer.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,48 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// The files each chart of a results folder is written as: SVG, PNG, both (the
+/// default) or neither (no chart is drawn, and the report shows none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartFormats {
+    /// `<stem>.svg`, which `report.html` inlines.
+    pub svg: bool,
+    /// `<stem>.png`, which `report.md` embeds.
+    pub png: bool,
+}
+
+impl ChartFormats {
+    /// SVG and PNG.
+    pub const ALL: ChartFormats = ChartFormats {
+        svg: true,
+        png: true,
+    };
+
+    /// No chart at all.
+    pub const NONE: ChartFormats = ChartFormats {
+        svg: false,
+        png: false,
+    };
+
+    /// Whether any chart is drawn.
+    pub fn any(self) -> bool {
+        self.svg || self.png
+    }
+
+    /// The file extensions written, PNG first.
+    pub fn extensions(self) -> impl Iterator<Item = &'static str> {
+        [(self.png, "png"), (self.svg, "svg")]
+            .into_iter()
+            .filter_map(|(on, ext)| on.then_some(ext))
+    }
+}
+
+impl Default for ChartFormats {
+    fn default() -> ChartFormats {
+        ChartFormats::ALL
+    }
+}
+
 /// The file that marks a folder as escalate results (and that may be replaced).
 pub const MARKER: &str = "run.json";
 

@@ -32,6 +32,67 @@ use plotters_backend::{
 use super::font::{PLOTTERS_EM, X_HEIGHT, faces, layout};
 use crate::montecarlo::Cancel;
 
+/// Sub-pixel steps per pixel a glyph's position is rounded to: a sixteenth of a
+/// pixel, finer than any eye tells, so that a glyph drawn once is drawn again from
+/// the cache wherever it falls on the same step.
+const STEPS: f32 = 16.0;
+
+/// Glyphs a thread keeps drawn before it forgets them all (a chart's labels use a
+/// few hundred).
+const MAX_GLYPHS: usize = 8192;
+
+/// A glyph drawn at one size, weight and sub-pixel step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct GlyphKey {
+    bold: bool,
+    /// The `ab_glyph` scale, by its bits.
+    scale: (u32, u32),
+    id: u16,
+    /// Sub-pixel step of its position, in [`STEPS`].
+    at: (u8, u8),
+}
+
+/// A glyph's coverage of the pixels it touches, relative to the whole pixel of its
+/// position: `(dx, dy, coverage)`.
+type Coverage = Vec<(i32, i32, f32)>;
+
+std::thread_local! {
+    /// Glyphs drawn on this thread: labels repeat the same few dozen characters.
+    static GLYPHS: std::cell::RefCell<std::collections::HashMap<GlyphKey, Coverage>> =
+        std::cell::RefCell::default();
+}
+
+/// A position as its whole pixel and its sub-pixel step.
+fn subpixel(v: f32) -> (i32, u8) {
+    let whole = v.floor();
+    let step = ((v - whole) * STEPS).round();
+    if step >= STEPS {
+        (whole as i32 + 1, 0)
+    } else {
+        (whole as i32, step as u8)
+    }
+}
+
+/// The coverage of glyph `id` at `scale`, placed at (`dx`, `dy`) within a pixel.
+fn rasterise(
+    font: &ab_glyph::FontRef<'_>,
+    id: ab_glyph::GlyphId,
+    scale: ab_glyph::PxScale,
+    dx: f32,
+    dy: f32,
+) -> Coverage {
+    let mut coverage = Vec::new();
+    if let Some(outline) = font.outline_glyph(id.with_scale_and_position(scale, point(dx, dy))) {
+        let b = outline.px_bounds();
+        outline.draw(|x, y, c| {
+            if c > 0.0 {
+                coverage.push((b.min.x as i32 + x as i32, b.min.y as i32 + y as i32, c));
+            }
+        });
+    }
+    coverage
+}
+
 /// Wraps a (bitmap) backend so its text is drawn at sub-pixel positions, and so that
 /// drawing stops once its [`Cancel`] is requested.
 pub(crate) struct CrispText<B>(pub B, pub Cancel);
@@ -197,21 +258,32 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
             };
 
         let mut pixels: Vec<(i32, i32, f32)> = Vec::new();
-        for (id, caret) in glyphs {
-            let glyph = id.with_scale_and_position(scale, point(x0 + caret, baseline));
-            if let Some(outline) = font.outline_glyph(glyph) {
-                let b = outline.px_bounds();
-                outline.draw(|x, y, coverage| {
-                    if coverage > 0.0 {
-                        pixels.push((
-                            b.min.x as i32 + x as i32,
-                            b.min.y as i32 + y as i32,
-                            coverage,
-                        ));
-                    }
-                });
+        let bold = std::ptr::eq(font, bold);
+        GLYPHS.with_borrow_mut(|cache| {
+            if cache.len() > MAX_GLYPHS {
+                cache.clear();
             }
-        }
+            for (id, caret) in glyphs {
+                let (x, dx) = subpixel(x0 + caret);
+                let (y, dy) = subpixel(baseline);
+                let key = GlyphKey {
+                    bold,
+                    scale: (scale.x.to_bits(), scale.y.to_bits()),
+                    id: id.0,
+                    at: (dx, dy),
+                };
+                let coverage = cache.entry(key).or_insert_with(|| {
+                    rasterise(
+                        font,
+                        id,
+                        scale,
+                        f32::from(dx) / STEPS,
+                        f32::from(dy) / STEPS,
+                    )
+                });
+                pixels.extend(coverage.iter().map(|&(px, py, c)| (x + px, y + py, c)));
+            }
+        });
         let (w, h) = self.0.get_size();
         for (x, y, coverage) in pixels {
             if x < 0 || y < 0 || x >= w as i32 || y >= h as i32 {

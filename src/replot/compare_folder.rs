@@ -17,10 +17,10 @@ use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{ComparisonRow, VariantAggregateRow, comparison_header};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::output::{AGGREGATE, COMPARISON, Kind, Replacement};
+use crate::output::{AGGREGATE, COMPARISON, ChartFormats, Kind, Replacement};
 use crate::plot::{
     ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, VariantSet,
-    VariantSummary, chart_meta, stage_chart,
+    VariantSummary, chart_meta, stage_charts,
 };
 use crate::ranking::{RankBy, mean_peak_level};
 use crate::scenario::Scenario;
@@ -44,7 +44,7 @@ pub const COMPARE_CHARTS: [(&str, &str); 3] = [
 ];
 
 /// Draws the charts of the comparison in `dir` (`comparison.csv`, `aggregate.csv`)
-/// as SVG and PNG of `size`, and puts them in place of the earlier ones all at once
+/// as `formats` of `size`, and puts them in place of the earlier ones all at once
 /// (or, on failure or when `cancel` is requested, not at all), reading each file
 /// within `limit` bytes as [`plot_folder`](super::plot_folder) does; returns the
 /// captions of the charts drawn (by file stem).
@@ -53,6 +53,7 @@ pub fn plot_compare_folder(
     scenario: &Scenario,
     rank_by: &RankBy,
     size: (u32, u32),
+    formats: ChartFormats,
     cancel: Cancel,
     limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
@@ -75,64 +76,54 @@ pub fn plot_compare_folder(
     } else {
         String::new()
     };
-    let mut drawn = Vec::new();
-    let meta = chart_meta(
+    let compare_meta = chart_meta(
         scenario,
         format!(
             "{variants} × {replicates}, seed {} · ranked by {ranked_by}{shown}",
             scenario.seed
         ),
     );
-    stage_chart(
-        &files,
-        COMPARE_CHARTS[0].0,
-        size,
-        &Chart::Compare {
-            meta: &meta,
-            set: &set,
-        },
-        cancel,
-    )?;
-    drawn.push(COMPARE_CHARTS[0]);
-    let meta = chart_meta(
+    let trajectories_meta = chart_meta(
         scenario,
         format!(
             "Median level per {} over {replicates} · panels ranked by {ranked_by}{shown}",
             scenario.round_unit
         ),
     );
-    stage_chart(
-        &files,
-        COMPARE_CHARTS[1].0,
-        size,
-        &Chart::Trajectories {
-            meta: &meta,
-            set: &set,
-        },
-        cancel,
-    )?;
-    drawn.push(COMPARE_CHARTS[1]);
-    if let Some(grid) = &grid {
-        let meta = chart_meta(
-            scenario,
-            format!(
-                "Mean peak level over actors, the ranking metric (lower is calmer) · {replicates} per cell, seed {}",
-                scenario.seed
-            ),
-        );
-        stage_chart(
-            &files,
-            COMPARE_CHARTS[2].0,
-            size,
-            &Chart::Heatmap {
-                meta: &meta,
+    let heatmap_meta = chart_meta(
+        scenario,
+        format!(
+            "Mean peak level over actors, the ranking metric (lower is calmer) · {replicates} per cell, seed {}",
+            scenario.seed
+        ),
+    );
+    let mut charts = vec![
+        (
+            COMPARE_CHARTS[0].0,
+            Chart::Compare {
+                meta: &compare_meta,
                 set: &set,
-                grid,
             },
-            cancel,
-        )?;
+        ),
+        (
+            COMPARE_CHARTS[1].0,
+            Chart::Trajectories {
+                meta: &trajectories_meta,
+                set: &set,
+            },
+        ),
+    ];
+    let mut drawn = vec![COMPARE_CHARTS[0], COMPARE_CHARTS[1]];
+    if let Some(grid) = &grid {
+        let chart = Chart::Heatmap {
+            meta: &heatmap_meta,
+            set: &set,
+            grid,
+        };
+        charts.push((COMPARE_CHARTS[2].0, chart));
         drawn.push(COMPARE_CHARTS[2]);
     }
+    stage_charts(&files, size, &charts, formats, cancel)?;
     files.commit(cancel)?;
     Ok(drawn)
 }

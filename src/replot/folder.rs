@@ -5,10 +5,12 @@ use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{AggregateRow, MeasureRow, StockAggregateRow, TimelineRow};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::output::{AGGREGATE, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE};
+use crate::output::{
+    AGGREGATE, ChartFormats, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE,
+};
 use crate::plot::{
     Chart, DyadSeries, FanRow, FanSeries, RungMark, TimelineMeasure, TimelinePoint, TimelineSeries,
-    chart_meta, policies_line, stage_chart,
+    chart_meta, policies_line, stage_charts,
 };
 use crate::scenario::Scenario;
 use crate::scenario::limits::{open_input, open_regular};
@@ -58,7 +60,7 @@ pub(super) const AGGREGATE_NUMBERS: [&str; 8] = [
     "level_in_force_p90",
 ];
 
-/// Draws every chart the results in `dir` allow, as SVG and PNG of `size`, and puts
+/// Draws every chart the results in `dir` allow, as `formats` of `size`, and puts
 /// them in place of the earlier ones all at once (or, on failure or when `cancel` is
 /// requested, not at all); returns the captions of the charts drawn (by file stem).
 /// Each file is read within `limit` bytes
@@ -68,40 +70,27 @@ pub fn plot_folder(
     dir: &Path,
     scenario: &Scenario,
     size: (u32, u32),
+    formats: ChartFormats,
     cancel: Cancel,
     limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Run);
-    let mut drawn = Vec::new();
     let (mut timeline, dyads) = timeline_series(&dir.join(TIMELINE), scenario, cancel, limit)?;
     if !timeline.is_empty() {
         other_measures(&dir.join(MEASURES), scenario, cancel, limit, &mut timeline)?;
     }
-    if !timeline.is_empty() {
-        let meta = chart_meta(
-            scenario,
-            format!(
-                "seed {} · replicate 1 of {} · {}",
-                scenario.seed,
-                scenario.replicates,
-                policies_line(scenario)
-            ),
-        );
-        stage_chart(
-            &files,
-            CHARTS[0].0,
-            size,
-            &Chart::Timeline {
-                meta: &meta,
-                series: &timeline,
-            },
-            cancel,
-        )?;
-        drawn.push(CHARTS[0]);
-    }
+    let timeline_meta = chart_meta(
+        scenario,
+        format!(
+            "seed {} · replicate 1 of {} · {}",
+            scenario.seed,
+            scenario.replicates,
+            policies_line(scenario)
+        ),
+    );
     // From three actors on, the timeline's one line per actor hides whom a move was
     // toward; a run of two has one pair each way, which the timeline shows already.
-    if scenario.actors.len() >= 3 && !dyads.is_empty() {
+    let dyads = (scenario.actors.len() >= 3 && !dyads.is_empty()).then(|| {
         let pairs = dyads.len();
         let dyads = most_severe(dyads);
         let shown = if dyads.len() < pairs {
@@ -121,74 +110,76 @@ pub fn plot_folder(
                 policies_line(scenario)
             ),
         );
-        stage_chart(
-            &files,
-            CHARTS[1].0,
-            size,
-            &Chart::Dyads {
-                meta: &meta,
-                series: &dyads,
-            },
-            cancel,
-        )?;
+        (meta, dyads)
+    });
+    let fan = match scenario.replicates > 1 {
+        true => Some(fan_series(&dir.join(AGGREGATE), scenario, cancel, limit)?),
+        false => None,
+    };
+    let fan_meta = chart_meta(
+        scenario,
+        format!(
+            "seed {} · {} replicates · {}",
+            scenario.seed,
+            scenario.replicates,
+            policies_line(scenario)
+        ),
+    );
+    let stocks_path = dir.join(STOCKS_AGGREGATE);
+    let stocks = match !scenario.holdings.is_empty() && stocks_path.exists() {
+        true => Some(stock_series(&stocks_path, scenario, cancel, limit)?),
+        false => None,
+    };
+    let mut stocks_meta = chart_meta(
+        scenario,
+        format!(
+            "Value at the end of each {} · seed {} · {} replicate{} · {}",
+            scenario.round_unit,
+            scenario.seed,
+            scenario.replicates,
+            if scenario.replicates == 1 { "" } else { "s" },
+            policies_line(scenario)
+        ),
+    );
+    let top = scenario
+        .holdings
+        .iter()
+        .map(|h| h.initial)
+        .fold(0.0, f64::max);
+    stocks_meta.rungs = value_ticks(top);
+    stocks_meta.thresholds.clear();
+
+    let mut charts = Vec::new();
+    let mut drawn = Vec::new();
+    if !timeline.is_empty() {
+        let chart = Chart::Timeline {
+            meta: &timeline_meta,
+            series: &timeline,
+        };
+        charts.push((CHARTS[0].0, chart));
+        drawn.push(CHARTS[0]);
+    }
+    if let Some((meta, series)) = &dyads {
+        charts.push((CHARTS[1].0, Chart::Dyads { meta, series }));
         drawn.push(CHARTS[1]);
     }
-    if scenario.replicates > 1 {
-        let fan = fan_series(&dir.join(AGGREGATE), scenario, cancel, limit)?;
-        let meta = chart_meta(
-            scenario,
-            format!(
-                "seed {} · {} replicates · {}",
-                scenario.seed,
-                scenario.replicates,
-                policies_line(scenario)
-            ),
-        );
-        stage_chart(
-            &files,
-            CHARTS[2].0,
-            size,
-            &Chart::Fan {
-                meta: &meta,
-                series: &fan,
-            },
-            cancel,
-        )?;
+    if let Some(series) = &fan {
+        let chart = Chart::Fan {
+            meta: &fan_meta,
+            series,
+        };
+        charts.push((CHARTS[2].0, chart));
         drawn.push(CHARTS[2]);
     }
-    let stocks_path = dir.join(STOCKS_AGGREGATE);
-    if !scenario.holdings.is_empty() && stocks_path.exists() {
-        let series = stock_series(&stocks_path, scenario, cancel, limit)?;
-        let mut meta = chart_meta(
-            scenario,
-            format!(
-                "Value at the end of each {} · seed {} · {} replicate{} · {}",
-                scenario.round_unit,
-                scenario.seed,
-                scenario.replicates,
-                if scenario.replicates == 1 { "" } else { "s" },
-                policies_line(scenario)
-            ),
-        );
-        let top = scenario
-            .holdings
-            .iter()
-            .map(|h| h.initial)
-            .fold(0.0, f64::max);
-        meta.rungs = value_ticks(top);
-        meta.thresholds.clear();
-        stage_chart(
-            &files,
-            CHARTS[3].0,
-            size,
-            &Chart::Stocks {
-                meta: &meta,
-                series: &series,
-            },
-            cancel,
-        )?;
+    if let Some(series) = &stocks {
+        let chart = Chart::Stocks {
+            meta: &stocks_meta,
+            series,
+        };
+        charts.push((CHARTS[3].0, chart));
         drawn.push(CHARTS[3]);
     }
+    stage_charts(&files, size, &charts, formats, cancel)?;
     files.commit(cancel)?;
     Ok(drawn)
 }

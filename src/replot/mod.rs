@@ -21,7 +21,7 @@ pub use tournament_folder::{
 use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::reader::{TournamentRecord, chart_svgs, folder_meta, folder_scenario};
-use crate::output::{FolderLock, Kind, MARKER, REPORT_HTML, Replacement};
+use crate::output::{ChartFormats, FolderLock, Kind, MARKER, REPORT_HTML, Replacement};
 use crate::ranking::{RankBy, RankChoice};
 use crate::report::html;
 use crate::scenario::limits::read_input;
@@ -86,27 +86,34 @@ impl Redraw {
         })
     }
 
-    /// Draws every chart the folder's files allow, as PNG and SVG of `size`, in place
+    /// Draws every chart the folder's files allow, as `formats` of `size`, in place
     /// of the earlier ones, and puts them into the folder's `report.html` in place of
     /// the charts it shows; returns the files written, each chart's PNG first, the
     /// report last.
-    pub fn draw(&self, size: (u32, u32)) -> Result<Vec<PathBuf>, Error> {
+    pub fn draw(&self, size: (u32, u32), formats: ChartFormats) -> Result<Vec<PathBuf>, Error> {
         let (dir, scenario, cancel) = (&self.dir, &self.scenario, self.cancel);
         let limit = scenario.limits.input_bytes;
         let drawn = match (self.kind, &self.tournament) {
             (Kind::Compare, _) => {
-                plot_compare_folder(dir, scenario, &self.rank_by, size, cancel, limit)
+                plot_compare_folder(dir, scenario, &self.rank_by, size, formats, cancel, limit)
             }
             (Kind::Tournament, Some(record)) => {
-                plot_tournament_folder(dir, scenario, record, size, cancel, limit)
+                plot_tournament_folder(dir, scenario, record, size, formats, cancel, limit)
             }
-            _ => plot_folder(dir, scenario, size, cancel, limit),
+            _ => plot_folder(dir, scenario, size, formats, cancel, limit),
         }?;
         let mut written: Vec<PathBuf> = drawn
             .iter()
-            .flat_map(|(stem, _)| ["png", "svg"].map(|ext| dir.join(format!("{stem}.{ext}"))))
+            .flat_map(|(stem, _)| {
+                formats
+                    .extensions()
+                    .map(move |ext| dir.join(format!("{stem}.{ext}")))
+            })
             .collect();
-        written.extend(self.redraw_report(drawn.iter().map(|(stem, _)| *stem), limit)?);
+        // The page inlines the SVG charts: without new ones it stays as it was.
+        if formats.svg {
+            written.extend(self.redraw_report(drawn.iter().map(|(stem, _)| *stem), limit)?);
+        }
         Ok(written)
     }
 

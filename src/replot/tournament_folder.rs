@@ -7,7 +7,7 @@ use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::MatchRow;
 use crate::output::reader::{TournamentRecord, bad_results, each_record, row};
-use crate::output::{Kind, MATCHES, Replacement};
+use crate::output::{ChartFormats, Kind, MATCHES, Replacement};
 use crate::plot::{Chart, ChartRow, MAX_DOTS, RankingChart, stage_chart};
 use crate::round_robin::{MatchResult, Standings};
 use crate::scenario::Scenario;
@@ -65,15 +65,23 @@ pub fn ranking_chart(
     }
 }
 
-/// Draws the tournament chart of `chart` as SVG and PNG of `size` through `files`.
+/// Draws the tournament chart of `chart` as `formats` of `size` through `files`.
 pub fn stage_ranking_chart(
     files: &Replacement,
     chart: &RankingChart,
     size: (u32, u32),
+    formats: ChartFormats,
     cancel: Cancel,
 ) -> Result<(), Error> {
     let stem = TOURNAMENT_CHARTS[0].0;
-    stage_chart(files, stem, size, &Chart::Tournament { chart }, cancel)
+    stage_chart(
+        files,
+        stem,
+        size,
+        &Chart::Tournament { chart },
+        formats,
+        cancel,
+    )
 }
 
 /// Redraws the chart of the tournament folder `dir`, played as its `run.json`'s
@@ -85,6 +93,7 @@ pub fn plot_tournament_folder(
     scenario: &Scenario,
     record: &TournamentRecord,
     size: (u32, u32),
+    formats: ChartFormats,
     cancel: Cancel,
     limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
@@ -94,6 +103,7 @@ pub fn plot_tournament_folder(
         &files,
         &ranking_chart(scenario, record, &standings),
         size,
+        formats,
         cancel,
     )?;
     files.commit(cancel)?;

@@ -6,6 +6,7 @@
 //! escaped by each writer for its own format.
 
 use super::{code, markdown, markdown_table};
+use crate::output::ChartFormats;
 
 /// A report: its title and its blocks, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +70,13 @@ impl Document {
     /// The document as Markdown: each block ends its last line and blocks are parted
     /// by a blank line; a chart is embedded by its PNG file.
     pub fn markdown(&self) -> String {
+        self.markdown_as(ChartFormats::ALL)
+    }
+
+    /// [`markdown`](Self::markdown) for charts drawn as `formats`: a chart is embedded
+    /// by its PNG file, or by its SVG file when no PNG was drawn.
+    pub fn markdown_as(&self, formats: ChartFormats) -> String {
+        let image = if formats.png { "png" } else { "svg" };
         let mut out = format!("# {}\n", markdown(&self.title));
         for block in &self.blocks {
             out.push('\n');
@@ -100,7 +108,7 @@ impl Document {
                 Block::Chart { stem, caption } => {
                     // The caption was written unescaped before reports had a model;
                     // captions are the program's own words.
-                    out.push_str(&format!("![{caption}]({stem}.png)\n\n*{caption}.*\n"));
+                    out.push_str(&format!("![{caption}]({stem}.{image})\n\n*{caption}.*\n"));
                 }
             }
         }
