@@ -253,7 +253,7 @@ fn write_timeline<W: std::io::Write>(
                 rung: &ladder.rungs[m.rung as usize].id,
                 level: ladder.level(m.rung),
                 magnitude: m.magnitude,
-                policy: t.policies[d][round],
+                policy: t.policy(d, round),
                 level_in_force: Some(ladder.level(t.in_force_at(d, round))),
             })?;
         }

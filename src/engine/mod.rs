@@ -54,8 +54,11 @@ pub struct Trajectory {
     /// `moves[dyad][round]`: the most severe measure executed by the dyad's actor
     /// toward its target (the dyad's move, whose rung is its level).
     pub moves: Vec<Vec<Move>>,
-    /// `policies[dyad][round]`: the kind of the policy in force.
-    pub policies: Vec<Vec<&'static str>>,
+    /// `policies[dyad]`: the kind of the policy in force from each round it changed
+    /// on, `(round, kind)` in round order, the first from round 0. Kept as changes, not
+    /// round by round: recording a kind every round of every replicate cost as much as
+    /// recording the move. Read it with [`policy`](Trajectory::policy).
+    policies: Vec<Vec<(Round, &'static str)>>,
     /// `packages[dyad].round(round)`: every measure the dyad's actor took, least
     /// severe first (`moves[dyad][round]` is the last, most severe one), up to
     /// [`end_round`](Self::end_round). Kept only for dyads some round of which held
@@ -74,7 +77,7 @@ pub struct Trajectory {
     /// The outcome of the stop rule that ended the run (an index into the scenario's
     /// outcomes), or `None` when it reached its last round.
     pub outcome: Option<usize>,
-    /// The last round played; `moves`, `policies`, `in_force` and `stocks` repeat its
+    /// The last round played; `moves`, the policies, `in_force` and `stocks` repeat its
     /// state for the rounds after it.
     pub end_round: Round,
     /// `decisions[dyad].round(r)`: what the dyad's policy chose in round `r`, before
@@ -106,6 +109,14 @@ impl Trajectory {
         self.decisions.get(dyad)
     }
 
+    /// The kind of the policy in force in `dyad` in `round` (after the last round
+    /// played, the last one's).
+    pub fn policy(&self, dyad: usize, round: usize) -> &'static str {
+        let changes = &self.policies[dyad];
+        let after = changes.partition_point(|&(from, _)| from as usize <= round);
+        changes[after.max(1) - 1].1
+    }
+
     /// The most severe rung in force in `dyad`, round by round.
     pub fn in_force(&self, dyad: usize) -> impl Iterator<Item = Rung> + '_ {
         (0..self.moves[dyad].len()).map(move |r| self.in_force_at(dyad, r))
@@ -132,9 +143,6 @@ pub struct Engine<'s> {
     /// For each dyad, the dyad of the opposite direction, if the target faces the actor.
     reverse: Vec<Option<usize>>,
     active: Vec<usize>,
-    /// The kind of each dyad's active instance (kept here so that recording it each
-    /// round is a copy, not a virtual call).
-    kind: Vec<&'static str>,
     since: Vec<Round>,
     seen: Vec<Vec<Move>>,
     /// Every perceived measure, per dyad.
@@ -218,7 +226,6 @@ impl<'s> Engine<'s> {
             installs,
             reverse,
             active: (0..n).collect(),
-            kind: vec![""; n],
             since: vec![0; n],
             seen: vec![Vec::with_capacity(rounds); n],
             seen_packages: vec![Packages::with_capacity(rounds); n],
@@ -243,7 +250,7 @@ impl<'s> Engine<'s> {
             stops: Stops::new(plan.stops),
             trajectory: Trajectory {
                 moves: vec![Vec::with_capacity(rounds); n],
-                policies: vec![Vec::with_capacity(rounds); n],
+                policies: vec![Vec::new(); n],
                 packages: vec![Packages::default(); n],
                 forced: vec![Vec::new(); n],
                 in_force: vec![Vec::with_capacity(rounds); n],
@@ -299,7 +306,8 @@ impl<'s> Engine<'s> {
             }
             for &(d, instance) in &self.installs[next] {
                 self.active[d] = instance;
-                self.kind[d] = self.instances[instance].info().name;
+                let kind = self.instances[instance].info().name;
+                self.trajectory.policies[d].push((round, kind));
                 self.since[d] = round;
             }
             for &(d, m) in &event.acts {
@@ -413,11 +421,8 @@ impl<'s> Engine<'s> {
         if self.round_plain && !self.packages_kept && self.holdings.is_empty() && !self.lasting {
             // One measure of a policy's per dyad, nothing to reduce or keep in force:
             // the common case, recorded as moves.
-            let t = &mut self.trajectory;
-            let rows = t.moves.iter_mut().zip(&mut t.policies);
-            for ((moves, policies), (m, &kind)) in rows.zip(self.played.iter().zip(&self.kind)) {
+            for (moves, m) in self.trajectory.moves.iter_mut().zip(&self.played) {
                 moves.push(m.as_move());
-                policies.push(kind);
             }
             return;
         }
@@ -436,7 +441,6 @@ impl<'s> Engine<'s> {
             }
             let m = self.played[d];
             self.trajectory.moves[d].push(m.as_move());
-            self.trajectory.policies[d].push(self.kind[d]);
             let package = match self.several[d] {
                 true => &self.packages[d][..],
                 false => std::slice::from_ref(&self.played[d]),
@@ -560,7 +564,6 @@ impl<'s> Engine<'s> {
         t.end_round = round;
         let left = (self.plan.rounds - 1 - round) as usize;
         hold_last(&mut t.moves, left);
-        hold_last(&mut t.policies, left);
         if self.lasting {
             hold_last(&mut t.in_force, left);
         }
@@ -575,12 +578,13 @@ impl<'s> Engine<'s> {
         }
         for d in 0..self.active.len() {
             self.active[d] = d;
-            self.kind[d] = self.instances[d].info().name;
             self.since[d] = 0;
             self.seen[d].clear();
             self.seen_packages[d].clear();
             self.trajectory.moves[d].clear();
             self.trajectory.policies[d].clear();
+            let kind = self.instances[d].info().name;
+            self.trajectory.policies[d].push((0, kind));
             self.trajectory.packages[d].clear();
             self.trajectory.forced[d].clear();
             self.trajectory.in_force[d].clear();
@@ -742,7 +746,7 @@ mod tests {
         assert_eq!(rungs(&t, 1), [0, 2, 0, 2, 0, 0]);
         assert_eq!(t.moves[1][1].magnitude, Some(3.0));
         assert_eq!(
-            t.policies[0],
+            (0..6).map(|r| t.policy(0, r)).collect::<Vec<_>>(),
             ["mirror", "mirror", "mirror", "hold", "hold", "hold"]
         );
     }
