@@ -25,6 +25,8 @@
 //! Random draws come from the replicate's own generator in this fixed order.
 
 #[cfg(test)]
+mod agreement;
+#[cfg(test)]
 mod model_tests;
 mod noise;
 mod package;
@@ -38,7 +40,7 @@ pub use noise::{Gaps, Noise, Tremble};
 pub use plan::{DUEL, Plan};
 
 use crate::ladder::{Ladder, Measure, Move, Packages, Round, Rung};
-use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
+use crate::policy::{Dyad, Histories, Instance, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use noise::Coin;
@@ -49,7 +51,7 @@ use stop::Stops;
 
 /// What happened in one replicate: every dyad's executed measures and policies, round
 /// by round, the stocks, and how the replicate ended.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trajectory {
     /// `moves[dyad][round]`: the most severe measure executed by the dyad's actor
     /// toward its target (the dyad's move, whose rung is its level).
@@ -137,7 +139,7 @@ pub struct Engine<'s> {
     plan: Plan<'s>,
     /// Every policy instance the run may use: each dyad's initial one, then one per
     /// dyad per event policy change.
-    instances: Vec<Box<dyn Policy>>,
+    instances: Vec<Instance>,
     /// Each event's installs: (dyad, instance).
     installs: Vec<Vec<(usize, usize)>>,
     /// For each dyad, the dyad of the opposite direction, if the target faces the actor.
@@ -197,10 +199,22 @@ impl<'s> Engine<'s> {
         Engine::of(Plan::of(scenario))
     }
 
-    /// Prepares to play `plan`.
+    /// Prepares to play `plan`, calling each policy of the registry by its kind
+    /// ([`Policy::instance`]).
     pub fn of(plan: Plan<'s>) -> Engine<'s> {
-        let mut instances: Vec<Box<dyn Policy>> =
-            plan.policies.iter().map(|p| p.clone_box()).collect();
+        Engine::with(plan, |p| p.instance())
+    }
+
+    /// Prepares to play `plan` the plain way, every policy called through its box:
+    /// the reference the specialised engine ([`Engine::of`]) must agree with, move for
+    /// move and draw for draw.
+    pub fn reference(plan: Plan<'s>) -> Engine<'s> {
+        Engine::with(plan, |p| Instance::boxed(p.clone_box()))
+    }
+
+    /// Prepares to play `plan` with each policy's copy made by `copy`.
+    fn with(plan: Plan<'s>, copy: impl Fn(&dyn Policy) -> Instance) -> Engine<'s> {
+        let mut instances: Vec<Instance> = plan.policies.iter().map(|&p| copy(p)).collect();
         let installs = plan
             .events
             .iter()
@@ -208,7 +222,7 @@ impl<'s> Engine<'s> {
                 let mut list = Vec::new();
                 for change in &e.changes {
                     for &d in &change.dyads {
-                        instances.push(change.policy.policy.clone_box());
+                        instances.push(copy(&*change.policy.policy));
                         list.push((d, instances.len() - 1));
                     }
                 }
@@ -220,7 +234,7 @@ impl<'s> Engine<'s> {
         let rounds = plan.rounds as usize;
         let lasting = plan.ladder.has_lasting_measures();
         let holdings = Holdings::new(plan.holdings, plan.actors);
-        let packing = instances.iter().any(|p| p.packs());
+        let packing = instances.iter().any(|p| p.policy().packs());
         Engine {
             instances,
             installs,
