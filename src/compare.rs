@@ -62,7 +62,8 @@ pub struct CompareOutcome {
     pub variants: Vec<VariantOutcome>,
     /// Indices into `variants`, best first (by [`CompareOptions::rank_by`]).
     pub ranking: Vec<usize>,
-    /// Caveats about the figures, also written to `run.json`.
+    /// Caveats about the figures, also written to `run.json` (with the warnings of
+    /// [`Scenario::alike_warnings`], which the command line tells before the run).
     pub notes: Vec<String>,
     /// Wall time in seconds.
     pub wall_seconds: f64,
@@ -218,6 +219,12 @@ pub fn compare_until(
                 comparison_row(scenario, &variant.name, actor.id.as_str(), &policies[a], t);
             if outcome_columns.is_some() {
                 row.p_outcome = tally.outcomes.shares();
+                row.p_outcome_errors = row
+                    .p_outcome
+                    .iter()
+                    .zip(tally.outcomes.share_errors())
+                    .map(|(&p, se)| MeanError::new(p, se))
+                    .collect();
             }
             row.rank = standing.place;
             row.rank_metric = &rank_metrics[standing.metric];
@@ -286,7 +293,16 @@ pub fn compare_until(
         .collect();
     meta.ranked_by = Some(options.rank_by.describe());
     meta.rank_by = (!options.rank_by.is_default()).then(|| options.rank_by.choice().to_string());
-    meta.notes = notes.clone();
+    // The warnings about variants that cannot differ, told before the run, are kept
+    // with the results too.
+    let mut caveats = notes.clone();
+    caveats.extend(
+        scenario
+            .alike_warnings(variants)
+            .iter()
+            .map(|w| w.in_file(&scenario.source.file)),
+    );
+    meta.notes = caveats.clone();
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
         let charts = plot_compare_folder(
@@ -302,7 +318,7 @@ pub fn compare_until(
             &outcomes,
             &ranking,
             &options.rank_by,
-            &notes,
+            &caveats,
             &charts,
         );
         folder.write(REPORT, report.markdown().as_bytes())?;
@@ -351,6 +367,10 @@ fn comparison_row<'a>(
         settled_round: t.settled_round(),
         payoff: t.payoff_stats(),
         p_reach: rungs.clone().map(|r| t.reached_share(r)).collect(),
+        p_reach_errors: rungs
+            .clone()
+            .filter_map(|r| Some(MeanError::new(t.reached_share(r), t.reached_error(r)?)))
+            .collect(),
         first_round: rungs.map(|r| t.first_reached(r).map(|s| s.p50)).collect(),
         p_outcome: vec![],
         rank: 0,
@@ -359,6 +379,7 @@ fn comparison_row<'a>(
         rank_se: 0.0,
         tied_with_best: false,
         errors: errors(scenario, t),
+        p_outcome_errors: vec![],
     }
 }
 

@@ -490,7 +490,7 @@ pub(crate) mod tests {
         for chart in ["stocks.svg", "stocks.png", "timeline.png", "fan.png"] {
             assert!(out.join(chart).is_file(), "{chart}");
         }
-        let text = crate::report::summary_text(&s, &outcome.totals, &outcome.outcomes);
+        let text = crate::terminal::summary_text(&s, &outcome.totals, &outcome.outcomes);
         assert!(text.contains("outcomes: settled "), "{text}");
         // The charts come back the same from the files alone.
         let drawn: Vec<Vec<u8>> = ["timeline.svg", "fan.svg", "stocks.svg"]

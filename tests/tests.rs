@@ -2,6 +2,7 @@
 
 mod util;
 
+mod alike;
 mod bad_input;
 mod browser;
 mod compare;
@@ -20,4 +21,5 @@ mod props;
 mod rank_by;
 mod reader;
 mod run;
+mod tables;
 mod tournament;

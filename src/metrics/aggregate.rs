@@ -169,6 +169,13 @@ pub fn standard_error(counts: &[u64], value: impl Fn(usize) -> f64) -> Option<f6
     Some(sample_se(m2, n))
 }
 
+/// The standard error of a share, `count` of `total` replicates: the
+/// [`standard_error`] of the mean of a 0/1 indicator, √(p (1 − p) / (n − 1)), as the
+/// settled share's and the paired differences' are taken; `None` for no replicate.
+pub fn share_error(count: u64, total: u64) -> Option<f64> {
+    standard_error(&[total - count, count], |i| i as f64)
+}
+
 /// √(m2 / (n − 1) / n), 0 for one value.
 fn sample_se(m2: f64, n: u64) -> f64 {
     if n < 2 {
@@ -426,10 +433,9 @@ impl ActorTotals {
 
     /// Share of replicates that settled before the end.
     pub fn settled_share(&self) -> f64 {
-        let never = *self.settled.last().expect("a never slot");
         // The count that settled over the replicates, not 1 − the share that did not:
         // 9 of 100 reads 0.09, not 0.08999999999999997.
-        (self.replicates - never) as f64 / self.replicates.max(1) as f64
+        self.settled_count() as f64 / self.replicates.max(1) as f64
     }
 
     /// The median settling round among replicates that settled.
@@ -452,6 +458,16 @@ impl ActorTotals {
     /// Share of replicates in which `rung` was reached.
     pub fn reached_share(&self, rung: Rung) -> f64 {
         self.reached[rung as usize] as f64 / self.replicates.max(1) as f64
+    }
+
+    /// The standard error of [`reached_share`](Self::reached_share) ([`share_error`]).
+    pub fn reached_error(&self, rung: Rung) -> Option<f64> {
+        share_error(self.reached[rung as usize], self.replicates)
+    }
+
+    /// Replicates that settled before the end (see [`ActorSummary::settled_round`]).
+    pub fn settled_count(&self) -> u64 {
+        self.replicates - self.settled.last().expect("a never slot")
     }
 
     /// Peak level over replicates; `None` before any replicate.

@@ -10,7 +10,9 @@ pub mod stocks;
 pub mod summary;
 pub mod tally;
 
-pub use aggregate::{ActorTotals, MEANS, RungHistogram, Stats, ValueCounts, quantile_index};
+pub use aggregate::{
+    ActorTotals, MEANS, RungHistogram, Stats, ValueCounts, quantile_index, share_error,
+};
 pub use outcomes::{NO_OUTCOME, OutcomeCounts, outcome_name};
 pub use stocks::StockTally;
 pub use summary::{ActorSummary, actor_in_force, actor_rungs, summarize, summarize_rungs};
