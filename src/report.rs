@@ -118,11 +118,11 @@ pub fn run_line(s: &Scenario) -> String {
 /// A count of replicates out of all, with its share: `18/200 (9%)`. A share that is
 /// not 0 or 100% but rounds to it reads `<1%` or `>99%`.
 pub fn count_share(count: u64, total: u64) -> String {
-    let percent = 100.0 * count as f64 / total.max(1) as f64;
-    let percent = match percent {
-        p if p > 0.0 && p < 0.5 => "<1".to_string(),
-        p if (99.5..100.0).contains(&p) => ">99".to_string(),
-        p => format!("{p:.0}"),
+    let percent = format!("{:.0}", 100.0 * count as f64 / total.max(1) as f64);
+    let percent = match percent.as_str() {
+        "0" if count > 0 => "<1".to_string(),
+        "100" if count < total => ">99".to_string(),
+        _ => percent,
     };
     format!("{count}/{total} ({percent}%)")
 }
@@ -651,6 +651,9 @@ mod tests {
         // Neither 0% nor 100% when some, or not all, replicates count.
         assert_eq!(count_share(1, 1000), "1/1000 (<1%)");
         assert_eq!(count_share(999, 1000), "999/1000 (>99%)");
+        // Half a percent rounds to even, to 0: it still reads as some.
+        assert_eq!(count_share(1, 200), "1/200 (<1%)");
+        assert_eq!(count_share(199, 200), "199/200 (>99%)");
     }
 
     #[test]
