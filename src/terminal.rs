@@ -320,8 +320,9 @@ const NARROWEST: usize = 6;
 /// What `run` prints: the scenario, what was run, one line per actor and, with stop
 /// rules, how the replicates ended, within [`TABLE_COLUMNS`].
 ///
-/// Rungs go by their names when the table fits, else by their ids; names still too
-/// long are shortened ([`fit`]).
+/// Rungs go by their names when the table fits, else by their ids; then the settled
+/// cells lose their round ([`squeeze`]), and names still too long are shortened
+/// ([`fit`]).
 pub fn summary_text(s: &Scenario, totals: &[ActorTotals], outcomes: &OutcomeCounts) -> String {
     let has_payoff = totals.iter().any(|t| t.payoff.is_some());
     let table = |labels| {
@@ -335,6 +336,7 @@ pub fn summary_text(s: &Scenario, totals: &[ActorTotals], outcomes: &OutcomeCoun
     if width(&rows) > TABLE_COLUMNS {
         rows = table(Labels::RungIds);
     }
+    let dated = squeeze(&mut rows, 0);
     fit(&mut rows, &[0, 1, 2], TABLE_COLUMNS);
     let mut out = format!(
         "{}\n{}\n\n{}",
@@ -343,7 +345,7 @@ pub fn summary_text(s: &Scenario, totals: &[ActorTotals], outcomes: &OutcomeCoun
         aligned(&rows)
     );
     out.push('\n');
-    out.push_str(&table_note(s, has_payoff));
+    out.push_str(&table_note(s, has_payoff, dated));
     if let Some(line) = outcome_line(s, outcomes) {
         out.push('\n');
         out.push_str(&wrap(&line, TABLE_COLUMNS, "  "));
@@ -351,17 +353,43 @@ pub fn summary_text(s: &Scenario, totals: &[ActorTotals], outcomes: &OutcomeCoun
     out
 }
 
-/// How to read an actor's line, below the table.
-fn table_note(s: &Scenario, has_payoff: bool) -> String {
+/// How to read an actor's line, below the table; `dated` when the settled cells
+/// give the median round the quiet began.
+fn table_note(s: &Scenario, has_payoff: bool, dated: bool) -> String {
     let unit = &s.round_unit;
     let plural = if s.settle_rounds == 1 { "" } else { "s" };
     let payoff = if has_payoff { " and payoff" } else { "" };
+    let by = match dated {
+        true => format!("by the median {unit} that quiet began"),
+        false => format!("the median {unit} it began is in the CSV files"),
+    };
     format!(
         "peak, final: median rungs; hostile {unit}s{payoff}: means over replicates\n\
          settled: no hostile move by or toward the actor in the last {} {unit}{plural} or more,\n  \
-         by the median {unit} that quiet began; the others are unresolved\n",
+         {by}; the others are unresolved\n",
         s.settle_rounds
     )
+}
+
+/// Narrows the actors' table `rows` (whose actor column is `actor`) when it is wider
+/// than [`TABLE_COLUMNS`], before any name is shortened: the settled cells lose
+/// their round (`by 2017-08`), and if that is not enough (counts of millions of
+/// replicates) the hostile rounds' header its unit. Whether the rounds stay.
+fn squeeze(rows: &mut [Vec<String>], actor: usize) -> bool {
+    if width(rows) <= TABLE_COLUMNS {
+        return true;
+    }
+    for row in rows.iter_mut().skip(1) {
+        if let Some(cell) = row.get_mut(actor + 4)
+            && let Some((count, _)) = cell.split_once(" by ")
+        {
+            *cell = count.to_owned();
+        }
+    }
+    if width(rows) > TABLE_COLUMNS {
+        rows[0][actor + 3] = "hostile".into();
+    }
+    false
 }
 
 /// Variants shown in full in the terminal; past this, the best and worst few.
@@ -446,6 +474,7 @@ pub fn comparison_table(
             rows.push(row);
         }
     }
+    let dated = squeeze(&mut rows, 1);
     fit(&mut rows, &[1, 2, 3], TABLE_COLUMNS);
     for (line, lines) in aligned(&rows).lines().zip(&before) {
         for l in lines {
@@ -456,7 +485,7 @@ pub fn comparison_table(
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&table_note(s, has_payoff));
+    out.push_str(&table_note(s, has_payoff, dated));
     out
 }
 
@@ -675,6 +704,31 @@ pub fn fit_table(params: &[Param], fitted: &Fitted, objective: Objective) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // See: #13. Ten million replicates still fit.
+    #[test]
+    fn tables_of_ten_million_replicates_fit_100_columns() {
+        let s = Scenario::default_scenario();
+        let mut t = ActorTotals::new(&s);
+        t.replicates = 10_000_000;
+        t.peak[4] = t.replicates;
+        t.last[0] = t.replicates;
+        t.hostile[2] = t.replicates;
+        t.settled[8] = t.replicates - 1;
+        *t.settled.last_mut().unwrap() = 1;
+        t.reached[4] = t.replicates - 1;
+        t.payoff = None;
+        let totals = [t.clone(), t];
+        let text = summary_text(&s, &totals, &OutcomeCounts::new(&s));
+        for line in text.lines() {
+            assert!(line.chars().count() <= TABLE_COLUMNS, "{line}");
+        }
+        assert!(text.contains("9999999/10000000 (>99%)  "), "{text}");
+        assert!(
+            text.contains("the median month it began is in the CSV files"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn ellipsis_counts_characters_not_bytes() {
