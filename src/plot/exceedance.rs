@@ -47,44 +47,42 @@ pub struct ExceedancePoint {
     pub reached: f64,
 }
 
-/// The largest shares the axis ends at, in thousandths: the smallest of them at or
-/// above every share drawn.
-const TOPS: [u32; 7] = [10, 20, 50, 100, 200, 500, 1000];
-
-/// Shares that may be ticked below the top, in thousandths.
-const TICKS: [u32; 9] = [1, 2, 5, 10, 50, 100, 250, 500, 1000];
-
-/// Ticks closer than this (on the square-root axis, as a share of its height) to the
-/// one above are left out.
-const MIN_TICK_GAP: f64 = 0.1;
+/// The axes shares run on, in thousandths: each ends at its first tick, the smallest
+/// of them at or above every share drawn, and is ticked at the others, 0 included (a
+/// line on it is an actor that never got there). 1% is ticked wherever it fits, as the
+/// tail one reads first.
+const AXES: [(u32, &[u32]); 7] = [
+    (10, &[5, 2, 1, 0]),
+    (20, &[10, 5, 2, 0]),
+    (50, &[20, 10, 5, 0]),
+    (100, &[50, 20, 10, 0]),
+    (200, &[100, 50, 10, 0]),
+    (500, &[250, 100, 50, 10, 0]),
+    (1000, &[500, 250, 100, 10, 0]),
+];
 
 /// The top of the axis (in thousandths) for shares up to `max`.
 fn axis_top(max: f64) -> u32 {
-    TOPS.into_iter()
+    AXES.iter()
+        .map(|a| a.0)
         .find(|&t| f64::from(t) / 1000.0 >= max - 1e-12)
         .unwrap_or(1000)
 }
 
-/// The ticks of an axis up to `top` thousandths, top down to 0: each as its height
-/// on the square-root axis (`√share`) and its label (`0.5%`).
+/// The ticks of the axis up to `top` thousandths, from 0 up: each at its height on
+/// the square-root axis (`√share`), labelled as a percentage (`0.5%`).
 fn share_ticks(top: u32) -> Vec<RungMark> {
-    let at = |t: u32| (f64::from(t) / 1000.0).sqrt();
-    let mut kept = vec![top];
-    for t in TICKS.into_iter().rev().filter(|&t| t < top) {
-        let last = *kept.last().expect("the top is kept");
-        if at(last) - at(t) >= MIN_TICK_GAP * at(top) {
-            kept.push(t);
-        }
-    }
-    // 0 is always ticked: a line on it is an actor that never got there. The last
-    // tick kept gives way to it when they would crowd.
-    if kept.len() > 1 && at(*kept.last().expect("kept")) < MIN_TICK_GAP * at(top) {
-        kept.pop();
-    }
-    kept.push(0);
-    kept.reverse();
-    kept.into_iter()
-        .map(|t| RungMark::new(percent(t), at(t)))
+    let (_, below) = AXES
+        .iter()
+        .find(|a| a.0 == top)
+        .copied()
+        .unwrap_or(AXES[AXES.len() - 1]);
+    let mut ticks: Vec<u32> = below.to_vec();
+    ticks.insert(0, top);
+    ticks.reverse();
+    ticks
+        .into_iter()
+        .map(|t| RungMark::new(percent(t), (f64::from(t) / 1000.0).sqrt()))
         .collect()
 }
 
@@ -103,8 +101,8 @@ fn percent(t: u32) -> String {
 ///
 /// In each panel, per actor, the share of replicates at or above the panel's line in
 /// each round is a step line of its colour, and the share at or above it by then a
-/// thinner dashed line under it. Actors with the same share are drawn a line's width
-/// apart, so that each stays in sight, on the zero line too.
+/// thinner dashed line under it. Actors with the same share are drawn a little apart,
+/// so that each stays in sight, on the zero line too.
 ///
 /// Does not call `present()`; the caller owns the backend.
 pub fn draw_exceedance<DB: DrawingBackend>(
@@ -151,9 +149,10 @@ pub fn draw_exceedance<DB: DrawingBackend>(
     let mut drawn = Vec::new();
     for (panel, data) in grid.panels.iter().zip(&chart.panels) {
         let p = panel.plot;
-        // Up to a line's width apart, within a third of the plot for them all.
+        // A line and a half's width apart (a thin white gap between two lines on
+        // one share), within a third of the plot for them all.
         let step = if na > 1 {
-            f64::from(lw).min((p.b - p.t) / 3.0 / (na - 1) as f64)
+            (1.5 * f64::from(lw)).min((p.b - p.t) / 3.0 / (na - 1) as f64)
         } else {
             0.0
         };
@@ -207,13 +206,15 @@ mod tests {
     fn ticks_run_from_zero_to_the_top_on_a_square_root_axis() {
         assert_eq!(labels(1000), ["0%", "1%", "10%", "25%", "50%", "100%"]);
         assert_eq!(labels(10), ["0%", "0.1%", "0.2%", "0.5%", "1%"]);
-        assert_eq!(labels(20), ["0%", "0.2%", "0.5%", "1%", "2%"]);
+        assert_eq!(labels(50), ["0%", "0.5%", "1%", "2%", "5%"]);
         let ticks = share_ticks(1000);
         assert!((ticks[1].level - 0.1).abs() < 1e-12);
         assert_eq!(ticks.last().unwrap().level, 1.0);
-        for top in TOPS {
+        for (top, _) in AXES {
             let t = share_ticks(top);
             assert!(t.windows(2).all(|w| w[0].level < w[1].level), "{top}");
+            assert_eq!(t[0].name, "0%");
+            assert_eq!(t.last().unwrap().name, percent(top));
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::metrics::{ExceedanceLine, exceedance_lines};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{ExceedanceRow, VariantExceedanceRow};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::plot::{ExceedanceChart, ExceedancePanel, ExceedancePoint, VariantSet};
+use crate::plot::{ExceedanceChart, ExceedancePanel, ExceedancePoint, VariantSet, VariantSummary};
 use crate::scenario::Scenario;
 use crate::scenario::limits::open_input;
 
@@ -180,9 +180,9 @@ pub(super) fn compare_chart(
         .iter()
         .take(shown)
         .flat_map(|v| {
-            let name = format!("{} {}", v.rank_label, v.name);
+            let name = variant_title(v);
             lines.iter().map(move |l| {
-                let mut title = vec![name.clone()];
+                let mut title = name.clone();
                 if per_variant > 1 {
                     title.push(line_title(ladder, l));
                 }
@@ -219,6 +219,30 @@ pub(super) fn compare_chart(
         columns: (per_variant > 1).then(|| per_variant * (4 / per_variant).max(1)),
     };
     Ok((chart, words))
+}
+
+/// A variant's title: its rank, then its name, one line per actor it varies
+/// (`#2 russia=mirror,` / `usa=hold`) where there are at most three.
+fn variant_title(v: &VariantSummary) -> Vec<String> {
+    match &v.parts {
+        Some(parts) if !parts.is_empty() && parts.len() <= 3 => {
+            let last = parts.len() - 1;
+            parts
+                .iter()
+                .enumerate()
+                .map(|(k, (actor, policy))| {
+                    let rank = if k == 0 {
+                        format!("{} ", v.rank_label)
+                    } else {
+                        String::new()
+                    };
+                    let comma = if k < last { "," } else { "" };
+                    format!("{rank}{actor}={policy}{comma}")
+                })
+                .collect()
+        }
+        _ => vec![format!("{} {}", v.rank_label, v.name)],
+    }
 }
 
 #[cfg(test)]
