@@ -187,6 +187,106 @@ pub fn draw_exceedance<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plot::testing::{bitmap, us_russia};
+    use crate::plot::{Chart, draw_svg};
+
+    fn points(shares: &[f64]) -> Vec<ExceedancePoint> {
+        let mut by = 0.0f64;
+        shares
+            .iter()
+            .enumerate()
+            .map(|(r, &share)| {
+                by = by.max(share);
+                ExceedancePoint {
+                    round: r as u32,
+                    share,
+                    reached: by,
+                }
+            })
+            .collect()
+    }
+
+    fn chart(panels: usize, actors: usize, columns: Option<usize>) -> ExceedanceChart {
+        let mut tail = vec![0.0; 12];
+        tail[7] = 0.9;
+        tail[8] = 0.025;
+        ExceedanceChart {
+            actors: (0..actors).map(|a| format!("Actor {a}")).collect(),
+            panels: (0..panels)
+                .map(|p| ExceedancePanel {
+                    title: vec![format!("Line {p}")],
+                    // The first actor never gets there; the others have a tail.
+                    series: (0..actors)
+                        .map(|a| points(if a == 0 { &[0.0; 12] } else { &tail }))
+                        .collect(),
+                })
+                .collect(),
+            columns,
+        }
+    }
+
+    fn texts(svg: &str) -> Vec<&str> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+            .map(|t| t.split("</text>").next().unwrap_or("").trim())
+            .collect()
+    }
+
+    #[test]
+    fn draws_each_panel_titled_with_every_actor_in_the_legend() {
+        let meta = us_russia("Share of replicates at or above each line");
+        for (panels, actors, columns) in
+            [(1, 2, None), (2, 4, None), (12, 3, Some(4)), (0, 1, None)]
+        {
+            let c = chart(panels, actors, columns);
+            let chart = Chart::Exceedance {
+                meta: &meta,
+                chart: &c,
+            };
+            let svg = draw_svg(&chart, (1600, 900)).unwrap();
+            let texts = texts(&svg);
+            for p in &c.panels {
+                assert!(texts.contains(&p.title[0].as_str()), "{texts:?}");
+            }
+            for a in &c.actors {
+                assert!(texts.contains(&a.as_str()), "{texts:?}");
+            }
+            if panels > 0 {
+                // The share axis replaces the ladder, whose names and threshold go.
+                assert!(
+                    texts.contains(&"0%") && texts.contains(&"100%"),
+                    "{texts:?}"
+                );
+                assert!(!texts.contains(&"Expel diplomats"), "{texts:?}");
+                assert!(!texts.contains(&"Economic pressure"), "{texts:?}");
+            }
+            bitmap(&chart, (800, 450));
+        }
+    }
+
+    #[test]
+    fn a_small_tail_zooms_the_axis_to_a_few_percent() {
+        let meta = us_russia("");
+        let mut c = chart(1, 2, None);
+        for p in c.panels[0].series[1].iter_mut() {
+            p.share = p.share.min(0.03);
+            p.reached = p.reached.min(0.03);
+        }
+        let svg = draw_svg(
+            &Chart::Exceedance {
+                meta: &meta,
+                chart: &c,
+            },
+            (1600, 900),
+        )
+        .unwrap();
+        let texts = texts(&svg);
+        assert!(
+            texts.contains(&"5%") && !texts.contains(&"100%"),
+            "{texts:?}"
+        );
+    }
 
     fn labels(top: u32) -> Vec<String> {
         share_ticks(top).into_iter().map(|t| t.name).collect()
