@@ -8,6 +8,7 @@ mod browser;
 mod compare;
 mod compare_chart;
 mod episodes;
+mod exceedance;
 mod folder;
 mod golden;
 mod hardening;

@@ -105,6 +105,14 @@ impl RungHistogram {
         self.counts[(round * self.actors + actor) * self.rungs + rung as usize]
     }
 
+    /// How many replicates had `actor` on `rung` or a more severe one in `round`.
+    pub fn at_or_above(&self, round: usize, actor: usize, rung: Rung) -> u64 {
+        let start = (round * self.actors + actor) * self.rungs;
+        self.counts[start + (rung as usize).min(self.rungs)..start + self.rungs]
+            .iter()
+            .sum()
+    }
+
     /// Mean and quantiles of `actor`'s level in `round`, on the levels of `scenario`'s ladder.
     pub fn stats(&self, scenario: &Scenario, round: usize, actor: usize) -> LevelStats {
         let start = (round * self.actors + actor) * self.rungs;
@@ -366,6 +374,9 @@ pub struct ActorTotals {
     pub reached: Vec<u64>,
     /// Replicates by the round each rung was first reached (`first[rung * rounds + round]`).
     pub first: Vec<u64>,
+    /// Replicates by the first round the actor was on each rung or a more severe one
+    /// (`first_at_or_above[rung * rounds + round]`).
+    pub first_at_or_above: Vec<u64>,
     rounds: usize,
 }
 
@@ -383,17 +394,18 @@ impl ActorTotals {
             settled: vec![0; rounds + 1],
             reached: vec![0; rungs],
             first: vec![0; rungs * rounds],
+            first_at_or_above: vec![0; rungs * rounds],
             rounds,
         }
     }
 
     /// Bytes one actor's totals for `scenario` can grow to: a count per rung, per
-    /// round (hostile rounds, settling rounds) and per rung and round (first
-    /// reached), and a payoff's distinct values (one per replicate at most).
+    /// round (hostile rounds, settling rounds) and twice per rung and round (first
+    /// reached, first at or above), and a payoff's distinct values (one per replicate at most).
     pub fn bytes(scenario: &Scenario) -> u128 {
         let rungs = scenario.ladder.len() as u128;
         let rounds = u128::from(scenario.rounds);
-        let counts = 3 * rungs + 2 * (rounds + 1) + rungs * rounds;
+        let counts = 3 * rungs + 2 * (rounds + 1) + 2 * rungs * rounds;
         // A BTreeMap entry of two u64 with its share of a node, generously.
         let payoff = match scenario.payoffs {
             Some(_) => u128::from(scenario.replicates.min(ValueCounts::MAX_DISTINCT as u64)) * 48,
@@ -419,6 +431,27 @@ impl ActorTotals {
                 self.first[rung * self.rounds + round as usize] += 1;
             }
         }
+        // The first round at or above a rung is the earliest first round on it or on
+        // any rung above: a running minimum from the top down.
+        let mut earliest: Option<Round> = None;
+        for (rung, first) in s.first_reached.iter().enumerate().rev() {
+            earliest = match (earliest, *first) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(round) = earliest {
+                self.first_at_or_above[rung * self.rounds + round as usize] += 1;
+            }
+        }
+    }
+
+    /// How many replicates had the actor on `rung` or a more severe one in `round` or
+    /// an earlier round.
+    pub fn reached_by(&self, rung: Rung, round: usize) -> u64 {
+        let start = rung as usize * self.rounds;
+        self.first_at_or_above[start..start + (round + 1).min(self.rounds)]
+            .iter()
+            .sum()
     }
 
     /// The median peak rung.

@@ -218,6 +218,59 @@ pub struct VariantAggregateRow<'a> {
     pub level_in_force_p90: Option<f64>,
 }
 
+/// A row of `exceedance.csv`: how many replicates had an actor at or above one line of
+/// the ladder in one round, and how many had been by then.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExceedanceRow<'a> {
+    /// Round.
+    pub round: u32,
+    /// Actor id.
+    pub actor: &'a str,
+    /// The line: a threshold's name, or the rung's id on a ladder that names none.
+    pub threshold: &'a str,
+    /// Id of the least severe rung at or above the line.
+    pub rung: &'a str,
+    /// That rung's level.
+    pub level: f64,
+    /// Replicates with the actor at or above the line in this round.
+    pub count: u64,
+    /// Replicates counted.
+    pub replicates: u64,
+    /// `count / replicates`.
+    pub share: f64,
+    /// Replicates with the actor at or above the line in this round or an earlier one.
+    pub reached: u64,
+    /// `reached / replicates`.
+    pub reached_share: f64,
+}
+
+/// A row of the `exceedance.csv` of a comparison: [`ExceedanceRow`] for one variant.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantExceedanceRow<'a> {
+    /// Variant name.
+    pub variant: &'a str,
+    /// Round.
+    pub round: u32,
+    /// Actor id.
+    pub actor: &'a str,
+    /// The line: a threshold's name, or the rung's id on a ladder that names none.
+    pub threshold: &'a str,
+    /// Id of the least severe rung at or above the line.
+    pub rung: &'a str,
+    /// That rung's level.
+    pub level: f64,
+    /// Replicates with the actor at or above the line in this round.
+    pub count: u64,
+    /// Replicates counted.
+    pub replicates: u64,
+    /// `count / replicates`.
+    pub share: f64,
+    /// Replicates with the actor at or above the line in this round or an earlier one.
+    pub reached: u64,
+    /// `reached / replicates`.
+    pub reached_share: f64,
+}
+
 /// A row of `comparison.csv`: one actor in one variant, over replicates.
 ///
 /// Its columns depend on the ladder (one `p_reach_<rung id>` and one
