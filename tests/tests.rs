@@ -2,11 +2,13 @@
 
 mod util;
 
+mod alike;
 mod bad_input;
 mod browser;
 mod compare;
 mod compare_chart;
 mod episodes;
+mod exceedance;
 mod folder;
 mod golden;
 mod hardening;
@@ -20,4 +22,5 @@ mod props;
 mod rank_by;
 mod reader;
 mod run;
+mod tables;
 mod tournament;
