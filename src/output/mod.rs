@@ -160,6 +160,8 @@ impl Kind {
                 "trajectories.png",
                 "heatmap.svg",
                 "heatmap.png",
+                "sweep.svg",
+                "sweep.png",
             ],
             Kind::Tournament => &[
                 MARKER,

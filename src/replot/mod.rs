@@ -10,6 +10,7 @@
 
 mod compare_folder;
 mod folder;
+mod sweep;
 mod tournament_folder;
 
 pub use compare_folder::{COMPARE_CHARTS, plot_compare_folder};
