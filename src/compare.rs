@@ -411,14 +411,40 @@ fn variant_scenario(scenario: &Scenario, variant: &Variant) -> Result<Scenario, 
     Ok(checked.scenario.with_changes(&variant.changes))
 }
 
-/// The swept settings of the variants, in the order first met: one column each of
-/// `comparison.csv`.
+/// The swept settings of the variants, one column each of `comparison.csv`, in the
+/// order of the `--vary` that sweep them: each variant lists its own in that order,
+/// so the columns are those lists merged (a column before another wherever one
+/// variant has both; otherwise in the order first met).
 fn swept_columns(variants: &[Variant]) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
-    for (column, _) in variants.iter().flat_map(|v| &v.swept) {
-        if !columns.contains(column) {
-            columns.push(column.clone());
+    let mut met: Vec<&str> = Vec::new();
+    let mut before: Vec<(usize, usize)> = Vec::new();
+    for v in variants {
+        let mut previous: Option<usize> = None;
+        for (column, _) in &v.swept {
+            let i = met.iter().position(|c| c == column).unwrap_or_else(|| {
+                met.push(column);
+                met.len() - 1
+            });
+            if let Some(p) = previous
+                && !before.contains(&(p, i))
+            {
+                before.push((p, i));
+            }
+            previous = Some(i);
         }
+    }
+    // Kahn's order, the first met first among those free to go.
+    let mut placed = vec![false; met.len()];
+    let mut columns = Vec::with_capacity(met.len());
+    while columns.len() < met.len() {
+        let next = (0..met.len())
+            .find(|&i| !placed[i] && !before.iter().any(|&(p, c)| c == i && !placed[p]))
+            // Two policies of one actor may list their parameters in either order
+            // (`mirror:scale=…:delay=…,mirror:delay=…:scale=…`): then the first
+            // met goes first.
+            .unwrap_or_else(|| placed.iter().position(|p| !p).expect("one is left"));
+        placed[next] = true;
+        columns.push(met[next].to_owned());
     }
     columns
 }
@@ -558,6 +584,26 @@ mod tests {
         .unwrap();
         assert_ne!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
         std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
+    fn swept_columns_follow_the_order_of_the_sweeps() {
+        let s = Scenario::default_scenario();
+        let all = variants(
+            &s,
+            &[
+                "russia=restrain,mirror:scale=0.5..1/0.5".parse().unwrap(),
+                "usa=hold,mirror:delay=0,1".parse().unwrap(),
+                "noise.tremble=0,0.1".parse().unwrap(),
+            ],
+        )
+        .unwrap();
+        // The first variant (restrain, hold) sweeps only the tremble.
+        assert_eq!(all[0].swept.len(), 1);
+        assert_eq!(
+            swept_columns(&all),
+            ["russia.scale", "usa.delay", "noise.tremble"]
+        );
     }
 
     #[test]

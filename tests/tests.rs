@@ -20,4 +20,5 @@ mod props;
 mod rank_by;
 mod reader;
 mod run;
+mod sweep;
 mod tournament;

@@ -200,7 +200,15 @@ pub fn draw_sweep<DB: DrawingBackend>(
     )?;
 
     // Bands first, then lines and points over every band.
-    let radius = (5.0 * s).max(2.5);
+    // Markers shrink to stay apart when the values are many.
+    let most = chart
+        .lines
+        .iter()
+        .map(|l| l.points.len())
+        .max()
+        .unwrap_or(1);
+    let spacing = (r - l) / most.max(1) as f64;
+    let radius = (5.0 * s).min(spacing * 0.22).max(1.5);
     for (i, l_) in chart.lines.iter().enumerate() {
         let c = colour(i);
         let swept: Vec<&SweepPoint> = l_.points.iter().filter(|p| p.x.is_some()).collect();
@@ -260,10 +268,15 @@ fn ring<DB: DrawingBackend>(
     radius: f64,
     sz: &super::style::Sizes,
 ) -> Result<(), PlotError> {
+    let width = if radius >= 4.0 {
+        sz.axis_width().max(2)
+    } else {
+        1
+    };
     area.draw(&Circle::new(
         px(at),
-        (radius * 2.2) as i32,
-        INK.stroke_width(sz.axis_width().max(2)),
+        (radius * 2.0).max(radius + 1.5) as i32,
+        INK.stroke_width(width),
     ))?;
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! cut off events warn, as they do in the file or with `rounds` given by the caller.
 
 use super::{Checked, Overrides, Scenario};
-use crate::error::{Error, Setting};
+use crate::error::{Error, Found, Located, Problem, Setting};
 use crate::ladder::Round;
 
 /// A scenario setting named by its key path.
@@ -90,7 +90,7 @@ impl Scenario {
         for &(key, value) in settings {
             match key {
                 KeyPath::Rounds => {
-                    overrides.rounds = Some(whole_rounds(value)?);
+                    overrides.rounds = Some(self.whole_rounds(value)?);
                 }
                 KeyPath::Tremble => overrides.tremble = Some(value),
                 KeyPath::Misperception => overrides.misperception = Some(value),
@@ -108,14 +108,23 @@ fn key_path_names(setting: Setting) -> &'static str {
     }
 }
 
-/// `value` as a number of rounds.
-fn whole_rounds(value: f64) -> Result<Round, Error> {
-    if value.fract() != 0.0 || !(1.0..=f64::from(Round::MAX)).contains(&value) {
-        return Err(Error::Sweep {
-            reason: format!("rounds = {value}: must be a whole number, at least 1"),
-        });
+impl Scenario {
+    /// `value` as a number of rounds; 0 is left for the validation to refuse, as it
+    /// refuses `rounds = 0` in the file.
+    fn whole_rounds(&self, value: f64) -> Result<Round, Error> {
+        if value.fract() == 0.0 && (0.0..=f64::from(Round::MAX)).contains(&value) {
+            return Ok(value as Round);
+        }
+        let problem = Problem::new(
+            KeyPath::Rounds.path(),
+            format!("{value} is not a whole number of rounds"),
+        );
+        Err(Error::Scenario {
+            problems: vec![Located::locate(problem, "")],
+            file: self.source.file.clone(),
+            found: Found::All,
+        })
     }
-    Ok(value as Round)
 }
 
 #[cfg(test)]

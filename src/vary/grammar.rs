@@ -265,7 +265,7 @@ fn read_policy(item: &str) -> Result<Written, String> {
             .ok_or_else(|| format!("expected key=value after ':', found {part:?} in {policy:?}"))?;
         let (key, value) = (key.trim().to_owned(), value.trim());
         params.push(match numbers(value) {
-            Some(Err(e)) => return Err(format!("{key}={value}: {e}")),
+            Some(Err(e)) => return Err(e),
             // A range's values in shortest form; a single number as written.
             Some(Ok(numbers)) => Param {
                 key,
