@@ -265,7 +265,7 @@ fn read_policy(item: &str) -> Result<Written, String> {
             .ok_or_else(|| format!("expected key=value after ':', found {part:?} in {policy:?}"))?;
         let (key, value) = (key.trim().to_owned(), value.trim());
         params.push(match numbers(value) {
-            Some(Err(e)) => return Err(e),
+            Some(Err(e)) => return Err(format!("{key}: {e}")),
             // A range's values in shortest form; a single number as written.
             Some(Ok(numbers)) => Param {
                 key,
@@ -566,7 +566,7 @@ mod tests {
         assert!(refusal("rounds=6..1/1").contains("ends before it starts"));
         assert!(refusal("rounds=1..6").contains("give the step after a slash"));
         assert!(refusal("rounds=1..x/1").contains("expected START..END/STEP"));
-        assert!(refusal("russia=mirror:scale=1..2/0").contains("scale=1..2/0"));
+        assert!(refusal("russia=mirror:scale=1..2/0").contains("scale: 1..2/0: the step"));
         assert!(refusal("noise.tremble=0..1/0.0000001").contains("more than the 1000 variants"));
         assert!(refusal("rounds=twelve").contains("expected a number or a range"));
         assert!(refusal("rounds=12,12").contains("listed twice"));
