@@ -10,7 +10,6 @@ use escalate::montecarlo::Cancel;
 use escalate::plot;
 use escalate::ranking::{RankBy, RankChoice};
 use escalate::replot::Redraw;
-use escalate::report;
 use escalate::run::{
     DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, require_actors, timeline_capacity,
 };
@@ -577,6 +576,13 @@ fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
     Ok(scenario)
 }
 
+/// Tells, on stderr, of the variants that cannot differ ([`Scenario::alike_warnings`]).
+fn warn_alike(scenario: &Scenario, variants: &[escalate::scenario::Variant]) {
+    for w in scenario.alike_warnings(variants) {
+        tell(&format!("warning: {}", w.in_file(&scenario.source.file)));
+    }
+}
+
 fn run_scenario(a: RunArgs) -> Result<()> {
     let scenario = load(
         a.common.scenario.as_ref(),
@@ -613,7 +619,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     bar.finish_and_clear();
     print(&format!(
         "{}\nresults: {}  ({:.2} s)\n",
-        report::summary_text(&scenario, &outcome.totals, &outcome.outcomes),
+        terminal::summary_text(&scenario, &outcome.totals, &outcome.outcomes),
         outcome.folder.display(),
         outcome.wall_seconds
     ))
@@ -664,23 +670,87 @@ fn tournament(a: TournamentArgs) -> Result<()> {
 /// A progress bar over `len` units of work (`what`) on stderr, when it is a terminal,
 /// the work is long enough to watch, and the user did not ask for quiet.
 fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
-    progress_bar_from(len, quiet, what, 10_000)
+    progress_bar_of(len, 1, quiet, what, 10_000)
 }
 
 /// [`progress_bar`] for work of at least `min` units (fewer, costlier units: a fit's
 /// candidates, each a replay of every episode).
 fn progress_bar_from(len: u64, quiet: bool, what: &str, min: u64) -> ProgressBar {
+    progress_bar_of(len, 1, quiet, what, min)
+}
+
+/// The widest a progress line may be: it must fit an 80-column terminal.
+const PROGRESS_COLUMNS: usize = 80;
+
+/// [`progress_bar`] over `len` units done for each of `variants` variants in turn
+/// (`len` counts them all): it counts the units of one variant, as the user gave them,
+/// and says `× N variants`.
+fn progress_bar_of(len: u64, variants: u64, quiet: bool, what: &str, min: u64) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() || len < min {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
+    let what = what.to_owned();
     bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{bar:40}} {{pos}}/{{len}} {what}  {{per_sec}}  eta {{eta}}"
-        ))
-        .expect("a valid template"),
+        ProgressStyle::with_template(&progress_template(len, variants, &what))
+            .expect("a valid template")
+            .with_key(
+                "count",
+                move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let len = state.len().unwrap_or(0);
+                    let _ = w.write_str(&progress_count(state.pos(), len, variants, &what));
+                },
+            )
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&progress_rate(state.per_sec()));
+                },
+            ),
     );
     bar
+}
+
+/// The template of a progress line over `len` units of `variants` variants: the bar
+/// takes what the widest count, rate and time left leave of [`PROGRESS_COLUMNS`].
+fn progress_template(len: u64, variants: u64, what: &str) -> String {
+    // The widest each part can be: the count when done, a rate of 100 million a
+    // second, and a time left of 99 hours or less (longer is not worth a column).
+    let widest = format!(
+        " {}  {}  eta 00:00:00",
+        progress_count(len, len, variants, what),
+        progress_rate(1e8)
+    );
+    let bar = PROGRESS_COLUMNS
+        .saturating_sub(widest.chars().count())
+        .max(10);
+    format!("{{bar:{bar}}} {{count}}  {{rate}}  eta {{eta_precise}}")
+}
+
+/// `done` of `len` units as counted for one of `variants` variants: `120/200
+/// replicates`, with ` × 3 variants` for several.
+fn progress_count(done: u64, len: u64, variants: u64, what: &str) -> String {
+    let each = variants.max(1);
+    match each {
+        1 => format!("{done}/{len} {what}"),
+        n => format!("{}/{} {what} × {n} variants", done / n, len / n),
+    }
+}
+
+/// A rate of units a second without decimals: in full below ten thousand (`850/s`),
+/// in whole thousands above (`41k/s`, `1234k/s`). One suffix, never a decimal point,
+/// so that two readings a second apart compare at a glance and the width stays
+/// within nine characters below a hundred million a second.
+fn progress_rate(per_sec: f64) -> String {
+    let per_sec = if per_sec.is_finite() {
+        per_sec.max(0.0)
+    } else {
+        0.0
+    };
+    match per_sec < 9_999.5 {
+        true => format!("{per_sec:.0}/s"),
+        false => format!("{:.0}k/s", per_sec / 1000.0),
+    }
 }
 
 fn compare(a: CompareArgs) -> Result<()> {
@@ -699,6 +769,7 @@ fn compare(a: CompareArgs) -> Result<()> {
         ));
     }
     let variants = sweep.variants;
+    warn_alike(&scenario, &variants);
     let options = CompareOptions {
         out: a
             .common
@@ -708,10 +779,12 @@ fn compare(a: CompareArgs) -> Result<()> {
         chart_size: Some(a.replicates.size),
         rank_by: RankBy::new(a.rank_by, &scenario)?,
     };
-    let bar = progress_bar(
+    let bar = progress_bar_of(
         variants.len() as u64 * scenario.replicates,
+        variants.len() as u64,
         a.common.quiet,
         "replicates",
+        10_000,
     );
     let outcome = escalate::compare::compare_until(
         &scenario,
@@ -842,6 +915,7 @@ fn fit(a: FitArgs) -> Result<()> {
 
 fn check(path: Option<PathBuf>) -> Result<()> {
     let s = load(path.as_ref(), &overrides())?;
+    warn_alike(&s, &escalate::vary::variants(&s, &[])?);
     print(&terminal::describe(&s))
 }
 
@@ -867,6 +941,44 @@ mod tests {
         assert_eq!(exit_code(&e), ExitCode::FAILURE);
         assert!(message(&e).starts_with("running us-russia-2016.toml: cannot start 4 threads: "));
         assert_eq!(message(&e), format!("{e:#}"));
+    }
+
+    // See: #13. The progress line fits 80 columns, counts replicates as given and has
+    // no decimals in its rate.
+    #[test]
+    fn progress_lines_fit_80_columns_and_count_replicates_as_given() {
+        assert_eq!(
+            progress_count(240, 600, 3, "replicates"),
+            "80/200 replicates × 3 variants"
+        );
+        assert_eq!(progress_count(5, 20, 1, "matches"), "5/20 matches");
+        assert_eq!(progress_rate(850.4), "850/s");
+        assert_eq!(progress_rate(9_999.4), "9999/s");
+        assert_eq!(progress_rate(41_234.0), "41k/s");
+        assert_eq!(progress_rate(1_234_567.0), "1235k/s");
+        assert_eq!(progress_rate(f64::NAN), "0/s");
+        // Up to ten million replicates of each of a thousand variants.
+        for (len, variants) in [
+            (10_000, 1),
+            (10_000_000_000, 1000),
+            (200, 2),
+            (10_000_000, 1),
+        ] {
+            let template = progress_template(len, variants, "replicates");
+            let bar: usize = template
+                .strip_prefix("{bar:")
+                .and_then(|t| t.split_once('}'))
+                .map(|(w, _)| w.parse().unwrap())
+                .unwrap();
+            let line = format!(
+                "{} {}  {}  eta 00:00:00",
+                "#".repeat(bar),
+                progress_count(len, len, variants, "replicates"),
+                progress_rate(99_999_999.0)
+            );
+            assert!(line.chars().count() <= PROGRESS_COLUMNS, "{line}");
+            assert!(bar >= 10, "{line}");
+        }
     }
 
     #[test]

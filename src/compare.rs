@@ -19,18 +19,26 @@
 //!   of the variant's replicates that ended so, the same on each of its rows);
 //! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round,
 //!   then `level_in_force`, `level_in_force_p10`, `_p50`, `_p90`, its level in force;
+//! - `exceedance.csv`: `variant,round,actor,threshold,rung,level,count,replicates,share,
+//!   reached,reached_share`, for each line of the ladder (its named thresholds, else
+//!   its top two hostile rungs) the replicates with the actor at or above it in the
+//!   round, and in the round or earlier;
 //! - `run.json` (command `compare`, with the variants and their policies) and
 //!   `scenario.toml`, the scenario as given;
 //! - the charts ([`crate::replot::COMPARE_CHARTS`], drawn from the CSV files) and
 //!   `report.md`, which embeds them beside the ranked table.
 
 use crate::error::Error;
-use crate::metrics::{ActorTotals, Tally};
+use crate::metrics::{ActorTotals, Exceedance, Tally, exceedance_lines};
 use crate::montecarlo::{self, Cancel, Plan};
-use crate::output::csv::{ComparisonRow, MeanError, Table, VariantAggregateRow, comparison_header};
+use crate::output::csv::{
+    ComparisonRow, MeanError, Table, VariantAggregateRow, VariantExceedanceRow, comparison_header,
+};
 use crate::output::json::{Execution, Meta, RunMeta, SweptValue, VariantMeta, VariantPolicy};
 use crate::output::reader::chart_svgs;
-use crate::output::{AGGREGATE, COMPARISON, Kind, REPORT, REPORT_HTML, ResultsFolder, policies};
+use crate::output::{
+    AGGREGATE, COMPARISON, EXCEEDANCE, Kind, REPORT, REPORT_HTML, ResultsFolder, policies,
+};
 use crate::ranking::{Paired, RankBy, VariantOutcome, mean_peak_level};
 use crate::replot::plot_compare_folder;
 use crate::report::{compare_report, html};
@@ -62,7 +70,8 @@ pub struct CompareOutcome {
     pub variants: Vec<VariantOutcome>,
     /// Indices into `variants`, best first (by [`CompareOptions::rank_by`]).
     pub ranking: Vec<usize>,
-    /// Caveats about the figures, also written to `run.json`.
+    /// Caveats about the figures, also written to `run.json` (with the warnings of
+    /// [`Scenario::alike_warnings`], which the command line tells before the run).
     pub notes: Vec<String>,
     /// Wall time in seconds.
     pub wall_seconds: f64,
@@ -216,6 +225,8 @@ pub fn compare_until(
         &swept,
     ))?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
+    let mut exceedance = Table::new(folder.file(EXCEEDANCE)?);
+    let lines = exceedance_lines(&scenario.ladder);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
     for ((variant, tally), standing) in variants.iter().zip(tallies).zip(standings) {
@@ -227,6 +238,12 @@ pub fn compare_until(
                 comparison_row(scenario, &variant.name, actor.id.as_str(), &policies[a], t);
             if outcome_columns.is_some() {
                 row.p_outcome = tally.outcomes.shares();
+                row.p_outcome_errors = row
+                    .p_outcome
+                    .iter()
+                    .zip(tally.outcomes.share_errors())
+                    .map(|(&p, se)| MeanError::new(p, se))
+                    .collect();
             }
             row.rank = standing.place;
             row.rank_metric = &rank_metrics[standing.metric];
@@ -266,6 +283,27 @@ pub fn compare_until(
                 })?;
             }
         }
+        for line in &lines {
+            let rung = &scenario.ladder.rungs[line.rung as usize];
+            for round in 0..tally.histogram.rounds() {
+                for (a, actor) in scenario.actors.iter().enumerate() {
+                    let e = Exceedance::of(&tally.histogram, &tally.totals[a], line, round, a);
+                    exceedance.row(&VariantExceedanceRow {
+                        variant: &variant.name,
+                        round: round as u32,
+                        actor: &actor.id,
+                        threshold: &line.name,
+                        rung: &rung.id,
+                        level: rung.level,
+                        count: e.count,
+                        replicates: e.replicates,
+                        share: e.share(),
+                        reached: e.reached,
+                        reached_share: e.reached_share(),
+                    })?;
+                }
+            }
+        }
         outcomes.push(VariantOutcome {
             name: variant.name.clone(),
             policies,
@@ -277,6 +315,7 @@ pub fn compare_until(
     cancel.check()?;
     comparison.into_inner()?.finish()?;
     aggregate.into_inner()?.finish()?;
+    exceedance.into_inner()?.finish()?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = if options.threads == 0 {
         rayon::current_num_threads()
@@ -311,7 +350,16 @@ pub fn compare_until(
     meta.swept = swept.clone();
     meta.ranked_by = Some(options.rank_by.describe());
     meta.rank_by = (!options.rank_by.is_default()).then(|| options.rank_by.choice().to_string());
-    meta.notes = notes.clone();
+    // The warnings about variants that cannot differ, told before the run, are kept
+    // with the results too.
+    let mut caveats = notes.clone();
+    caveats.extend(
+        scenario
+            .alike_warnings(variants)
+            .iter()
+            .map(|w| w.in_file(&scenario.source.file)),
+    );
+    meta.notes = caveats.clone();
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
         let charts = plot_compare_folder(
@@ -327,7 +375,7 @@ pub fn compare_until(
             &outcomes,
             &ranking,
             &options.rank_by,
-            &notes,
+            &caveats,
             &charts,
         );
         folder.write(REPORT, report.markdown().as_bytes())?;
@@ -376,6 +424,10 @@ fn comparison_row<'a>(
         settled_round: t.settled_round(),
         payoff: t.payoff_stats(),
         p_reach: rungs.clone().map(|r| t.reached_share(r)).collect(),
+        p_reach_errors: rungs
+            .clone()
+            .filter_map(|r| Some(MeanError::new(t.reached_share(r), t.reached_error(r)?)))
+            .collect(),
         first_round: rungs.map(|r| t.first_reached(r).map(|s| s.p50)).collect(),
         p_outcome: vec![],
         rank: 0,
@@ -387,6 +439,7 @@ fn comparison_row<'a>(
         rank_mean: 0.0,
         rank_mean_se: 0.0,
         swept: vec![],
+        p_outcome_errors: vec![],
     }
 }
 

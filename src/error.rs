@@ -771,6 +771,16 @@ pub enum BadResults {
     /// A tournament without matches, or with fewer than two entrants.
     #[error("no matches")]
     NoMatches,
+    /// A line of `exceedance.csv` other than those the folder's ladder counts.
+    #[error(
+        "threshold {threshold:?} at rung {rung:?} is not a line the ladder of the folder's scenario.toml counts"
+    )]
+    UnknownLine {
+        /// The `threshold` cell.
+        threshold: String,
+        /// The `rung` cell.
+        rung: String,
+    },
     /// A variant of `aggregate.csv` that `comparison.csv` does not list.
     #[error("variant {0:?} is not in comparison.csv")]
     UnknownVariant(String),

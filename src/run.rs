@@ -3,7 +3,9 @@
 //! Streams replicates from [`montecarlo::simulate`] into `timeline.csv`,
 //! `measures.csv`, `stocks.csv` (when the scenario has stocks) and `summary.csv` as
 //! they arrive, counts them into histograms for `aggregate.csv` and
-//! `stocks_aggregate.csv`, and writes `run.json` and a copy of the scenario last.
+//! `stocks_aggregate.csv`, writes from them `exceedance.csv` (the replicates at or
+//! above each line of the ladder), and writes `run.json` and a copy of the scenario
+//! last.
 //!
 //! A replicate that a stop rule ended is frozen: `timeline.csv`, `stocks.csv` and the
 //! per-round aggregates hold its last state in every later round, so that each round
@@ -12,16 +14,19 @@
 
 use crate::engine::Trajectory;
 use crate::error::Error;
-use crate::metrics::{ActorTotals, OutcomeCounts, StockTally, Tally, outcome_name};
+use crate::metrics::{
+    ActorTotals, Exceedance, OutcomeCounts, StockTally, Tally, exceedance_lines, outcome_name,
+};
 use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{
-    AggregateRow, MeasureRow, StockAggregateRow, StockRow, SummaryRow, Table, TimelineRow,
+    AggregateRow, ExceedanceRow, MeasureRow, StockAggregateRow, StockRow, SummaryRow, Table,
+    TimelineRow,
 };
 use crate::output::json::{Execution, Meta, RunMeta};
 use crate::output::reader::chart_svgs;
 use crate::output::{
-    AGGREGATE, Kind, MEASURES, REPORT, REPORT_HTML, ResultsFolder, STOCKS, STOCKS_AGGREGATE,
-    SUMMARY, TIMELINE,
+    AGGREGATE, EXCEEDANCE, Kind, MEASURES, REPORT, REPORT_HTML, ResultsFolder, STOCKS,
+    STOCKS_AGGREGATE, SUMMARY, TIMELINE,
 };
 use crate::replot::plot_folder;
 use crate::report::{html, run_report};
@@ -193,6 +198,9 @@ pub fn run(
         }
     }
     aggregate.into_inner()?.finish()?;
+    let mut exceedance = Table::new(folder.file(EXCEEDANCE)?);
+    write_exceedance(&mut exceedance, scenario, &tally)?;
+    exceedance.into_inner()?.finish()?;
     if !scenario.holdings.is_empty() {
         let mut table = Table::new(folder.file(STOCKS_AGGREGATE)?);
         write_stocks_aggregate(&mut table, scenario, &tally.stocks)?;
@@ -310,6 +318,37 @@ fn write_stocks<W: std::io::Write>(
                 host: &scenario.actors[holding.host].id,
                 value: t.stocks[h][round],
             })?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `exceedance.csv`: for each line of the ladder, round and actor, the
+/// replicates at or above it then and by then.
+fn write_exceedance<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    tally: &Tally,
+) -> Result<(), Error> {
+    let ladder = &scenario.ladder;
+    for line in exceedance_lines(ladder) {
+        let rung = &ladder.rungs[line.rung as usize];
+        for round in 0..tally.histogram.rounds() {
+            for (a, actor) in scenario.actors.iter().enumerate() {
+                let e = Exceedance::of(&tally.histogram, &tally.totals[a], &line, round, a);
+                table.row(&ExceedanceRow {
+                    round: round as u32,
+                    actor: &actor.id,
+                    threshold: &line.name,
+                    rung: &rung.id,
+                    level: rung.level,
+                    count: e.count,
+                    replicates: e.replicates,
+                    share: e.share(),
+                    reached: e.reached,
+                    reached_share: e.reached_share(),
+                })?;
+            }
         }
     }
     Ok(())
@@ -490,14 +529,14 @@ pub(crate) mod tests {
         for chart in ["stocks.svg", "stocks.png", "timeline.png", "fan.png"] {
             assert!(out.join(chart).is_file(), "{chart}");
         }
-        let text = crate::report::summary_text(&s, &outcome.totals, &outcome.outcomes);
+        let text = crate::terminal::summary_text(&s, &outcome.totals, &outcome.outcomes);
         assert!(text.contains("outcomes: settled "), "{text}");
         // The charts come back the same from the files alone.
-        let drawn: Vec<Vec<u8>> = ["timeline.svg", "fan.svg", "stocks.svg"]
+        let drawn: Vec<Vec<u8>> = ["timeline.svg", "fan.svg", "exceedance.svg", "stocks.svg"]
             .iter()
             .map(|f| std::fs::read(out.join(f)).unwrap())
             .collect();
-        for f in ["timeline.svg", "fan.svg", "stocks.svg"] {
+        for f in ["timeline.svg", "fan.svg", "exceedance.svg", "stocks.svg"] {
             std::fs::remove_file(out.join(f)).unwrap();
         }
         let charts = plot_folder(
@@ -508,8 +547,11 @@ pub(crate) mod tests {
             u64::MAX,
         )
         .unwrap();
-        assert_eq!(charts.len(), 3);
-        for (f, bytes) in ["timeline.svg", "fan.svg", "stocks.svg"].iter().zip(drawn) {
+        assert_eq!(charts.len(), 4);
+        for (f, bytes) in ["timeline.svg", "fan.svg", "exceedance.svg", "stocks.svg"]
+            .iter()
+            .zip(drawn)
+        {
             assert_eq!(std::fs::read(out.join(f)).unwrap(), bytes, "{f}");
         }
         std::fs::remove_dir_all(out).unwrap();

@@ -2,11 +2,13 @@
 
 mod util;
 
+mod alike;
 mod bad_input;
 mod browser;
 mod compare;
 mod compare_chart;
 mod episodes;
+mod exceedance;
 mod folder;
 mod golden;
 mod hardening;
@@ -21,4 +23,5 @@ mod rank_by;
 mod reader;
 mod run;
 mod sweep;
+mod tables;
 mod tournament;

@@ -9,7 +9,7 @@
 //!
 //! Data leaves in two ways:
 //!
-//! - [`draw_timeline`], [`draw_dyads`] and [`draw_fan`] (and for a comparison's [`VariantSet`],
+//! - [`draw_timeline`], [`draw_dyads`], [`draw_fan`] and [`draw_exceedance`] (and for a comparison's [`VariantSet`],
 //!   [`draw_compare`], [`draw_trajectories`] and [`draw_heatmap`]; for a
 //!   tournament's [`RankingChart`], [`draw_tournament`]) draw on any
 //!   plotters [`DrawingArea`], generic over the backend so SVG and PNG share one
@@ -52,6 +52,7 @@
 
 mod compare;
 mod dyads;
+mod exceedance;
 mod fan;
 mod fit;
 pub(crate) mod font;
@@ -86,6 +87,7 @@ pub use compare::{
     ActorSummary, MAX_SHOWN, PolicyGrid, Quantiles, VariantSet, VariantSummary, draw_compare,
 };
 pub use dyads::{DyadSeries, draw_dyads};
+pub use exceedance::{ExceedanceChart, ExceedancePanel, ExceedancePoint, draw_exceedance};
 pub use fan::{draw_fan, draw_stocks};
 pub use fit::{FitChart, draw_fit};
 pub use heatmap::draw_heatmap;
@@ -329,6 +331,14 @@ pub enum Chart<'a> {
         /// One series per actor, in legend order.
         series: &'a [FanSeries],
     },
+    /// Many runs: the share of replicates at or above each line of the ladder, per
+    /// round, one panel per line (and per variant of a comparison).
+    Exceedance {
+        /// Scenario description (its ladder is replaced by the share axis).
+        meta: &'a ChartMeta,
+        /// The panels and their actors.
+        chart: &'a ExceedanceChart,
+    },
     /// Variants side by side: peak levels, and the shares reaching the top rungs.
     Compare {
         /// Scenario description.
@@ -390,6 +400,7 @@ impl Chart<'_> {
             Chart::Dyads { meta, series } => draw_dyads(area, meta, series),
             Chart::Fan { meta, series } => draw_fan(area, meta, series),
             Chart::Stocks { meta, series } => draw_stocks(area, meta, series),
+            Chart::Exceedance { meta, chart } => draw_exceedance(area, meta, chart),
             Chart::Compare { meta, set } => draw_compare(area, meta, set),
             Chart::Trajectories { meta, set } => draw_trajectories(area, meta, set),
             Chart::Heatmap { meta, set, grid } => draw_heatmap(area, meta, set, grid),

@@ -74,6 +74,16 @@ pub struct PolicySpec {
     pub policy: Box<dyn Policy>,
 }
 
+impl PolicySpec {
+    /// The policy with every parameter as parsed, defaults filled in: the same text for
+    /// two specs exactly when their fresh instances are the same (`mirror` and
+    /// `mirror(scale = 1)`), whatever was written. It is the instance's `Debug`, which
+    /// every policy derives over its whole configuration.
+    pub fn resolved(&self) -> String {
+        format!("{}: {:?}", self.kind, self.policy)
+    }
+}
+
 /// Parses a policy table (`{ kind = "...", ... }`); problems carry keys relative to it.
 pub fn parse_policy(value: &toml::Value, cx: &ParseContext) -> Result<PolicySpec, Vec<Problem>> {
     let Some(table) = value.as_table() else {

@@ -17,7 +17,7 @@ use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{ComparisonRow, VariantAggregateRow, comparison_header};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::output::{AGGREGATE, COMPARISON, Kind, Replacement};
+use crate::output::{AGGREGATE, COMPARISON, EXCEEDANCE, Kind, Replacement};
 use crate::plot::{
     ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, SweepChart, SweepLine,
     VariantSet, VariantSummary, chart_meta, stage_chart,
@@ -29,7 +29,7 @@ use crate::scenario::limits::open_input;
 /// The charts of a comparison folder: `(file stem, caption)`, in report order. The
 /// heatmap is drawn only when exactly two actors were varied or two settings swept,
 /// the sweep chart only when one setting was swept.
-pub const COMPARE_CHARTS: [(&str, &str); 4] = [
+pub const COMPARE_CHARTS: [(&str, &str); 5] = [
     (
         "compare",
         "Peak level of each actor in each variant (median and 10–90% range over replicates), and the share of replicates that reached the top rungs",
@@ -45,6 +45,10 @@ pub const COMPARE_CHARTS: [(&str, &str); 4] = [
     (
         "sweep",
         "The ranking metric against the swept setting: mean over replicates and its 95% interval, one line per combination of the other policies",
+    ),
+    (
+        "exceedance",
+        "Share of replicates at or above each line of the ladder, round by round (solid) and by then (dashed), for the best-ranked variants",
     ),
 ];
 
@@ -166,6 +170,30 @@ pub fn plot_compare_folder(
             cancel,
         )?;
         drawn.push(COMPARE_CHARTS[3]);
+    }
+    // A folder written before `exceedance.csv` was has no exceedance chart.
+    let exceedance_path = dir.join(EXCEEDANCE);
+    if exceedance_path.exists() {
+        let (chart, what) =
+            super::exceedance::compare_chart(&exceedance_path, scenario, &set, cancel, limit)?;
+        let meta = chart_meta(
+            scenario,
+            format!(
+                "{what} · {replicates} per variant, seed {} · ranked by {ranked_by}",
+                scenario.seed
+            ),
+        );
+        stage_chart(
+            &files,
+            COMPARE_CHARTS[4].0,
+            size,
+            &Chart::Exceedance {
+                meta: &meta,
+                chart: &chart,
+            },
+            cancel,
+        )?;
+        drawn.push(COMPARE_CHARTS[4]);
     }
     files.commit(cancel)?;
     Ok(drawn)

@@ -5,7 +5,9 @@ use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{AggregateRow, MeasureRow, StockAggregateRow, TimelineRow};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::output::{AGGREGATE, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE};
+use crate::output::{
+    AGGREGATE, EXCEEDANCE, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE,
+};
 use crate::plot::{
     Chart, DyadSeries, FanRow, FanSeries, RungMark, TimelineMeasure, TimelinePoint, TimelineSeries,
     chart_meta, policies_line, stage_chart,
@@ -16,7 +18,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 /// The charts of a results folder: `(file stem, caption)`, in report order.
-pub const CHARTS: [(&str, &str); 4] = [
+pub const CHARTS: [(&str, &str); 5] = [
     (
         "timeline",
         "Levels of each actor, round by round, in the first replicate",
@@ -29,6 +31,7 @@ pub const CHARTS: [(&str, &str); 4] = [
         "fan",
         "Median level of each actor and its 10–90% range over replicates",
     ),
+    super::exceedance::EXCEEDANCE_CHART,
     (
         "stocks",
         "Each stock held, round by round: mean and 10–90% range over replicates",
@@ -156,6 +159,32 @@ pub fn plot_folder(
         )?;
         drawn.push(CHARTS[2]);
     }
+    // A folder written before `exceedance.csv` was has no exceedance chart.
+    let exceedance_path = dir.join(EXCEEDANCE);
+    if scenario.replicates > 1 && exceedance_path.exists() {
+        let (chart, what) =
+            super::exceedance::run_chart(&exceedance_path, scenario, cancel, limit)?;
+        let meta = chart_meta(
+            scenario,
+            format!(
+                "{what} · seed {} · {} replicates · {}",
+                scenario.seed,
+                scenario.replicates,
+                policies_line(scenario)
+            ),
+        );
+        stage_chart(
+            &files,
+            CHARTS[3].0,
+            size,
+            &Chart::Exceedance {
+                meta: &meta,
+                chart: &chart,
+            },
+            cancel,
+        )?;
+        drawn.push(CHARTS[3]);
+    }
     let stocks_path = dir.join(STOCKS_AGGREGATE);
     if !scenario.holdings.is_empty() && stocks_path.exists() {
         let series = stock_series(&stocks_path, scenario, cancel, limit)?;
@@ -179,7 +208,7 @@ pub fn plot_folder(
         meta.thresholds.clear();
         stage_chart(
             &files,
-            CHARTS[3].0,
+            CHARTS[4].0,
             size,
             &Chart::Stocks {
                 meta: &meta,
@@ -187,7 +216,7 @@ pub fn plot_folder(
             },
             cancel,
         )?;
-        drawn.push(CHARTS[3]);
+        drawn.push(CHARTS[4]);
     }
     files.commit(cancel)?;
     Ok(drawn)

@@ -9,6 +9,7 @@
 //! showed.
 
 mod compare_folder;
+mod exceedance;
 mod folder;
 mod sweep;
 mod tournament_folder;
