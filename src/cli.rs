@@ -347,8 +347,9 @@ struct CompareArgs {
     common: Common,
     #[command(flatten)]
     replicates: Replicates,
-    /// Alternative starting policies for one actor: ACTOR=POLICY[,POLICY…]; repeat for
-    /// several actors (every combination runs).
+    /// Alternative starting policies for one actor, ACTOR=POLICY[,POLICY…], or values
+    /// of a scenario setting, SETTING=VALUE[,VALUE…]; repeat for several (every
+    /// combination runs).
     ///
     /// A POLICY is a kind with its defaults (`mirror`), a kind with parameters after
     /// colons (`restrain:cap=protest`, `mirror:settle=true:delay=1`), or a TOML inline
@@ -360,6 +361,14 @@ struct CompareArgs {
     /// `defer:until=3`). Policies scheduled by
     /// the scenario's events still take over when their events come. `escalate
     /// policies` lists every kind and its parameters.
+    ///
+    /// Sweeps: a number may be a range START..END/STEP (inclusive:
+    /// `russia=mirror:scale=0.5..2/0.25`), and numbers after a policy are more values
+    /// of its last parameter (`russia=mirror:delay=0,1,3`). SETTING is a key path of
+    /// the scenario: `rounds`, `noise.tremble` or `noise.misperception`
+    /// (`noise.misperception=0..0.2/0.05`, `rounds=12,24`). Each swept setting gets a
+    /// column of comparison.csv. A label names a policy in every output:
+    /// `'russia=cautious:{kind="defer",until="inauguration"}'`, `russia=tough:mirror:scale=2`.
     #[arg(long, value_name = "ACTOR=POLICY,…", display_order = 0)]
     vary: Vec<Vary>,
     /// What ranks the variants, best first: `mean-peak` (mean peak level over
@@ -391,7 +400,11 @@ Examples:
   escalate compare --vary russia=mirror,restrain:cap=protest --vary usa=mirror,mirror:settle=true
       four combinations, named like russia=mirror,usa=mirror:settle=true
   escalate compare my.toml --vary 'b={kind=\"defer\",until=3,then={kind=\"mirror\",delay=1}}'
-      a nested policy, written as a TOML table (quote it for the shell)";
+      a nested policy, written as a TOML table (quote it for the shell)
+  escalate compare --vary russia=mirror:scale=0.5..2/0.25,restrain --vary noise.misperception=0,0.1
+      a sweep of mirror's scale beside restrain, at two levels of misperception
+  escalate compare --vary russia=tough:mirror:scale=2,soft:mirror:scale=0.5
+      two policies named by labels";
 
 /// Refuses a thread count no machine has, as the library does, but before anything
 /// else of the command is looked at.
@@ -747,7 +760,15 @@ fn compare(a: CompareArgs) -> Result<()> {
     )?;
     require_actors(&scenario)?;
     check_threads(a.common.threads)?;
-    let variants = escalate::vary::variants(&scenario, &a.vary)?;
+    let sweep = escalate::vary::sweep(&scenario, &a.vary)?;
+    for (given, w) in &sweep.warnings {
+        tell(&format!(
+            "warning: {} {given}: {}",
+            flag(Setting::Vary),
+            w.in_file(&scenario.source.file)
+        ));
+    }
+    let variants = sweep.variants;
     warn_alike(&scenario, &variants);
     let options = CompareOptions {
         out: a

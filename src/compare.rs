@@ -34,7 +34,7 @@ use crate::montecarlo::{self, Cancel, Plan};
 use crate::output::csv::{
     ComparisonRow, MeanError, Table, VariantAggregateRow, VariantExceedanceRow, comparison_header,
 };
-use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
+use crate::output::json::{Execution, Meta, RunMeta, SweptValue, VariantMeta, VariantPolicy};
 use crate::output::reader::chart_svgs;
 use crate::output::{
     AGGREGATE, COMPARISON, EXCEEDANCE, Kind, REPORT, REPORT_HTML, ResultsFolder, policies,
@@ -107,17 +107,25 @@ pub fn compare_until(
     };
     require_actors(scenario)?;
     montecarlo::check_threads(options.threads)?;
+    // Each variant's scenario: its policies from round 0, and its swept settings
+    // validated as written in the file.
+    let varied: Vec<Scenario> = variants
+        .iter()
+        .map(|v| variant_scenario(scenario, v))
+        .collect::<Result<_, _>>()?;
+    // The longest variant bounds the work and the memory of every one.
+    let longest = varied.iter().max_by_key(|s| s.rounds).unwrap_or(scenario);
     scenario.limits.check_work(
         &format!(
             "variants × replicates × rounds × dyads = {} × {} × {} × {}",
             variants.len(),
             scenario.replicates,
-            scenario.rounds,
+            longest.rounds,
             scenario.dyads.len()
         ),
         variants.len() as u128
             * u128::from(scenario.replicates)
-            * u128::from(scenario.rounds)
+            * u128::from(longest.rounds)
             * scenario.dyads.len() as u128,
     )?;
     // Variants run a block of replicates each in turn: one block's results are held
@@ -126,17 +134,17 @@ pub fn compare_until(
     scenario.limits.check_memory(
         &format!(
             "{} rounds × {} dyads, {} variants",
-            scenario.rounds,
+            longest.rounds,
             scenario.dyads.len(),
             variants.len()
         ),
-        montecarlo::memory(scenario, plan)
+        montecarlo::memory(longest, plan)
             + (variants.len() as u128 + 1)
                 * scenario.actors.len() as u128
-                * ActorTotals::bytes(scenario)
+                * ActorTotals::bytes(longest)
             + variants.len() as u128
                 * 2
-                * u128::from(scenario.rounds)
+                * u128::from(longest.rounds)
                 * scenario.actors.len() as u128
                 * scenario.ladder.len() as u128
                 * 8
@@ -146,17 +154,13 @@ pub fn compare_until(
     let rank_by = &options.rank_by;
     let metrics = rank_by.metrics().len();
     let count = variants.len();
-    let varied: Vec<Scenario> = variants
-        .iter()
-        .map(|v| scenario.with_changes(&v.changes))
-        .collect();
     let mut tallies: Vec<Tally> = varied.iter().map(Tally::new).collect();
     let mut paired = Paired::new(count, metrics);
     let pool = montecarlo::thread_pool(options.threads)?;
     // Every variant runs one block of replicates before the next block starts, so
     // that replicate k of every variant is at hand at once: the paired differences
     // are counted block by block, and only a block's values are held.
-    let block = montecarlo::batch_size(scenario, pool.current_num_threads() as u64);
+    let block = montecarlo::batch_size(longest, pool.current_num_threads() as u64);
     let mut values = vec![0.0; block as usize * count * metrics];
     let mut start = 0;
     while start < scenario.replicates {
@@ -175,7 +179,7 @@ pub fn compare_until(
                     tally.add(result.observed());
                     let at = ((result.replicate - start) as usize * count + i) * metrics;
                     rank_by.values(
-                        scenario,
+                        varied,
                         &result.summaries,
                         result.outcome,
                         &mut values[at..at + metrics],
@@ -214,7 +218,12 @@ pub fn compare_until(
 
     let mut comparison = Table::new(folder.file(COMPARISON)?);
     let outcome_columns = (!scenario.stops.is_empty()).then_some(scenario.outcomes.as_slice());
-    comparison.header(&comparison_header(&scenario.ladder, outcome_columns))?;
+    let swept = swept_columns(variants);
+    comparison.header(&comparison_header(
+        &scenario.ladder,
+        outcome_columns,
+        &swept,
+    ))?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     let mut exceedance = Table::new(folder.file(EXCEEDANCE)?);
     let lines = exceedance_lines(&scenario.ladder);
@@ -241,6 +250,12 @@ pub fn compare_until(
             row.rank_value = standing.value;
             row.rank_se = standing.se;
             row.tied_with_best = standing.tied;
+            row.rank_mean = standing.first;
+            row.rank_mean_se = standing.first_se;
+            row.swept = swept
+                .iter()
+                .map(|c| variant.swept.iter().find(|(k, _)| k == c).map(|(_, x)| *x))
+                .collect();
             comparison.row(&row)?;
             if let Some(step) = t.payoff.as_ref().and_then(|p| p.resolution()) {
                 notes.push(format!(
@@ -310,7 +325,8 @@ pub fn compare_until(
     let mut meta = RunMeta::new(scenario, 0);
     meta.variants = outcomes
         .iter()
-        .map(|v| VariantMeta {
+        .zip(variants)
+        .map(|(v, variant)| VariantMeta {
             name: v.name.clone(),
             policies: scenario
                 .actors
@@ -321,8 +337,17 @@ pub fn compare_until(
                     policy: p.clone(),
                 })
                 .collect(),
+            swept: variant
+                .swept
+                .iter()
+                .map(|(column, value)| SweptValue {
+                    column: column.clone(),
+                    value: *value,
+                })
+                .collect(),
         })
         .collect();
+    meta.swept = swept.clone();
     meta.ranked_by = Some(options.rank_by.describe());
     meta.rank_by = (!options.rank_by.is_default()).then(|| options.rank_by.choice().to_string());
     // The warnings about variants that cannot differ, told before the run, are kept
@@ -411,8 +436,70 @@ fn comparison_row<'a>(
         rank_se: 0.0,
         tied_with_best: false,
         errors: errors(scenario, t),
+        rank_mean: 0.0,
+        rank_mean_se: 0.0,
+        swept: vec![],
         p_outcome_errors: vec![],
     }
+}
+
+/// The scenario `variant` runs: `scenario` with its settings, validated as the file
+/// with them written in would be, and its policies from round 0.
+fn variant_scenario(scenario: &Scenario, variant: &Variant) -> Result<Scenario, Error> {
+    if variant.settings.is_empty() {
+        return Ok(scenario.with_changes(&variant.changes));
+    }
+    let given = variant
+        .settings
+        .iter()
+        .map(|(k, x)| format!("{}={x}", k.path()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let checked = scenario
+        .with_settings(&variant.settings)
+        .map_err(|e| Error::VarySetting {
+            given,
+            source: Box::new(e),
+        })?;
+    Ok(checked.scenario.with_changes(&variant.changes))
+}
+
+/// The swept settings of the variants, one column each of `comparison.csv`, in the
+/// order of the `--vary` that sweep them: each variant lists its own in that order,
+/// so the columns are those lists merged (a column before another wherever one
+/// variant has both; otherwise in the order first met).
+fn swept_columns(variants: &[Variant]) -> Vec<String> {
+    let mut met: Vec<&str> = Vec::new();
+    let mut before: Vec<(usize, usize)> = Vec::new();
+    for v in variants {
+        let mut previous: Option<usize> = None;
+        for (column, _) in &v.swept {
+            let i = met.iter().position(|c| c == column).unwrap_or_else(|| {
+                met.push(column);
+                met.len() - 1
+            });
+            if let Some(p) = previous
+                && !before.contains(&(p, i))
+            {
+                before.push((p, i));
+            }
+            previous = Some(i);
+        }
+    }
+    // Kahn's order, the first met first among those free to go.
+    let mut placed = vec![false; met.len()];
+    let mut columns = Vec::with_capacity(met.len());
+    while columns.len() < met.len() {
+        let next = (0..met.len())
+            .find(|&i| !placed[i] && !before.iter().any(|&(p, c)| c == i && !placed[p]))
+            // Two policies of one actor may list their parameters in either order
+            // (`mirror:scale=…:delay=…,mirror:delay=…:scale=…`): then the first
+            // met goes first.
+            .unwrap_or_else(|| placed.iter().position(|p| !p).expect("one is left"));
+        placed[next] = true;
+        columns.push(met[next].to_owned());
+    }
+    columns
 }
 
 /// Each mean's standard error and 95% interval, in the order of [`MEANS`].
@@ -550,6 +637,26 @@ mod tests {
         .unwrap();
         assert_ne!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
         std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
+    fn swept_columns_follow_the_order_of_the_sweeps() {
+        let s = Scenario::default_scenario();
+        let all = variants(
+            &s,
+            &[
+                "russia=restrain,mirror:scale=0.5..1/0.5".parse().unwrap(),
+                "usa=hold,mirror:delay=0,1".parse().unwrap(),
+                "noise.tremble=0,0.1".parse().unwrap(),
+            ],
+        )
+        .unwrap();
+        // The first variant (restrain, hold) sweeps only the tremble.
+        assert_eq!(all[0].swept.len(), 1);
+        assert_eq!(
+            swept_columns(&all),
+            ["russia.scale", "usa.delay", "noise.tremble"]
+        );
     }
 
     #[test]

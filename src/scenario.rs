@@ -17,6 +17,7 @@ mod document;
 pub mod limits;
 mod parameters;
 mod raw;
+mod settings;
 pub mod tournament;
 mod validate;
 
@@ -24,6 +25,7 @@ pub use crate::scenario::tournament::{Entrant, Tournament};
 pub use check::MAX_MAGNITUDE;
 pub use limits::{Limit, Limits};
 pub use parameters::TABLE as PARAMETERS;
+pub use settings::KeyPath;
 
 use crate::error::{Error, Found, Lines, Located, Problem, Setting, suggestion};
 use crate::ladder::{Ladder, Move, Round, Rung};
@@ -163,6 +165,10 @@ pub struct Overrides {
     pub seed: Option<u64>,
     /// Limits, applied after the file's `[limits]`.
     pub limits: Vec<(Limit, u64)>,
+    /// `noise.tremble`, checked as the file's is.
+    pub tremble: Option<f64>,
+    /// `noise.misperception`, checked as the file's is.
+    pub misperception: Option<f64>,
     /// What the caller calls its settings, for problems with them and warnings about
     /// them (the command line names its flags); by default, [`Setting::name`].
     pub names: Option<fn(Setting) -> &'static str>,
@@ -281,6 +287,12 @@ pub struct Variant {
     pub name: String,
     /// Policies that replace the actors' own from round 0.
     pub changes: Vec<PolicyChange>,
+    /// Scenario settings in place of the file's (`--vary rounds=12,24`), applied with
+    /// [`Scenario::with_settings`]; empty for `[[variants]]`.
+    pub settings: Vec<(KeyPath, f64)>,
+    /// The swept values that make this variant, by column of `comparison.csv`
+    /// (`russia.scale`, `noise.misperception`); empty for `[[variants]]`.
+    pub swept: Vec<(String, f64)>,
 }
 
 /// The file a scenario came from.

@@ -22,5 +22,6 @@ mod props;
 mod rank_by;
 mod reader;
 mod run;
+mod sweep;
 mod tables;
 mod tournament;

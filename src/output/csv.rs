@@ -327,6 +327,15 @@ pub struct ComparisonRow<'a> {
     /// For each share of `p_outcome`: its standard error and 95% interval
     /// (`p_outcome_<outcome>_se`, `_lo95`, `_hi95`, last).
     pub p_outcome_errors: Vec<MeanError>,
+    /// The variant's mean of the first ranking metric (the one `--rank-by` names
+    /// first), as the tables show it.
+    pub rank_mean: f64,
+    /// The standard error of that mean over replicates.
+    pub rank_mean_se: f64,
+    /// Per swept setting (the columns after `rank_mean_se`, named by
+    /// [`comparison_header`]'s `swept`): its value in this variant, `None` where it
+    /// does not apply.
+    pub swept: Vec<Option<f64>>,
 }
 
 /// The uncertainty of a mean over replicates.
@@ -357,7 +366,11 @@ const SUMMARISED: [&str; 3] = ["peak_level", "final_level", "hostile_rounds"];
 /// The header of `comparison.csv` for a scenario with this ladder and, when it has
 /// stop rules, these outcomes (`p_outcome_<name>` each, then `p_outcome_none`;
 /// nothing when `outcomes` is `None`).
-pub fn comparison_header(ladder: &Ladder, outcomes: Option<&[String]>) -> Vec<String> {
+pub fn comparison_header(
+    ladder: &Ladder,
+    outcomes: Option<&[String]>,
+    swept: &[String],
+) -> Vec<String> {
     let stats = |name: &str| ["mean", "p10", "p50", "p90"].map(|s| format!("{name}_{s}"));
     let mut header: Vec<String> = ["variant", "actor", "policy", "replicates"]
         .map(String::from)
@@ -398,6 +411,8 @@ pub fn comparison_header(ladder: &Ladder, outcomes: Option<&[String]>) -> Vec<St
     for o in &outcome_names {
         header.extend(errors(&format!("p_outcome_{o}")));
     }
+    header.extend(["rank_mean", "rank_mean_se"].map(String::from));
+    header.extend(swept.iter().cloned());
     header
 }
 
@@ -438,6 +453,11 @@ impl Serialize for ComparisonRow<'_> {
             seq.serialize_element(&e.lo95)?;
             seq.serialize_element(&e.hi95)?;
         }
+        seq.serialize_element(&self.rank_mean)?;
+        seq.serialize_element(&self.rank_mean_se)?;
+        for x in &self.swept {
+            seq.serialize_element(x)?;
+        }
         seq.end()
     }
 }
@@ -454,12 +474,13 @@ pub struct CellError {
 impl<'a> ComparisonRow<'a> {
     /// Reads back a record of `comparison.csv` written under [`comparison_header`]
     /// for a ladder of `rungs` rungs and `outcomes` outcome columns (0 without stop
-    /// rules): the cells in the order [`Serialize`] writes them, text borrowed from
-    /// the record.
+    /// rules) and `swept` swept settings: the cells in the order [`Serialize`] writes
+    /// them, text borrowed from the record.
     pub fn read(
         record: &'a csv::StringRecord,
         rungs: usize,
         outcomes: usize,
+        swept: usize,
     ) -> Result<ComparisonRow<'a>, CellError> {
         let mut cells = Cells { record, next: 0 };
         Ok(ComparisonRow {
@@ -500,6 +521,11 @@ impl<'a> ComparisonRow<'a> {
                 .collect::<Result<_, _>>()?,
             p_outcome_errors: (0..outcomes)
                 .map(|_| cells.required_error())
+                .collect::<Result<_, _>>()?,
+            rank_mean: cells.required()?,
+            rank_mean_se: cells.required()?,
+            swept: (0..swept)
+                .map(|_| cells.number())
                 .collect::<Result<_, _>>()?,
         })
     }
@@ -782,7 +808,7 @@ mod tests {
     #[test]
     fn comparison_rows_follow_their_header() {
         let ladder = crate::engine::testing::two_rungs();
-        let header = comparison_header(&ladder, None);
+        let header = comparison_header(&ladder, None, &["b.scale".into()]);
         let stats = Some(Stats {
             mean: 0.5,
             p10: 0.0,
@@ -809,6 +835,9 @@ mod tests {
             rank_se: 0.25,
             tied_with_best: true,
             errors: [Some(MeanError::new(0.5, 0.5)), None, None, None, None, None],
+            rank_mean: 1.5,
+            rank_mean_se: 0.125,
+            swept: vec![Some(0.3)],
             p_reach_errors: vec![MeanError::new(1.0, 0.0), MeanError::new(0.5, 0.5)],
             p_outcome_errors: vec![],
         };
@@ -833,7 +862,8 @@ mod tests {
              p_settled_se,p_settled_lo95,p_settled_hi95,\
              settled_round_se,settled_round_lo95,settled_round_hi95,\
              payoff_se,payoff_lo95,payoff_hi95,\
-             p_reach_c_se,p_reach_c_lo95,p_reach_c_hi95,p_reach_d_se,p_reach_d_lo95,p_reach_d_hi95"
+             p_reach_c_se,p_reach_c_lo95,p_reach_c_hi95,p_reach_d_se,p_reach_d_lo95,p_reach_d_hi95,\
+             rank_mean,rank_mean_se,b.scale"
         );
         assert_eq!(
             lines[1],
@@ -841,29 +871,33 @@ mod tests {
              0.5,0.0,1.0,1.0,0.5,0.0,1.0,1.0,0.5,0.0,1.0,1.0,\
              0.0,,,,,,,,,1.0,0.5,0.0,,\
              2,payoff:a,1.5,0.25,true,0.5,-0.479981992270027,1.479981992270027,,,,,,,,,,,,,,,,\
-             0.0,1.0,1.0,0.5,-0.479981992270027,1.479981992270027"
+             0.0,1.0,1.0,0.5,-0.479981992270027,1.479981992270027,\
+             1.5,0.125,0.3"
         );
         let mut read = ::csv::Reader::from_reader(out.as_bytes());
         let record = read.records().next().unwrap().unwrap();
         assert_eq!(record.len(), header.len());
         // With stop rules, one share per outcome and one for none, last.
         let outcomes = ["settled".to_string(), "war".into()];
-        let header = comparison_header(&ladder, Some(&outcomes));
+        let header = comparison_header(&ladder, Some(&outcomes), &[]);
         let at = header.iter().position(|h| h == "rank").unwrap();
         assert_eq!(
             header[at - 3..at],
             ["p_outcome_settled", "p_outcome_war", "p_outcome_none"]
         );
         assert_eq!(
-            header[header.len() - 3..],
+            header[header.len() - 5..],
             [
                 "p_outcome_none_se",
                 "p_outcome_none_lo95",
-                "p_outcome_none_hi95"
+                "p_outcome_none_hi95",
+                "rank_mean",
+                "rank_mean_se"
             ]
         );
         let row = ComparisonRow {
             p_outcome: vec![0.25, 0.0, 0.75],
+            swept: vec![],
             p_outcome_errors: vec![
                 MeanError::new(0.25, 0.25),
                 MeanError::new(0.0, 0.0),
@@ -879,15 +913,15 @@ mod tests {
         // Read back, the row is the one written.
         let mut read = ::csv::Reader::from_reader(out.as_bytes());
         let record = read.records().next().unwrap().unwrap();
-        assert_eq!(ComparisonRow::read(&record, 2, 3), Ok(row));
+        assert_eq!(ComparisonRow::read(&record, 2, 3, 0), Ok(row));
     }
 
     #[test]
     fn a_comparison_cell_not_as_written_is_refused_with_its_column() {
         let cells = |text: &str| ::csv::StringRecord::from(text.split(';').collect::<Vec<_>>());
-        let row = "v;a;hold;2;0.5;0;1;1;;;;;0.5;0;1;1;0;;;;;;;;;1;0.5;0;;1;mean-peak;0.5;0;true;;;;;;;;;;;;;;;;;;;0;1;1;0.5;-0.5;1.5";
-        assert!(ComparisonRow::read(&cells(row), 2, 0).is_ok());
-        let bad = |row: &str| ComparisonRow::read(&cells(row), 2, 0).unwrap_err();
+        let row = "v;a;hold;2;0.5;0;1;1;;;;;0.5;0;1;1;0;;;;;;;;;1;0.5;0;;1;mean-peak;0.5;0;true;;;;;;;;;;;;;;;;;;;0;1;1;0.5;-0.5;1.5;0.5;0.1;";
+        assert!(ComparisonRow::read(&cells(row), 2, 0, 1).is_ok());
+        let bad = |row: &str| ComparisonRow::read(&cells(row), 2, 0, 1).unwrap_err();
         assert_eq!(
             bad(&row.replacen("0.5", "lots", 1)),
             CellError {
@@ -908,6 +942,12 @@ mod tests {
         assert_eq!(bad(&row.replacen(";true;;", ";true;0.1;", 1)).column, 36);
         // A share's error is never empty.
         assert_eq!(bad(&row.replacen(";-0.5;", ";;", 1)).column, 56);
+        // A swept value is a number, or empty where the setting does not apply.
+        assert_eq!(bad(&format!("{row}x")).column, 60);
+        assert_eq!(
+            ComparisonRow::read(&cells(&format!("{row}0.25")), 2, 0, 1).map(|r| r.swept),
+            Ok(vec![Some(0.25)])
+        );
         assert_eq!(
             bad(&row.replacen("v;a;hold;2", "v;a;hold;two", 1)).column,
             3

@@ -167,6 +167,8 @@ impl Kind {
                 "trajectories.png",
                 "heatmap.svg",
                 "heatmap.png",
+                "sweep.svg",
+                "sweep.png",
                 EXCEEDANCE,
                 "exceedance.svg",
                 "exceedance.png",

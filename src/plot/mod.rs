@@ -64,6 +64,7 @@ mod raster;
 mod score;
 mod style;
 mod svg_font;
+mod sweep;
 mod timeline;
 mod tournament;
 mod trajectories;
@@ -91,6 +92,7 @@ pub use fan::{draw_fan, draw_stocks};
 pub use fit::{FitChart, draw_fit};
 pub use heatmap::draw_heatmap;
 pub use score::{ScorePanel, ScorePoint, ScoreSeries, draw_score, panel_grid};
+pub use sweep::{SweepChart, SweepLine, SweepPoint, draw_sweep};
 pub use timeline::draw_timeline;
 pub use tournament::{ChartRow, MAX_DOTS, RankingChart, draw_tournament};
 pub use trajectories::draw_trajectories;
@@ -367,6 +369,12 @@ pub enum Chart<'a> {
         /// Which variant is in which cell.
         grid: &'a PolicyGrid,
     },
+    /// A sweep: the ranking metric against one swept setting, a line per
+    /// combination of the other policies.
+    Sweep {
+        /// The chart's data.
+        chart: &'a SweepChart,
+    },
     /// A score: recorded and predicted measures, one panel per episode.
     Score {
         /// The panels, in the record's order.
@@ -396,6 +404,7 @@ impl Chart<'_> {
             Chart::Compare { meta, set } => draw_compare(area, meta, set),
             Chart::Trajectories { meta, set } => draw_trajectories(area, meta, set),
             Chart::Heatmap { meta, set, grid } => draw_heatmap(area, meta, set, grid),
+            Chart::Sweep { chart } => draw_sweep(area, chart),
             Chart::Score { panels } => draw_score(area, panels),
             Chart::Fit { chart } => draw_fit(area, chart),
             Chart::Tournament { chart } => draw_tournament(area, chart),

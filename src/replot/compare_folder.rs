@@ -19,16 +19,17 @@ use crate::output::csv::{ComparisonRow, VariantAggregateRow, comparison_header};
 use crate::output::reader::{bad_results, each_record, row};
 use crate::output::{AGGREGATE, COMPARISON, EXCEEDANCE, Kind, Replacement};
 use crate::plot::{
-    ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, VariantSet,
-    VariantSummary, chart_meta, stage_chart,
+    ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, SweepChart, SweepLine,
+    VariantSet, VariantSummary, chart_meta, stage_chart,
 };
 use crate::ranking::{RankBy, mean_peak_level};
 use crate::scenario::Scenario;
 use crate::scenario::limits::open_input;
 
 /// The charts of a comparison folder: `(file stem, caption)`, in report order. The
-/// heatmap is drawn only when exactly two actors were varied.
-pub const COMPARE_CHARTS: [(&str, &str); 4] = [
+/// heatmap is drawn only when exactly two actors were varied or two settings swept,
+/// the sweep chart only when one setting was swept.
+pub const COMPARE_CHARTS: [(&str, &str); 5] = [
     (
         "compare",
         "Peak level of each actor in each variant (median and 10–90% range over replicates), and the share of replicates that reached the top rungs",
@@ -39,7 +40,11 @@ pub const COMPARE_CHARTS: [(&str, &str); 4] = [
     ),
     (
         "heatmap",
-        "Mean peak level over actors (the ranking metric) for each pair of starting policies",
+        "Mean peak level over actors (the ranking metric) for each pair of starting policies or swept values; outlined: the best and the variants tied with it",
+    ),
+    (
+        "sweep",
+        "The ranking metric against the swept setting: mean over replicates and its 95% interval, one line per combination of the other policies",
     ),
     (
         "exceedance",
@@ -61,7 +66,12 @@ pub fn plot_compare_folder(
     limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Compare);
-    let (set, grid) = variant_set(dir, scenario, cancel, limit)?;
+    let Drawn {
+        set,
+        grid,
+        sweep,
+        rounds,
+    } = variant_set(dir, scenario, cancel, limit)?;
     let ranked_by = rank_by.describe();
     let n = set.variants.len();
     let replicates = if scenario.replicates == 1 {
@@ -98,13 +108,15 @@ pub fn plot_compare_folder(
         cancel,
     )?;
     drawn.push(COMPARE_CHARTS[0]);
-    let meta = chart_meta(
+    let mut meta = chart_meta(
         scenario,
         format!(
             "Median level per {} over {replicates} · panels ranked by {ranked_by}{shown}",
             scenario.round_unit
         ),
     );
+    // A swept `rounds` runs some variants longer than the scenario.
+    meta.rounds = rounds;
     stage_chart(
         &files,
         COMPARE_CHARTS[1].0,
@@ -137,6 +149,28 @@ pub fn plot_compare_folder(
         )?;
         drawn.push(COMPARE_CHARTS[2]);
     }
+    if let Some((setting, lines)) = sweep {
+        let chart = SweepChart {
+            meta: chart_meta(
+                scenario,
+                format!(
+                    "{variants} × {replicates}, seed {} · ranked by {ranked_by}",
+                    scenario.seed
+                ),
+            ),
+            setting,
+            metric: rank_by.describe_first().to_owned(),
+            lines,
+        };
+        stage_chart(
+            &files,
+            COMPARE_CHARTS[3].0,
+            size,
+            &Chart::Sweep { chart: &chart },
+            cancel,
+        )?;
+        drawn.push(COMPARE_CHARTS[3]);
+    }
     // A folder written before `exceedance.csv` was has no exceedance chart.
     let exceedance_path = dir.join(EXCEEDANCE);
     if exceedance_path.exists() {
@@ -151,7 +185,7 @@ pub fn plot_compare_folder(
         );
         stage_chart(
             &files,
-            COMPARE_CHARTS[3].0,
+            COMPARE_CHARTS[4].0,
             size,
             &Chart::Exceedance {
                 meta: &meta,
@@ -159,38 +193,64 @@ pub fn plot_compare_folder(
             },
             cancel,
         )?;
-        drawn.push(COMPARE_CHARTS[3]);
+        drawn.push(COMPARE_CHARTS[4]);
     }
     files.commit(cancel)?;
     Ok(drawn)
 }
 
 /// A variant as read, in run order.
-struct Read {
-    name: String,
-    actors: Vec<ActorSummary>,
-    peak_means: Vec<Option<f64>>,
+pub(super) struct Read {
+    pub name: String,
+    pub actors: Vec<ActorSummary>,
+    pub peak_means: Vec<Option<f64>>,
     /// Its place in the ranking, as written.
-    rank: usize,
+    pub rank: usize,
     /// Whether it is tied with the best, as written.
-    tied: bool,
+    pub tied: bool,
+    /// Its mean of the first ranking metric, and that mean's standard error.
+    pub rank_mean: (f64, f64),
+    /// Its value of each swept setting, where it applies.
+    pub swept: Vec<Option<f64>>,
 }
 
-/// The variants of the comparison in `dir`, in the order ranked, and their policy
-/// grid when exactly two actors were varied.
+/// What `comparison.csv` holds: the variants in run order and the swept settings,
+/// one column each.
+pub(super) struct Comparison {
+    pub variants: Vec<Read>,
+    pub swept: Vec<String>,
+}
+
+/// What the charts of a comparison folder draw.
+struct Drawn {
+    /// The variants, in the order ranked.
+    set: VariantSet,
+    /// Their grid, when exactly two actors were varied or two settings swept.
+    grid: Option<PolicyGrid>,
+    /// The swept setting and the sweep chart's lines, when one setting was swept.
+    sweep: Option<(String, Vec<SweepLine>)>,
+    /// The rounds of the longest variant.
+    rounds: u32,
+}
+
+/// The variants of the comparison in `dir`, in the order ranked, and what else its
+/// charts draw.
 fn variant_set(
     dir: &Path,
     scenario: &Scenario,
     cancel: Cancel,
     limit: u64,
-) -> Result<(VariantSet, Option<PolicyGrid>), Error> {
+) -> Result<Drawn, Error> {
     let ladder = &scenario.ladder;
     let top = ladder.top();
     let mut reach_rungs = vec![top];
     if top > 0 && ladder.is_hostile(top - 1) {
         reach_rungs.push(top - 1);
     }
-    let mut read = read_comparison(dir, scenario, &reach_rungs, cancel, limit)?;
+    let Comparison {
+        variants: mut read,
+        swept,
+    } = read_comparison(dir, scenario, &reach_rungs, cancel, limit)?;
 
     let aggregate_path = dir.join(AGGREGATE);
     let index: BTreeMap<String, usize> = read
@@ -214,6 +274,10 @@ fn variant_set(
             Ok(ControlFlow::Continue(()))
         },
     )?;
+    let rounds = rows
+        .iter()
+        .map(|(_, _, r)| r.round + 1)
+        .fold(scenario.rounds, u32::max);
     for (variant, actor, r) in rows {
         let a = actor_index(scenario, &actor, &aggregate_path)?;
         let Some(&v) = index.get(&variant) else {
@@ -234,7 +298,9 @@ fn variant_set(
     let mut order: Vec<usize> = (0..read.len()).collect();
     order.sort_by_key(|&i| read[i].rank);
     let tied = read.iter().filter(|v| v.tied).count();
-    let grid = policy_grid(scenario, &read, &order);
+    let grid = super::sweep::swept_grid(&swept, &read, &order)
+        .or_else(|| policy_grid(scenario, &read, &order));
+    let sweep = super::sweep::sweep_lines(&swept, &read);
     let mut slots: Vec<Option<Read>> = read.into_iter().map(Some).collect();
     let variants = order
         .iter()
@@ -268,7 +334,12 @@ fn variant_set(
             .collect(),
         variants,
     };
-    Ok((set, grid))
+    Ok(Drawn {
+        set,
+        grid,
+        sweep,
+        rounds,
+    })
 }
 
 /// The figures of a row of `aggregate.csv`.
@@ -292,11 +363,17 @@ fn read_comparison(
     reach_rungs: &[crate::ladder::Rung],
     cancel: Cancel,
     limit: u64,
-) -> Result<Vec<Read>, Error> {
+) -> Result<Comparison, Error> {
     let path = dir.join(COMPARISON);
     let ladder = &scenario.ladder;
     let with_stops = !scenario.stops.is_empty();
-    let expected = comparison_header(ladder, with_stops.then_some(scenario.outcomes.as_slice()));
+    let mut expected = comparison_header(
+        ladder,
+        with_stops.then_some(scenario.outcomes.as_slice()),
+        &[],
+    );
+    let fixed = expected.len();
+    let mut swept: Vec<String> = Vec::new();
     let outcomes = if with_stops {
         scenario.outcomes.len() + 1
     } else {
@@ -306,19 +383,28 @@ fn read_comparison(
     let mut out: Vec<Read> = Vec::new();
     let file = open_input(&path, limit, true)?;
     each_record(&path, file, cancel, limit, &[], |record, header| {
-        // The header is the same for every record: checked with the first.
+        // The header is the same for every record: checked with the first. The
+        // columns after those of every comparison are its swept settings.
         if out.is_empty() {
+            swept = header
+                .iter()
+                .skip(fixed)
+                .take_while(|&c| super::sweep::is_swept_column(scenario, c))
+                .map(str::to_owned)
+                .collect();
+            expected.extend(swept.iter().cloned());
             same_header(header, &expected, &path)?;
         }
-        let row = ComparisonRow::read(record, ladder.len(), outcomes).map_err(|bad| {
-            let cell = BadResults::Cell {
-                line: record.position().map_or(0, |p| p.line()),
-                column: bad.column + 1,
-                name: header[bad.column].to_owned(),
-                why: bad.why,
-            };
-            bad_results(&path, cell)
-        })?;
+        let row =
+            ComparisonRow::read(record, ladder.len(), outcomes, swept.len()).map_err(|bad| {
+                let cell = BadResults::Cell {
+                    line: record.position().map_or(0, |p| p.line()),
+                    column: bad.column + 1,
+                    name: header[bad.column].to_owned(),
+                    why: bad.why,
+                };
+                bad_results(&path, cell)
+            })?;
         if out.last().is_none_or(|v| v.name != row.variant) {
             if out.iter().any(|v| v.name == row.variant) {
                 return Err(bad_results(
@@ -332,6 +418,8 @@ fn read_comparison(
                 peak_means: vec![None; na],
                 rank: row.rank,
                 tied: row.tied_with_best,
+                rank_mean: (row.rank_mean, row.rank_mean_se),
+                swept: row.swept.clone(),
             });
         }
         let a = actor_index(scenario, row.actor, &path)?;
@@ -348,7 +436,10 @@ fn read_comparison(
             .collect();
         Ok(ControlFlow::Continue(()))
     })?;
-    Ok(out)
+    Ok(Comparison {
+        variants: out,
+        swept,
+    })
 }
 
 /// Refuses a `header` other than the one escalate writes, `expected`, naming the first
@@ -438,6 +529,8 @@ mod tests {
                 peak_means: vec![],
                 rank: 0,
                 tied: false,
+                rank_mean: (0.0, 0.0),
+                swept: vec![],
             })
             .collect()
     }

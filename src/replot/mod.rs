@@ -11,6 +11,7 @@
 mod compare_folder;
 mod exceedance;
 mod folder;
+mod sweep;
 mod tournament_folder;
 
 pub use compare_folder::{COMPARE_CHARTS, plot_compare_folder};

@@ -142,8 +142,9 @@ fn cut_off(s: &Scenario, variants: &[Variant]) -> Vec<Located> {
 
 /// Groups of two variants or more whose every dyad starts with the same policy once
 /// defaults are filled in ([`crate::policy::PolicySpec::resolved`]): `mirror` and
-/// `mirror:scale=1`, or a `[[variants]]` entry that sets the file's own policy. One
-/// warning per group, naming its variants.
+/// `mirror:scale=1`, or a `[[variants]]` entry that sets the file's own policy, and
+/// with the same scenario settings (variants of a swept `noise.misperception` differ
+/// though their policies do not). One warning per group, naming its variants.
 fn same_policies(s: &Scenario, variants: &[Variant]) -> Vec<Located> {
     let starts: Vec<Vec<String>> = variants
         .iter()
@@ -169,7 +170,7 @@ fn same_policies(s: &Scenario, variants: &[Variant]) -> Vec<Located> {
             continue;
         }
         let group: Vec<usize> = (v..variants.len())
-            .filter(|&w| starts[w] == starts[v])
+            .filter(|&w| starts[w] == starts[v] && variants[w].settings == variants[v].settings)
             .collect();
         if group.len() < 2 {
             continue;
@@ -305,5 +306,16 @@ mod tests {
             found[0].contains("variants baseline and same start"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn swept_settings_make_variants_of_one_policy_differ() {
+        assert_eq!(
+            warnings(TWO, &["noise.misperception=0..0.2/0.1"]),
+            Vec::<String>::new()
+        );
+        // The same policies under the same swept value are still the same.
+        let found = warnings(TWO, &["a=mirror,mirror:scale=1", "rounds=4,6"]);
+        assert_eq!(found.len(), 2, "{found:?}");
     }
 }

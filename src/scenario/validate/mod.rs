@@ -20,7 +20,7 @@ mod ladder;
 mod stocks;
 mod stops;
 
-use super::check::{check_name, probability, span};
+use super::check::{check_name, probability, probability_at, span};
 use super::limits::{Limit, Limits};
 use super::raw::{RawFile, RawLadder, RawMeta, RawNoise};
 use super::{DEFAULT_SETTLE_ROUNDS, MAX_RUNGS, Noise, Overrides, Scenario, Source};
@@ -65,7 +65,7 @@ pub(super) fn validate(
         .map(|s| s.get_ref().id.get_ref().clone())
         .collect();
     let ladder = ladder::ladder(raw.ladder, &stock_ids, problems);
-    let noise = noise(&raw.noise, problems);
+    let noise = noise(&raw.noise, overrides, problems);
     let payoffs = ladder::payoffs(raw.payoffs, &ladder, problems);
     let (triggers, trigger_rounds) = events::triggers(&raw.events, problems);
     let (stocks, holdings) = stocks::stocks(raw.stocks, &actor_ids, problems);
@@ -382,10 +382,20 @@ fn over(
         .map(|e| Problem::new(key, e.message()).suggest(Some(e.raise(run.limit_setting))))
 }
 
-fn noise(raw: &RawNoise, problems: &mut Vec<Problem>) -> Noise {
+/// The noise: the file's, or the overrides' checked as the file's are (unlocated:
+/// they are not in the file).
+fn noise(raw: &RawNoise, overrides: &Overrides, problems: &mut Vec<Problem>) -> Noise {
+    let mut check = |given: Option<f64>, file: Option<&toml::Spanned<f64>>, key: &str| match given {
+        Some(p) => probability_at(p, key, None, problems),
+        None => probability(file, key, problems),
+    };
     Noise {
-        tremble: probability(raw.tremble.as_ref(), "noise.tremble", problems),
-        misperception: probability(raw.misperception.as_ref(), "noise.misperception", problems),
+        tremble: check(overrides.tremble, raw.tremble.as_ref(), "noise.tremble"),
+        misperception: check(
+            overrides.misperception,
+            raw.misperception.as_ref(),
+            "noise.misperception",
+        ),
     }
 }
 
