@@ -16,13 +16,13 @@ fn round_robin(setup: &Setup, player: &mut dyn Play) -> f64 {
     let mut seats: Vec<_> = setup
         .entrants
         .iter()
-        .map(|e| e.policy.policy.clone_box())
+        .map(|e| e.policy.policy.instance())
         .collect();
-    let mut copies: Vec<_> = seats.iter().map(|p| p.clone_box()).collect();
+    let mut copies = seats.clone();
     let mut total = 0.0;
     for (m, (i, j)) in setup.pairs().into_iter().enumerate() {
         let mut rng = run_rng(setup.seed, m as u64);
-        let outcome = player.play(seats[i].as_mut(), copies[j].as_mut(), &mut rng);
+        let outcome = player.play(&mut seats[i], &mut copies[j], &mut rng);
         total += outcome.payoff[0];
     }
     total

@@ -11,7 +11,6 @@ use escalate::output::ChartFormats;
 use escalate::plot;
 use escalate::ranking::{RankBy, RankChoice};
 use escalate::replot::Redraw;
-use escalate::report;
 use escalate::run::{
     DEFAULT_TIMELINE_REPLICATES, RunOptions, default_out, require_actors, timeline_capacity,
 };
@@ -388,8 +387,9 @@ struct CompareArgs {
     common: Common,
     #[command(flatten)]
     replicates: Replicates,
-    /// Alternative starting policies for one actor: ACTOR=POLICY[,POLICY…]; repeat for
-    /// several actors (every combination runs).
+    /// Alternative starting policies for one actor, ACTOR=POLICY[,POLICY…], or values
+    /// of a scenario setting, SETTING=VALUE[,VALUE…]; repeat for several (every
+    /// combination runs).
     ///
     /// A POLICY is a kind with its defaults (`mirror`), a kind with parameters after
     /// colons (`restrain:cap=protest`, `mirror:settle=true:delay=1`), or a TOML inline
@@ -401,6 +401,14 @@ struct CompareArgs {
     /// `defer:until=3`). Policies scheduled by
     /// the scenario's events still take over when their events come. `escalate
     /// policies` lists every kind and its parameters.
+    ///
+    /// Sweeps: a number may be a range START..END/STEP (inclusive:
+    /// `russia=mirror:scale=0.5..2/0.25`), and numbers after a policy are more values
+    /// of its last parameter (`russia=mirror:delay=0,1,3`). SETTING is a key path of
+    /// the scenario: `rounds`, `noise.tremble` or `noise.misperception`
+    /// (`noise.misperception=0..0.2/0.05`, `rounds=12,24`). Each swept setting gets a
+    /// column of comparison.csv. A label names a policy in every output:
+    /// `'russia=cautious:{kind="defer",until="inauguration"}'`, `russia=tough:mirror:scale=2`.
     #[arg(long, value_name = "ACTOR=POLICY,…", display_order = 0)]
     vary: Vec<Vary>,
     /// What ranks the variants, best first: `mean-peak` (mean peak level over
@@ -432,7 +440,11 @@ Examples:
   escalate compare --vary russia=mirror,restrain:cap=protest --vary usa=mirror,mirror:settle=true
       four combinations, named like russia=mirror,usa=mirror:settle=true
   escalate compare my.toml --vary 'b={kind=\"defer\",until=3,then={kind=\"mirror\",delay=1}}'
-      a nested policy, written as a TOML table (quote it for the shell)";
+      a nested policy, written as a TOML table (quote it for the shell)
+  escalate compare --vary russia=mirror:scale=0.5..2/0.25,restrain --vary noise.misperception=0,0.1
+      a sweep of mirror's scale beside restrain, at two levels of misperception
+  escalate compare --vary russia=tough:mirror:scale=2,soft:mirror:scale=0.5
+      two policies named by labels";
 
 /// Refuses a thread count no machine has, as the library does, but before anything
 /// else of the command is looked at.
@@ -609,6 +621,13 @@ fn load(path: Option<&PathBuf>, overrides: &Overrides) -> Result<Scenario> {
     Ok(scenario)
 }
 
+/// Tells, on stderr, of the variants that cannot differ ([`Scenario::alike_warnings`]).
+fn warn_alike(scenario: &Scenario, variants: &[escalate::scenario::Variant]) {
+    for w in scenario.alike_warnings(variants) {
+        tell(&format!("warning: {}", w.in_file(&scenario.source.file)));
+    }
+}
+
 fn run_scenario(a: RunArgs) -> Result<()> {
     let scenario = load(
         a.common.scenario.as_ref(),
@@ -646,7 +665,7 @@ fn run_scenario(a: RunArgs) -> Result<()> {
     bar.finish_and_clear();
     print(&format!(
         "{}\nresults: {}  ({:.2} s)\n",
-        report::summary_text(&scenario, &outcome.totals, &outcome.outcomes),
+        terminal::summary_text(&scenario, &outcome.totals, &outcome.outcomes),
         outcome.folder.display(),
         outcome.wall_seconds
     ))
@@ -698,23 +717,87 @@ fn tournament(a: TournamentArgs) -> Result<()> {
 /// A progress bar over `len` units of work (`what`) on stderr, when it is a terminal,
 /// the work is long enough to watch, and the user did not ask for quiet.
 fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
-    progress_bar_from(len, quiet, what, 10_000)
+    progress_bar_of(len, 1, quiet, what, 10_000)
 }
 
 /// [`progress_bar`] for work of at least `min` units (fewer, costlier units: a fit's
 /// candidates, each a replay of every episode).
 fn progress_bar_from(len: u64, quiet: bool, what: &str, min: u64) -> ProgressBar {
+    progress_bar_of(len, 1, quiet, what, min)
+}
+
+/// The widest a progress line may be: it must fit an 80-column terminal.
+const PROGRESS_COLUMNS: usize = 80;
+
+/// [`progress_bar`] over `len` units done for each of `variants` variants in turn
+/// (`len` counts them all): it counts the units of one variant, as the user gave them,
+/// and says `× N variants`.
+fn progress_bar_of(len: u64, variants: u64, quiet: bool, what: &str, min: u64) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() || len < min {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
+    let what = what.to_owned();
     bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{bar:40}} {{pos}}/{{len}} {what}  {{per_sec}}  eta {{eta}}"
-        ))
-        .expect("a valid template"),
+        ProgressStyle::with_template(&progress_template(len, variants, &what))
+            .expect("a valid template")
+            .with_key(
+                "count",
+                move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let len = state.len().unwrap_or(0);
+                    let _ = w.write_str(&progress_count(state.pos(), len, variants, &what));
+                },
+            )
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&progress_rate(state.per_sec()));
+                },
+            ),
     );
     bar
+}
+
+/// The template of a progress line over `len` units of `variants` variants: the bar
+/// takes what the widest count, rate and time left leave of [`PROGRESS_COLUMNS`].
+fn progress_template(len: u64, variants: u64, what: &str) -> String {
+    // The widest each part can be: the count when done, a rate of 100 million a
+    // second, and a time left of 99 hours or less (longer is not worth a column).
+    let widest = format!(
+        " {}  {}  eta 00:00:00",
+        progress_count(len, len, variants, what),
+        progress_rate(1e8)
+    );
+    let bar = PROGRESS_COLUMNS
+        .saturating_sub(widest.chars().count())
+        .max(10);
+    format!("{{bar:{bar}}} {{count}}  {{rate}}  eta {{eta_precise}}")
+}
+
+/// `done` of `len` units as counted for one of `variants` variants: `120/200
+/// replicates`, with ` × 3 variants` for several.
+fn progress_count(done: u64, len: u64, variants: u64, what: &str) -> String {
+    let each = variants.max(1);
+    match each {
+        1 => format!("{done}/{len} {what}"),
+        n => format!("{}/{} {what} × {n} variants", done / n, len / n),
+    }
+}
+
+/// A rate of units a second without decimals: in full below ten thousand (`850/s`),
+/// in whole thousands above (`41k/s`, `1234k/s`). One suffix, never a decimal point,
+/// so that two readings a second apart compare at a glance and the width stays
+/// within nine characters below a hundred million a second.
+fn progress_rate(per_sec: f64) -> String {
+    let per_sec = if per_sec.is_finite() {
+        per_sec.max(0.0)
+    } else {
+        0.0
+    };
+    match per_sec < 9_999.5 {
+        true => format!("{per_sec:.0}/s"),
+        false => format!("{:.0}k/s", per_sec / 1000.0),
+    }
 }
 
 fn compare(a: CompareArgs) -> Result<()> {
@@ -724,7 +807,16 @@ fn compare(a: CompareArgs) -> Result<()> {
     )?;
     require_actors(&scenario)?;
     check_threads(a.common.threads)?;
-    let variants = escalate::vary::variants(&scenario, &a.vary)?;
+    let sweep = escalate::vary::sweep(&scenario, &a.vary)?;
+    for (given, w) in &sweep.warnings {
+        tell(&format!(
+            "warning: {} {given}: {}",
+            flag(Setting::Vary),
+            w.in_file(&scenario.source.file)
+        ));
+    }
+    let variants = sweep.variants;
+    warn_alike(&scenario, &variants);
     let options = CompareOptions {
         out: a
             .common
@@ -735,10 +827,12 @@ fn compare(a: CompareArgs) -> Result<()> {
         rank_by: RankBy::new(a.rank_by, &scenario)?,
         charts: a.replicates.charts,
     };
-    let bar = progress_bar(
+    let bar = progress_bar_of(
         variants.len() as u64 * scenario.replicates,
+        variants.len() as u64,
         a.common.quiet,
         "replicates",
+        10_000,
     );
     let outcome = escalate::compare::compare_until(
         &scenario,
@@ -874,6 +968,7 @@ fn fit(a: FitArgs) -> Result<()> {
 
 fn check(path: Option<PathBuf>) -> Result<()> {
     let s = load(path.as_ref(), &overrides())?;
+    warn_alike(&s, &escalate::vary::variants(&s, &[])?);
     print(&terminal::describe(&s))
 }
 
@@ -899,6 +994,44 @@ mod tests {
         assert_eq!(exit_code(&e), ExitCode::FAILURE);
         assert!(message(&e).starts_with("running us-russia-2016.toml: cannot start 4 threads: "));
         assert_eq!(message(&e), format!("{e:#}"));
+    }
+
+    // See: #13. The progress line fits 80 columns, counts replicates as given and has
+    // no decimals in its rate.
+    #[test]
+    fn progress_lines_fit_80_columns_and_count_replicates_as_given() {
+        assert_eq!(
+            progress_count(240, 600, 3, "replicates"),
+            "80/200 replicates × 3 variants"
+        );
+        assert_eq!(progress_count(5, 20, 1, "matches"), "5/20 matches");
+        assert_eq!(progress_rate(850.4), "850/s");
+        assert_eq!(progress_rate(9_999.4), "9999/s");
+        assert_eq!(progress_rate(41_234.0), "41k/s");
+        assert_eq!(progress_rate(1_234_567.0), "1235k/s");
+        assert_eq!(progress_rate(f64::NAN), "0/s");
+        // Up to ten million replicates of each of a thousand variants.
+        for (len, variants) in [
+            (10_000, 1),
+            (10_000_000_000, 1000),
+            (200, 2),
+            (10_000_000, 1),
+        ] {
+            let template = progress_template(len, variants, "replicates");
+            let bar: usize = template
+                .strip_prefix("{bar:")
+                .and_then(|t| t.split_once('}'))
+                .map(|(w, _)| w.parse().unwrap())
+                .unwrap();
+            let line = format!(
+                "{} {}  {}  eta 00:00:00",
+                "#".repeat(bar),
+                progress_count(len, len, variants, "replicates"),
+                progress_rate(99_999_999.0)
+            );
+            assert!(line.chars().count() <= PROGRESS_COLUMNS, "{line}");
+            assert!(bar >= 10, "{line}");
+        }
     }
 
     #[test]

@@ -22,17 +22,25 @@
 //!   of the variant's replicates that ended so, the same on each of its rows);
 //! - `aggregate.csv`: `variant,round,actor,mean,p10,p50,p90`, the actor's level per round,
 //!   then `level_in_force`, `level_in_force_p10`, `_p50`, `_p90`, its level in force;
+//! - `exceedance.csv`: `variant,round,actor,threshold,rung,level,count,replicates,share,
+//!   reached,reached_share`, for each line of the ladder (its named thresholds, else
+//!   its top two hostile rungs) the replicates with the actor at or above it in the
+//!   round, and in the round or earlier;
 //! - `run.json` (command `compare`, with the variants and their policies) and
 //!   `scenario.toml`, the scenario as given;
 //! - the charts ([`crate::replot::COMPARE_CHARTS`], drawn from the CSV files) and
 //!   `report.md`, which embeds them beside the ranked table.
 
 use crate::error::Error;
-use crate::metrics::{ActorTotals, Tally};
+use crate::metrics::{ActorTotals, Exceedance, Tally, exceedance_lines};
 use crate::montecarlo::{self, Cancel, Fold, Plan, ReplicateResult, Replicates};
-use crate::output::csv::{ComparisonRow, MeanError, Table, VariantAggregateRow, comparison_header};
-use crate::output::json::{Execution, Meta, RunMeta, VariantMeta, VariantPolicy};
-use crate::output::{AGGREGATE, COMPARISON, ChartFormats, Kind, ResultsFolder, policies};
+use crate::output::csv::{
+    ComparisonRow, MeanError, Table, VariantAggregateRow, VariantExceedanceRow, comparison_header,
+};
+use crate::output::json::{Execution, Meta, RunMeta, SweptValue, VariantMeta, VariantPolicy};
+use crate::output::{
+    AGGREGATE, COMPARISON, ChartFormats, EXCEEDANCE, Kind, ResultsFolder, policies,
+};
 use crate::plot::write_report;
 use crate::ranking::{Paired, RankBy, VariantOutcome, mean_peak_level};
 use crate::replot::plot_compare_folder;
@@ -68,7 +76,8 @@ pub struct CompareOutcome {
     pub variants: Vec<VariantOutcome>,
     /// Indices into `variants`, best first (by [`CompareOptions::rank_by`]).
     pub ranking: Vec<usize>,
-    /// Caveats about the figures, also written to `run.json`.
+    /// Caveats about the figures, also written to `run.json` (with the warnings of
+    /// [`Scenario::alike_warnings`], which the command line tells before the run).
     pub notes: Vec<String>,
     /// Wall time in seconds.
     pub wall_seconds: f64,
@@ -104,17 +113,25 @@ pub fn compare_until(
     };
     require_actors(scenario)?;
     montecarlo::check_threads(options.threads)?;
+    // Each variant's scenario: its policies from round 0, and its swept settings
+    // validated as written in the file.
+    let varied: Vec<Scenario> = variants
+        .iter()
+        .map(|v| variant_scenario(scenario, v))
+        .collect::<Result<_, _>>()?;
+    // The longest variant bounds the work and the memory of every one.
+    let longest = varied.iter().max_by_key(|s| s.rounds).unwrap_or(scenario);
     scenario.limits.check_work(
         &format!(
             "variants × replicates × rounds × dyads = {} × {} × {} × {}",
             variants.len(),
             scenario.replicates,
-            scenario.rounds,
+            longest.rounds,
             scenario.dyads.len()
         ),
         variants.len() as u128
             * u128::from(scenario.replicates)
-            * u128::from(scenario.rounds)
+            * u128::from(longest.rounds)
             * scenario.dyads.len() as u128,
     )?;
     // Variants run a block of replicates each in turn: every variant keeps a worker
@@ -128,20 +145,20 @@ pub fn compare_until(
     scenario.limits.check_memory(
         &format!(
             "{} rounds × {} dyads, {} variants",
-            scenario.rounds,
+            longest.rounds,
             scenario.dyads.len(),
             variants.len()
         ),
-        montecarlo::memory(scenario, plan)
+        montecarlo::memory(longest, plan)
             + variants.len().saturating_sub(1) as u128
                 * threads as u128
-                * montecarlo::worker_bytes(scenario)
+                * montecarlo::worker_bytes(longest)
             + (variants.len() as u128 + 1)
                 * scenario.actors.len() as u128
-                * ActorTotals::bytes(scenario)
+                * ActorTotals::bytes(longest)
             + variants.len() as u128
                 * 2
-                * u128::from(scenario.rounds)
+                * u128::from(longest.rounds)
                 * scenario.actors.len() as u128
                 * scenario.ladder.len() as u128
                 * 8
@@ -151,10 +168,6 @@ pub fn compare_until(
     let rank_by = &options.rank_by;
     let metrics = rank_by.metrics().len();
     let count = variants.len();
-    let varied: Vec<Scenario> = variants
-        .iter()
-        .map(|v| scenario.with_changes(&v.changes))
-        .collect();
     let mut tallies: Vec<Tally> = varied.iter().map(Tally::new).collect();
     let mut paired = Paired::new(count, metrics);
     let pool = montecarlo::thread_pool(options.threads)?;
@@ -162,11 +175,7 @@ pub fn compare_until(
     let runners: Vec<Replicates<CompareFold>> = varied
         .iter()
         .map(|v| {
-            let fold = CompareFold {
-                scenario,
-                varied: v,
-                rank_by,
-            };
+            let fold = CompareFold { varied: v, rank_by };
             Replicates::new(v, plan, threads, fold)
         })
         .collect();
@@ -174,7 +183,7 @@ pub fn compare_until(
     // that replicate k of every variant is at hand at once: the paired differences
     // are counted block by block, and only a block's values are held. Each variant's
     // block is counted in order on a thread of its own while the next one is played.
-    let block = montecarlo::batch_size(scenario, threads as u64);
+    let block = montecarlo::batch_size(longest, threads as u64);
     let mut values = vec![0.0; block as usize * count * metrics];
     let actors = scenario.actors.len();
     montecarlo::in_order(
@@ -245,8 +254,15 @@ pub fn compare_until(
 
     let mut comparison = Table::new(folder.file(COMPARISON)?);
     let outcome_columns = (!scenario.stops.is_empty()).then_some(scenario.outcomes.as_slice());
-    comparison.header(&comparison_header(&scenario.ladder, outcome_columns))?;
+    let swept = swept_columns(variants);
+    comparison.header(&comparison_header(
+        &scenario.ladder,
+        outcome_columns,
+        &swept,
+    ))?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
+    let mut exceedance = Table::new(folder.file(EXCEEDANCE)?);
+    let lines = exceedance_lines(&scenario.ladder);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
     for ((variant, tally), standing) in variants.iter().zip(tallies).zip(standings) {
@@ -258,12 +274,24 @@ pub fn compare_until(
                 comparison_row(scenario, &variant.name, actor.id.as_str(), &policies[a], t);
             if outcome_columns.is_some() {
                 row.p_outcome = tally.outcomes.shares();
+                row.p_outcome_errors = row
+                    .p_outcome
+                    .iter()
+                    .zip(tally.outcomes.share_errors())
+                    .map(|(&p, se)| MeanError::new(p, se))
+                    .collect();
             }
             row.rank = standing.place;
             row.rank_metric = &rank_metrics[standing.metric];
             row.rank_value = standing.value;
             row.rank_se = standing.se;
             row.tied_with_best = standing.tied;
+            row.rank_mean = standing.first;
+            row.rank_mean_se = standing.first_se;
+            row.swept = swept
+                .iter()
+                .map(|c| variant.swept.iter().find(|(k, _)| k == c).map(|(_, x)| *x))
+                .collect();
             comparison.row(&row)?;
             if let Some(step) = t.payoff.as_ref().and_then(|p| p.resolution()) {
                 notes.push(format!(
@@ -291,6 +319,27 @@ pub fn compare_until(
                 })?;
             }
         }
+        for line in &lines {
+            let rung = &scenario.ladder.rungs[line.rung as usize];
+            for round in 0..tally.histogram.rounds() {
+                for (a, actor) in scenario.actors.iter().enumerate() {
+                    let e = Exceedance::of(&tally.histogram, &tally.totals[a], line, round, a);
+                    exceedance.row(&VariantExceedanceRow {
+                        variant: &variant.name,
+                        round: round as u32,
+                        actor: &actor.id,
+                        threshold: &line.name,
+                        rung: &rung.id,
+                        level: rung.level,
+                        count: e.count,
+                        replicates: e.replicates,
+                        share: e.share(),
+                        reached: e.reached,
+                        reached_share: e.reached_share(),
+                    })?;
+                }
+            }
+        }
         outcomes.push(VariantOutcome {
             name: variant.name.clone(),
             policies,
@@ -302,11 +351,13 @@ pub fn compare_until(
     cancel.check()?;
     comparison.into_inner()?.finish()?;
     aggregate.into_inner()?.finish()?;
+    exceedance.into_inner()?.finish()?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let mut meta = RunMeta::new(scenario, 0);
     meta.variants = outcomes
         .iter()
-        .map(|v| VariantMeta {
+        .zip(variants)
+        .map(|(v, variant)| VariantMeta {
             name: v.name.clone(),
             policies: scenario
                 .actors
@@ -317,11 +368,29 @@ pub fn compare_until(
                     policy: p.clone(),
                 })
                 .collect(),
+            swept: variant
+                .swept
+                .iter()
+                .map(|(column, value)| SweptValue {
+                    column: column.clone(),
+                    value: *value,
+                })
+                .collect(),
         })
         .collect();
+    meta.swept = swept.clone();
     meta.ranked_by = Some(options.rank_by.describe());
     meta.rank_by = (!options.rank_by.is_default()).then(|| options.rank_by.choice().to_string());
-    meta.notes = notes.clone();
+    // The warnings about variants that cannot differ, told before the run, are kept
+    // with the results too.
+    let mut caveats = notes.clone();
+    caveats.extend(
+        scenario
+            .alike_warnings(variants)
+            .iter()
+            .map(|w| w.in_file(&scenario.source.file)),
+    );
+    meta.notes = caveats.clone();
     if let Some(size) = options.chart_size {
         // Drawn from the files just written, as `escalate plot` redraws them.
         let charts = match options.charts.any() {
@@ -341,7 +410,7 @@ pub fn compare_until(
             &outcomes,
             &ranking,
             &options.rank_by,
-            &notes,
+            &caveats,
             &charts,
         );
         write_report(&folder, &mut report, options.charts)?;
@@ -370,8 +439,6 @@ pub fn compare_until(
 /// [`Tally`], and in each block the payoffs to count in order and the ranking's
 /// values.
 struct CompareFold<'s> {
-    /// The scenario as given, which the ranking's metrics name actors of.
-    scenario: &'s Scenario,
     /// The variant's scenario.
     varied: &'s Scenario,
     rank_by: &'s RankBy,
@@ -423,7 +490,7 @@ impl Fold for CompareFold<'_> {
         let at = block.values.len();
         block.values.resize(at + self.rank_by.metrics().len(), 0.0);
         self.rank_by.values(
-            self.scenario,
+            self.varied,
             &result.summaries,
             result.outcome,
             &mut block.values[at..],
@@ -454,6 +521,10 @@ fn comparison_row<'a>(
         settled_round: t.settled_round(),
         payoff: t.payoff_stats(),
         p_reach: rungs.clone().map(|r| t.reached_share(r)).collect(),
+        p_reach_errors: rungs
+            .clone()
+            .filter_map(|r| Some(MeanError::new(t.reached_share(r), t.reached_error(r)?)))
+            .collect(),
         first_round: rungs.map(|r| t.first_reached(r).map(|s| s.p50)).collect(),
         p_outcome: vec![],
         rank: 0,
@@ -462,7 +533,70 @@ fn comparison_row<'a>(
         rank_se: 0.0,
         tied_with_best: false,
         errors: errors(scenario, t),
+        rank_mean: 0.0,
+        rank_mean_se: 0.0,
+        swept: vec![],
+        p_outcome_errors: vec![],
     }
+}
+
+/// The scenario `variant` runs: `scenario` with its settings, validated as the file
+/// with them written in would be, and its policies from round 0.
+fn variant_scenario(scenario: &Scenario, variant: &Variant) -> Result<Scenario, Error> {
+    if variant.settings.is_empty() {
+        return Ok(scenario.with_changes(&variant.changes));
+    }
+    let given = variant
+        .settings
+        .iter()
+        .map(|(k, x)| format!("{}={x}", k.path()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let checked = scenario
+        .with_settings(&variant.settings)
+        .map_err(|e| Error::VarySetting {
+            given,
+            source: Box::new(e),
+        })?;
+    Ok(checked.scenario.with_changes(&variant.changes))
+}
+
+/// The swept settings of the variants, one column each of `comparison.csv`, in the
+/// order of the `--vary` that sweep them: each variant lists its own in that order,
+/// so the columns are those lists merged (a column before another wherever one
+/// variant has both; otherwise in the order first met).
+fn swept_columns(variants: &[Variant]) -> Vec<String> {
+    let mut met: Vec<&str> = Vec::new();
+    let mut before: Vec<(usize, usize)> = Vec::new();
+    for v in variants {
+        let mut previous: Option<usize> = None;
+        for (column, _) in &v.swept {
+            let i = met.iter().position(|c| c == column).unwrap_or_else(|| {
+                met.push(column);
+                met.len() - 1
+            });
+            if let Some(p) = previous
+                && !before.contains(&(p, i))
+            {
+                before.push((p, i));
+            }
+            previous = Some(i);
+        }
+    }
+    // Kahn's order, the first met first among those free to go.
+    let mut placed = vec![false; met.len()];
+    let mut columns = Vec::with_capacity(met.len());
+    while columns.len() < met.len() {
+        let next = (0..met.len())
+            .find(|&i| !placed[i] && !before.iter().any(|&(p, c)| c == i && !placed[p]))
+            // Two policies of one actor may list their parameters in either order
+            // (`mirror:scale=…:delay=…,mirror:delay=…:scale=…`): then the first
+            // met goes first.
+            .unwrap_or_else(|| placed.iter().position(|p| !p).expect("one is left"));
+        placed[next] = true;
+        columns.push(met[next].to_owned());
+    }
+    columns
 }
 
 /// Each mean's standard error and 95% interval, in the order of [`MEANS`].
@@ -612,6 +746,26 @@ mod tests {
         .unwrap();
         assert_ne!(std::fs::read(out.join("compare.svg")).unwrap(), svg);
         std::fs::remove_dir_all(out).unwrap();
+    }
+
+    #[test]
+    fn swept_columns_follow_the_order_of_the_sweeps() {
+        let s = Scenario::default_scenario();
+        let all = variants(
+            &s,
+            &[
+                "russia=restrain,mirror:scale=0.5..1/0.5".parse().unwrap(),
+                "usa=hold,mirror:delay=0,1".parse().unwrap(),
+                "noise.tremble=0,0.1".parse().unwrap(),
+            ],
+        )
+        .unwrap();
+        // The first variant (restrain, hold) sweeps only the tremble.
+        assert_eq!(all[0].swept.len(), 1);
+        assert_eq!(
+            swept_columns(&all),
+            ["russia.scale", "usa.delay", "noise.tremble"]
+        );
     }
 
     #[test]

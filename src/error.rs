@@ -128,6 +128,21 @@ pub enum Error {
         /// What is wrong with the policy.
         reason: String,
     },
+    /// A swept value that cannot be given (`rounds = 2.5`), or a name to vary that is
+    /// neither an actor nor a setting that can be swept.
+    #[error("{} {reason}", Setting::Vary.name())]
+    Sweep {
+        /// What is wrong, naming what was given.
+        reason: String,
+    },
+    /// A swept scenario setting whose value the scenario refuses.
+    #[error("{} {given}", Setting::Vary.name())]
+    VarySetting {
+        /// The setting and value, as given (`noise.misperception=1.5`).
+        given: String,
+        /// Why.
+        source: Box<Error>,
+    },
     /// Varying actors would make too many combinations to compare.
     #[error("{}", too_many_variants(*.max, Setting::name))]
     TooManyVariants {
@@ -291,6 +306,8 @@ impl Error {
             | Error::VaryActor { .. }
             | Error::VaryTwice { .. }
             | Error::VaryPolicy { .. }
+            | Error::Sweep { .. }
+            | Error::VarySetting { .. }
             | Error::TooManyVariants { .. }
             | Error::DuplicateVariant { .. }
             | Error::NoTournament { .. }
@@ -347,6 +364,8 @@ impl fmt::Display for Named<'_> {
             Error::VaryPolicy { given, reason } => {
                 write!(f, "{} {given}: {reason}", names(Setting::Vary))
             }
+            Error::Sweep { reason } => write!(f, "{} {reason}", names(Setting::Vary)),
+            Error::VarySetting { given, .. } => write!(f, "{} {given}", names(Setting::Vary)),
             Error::TooManyVariants { max } => f.write_str(&too_many_variants(*max, names)),
             Error::TooManyThreads { max } => {
                 write!(f, "{}: at most {max}", names(Setting::Threads))
@@ -752,6 +771,16 @@ pub enum BadResults {
     /// A tournament without matches, or with fewer than two entrants.
     #[error("no matches")]
     NoMatches,
+    /// A line of `exceedance.csv` other than those the folder's ladder counts.
+    #[error(
+        "threshold {threshold:?} at rung {rung:?} is not a line the ladder of the folder's scenario.toml counts"
+    )]
+    UnknownLine {
+        /// The `threshold` cell.
+        threshold: String,
+        /// The `rung` cell.
+        rung: String,
+    },
     /// A variant of `aggregate.csv` that `comparison.csv` does not list.
     #[error("variant {0:?} is not in comparison.csv")]
     UnknownVariant(String),

@@ -177,8 +177,6 @@ pub struct RankBy {
     keys: Vec<Key>,
     /// Each metric in words, for [`RankBy::describe`].
     words: Vec<String>,
-    /// The scenario's rounds: a replicate that never settled counts as settling then.
-    rounds: u32,
 }
 
 impl Default for RankBy {
@@ -187,7 +185,6 @@ impl Default for RankBy {
             choice: RankChoice::default(),
             keys: vec![Key::MeanPeak],
             words: vec![RANKED_BY.to_owned()],
-            rounds: 0,
         }
     }
 }
@@ -207,7 +204,6 @@ impl RankBy {
             choice,
             keys,
             words,
-            rounds: scenario.rounds,
         })
     }
 
@@ -225,6 +221,11 @@ impl RankBy {
     /// tie-breakers after `then`.
     pub fn describe(&self) -> String {
         self.words.join(", then ")
+    }
+
+    /// The first metric in words: what `rank_mean` of `comparison.csv` measures.
+    pub fn describe_first(&self) -> &str {
+        self.words.first().map_or(RANKED_BY, String::as_str)
     }
 
     /// The metrics, in order.
@@ -249,7 +250,8 @@ impl RankBy {
         let ladder = &scenario.ladder;
         let actors = summaries.len().max(1) as f64;
         let indicator = |b: bool| if b { 1.0 } else { 0.0 };
-        let settled = |s: &ActorSummary| f64::from(s.settled_round.unwrap_or(self.rounds));
+        // The scenario's own rounds: a swept `rounds` differs between variants.
+        let settled = |s: &ActorSummary| f64::from(s.settled_round.unwrap_or(scenario.rounds));
         for (slot, key) in out.iter_mut().zip(&self.keys) {
             *slot = match *key {
                 Key::MeanPeak => {
@@ -473,6 +475,10 @@ pub struct Standing {
     /// Whether the difference is within 1.96 standard errors of zero: not
     /// distinguishable from the best at 95% (the best is tied with itself).
     pub tied: bool,
+    /// The variant's mean of the first metric, as the tables show it.
+    pub first: f64,
+    /// The standard error of that mean, over replicates.
+    pub first_se: f64,
 }
 
 /// How a variant's rank reads in tables: `=1` for the best and the variants tied
@@ -503,6 +509,9 @@ pub struct Paired {
     n: u64,
     /// `sums[v * metrics + m]`: the sum of variant v's values of metric m.
     sums: Vec<f64>,
+    /// As `sums`: the running mean of variant v's values of metric m, and the sum of
+    /// their squared deviations from it, for the standard error of its mean.
+    own: Vec<(f64, f64)>,
     /// `mean[(v * variants + w) * metrics + m]`, for v < w: the mean of x_v − x_w.
     mean: Vec<f64>,
     /// As `mean`: the sum of squared deviations of x_v − x_w from their mean.
@@ -518,6 +527,7 @@ impl Paired {
             metrics,
             n: 0,
             sums: vec![0.0; variants * metrics],
+            own: vec![(0.0, 0.0); variants * metrics],
             mean: vec![0.0; pairs],
             m2: vec![0.0; pairs],
         }
@@ -527,7 +537,7 @@ impl Paired {
     pub fn bytes(variants: usize, metrics: usize) -> u128 {
         let v = variants as u128;
         let m = metrics as u128;
-        (v * m + 2 * v * v * m) * std::mem::size_of::<f64>() as u128
+        (3 * v * m + 2 * v * v * m) * std::mem::size_of::<f64>() as u128
     }
 
     /// Counts one replicate: `values[v * metrics + m]` is variant v's value of metric m.
@@ -535,8 +545,11 @@ impl Paired {
         let (vs, ms) = (self.variants, self.metrics);
         self.n += 1;
         let inv = 1.0 / self.n as f64;
-        for (sum, x) in self.sums.iter_mut().zip(values) {
+        for ((sum, (mean, m2)), &x) in self.sums.iter_mut().zip(&mut self.own).zip(values) {
             *sum += x;
+            let delta = x - *mean;
+            *mean += delta * inv;
+            *m2 += delta * (x - *mean);
         }
         for v in 0..vs {
             for w in v + 1..vs {
@@ -559,6 +572,16 @@ impl Paired {
     /// Variant `v`'s mean of metric `m`.
     pub fn mean(&self, v: usize, m: usize) -> f64 {
         self.sums[v * self.metrics + m] / self.n.max(1) as f64
+    }
+
+    /// The standard error of variant `v`'s mean of metric `m` (0 with one replicate).
+    pub fn se(&self, v: usize, m: usize) -> f64 {
+        let m2 = self.own[v * self.metrics + m].1;
+        if self.n > 1 {
+            (m2 / (self.n - 1) as f64 / self.n as f64).sqrt()
+        } else {
+            0.0
+        }
     }
 
     /// The mean of x_v − x_w over replicates for metric `m`, its standard error, and
@@ -623,6 +646,11 @@ impl Paired {
                 difference,
                 se,
                 tied: difference.abs() <= Z95 * se,
+                first: match by.keys.first() {
+                    Some(Key::MeanPeak) => peak_levels[v],
+                    _ => self.mean(v, 0),
+                },
+                first_se: if self.metrics > 0 { self.se(v, 0) } else { 0.0 },
             });
         }
         let standings = standings

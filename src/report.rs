@@ -30,19 +30,20 @@ pub fn summary_rows(s: &Scenario, totals: &[ActorTotals]) -> Vec<Vec<String>> {
     rows
 }
 
-/// The column names of an actor's line in the terminal tables.
+/// The column names of an actor's line in the terminal tables: peak and final are
+/// median rungs, hostile rounds and payoff means (the tables' notes say so).
 pub fn actor_header(s: &Scenario, has_payoff: bool) -> Vec<String> {
     let top = s.ladder.top();
     let mut header = vec![
         "actor".to_string(),
-        "peak (median)".into(),
-        "final (median)".into(),
-        format!("hostile {}s (mean)", s.round_unit),
+        "peak".into(),
+        "final".into(),
+        format!("hostile {}s", s.round_unit),
         "settled".into(),
         format!("reached {:?}", s.ladder.rungs[top as usize].id),
     ];
     if has_payoff {
-        header.push("payoff (mean)".into());
+        header.push("payoff".into());
     }
     header
 }
@@ -54,6 +55,9 @@ pub enum Labels {
     Names,
     /// Ids (`usa`, `seize`): compact, for tables of many variants.
     Ids,
+    /// Display names of actors, ids of rungs: one table whose rung names are too
+    /// long for the terminal.
+    RungIds,
 }
 
 /// An actor's line in the terminal tables: its totals over replicates.
@@ -68,28 +72,29 @@ pub fn actor_cells(
         let rung = &s.ladder.rungs[r as usize];
         match labels {
             Labels::Names => rung.name.clone(),
-            Labels::Ids => rung.id.clone(),
+            Labels::Ids | Labels::RungIds => rung.id.clone(),
         }
     };
     let name = match labels {
-        Labels::Names => &s.actors[actor].name,
+        Labels::Names | Labels::RungIds => &s.actors[actor].name,
         Labels::Ids => &s.actors[actor].id,
     };
+    let settled = count_share(t.settled_count(), t.replicates);
     let settled = match t.median_settled_round() {
         Some(r) => format!(
-            "{:.0}% (by {})",
-            100.0 * t.settled_share(),
+            "{settled} by {}",
             round_label(s.start.as_deref(), &s.round_unit, r)
         ),
-        None => "never".into(),
+        None => settled,
     };
+    let top = s.ladder.top();
     let mut row = vec![
         name.to_string(),
         rung_name(t.median_peak()),
         rung_name(t.median_final()),
         format!("{:.1}", t.mean_hostile_rounds()),
         settled,
-        format!("{:.0}%", 100.0 * t.reached_share(s.ladder.top())),
+        count_share(t.reached[top as usize], t.replicates),
     ];
     if has_payoff {
         row.push(t.mean_payoff().map_or(String::new(), |p| format!("{p:.1}")));
@@ -110,23 +115,21 @@ pub fn run_line(s: &Scenario) -> String {
     )
 }
 
-/// The terminal summary: title, run line, the aligned table and, when the scenario
-/// has stop rules, the outcome shares.
-pub fn summary_text(s: &Scenario, totals: &[ActorTotals], outcomes: &OutcomeCounts) -> String {
-    let mut out = format!(
-        "{}\n{}\n\n{}",
-        s.name,
-        run_line(s),
-        aligned(&summary_rows(s, totals))
-    );
-    if let Some(line) = outcome_line(s, outcomes) {
-        out.push_str(&format!("\n{line}\n"));
-    }
-    out
+/// A count of replicates out of all, with its share: `18/200 (9%)`. A share that is
+/// not 0 or 100% but rounds to it reads `<1%` or `>99%`.
+pub fn count_share(count: u64, total: u64) -> String {
+    let percent = format!("{:.0}", 100.0 * count as f64 / total.max(1) as f64);
+    let percent = match percent.as_str() {
+        "0" if count > 0 => "<1".to_string(),
+        "100" if count < total => ">99".to_string(),
+        _ => percent,
+    };
+    format!("{count}/{total} ({percent}%)")
 }
 
-/// Every outcome's share of the replicates, in one line (`outcomes: settled 62%,
-/// war 8%, none (reached the last round) 30%`), when the scenario has stop rules.
+/// Every outcome's count of the replicates, in one line (`outcomes: settled 124/200
+/// (62%), war 16/200 (8%), none (reached the last round) 60/200 (30%)`), when the
+/// scenario has stop rules.
 pub fn outcome_line(s: &Scenario, outcomes: &OutcomeCounts) -> Option<String> {
     (!s.stops.is_empty()).then(|| {
         let shares: Vec<String> = outcome_cells(s, outcomes)
@@ -153,15 +156,16 @@ fn outcome_header(s: &Scenario) -> Vec<String> {
         .collect()
 }
 
-/// Each outcome's share as a percentage, in the order of [`outcome_header`].
+/// Each outcome's count of the replicates, in the order of [`outcome_header`].
 fn outcome_cells(s: &Scenario, outcomes: &OutcomeCounts) -> Vec<String> {
     if s.stops.is_empty() {
         return vec![];
     }
-    outcomes
-        .shares()
-        .into_iter()
-        .map(|p| format!("{:.0}%", 100.0 * p))
+    let total = outcomes.total();
+    (0..s.outcomes.len())
+        .map(Some)
+        .chain([None])
+        .map(|o| count_share(outcomes.count(o), total))
         .collect()
 }
 
@@ -284,7 +288,7 @@ pub fn run_report(
     blocks.push(Block::List(items));
     blocks.push(Block::Heading(2, "Results".into()));
     blocks.push(Block::Table(summary_rows(s, totals)));
-    blocks.push(Block::Note(MEDIANS.into()));
+    blocks.push(Block::Note(medians(s)));
     if !s.stops.is_empty() {
         blocks.push(Block::Heading(3, "Outcomes".into()));
         blocks.push(Block::Table(vec![
@@ -304,8 +308,13 @@ pub fn run_report(
 }
 
 /// How to read the tables of actors' results.
-const MEDIANS: &str = "Peak and final levels are medians over replicates; the settling share counts \
-     replicates calm by and after the last round, with the median round of settling.";
+fn medians(s: &Scenario) -> String {
+    let unit = &s.round_unit;
+    format!(
+        "Peak and final levels are medians over replicates; hostile {unit}s and payoffs are means. An actor's exchanges are settled when no hostile move was made by or toward it in the last {n} {unit}s or more (settle_rounds = {n}); the others, hostile later or quiet in fewer {unit}s at the end, are unresolved. The settled count comes with the median {unit} the quiet began.",
+        n = s.settle_rounds
+    )
+}
 
 fn chart_blocks(charts: &[(&str, &str)]) -> impl Iterator<Item = Block> {
     charts.iter().map(|(stem, caption)| Block::Chart {
@@ -458,13 +467,7 @@ pub fn comparison_rows(
     }));
     header.extend(actor_header(s, has_payoff));
     let mut rows = vec![header];
-    let n = ranking.len();
-    let shown: Vec<usize> = if n <= limit {
-        (0..n).collect()
-    } else {
-        let half = limit / 2 - 1;
-        (0..half).chain(n - half..n).collect()
-    };
+    let shown = shown_places(ranking.len(), limit);
     for (k, &place) in shown.iter().enumerate() {
         if k > 0 && place != shown[k - 1] + 1 {
             rows.push(vec![
@@ -490,6 +493,17 @@ pub fn comparison_rows(
         }
     }
     rows
+}
+
+/// The places of a ranking of `n` shown in a table of `limit`: all of them, or past
+/// `limit` the best and the worst `limit / 2 - 1`.
+pub fn shown_places(n: usize, limit: usize) -> Vec<usize> {
+    if n <= limit {
+        (0..n).collect()
+    } else {
+        let half = limit / 2 - 1;
+        (0..half).chain(n - half..n).collect()
+    }
 }
 
 /// Variants listed in full in a comparison's `report.md`; past this, the best and
@@ -574,7 +588,7 @@ pub fn compare_report(
         ranking,
         REPORT_VARIANTS,
     )));
-    blocks.push(Block::Note(MEDIANS.into()));
+    blocks.push(Block::Note(medians(s)));
     for note in notes {
         blocks.push(Block::Note(format!("Note: {note}.")));
     }
@@ -627,6 +641,19 @@ mod tests {
         );
         let meta = crate::output::json::RunMeta::new(&s, 0);
         assert_eq!(meta.actors[0].policy, "mirror; toward gbr: hold");
+    }
+
+    #[test]
+    fn shares_read_as_counts_of_replicates() {
+        assert_eq!(count_share(18, 200), "18/200 (9%)");
+        assert_eq!(count_share(0, 200), "0/200 (0%)");
+        assert_eq!(count_share(200, 200), "200/200 (100%)");
+        // Neither 0% nor 100% when some, or not all, replicates count.
+        assert_eq!(count_share(1, 1000), "1/1000 (<1%)");
+        assert_eq!(count_share(999, 1000), "999/1000 (>99%)");
+        // Half a percent rounds to even, to 0: it still reads as some.
+        assert_eq!(count_share(1, 200), "1/200 (<1%)");
+        assert_eq!(count_share(199, 200), "199/200 (>99%)");
     }
 
     #[test]

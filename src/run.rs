@@ -5,7 +5,8 @@
 //! each worker thread formats the rows of the replicates it plays and counts them
 //! into its own histograms, and the blocks of rows and payoffs are written and
 //! counted in replicate order while the next ones are played. The histograms, merged,
-//! give `aggregate.csv` and `stocks_aggregate.csv`; the charts are drawn while
+//! give `aggregate.csv`, `stocks_aggregate.csv` and `exceedance.csv` (the replicates at or
+//! above each line of the ladder); the charts are drawn while
 //! `summary.csv` is synced, and `run.json` and a copy of the scenario come last.
 //!
 //! A replicate that a stop rule ended is frozen: `timeline.csv`, `stocks.csv` and the
@@ -15,16 +16,18 @@
 
 use crate::engine::Trajectory;
 use crate::error::Error;
-use crate::metrics::{ActorTotals, OutcomeCounts, StockTally, Tally, outcome_name};
+use crate::metrics::{
+    ActorTotals, Exceedance, OutcomeCounts, StockTally, Tally, exceedance_lines, outcome_name,
+};
 use crate::montecarlo::{self, Cancel, Fold, Plan, ReplicateResult};
 use crate::output::csv::{
-    AggregateRow, Appended, MeasureRow, Rows, StockAggregateRow, StockRow, SummaryRow, Table,
-    TimelineRow,
+    AggregateRow, Appended, ExceedanceRow, MeasureRow, Rows, StockAggregateRow, StockRow,
+    SummaryRow, Table, TimelineRow,
 };
 use crate::output::json::{Execution, Meta, RunMeta};
 use crate::output::{
-    AGGREGATE, ChartFormats, FileSink, Kind, MEASURES, ResultsFolder, STOCKS, STOCKS_AGGREGATE,
-    SUMMARY, TIMELINE,
+    AGGREGATE, ChartFormats, EXCEEDANCE, FileSink, Kind, MEASURES, ResultsFolder, STOCKS,
+    STOCKS_AGGREGATE, SUMMARY, TIMELINE,
 };
 use crate::replot::plot_folder;
 use crate::report::run_report;
@@ -247,6 +250,9 @@ fn write_aggregates_and_report(
         }
     }
     aggregate.into_inner()?.finish()?;
+    let mut exceedance = Table::new(folder.file(EXCEEDANCE)?);
+    write_exceedance(&mut exceedance, scenario, tally)?;
+    exceedance.into_inner()?.finish()?;
     if !scenario.holdings.is_empty() {
         let mut table = Table::new(folder.file(STOCKS_AGGREGATE)?);
         write_stocks_aggregate(&mut table, scenario, &tally.stocks)?;
@@ -378,7 +384,7 @@ fn write_timeline(
                 rung: &ladder.rungs[m.rung as usize].id,
                 level: ladder.level(m.rung),
                 magnitude: m.magnitude,
-                policy: t.policies[d][round],
+                policy: t.policy(d, round),
                 level_in_force: Some(ladder.level(t.in_force_at(d, round))),
             })?;
         }
@@ -435,6 +441,37 @@ fn write_stocks(
                 host: &scenario.actors[holding.host].id,
                 value: t.stocks[h][round],
             })?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `exceedance.csv`: for each line of the ladder, round and actor, the
+/// replicates at or above it then and by then.
+fn write_exceedance<W: std::io::Write>(
+    table: &mut Table<W>,
+    scenario: &Scenario,
+    tally: &Tally,
+) -> Result<(), Error> {
+    let ladder = &scenario.ladder;
+    for line in exceedance_lines(ladder) {
+        let rung = &ladder.rungs[line.rung as usize];
+        for round in 0..tally.histogram.rounds() {
+            for (a, actor) in scenario.actors.iter().enumerate() {
+                let e = Exceedance::of(&tally.histogram, &tally.totals[a], &line, round, a);
+                table.row(&ExceedanceRow {
+                    round: round as u32,
+                    actor: &actor.id,
+                    threshold: &line.name,
+                    rung: &rung.id,
+                    level: rung.level,
+                    count: e.count,
+                    replicates: e.replicates,
+                    share: e.share(),
+                    reached: e.reached,
+                    reached_share: e.reached_share(),
+                })?;
+            }
         }
     }
     Ok(())
@@ -616,14 +653,14 @@ pub(crate) mod tests {
         for chart in ["stocks.svg", "stocks.png", "timeline.png", "fan.png"] {
             assert!(out.join(chart).is_file(), "{chart}");
         }
-        let text = crate::report::summary_text(&s, &outcome.totals, &outcome.outcomes);
+        let text = crate::terminal::summary_text(&s, &outcome.totals, &outcome.outcomes);
         assert!(text.contains("outcomes: settled "), "{text}");
         // The charts come back the same from the files alone.
-        let drawn: Vec<Vec<u8>> = ["timeline.svg", "fan.svg", "stocks.svg"]
+        let drawn: Vec<Vec<u8>> = ["timeline.svg", "fan.svg", "exceedance.svg", "stocks.svg"]
             .iter()
             .map(|f| std::fs::read(out.join(f)).unwrap())
             .collect();
-        for f in ["timeline.svg", "fan.svg", "stocks.svg"] {
+        for f in ["timeline.svg", "fan.svg", "exceedance.svg", "stocks.svg"] {
             std::fs::remove_file(out.join(f)).unwrap();
         }
         let charts = plot_folder(
@@ -635,8 +672,11 @@ pub(crate) mod tests {
             u64::MAX,
         )
         .unwrap();
-        assert_eq!(charts.len(), 3);
-        for (f, bytes) in ["timeline.svg", "fan.svg", "stocks.svg"].iter().zip(drawn) {
+        assert_eq!(charts.len(), 4);
+        for (f, bytes) in ["timeline.svg", "fan.svg", "exceedance.svg", "stocks.svg"]
+            .iter()
+            .zip(drawn)
+        {
             assert_eq!(std::fs::read(out.join(f)).unwrap(), bytes, "{f}");
         }
         std::fs::remove_dir_all(out).unwrap();

@@ -10,12 +10,14 @@
 //! single values in `check`; [`limits`] holds the limits a run stays within. The
 //! `[tournament]` table has a module of its own, [`tournament`].
 
+mod alike;
 pub(crate) mod check;
 mod diagnose;
 mod document;
 pub mod limits;
 mod parameters;
 mod raw;
+mod settings;
 pub mod tournament;
 mod validate;
 
@@ -23,6 +25,7 @@ pub use crate::scenario::tournament::{Entrant, Tournament};
 pub use check::MAX_MAGNITUDE;
 pub use limits::{Limit, Limits};
 pub use parameters::TABLE as PARAMETERS;
+pub use settings::KeyPath;
 
 use crate::error::{Error, Found, Lines, Located, Problem, Setting, suggestion};
 use crate::ladder::{Ladder, Move, Round, Rung};
@@ -33,6 +36,11 @@ use std::path::Path;
 
 /// The December 2016 case, compiled into the binary: what runs when no file is given.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-russia-2016.toml");
+
+/// Quiet rounds before the end that settle an exchange when the file does not say
+/// (`settle_rounds`), or all the rounds of a shorter scenario: one quiet last round
+/// is as likely a lull as an end.
+pub const DEFAULT_SETTLE_ROUNDS: Round = 2;
 
 /// The file name the default scenario is known by.
 pub const DEFAULT_SCENARIO_FILE: &str = "us-russia-2016.toml";
@@ -46,6 +54,9 @@ pub struct Scenario {
     pub description: Option<String>,
     /// Number of rounds, `0..rounds`.
     pub rounds: Round,
+    /// Quiet rounds an actor's exchanges need before the end to count as settled
+    /// (`settle_rounds`, from 1 to `rounds`; see [`DEFAULT_SETTLE_ROUNDS`]).
+    pub settle_rounds: Round,
     /// What a round is (`month`).
     pub round_unit: String,
     /// Label of round 0 (`2016-12`), for dates on charts.
@@ -154,6 +165,10 @@ pub struct Overrides {
     pub seed: Option<u64>,
     /// Limits, applied after the file's `[limits]`.
     pub limits: Vec<(Limit, u64)>,
+    /// `noise.tremble`, checked as the file's is.
+    pub tremble: Option<f64>,
+    /// `noise.misperception`, checked as the file's is.
+    pub misperception: Option<f64>,
     /// What the caller calls its settings, for problems with them and warnings about
     /// them (the command line names its flags); by default, [`Setting::name`].
     pub names: Option<fn(Setting) -> &'static str>,
@@ -231,6 +246,18 @@ pub struct Event {
     pub changes: Vec<PolicyChange>,
     /// What happened, for charts and reports.
     pub note: Option<String>,
+    /// Where the file writes it, for warnings about it; `None` for an event the
+    /// program made (a variant's policies from round 0, a record's measures).
+    pub place: Option<Place>,
+}
+
+/// Where something is written in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// Its key path (`events[1].set_policy`).
+    pub key: String,
+    /// Its byte range in the file, when known.
+    pub span: Option<std::ops::Range<usize>>,
 }
 
 impl Event {
@@ -260,6 +287,12 @@ pub struct Variant {
     pub name: String,
     /// Policies that replace the actors' own from round 0.
     pub changes: Vec<PolicyChange>,
+    /// Scenario settings in place of the file's (`--vary rounds=12,24`), applied with
+    /// [`Scenario::with_settings`]; empty for `[[variants]]`.
+    pub settings: Vec<(KeyPath, f64)>,
+    /// The swept values that make this variant, by column of `comparison.csv`
+    /// (`russia.scale`, `noise.misperception`); empty for `[[variants]]`.
+    pub swept: Vec<(String, f64)>,
 }
 
 /// The file a scenario came from.
@@ -421,6 +454,7 @@ impl Scenario {
                 replace: false,
                 changes: changes.to_vec(),
                 note: None,
+                place: None,
             },
         );
         s
@@ -501,7 +535,7 @@ mod tests {
         assert_eq!(
             problems(&text),
             [
-                "3:1: scenario.rouds: unknown field `rouds`, expected one of `name`, `description`, `rounds`, `round_unit`, `start`, `seed`, `replicates` — did you mean \"rounds\"?",
+                "3:1: scenario.rouds: unknown field `rouds`, expected one of `name`, `description`, `rounds`, `round_unit`, `start`, `seed`, `replicates`, `settle_rounds` — did you mean \"rounds\"?",
                 "11:28: actors[1].policy.until: no event is named \"y\" — did you mean \"x\"?",
             ]
         );

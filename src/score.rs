@@ -324,6 +324,7 @@ pub fn replay_scenario(scenario: &Scenario, episode: &Episode) -> Scenario {
             replace: true,
             changes: vec![],
             note: None,
+            place: None,
         });
     }
     events.extend(own);

@@ -1,7 +1,10 @@
-//! Policies written on the command line, and the variants `compare` runs.
+//! Policies and scenario settings written on the command line, and the variants
+//! `compare` runs.
 //!
 //! `--vary ACTOR=POLICY[,POLICY…]` lists alternatives for one actor's starting policy;
-//! several `--vary` multiply, every combination being one variant. A POLICY is written
+//! `--vary SETTING=VALUE[,VALUE…]` values of a scenario setting by its key path
+//! (`rounds`, `noise.tremble`, `noise.misperception`). Several `--vary` multiply, every
+//! combination being one variant, the first changing slowest. A POLICY is written
 //! in one of three ways:
 //!
 //! - a kind with its defaults: `mirror`;
@@ -12,13 +15,21 @@
 //! - a TOML inline table in braces, for nesting:
 //!   `{kind="defer",until="inauguration",then={kind="mirror"}}`.
 //!
+//! Numbers may be swept, as ranges `START..END/STEP` and lists, and a policy may be
+//! named by a label (`tough:mirror:scale=2`): see [`grammar`] for the rules.
+//!
 //! Text enters as [`Vary`] (parsed without the scenario, so clap can check its shape)
 //! and leaves as the scenario's own [`Variant`]s, each policy validated against the
-//! scenario's rungs and events exactly as a policy in the file would be.
+//! scenario's rungs and events exactly as a policy in the file would be, and each
+//! setting's value as the value written in the file would be.
 
-use crate::error::Error;
-use crate::scenario::{PolicyChange, Scenario, Variant};
-use std::str::FromStr;
+pub mod grammar;
+
+use crate::error::{Error, Located, suggestion};
+use crate::scenario::{KeyPath, PolicyChange, Scenario, Variant};
+
+pub(crate) use grammar::split_top;
+pub use grammar::{Alternative, Number, Target, Vary, policy_table};
 
 /// Variants a comparison may hold: enough for any sweep worth reading, and a guard
 /// against a product of long lists that would run for days.
@@ -27,204 +38,216 @@ pub const MAX_VARIANTS: usize = 1000;
 /// The name of the scenario as written, when it is compared with its `[[variants]]`.
 pub const BASELINE: &str = "baseline";
 
-/// One `--vary ACTOR=POLICY[,POLICY…]`, as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Vary {
-    /// The actor's id.
-    pub actor: String,
-    /// Its alternative policies, each as written.
-    pub policies: Vec<String>,
-}
-
-impl FromStr for Vary {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Vary, String> {
-        let (actor, list) = s
-            .split_once('=')
-            .ok_or_else(|| format!("expected ACTOR=POLICY[,POLICY…], found {s:?}"))?;
-        let actor = actor.trim();
-        if actor.is_empty() {
-            return Err(format!("no actor before '=' in {s:?}"));
-        }
-        let policies: Vec<String> = split_top(list, ',')?
-            .into_iter()
-            .map(|p| p.trim().to_string())
-            .collect();
-        if let Some(empty) = policies.iter().position(String::is_empty) {
-            return Err(format!(
-                "policy {} of {s:?} is empty (two commas, or a comma at the end?)",
-                empty + 1
-            ));
-        }
-        for (i, p) in policies.iter().enumerate() {
-            if policies[..i].contains(p) {
-                return Err(format!("{actor}={p} is listed twice"));
-            }
-        }
-        Ok(Vary {
-            actor: actor.to_string(),
-            policies,
-        })
-    }
-}
-
-/// Splits `text` at `sep`, except inside quotes, braces and brackets.
-pub(crate) fn split_top(text: &str, sep: char) -> Result<Vec<&str>, String> {
-    let mut parts = Vec::new();
-    let mut depth: Vec<char> = Vec::new();
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if let Some(q) = quote {
-            match c {
-                '\\' if q == '"' && !escaped => escaped = true,
-                c if c == q && !escaped => quote = None,
-                _ => escaped = false,
-            }
-            continue;
-        }
-        match c {
-            '"' | '\'' => quote = Some(c),
-            '{' => depth.push('}'),
-            '[' => depth.push(']'),
-            // The guard pops the innermost opening, matched or not.
-            '}' | ']' if depth.pop() != Some(c) => {
-                return Err(format!("unbalanced {c:?} in {text:?}"));
-            }
-            c if c == sep && depth.is_empty() => {
-                parts.push(&text[start..i]);
-                start = i + c.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    if quote.is_some() {
-        return Err(format!("unclosed quote in {text:?}"));
-    }
-    if let Some(close) = depth.last() {
-        return Err(format!("missing {close:?} in {text:?}"));
-    }
-    parts.push(&text[start..]);
-    Ok(parts)
-}
-
-/// The policy table a command-line policy stands for (see the module docs).
-pub fn policy_table(text: &str) -> Result<toml::Table, String> {
-    let text = text.trim();
-    if text.starts_with('{') {
-        return match text.parse::<toml::Value>() {
-            Ok(toml::Value::Table(t)) => Ok(t),
-            Ok(_) => Err(format!("{text} is not a policy table")),
-            Err(e) => Err(format!(
-                "{text} is not a TOML inline table: {}",
-                e.message()
-            )),
-        };
-    }
-    let mut parts = split_top(text, ':')?.into_iter();
-    let kind = parts.next().unwrap_or_default().trim();
-    if kind.is_empty()
-        || !kind
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-    {
-        return Err(format!(
-            "expected a policy kind such as mirror, found {kind:?} (write a nested policy as a TOML table in braces)"
-        ));
-    }
-    let mut table = toml::Table::new();
-    table.insert("kind".into(), kind.into());
-    for part in parts {
-        let (key, value) = part
-            .split_once('=')
-            .ok_or_else(|| format!("expected key=value after ':', found {part:?} in {text:?}"))?;
-        let key = key.trim();
-        if key.is_empty() || key == "kind" {
-            return Err(format!("expected a parameter name before '=' in {part:?}"));
-        }
-        let value = value.trim();
-        let value = value
-            .parse::<toml::Value>()
-            .unwrap_or_else(|_| toml::Value::String(value.to_string()));
-        if table.insert(key.to_string(), value).is_some() {
-            return Err(format!("{key} is given twice in {text:?}"));
-        }
-    }
-    Ok(table)
+/// The variants of a set of `--vary`, and what to know before running them.
+#[derive(Debug)]
+pub struct Sweep {
+    /// The variants, in the order run.
+    pub variants: Vec<Variant>,
+    /// Warnings about swept settings (rounds that cut off events), each with the
+    /// setting and value it follows from (`rounds=6`), located in the file.
+    pub warnings: Vec<(String, Located)>,
 }
 
 /// The variants to compare: the product of the `--vary` lists when there are any (the
 /// first `--vary` changing slowest), else the scenario as written ([`BASELINE`]) and
 /// each of its `[[variants]]`.
 pub fn variants(scenario: &Scenario, vary: &[Vary]) -> Result<Vec<Variant>, Error> {
+    sweep(scenario, vary).map(|s| s.variants)
+}
+
+/// One alternative of one `--vary`, validated: its part of a variant's name and
+/// what it changes.
+struct Choice {
+    name: String,
+    change: Option<PolicyChange>,
+    setting: Option<(KeyPath, f64)>,
+    swept: Vec<(String, f64)>,
+}
+
+/// [`variants`], with the warnings that swept settings give.
+pub fn sweep(scenario: &Scenario, vary: &[Vary]) -> Result<Sweep, Error> {
     if vary.is_empty() {
         let mut all = vec![Variant {
             name: BASELINE.into(),
             changes: vec![],
+            settings: vec![],
+            swept: vec![],
         }];
         all.extend(scenario.variants.iter().cloned());
-        return unique(all);
+        return Ok(Sweep {
+            variants: unique(all)?,
+            warnings: vec![],
+        });
     }
     let count = vary
         .iter()
-        .try_fold(1usize, |n, v| n.checked_mul(v.policies.len()))
+        .try_fold(1usize, |n, v| n.checked_mul(v.alternatives.len()))
         .filter(|&n| n <= MAX_VARIANTS);
     if count.is_none() {
         return Err(Error::TooManyVariants { max: MAX_VARIANTS });
     }
-    // Each actor's alternatives, validated once: (name, change).
-    let mut axes: Vec<Vec<(String, PolicyChange)>> = Vec::new();
+    let mut axes: Vec<Vec<Choice>> = Vec::new();
     for (i, v) in vary.iter().enumerate() {
-        let actor = scenario
-            .find_actor(&v.actor)
-            .map_err(|e| Error::VaryActor {
-                actor: v.actor.clone(),
-                source: Box::new(e),
-            })?;
-        if vary[..i].iter().any(|w| w.actor == v.actor) {
+        let name = v.target.name();
+        if vary[..i].iter().any(|w| w.target == v.target) {
             return Err(Error::VaryTwice {
-                actor: v.actor.clone(),
+                actor: name.to_owned(),
             });
         }
-        let mut axis = Vec::new();
-        for written in &v.policies {
-            let name = format!("{}={written}", v.actor);
-            let policy =
-                parse_policy(scenario, actor, written).map_err(|reason| Error::VaryPolicy {
-                    given: name.clone(),
-                    reason,
-                })?;
-            let dyads = scenario.dyads_of(actor);
-            axis.push((name, PolicyChange { dyads, policy }));
-        }
-        axes.push(axis);
+        axes.push(match &v.target {
+            Target::Setting(key) => v
+                .alternatives
+                .iter()
+                .map(|a| {
+                    let value = a.swept[0].1;
+                    Choice {
+                        name: format!("{name}={}", a.name),
+                        change: None,
+                        setting: Some((*key, value)),
+                        swept: vec![(key.path().to_owned(), value)],
+                    }
+                })
+                .collect(),
+            Target::Actor(id) => actor_choices(scenario, id, &v.alternatives)?,
+        });
     }
     let mut all = vec![Variant {
         name: String::new(),
         changes: vec![],
+        settings: vec![],
+        swept: vec![],
     }];
     for axis in &axes {
         all = all
             .iter()
             .flat_map(|v| {
-                axis.iter().map(move |(name, change)| {
-                    let mut changes = v.changes.clone();
-                    changes.push(change.clone());
-                    Variant {
-                        name: if v.name.is_empty() {
-                            name.clone()
-                        } else {
-                            format!("{},{name}", v.name)
-                        },
-                        changes,
-                    }
+                axis.iter().map(move |c| {
+                    let mut next = v.clone();
+                    next.name = if v.name.is_empty() {
+                        c.name.clone()
+                    } else {
+                        format!("{},{}", v.name, c.name)
+                    };
+                    next.changes.extend(c.change.clone());
+                    next.settings.extend(c.setting);
+                    next.swept.extend(c.swept.iter().cloned());
+                    next
                 })
             })
             .collect();
     }
-    unique(all)
+    let warnings = check_settings(scenario, &all)?;
+    Ok(Sweep {
+        variants: unique(all)?,
+        warnings,
+    })
+}
+
+/// The alternatives of actor `id`, each policy validated.
+fn actor_choices(
+    scenario: &Scenario,
+    id: &str,
+    alternatives: &[Alternative],
+) -> Result<Vec<Choice>, Error> {
+    let actor = scenario.find_actor(id).map_err(|e| match e {
+        Error::UnknownActor { .. } => not_a_name(scenario, id),
+        e => e,
+    })?;
+    let mut choices = Vec::new();
+    for a in alternatives {
+        let written = a
+            .policy
+            .as_deref()
+            .expect("an actor's alternative is a policy");
+        let given = format!("{id}={}", a.name);
+        let policy =
+            parse_policy(scenario, actor, written).map_err(|reason| Error::VaryPolicy {
+                given: if a.name == written {
+                    given.clone()
+                } else {
+                    format!("{given} ({written})")
+                },
+                reason,
+            })?;
+        choices.push(Choice {
+            name: given,
+            change: Some(PolicyChange {
+                dyads: scenario.dyads_of(actor),
+                policy,
+            }),
+            setting: None,
+            swept: a
+                .swept
+                .iter()
+                .map(|(param, value)| (format!("{id}.{param}"), *value))
+                .collect(),
+        });
+    }
+    Ok(choices)
+}
+
+/// The refusal of a name to vary that is neither an actor nor a setting that can be
+/// swept, with the closest of both (or why a setting cannot be swept).
+fn not_a_name(scenario: &Scenario, id: &str) -> Error {
+    if let Some((_, why)) = KeyPath::FIXED.iter().find(|(k, _)| *k == id) {
+        return Error::Sweep {
+            reason: format!("{id}: cannot be swept: {why}"),
+        };
+    }
+    let known = scenario
+        .actors
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(KeyPath::ALL.iter().map(|k| k.path()));
+    Error::Sweep {
+        reason: format!(
+            "{id}: no actor or scenario setting is called {id:?} — {}",
+            suggestion(id, known)
+        ),
+    }
+}
+
+/// Checks every combination of swept settings as the file with those values would
+/// be checked; returns the warnings the file as given does not have.
+fn check_settings(
+    scenario: &Scenario,
+    variants: &[Variant],
+) -> Result<Vec<(String, Located)>, Error> {
+    if variants.iter().all(|v| v.settings.is_empty()) {
+        return Ok(vec![]);
+    }
+    let base: Vec<String> = scenario
+        .with_settings(&[])?
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut seen: Vec<&[(KeyPath, f64)]> = Vec::new();
+    let mut warnings = Vec::new();
+    for v in variants {
+        if v.settings.is_empty() || seen.contains(&v.settings.as_slice()) {
+            continue;
+        }
+        seen.push(&v.settings);
+        let given = v
+            .settings
+            .iter()
+            .map(|(k, x)| format!("{}={x}", k.path()))
+            .collect::<Vec<_>>()
+            .join(",");
+        let checked = scenario
+            .with_settings(&v.settings)
+            .map_err(|e| Error::VarySetting {
+                given: given.clone(),
+                source: Box::new(e),
+            })?;
+        for w in checked.warnings {
+            if !base.contains(&w.to_string()) {
+                warnings.push((given.clone(), w));
+            }
+        }
+    }
+    Ok(warnings)
 }
 
 /// The `(actor, policy)` pairs of a variant name that [`variants`] made from
@@ -248,6 +271,46 @@ pub fn name_parts(name: &str) -> Option<Vec<(&str, &str)>> {
             (is_id(actor) && !policy.is_empty()).then_some((actor, policy))
         })
         .collect()
+}
+
+/// A variant name that [`variants`] made, without the value of the swept setting
+/// `column` (`russia.scale`, `rounds`): `usa=hold,russia=mirror:scale=0.5` ⇒
+/// `usa=hold,russia=mirror`. `None` for a name of another shape, or without it.
+///
+/// The sweep chart draws the variants that differ only in that value as one line.
+pub fn name_without(name: &str, column: &str) -> Option<String> {
+    let parts = name_parts(name)?;
+    let mut found = false;
+    let mut kept: Vec<String> = Vec::new();
+    if KeyPath::find(column).is_some() {
+        for (actor, policy) in &parts {
+            if *actor == column {
+                found = true;
+            } else {
+                kept.push(format!("{actor}={policy}"));
+            }
+        }
+    } else {
+        let (owner, param) = column.rsplit_once('.')?;
+        let prefix = format!("{param}=");
+        for (actor, policy) in &parts {
+            if *actor != owner {
+                kept.push(format!("{actor}={policy}"));
+                continue;
+            }
+            let segments: Vec<&str> = split_top(policy, ':')
+                .ok()?
+                .into_iter()
+                .filter(|s| {
+                    let swept = s.trim_start().starts_with(&prefix);
+                    found |= swept;
+                    !swept
+                })
+                .collect();
+            kept.push(format!("{actor}={}", segments.join(":")));
+        }
+    }
+    found.then(|| kept.join(","))
 }
 
 /// Validates a command-line policy of `actor` against `scenario`.
@@ -358,9 +421,10 @@ mod tests {
         let v = vary(
             r#"russia=mirror,restrain:cap=protest,{kind="defer",until=1,then={kind="mirror"}},script:rungs=["a","b"]"#,
         );
-        assert_eq!(v.actor, "russia");
+        assert_eq!(v.target, Target::Actor("russia".into()));
+        let names: Vec<&str> = v.alternatives.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(
-            v.policies,
+            names,
             [
                 "mirror",
                 "restrain:cap=protest",
@@ -476,5 +540,125 @@ mod tests {
             vary(&format!("{actor}={}", list.join(",")))
         };
         assert!(variants(&s, &[long("usa"), long("russia")]).is_err());
+    }
+
+    #[test]
+    fn settings_and_policies_multiply_with_their_swept_values() {
+        let s = Scenario::default_scenario();
+        let sweep = sweep(
+            &s,
+            &[
+                vary("russia=restrain,mirror:scale=0.5..1/0.5"),
+                vary("noise.misperception=0,0.1"),
+            ],
+        )
+        .unwrap();
+        let names: Vec<&str> = sweep.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "russia=restrain,noise.misperception=0",
+                "russia=restrain,noise.misperception=0.1",
+                "russia=mirror:scale=0.5,noise.misperception=0",
+                "russia=mirror:scale=0.5,noise.misperception=0.1",
+                "russia=mirror:scale=1,noise.misperception=0",
+                "russia=mirror:scale=1,noise.misperception=0.1",
+            ]
+        );
+        let v = &sweep.variants[3];
+        assert_eq!(
+            v.swept,
+            [
+                ("russia.scale".to_string(), 0.5),
+                ("noise.misperception".to_string(), 0.1)
+            ]
+        );
+        assert_eq!(v.settings, [(KeyPath::Misperception, 0.1)]);
+        assert_eq!(v.changes.len(), 1);
+        assert_eq!(
+            sweep.variants[0].swept,
+            [("noise.misperception".to_string(), 0.0)]
+        );
+        assert!(sweep.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_swept_setting_is_validated_as_the_file_would_be() {
+        let s = Scenario::default_scenario();
+        let e = variants(&s, &[vary("noise.misperception=0.5..1.5/0.5")]).unwrap_err();
+        assert!(e.is_bad_input());
+        assert_eq!(e.to_string(), "vary noise.misperception=1.5");
+        let cause = std::error::Error::source(&e).unwrap().to_string();
+        assert!(
+            cause.contains("noise.misperception: 1.5 is not a probability"),
+            "{cause}"
+        );
+        // Fewer rounds than the file's events: a warning for each event cut off.
+        let sweep = sweep(&s, &[vary("rounds=1,12")]).unwrap();
+        assert_eq!(sweep.variants.len(), 2);
+        assert!(!sweep.warnings.is_empty());
+        assert!(sweep.warnings.iter().all(|(given, _)| given == "rounds=1"));
+        assert!(
+            sweep.warnings[0]
+                .1
+                .to_string()
+                .contains("past the end of rounds 1"),
+            "{}",
+            sweep.warnings[0].1
+        );
+    }
+
+    #[test]
+    fn a_name_neither_actor_nor_setting_is_refused_with_a_suggestion() {
+        let s = Scenario::default_scenario();
+        let e = |v: &str| variants(&s, &[vary(v)]).unwrap_err().to_string();
+        assert_eq!(
+            e("noise.misperceptoin=0.1"),
+            "vary noise.misperceptoin: no actor or scenario setting is called \"noise.misperceptoin\" — did you mean \"noise.misperception\"?"
+        );
+        assert!(e("rusia=mirror").contains("did you mean \"russia\"?"));
+        assert!(e("replicates=10,20").contains("replicates: cannot be swept"));
+        let twice = variants(&s, &[vary("rounds=6"), vary("rounds=12")]).unwrap_err();
+        assert!(twice.to_string().contains("given twice"));
+    }
+
+    #[test]
+    fn labels_name_the_variants() {
+        let s = Scenario::default_scenario();
+        let all = variants(
+            &s,
+            &[vary(
+                r#"russia=cautious:{kind="defer",until="inauguration"},tough:mirror:scale=2"#,
+            )],
+        )
+        .unwrap();
+        let names: Vec<&str> = all.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["russia=cautious", "russia=tough"]);
+        assert!(
+            all[1].changes[0].policy.text.contains("scale = 2"),
+            "{}",
+            all[1].changes[0].policy.text
+        );
+        // A bad policy under a label is named with both.
+        let e = variants(&s, &[vary("russia=tough:mirror:scal=2")]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("vary russia=tough (mirror:scal=2): "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_name_without_its_swept_value_is_the_line_it_is_drawn_on() {
+        assert_eq!(
+            name_without("usa=hold,russia=mirror:scale=0.5", "russia.scale").as_deref(),
+            Some("usa=hold,russia=mirror")
+        );
+        assert_eq!(
+            name_without("russia=mirror:delay=1:scale=2,rounds=12", "rounds").as_deref(),
+            Some("russia=mirror:delay=1:scale=2")
+        );
+        assert_eq!(name_without("russia=restrain", "russia.scale"), None);
+        assert_eq!(name_without("baseline", "rounds"), None);
     }
 }

@@ -35,7 +35,7 @@ fn run_draws_both_formats_by_default_and_each_alone_when_asked() {
     run(&dir, "svg", Some("svg"));
     run(&dir, "png", Some("png"));
     run(&dir, "comma", Some("svg,png"));
-    let stems = ["fan", "stocks", "timeline"];
+    let stems = ["exceedance", "fan", "stocks", "timeline"];
     let with = |ext: &str| stems.map(|s| format!("{s}.{ext}")).to_vec();
     assert_eq!(charts(&dir.join("both"), "svg"), with("svg"));
     assert_eq!(charts(&dir.join("both"), "png"), with("png"));
@@ -105,7 +105,7 @@ fn none_draws_no_chart_and_the_report_says_so() {
     );
     // The charts can be drawn later from the folder's files, the same as a run draws them.
     ok(dir.path(), &["plot", "none", "--size", "800x450"]);
-    for f in ["fan.svg", "timeline.svg", "stocks.svg"] {
+    for f in ["exceedance.svg", "fan.svg", "timeline.svg", "stocks.svg"] {
         assert!(read(&none, f) == read(&dir.join("both"), f), "{f}");
     }
 }
@@ -134,7 +134,7 @@ fn compare_and_tournament_take_the_same_choice() {
     compare("none", "none");
     assert_eq!(
         charts(&dir.join("svg"), "svg"),
-        ["compare.svg", "trajectories.svg"]
+        ["compare.svg", "exceedance.svg", "trajectories.svg"]
     );
     assert!(charts(&dir.join("svg"), "png").is_empty());
     assert!(charts(&dir.join("none"), "svg").is_empty());

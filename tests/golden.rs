@@ -43,6 +43,7 @@ fn run_tables_match_their_golden_files() {
         "summary.csv",
         "aggregate.csv",
         "measures.csv",
+        "exceedance.csv",
     ] {
         golden(&format!("two_states.{file}"), &read(&r, file));
     }

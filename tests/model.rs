@@ -413,14 +413,16 @@ fn calm_for_3_rounds_in_a_row_ends_the_replicate_settled() {
         &["run", &model("stop-settled"), "--out", "again", "--quiet"],
     );
     assert!(
-        printed.contains("outcomes: war 0%, settled 100%, none (reached the last round) 0%"),
+        printed.contains(
+            "outcomes: war 0/2 (0%), settled 2/2 (100%), none (reached the last round) 0/2 (0%)"
+        ),
         "{printed}"
     );
     let report = read(&out, "report.md");
     assert!(
         report.contains(
             "### Outcomes\n\n| war | settled | none (reached the last round) |\n\
-             |---|---|---|\n| 0% | 100% | 0% |\n"
+             |---|---|---|\n| 0/2 (0%) | 2/2 (100%) | 0/2 (0%) |\n"
         ),
         "{report}"
     );

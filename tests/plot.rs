@@ -62,8 +62,8 @@ fn run_draws_both_charts_and_plot_redraws_them() {
     let page = read(&r, "report.html");
     assert_eq!(
         page.matches("viewBox=\"0 0 1600 900\"").count(),
-        3,
-        "three charts"
+        4,
+        "four charts: timeline, fan, exceedance and stocks"
     );
     let listed = ok(dir.path(), &["plot", "r", "--size", "800x450"]);
     assert!(
@@ -80,7 +80,7 @@ fn run_draws_both_charts_and_plot_redraws_them() {
     );
     // The report's page shows the charts as redrawn, and says the same around them.
     let redrawn = read(&r, "report.html");
-    assert_eq!(redrawn.matches("viewBox=\"0 0 800 450\"").count(), 3);
+    assert_eq!(redrawn.matches("viewBox=\"0 0 800 450\"").count(), 4);
     assert!(!redrawn.contains("viewBox=\"0 0 1600 900\""));
     let prose = |page: &str| {
         page.split("<svg ")

@@ -1,6 +1,7 @@
 //! Properties of random scenarios: valid ones parse and stay on their ladder, results
-//! do not depend on threads or on how many replicates run, and no mutation of a valid
-//! file makes parsing panic.
+//! do not depend on threads or on how many replicates run, the specialised engine
+//! plays them as its reference does, and no mutation of a valid file makes parsing
+//! panic.
 //!
 //! A scenario is built from a tape of random numbers, each choosing among options
 //! whose first is the simplest, so that proptest shrinks a failure toward zeros: the
@@ -8,6 +9,7 @@
 
 use escalate::engine;
 use escalate::montecarlo::{self, Plan};
+use escalate::rng::run_rng;
 use escalate::scenario::{Overrides, Scenario};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -439,6 +441,20 @@ proptest! {
         let s = parsed(&scenario_text(&values))?;
         let all = results(&s, 6, 2);
         prop_assert_eq!(&results(&s, fewer, 2)[..], &all[..fewer as usize]);
+    }
+
+    /// The engine calls each policy of the registry by its kind; the reference calls
+    /// every policy through its box. Both play every replicate alike, draw for draw.
+    #[test]
+    fn the_specialised_engine_agrees_with_its_reference(values in tape()) {
+        let s = parsed(&scenario_text(&values))?;
+        let mut fast = engine::Engine::of(engine::Plan::of(&s));
+        let mut plain = engine::Engine::reference(engine::Plan::of(&s));
+        for k in 0..6 {
+            let (mut a, mut b) = (run_rng(s.seed, k), run_rng(s.seed, k));
+            prop_assert_eq!(fast.run(&mut a), plain.run(&mut b), "replicate {}", k);
+            prop_assert_eq!(a, b, "replicate {}: random draws", k);
+        }
     }
 }
 

@@ -2,12 +2,14 @@
 
 mod util;
 
+mod alike;
 mod bad_input;
 mod browser;
 mod charts;
 mod compare;
 mod compare_chart;
 mod episodes;
+mod exceedance;
 mod folder;
 mod golden;
 mod hardening;
@@ -21,5 +23,7 @@ mod props;
 mod rank_by;
 mod reader;
 mod run;
+mod sweep;
+mod tables;
 mod threads;
 mod tournament;

@@ -85,9 +85,9 @@ fn deterministic_pairs_match_the_library_move_by_move() {
     let mut matched = 0;
     for pair in &pairs {
         let (a, b) = (pair["a"].as_str().unwrap(), pair["b"].as_str().unwrap());
-        let mut pa = entrant(&s, a).policy.policy.clone_box();
-        let mut pb = entrant(&s, b).policy.policy.clone_box();
-        let outcome = arena.play(pa.as_mut(), pb.as_mut(), &mut run_rng(0, 0));
+        let mut pa = entrant(&s, a).policy.policy.instance();
+        let mut pb = entrant(&s, b).policy.policy.instance();
+        let outcome = arena.play(&mut pa, &mut pb, &mut run_rng(0, 0));
         let (ma, mb) = arena.moves();
         let (got_a, got_b) = (letters(ma), letters(mb));
         let (want_a, want_b) = (
@@ -182,11 +182,11 @@ fn noisy_matches_agree_with_the_library_statistically() {
         let matches = pair["matches"].as_u64().unwrap();
         let rounds = pair["turns"].as_u64().unwrap() as u32;
         let mut arena = Arena::new(&s.ladder, payoffs, rounds, pair["noise"].as_f64().unwrap());
-        let mut pa = entrant(&s, a).policy.policy.clone_box();
-        let mut pb = entrant(&s, b).policy.policy.clone_box();
+        let mut pa = entrant(&s, a).policy.policy.instance();
+        let mut pb = entrant(&s, b).policy.policy.instance();
         let mut stats: [Vec<f64>; 4] = Default::default();
         for m in 0..matches {
-            let o = arena.play(pa.as_mut(), pb.as_mut(), &mut run_rng(2016, m));
+            let o = arena.play(&mut pa, &mut pb, &mut run_rng(2016, m));
             let r = f64::from(rounds);
             stats[0].push(o.payoff[0] / r);
             stats[1].push(o.payoff[1] / r);

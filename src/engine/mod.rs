@@ -25,6 +25,8 @@
 //! Random draws come from the replicate's own generator in this fixed order.
 
 #[cfg(test)]
+mod agreement;
+#[cfg(test)]
 mod model_tests;
 mod noise;
 mod package;
@@ -38,7 +40,7 @@ pub use noise::{Gaps, Noise, Tremble};
 pub use plan::{DUEL, Plan};
 
 use crate::ladder::{Ladder, Measure, Move, Packages, Round, Rung};
-use crate::policy::{Dyad, Histories, Observation, Policy, Scene, View};
+use crate::policy::{Dyad, Histories, Instance, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use noise::Coin;
@@ -49,13 +51,16 @@ use stop::Stops;
 
 /// What happened in one replicate: every dyad's executed measures and policies, round
 /// by round, the stocks, and how the replicate ended.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trajectory {
     /// `moves[dyad][round]`: the most severe measure executed by the dyad's actor
     /// toward its target (the dyad's move, whose rung is its level).
     pub moves: Vec<Vec<Move>>,
-    /// `policies[dyad][round]`: the kind of the policy in force.
-    pub policies: Vec<Vec<&'static str>>,
+    /// `policies[dyad]`: the kind of the policy in force from each round it changed
+    /// on, `(round, kind)` in round order, the first from round 0. Kept as changes, not
+    /// round by round: recording a kind every round of every replicate cost as much as
+    /// recording the move. Read it with [`policy`](Trajectory::policy).
+    policies: Vec<Vec<(Round, &'static str)>>,
     /// `packages[dyad].round(round)`: every measure the dyad's actor took, least
     /// severe first (`moves[dyad][round]` is the last, most severe one), up to
     /// [`end_round`](Self::end_round). Kept only for dyads some round of which held
@@ -74,7 +79,7 @@ pub struct Trajectory {
     /// The outcome of the stop rule that ended the run (an index into the scenario's
     /// outcomes), or `None` when it reached its last round.
     pub outcome: Option<usize>,
-    /// The last round played; `moves`, `policies`, `in_force` and `stocks` repeat its
+    /// The last round played; `moves`, the policies, `in_force` and `stocks` repeat its
     /// state for the rounds after it.
     pub end_round: Round,
     /// `decisions[dyad].round(r)`: what the dyad's policy chose in round `r`, before
@@ -106,6 +111,14 @@ impl Trajectory {
         self.decisions.get(dyad)
     }
 
+    /// The kind of the policy in force in `dyad` in `round` (after the last round
+    /// played, the last one's).
+    pub fn policy(&self, dyad: usize, round: usize) -> &'static str {
+        let changes = &self.policies[dyad];
+        let after = changes.partition_point(|&(from, _)| from as usize <= round);
+        changes[after.max(1) - 1].1
+    }
+
     /// The most severe rung in force in `dyad`, round by round.
     pub fn in_force(&self, dyad: usize) -> impl Iterator<Item = Rung> + '_ {
         (0..self.moves[dyad].len()).map(move |r| self.in_force_at(dyad, r))
@@ -126,15 +139,12 @@ pub struct Engine<'s> {
     plan: Plan<'s>,
     /// Every policy instance the run may use: each dyad's initial one, then one per
     /// dyad per event policy change.
-    instances: Vec<Box<dyn Policy>>,
+    instances: Vec<Instance>,
     /// Each event's installs: (dyad, instance).
     installs: Vec<Vec<(usize, usize)>>,
     /// For each dyad, the dyad of the opposite direction, if the target faces the actor.
     reverse: Vec<Option<usize>>,
     active: Vec<usize>,
-    /// The kind of each dyad's active instance (kept here so that recording it each
-    /// round is a copy, not a virtual call).
-    kind: Vec<&'static str>,
     since: Vec<Round>,
     seen: Vec<Vec<Move>>,
     /// Every perceived measure, per dyad.
@@ -189,10 +199,22 @@ impl<'s> Engine<'s> {
         Engine::of(Plan::of(scenario))
     }
 
-    /// Prepares to play `plan`.
+    /// Prepares to play `plan`, calling each policy of the registry by its kind
+    /// ([`Policy::instance`]).
     pub fn of(plan: Plan<'s>) -> Engine<'s> {
-        let mut instances: Vec<Box<dyn Policy>> =
-            plan.policies.iter().map(|p| p.clone_box()).collect();
+        Engine::with(plan, |p| p.instance())
+    }
+
+    /// Prepares to play `plan` the plain way, every policy called through its box:
+    /// the reference the specialised engine ([`Engine::of`]) must agree with, move for
+    /// move and draw for draw.
+    pub fn reference(plan: Plan<'s>) -> Engine<'s> {
+        Engine::with(plan, |p| Instance::boxed(p.clone_box()))
+    }
+
+    /// Prepares to play `plan` with each policy's copy made by `copy`.
+    fn with(plan: Plan<'s>, copy: impl Fn(&dyn Policy) -> Instance) -> Engine<'s> {
+        let mut instances: Vec<Instance> = plan.policies.iter().map(|&p| copy(p)).collect();
         let installs = plan
             .events
             .iter()
@@ -200,7 +222,7 @@ impl<'s> Engine<'s> {
                 let mut list = Vec::new();
                 for change in &e.changes {
                     for &d in &change.dyads {
-                        instances.push(change.policy.policy.clone_box());
+                        instances.push(copy(&*change.policy.policy));
                         list.push((d, instances.len() - 1));
                     }
                 }
@@ -212,13 +234,12 @@ impl<'s> Engine<'s> {
         let rounds = plan.rounds as usize;
         let lasting = plan.ladder.has_lasting_measures();
         let holdings = Holdings::new(plan.holdings, plan.actors);
-        let packing = instances.iter().any(|p| p.packs());
+        let packing = instances.iter().any(|p| p.policy().packs());
         Engine {
             instances,
             installs,
             reverse,
             active: (0..n).collect(),
-            kind: vec![""; n],
             since: vec![0; n],
             seen: vec![Vec::with_capacity(rounds); n],
             seen_packages: vec![Packages::with_capacity(rounds); n],
@@ -243,7 +264,7 @@ impl<'s> Engine<'s> {
             stops: Stops::new(plan.stops),
             trajectory: Trajectory {
                 moves: vec![Vec::with_capacity(rounds); n],
-                policies: vec![Vec::with_capacity(rounds); n],
+                policies: vec![Vec::new(); n],
                 packages: vec![Packages::default(); n],
                 forced: vec![Vec::new(); n],
                 in_force: vec![Vec::with_capacity(rounds); n],
@@ -299,7 +320,8 @@ impl<'s> Engine<'s> {
             }
             for &(d, instance) in &self.installs[next] {
                 self.active[d] = instance;
-                self.kind[d] = self.instances[instance].info().name;
+                let kind = self.instances[instance].info().name;
+                self.trajectory.policies[d].push((round, kind));
                 self.since[d] = round;
             }
             for &(d, m) in &event.acts {
@@ -335,6 +357,9 @@ impl<'s> Engine<'s> {
         self.round_plain = true;
         let simple = !self.several_seen && !self.forcing && !self.packing;
         for d in 0..self.played.len() {
+            // The end of a dyad's history was written a round ago; with thousands of
+            // dyads it has left the cache since (see `prefetch_end`).
+            prefetch_end(&self.seen, d + AHEAD, 1);
             let view = View::of(&observation, d);
             let policy = &mut self.instances[self.active[d]];
             if simple {
@@ -413,11 +438,10 @@ impl<'s> Engine<'s> {
         if self.round_plain && !self.packages_kept && self.holdings.is_empty() && !self.lasting {
             // One measure of a policy's per dyad, nothing to reduce or keep in force:
             // the common case, recorded as moves.
-            let t = &mut self.trajectory;
-            let rows = t.moves.iter_mut().zip(&mut t.policies);
-            for ((moves, policies), (m, &kind)) in rows.zip(self.played.iter().zip(&self.kind)) {
-                moves.push(m.as_move());
-                policies.push(kind);
+            let moves = &mut self.trajectory.moves;
+            for (d, m) in self.played.iter().enumerate() {
+                prefetch_end(moves, d + AHEAD, 0);
+                moves[d].push(m.as_move());
             }
             return;
         }
@@ -436,7 +460,6 @@ impl<'s> Engine<'s> {
             }
             let m = self.played[d];
             self.trajectory.moves[d].push(m.as_move());
-            self.trajectory.policies[d].push(self.kind[d]);
             let package = match self.several[d] {
                 true => &self.packages[d][..],
                 false => std::slice::from_ref(&self.played[d]),
@@ -478,8 +501,9 @@ impl<'s> Engine<'s> {
         let ladder = self.plan.ladder;
         if !self.several_seen && self.round_plain {
             // Every package of the round holds one measure: the common case.
-            for (seen, reverse) in self.seen.iter_mut().zip(&self.reverse) {
-                seen.push(match *reverse {
+            for (d, reverse) in self.reverse.iter().enumerate() {
+                prefetch_end(&self.seen, d + AHEAD, 0);
+                self.seen[d].push(match *reverse {
                     Some(r) => {
                         let m = self.played[r];
                         Move {
@@ -560,7 +584,6 @@ impl<'s> Engine<'s> {
         t.end_round = round;
         let left = (self.plan.rounds - 1 - round) as usize;
         hold_last(&mut t.moves, left);
-        hold_last(&mut t.policies, left);
         if self.lasting {
             hold_last(&mut t.in_force, left);
         }
@@ -575,12 +598,13 @@ impl<'s> Engine<'s> {
         }
         for d in 0..self.active.len() {
             self.active[d] = d;
-            self.kind[d] = self.instances[d].info().name;
             self.since[d] = 0;
             self.seen[d].clear();
             self.seen_packages[d].clear();
             self.trajectory.moves[d].clear();
             self.trajectory.policies[d].clear();
+            let kind = self.instances[d].info().name;
+            self.trajectory.policies[d].push((0, kind));
             self.trajectory.packages[d].clear();
             self.trajectory.forced[d].clear();
             self.trajectory.in_force[d].clear();
@@ -623,6 +647,33 @@ fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Ro
     }
     let top = lapse.iter().rposition(|&until| until > round);
     top.expect("this round's measures are in force") as Rung
+}
+
+/// How many dyads ahead [`prefetch_end`] is asked for.
+const AHEAD: usize = 8;
+
+/// Asks the processor to bring into its cache the end of `rows[row]` (its last entry
+/// less `back`), where it will be read or pushed to shortly: a hint, which reads
+/// nothing and does nothing on other processors.
+///
+/// Each dyad's histories are a row of their own, read and pushed to once a round:
+/// with tens of thousands of dyads the end of a row has left the cache by the next
+/// round, and waiting for it made the cost per dyad-round grow with the number of
+/// actors (four times from 10 to 100 everyone-faces-everyone actors). Asked for a few
+/// dyads ahead, it arrives while the dyads before are played.
+#[inline(always)]
+fn prefetch_end<T>(rows: &[Vec<T>], row: usize, back: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(row) = rows.get(row) {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let end = row.as_ptr().wrapping_add(row.len().saturating_sub(back));
+        // SAFETY: `_mm_prefetch` needs SSE, part of every x86_64 processor, and only
+        // hints: it never dereferences the address, and a prefetch of any address,
+        // even an invalid one, neither faults nor changes memory.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(end.cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (rows, row, back);
 }
 
 /// Writes `moves`, one measure a round, as `measures`: forced in `forced` rounds.
@@ -742,7 +793,7 @@ mod tests {
         assert_eq!(rungs(&t, 1), [0, 2, 0, 2, 0, 0]);
         assert_eq!(t.moves[1][1].magnitude, Some(3.0));
         assert_eq!(
-            t.policies[0],
+            (0..6).map(|r| t.policy(0, r)).collect::<Vec<_>>(),
             ["mirror", "mirror", "mirror", "hold", "hold", "hold"]
         );
     }

@@ -58,6 +58,7 @@ fn force(s: &mut Scenario, round: Round, dyad: usize, measures: &[(Rung, Option<
         replace: false,
         changes: vec![],
         note: None,
+        place: None,
     });
     s.events.sort_by_key(|e| e.round);
 }

@@ -177,6 +177,7 @@ impl Match {
             replace: false,
             changes: vec![],
             note: None,
+            place: None,
         };
         let mut events: Vec<Event> = self
             .trigger

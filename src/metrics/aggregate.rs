@@ -105,6 +105,14 @@ impl RungHistogram {
         self.counts[(round * self.actors + actor) * self.rungs + rung as usize]
     }
 
+    /// How many replicates had `actor` on `rung` or a more severe one in `round`.
+    pub fn at_or_above(&self, round: usize, actor: usize, rung: Rung) -> u64 {
+        let start = (round * self.actors + actor) * self.rungs;
+        self.counts[start + (rung as usize).min(self.rungs)..start + self.rungs]
+            .iter()
+            .sum()
+    }
+
     /// Mean and quantiles of `actor`'s level in `round`, on the levels of `scenario`'s ladder.
     pub fn stats(&self, scenario: &Scenario, round: usize, actor: usize) -> LevelStats {
         let start = (round * self.actors + actor) * self.rungs;
@@ -167,6 +175,13 @@ pub fn standard_error(counts: &[u64], value: impl Fn(usize) -> f64) -> Option<f6
         .map(|(i, &c)| c as f64 * (value(i) - mean).powi(2))
         .sum::<f64>();
     Some(sample_se(m2, n))
+}
+
+/// The standard error of a share, `count` of `total` replicates: the
+/// [`standard_error`] of the mean of a 0/1 indicator, √(p (1 − p) / (n − 1)), as the
+/// settled share's and the paired differences' are taken; `None` for no replicate.
+pub fn share_error(count: u64, total: u64) -> Option<f64> {
+    standard_error(&[total - count, count], |i| i as f64)
 }
 
 /// √(m2 / (n − 1) / n), 0 for one value.
@@ -359,6 +374,9 @@ pub struct ActorTotals {
     pub reached: Vec<u64>,
     /// Replicates by the round each rung was first reached (`first[rung * rounds + round]`).
     pub first: Vec<u64>,
+    /// Replicates by the first round the actor was on each rung or a more severe one
+    /// (`first_at_or_above[rung * rounds + round]`).
+    pub first_at_or_above: Vec<u64>,
     rounds: usize,
 }
 
@@ -376,17 +394,18 @@ impl ActorTotals {
             settled: vec![0; rounds + 1],
             reached: vec![0; rungs],
             first: vec![0; rungs * rounds],
+            first_at_or_above: vec![0; rungs * rounds],
             rounds,
         }
     }
 
     /// Bytes one actor's totals for `scenario` can grow to: a count per rung, per
-    /// round (hostile rounds, settling rounds) and per rung and round (first
-    /// reached), and a payoff's distinct values (one per replicate at most).
+    /// round (hostile rounds, settling rounds) and twice per rung and round (first
+    /// reached, first at or above), and a payoff's distinct values (one per replicate at most).
     pub fn bytes(scenario: &Scenario) -> u128 {
         let rungs = scenario.ladder.len() as u128;
         let rounds = u128::from(scenario.rounds);
-        let counts = 3 * rungs + 2 * (rounds + 1) + rungs * rounds;
+        let counts = 3 * rungs + 2 * (rounds + 1) + 2 * rungs * rounds;
         // A BTreeMap entry of two u64 with its share of a node, generously.
         let payoff = match scenario.payoffs {
             Some(_) => u128::from(scenario.replicates.min(ValueCounts::MAX_DISTINCT as u64)) * 48,
@@ -417,6 +436,27 @@ impl ActorTotals {
                 self.first[rung * self.rounds + round as usize] += 1;
             }
         }
+        // The first round at or above a rung is the earliest first round on it or on
+        // any rung above: a running minimum from the top down.
+        let mut earliest: Option<Round> = None;
+        for (rung, first) in s.first_reached.iter().enumerate().rev() {
+            earliest = match (earliest, *first) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(round) = earliest {
+                self.first_at_or_above[rung * self.rounds + round as usize] += 1;
+            }
+        }
+    }
+
+    /// How many replicates had the actor on `rung` or a more severe one in `round` or
+    /// an earlier round.
+    pub fn reached_by(&self, rung: Rung, round: usize) -> u64 {
+        let start = rung as usize * self.rounds;
+        self.first_at_or_above[start..start + (round + 1).min(self.rounds)]
+            .iter()
+            .sum()
     }
 
     /// Counts one replicate's payoff (when the scenario defines payoffs). Its sum and
@@ -440,6 +480,7 @@ impl ActorTotals {
             (&mut self.settled, &other.settled),
             (&mut self.reached, &other.reached),
             (&mut self.first, &other.first),
+            (&mut self.first_at_or_above, &other.first_at_or_above),
         ] {
             for (c, o) in mine.iter_mut().zip(theirs) {
                 *c += o;
@@ -459,10 +500,9 @@ impl ActorTotals {
 
     /// Share of replicates that settled before the end.
     pub fn settled_share(&self) -> f64 {
-        let never = *self.settled.last().expect("a never slot");
         // The count that settled over the replicates, not 1 − the share that did not:
         // 9 of 100 reads 0.09, not 0.08999999999999997.
-        (self.replicates - never) as f64 / self.replicates.max(1) as f64
+        self.settled_count() as f64 / self.replicates.max(1) as f64
     }
 
     /// The median settling round among replicates that settled.
@@ -485,6 +525,16 @@ impl ActorTotals {
     /// Share of replicates in which `rung` was reached.
     pub fn reached_share(&self, rung: Rung) -> f64 {
         self.reached[rung as usize] as f64 / self.replicates.max(1) as f64
+    }
+
+    /// The standard error of [`reached_share`](Self::reached_share) ([`share_error`]).
+    pub fn reached_error(&self, rung: Rung) -> Option<f64> {
+        share_error(self.reached[rung as usize], self.replicates)
+    }
+
+    /// Replicates that settled before the end (see [`ActorSummary::settled_round`]).
+    pub fn settled_count(&self) -> u64 {
+        self.replicates - self.settled.last().expect("a never slot")
     }
 
     /// Peak level over replicates; `None` before any replicate.

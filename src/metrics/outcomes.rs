@@ -1,5 +1,6 @@
 //! How replicates ended: the share of each stop rule's outcome, and of none.
 
+use super::aggregate::share_error;
 use crate::scenario::Scenario;
 
 /// Replicates by outcome: one count per outcome of the scenario, then one for the
@@ -43,6 +44,22 @@ impl OutcomeCounts {
     pub fn share(&self, outcome: Option<usize>) -> f64 {
         let none = self.counts.len() - 1;
         self.counts[outcome.unwrap_or(none)] as f64 / self.total().max(1) as f64
+    }
+
+    /// Replicates with `outcome` (`None` = reached the last round).
+    pub fn count(&self, outcome: Option<usize>) -> u64 {
+        let none = self.counts.len() - 1;
+        self.counts[outcome.unwrap_or(none)]
+    }
+
+    /// The standard error of every share of [`shares`](Self::shares), in its order
+    /// ([`share_error`]); empty before any replicate.
+    pub fn share_errors(&self) -> Vec<f64> {
+        let total = self.total();
+        self.counts
+            .iter()
+            .filter_map(|&c| share_error(c, total))
+            .collect()
     }
 
     /// Every outcome's share, the scenario's outcomes in order then `"none"`.

@@ -17,7 +17,8 @@ pub struct ActorSummary {
     /// Total payoff over all rounds and targets, when the scenario defines payoffs.
     pub payoff: Option<f64>,
     /// First round from which no hostile move was made by or toward the actor until
-    /// the end; `None` if the last round was still hostile.
+    /// the end, when that quiet lasted at least the scenario's `settle_rounds` rounds
+    /// (see [`settled_round`]); `None` when it did not: the exchange is unresolved.
     pub settled_round: Option<Round>,
     /// Round of the actor's first move on each rung (`None` = never reached).
     pub first_reached: Vec<Option<Round>>,
@@ -155,11 +156,11 @@ pub fn summarize_rungs(
                     last_hostile = Some(r);
                 }
             }
-            let settled_round = match last_hostile.max(last_targeted[a]) {
-                None => Some(0),
-                Some(last) if last + 1 < rounds => Some(last as Round + 1),
-                Some(_) => None,
-            };
+            let settled_round = settled_round(
+                last_hostile.max(last_targeted[a]),
+                rounds,
+                scenario.settle_rounds as usize,
+            );
             ActorSummary {
                 peak_rung: peak,
                 final_rung: row.last().copied().unwrap_or(0),
@@ -171,6 +172,19 @@ pub fn summarize_rungs(
         })
         .collect()
 }
+/// The round an actor's exchanges settled from, given the last round in which it made
+/// or received a hostile move (`None`: no such round): the round after it, when the
+/// quiet from there to the end lasts at least `settle` of the `rounds` rounds; `None`
+/// (unresolved) when it does not, as after a quiet last round alone with the default
+/// of two. An exchange never hostile settled from round 0.
+pub fn settled_round(last_hostile: Option<usize>, rounds: usize, settle: usize) -> Option<Round> {
+    match last_hostile {
+        None => Some(0),
+        Some(last) if rounds.saturating_sub(last + 1) >= settle.max(1) => Some(last as Round + 1),
+        Some(_) => None,
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -212,6 +226,30 @@ act = { actor = "a", target = "b", rung = "seize" }
         assert_eq!(sums[0].payoff, Some(-4.0));
     }
 
+    // See: #13. A quiet last round alone is a lull, not a settlement.
+    #[test]
+    fn settling_needs_settle_rounds_quiet_rounds_before_the_end() {
+        // 6 rounds, last hostile in round 3: rounds 4 and 5 are quiet.
+        assert_eq!(settled_round(Some(3), 6, 2), Some(4));
+        assert_eq!(settled_round(Some(3), 6, 3), None);
+        // Quiet in the last round only: unresolved with the default, settled with 1.
+        assert_eq!(settled_round(Some(4), 6, 2), None);
+        assert_eq!(settled_round(Some(4), 6, 1), Some(5));
+        // Hostile in the last round: never settled.
+        assert_eq!(settled_round(Some(5), 6, 1), None);
+        // Never hostile: settled from the start, whatever the requirement.
+        assert_eq!(settled_round(None, 6, 6), Some(0));
+    }
+
+    #[test]
+    fn settle_rounds_from_the_file_decide_the_settling_round() {
+        // a seizes in round 0, b answers in round 1: rounds 2 to 5 are quiet.
+        let four = scenario(&ECHO.replace("rounds = 6", "rounds = 6\nsettle_rounds = 4"));
+        assert_eq!(summarize(&four, &run(&four, 0))[0].settled_round, Some(2));
+        let five = scenario(&ECHO.replace("rounds = 6", "rounds = 6\nsettle_rounds = 5"));
+        assert_eq!(summarize(&five, &run(&five, 0))[0].settled_round, None);
+    }
+
     #[test]
     fn an_echo_never_settles() {
         let s = scenario(&ECHO.replace(", settle = true", ""));
@@ -234,7 +272,7 @@ act = { actor = "a", target = "b", rung = "seize" }
     #[test]
     fn being_targeted_keeps_an_exchange_open() {
         let s = scenario(
-            "[scenario]\nname = \"t\"\nrounds = 4\n[ladder]\nrungs = [{ id = \"c\", level = 0 }, { id = \"d\", level = 1 }]\n\
+            "[scenario]\nname = \"t\"\nrounds = 4\nsettle_rounds = 1\n[ladder]\nrungs = [{ id = \"c\", level = 0 }, { id = \"d\", level = 1 }]\n\
              [[actors]]\nid = \"a\"\npolicy = { kind = \"script\", rungs = [\"d\", \"c\", \"d\", \"c\"] }\n\
              [[actors]]\nid = \"b\"\npolicy = { kind = \"hold\", rung = \"c\" }\n",
         );

@@ -218,6 +218,59 @@ pub struct VariantAggregateRow<'a> {
     pub level_in_force_p90: Option<f64>,
 }
 
+/// A row of `exceedance.csv`: how many replicates had an actor at or above one line of
+/// the ladder in one round, and how many had been by then.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExceedanceRow<'a> {
+    /// Round.
+    pub round: u32,
+    /// Actor id.
+    pub actor: &'a str,
+    /// The line: a threshold's name, or the rung's id on a ladder that names none.
+    pub threshold: &'a str,
+    /// Id of the least severe rung at or above the line.
+    pub rung: &'a str,
+    /// That rung's level.
+    pub level: f64,
+    /// Replicates with the actor at or above the line in this round.
+    pub count: u64,
+    /// Replicates counted.
+    pub replicates: u64,
+    /// `count / replicates`.
+    pub share: f64,
+    /// Replicates with the actor at or above the line in this round or an earlier one.
+    pub reached: u64,
+    /// `reached / replicates`.
+    pub reached_share: f64,
+}
+
+/// A row of the `exceedance.csv` of a comparison: [`ExceedanceRow`] for one variant.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantExceedanceRow<'a> {
+    /// Variant name.
+    pub variant: &'a str,
+    /// Round.
+    pub round: u32,
+    /// Actor id.
+    pub actor: &'a str,
+    /// The line: a threshold's name, or the rung's id on a ladder that names none.
+    pub threshold: &'a str,
+    /// Id of the least severe rung at or above the line.
+    pub rung: &'a str,
+    /// That rung's level.
+    pub level: f64,
+    /// Replicates with the actor at or above the line in this round.
+    pub count: u64,
+    /// Replicates counted.
+    pub replicates: u64,
+    /// `count / replicates`.
+    pub share: f64,
+    /// Replicates with the actor at or above the line in this round or an earlier one.
+    pub reached: u64,
+    /// `reached / replicates`.
+    pub reached_share: f64,
+}
+
 /// A row of `comparison.csv`: one actor in one variant, over replicates.
 ///
 /// Its columns depend on the ladder (one `p_reach_<rung id>` and one
@@ -268,6 +321,21 @@ pub struct ComparisonRow<'a> {
     /// For each mean of [`MEANS`]: its standard error and 95% interval, `None` where
     /// the mean is empty.
     pub errors: [Option<MeanError>; 6],
+    /// For each share of `p_reach`: its standard error and 95% interval
+    /// (`p_reach_<rung>_se`, `_lo95`, `_hi95`, after every other column).
+    pub p_reach_errors: Vec<MeanError>,
+    /// For each share of `p_outcome`: its standard error and 95% interval
+    /// (`p_outcome_<outcome>_se`, `_lo95`, `_hi95`, last).
+    pub p_outcome_errors: Vec<MeanError>,
+    /// The variant's mean of the first ranking metric (the one `--rank-by` names
+    /// first), as the tables show it.
+    pub rank_mean: f64,
+    /// The standard error of that mean over replicates.
+    pub rank_mean_se: f64,
+    /// Per swept setting (the columns after `rank_mean_se`, named by
+    /// [`comparison_header`]'s `swept`): its value in this variant, `None` where it
+    /// does not apply.
+    pub swept: Vec<Option<f64>>,
 }
 
 /// The uncertainty of a mean over replicates.
@@ -298,7 +366,11 @@ const SUMMARISED: [&str; 3] = ["peak_level", "final_level", "hostile_rounds"];
 /// The header of `comparison.csv` for a scenario with this ladder and, when it has
 /// stop rules, these outcomes (`p_outcome_<name>` each, then `p_outcome_none`;
 /// nothing when `outcomes` is `None`).
-pub fn comparison_header(ladder: &Ladder, outcomes: Option<&[String]>) -> Vec<String> {
+pub fn comparison_header(
+    ladder: &Ladder,
+    outcomes: Option<&[String]>,
+    swept: &[String],
+) -> Vec<String> {
     let stats = |name: &str| ["mean", "p10", "p50", "p90"].map(|s| format!("{name}_{s}"));
     let mut header: Vec<String> = ["variant", "actor", "policy", "replicates"]
         .map(String::from)
@@ -311,10 +383,13 @@ pub fn comparison_header(ladder: &Ladder, outcomes: Option<&[String]>) -> Vec<St
     header.extend(stats("payoff"));
     header.extend(ladder.rungs.iter().map(|r| format!("p_reach_{}", r.id)));
     header.extend(ladder.rungs.iter().map(|r| format!("first_round_{}", r.id)));
-    if let Some(outcomes) = outcomes {
-        let names = outcomes.iter().map(String::as_str).chain([NO_OUTCOME]);
-        header.extend(names.map(|o| format!("p_outcome_{o}")));
-    }
+    let outcome_names: Vec<&str> = outcomes
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(outcomes.map(|_| NO_OUTCOME))
+        .collect();
+    header.extend(outcome_names.iter().map(|o| format!("p_outcome_{o}")));
     header.extend(
         [
             "rank",
@@ -325,9 +400,19 @@ pub fn comparison_header(ladder: &Ladder, outcomes: Option<&[String]>) -> Vec<St
         ]
         .map(String::from),
     );
+    let errors = |name: &str| ["se", "lo95", "hi95"].map(|s| format!("{name}_{s}"));
     for name in MEANS {
-        header.extend(["se", "lo95", "hi95"].map(|s| format!("{name}_{s}")));
+        header.extend(errors(name));
     }
+    // Added after the columns above, which keep their places.
+    for r in &ladder.rungs {
+        header.extend(errors(&format!("p_reach_{}", r.id)));
+    }
+    for o in &outcome_names {
+        header.extend(errors(&format!("p_outcome_{o}")));
+    }
+    header.extend(["rank_mean", "rank_mean_se"].map(String::from));
+    header.extend(swept.iter().cloned());
     header
 }
 
@@ -363,6 +448,16 @@ impl Serialize for ComparisonRow<'_> {
             seq.serialize_element(&e.map(|e| e.lo95))?;
             seq.serialize_element(&e.map(|e| e.hi95))?;
         }
+        for e in self.p_reach_errors.iter().chain(&self.p_outcome_errors) {
+            seq.serialize_element(&e.se)?;
+            seq.serialize_element(&e.lo95)?;
+            seq.serialize_element(&e.hi95)?;
+        }
+        seq.serialize_element(&self.rank_mean)?;
+        seq.serialize_element(&self.rank_mean_se)?;
+        for x in &self.swept {
+            seq.serialize_element(x)?;
+        }
         seq.end()
     }
 }
@@ -379,12 +474,13 @@ pub struct CellError {
 impl<'a> ComparisonRow<'a> {
     /// Reads back a record of `comparison.csv` written under [`comparison_header`]
     /// for a ladder of `rungs` rungs and `outcomes` outcome columns (0 without stop
-    /// rules): the cells in the order [`Serialize`] writes them, text borrowed from
-    /// the record.
+    /// rules) and `swept` swept settings: the cells in the order [`Serialize`] writes
+    /// them, text borrowed from the record.
     pub fn read(
         record: &'a csv::StringRecord,
         rungs: usize,
         outcomes: usize,
+        swept: usize,
     ) -> Result<ComparisonRow<'a>, CellError> {
         let mut cells = Cells { record, next: 0 };
         Ok(ComparisonRow {
@@ -420,6 +516,17 @@ impl<'a> ComparisonRow<'a> {
                 cells.error()?,
                 cells.error()?,
             ],
+            p_reach_errors: (0..rungs)
+                .map(|_| cells.required_error())
+                .collect::<Result<_, _>>()?,
+            p_outcome_errors: (0..outcomes)
+                .map(|_| cells.required_error())
+                .collect::<Result<_, _>>()?,
+            rank_mean: cells.required()?,
+            rank_mean_se: cells.required()?,
+            swept: (0..swept)
+                .map(|_| cells.number())
+                .collect::<Result<_, _>>()?,
         })
     }
 }
@@ -472,6 +579,12 @@ impl<'a> Cells<'a> {
             "false" => Ok(false),
             text => Err(self.bad(BadCell::NotAFlag(text.into()))),
         }
+    }
+
+    /// A standard error and its interval, all three given.
+    fn required_error(&mut self) -> Result<MeanError, CellError> {
+        let [se, lo95, hi95] = [self.required()?, self.required()?, self.required()?];
+        Ok(MeanError { se, lo95, hi95 })
     }
 
     /// A standard error and its interval: all three, or none.
@@ -810,7 +923,7 @@ mod tests {
     #[test]
     fn comparison_rows_follow_their_header() {
         let ladder = crate::engine::testing::two_rungs();
-        let header = comparison_header(&ladder, None);
+        let header = comparison_header(&ladder, None, &["b.scale".into()]);
         let stats = Some(Stats {
             mean: 0.5,
             p10: 0.0,
@@ -837,6 +950,11 @@ mod tests {
             rank_se: 0.25,
             tied_with_best: true,
             errors: [Some(MeanError::new(0.5, 0.5)), None, None, None, None, None],
+            rank_mean: 1.5,
+            rank_mean_se: 0.125,
+            swept: vec![Some(0.3)],
+            p_reach_errors: vec![MeanError::new(1.0, 0.0), MeanError::new(0.5, 0.5)],
+            p_outcome_errors: vec![],
         };
         let mut t = Table::new(Vec::new());
         t.header(&header).unwrap();
@@ -858,28 +976,48 @@ mod tests {
              hostile_rounds_se,hostile_rounds_lo95,hostile_rounds_hi95,\
              p_settled_se,p_settled_lo95,p_settled_hi95,\
              settled_round_se,settled_round_lo95,settled_round_hi95,\
-             payoff_se,payoff_lo95,payoff_hi95"
+             payoff_se,payoff_lo95,payoff_hi95,\
+             p_reach_c_se,p_reach_c_lo95,p_reach_c_hi95,p_reach_d_se,p_reach_d_lo95,p_reach_d_hi95,\
+             rank_mean,rank_mean_se,b.scale"
         );
         assert_eq!(
             lines[1],
             "\"b=mirror,a=hold\",a,\"hold(rung = \"\"d\"\")\",2,\
              0.5,0.0,1.0,1.0,0.5,0.0,1.0,1.0,0.5,0.0,1.0,1.0,\
              0.0,,,,,,,,,1.0,0.5,0.0,,\
-             2,payoff:a,1.5,0.25,true,0.5,-0.479981992270027,1.479981992270027,,,,,,,,,,,,,,,"
+             2,payoff:a,1.5,0.25,true,0.5,-0.479981992270027,1.479981992270027,,,,,,,,,,,,,,,,\
+             0.0,1.0,1.0,0.5,-0.479981992270027,1.479981992270027,\
+             1.5,0.125,0.3"
         );
         let mut read = ::csv::Reader::from_reader(out.as_bytes());
         let record = read.records().next().unwrap().unwrap();
         assert_eq!(record.len(), header.len());
         // With stop rules, one share per outcome and one for none, last.
         let outcomes = ["settled".to_string(), "war".into()];
-        let header = comparison_header(&ladder, Some(&outcomes));
+        let header = comparison_header(&ladder, Some(&outcomes), &[]);
         let at = header.iter().position(|h| h == "rank").unwrap();
         assert_eq!(
             header[at - 3..at],
             ["p_outcome_settled", "p_outcome_war", "p_outcome_none"]
         );
+        assert_eq!(
+            header[header.len() - 5..],
+            [
+                "p_outcome_none_se",
+                "p_outcome_none_lo95",
+                "p_outcome_none_hi95",
+                "rank_mean",
+                "rank_mean_se"
+            ]
+        );
         let row = ComparisonRow {
             p_outcome: vec![0.25, 0.0, 0.75],
+            swept: vec![],
+            p_outcome_errors: vec![
+                MeanError::new(0.25, 0.25),
+                MeanError::new(0.0, 0.0),
+                MeanError::new(0.75, 0.25),
+            ],
             ..row
         };
         let mut t = Table::new(Vec::new());
@@ -890,15 +1028,15 @@ mod tests {
         // Read back, the row is the one written.
         let mut read = ::csv::Reader::from_reader(out.as_bytes());
         let record = read.records().next().unwrap().unwrap();
-        assert_eq!(ComparisonRow::read(&record, 2, 3), Ok(row));
+        assert_eq!(ComparisonRow::read(&record, 2, 3, 0), Ok(row));
     }
 
     #[test]
     fn a_comparison_cell_not_as_written_is_refused_with_its_column() {
         let cells = |text: &str| ::csv::StringRecord::from(text.split(';').collect::<Vec<_>>());
-        let row = "v;a;hold;2;0.5;0;1;1;;;;;0.5;0;1;1;0;;;;;;;;;1;0.5;0;;1;mean-peak;0.5;0;true;;;;;;;;;;;;;;;;;;";
-        assert!(ComparisonRow::read(&cells(row), 2, 0).is_ok());
-        let bad = |row: &str| ComparisonRow::read(&cells(row), 2, 0).unwrap_err();
+        let row = "v;a;hold;2;0.5;0;1;1;;;;;0.5;0;1;1;0;;;;;;;;;1;0.5;0;;1;mean-peak;0.5;0;true;;;;;;;;;;;;;;;;;;;0;1;1;0.5;-0.5;1.5;0.5;0.1;";
+        assert!(ComparisonRow::read(&cells(row), 2, 0, 1).is_ok());
+        let bad = |row: &str| ComparisonRow::read(&cells(row), 2, 0, 1).unwrap_err();
         assert_eq!(
             bad(&row.replacen("0.5", "lots", 1)),
             CellError {
@@ -917,6 +1055,14 @@ mod tests {
             }
         );
         assert_eq!(bad(&row.replacen(";true;;", ";true;0.1;", 1)).column, 36);
+        // A share's error is never empty.
+        assert_eq!(bad(&row.replacen(";-0.5;", ";;", 1)).column, 56);
+        // A swept value is a number, or empty where the setting does not apply.
+        assert_eq!(bad(&format!("{row}x")).column, 60);
+        assert_eq!(
+            ComparisonRow::read(&cells(&format!("{row}0.25")), 2, 0, 1).map(|r| r.swept),
+            Ok(vec![Some(0.25)])
+        );
         assert_eq!(
             bad(&row.replacen("v;a;hold;2", "v;a;hold;two", 1)).column,
             3

@@ -83,6 +83,10 @@ pub struct RunMeta<'a> {
     /// For `compare`: the variants, in the order of `comparison.csv`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<VariantMeta>,
+    /// For `compare` sweeping settings: the swept settings, in the order of their
+    /// columns in `comparison.csv` (`russia.scale`, `noise.misperception`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub swept: Vec<String>,
     /// For `compare`: how the terminal table ranks the variants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ranked_by: Option<String>,
@@ -125,6 +129,18 @@ pub struct VariantMeta {
     pub name: String,
     /// Each actor's starting policy in it, in actor order.
     pub policies: Vec<VariantPolicy>,
+    /// The swept settings' values in it, where they apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub swept: Vec<SweptValue>,
+}
+
+/// A swept setting's value in a variant.
+#[derive(Debug, Serialize)]
+pub struct SweptValue {
+    /// The setting, as its column of `comparison.csv` names it.
+    pub column: String,
+    /// Its value.
+    pub value: f64,
 }
 
 /// An actor's starting policy in a variant.
@@ -166,6 +182,7 @@ impl<'a> RunMeta<'a> {
                 })
                 .collect(),
             variants: vec![],
+            swept: vec![],
             ranked_by: None,
             rank_by: None,
             notes: vec![],

@@ -97,6 +97,10 @@ pub const SUMMARY: &str = "summary.csv";
 /// Each actor's level per round over replicates (`run`, and per variant `compare`).
 pub const AGGREGATE: &str = "aggregate.csv";
 
+/// The share of replicates at or above each line of the ladder, per round and actor
+/// (`run`, and per variant `compare`).
+pub const EXCEEDANCE: &str = "exceedance.csv";
+
 /// Each variant's results per actor (`compare`).
 pub const COMPARISON: &str = "comparison.csv";
 
@@ -186,6 +190,9 @@ impl Kind {
                 "dyads.png",
                 "fan.svg",
                 "fan.png",
+                EXCEEDANCE,
+                "exceedance.svg",
+                "exceedance.png",
                 "stocks.svg",
                 "stocks.png",
             ],
@@ -202,6 +209,11 @@ impl Kind {
                 "trajectories.png",
                 "heatmap.svg",
                 "heatmap.png",
+                "sweep.svg",
+                "sweep.png",
+                EXCEEDANCE,
+                "exceedance.svg",
+                "exceedance.png",
             ],
             Kind::Tournament => &[
                 MARKER,

@@ -15,8 +15,8 @@ use super::{ChartMeta, FanRow, FanSeries, PlotError};
 /// What the legend says the line and band are.
 const LEGEND_HEADER: &str = "Median and 10–90% range";
 
-/// The legend's header when the medians in force are drawn too.
-const IN_FORCE_HEADER: &str = "Median and 10–90% range · dashed: median in force";
+/// What the legend's header adds when the medians in force are drawn too.
+const IN_FORCE_NOTE: &str = " · dashed: median in force";
 
 /// The legend's header of the stocks chart, whose line is the mean.
 const STOCKS_HEADER: &str = "Mean and 10–90% range";
@@ -50,12 +50,66 @@ pub fn draw_fan<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| &s.rows)
         .any(|r| r.in_force.is_some_and(|f| f.is_finite() && f != r.p50));
-    let header = if in_force {
-        IN_FORCE_HEADER
+    let flat: Vec<bool> = series.iter().map(collapsed).collect();
+    let every = format!("every {}", unit(meta));
+    let all_flat = !series.is_empty() && flat.iter().all(|&f| f);
+    let mut header = if all_flat {
+        format!("Median · 10–90% range equals the median in {every}")
     } else {
-        LEGEND_HEADER
+        LEGEND_HEADER.to_owned()
     };
-    draw_bands(area, meta, series, header, in_force)
+    if in_force {
+        header.push_str(IN_FORCE_NOTE);
+    }
+    // Where some actors have a band and others none, those without are told apart
+    // beside their names.
+    let note = format!("10–90% range = median in {every}");
+    let notes: Vec<Option<&str>> = flat
+        .iter()
+        .map(|&f| (f && !all_flat).then_some(note.as_str()))
+        .collect();
+    let key = Key {
+        header: &header,
+        band: !all_flat,
+        notes: &notes,
+    };
+    draw_bands(area, meta, series, key, in_force)
+}
+
+/// What the legend of a fan says: its header, whether its key shows a band (rather
+/// than a line, when no band is drawn), and a note per series to write beside its
+/// name, if any (an empty list has none).
+#[derive(Debug, Clone, Copy)]
+struct Key<'a> {
+    header: &'a str,
+    band: bool,
+    notes: &'a [Option<&'a str>],
+}
+
+impl Key<'_> {
+    /// The note of series `i`.
+    fn note(&self, i: usize) -> Option<&str> {
+        self.notes.get(i).copied().flatten()
+    }
+}
+
+/// Whether `s` has rows and in each of them the 10th and 90th percentiles are the
+/// median: a band of no height.
+fn collapsed(s: &FanSeries) -> bool {
+    let mut rows = s
+        .rows
+        .iter()
+        .filter(|r| r.p10.is_finite() && r.p50.is_finite() && r.p90.is_finite())
+        .peekable();
+    rows.peek().is_some() && rows.all(|r| r.p10 == r.p50 && r.p90 == r.p50)
+}
+
+/// The chart's round unit, `round` when it has none.
+fn unit(meta: &ChartMeta) -> &str {
+    match meta.round_unit.trim() {
+        "" => "round",
+        u => u,
+    }
 }
 
 /// Draws the stocks chart on `area`: per holding (a series, its `p50` holding the
@@ -67,16 +121,21 @@ pub fn draw_stocks<DB: DrawingBackend>(
     meta: &ChartMeta,
     series: &[FanSeries],
 ) -> Result<(), PlotError> {
-    draw_bands(area, meta, series, STOCKS_HEADER, false)
+    let key = Key {
+        header: STOCKS_HEADER,
+        band: true,
+        notes: &[],
+    };
+    draw_bands(area, meta, series, key, false)
 }
 
-/// The fan chart with `header` over its legend, and each series' `in_force`
-/// dashed when `in_force` is set.
+/// The fan chart with the legend `key`, and each series' `in_force` dashed when
+/// `in_force` is set.
 fn draw_bands<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     meta: &ChartMeta,
     series: &[FanSeries],
-    header: &str,
+    key: Key<'_>,
     in_force: bool,
 ) -> Result<(), PlotError> {
     font::ensure()?;
@@ -97,13 +156,26 @@ fn draw_bands<DB: DrawingBackend>(
                 .filter_map(|r| r.in_force.filter(|_| in_force)),
         )
         .collect();
+    let mark = |alpha| match key.band {
+        true => Mark::Band(alpha, None),
+        false => Mark::Line(None),
+    };
     if series.len() >= PANELS_FROM {
-        return draw_panels(area, meta, series, &runs, &levels, header, in_force);
+        let mark = mark(band_alpha(1));
+        return draw_panels(area, meta, series, &runs, &levels, (mark, key), in_force);
     }
+    let names: Vec<String> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match key.note(i) {
+            Some(note) => format!("{} ({note})", s.actor),
+            None => s.actor.clone(),
+        })
+        .collect();
     let legend = LegendSpec {
-        mark: Mark::Band(band_alpha(series.len()), None),
-        header: Some(header),
-        names: series.iter().map(|s| s.actor.as_str()).collect(),
+        mark: mark(band_alpha(series.len())),
+        header: Some(key.header),
+        names: names.iter().map(String::as_str).collect(),
     };
     let frame = Frame::new(area.dim_in_pixel(), meta, &legend, &levels);
     frame.draw_background(area)?;
@@ -179,13 +251,21 @@ fn draw_panels<DB: DrawingBackend>(
     series: &[FanSeries],
     runs: &[Vec<Vec<FanRow>>],
     levels: &[f64],
-    header: &str,
+    (mark, key): (Mark, Key<'_>),
     in_force: bool,
 ) -> Result<(), PlotError> {
-    let titles: Vec<Vec<String>> = series.iter().map(|s| vec![s.actor.clone()]).collect();
+    let titles: Vec<Vec<String>> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut title = vec![s.actor.clone()];
+            title.extend(key.note(i).map(str::to_owned));
+            title
+        })
+        .collect();
     // One band per panel: as opaque as a single actor's band.
     let alpha = band_alpha(1);
-    let legend = [(Mark::Band(alpha, None), header)];
+    let legend = [(mark, key.header)];
     let grid = PanelGrid::new(area.dim_in_pixel(), meta, &titles, &legend, levels);
     grid.draw_background(area)?;
     let width = grid.line_width();

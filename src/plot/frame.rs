@@ -1184,7 +1184,7 @@ pub(crate) fn backing<DB: DrawingBackend>(
 }
 
 /// Round-number ticks for an axis without a ladder.
-fn numeric_ticks(lo: f64, hi: f64) -> Vec<f64> {
+pub(crate) fn numeric_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let span = hi - lo;
     let raw = span / 6.0;
     let mag = 10f64.powf(raw.log10().floor());

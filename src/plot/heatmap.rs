@@ -23,6 +23,19 @@ const RAMP: [RGBColor; 9] = [
     RGBColor(0x80, 0x00, 0x26),
 ];
 
+/// What the outline of a cell means, in the legend.
+const TIE_KEY: &str = "outlined: the best, or tied with it (95%)";
+
+/// Whether a variant is the best or tied with it: its cell is outlined.
+fn is_tied(v: &super::VariantSummary) -> bool {
+    v.rank == 1 || v.rank_label == "=1"
+}
+
+/// The width of the tie outline: 4 px at 1600 × 900, thinner in small cells.
+fn tie_mark_width(s: f64, cell: f64) -> u32 {
+    (4.0 * s).min(cell / 12.0).round().max(1.0) as u32
+}
+
 /// The colour of `t` in 0–1 along [`RAMP`].
 fn ramp(t: f64) -> RGBColor {
     let t = if t.is_finite() {
@@ -140,8 +153,9 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         bottom,
     };
     let bar_labels = rung_labels(&bar_meta, ty.tick, &bar_scale, 0.16 * w, &ends);
-    let legend_w =
-        (bar_w + 12.0 * s + labels_width(ty.tick, &bar_labels)).max(ty.note.width(bar_note));
+    let legend_w = (bar_w + 12.0 * s + labels_width(ty.tick, &bar_labels))
+        .max(ty.note.width(bar_note))
+        .max(ty.note.size + 6.0 * s + ty.note.width(TIE_KEY));
     let gap = 40.0 * s;
     let avail_w = w - 2.0 * ty.pad - row_w - 16.0 * s - gap - legend_w;
     let avail_h = bottom - cells_top;
@@ -215,6 +229,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let value_face = Face::bold((30.0 * s.max(ty.tick.size / 18.0)).min(0.3 * ch));
     let rank_face = ty.note;
     let sep = (2.0 * s).round().max(1.0) as u32;
+    let mark = tie_mark_width(s, cw.min(ch));
     for (i, row) in grid.cells.iter().enumerate().take(nr) {
         for (j, &vi) in row.iter().enumerate().take(nc) {
             let Some(v) = set.variants.get(vi) else {
@@ -227,8 +242,17 @@ pub fn draw_heatmap<DB: DrawingBackend>(
                 fill.filled(),
             ))?;
             frame::outline(area, ((x0, y0), (x0 + cw, y0 + ch)), WHITE, sep)?;
+            if is_tied(v) {
+                let inset = f64::from(sep) + f64::from(mark) / 2.0;
+                frame::outline(
+                    area,
+                    ((x0 + inset, y0 + inset), (x0 + cw - inset, y0 + ch - inset)),
+                    INK,
+                    mark,
+                )?;
+            }
             let value = format!("{:.2}", v.score);
-            let rank = format!("#{} of {total}", v.rank);
+            let rank = format!("{} of {total}", v.rank_label);
             let ink = text_on(fill);
             let (cx, cy) = (x0 + cw / 2.0, y0 + ch / 2.0);
             let fits = |f: Face, text: &str| f.width(text) <= cw - 8.0 * s;
@@ -277,6 +301,42 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         MUTED,
         Anchor::Left,
     )?;
+    // The key of the tie mark, under the bar's note.
+    let key_y = top + head.size * 0.6 + ty.small.size * 1.3 + ty.note.size * 1.4;
+    let square = ty.note.size;
+    let marked = grid
+        .cells
+        .iter()
+        .flatten()
+        .filter_map(|&i| set.variants.get(i))
+        .any(is_tied);
+    if marked {
+        area.draw(&Rectangle::new(
+            [
+                px((x_bar, key_y - square / 2.0)),
+                px((x_bar + square, key_y + square / 2.0)),
+            ],
+            RAMP[2].filled(),
+        ))?;
+        let w = tie_mark_width(s, square * 4.0).min(3);
+        frame::outline(
+            area,
+            (
+                (x_bar, key_y - square / 2.0),
+                (x_bar + square, key_y + square / 2.0),
+            ),
+            INK,
+            w,
+        )?;
+        font::text(
+            area,
+            TIE_KEY,
+            (x_bar + square + 6.0 * s, key_y),
+            ty.note,
+            MUTED,
+            Anchor::Left,
+        )?;
+    }
     let steps = ((bar_scale.bottom - bar_scale.top) / 2.0).ceil().max(1.0) as usize;
     for k in 0..steps {
         let y0 = bar_scale.top + k as f64 * 2.0;

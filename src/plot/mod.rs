@@ -9,7 +9,7 @@
 //!
 //! Data leaves in two ways:
 //!
-//! - [`draw_timeline`], [`draw_dyads`] and [`draw_fan`] (and for a comparison's [`VariantSet`],
+//! - [`draw_timeline`], [`draw_dyads`], [`draw_fan`] and [`draw_exceedance`] (and for a comparison's [`VariantSet`],
 //!   [`draw_compare`], [`draw_trajectories`] and [`draw_heatmap`]; for a
 //!   tournament's [`RankingChart`], [`draw_tournament`]) draw on any
 //!   plotters [`DrawingArea`], generic over the backend so SVG and PNG share one
@@ -52,6 +52,7 @@
 
 mod compare;
 mod dyads;
+mod exceedance;
 mod fan;
 mod fit;
 pub(crate) mod font;
@@ -63,6 +64,7 @@ mod raster;
 mod score;
 mod style;
 mod svg_font;
+mod sweep;
 mod timeline;
 mod tournament;
 mod trajectories;
@@ -85,10 +87,12 @@ pub use compare::{
     ActorSummary, MAX_SHOWN, PolicyGrid, Quantiles, VariantSet, VariantSummary, draw_compare,
 };
 pub use dyads::{DyadSeries, draw_dyads};
+pub use exceedance::{ExceedanceChart, ExceedancePanel, ExceedancePoint, draw_exceedance};
 pub use fan::{draw_fan, draw_stocks};
 pub use fit::{FitChart, draw_fit};
 pub use heatmap::draw_heatmap;
 pub use score::{ScorePanel, ScorePoint, ScoreSeries, draw_score, panel_grid};
+pub use sweep::{SweepChart, SweepLine, SweepPoint, draw_sweep};
 pub use timeline::draw_timeline;
 pub use tournament::{ChartRow, MAX_DOTS, RankingChart, draw_tournament};
 pub use trajectories::draw_trajectories;
@@ -327,6 +331,14 @@ pub enum Chart<'a> {
         /// One series per actor, in legend order.
         series: &'a [FanSeries],
     },
+    /// Many runs: the share of replicates at or above each line of the ladder, per
+    /// round, one panel per line (and per variant of a comparison).
+    Exceedance {
+        /// Scenario description (its ladder is replaced by the share axis).
+        meta: &'a ChartMeta,
+        /// The panels and their actors.
+        chart: &'a ExceedanceChart,
+    },
     /// Variants side by side: peak levels, and the shares reaching the top rungs.
     Compare {
         /// Scenario description.
@@ -357,6 +369,12 @@ pub enum Chart<'a> {
         /// Which variant is in which cell.
         grid: &'a PolicyGrid,
     },
+    /// A sweep: the ranking metric against one swept setting, a line per
+    /// combination of the other policies.
+    Sweep {
+        /// The chart's data.
+        chart: &'a SweepChart,
+    },
     /// A score: recorded and predicted measures, one panel per episode.
     Score {
         /// The panels, in the record's order.
@@ -382,9 +400,11 @@ impl Chart<'_> {
             Chart::Dyads { meta, series } => draw_dyads(area, meta, series),
             Chart::Fan { meta, series } => draw_fan(area, meta, series),
             Chart::Stocks { meta, series } => draw_stocks(area, meta, series),
+            Chart::Exceedance { meta, chart } => draw_exceedance(area, meta, chart),
             Chart::Compare { meta, set } => draw_compare(area, meta, set),
             Chart::Trajectories { meta, set } => draw_trajectories(area, meta, set),
             Chart::Heatmap { meta, set, grid } => draw_heatmap(area, meta, set, grid),
+            Chart::Sweep { chart } => draw_sweep(area, chart),
             Chart::Score { panels } => draw_score(area, panels),
             Chart::Fit { chart } => draw_fit(area, chart),
             Chart::Tournament { chart } => draw_tournament(area, chart),

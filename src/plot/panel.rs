@@ -164,11 +164,25 @@ impl PanelGrid {
     /// are drawn (a mark and its text; thresholds are added), and room for
     /// `data_levels` (every level a series will draw).
     pub fn new(
+        size: (u32, u32),
+        meta: &ChartMeta,
+        titles: &[Vec<String>],
+        legend: &[(Mark, &str)],
+        data_levels: &[f64],
+    ) -> PanelGrid {
+        let cols = columns(titles.len());
+        PanelGrid::in_columns(size, meta, titles, legend, data_levels, cols)
+    }
+
+    /// [`PanelGrid::new`] with `cols` panels per row (at least one), for charts
+    /// whose panels come in groups that a row should keep together.
+    pub fn in_columns(
         (w, h): (u32, u32),
         meta: &ChartMeta,
         titles: &[Vec<String>],
         legend: &[(Mark, &str)],
         data_levels: &[f64],
+        cols: usize,
     ) -> PanelGrid {
         let (w, h) = (f64::from(w), f64::from(h));
         let sz = Sizes::new(w, h);
@@ -176,7 +190,7 @@ impl PanelGrid {
         let header = Header::new(&sz, &meta.title, &meta.subtitle, w);
         let ladder = Ladder::new(meta, data_levels);
         let n = titles.len();
-        let cols = columns(n);
+        let cols = cols.clamp(1, n.max(1));
         let rows = n.div_ceil(cols).max(1);
         let x_max = f64::from(meta.rounds.max(1));
 

@@ -224,12 +224,18 @@ fn four_and_twelve_actor_fans_draw_a_panel_titled_for_each_actor() {
         for text in [
             meta.title.as_str(),
             meta.subtitle.as_str(),
-            "Median and 10–90% range",
             "Economic pressure",
             "Month",
         ] {
             assert!(texts.contains(&text), "{n} actors: no {text:?}");
         }
+        // Every third actor's band has no height, which the legend says.
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("Median and 10–90% range")),
+            "{n} actors: {texts:?}"
+        );
         // Rung names once per row of panels, on the left column only.
         let rows = n.div_ceil(if n == 4 { 2 } else { 4 });
         let count = texts.iter().filter(|t| **t == "Expel diplomats").count();
@@ -267,6 +273,59 @@ fn fan_legend_explains_the_band() {
         "actor in legend"
     );
     assert!(svg.contains("Median and 10–90% range"));
+}
+
+// See: #13, item 6: a band of no height is not keyed as a band.
+#[test]
+fn fan_legend_says_when_the_range_equals_the_median_in_every_round() {
+    let meta = meta();
+    // The legend's text, its header wrapped onto lines where it is long.
+    let legend = |series: &[FanSeries]| texts(&fan_svg(&meta, series)).join(" ");
+    let flat = || fan("Russia", 12, 0.0);
+    let wide = || fan("United States", 12, 1.0);
+    let said = "range equals the median in every month";
+    // Some actors with a band, one without: the band is keyed, and the one
+    // without is told beside its name.
+    let text = legend(&[wide(), flat()]);
+    assert!(text.contains("Median and 10–90% range"), "{text}");
+    assert!(
+        text.contains("Russia (10–90% range = median in every month)"),
+        "{text}"
+    );
+    assert!(!text.contains("United States ("), "{text}");
+    let text = legend(&[flat(), fan("United States", 12, 0.0)]);
+    assert!(text.contains(&format!("Median · 10–90% {said}")), "{text}");
+    assert!(!text.contains("Median and"), "{text}");
+    // A band that collapses in some rounds only is still a band.
+    let mut partly = wide();
+    for r in &mut partly.rows[..6] {
+        (r.p10, r.p90) = (r.p50, r.p50);
+    }
+    let text = legend(&[partly]);
+    assert!(text.contains("Median and 10–90% range"), "{text}");
+    assert!(!text.contains(said), "{text}");
+    // From three actors on, the panels' one legend entry says the same.
+    let mut three = fans(3);
+    for s in &mut three {
+        for r in &mut s.rows {
+            (r.p10, r.p90) = (r.p50, r.p50);
+        }
+    }
+    let text = legend(&three);
+    assert!(text.contains(&format!("Median · 10–90% {said}")), "{text}");
+    // With one of them banded, the others' panels say it under their names.
+    three[1] = fan("Russia", 12, 1.0);
+    let svg = fan_svg(&meta, &three);
+    let labels = texts(&svg);
+    let notes = labels
+        .iter()
+        .filter(|t| **t == "10–90% range = median in every month")
+        .count();
+    assert_eq!(notes, 2, "{labels:?}");
+    // Where no band is drawn, the key shows a line, not a shaded swatch (two
+    // rectangles: its fill and its outline).
+    let rects = |series: &[FanSeries]| fan_svg(&meta, series).matches("<rect").count();
+    assert_eq!(rects(&[flat()]) + 2, rects(&[wide()]));
 }
 
 #[test]

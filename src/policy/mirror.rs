@@ -287,6 +287,9 @@ impl Mirror {
 impl Policy for Mirror {
     kind_methods!();
 
+    // Inlined into the engine's call by kind: the decision of every round of a
+    // tit-for-tat is a few instructions.
+    #[inline]
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         match self.choose(view) {
             Choice::Open => Move::on(self.first),

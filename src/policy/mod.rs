@@ -7,7 +7,8 @@
 //! [`registry::ALL`], with its [`PolicyInfo`] and the parser of its parameters.
 
 /// The methods every kind of policy writes the same way, written once: its `info` is
-/// the `INFO` of its module, and it clones itself. Each kind's `impl Policy` opens with it.
+/// the `INFO` of its module, it clones itself, and its copy for the engine is called
+/// without a virtual call. Each kind's `impl Policy` opens with it.
 macro_rules! kind_methods {
     () => {
         fn info(&self) -> &'static $crate::policy::PolicyInfo {
@@ -17,21 +18,27 @@ macro_rules! kind_methods {
         fn clone_box(&self) -> Box<dyn $crate::policy::Policy> {
             Box::new(self.clone())
         }
+
+        fn instance(&self) -> $crate::policy::Instance {
+            $crate::policy::Instance::from(self.clone())
+        }
     };
 }
 
 /// Declares the module of each kind named by the registry.
 macro_rules! kind_modules {
-    ($($kind:ident,)*) => {
+    ($($kind:ident: $type:ident,)*) => {
         $(mod $kind;)*
     };
 }
 
 mod domains;
+mod instance;
 pub mod registry;
 registry::with_every_kind!(kind_modules);
 mod view;
 
+pub use instance::Instance;
 pub use registry::{PolicySpec, parse_policy};
 pub use view::{Dyad, Histories, Observation, Scene, Stocks, View};
 
@@ -198,6 +205,12 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
 
     /// A fresh copy with the same parameters.
     fn clone_box(&self) -> Box<dyn Policy>;
+
+    /// A fresh copy with the same parameters, for the engine to play: a kind of the
+    /// registry is then called without a virtual call. By default, the boxed copy.
+    fn instance(&self) -> Instance {
+        Instance::boxed(self.clone_box())
+    }
 
     /// Rounds of history read with these parameters; `None` = all of it.
     fn memory_depth(&self) -> Option<u32> {

@@ -4,10 +4,11 @@
 use super::{MAX_NESTING, ParseContext, ParseNested, Policy, PolicyInfo};
 use crate::error::{Problem, suggestion};
 
-/// Calls the macro `$then` with the module of every policy kind, in the order of
-/// `escalate policies` and of chart legends. This list is the one place outside its own
-/// file where a kind is named: the policy module declares the modules from it, and
-/// [`ALL`] lists them from it.
+/// Calls the macro `$then` with the module of every policy kind and its policy type,
+/// in the order of `escalate policies` and of chart legends. This list is the one
+/// place outside its own file where a kind is named: the policy module declares the
+/// modules from it, [`ALL`] lists them from it, and [`Instance`](super::Instance)
+/// calls each type without a virtual call from it.
 ///
 /// A new kind is a file `src/policy/<kind>.rs` holding `pub(super) const INFO`, a
 /// `pub(super) fn parse` of type [`ParseFn`] and its policy type, whose `impl Policy`
@@ -18,19 +19,19 @@ use crate::error::{Problem, suggestion};
 macro_rules! with_every_kind {
     ($then:ident) => {
         $then! {
-            mirror,
-            restrain,
-            defer,
-            escalate,
-            threshold,
-            generous,
-            grit,
-            pavlov,
-            hold,
-            script,
-            random,
-            solidarity,
-            respond,
+            mirror: Mirror,
+            restrain: Restrain,
+            defer: Defer,
+            escalate: Escalate,
+            threshold: Threshold,
+            generous: Generous,
+            grit: Grit,
+            pavlov: Pavlov,
+            hold: Hold,
+            script: Script,
+            random: Random,
+            solidarity: Solidarity,
+            respond: Respond,
         }
     };
 }
@@ -52,7 +53,7 @@ pub struct PolicyKind {
 
 /// The kind of each module listed.
 macro_rules! kinds {
-    ($($kind:ident,)*) => {
+    ($($kind:ident: $type:ident,)*) => {
         &[$(PolicyKind {
             info: &super::$kind::INFO,
             parse: super::$kind::parse,
@@ -72,6 +73,16 @@ pub struct PolicySpec {
     pub text: String,
     /// A fresh instance, cloned for every dyad that follows it.
     pub policy: Box<dyn Policy>,
+}
+
+impl PolicySpec {
+    /// The policy with every parameter as parsed, defaults filled in: the same text for
+    /// two specs exactly when their fresh instances are the same (`mirror` and
+    /// `mirror(scale = 1)`), whatever was written. It is the instance's `Debug`, which
+    /// every policy derives over its whole configuration.
+    pub fn resolved(&self) -> String {
+        format!("{}: {:?}", self.kind, self.policy)
+    }
 }
 
 /// Parses a policy table (`{ kind = "...", ... }`); problems carry keys relative to it.

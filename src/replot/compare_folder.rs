@@ -17,18 +17,19 @@ use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{ComparisonRow, VariantAggregateRow, comparison_header};
 use crate::output::reader::{bad_results, each_record, row};
-use crate::output::{AGGREGATE, COMPARISON, ChartFormats, Kind, Replacement};
+use crate::output::{AGGREGATE, COMPARISON, ChartFormats, EXCEEDANCE, Kind, Replacement};
 use crate::plot::{
-    ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, VariantSet,
-    VariantSummary, chart_meta, stage_charts,
+    ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, SweepChart, SweepLine,
+    VariantSet, VariantSummary, chart_meta, stage_charts,
 };
 use crate::ranking::{RankBy, mean_peak_level};
 use crate::scenario::Scenario;
 use crate::scenario::limits::open_input;
 
 /// The charts of a comparison folder: `(file stem, caption)`, in report order. The
-/// heatmap is drawn only when exactly two actors were varied.
-pub const COMPARE_CHARTS: [(&str, &str); 3] = [
+/// heatmap is drawn only when exactly two actors were varied or two settings swept,
+/// the sweep chart only when one setting was swept.
+pub const COMPARE_CHARTS: [(&str, &str); 5] = [
     (
         "compare",
         "Peak level of each actor in each variant (median and 10–90% range over replicates), and the share of replicates that reached the top rungs",
@@ -39,7 +40,15 @@ pub const COMPARE_CHARTS: [(&str, &str); 3] = [
     ),
     (
         "heatmap",
-        "Mean peak level over actors (the ranking metric) for each pair of starting policies",
+        "Mean peak level over actors (the ranking metric) for each pair of starting policies or swept values; outlined: the best and the variants tied with it",
+    ),
+    (
+        "sweep",
+        "The ranking metric against the swept setting: mean over replicates and its 95% interval, one line per combination of the other policies",
+    ),
+    (
+        "exceedance",
+        "Share of replicates at or above each line of the ladder, round by round (solid) and by then (dashed), for the best-ranked variants",
     ),
 ];
 
@@ -58,7 +67,12 @@ pub fn plot_compare_folder(
     limit: u64,
 ) -> Result<Vec<(&'static str, &'static str)>, Error> {
     let files = Replacement::in_results(dir, Kind::Compare);
-    let (set, grid) = variant_set(dir, scenario, cancel, limit)?;
+    let Drawn {
+        set,
+        grid,
+        sweep,
+        rounds,
+    } = variant_set(dir, scenario, cancel, limit)?;
     let ranked_by = rank_by.describe();
     let n = set.variants.len();
     let replicates = if scenario.replicates == 1 {
@@ -83,13 +97,15 @@ pub fn plot_compare_folder(
             scenario.seed
         ),
     );
-    let trajectories_meta = chart_meta(
+    let mut trajectories_meta = chart_meta(
         scenario,
         format!(
             "Median level per {} over {replicates} · panels ranked by {ranked_by}{shown}",
             scenario.round_unit
         ),
     );
+    // A swept `rounds` runs some variants longer than the scenario.
+    trajectories_meta.rounds = rounds;
     let heatmap_meta = chart_meta(
         scenario,
         format!(
@@ -97,6 +113,35 @@ pub fn plot_compare_folder(
             scenario.seed
         ),
     );
+    let sweep = sweep.map(|(setting, lines)| SweepChart {
+        meta: chart_meta(
+            scenario,
+            format!(
+                "{variants} × {replicates}, seed {} · ranked by {ranked_by}",
+                scenario.seed
+            ),
+        ),
+        setting,
+        metric: rank_by.describe_first().to_owned(),
+        lines,
+    });
+    // A folder written before `exceedance.csv` was has no exceedance chart.
+    let exceedance_path = dir.join(EXCEEDANCE);
+    let exceedance = match exceedance_path.exists() {
+        true => {
+            let (chart, what) =
+                super::exceedance::compare_chart(&exceedance_path, scenario, &set, cancel, limit)?;
+            let meta = chart_meta(
+                scenario,
+                format!(
+                    "{what} · {replicates} per variant, seed {} · ranked by {ranked_by}",
+                    scenario.seed
+                ),
+            );
+            Some((meta, chart))
+        }
+        false => None,
+    };
     let mut charts = vec![
         (
             COMPARE_CHARTS[0].0,
@@ -123,37 +168,71 @@ pub fn plot_compare_folder(
         charts.push((COMPARE_CHARTS[2].0, chart));
         drawn.push(COMPARE_CHARTS[2]);
     }
+    if let Some(chart) = &sweep {
+        charts.push((COMPARE_CHARTS[3].0, Chart::Sweep { chart }));
+        drawn.push(COMPARE_CHARTS[3]);
+    }
+    if let Some((meta, chart)) = &exceedance {
+        charts.push((COMPARE_CHARTS[4].0, Chart::Exceedance { meta, chart }));
+        drawn.push(COMPARE_CHARTS[4]);
+    }
     stage_charts(&files, size, &charts, formats, cancel)?;
     files.commit(cancel)?;
     Ok(drawn)
 }
 
 /// A variant as read, in run order.
-struct Read {
-    name: String,
-    actors: Vec<ActorSummary>,
-    peak_means: Vec<Option<f64>>,
+pub(super) struct Read {
+    pub name: String,
+    pub actors: Vec<ActorSummary>,
+    pub peak_means: Vec<Option<f64>>,
     /// Its place in the ranking, as written.
-    rank: usize,
+    pub rank: usize,
     /// Whether it is tied with the best, as written.
-    tied: bool,
+    pub tied: bool,
+    /// Its mean of the first ranking metric, and that mean's standard error.
+    pub rank_mean: (f64, f64),
+    /// Its value of each swept setting, where it applies.
+    pub swept: Vec<Option<f64>>,
 }
 
-/// The variants of the comparison in `dir`, in the order ranked, and their policy
-/// grid when exactly two actors were varied.
+/// What `comparison.csv` holds: the variants in run order and the swept settings,
+/// one column each.
+pub(super) struct Comparison {
+    pub variants: Vec<Read>,
+    pub swept: Vec<String>,
+}
+
+/// What the charts of a comparison folder draw.
+struct Drawn {
+    /// The variants, in the order ranked.
+    set: VariantSet,
+    /// Their grid, when exactly two actors were varied or two settings swept.
+    grid: Option<PolicyGrid>,
+    /// The swept setting and the sweep chart's lines, when one setting was swept.
+    sweep: Option<(String, Vec<SweepLine>)>,
+    /// The rounds of the longest variant.
+    rounds: u32,
+}
+
+/// The variants of the comparison in `dir`, in the order ranked, and what else its
+/// charts draw.
 fn variant_set(
     dir: &Path,
     scenario: &Scenario,
     cancel: Cancel,
     limit: u64,
-) -> Result<(VariantSet, Option<PolicyGrid>), Error> {
+) -> Result<Drawn, Error> {
     let ladder = &scenario.ladder;
     let top = ladder.top();
     let mut reach_rungs = vec![top];
     if top > 0 && ladder.is_hostile(top - 1) {
         reach_rungs.push(top - 1);
     }
-    let mut read = read_comparison(dir, scenario, &reach_rungs, cancel, limit)?;
+    let Comparison {
+        variants: mut read,
+        swept,
+    } = read_comparison(dir, scenario, &reach_rungs, cancel, limit)?;
 
     let aggregate_path = dir.join(AGGREGATE);
     let index: BTreeMap<String, usize> = read
@@ -177,6 +256,10 @@ fn variant_set(
             Ok(ControlFlow::Continue(()))
         },
     )?;
+    let rounds = rows
+        .iter()
+        .map(|(_, _, r)| r.round + 1)
+        .fold(scenario.rounds, u32::max);
     for (variant, actor, r) in rows {
         let a = actor_index(scenario, &actor, &aggregate_path)?;
         let Some(&v) = index.get(&variant) else {
@@ -197,7 +280,9 @@ fn variant_set(
     let mut order: Vec<usize> = (0..read.len()).collect();
     order.sort_by_key(|&i| read[i].rank);
     let tied = read.iter().filter(|v| v.tied).count();
-    let grid = policy_grid(scenario, &read, &order);
+    let grid = super::sweep::swept_grid(&swept, &read, &order)
+        .or_else(|| policy_grid(scenario, &read, &order));
+    let sweep = super::sweep::sweep_lines(&swept, &read);
     let mut slots: Vec<Option<Read>> = read.into_iter().map(Some).collect();
     let variants = order
         .iter()
@@ -231,7 +316,12 @@ fn variant_set(
             .collect(),
         variants,
     };
-    Ok((set, grid))
+    Ok(Drawn {
+        set,
+        grid,
+        sweep,
+        rounds,
+    })
 }
 
 /// The figures of a row of `aggregate.csv`.
@@ -255,11 +345,17 @@ fn read_comparison(
     reach_rungs: &[crate::ladder::Rung],
     cancel: Cancel,
     limit: u64,
-) -> Result<Vec<Read>, Error> {
+) -> Result<Comparison, Error> {
     let path = dir.join(COMPARISON);
     let ladder = &scenario.ladder;
     let with_stops = !scenario.stops.is_empty();
-    let expected = comparison_header(ladder, with_stops.then_some(scenario.outcomes.as_slice()));
+    let mut expected = comparison_header(
+        ladder,
+        with_stops.then_some(scenario.outcomes.as_slice()),
+        &[],
+    );
+    let fixed = expected.len();
+    let mut swept: Vec<String> = Vec::new();
     let outcomes = if with_stops {
         scenario.outcomes.len() + 1
     } else {
@@ -269,19 +365,28 @@ fn read_comparison(
     let mut out: Vec<Read> = Vec::new();
     let file = open_input(&path, limit, true)?;
     each_record(&path, file, cancel, limit, &[], |record, header| {
-        // The header is the same for every record: checked with the first.
+        // The header is the same for every record: checked with the first. The
+        // columns after those of every comparison are its swept settings.
         if out.is_empty() {
+            swept = header
+                .iter()
+                .skip(fixed)
+                .take_while(|&c| super::sweep::is_swept_column(scenario, c))
+                .map(str::to_owned)
+                .collect();
+            expected.extend(swept.iter().cloned());
             same_header(header, &expected, &path)?;
         }
-        let row = ComparisonRow::read(record, ladder.len(), outcomes).map_err(|bad| {
-            let cell = BadResults::Cell {
-                line: record.position().map_or(0, |p| p.line()),
-                column: bad.column + 1,
-                name: header[bad.column].to_owned(),
-                why: bad.why,
-            };
-            bad_results(&path, cell)
-        })?;
+        let row =
+            ComparisonRow::read(record, ladder.len(), outcomes, swept.len()).map_err(|bad| {
+                let cell = BadResults::Cell {
+                    line: record.position().map_or(0, |p| p.line()),
+                    column: bad.column + 1,
+                    name: header[bad.column].to_owned(),
+                    why: bad.why,
+                };
+                bad_results(&path, cell)
+            })?;
         if out.last().is_none_or(|v| v.name != row.variant) {
             if out.iter().any(|v| v.name == row.variant) {
                 return Err(bad_results(
@@ -295,6 +400,8 @@ fn read_comparison(
                 peak_means: vec![None; na],
                 rank: row.rank,
                 tied: row.tied_with_best,
+                rank_mean: (row.rank_mean, row.rank_mean_se),
+                swept: row.swept.clone(),
             });
         }
         let a = actor_index(scenario, row.actor, &path)?;
@@ -311,7 +418,10 @@ fn read_comparison(
             .collect();
         Ok(ControlFlow::Continue(()))
     })?;
-    Ok(out)
+    Ok(Comparison {
+        variants: out,
+        swept,
+    })
 }
 
 /// Refuses a `header` other than the one escalate writes, `expected`, naming the first
@@ -401,6 +511,8 @@ mod tests {
                 peak_means: vec![],
                 rank: 0,
                 tied: false,
+                rank_mean: (0.0, 0.0),
+                swept: vec![],
             })
             .collect()
     }

@@ -6,7 +6,7 @@ use crate::montecarlo::Cancel;
 use crate::output::csv::{AggregateRow, MeasureRow, StockAggregateRow, TimelineRow};
 use crate::output::reader::{bad_results, each_record, row};
 use crate::output::{
-    AGGREGATE, ChartFormats, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE,
+    AGGREGATE, ChartFormats, EXCEEDANCE, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE,
 };
 use crate::plot::{
     Chart, DyadSeries, FanRow, FanSeries, RungMark, TimelineMeasure, TimelinePoint, TimelineSeries,
@@ -18,7 +18,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 /// The charts of a results folder: `(file stem, caption)`, in report order.
-pub const CHARTS: [(&str, &str); 4] = [
+pub const CHARTS: [(&str, &str); 5] = [
     (
         "timeline",
         "Levels of each actor, round by round, in the first replicate",
@@ -31,6 +31,7 @@ pub const CHARTS: [(&str, &str); 4] = [
         "fan",
         "Median level of each actor and its 10–90% range over replicates",
     ),
+    super::exceedance::EXCEEDANCE_CHART,
     (
         "stocks",
         "Each stock held, round by round: mean and 10–90% range over replicates",
@@ -125,6 +126,25 @@ pub fn plot_folder(
             policies_line(scenario)
         ),
     );
+    // A folder written before `exceedance.csv` was has no exceedance chart.
+    let exceedance_path = dir.join(EXCEEDANCE);
+    let exceedance = match scenario.replicates > 1 && exceedance_path.exists() {
+        true => {
+            let (chart, what) =
+                super::exceedance::run_chart(&exceedance_path, scenario, cancel, limit)?;
+            let meta = chart_meta(
+                scenario,
+                format!(
+                    "{what} · seed {} · {} replicates · {}",
+                    scenario.seed,
+                    scenario.replicates,
+                    policies_line(scenario)
+                ),
+            );
+            Some((meta, chart))
+        }
+        false => None,
+    };
     let stocks_path = dir.join(STOCKS_AGGREGATE);
     let stocks = match !scenario.holdings.is_empty() && stocks_path.exists() {
         true => Some(stock_series(&stocks_path, scenario, cancel, limit)?),
@@ -171,13 +191,17 @@ pub fn plot_folder(
         charts.push((CHARTS[2].0, chart));
         drawn.push(CHARTS[2]);
     }
+    if let Some((meta, chart)) = &exceedance {
+        charts.push((CHARTS[3].0, Chart::Exceedance { meta, chart }));
+        drawn.push(CHARTS[3]);
+    }
     if let Some(series) = &stocks {
         let chart = Chart::Stocks {
             meta: &stocks_meta,
             series,
         };
-        charts.push((CHARTS[3].0, chart));
-        drawn.push(CHARTS[3]);
+        charts.push((CHARTS[4].0, chart));
+        drawn.push(CHARTS[4]);
     }
     stage_charts(&files, size, &charts, formats, cancel)?;
     files.commit(cancel)?;

@@ -9,7 +9,9 @@
 //! showed.
 
 mod compare_folder;
+mod exceedance;
 mod folder;
+mod sweep;
 mod tournament_folder;
 
 pub use compare_folder::{COMPARE_CHARTS, plot_compare_folder};

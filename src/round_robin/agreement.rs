@@ -3,7 +3,7 @@
 //! through the engine ([`Refereed`]), on every shipped tournament and on random ones.
 
 use super::{Arena, Play, Refereed, Setup};
-use crate::policy::Policy;
+use crate::policy::Instance;
 use crate::rng::run_rng;
 use crate::scenario::Scenario;
 use proptest::prelude::*;
@@ -14,16 +14,16 @@ fn agree(setup: &Setup, limit: u64) {
     let mut arena = Arena::new(setup.ladder, setup.payoffs, setup.rounds, setup.noise);
     let mut engine = Refereed::new(setup.ladder, setup.payoffs, setup.rounds, setup.noise);
     let pairs = setup.pairs();
-    let copies = || -> Vec<Box<dyn Policy>> {
+    let copies = || -> Vec<Instance> {
         let entrants = setup.entrants.iter();
-        entrants.map(|e| e.policy.policy.clone_box()).collect()
+        entrants.map(|e| e.policy.policy.instance()).collect()
     };
     let (mut first, mut second) = (copies(), copies());
     for m in 0..setup.matches().min(limit) {
         let (i, j) = pairs[(m % pairs.len() as u64) as usize];
         let (mut fast, mut reference) = (run_rng(setup.seed, m), run_rng(setup.seed, m));
-        let a = arena.play(first[i].as_mut(), second[j].as_mut(), &mut fast);
-        let b = engine.play(first[i].as_mut(), second[j].as_mut(), &mut reference);
+        let a = arena.play(&mut first[i], &mut second[j], &mut fast);
+        let b = engine.play(&mut first[i], &mut second[j], &mut reference);
         let names = (&setup.entrants[i].name, &setup.entrants[j].name);
         let rungs = |(x, y): (&[crate::ladder::Move], &[crate::ladder::Move])| {
             let r = |s: &[crate::ladder::Move]| s.iter().map(|m| m.rung).collect::<Vec<_>>();

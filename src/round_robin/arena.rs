@@ -13,7 +13,7 @@
 use crate::engine::{DUEL, Engine, Gaps, Plan};
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::payoff::Payoffs;
-use crate::policy::{Histories, Observation, Policy, Scene, Stocks, View};
+use crate::policy::{Histories, Instance, Observation, Scene, Stocks, View};
 use crate::rng::SimRng;
 
 /// What one match amounts to for its two sides (seat 0 = `a`, seat 1 = `b`).
@@ -29,7 +29,7 @@ pub struct Outcome {
 /// policies' random choices and the trembles).
 pub trait Play {
     /// Plays one match and returns its outcome.
-    fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome;
+    fn play(&mut self, a: &mut Instance, b: &mut Instance, rng: &mut SimRng) -> Outcome;
 
     /// The moves played in the last match, seat `a`'s then seat `b`'s.
     fn moves(&self) -> (&[Move], &[Move]);
@@ -124,15 +124,15 @@ impl<'a> Refereed<'a> {
 }
 
 impl Play for Refereed<'_> {
-    fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome {
+    fn play(&mut self, a: &mut Instance, b: &mut Instance, rng: &mut SimRng) -> Outcome {
         let plan = Plan::duel(
             self.ladder,
             self.payoffs,
-            [&*a, &*b],
+            [a.policy(), b.policy()],
             self.rounds,
             self.noise,
         );
-        let mut engine = Engine::of(plan);
+        let mut engine = Engine::reference(plan);
         let trajectory = engine.run(rng);
         for (ma, mb) in trajectory.moves[0].iter().zip(&trajectory.moves[1]) {
             self.scorer.count(ma.rung, mb.rung);
@@ -180,7 +180,7 @@ impl<'a> Arena<'a> {
 impl Arena<'_> {
     /// Plays `a` against `b` from a fresh start, drawing from `rng` (both policies'
     /// random choices and the trembles).
-    pub fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome {
+    pub fn play(&mut self, a: &mut Instance, b: &mut Instance, rng: &mut SimRng) -> Outcome {
         a.reset();
         b.reset();
         // Moves left before each seat's next tremble.
@@ -223,7 +223,7 @@ impl Arena<'_> {
 }
 
 impl Play for Arena<'_> {
-    fn play(&mut self, a: &mut dyn Policy, b: &mut dyn Policy, rng: &mut SimRng) -> Outcome {
+    fn play(&mut self, a: &mut Instance, b: &mut Instance, rng: &mut SimRng) -> Outcome {
         Arena::play(self, a, b, rng)
     }
 
@@ -237,6 +237,7 @@ mod tests {
     use super::*;
     use crate::engine::testing::{C, D, Scripted, two_rungs};
     use crate::ladder::Rung;
+    use crate::policy::Policy;
     use crate::rng::run_rng;
 
     fn pd() -> Payoffs {
@@ -251,8 +252,8 @@ mod tests {
     fn scores_each_round_from_both_seats() {
         let (ladder, payoffs) = (two_rungs(), pd());
         let mut arena = Arena::new(&ladder, &payoffs, 4, 0.0);
-        let mut a = Scripted::cycle([C, D]);
-        let mut b = Scripted::cycle([C, C, D, D]);
+        let mut a = Scripted::cycle([C, D]).instance();
+        let mut b = Scripted::cycle([C, C, D, D]).instance();
         let o = arena.play(&mut a, &mut b, &mut run_rng(0, 0));
         // (C,C) 3/3, (D,C) 5/0, (C,D) 0/5, (D,D) 1/1
         assert_eq!(o.payoff, [9.0, 9.0]);
@@ -264,7 +265,10 @@ mod tests {
     fn tremble_flips_about_its_share_of_moves_and_scores_played_moves() {
         let (ladder, payoffs) = (two_rungs(), pd());
         let mut arena = Arena::new(&ladder, &payoffs, 10_000, 0.1);
-        let (mut a, mut b) = (Scripted::cycle([C]), Scripted::cycle([C]));
+        let (mut a, mut b) = (
+            Scripted::cycle([C]).instance(),
+            Scripted::cycle([C]).instance(),
+        );
         let o = arena.play(&mut a, &mut b, &mut run_rng(3, 1));
         for side in 0..2 {
             let share = f64::from(o.hostile[side]) / 10_000.0;
@@ -284,7 +288,10 @@ mod tests {
         let ladder = crate::engine::testing::five_rungs();
         let payoffs = Payoffs::Costs;
         let mut arena = Arena::new(&ladder, &payoffs, 2_000, 1.0);
-        let (mut a, mut b) = (Scripted::cycle([0]), Scripted::cycle([2]));
+        let (mut a, mut b) = (
+            Scripted::cycle([0]).instance(),
+            Scripted::cycle([2]).instance(),
+        );
         arena.play(&mut a, &mut b, &mut run_rng(1, 1));
         let (ma, mb) = arena.moves();
         assert!(ma.iter().all(|m| m.rung == 1));
@@ -297,7 +304,10 @@ mod tests {
     fn a_new_match_starts_afresh() {
         let (ladder, payoffs) = (two_rungs(), pd());
         let mut arena = Arena::new(&ladder, &payoffs, 50, 0.2);
-        let (mut a, mut b) = (Scripted::cycle([C]), Scripted::cycle([D, C]));
+        let (mut a, mut b) = (
+            Scripted::cycle([C]).instance(),
+            Scripted::cycle([D, C]).instance(),
+        );
         let first = arena.play(&mut a, &mut b, &mut run_rng(9, 4));
         arena.play(&mut a, &mut b, &mut run_rng(9, 5));
         assert_eq!(first, arena.play(&mut a, &mut b, &mut run_rng(9, 4)));

@@ -27,7 +27,7 @@ use crate::error::Error;
 use crate::ladder::{Ladder, Round};
 use crate::montecarlo::thread_pool;
 use crate::payoff::Payoffs;
-use crate::policy::Policy;
+use crate::policy::Instance;
 use crate::rng::run_rng;
 use crate::scenario::{Entrant, Limits, Scenario};
 use rayon::prelude::*;
@@ -255,17 +255,17 @@ pub fn play_on(
 /// A worker's own copies of every entrant, twice over (self-play needs two), and its arena.
 struct Seats<'s> {
     arena: Arena<'s>,
-    seats: [Vec<Box<dyn Policy>>; 2],
+    seats: [Vec<Instance>; 2],
     seed: u64,
 }
 
 impl<'s> Seats<'s> {
     fn new(setup: &Setup<'s>) -> Seats<'s> {
-        let copies = || -> Vec<Box<dyn Policy>> {
+        let copies = || -> Vec<Instance> {
             setup
                 .entrants
                 .iter()
-                .map(|e| e.policy.policy.clone_box())
+                .map(|e| e.policy.policy.instance())
                 .collect()
         };
         Seats {
@@ -278,8 +278,7 @@ impl<'s> Seats<'s> {
     fn play(&mut self, (i, j): (usize, usize), m: u64) -> Outcome {
         let [first, second] = &mut self.seats;
         let mut rng = run_rng(self.seed, m);
-        self.arena
-            .play(first[i].as_mut(), second[j].as_mut(), &mut rng)
+        self.arena.play(&mut first[i], &mut second[j], &mut rng)
     }
 }
 

@@ -107,7 +107,17 @@ pub(crate) fn probability(
     problems: &mut Vec<Problem>,
 ) -> f64 {
     let Some(v) = value else { return 0.0 };
-    let p = *v.get_ref();
+    probability_at(*v.get_ref(), key, span(v), problems)
+}
+
+/// [`probability`] for a value `p` found at `at` in the file (`None`: given in place
+/// of the file's).
+pub(crate) fn probability_at(
+    p: f64,
+    key: &str,
+    at: Option<Range<usize>>,
+    problems: &mut Vec<Problem>,
+) -> f64 {
     if (0.0..=1.0).contains(&p) {
         p
     } else {
@@ -116,7 +126,7 @@ pub(crate) fn probability(
                 key,
                 format!("{p} is not a probability: must be between 0 and 1"),
             )
-            .at(span(v)),
+            .at(at),
         );
         0.0
     }

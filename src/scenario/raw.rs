@@ -51,6 +51,9 @@ pub(super) struct RawMeta {
     pub(super) start: Option<String>,
     pub(super) seed: Option<u64>,
     pub(super) replicates: Option<Spanned<u64>>,
+    // Wider than a round number, so that a huge value is refused as more than the
+    // rounds rather than as out of a type's range.
+    pub(super) settle_rounds: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]

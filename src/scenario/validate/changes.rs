@@ -127,6 +127,8 @@ pub(super) fn variants(
             Variant {
                 name: v.name,
                 changes,
+                settings: vec![],
+                swept: vec![],
             }
         })
         .collect()

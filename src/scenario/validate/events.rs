@@ -7,7 +7,7 @@ use crate::ladder::{Move, Round};
 use crate::policy::ParseContext;
 use crate::scenario::check::{MAX_MAGNITUDE, check_name, span, too_large};
 use crate::scenario::raw::{RawAct, RawEvent};
-use crate::scenario::{Event, Scenario};
+use crate::scenario::{Event, Place, Scenario};
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::ops::Range;
@@ -139,6 +139,13 @@ pub(super) fn events(
                 }
             }
         }
+        let place = Place {
+            key: match &e.set_policy {
+                Some(_) => format!("{key}.set_policy"),
+                None => key.clone(),
+            },
+            span: e.set_policy.as_ref().map_or(at.clone(), span),
+        };
         let changes = match &e.set_policy {
             Some(sp) => {
                 let cx = ParseContext {
@@ -160,6 +167,7 @@ pub(super) fn events(
             replace: e.replace.is_some_and(|r| r.into_inner()),
             changes,
             note: e.note,
+            place: Some(place),
         });
     }
     events.sort_by_key(|e| e.round);

@@ -20,10 +20,10 @@ mod ladder;
 mod stocks;
 mod stops;
 
-use super::check::{check_name, probability, span};
+use super::check::{check_name, probability, probability_at, span};
 use super::limits::{Limit, Limits};
 use super::raw::{RawFile, RawLadder, RawMeta, RawNoise};
-use super::{MAX_RUNGS, Noise, Overrides, Scenario, Source};
+use super::{DEFAULT_SETTLE_ROUNDS, MAX_RUNGS, Noise, Overrides, Scenario, Source};
 use crate::error::{Problem, Setting, count};
 use crate::ladder::Round;
 use crate::policy::ParseContext;
@@ -39,6 +39,7 @@ pub(super) fn validate(
     let meta = raw.scenario;
     let run = Run::of(&meta, overrides, problems);
     let limits = limits(raw.limits, overrides, problems);
+    let settle_rounds = settle_rounds(&meta, &run, problems);
     check_name(&meta.name, false, "scenario.name".into(), problems);
     let round_unit = meta.round_unit.unwrap_or_else(|| "round".into());
     check_name(&round_unit, false, "scenario.round_unit".into(), problems);
@@ -64,7 +65,7 @@ pub(super) fn validate(
         .map(|s| s.get_ref().id.get_ref().clone())
         .collect();
     let ladder = ladder::ladder(raw.ladder, &stock_ids, problems);
-    let noise = noise(&raw.noise, problems);
+    let noise = noise(&raw.noise, overrides, problems);
     let payoffs = ladder::payoffs(raw.payoffs, &ladder, problems);
     let (triggers, trigger_rounds) = events::triggers(&raw.events, problems);
     let (stocks, holdings) = stocks::stocks(raw.stocks, &actor_ids, problems);
@@ -104,6 +105,7 @@ pub(super) fn validate(
         name: meta.name,
         description: meta.description,
         rounds: run.file_rounds,
+        settle_rounds,
         round_unit,
         start: meta.start,
         seed: overrides.seed.or(meta.seed).unwrap_or(0),
@@ -211,6 +213,37 @@ impl Run {
             limit_setting: overrides.name(Setting::Limit),
         }
     }
+}
+
+/// The quiet rounds that settle an exchange: the file's `settle_rounds`, a whole
+/// number from 1 to the rounds run, else [`DEFAULT_SETTLE_ROUNDS`] (or every round of
+/// a shorter run).
+fn settle_rounds(meta: &RawMeta, run: &Run, problems: &mut Vec<Problem>) -> Round {
+    let default = DEFAULT_SETTLE_ROUNDS.min(run.rounds.max(1));
+    let Some(given) = &meta.settle_rounds else {
+        return default;
+    };
+    let n = *given.get_ref();
+    let rounds = run.rounds.max(1);
+    let problem = match n {
+        0 => "must be at least 1: an exchange settles after one quiet round or more".to_string(),
+        n if n > u64::from(rounds) => format!(
+            "{} quiet rounds are more than the {} rounds {}: no exchange could settle",
+            count(n.into()),
+            count(rounds.into()),
+            match run.rounds_key.as_str() {
+                "scenario.rounds" => "of scenario.rounds".to_string(),
+                key => format!("run ({key} {rounds})"),
+            }
+        ),
+        n => return n as Round,
+    };
+    problems.push(
+        Problem::new("scenario.settle_rounds", problem)
+            .suggest(Some(format!("give a whole number from 1 to {rounds}")))
+            .at(span(given)),
+    );
+    default
 }
 
 /// The limits: defaults, then the file's `[limits]`, then the overrides'.
@@ -349,10 +382,20 @@ fn over(
         .map(|e| Problem::new(key, e.message()).suggest(Some(e.raise(run.limit_setting))))
 }
 
-fn noise(raw: &RawNoise, problems: &mut Vec<Problem>) -> Noise {
+/// The noise: the file's, or the overrides' checked as the file's are (unlocated:
+/// they are not in the file).
+fn noise(raw: &RawNoise, overrides: &Overrides, problems: &mut Vec<Problem>) -> Noise {
+    let mut check = |given: Option<f64>, file: Option<&toml::Spanned<f64>>, key: &str| match given {
+        Some(p) => probability_at(p, key, None, problems),
+        None => probability(file, key, problems),
+    };
     Noise {
-        tremble: probability(raw.tremble.as_ref(), "noise.tremble", problems),
-        misperception: probability(raw.misperception.as_ref(), "noise.misperception", problems),
+        tremble: check(overrides.tremble, raw.tremble.as_ref(), "noise.tremble"),
+        misperception: check(
+            overrides.misperception,
+            raw.misperception.as_ref(),
+            "noise.misperception",
+        ),
     }
 }
 

@@ -1,0 +1,97 @@
+//! A policy as the engine plays it: a copy of its own, whose `decide` is a `match` on
+//! its kind rather than a virtual call.
+//!
+//! The engine asks every dyad's policy for a decision every round, and a tournament
+//! every seat's: a call through `dyn Policy` there cannot be inlined, and cost a
+//! visible share of a round. An [`Instance`] holds a kind of the registry by value, so
+//! each arm of its `match` calls that kind's own methods directly (and the compiler
+//! may inline them into the loop); any other policy (a test's scripted opponent) is
+//! held boxed and called as before. Either way the same methods run on the same
+//! views: the moves and the random draws are those of the boxed policy, which the
+//! engine's agreement tests check.
+
+use super::{Policy, PolicyInfo, View};
+use crate::ladder::Move;
+use crate::rng::SimRng;
+
+/// Declares [`Kinded`] with one variant per kind of the registry, the conversion of
+/// each kind's type into an [`Instance`], and its methods, each one `match` on the
+/// kind.
+macro_rules! kinded {
+    ($($kind:ident: $type:ident,)*) => {
+        /// A policy held by value when its kind is one of the registry's.
+        #[derive(Debug, Clone)]
+        enum Kinded {
+            $($type(super::$kind::$type),)*
+            /// Any other policy, called through its box.
+            Boxed(Box<dyn Policy>),
+        }
+
+        $(impl From<super::$kind::$type> for Instance {
+            fn from(policy: super::$kind::$type) -> Instance {
+                Instance(Kinded::$type(policy))
+            }
+        })*
+
+        impl Instance {
+            /// The policy inside, as a trait object (for what is not called per round).
+            pub fn policy(&self) -> &dyn Policy {
+                match &self.0 {
+                    $(Kinded::$type(p) => p,)*
+                    Kinded::Boxed(p) => &**p,
+                }
+            }
+
+            /// [`Policy::decide`], called by the kind.
+            #[inline(always)]
+            pub fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move {
+                match &mut self.0 {
+                    $(Kinded::$type(p) => p.decide(view, rng),)*
+                    Kinded::Boxed(p) => p.decide(view, rng),
+                }
+            }
+
+            /// [`Policy::decide_package`], called by the kind.
+            #[inline]
+            pub fn decide_package(
+                &mut self,
+                view: &View<'_>,
+                rng: &mut SimRng,
+                package: &mut Vec<Move>,
+            ) {
+                match &mut self.0 {
+                    $(Kinded::$type(p) => p.decide_package(view, rng, package),)*
+                    Kinded::Boxed(p) => p.decide_package(view, rng, package),
+                }
+            }
+
+            /// [`Policy::reset`], called by the kind.
+            #[inline]
+            pub fn reset(&mut self) {
+                match &mut self.0 {
+                    $(Kinded::$type(p) => p.reset(),)*
+                    Kinded::Boxed(p) => p.reset(),
+                }
+            }
+        }
+    };
+}
+
+super::registry::with_every_kind!(kinded);
+
+/// A copy of a policy for the engine to play ([`Policy::instance`]).
+#[derive(Debug, Clone)]
+pub struct Instance(Kinded);
+
+impl Instance {
+    /// `policy`, called through its box: what a policy outside the registry becomes,
+    /// and the reference the engine's specialisation is tested against.
+    pub fn boxed(policy: Box<dyn Policy>) -> Instance {
+        Instance(Kinded::Boxed(policy))
+    }
+
+    /// Facts about the kind.
+    pub fn info(&self) -> &'static PolicyInfo {
+        self.policy().info()
+    }
+}
