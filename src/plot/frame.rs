@@ -1202,6 +1202,27 @@ pub(crate) fn numeric_ticks(lo: f64, hi: f64) -> Vec<f64> {
     out
 }
 
+/// The labels of evenly spaced `ticks`, each with as many decimals as their step
+/// needs, so that ticks 0.005 apart read 3.975, 3.98, 3.985 rather than 3.98 three
+/// times; steps of 0.01 or more read as [`format_number`] writes them.
+pub(crate) fn tick_texts(ticks: &[f64]) -> Vec<String> {
+    let step = match ticks {
+        [a, b, ..] => (b - a).abs(),
+        _ => 1.0,
+    };
+    if step >= 0.01 || step <= 0.0 {
+        return ticks.iter().map(|&v| format_number(v)).collect();
+    }
+    let decimals = (-step.log10()).ceil().clamp(0.0, 12.0) as usize;
+    ticks
+        .iter()
+        .map(|&v| {
+            let s = format!("{v:.decimals$}");
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        })
+        .collect()
+}
+
 /// A number without trailing zeros: 35, 2.5, 0.25.
 pub(crate) fn format_number(v: f64) -> String {
     if v == v.round() && v.abs() < 1e15 {
@@ -1444,5 +1465,9 @@ mod tests {
         assert_eq!(format_number(2.5), "2.5");
         assert_eq!(format_number(-0.25), "-0.25");
         assert_eq!(format_number(1.0 / 3.0), "0.33");
+        // Ticks closer than a hundredth keep the decimals that tell them apart.
+        assert_eq!(tick_texts(&[3.975, 3.98, 3.985]), ["3.975", "3.98", "3.985"]);
+        assert_eq!(tick_texts(&[0.5, 1.0, 1.5]), ["0.5", "1", "1.5"]);
+        assert_eq!(tick_texts(&[2.0]), ["2"]);
     }
 }

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::compare::page;
 use super::font::{self, Anchor};
-use super::frame::{GRID, INK, MUTED, format_number, line, numeric_ticks, px};
+use super::frame::{GRID, INK, MUTED, format_number, line, numeric_ticks, px, tick_texts};
 use super::legend::{self, Mark};
 use super::style::{self, colour};
 use super::{ChartMeta, PlotError};
@@ -134,9 +134,10 @@ pub fn draw_sweep<DB: DrawingBackend>(
 
     // The plot.
     let ticks_y = numeric_ticks(y_lo, y_hi);
-    let label_w = ticks_y
+    let texts_y = tick_texts(&ticks_y);
+    let label_w = texts_y
         .iter()
-        .map(|v| sz.tick.width(&format_number(*v)))
+        .map(|text| sz.tick.width(text))
         .fold(0.0, f64::max);
     let l = sz.pad + label_w + 16.0 * s;
     let r = w - sz.pad - 12.0 * s;
@@ -148,7 +149,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let x = |v: f64| l + (v - x_lo) / (x_hi - x_lo) * (r - l);
     let y = |v: f64| b - (v - y_lo) / (y_hi - y_lo) * (b - t);
     let thin = sz.thin();
-    for &v in &ticks_y {
+    for (&v, text) in ticks_y.iter().zip(&texts_y) {
         line(area, (l, y(v)), (r, y(v)), GRID.to_rgba(), thin)?;
         line(
             area,
@@ -157,10 +158,9 @@ pub fn draw_sweep<DB: DrawingBackend>(
             INK.to_rgba(),
             sz.axis_width(),
         )?;
-        let text = format_number(v);
         font::text(
             area,
-            &text,
+            text,
             (l - 10.0 * s, y(v)),
             sz.tick,
             INK,
