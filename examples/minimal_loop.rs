@@ -22,15 +22,8 @@ use rand_chacha::ChaCha8Rng;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// Nanoseconds this thread has run on a CPU, where the system says.
-fn on_cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
+mod support;
+use support::{budget, on_cpu_ns};
 
 /// A ChaCha8 stream per unit of work, as escalate's `rng::run_rng` makes them.
 fn stream(seed: u64, unit: u64) -> ChaCha8Rng {
@@ -131,11 +124,7 @@ fn timed(budget: Duration, mut unit: impl FnMut(u64)) -> (u64, f64, Option<f64>)
 }
 
 fn main() {
-    let seconds: f64 = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3.0);
-    let budget = Duration::from_secs_f64(seconds);
+    let budget = budget();
 
     let (tremble, misread) = (Bernoulli::new(0.02).unwrap(), Bernoulli::new(0.05).unwrap());
     let rounds = 100;

@@ -11,25 +11,14 @@ use escalate::engine::Engine;
 use escalate::rng::run_rng;
 use escalate::scenario::Scenario;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+mod support;
+use support::{budget, on_cpu_ns};
 
 const SCENARIO: &str = include_str!("../benches/two-mirrors.toml");
 
-/// Nanoseconds this thread has run on a CPU, where the system says.
-fn on_cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
 fn main() {
-    let seconds: f64 = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3.0);
     let scenario = Scenario::parse(SCENARIO, "two-mirrors.toml").expect("a valid scenario");
     let mut engine = Engine::new(&scenario);
     let actor_rounds = scenario.actors.len() as u64 * u64::from(scenario.rounds);
@@ -37,7 +26,7 @@ fn main() {
     for k in 0..1000 {
         black_box(engine.run(&mut run_rng(scenario.seed, k)));
     }
-    let budget = Duration::from_secs_f64(seconds);
+    let budget = budget();
     let cpu_start = on_cpu_ns();
     let started = Instant::now();
     let mut replicates = 0u64;

@@ -9,25 +9,14 @@
 use escalate::scenario::Scenario;
 use escalate::tournament::{Setup, play_on, thread_pool};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+mod support;
+use support::{budget, on_cpu_ns};
 
 const FILE: &str = include_str!("../peers/axelrod/bench-tournament.toml");
 
-/// Nanoseconds this thread has run on a CPU, where the system says.
-fn on_cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
 fn main() {
-    let seconds: f64 = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3.0);
     let mut scenario =
         Scenario::parse(FILE, "bench-tournament.toml").expect("the tournament is valid");
     let repetitions = 200;
@@ -51,7 +40,7 @@ fn main() {
         black_box(standings.expect("the tournament plays"));
     };
     tournament();
-    let budget = Duration::from_secs_f64(seconds);
+    let budget = budget();
     let cpu_start = pool.install(on_cpu_ns);
     let started = Instant::now();
     let mut played = 0u64;

@@ -47,6 +47,7 @@ use crate::replot::plot_compare_folder;
 use crate::report::compare_report;
 use crate::run::require_actors;
 use crate::scenario::{Scenario, Variant};
+use crate::vary::variant_scenario;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -538,27 +539,6 @@ fn comparison_row<'a>(
         swept: vec![],
         p_outcome_errors: vec![],
     }
-}
-
-/// The scenario `variant` runs: `scenario` with its settings, validated as the file
-/// with them written in would be, and its policies from round 0.
-fn variant_scenario(scenario: &Scenario, variant: &Variant) -> Result<Scenario, Error> {
-    if variant.settings.is_empty() {
-        return Ok(scenario.with_changes(&variant.changes));
-    }
-    let given = variant
-        .settings
-        .iter()
-        .map(|(k, x)| format!("{}={x}", k.path()))
-        .collect::<Vec<_>>()
-        .join(",");
-    let checked = scenario
-        .with_settings(&variant.settings)
-        .map_err(|e| Error::VarySetting {
-            given,
-            source: Box::new(e),
-        })?;
-    Ok(checked.scenario.with_changes(&variant.changes))
 }
 
 /// The swept settings of the variants, one column each of `comparison.csv`, in the

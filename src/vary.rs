@@ -26,7 +26,7 @@
 pub mod grammar;
 
 use crate::error::{Error, Located, suggestion};
-use crate::scenario::{KeyPath, PolicyChange, Scenario, Variant};
+use crate::scenario::{Checked, KeyPath, PolicyChange, Scenario, Variant};
 
 pub(crate) use grammar::split_top;
 pub use grammar::{Alternative, Number, Target, Vary, policy_table};
@@ -229,18 +229,7 @@ fn check_settings(
             continue;
         }
         seen.push(&v.settings);
-        let given = v
-            .settings
-            .iter()
-            .map(|(k, x)| format!("{}={x}", k.path()))
-            .collect::<Vec<_>>()
-            .join(",");
-        let checked = scenario
-            .with_settings(&v.settings)
-            .map_err(|e| Error::VarySetting {
-                given: given.clone(),
-                source: Box::new(e),
-            })?;
+        let (given, checked) = checked_settings(scenario, &v.settings)?;
         for w in checked.warnings {
             if !base.contains(&w.to_string()) {
                 warnings.push((given.clone(), w));
@@ -248,6 +237,37 @@ fn check_settings(
         }
     }
     Ok(warnings)
+}
+
+/// `scenario` with `settings` in place of the file's, checked as the file with them
+/// written in would be, and the settings as `--vary` gave them
+/// (`rounds=12,noise.misperception=0.1`), which a refusal names.
+fn checked_settings(
+    scenario: &Scenario,
+    settings: &[(KeyPath, f64)],
+) -> Result<(String, Checked), Error> {
+    let given = settings
+        .iter()
+        .map(|(k, x)| format!("{}={x}", k.path()))
+        .collect::<Vec<_>>()
+        .join(",");
+    match scenario.with_settings(settings) {
+        Ok(checked) => Ok((given, checked)),
+        Err(e) => Err(Error::VarySetting {
+            given,
+            source: Box::new(e),
+        }),
+    }
+}
+
+/// The scenario `variant` runs: `scenario` with its settings, validated as the file
+/// with them written in would be, and its policies from round 0.
+pub fn variant_scenario(scenario: &Scenario, variant: &Variant) -> Result<Scenario, Error> {
+    if variant.settings.is_empty() {
+        return Ok(scenario.with_changes(&variant.changes));
+    }
+    let (_, checked) = checked_settings(scenario, &variant.settings)?;
+    Ok(checked.scenario.with_changes(&variant.changes))
 }
 
 /// The `(actor, policy)` pairs of a variant name that [`variants`] made from

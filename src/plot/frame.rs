@@ -1466,7 +1466,10 @@ mod tests {
         assert_eq!(format_number(-0.25), "-0.25");
         assert_eq!(format_number(1.0 / 3.0), "0.33");
         // Ticks closer than a hundredth keep the decimals that tell them apart.
-        assert_eq!(tick_texts(&[3.975, 3.98, 3.985]), ["3.975", "3.98", "3.985"]);
+        assert_eq!(
+            tick_texts(&[3.975, 3.98, 3.985]),
+            ["3.975", "3.98", "3.985"]
+        );
         assert_eq!(tick_texts(&[0.5, 1.0, 1.5]), ["0.5", "1", "1.5"]);
         assert_eq!(tick_texts(&[2.0]), ["2"]);
     }
