@@ -219,6 +219,14 @@ pub fn row<'r, T: Deserialize<'r>>(
         .map_err(|e| bad_results(path, BadResults::Csv(e)))
 }
 
+/// The index of actor `id`, named in the file `path` of the folder of `scenario`;
+/// an actor the scenario lacks is a bad results file.
+pub fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<usize, Error> {
+    scenario
+        .actor_index(id)
+        .ok_or_else(|| bad_results(path, BadResults::UnknownActor(id.to_owned())))
+}
+
 /// The error for a file of a results folder that escalate could not have written.
 pub fn bad_results(path: &Path, why: BadResults) -> Error {
     Error::Results {

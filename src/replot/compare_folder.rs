@@ -12,11 +12,12 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use super::folder::{AGGREGATE_NUMBERS, actor_index};
+use super::folder::AGGREGATE_NUMBERS;
+use super::variant::Read;
 use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{ComparisonRow, VariantAggregateRow, comparison_header};
-use crate::output::reader::{bad_results, each_record, row};
+use crate::output::reader::{actor_index, bad_results, each_record, row};
 use crate::output::{AGGREGATE, COMPARISON, ChartFormats, EXCEEDANCE, Kind, Replacement};
 use crate::plot::{
     ActorSummary, Chart, FanRow, MAX_SHOWN, PolicyGrid, Quantiles, RungMark, SweepChart, SweepLine,
@@ -179,21 +180,6 @@ pub fn plot_compare_folder(
     stage_charts(&files, size, &charts, formats, cancel)?;
     files.commit(cancel)?;
     Ok(drawn)
-}
-
-/// A variant as read, in run order.
-pub(super) struct Read {
-    pub name: String,
-    pub actors: Vec<ActorSummary>,
-    pub peak_means: Vec<Option<f64>>,
-    /// Its place in the ranking, as written.
-    pub rank: usize,
-    /// Whether it is tied with the best, as written.
-    pub tied: bool,
-    /// Its mean of the first ranking metric, and that mean's standard error.
-    pub rank_mean: (f64, f64),
-    /// Its value of each swept setting, where it applies.
-    pub swept: Vec<Option<f64>>,
 }
 
 /// What `comparison.csv` holds: the variants in run order and the swept settings,

@@ -7,13 +7,12 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use super::folder::actor_index;
 use crate::error::{BadResults, Error};
 use crate::ladder::Ladder;
 use crate::metrics::{ExceedanceLine, exceedance_lines};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{ExceedanceRow, VariantExceedanceRow};
-use crate::output::reader::{bad_results, each_record, row};
+use crate::output::reader::{actor_index, bad_results, each_record, row};
 use crate::plot::{ExceedanceChart, ExceedancePanel, ExceedancePoint, VariantSet, VariantSummary};
 use crate::scenario::Scenario;
 use crate::scenario::limits::open_input;

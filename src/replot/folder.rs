@@ -4,7 +4,7 @@
 use crate::error::{BadResults, Error};
 use crate::montecarlo::Cancel;
 use crate::output::csv::{AggregateRow, MeasureRow, StockAggregateRow, TimelineRow};
-use crate::output::reader::{bad_results, each_record, row};
+use crate::output::reader::{actor_index, bad_results, each_record, row};
 use crate::output::{
     AGGREGATE, ChartFormats, EXCEEDANCE, Kind, MEASURES, Replacement, STOCKS_AGGREGATE, TIMELINE,
 };
@@ -206,13 +206,6 @@ pub fn plot_folder(
     stage_charts(&files, size, &charts, formats, cancel)?;
     files.commit(cancel)?;
     Ok(drawn)
-}
-
-/// The index of actor `id` of a file `path` of the folder of `scenario`.
-pub(super) fn actor_index(scenario: &Scenario, id: &str, path: &Path) -> Result<usize, Error> {
-    scenario
-        .actor_index(id)
-        .ok_or_else(|| bad_results(path, BadResults::UnknownActor(id.to_owned())))
 }
 
 /// Adds to each actor's series the measures of the first replicate of

@@ -13,6 +13,7 @@ mod exceedance;
 mod folder;
 mod sweep;
 mod tournament_folder;
+mod variant;
 
 pub use compare_folder::{COMPARE_CHARTS, plot_compare_folder};
 pub use folder::{CHARTS, plot_folder};

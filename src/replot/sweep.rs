@@ -2,7 +2,7 @@
 //! columns of `comparison.csv`: the sweep chart's lines when one setting is swept,
 //! and the heatmap's grid when two are.
 
-use super::compare_folder::Read;
+use super::variant::Read;
 use crate::plot::{PolicyGrid, SweepLine, SweepPoint};
 use crate::scenario::{KeyPath, Scenario};
 
