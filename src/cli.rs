@@ -52,10 +52,13 @@ enum Command {
     /// Writes comparison.csv (one row per variant × actor: mean, p10, p50, p90 of peak
     /// level, final level, hostile rounds, settling round and payoff, and for each rung
     /// of the ladder the probability of reaching it and the median round it was first
-    /// reached), aggregate.csv (variant,round,actor,mean,p10,p50,p90), run.json, a
-    /// copy of the scenario, the charts compare, trajectories and, when exactly two
-    /// actors are varied, heatmap (each as SVG and PNG, variants in ranked order),
-    /// and report.md.
+    /// reached; then the ranking, standard errors and 95% intervals, and one column
+    /// per swept setting), aggregate.csv (variant,round,actor,mean,p10,p50,p90),
+    /// exceedance.csv (the replicates at or above each line of the ladder, per
+    /// variant, round and actor), run.json, a copy of the scenario, the charts
+    /// compare, trajectories, exceedance, heatmap (when exactly two actors are varied
+    /// or two settings swept) and sweep (when one setting is swept), each as SVG and
+    /// PNG with variants in ranked order, and report.md and report.html.
     #[command(after_long_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
     /// Validate a scenario and describe it, without running it.
