@@ -28,8 +28,10 @@ pub struct Solidarity {
     /// far.
     combined: Vec<Move>,
     /// For each ally, the dyads its treatment is read from: (ally → target, whose
-    /// perception counts; target → ally, as played). Found on the first call of a
-    /// run.
+    /// perception counts; target → ally, as played). Found on the first call and
+    /// kept across runs: they depend only on the dyad and the scenario's dyads, which
+    /// stay the same for a policy's whole life, and finding them is a search of the
+    /// dyads that would otherwise be repeated every replicate.
     sources: Option<Vec<(Option<usize>, Option<usize>)>>,
 }
 
@@ -202,7 +204,6 @@ impl Policy for Solidarity {
 
     fn reset(&mut self) {
         self.combined.clear();
-        self.sources = None;
         self.then.reset();
     }
 
