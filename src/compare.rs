@@ -32,7 +32,7 @@
 //!   `report.md`, which embeds them beside the ranked table.
 
 use crate::error::Error;
-use crate::metrics::{ActorTotals, Exceedance, Tally, exceedance_lines};
+use crate::metrics::{ActorTotals, Tally};
 use crate::montecarlo::{self, Cancel, Fold, Plan, ReplicateResult, Replicates};
 use crate::output::csv::{
     ComparisonRow, MeanError, Table, VariantAggregateRow, VariantExceedanceRow, comparison_header,
@@ -45,7 +45,7 @@ use crate::plot::write_report;
 use crate::ranking::{Paired, RankBy, VariantOutcome, mean_peak_level};
 use crate::replot::plot_compare_folder;
 use crate::report::compare_report;
-use crate::run::require_actors;
+use crate::run::{exceedance_rows, require_actors};
 use crate::scenario::{Scenario, Variant};
 use crate::vary::variant_scenario;
 use std::path::{Path, PathBuf};
@@ -263,7 +263,6 @@ pub fn compare_until(
     ))?;
     let mut aggregate = Table::new(folder.file(AGGREGATE)?);
     let mut exceedance = Table::new(folder.file(EXCEEDANCE)?);
-    let lines = exceedance_lines(&scenario.ladder);
     let mut outcomes = Vec::with_capacity(variants.len());
     let mut notes = Vec::new();
     for ((variant, tally), standing) in variants.iter().zip(tallies).zip(standings) {
@@ -320,27 +319,9 @@ pub fn compare_until(
                 })?;
             }
         }
-        for line in &lines {
-            let rung = &scenario.ladder.rungs[line.rung as usize];
-            for round in 0..tally.histogram.rounds() {
-                for (a, actor) in scenario.actors.iter().enumerate() {
-                    let e = Exceedance::of(&tally.histogram, &tally.totals[a], line, round, a);
-                    exceedance.row(&VariantExceedanceRow {
-                        variant: &variant.name,
-                        round: round as u32,
-                        actor: &actor.id,
-                        threshold: &line.name,
-                        rung: &rung.id,
-                        level: rung.level,
-                        count: e.count,
-                        replicates: e.replicates,
-                        share: e.share(),
-                        reached: e.reached,
-                        reached_share: e.reached_share(),
-                    })?;
-                }
-            }
-        }
+        exceedance_rows(scenario, &tally, |row| {
+            exceedance.row(&VariantExceedanceRow::of(&variant.name, row))
+        })?;
         outcomes.push(VariantOutcome {
             name: variant.name.clone(),
             policies,

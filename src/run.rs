@@ -251,7 +251,7 @@ fn write_aggregates_and_report(
     }
     aggregate.into_inner()?.finish()?;
     let mut exceedance = Table::new(folder.file(EXCEEDANCE)?);
-    write_exceedance(&mut exceedance, scenario, tally)?;
+    exceedance_rows(scenario, tally, |row| exceedance.row(&row))?;
     exceedance.into_inner()?.finish()?;
     if !scenario.holdings.is_empty() {
         let mut table = Table::new(folder.file(STOCKS_AGGREGATE)?);
@@ -446,12 +446,13 @@ fn write_stocks(
     Ok(())
 }
 
-/// Writes `exceedance.csv`: for each line of the ladder, round and actor, the
-/// replicates at or above it then and by then.
-fn write_exceedance<W: std::io::Write>(
-    table: &mut Table<W>,
+/// Hands `write` the rows of `exceedance.csv` for `tally`, the totals of `scenario`:
+/// for each line of the ladder, round and actor, the replicates at or above it in the
+/// round and by then. `compare` writes the same rows for each variant.
+pub fn exceedance_rows(
     scenario: &Scenario,
     tally: &Tally,
+    mut write: impl FnMut(ExceedanceRow<'_>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let ladder = &scenario.ladder;
     for line in exceedance_lines(ladder) {
@@ -459,7 +460,7 @@ fn write_exceedance<W: std::io::Write>(
         for round in 0..tally.histogram.rounds() {
             for (a, actor) in scenario.actors.iter().enumerate() {
                 let e = Exceedance::of(&tally.histogram, &tally.totals[a], &line, round, a);
-                table.row(&ExceedanceRow {
+                write(ExceedanceRow {
                     round: round as u32,
                     actor: &actor.id,
                     threshold: &line.name,

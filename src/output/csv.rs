@@ -271,6 +271,25 @@ pub struct VariantExceedanceRow<'a> {
     pub reached_share: f64,
 }
 
+impl<'a> VariantExceedanceRow<'a> {
+    /// `row` of variant `variant`.
+    pub fn of(variant: &'a str, row: ExceedanceRow<'a>) -> VariantExceedanceRow<'a> {
+        VariantExceedanceRow {
+            variant,
+            round: row.round,
+            actor: row.actor,
+            threshold: row.threshold,
+            rung: row.rung,
+            level: row.level,
+            count: row.count,
+            replicates: row.replicates,
+            share: row.share,
+            reached: row.reached,
+            reached_share: row.reached_share,
+        }
+    }
+}
+
 /// A row of `comparison.csv`: one actor in one variant, over replicates.
 ///
 /// Its columns depend on the ladder (one `p_reach_<rung id>` and one
