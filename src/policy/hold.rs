@@ -62,6 +62,7 @@ impl Hold {
 impl Policy for Hold {
     kind_methods!();
 
+    #[inline]
     fn decide(&mut self, _: &View<'_>, _: &mut SimRng) -> Move {
         Move::on(self.rung)
     }

@@ -73,11 +73,42 @@ macro_rules! kinded {
                     Kinded::Boxed(p) => p.reset(),
                 }
             }
+
+            /// Hands `a` and `b` to `visit` as their own types: a loop written once
+            /// for any pair is compiled for every pair of kinds, each seat's calls
+            /// direct (and inlined) instead of a `match` per decision.
+            pub fn visit_pair<V: PairVisit>(a: &mut Instance, b: &mut Instance, visit: V) -> V::Output {
+                match &mut a.0 {
+                    $(Kinded::$type(p) => second_seat(p, b, visit),)*
+                    Kinded::Boxed(p) => second_seat(&mut **p, b, visit),
+                }
+            }
+        }
+
+        /// [`Instance::visit_pair`] once the first seat's type is known.
+        fn second_seat<A: Policy + ?Sized, V: PairVisit>(
+            a: &mut A,
+            b: &mut Instance,
+            visit: V,
+        ) -> V::Output {
+            match &mut b.0 {
+                $(Kinded::$type(p) => visit.visit(a, p),)*
+                Kinded::Boxed(p) => visit.visit(a, &mut **p),
+            }
         }
     };
 }
 
 super::registry::with_every_kind!(kinded);
+
+/// Work on two policies, each of its own type: what [`Instance::visit_pair`] runs.
+pub trait PairVisit {
+    /// What the work returns.
+    type Output;
+
+    /// Does the work on `a` and `b`.
+    fn visit<A: Policy + ?Sized, B: Policy + ?Sized>(self, a: &mut A, b: &mut B) -> Self::Output;
+}
 
 /// A copy of a policy for the engine to play ([`Policy::instance`]).
 #[derive(Debug, Clone)]

@@ -289,7 +289,7 @@ impl Policy for Mirror {
 
     // Inlined into the engine's call by kind: the decision of every round of a
     // tit-for-tat is a few instructions.
-    #[inline]
+    #[inline(always)]
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         match self.choose(view) {
             Choice::Open => Move::on(self.first),

@@ -38,7 +38,7 @@ pub mod registry;
 registry::with_every_kind!(kind_modules);
 mod view;
 
-pub use instance::Instance;
+pub use instance::{Instance, PairVisit};
 pub use registry::{PolicySpec, parse_policy};
 pub use view::{Dyad, Histories, Observation, Scene, Stocks, View};
 

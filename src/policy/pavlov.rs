@@ -24,6 +24,9 @@ use serde::Deserialize;
 pub struct Pavlov {
     first: Rung,
     aspiration: Option<f64>,
+    /// The score of a round of neutral moves, the default aspiration: read from the
+    /// payoffs at the first decision of a run instead of at every one.
+    neutral_score: Option<f64>,
 }
 
 pub(super) const INFO: PolicyInfo = PolicyInfo {
@@ -76,12 +79,14 @@ pub(super) fn parse(
     checks.done(Pavlov {
         first,
         aspiration: c.aspiration,
+        neutral_score: None,
     })
 }
 
 impl Policy for Pavlov {
     kind_methods!();
 
+    #[inline]
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let (Some(&own), Some(seen), Some(payoffs)) =
             (view.own.last(), view.seen_back(1), view.payoffs())
@@ -90,9 +95,12 @@ impl Policy for Pavlov {
         };
         let ladder = view.ladder();
         let neutral = ladder.neutral();
-        let aspiration = self
-            .aspiration
-            .unwrap_or_else(|| payoffs.score(ladder, neutral, neutral));
+        let aspiration = match (self.aspiration, self.neutral_score) {
+            (Some(aspiration), _) | (None, Some(aspiration)) => aspiration,
+            (None, None) => *self
+                .neutral_score
+                .insert(payoffs.score(ladder, neutral, neutral)),
+        };
         if payoffs.score(ladder, own.rung, seen.rung) >= aspiration {
             Move::on(own.rung)
         } else if ladder.is_hostile(own.rung) {
@@ -100,6 +108,10 @@ impl Policy for Pavlov {
         } else {
             Move::on(seen.rung)
         }
+    }
+
+    fn reset(&mut self) {
+        self.neutral_score = None;
     }
 }
 
@@ -119,6 +131,7 @@ mod tests {
             Pavlov {
                 first: C,
                 aspiration: None,
+                neutral_score: None,
             },
             Scripted::cycle([C, D, D, C, C]),
         )
@@ -132,6 +145,7 @@ mod tests {
             Pavlov {
                 first: D,
                 aspiration: None,
+                neutral_score: None,
             },
             Scripted::cycle([C]),
         )

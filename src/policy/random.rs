@@ -145,6 +145,7 @@ impl Random {
 impl Policy for Random {
     kind_methods!();
 
+    #[inline]
     fn decide(&mut self, _: &View<'_>, rng: &mut SimRng) -> Move {
         let x: f64 = rng.random();
         let last = self.cumulative.len() - 1;

@@ -112,8 +112,10 @@ impl Script {
 
     /// The rung at place `i` of the sequence (counting on through repeats of a cycle).
     fn at(&self, i: usize) -> Rung {
+        let len = self.rungs.len();
         if self.cycle {
-            self.rungs[i % self.rungs.len()]
+            // Most places asked for are within the first repeat: no division then.
+            self.rungs[if i < len { i } else { i % len }]
         } else {
             self.rungs[i.min(self.rungs.len() - 1)]
         }
@@ -121,14 +123,20 @@ impl Script {
 
     /// The place after the first one at or after `from` where `rung` comes, if it does.
     fn after(&self, from: usize, rung: Rung) -> Option<usize> {
-        let places = if self.cycle {
-            from..from + self.rungs.len()
-        } else {
-            from.min(self.rungs.len())..self.rungs.len()
-        };
-        places
-            .into_iter()
-            .find(|&i| self.at(i) == rung)
+        let len = self.rungs.len();
+        if self.cycle {
+            // One division for the whole search: place `from + k` of a cycle is
+            // `start + k`, less one length once it passes the end.
+            let start = from % len;
+            return (0..len)
+                .find(|&k| {
+                    let j = start + k;
+                    self.rungs[if j < len { j } else { j - len }] == rung
+                })
+                .map(|k| from + k + 1);
+        }
+        (from.min(len)..len)
+            .find(|&i| self.rungs[i] == rung)
             .map(|i| i + 1)
     }
 }
@@ -136,6 +144,7 @@ impl Script {
 impl Policy for Script {
     kind_methods!();
 
+    #[inline]
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let Some(mut pos) = self.resync else {
             return Move::on(self.at((view.round() - view.since()) as usize));
@@ -147,7 +156,7 @@ impl Policy for Script {
             pos.next = self.after(pos.next, played).unwrap_or(pos.next + 1);
         }
         pos.read = view.round();
-        if self.cycle {
+        if self.cycle && pos.next >= self.rungs.len() {
             // Keep the place small; the sequence repeats anyway.
             pos.next %= self.rungs.len();
         }

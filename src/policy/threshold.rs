@@ -123,6 +123,7 @@ pub(super) fn parse(
 impl Policy for Threshold {
     kind_methods!();
 
+    #[inline]
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let now = view.round();
         if now < self.memory.read {

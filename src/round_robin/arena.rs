@@ -13,7 +13,7 @@
 use crate::engine::{DUEL, Engine, Gaps, Plan};
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::payoff::Payoffs;
-use crate::policy::{Histories, Instance, Observation, Scene, Stocks, View};
+use crate::policy::{Histories, Instance, Observation, PairVisit, Policy, Scene, Stocks, View};
 use crate::rng::SimRng;
 
 /// What one match amounts to for its two sides (seat 0 = `a`, seat 1 = `b`).
@@ -183,18 +183,41 @@ impl Arena<'_> {
     pub fn play(&mut self, a: &mut Instance, b: &mut Instance, rng: &mut SimRng) -> Outcome {
         a.reset();
         b.reset();
+        Instance::visit_pair(a, b, Duel { arena: self, rng })
+    }
+
+    /// The moves played in the last match, seat `a`'s then seat `b`'s.
+    pub fn moves(&self) -> (&[Move], &[Move]) {
+        (&self.history[0], &self.history[1])
+    }
+}
+
+/// One match in an [`Arena`], whose loop is compiled for each pair of policy types
+/// ([`Instance::visit_pair`]): a seat's decision is then a direct call, inlined, not
+/// a `match` on its kind every round.
+struct Duel<'r, 'a> {
+    arena: &'r mut Arena<'a>,
+    rng: &'r mut SimRng,
+}
+
+impl PairVisit for Duel<'_, '_> {
+    type Output = Outcome;
+
+    #[inline]
+    fn visit<A: Policy + ?Sized, B: Policy + ?Sized>(self, a: &mut A, b: &mut B) -> Outcome {
+        let Duel { arena, rng } = self;
         // Moves left before each seat's next tremble.
-        let mut steady = [self.noise.gap(rng), self.noise.gap(rng)];
+        let mut steady = [arena.noise.gap(rng), arena.noise.gap(rng)];
         let scene = Scene {
-            ladder: self.ladder,
-            payoffs: Some(self.payoffs),
+            ladder: arena.ladder,
+            payoffs: Some(arena.payoffs),
             dyads: &DUEL,
             since: &[0, 0],
             fired: &[],
             stocks: Stocks::NONE,
         };
-        for t in 0..self.rounds as usize {
-            let [own_a, own_b] = &self.history;
+        for t in 0..arena.rounds as usize {
+            let [own_a, own_b] = &arena.history;
             let observation = Observation {
                 scene: &scene,
                 histories: Histories::Duel([&own_a[..t], &own_b[..t]]),
@@ -202,23 +225,18 @@ impl Arena<'_> {
             let intended_a = a.decide(&View::of(&observation, 0), rng).rung;
             let intended_b = b.decide(&View::of(&observation, 1), rng).rung;
             // Both decide first, then both tremble: seat a's, then seat b's.
-            let ra = self
+            let ra = arena
                 .noise
-                .toss(self.ladder, intended_a, &mut steady[0], rng);
-            let rb = self
+                .toss(arena.ladder, intended_a, &mut steady[0], rng);
+            let rb = arena
                 .noise
-                .toss(self.ladder, intended_b, &mut steady[1], rng);
-            let [own_a, own_b] = &mut self.history;
+                .toss(arena.ladder, intended_b, &mut steady[1], rng);
+            let [own_a, own_b] = &mut arena.history;
             own_a[t] = Move::on(ra);
             own_b[t] = Move::on(rb);
-            self.scorer.count(ra, rb);
+            arena.scorer.count(ra, rb);
         }
-        self.scorer.outcome()
-    }
-
-    /// The moves played in the last match, seat `a`'s then seat `b`'s.
-    pub fn moves(&self) -> (&[Move], &[Move]) {
-        (&self.history[0], &self.history[1])
+        arena.scorer.outcome()
     }
 }
 
