@@ -307,6 +307,11 @@ impl<'s, F: Fold> Replicates<'s, F> {
         pool.install(|| {
             blocks
                 .par_iter_mut()
+                // Each block a task of its own: left to split as it likes, the pool
+                // would hand a thread a run of up to a quarter of the blocks at once,
+                // and the other thread would wait at the end of the batch while it
+                // plays them.
+                .with_max_len(1)
                 .enumerate()
                 .try_for_each(|(i, block)| {
                     let start = range.start + i as u64 * size;
