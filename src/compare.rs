@@ -7,9 +7,10 @@
 //!
 //! Variants take turns over blocks of replicates, each block in parallel over its
 //! replicates through [`montecarlo::Replicates`]: each worker thread counts what it
-//! plays into its own [`Tally`], and the payoffs and ranking values, which depend on
-//! the order they are summed in, are counted in replicate order on a thread of their
-//! own while the next block is played. When all are done the rows go to
+//! plays into its own [`Tally`] (payoffs by value among its counts, where they are
+//! few enough: see [`ActorTotals::add_counts`]), and the sums of the payoffs and the
+//! ranking values, which depend on the order they are summed in, are counted in
+//! replicate order on a thread of their own while the next block is played. When all are done the rows go to
 //! `comparison.csv` and `aggregate.csv`, and only each variant's [`ActorTotals`] (a
 //! few histograms) are kept for the terminal: memory grows with neither replicates
 //! nor rounds written.

@@ -11,11 +11,11 @@
 //! thread of its own while the next batch is played, so that counting and writing
 //! overlap the play; memory does not grow with the number of replicates.
 
-use crate::engine::{Engine, Trajectory, reverse_dyads};
+use crate::engine::{Engine, Trajectory};
 use crate::error::Error;
 use crate::ladder::{Measure, Move, Round, Rung};
 use crate::metrics::summary::{actor_in_force_into, actor_rungs_into};
-use crate::metrics::{ActorSummary, Observed, StockTally, summarize_rungs};
+use crate::metrics::{ActorSummary, ActorTotals, Observed, StockTally, Summarizer};
 use crate::rng::run_rng;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -171,7 +171,8 @@ const ROW_BYTES: u128 = 128;
 /// and round a move, a perceived move, a policy kind, a measure with its package's
 /// end and a rung in force; per holding and round a value), its replicate's result
 /// (each actor's rung and rung in force per round, each holding's value per round)
-/// and its counts (the histograms).
+/// and its counts (the histograms, and each actor's payoffs by value where it counts
+/// them).
 pub fn worker_bytes(scenario: &Scenario) -> u128 {
     use std::mem::size_of;
     let (rounds, dyads) = (u128::from(scenario.rounds), scenario.dyads.len() as u128);
@@ -180,7 +181,7 @@ pub fn worker_bytes(scenario: &Scenario) -> u128 {
     let engine = rounds * dyads * (size_of::<Move>() as u128 + trajectory_bytes())
         + rounds * holdings * size_of::<f64>() as u128;
     let result = rounds * (2 * actors * size_of::<Rung>() as u128 + holdings * 8);
-    engine + result + histograms(scenario)
+    engine + result + histograms(scenario) + actors * ActorTotals::counted_payoff_bytes(scenario)
 }
 
 /// Bytes of a trajectory per dyad and round: a move, a policy kind, a measure with
@@ -243,12 +244,11 @@ pub trait Fold: Sync {
 }
 
 /// Replicates of one scenario on the threads of a pool, each thread with its own
-/// engine, its own [`ReplicateResult`] (filled again for every replicate: nothing is
-/// allocated per replicate but the trajectories kept) and its own
-/// [`Fold::Worker`].
+/// engine, its own [`Summarizer`] and [`ReplicateResult`] (filled again for every
+/// replicate: nothing is allocated per replicate but the trajectories kept) and its
+/// own [`Fold::Worker`].
 pub struct Replicates<'s, F: Fold> {
     scenario: &'s Scenario,
-    reverse: Vec<Option<usize>>,
     plan: Plan,
     fold: F,
     /// One per thread of the pool, by its index: only that thread locks it.
@@ -258,6 +258,7 @@ pub struct Replicates<'s, F: Fold> {
 /// What one worker thread keeps from one replicate to the next.
 struct Slot<'s, W> {
     engine: Engine<'s>,
+    summarizer: Summarizer<'s>,
     result: ReplicateResult,
     worker: W,
 }
@@ -274,6 +275,7 @@ impl<'s, F: Fold> Replicates<'s, F> {
             .map(|_| {
                 Mutex::new(Slot {
                     engine: Engine::new(scenario),
+                    summarizer: Summarizer::new(scenario),
                     result: ReplicateResult::default(),
                     worker: fold.worker(),
                 })
@@ -281,7 +283,6 @@ impl<'s, F: Fold> Replicates<'s, F> {
             .collect();
         Replicates {
             scenario,
-            reverse: reverse_dyads(&scenario.dyads),
             plan,
             fold,
             slots,
@@ -306,6 +307,11 @@ impl<'s, F: Fold> Replicates<'s, F> {
         pool.install(|| {
             blocks
                 .par_iter_mut()
+                // Each block a task of its own: left to split as it likes, the pool
+                // would hand a thread a run of up to a quarter of the blocks at once,
+                // and the other thread would wait at the end of the batch while it
+                // plays them.
+                .with_max_len(1)
                 .enumerate()
                 .try_for_each(|(i, block)| {
                     let start = range.start + i as u64 * size;
@@ -316,13 +322,14 @@ impl<'s, F: Fold> Replicates<'s, F> {
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
                     let Slot {
                         engine,
+                        summarizer,
                         result,
                         worker,
                     } = &mut *slot;
                     self.fold.clear(block);
                     for k in start..end {
                         cancel.check()?;
-                        self.replicate(engine, k, result);
+                        self.replicate(engine, summarizer, k, result);
                         self.fold.fold(worker, block, result)?;
                     }
                     Ok(())
@@ -331,12 +338,18 @@ impl<'s, F: Fold> Replicates<'s, F> {
     }
 
     /// Plays replicate `k` into `out`.
-    fn replicate(&self, engine: &mut Engine<'_>, k: u64, out: &mut ReplicateResult) {
+    fn replicate(
+        &self,
+        engine: &mut Engine<'_>,
+        summarizer: &mut Summarizer<'_>,
+        k: u64,
+        out: &mut ReplicateResult,
+    ) {
         let scenario = self.scenario;
         let trajectory = engine.run(&mut run_rng(scenario.seed, k));
         out.replicate = k;
         actor_rungs_into(scenario, trajectory, &mut out.rungs);
-        out.summaries = summarize_rungs(scenario, trajectory, &out.rungs, &self.reverse);
+        summarizer.summarize_into(trajectory, &out.rungs, &mut out.summaries);
         match scenario.ladder.has_lasting_measures() {
             true => actor_in_force_into(scenario, trajectory, &mut out.in_force),
             false => out.in_force.clear(),

@@ -232,15 +232,42 @@ impl ValueCounts {
 
     /// Counts one value (finite; payoffs are sums of validated finite scores).
     pub fn add(&mut self, x: f64) {
+        self.add_moments(x);
+        *self.counts.entry(order_key(self.snap(x))).or_insert(0) += 1;
+        if self.counts.len() > self.cap() {
+            self.coarsen();
+        }
+    }
+
+    /// Counts one value into the number of values, their sum, mean and squared
+    /// deviations but not into the counts by value: the part of [`add`](Self::add)
+    /// that depends on the order values come in. With [`add_count`](Self::add_count)
+    /// on another `ValueCounts` and [`merge_counts`](Self::merge_counts), it counts
+    /// what `add` counts, for values that never need a coarser grid.
+    pub fn add_moments(&mut self, x: f64) {
         self.n += 1;
         self.sum += x;
         let delta = x - self.running;
         self.running += delta / self.n as f64;
         self.m2 += delta * (x - self.running);
-        *self.counts.entry(order_key(self.snap(x))).or_insert(0) += 1;
-        if self.counts.len() > self.cap() {
-            self.coarsen();
+    }
+
+    /// Counts one value by value only, exactly: for values known to take no more
+    /// distinct values than [`cap`](Self::cap) (see
+    /// [`distinct_payoffs`](super::distinct_payoffs)), whose counts are then the same
+    /// in any order.
+    pub fn add_count(&mut self, x: f64) {
+        debug_assert!(self.step == 0.0, "exact counts are never snapped");
+        *self.counts.entry(order_key(x + 0.0)).or_insert(0) += 1;
+        debug_assert!(self.counts.len() <= self.cap(), "more values than bounded");
+    }
+
+    /// Adds the counts by value of `other`, counted with [`add_count`](Self::add_count).
+    pub fn merge_counts(&mut self, other: &ValueCounts) {
+        for (&k, &c) in &other.counts {
+            *self.counts.entry(k).or_insert(0) += c;
         }
+        debug_assert!(self.counts.len() <= self.cap(), "more values than bounded");
     }
 
     /// Values counted.
@@ -368,6 +395,11 @@ pub struct ActorTotals {
     pub hostile: Vec<u64>,
     /// The payoffs, when the scenario defines them.
     pub payoff: Option<ValueCounts>,
+    /// Whether the payoffs are counted by value with the other counts
+    /// ([`add_counts`](Self::add_counts)) rather than with their sum
+    /// ([`add_payoff`](Self::add_payoff)): when they take too few distinct values
+    /// ever to need a coarser grid ([`distinct_payoffs`](super::distinct_payoffs)).
+    payoff_counts: bool,
     /// Replicates by settling round; the last slot counts those that never settled.
     pub settled: Vec<u64>,
     /// Replicates in which each rung was reached.
@@ -391,6 +423,8 @@ impl ActorTotals {
             last: vec![0; rungs],
             hostile: vec![0; rounds + 1],
             payoff: scenario.payoffs.as_ref().map(|_| ValueCounts::default()),
+            payoff_counts: super::distinct_payoffs(scenario)
+                .is_some_and(|n| n <= ValueCounts::MAX_DISTINCT as u128),
             settled: vec![0; rounds + 1],
             reached: vec![0; rungs],
             first: vec![0; rungs * rounds],
@@ -414,16 +448,34 @@ impl ActorTotals {
         counts * std::mem::size_of::<u64>() as u128 + payoff
     }
 
+    /// Bytes the payoffs' counts by value of one actor's totals on a worker thread
+    /// ([`add_counts`](Self::add_counts)) can grow to for `scenario`: a distinct value
+    /// per replicate at most, and none unless it counts them.
+    pub fn counted_payoff_bytes(scenario: &Scenario) -> u128 {
+        match super::distinct_payoffs(scenario) {
+            Some(n) if n <= ValueCounts::MAX_DISTINCT as u128 => {
+                n.min(u128::from(scenario.replicates)) * 48
+            }
+            _ => 0,
+        }
+    }
+
     /// Counts one replicate's summary.
     pub fn add(&mut self, s: &ActorSummary) {
         self.add_counts(s);
         self.add_payoff(s.payoff);
     }
 
-    /// Counts one replicate's summary but its payoff: the part of [`add`](Self::add)
-    /// that is whole counts, which [`merge_counts`](Self::merge_counts) sums exactly
-    /// in any order.
+    /// Counts one replicate's summary but its payoff's sum: the part of
+    /// [`add`](Self::add) that is whole counts, which
+    /// [`merge_counts`](Self::merge_counts) sums exactly in any order. The payoff is
+    /// counted by value here when its values are few enough never to be snapped to a
+    /// grid, which depends on their order (else [`add_payoff`](Self::add_payoff)
+    /// counts it whole).
     pub fn add_counts(&mut self, s: &ActorSummary) {
+        if let (true, Some(counts), Some(p)) = (self.payoff_counts, &mut self.payoff, s.payoff) {
+            counts.add_count(p);
+        }
         self.replicates += 1;
         self.peak[s.peak_rung as usize] += 1;
         self.last[s.final_rung as usize] += 1;
@@ -459,19 +511,28 @@ impl ActorTotals {
             .sum()
     }
 
-    /// Counts one replicate's payoff (when the scenario defines payoffs). Its sum and
-    /// its grid depend on the order values come in, so replicates must come in
-    /// replicate order for the same result whatever the threads.
+    /// Counts one replicate's payoff (when the scenario defines payoffs): its sum, and
+    /// its count by value unless [`add_counts`](Self::add_counts) counted that. Its
+    /// sum and its grid depend on the order values come in, so replicates must come
+    /// in replicate order for the same result whatever the threads.
     pub fn add_payoff(&mut self, payoff: Option<f64>) {
         if let (Some(counts), Some(p)) = (&mut self.payoff, payoff) {
-            counts.add(p);
+            match self.payoff_counts {
+                true => counts.add_moments(p),
+                false => counts.add(p),
+            }
         }
     }
 
-    /// Adds the counts of `other`, totals of the same scenario whose payoffs are left
-    /// out (counted with [`add_counts`](Self::add_counts)): sums of counts, so merging
-    /// is exact in any order.
+    /// Adds the counts of `other`, totals of the same scenario counted with
+    /// [`add_counts`](Self::add_counts) only (the sum of its payoffs is not read):
+    /// sums of counts, so merging is exact in any order.
     pub fn merge_counts(&mut self, other: &ActorTotals) {
+        if let (true, Some(mine), Some(theirs)) =
+            (self.payoff_counts, &mut self.payoff, &other.payoff)
+        {
+            mine.merge_counts(theirs);
+        }
         self.replicates += other.replicates;
         for (mine, theirs) in [
             (&mut self.peak, &other.peak),
@@ -640,6 +701,44 @@ mod tests {
         // -0.0 and 0.0 are one value.
         assert_eq!(v.counts.len(), 5);
         assert_eq!(ValueCounts::default().stats(), None);
+    }
+
+    #[test]
+    fn counts_by_value_merged_and_moments_in_order_equal_values_added_whole() {
+        let xs = [-4.5, 2.0, -4.5, 0.0, -0.0, 7.25, 2.0, 2.0, -1.0, 2.0];
+        let mut whole = ValueCounts::default();
+        let (mut moments, mut halves) = (
+            ValueCounts::default(),
+            [ValueCounts::default(), ValueCounts::default()],
+        );
+        for (i, &x) in xs.iter().enumerate() {
+            whole.add(x);
+            moments.add_moments(x);
+            halves[i % 3 / 2].add_count(x);
+        }
+        assert_ne!(moments, whole);
+        for half in &halves {
+            moments.merge_counts(half);
+        }
+        assert_eq!(moments, whole);
+    }
+
+    #[test]
+    fn payoffs_are_counted_by_value_with_the_counts_only_when_few_enough() {
+        let s = scenario(ECHO);
+        let summaries = crate::metrics::summarize(&s, &run(&s, 0));
+        let mut t = ActorTotals::new(&s);
+        t.add_counts(&summaries[0]);
+        assert_eq!(t.payoff.as_ref().map(|p| p.counts.len()), Some(1));
+        assert_eq!(ActorTotals::counted_payoff_bytes(&s), 48);
+        // Tenths have no bound: their counts by value wait for the sum, in order.
+        let tenths = scenario(&ECHO.replace("damage = 3", "damage = 0.1"));
+        let mut t = ActorTotals::new(&tenths);
+        t.add_counts(&summaries[0]);
+        assert_eq!(t.payoff.as_ref().map(|p| p.counts.len()), Some(0));
+        t.add_payoff(summaries[0].payoff);
+        assert_eq!(t.payoff.as_ref().map(|p| p.counts.len()), Some(1));
+        assert_eq!(ActorTotals::counted_payoff_bytes(&tenths), 0);
     }
 
     #[test]

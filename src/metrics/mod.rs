@@ -18,5 +18,7 @@ pub use aggregate::{
 pub use exceedance::{Exceedance, ExceedanceLine, exceedance_lines};
 pub use outcomes::{NO_OUTCOME, OutcomeCounts, outcome_name};
 pub use stocks::StockTally;
-pub use summary::{ActorSummary, actor_in_force, actor_rungs, summarize, summarize_rungs};
+pub use summary::{
+    ActorSummary, Summarizer, actor_in_force, actor_rungs, distinct_payoffs, summarize,
+};
 pub use tally::{Observed, Tally};

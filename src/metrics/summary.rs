@@ -89,62 +89,107 @@ fn most_severe<I: Iterator<Item = Rung>>(
 
 /// Summarises one replicate, actor by actor.
 pub fn summarize(scenario: &Scenario, trajectory: &Trajectory) -> Vec<ActorSummary> {
-    summarize_rungs(
-        scenario,
+    let mut out = Vec::new();
+    Summarizer::new(scenario).summarize_into(
         trajectory,
         &actor_rungs(scenario, trajectory),
-        &reverse_dyads(&scenario.dyads),
-    )
+        &mut out,
+    );
+    out
 }
 
-/// Summarises one replicate whose actor rungs ([`actor_rungs`]) and reverse dyads
-/// ([`reverse_dyads`], as the engine holds them) are already known.
-///
-/// This runs once per replicate, so it reads each move once and keeps no per-round
-/// buffers: an actor's exchanges settle after the last round in which it made or
-/// received a hostile move, so that round is all it needs to know of them. Its time
-/// is linear in dyad-rounds.
-pub fn summarize_rungs(
-    scenario: &Scenario,
-    trajectory: &Trajectory,
-    rungs: &[Vec<Rung>],
-    reverse: &[Option<usize>],
-) -> Vec<ActorSummary> {
-    let ladder = &scenario.ladder;
-    let rounds = scenario.rounds as usize;
-    let actors = scenario.actors.len();
-    // The last round in which each actor was the target of a hostile move.
-    let mut last_targeted: Vec<Option<usize>> = vec![None; actors];
-    for (d, dyad) in scenario.dyads.iter().enumerate() {
-        let last = trajectory.moves[d]
-            .iter()
-            .rposition(|m| ladder.is_hostile(m.rung));
-        last_targeted[dyad.target] = last_targeted[dyad.target].max(last);
-    }
-    let mut payoffs = vec![0.0; actors];
-    if let Some(p) = &scenario.payoffs {
-        // score[own * rungs + other], looked up rather than recomputed every round.
+/// What summarising the replicates of one scenario needs, made once and kept by each
+/// worker thread: the reverse of each dyad ([`reverse_dyads`]), the score of each pair
+/// of rungs, and the buffers of one replicate, filled again for the next.
+#[derive(Debug, Clone)]
+pub struct Summarizer<'s> {
+    scenario: &'s Scenario,
+    reverse: Vec<Option<usize>>,
+    /// `score[own * rungs + other]`; empty without payoffs.
+    score: Vec<f64>,
+    /// The last round in which each actor was the target of a hostile move.
+    last_targeted: Vec<Option<usize>>,
+    /// Each actor's payoff.
+    payoffs: Vec<f64>,
+}
+
+impl<'s> Summarizer<'s> {
+    /// A summarizer of the replicates of `scenario`.
+    pub fn new(scenario: &'s Scenario) -> Summarizer<'s> {
+        let ladder = &scenario.ladder;
         let n = ladder.len();
-        let score: Vec<f64> = (0..n * n)
-            .map(|i| p.score(ladder, (i / n) as Rung, (i % n) as Rung))
-            .collect();
-        for (d, dyad) in scenario.dyads.iter().enumerate() {
-            let back = reverse[d];
-            // Added in a local, in the same order: the sum stays the same, and it stays
-            // in a register instead of going through memory every round.
-            let mut total = payoffs[dyad.actor];
-            for (r, m) in trajectory.moves[d].iter().enumerate() {
-                let other = back.map_or(ladder.neutral(), |b| trajectory.moves[b][r].rung);
-                total += score[m.rung as usize * n + other as usize];
-            }
-            payoffs[dyad.actor] = total;
+        let score = match &scenario.payoffs {
+            Some(p) => (0..n * n)
+                .map(|i| p.score(ladder, (i / n) as Rung, (i % n) as Rung))
+                .collect(),
+            None => Vec::new(),
+        };
+        Summarizer {
+            scenario,
+            reverse: reverse_dyads(&scenario.dyads),
+            score,
+            last_targeted: Vec::new(),
+            payoffs: Vec::new(),
         }
     }
-    rungs
-        .iter()
-        .enumerate()
-        .map(|(a, row)| {
-            let mut first_reached = vec![None; ladder.len()];
+
+    /// Summarises one replicate whose actor rungs ([`actor_rungs`]) are already known,
+    /// into `out`, whose summaries (and their rows of first rounds) are reused.
+    ///
+    /// This runs once per replicate, so it reads each move once and keeps no
+    /// per-round buffers: an actor's exchanges settle after the last round in which
+    /// it made or received a hostile move, so that round is all it needs to know of
+    /// them. Its time is linear in dyad-rounds, and it allocates nothing once `out`
+    /// has held a replicate.
+    pub fn summarize_into(
+        &mut self,
+        trajectory: &Trajectory,
+        rungs: &[Vec<Rung>],
+        out: &mut Vec<ActorSummary>,
+    ) {
+        let scenario = self.scenario;
+        let ladder = &scenario.ladder;
+        let rounds = scenario.rounds as usize;
+        let actors = scenario.actors.len();
+        let last_targeted = &mut self.last_targeted;
+        last_targeted.clear();
+        last_targeted.resize(actors, None);
+        for (d, dyad) in scenario.dyads.iter().enumerate() {
+            let last = trajectory.moves[d]
+                .iter()
+                .rposition(|m| ladder.is_hostile(m.rung));
+            last_targeted[dyad.target] = last_targeted[dyad.target].max(last);
+        }
+        let payoffs = &mut self.payoffs;
+        payoffs.clear();
+        payoffs.resize(actors, 0.0);
+        if scenario.payoffs.is_some() {
+            let (n, score) = (ladder.len(), &self.score);
+            for (d, dyad) in scenario.dyads.iter().enumerate() {
+                let back = self.reverse[d];
+                // Added in a local, in the same order: the sum stays the same, and it
+                // stays in a register instead of going through memory every round.
+                let mut total = payoffs[dyad.actor];
+                for (r, m) in trajectory.moves[d].iter().enumerate() {
+                    let other = back.map_or(ladder.neutral(), |b| trajectory.moves[b][r].rung);
+                    total += score[m.rung as usize * n + other as usize];
+                }
+                payoffs[dyad.actor] = total;
+            }
+        }
+        out.truncate(rungs.len());
+        out.resize_with(rungs.len(), || ActorSummary {
+            peak_rung: 0,
+            final_rung: 0,
+            hostile_rounds: 0,
+            payoff: None,
+            settled_round: None,
+            first_reached: Vec::with_capacity(ladder.len()),
+        });
+        for (a, (row, summary)) in rungs.iter().zip(out.iter_mut()).enumerate() {
+            let first_reached = &mut summary.first_reached;
+            first_reached.clear();
+            first_reached.resize(ladder.len(), None);
             let mut peak = 0;
             let mut hostile_rounds = 0;
             let mut last_hostile = None;
@@ -156,22 +201,55 @@ pub fn summarize_rungs(
                     last_hostile = Some(r);
                 }
             }
-            let settled_round = settled_round(
+            summary.peak_rung = peak;
+            summary.final_rung = row.last().copied().unwrap_or(0);
+            summary.hostile_rounds = hostile_rounds;
+            summary.payoff = scenario.payoffs.as_ref().map(|_| payoffs[a]);
+            summary.settled_round = settled_round(
                 last_hostile.max(last_targeted[a]),
                 rounds,
                 scenario.settle_rounds as usize,
             );
-            ActorSummary {
-                peak_rung: peak,
-                final_rung: row.last().copied().unwrap_or(0),
-                hostile_rounds,
-                payoff: scenario.payoffs.as_ref().map(|_| payoffs[a]),
-                settled_round,
-                first_reached,
-            }
-        })
-        .collect()
+        }
+    }
 }
+
+/// At most how many distinct payoffs one actor of `scenario` can total in a replicate,
+/// when that is known; `None` without payoffs, or when a score is not a whole multiple
+/// of a power of two, 2⁻³² at the finest (0.1 is not; 0.5 and 3 are).
+///
+/// Each actor's payoff is a sum of one score per round and target. When every score
+/// is a whole number of units of 2⁻ᵏ and the sums stay below 2⁵³ units, every
+/// partial sum is exact in `f64`: the totals are whole numbers of units between the
+/// least and the greatest sum of that many scores (or nothing), whatever the order
+/// of their terms. So a bound no greater than what a [`super::ValueCounts`] keeps
+/// exactly means the payoffs' counts never need a coarser grid.
+pub fn distinct_payoffs(scenario: &Scenario) -> Option<u128> {
+    let payoffs = scenario.payoffs.as_ref()?;
+    let ladder = &scenario.ladder;
+    let n = ladder.len();
+    let scores: Vec<f64> = (0..n * n)
+        .map(|i| payoffs.score(ladder, (i / n) as Rung, (i % n) as Rung))
+        .collect();
+    // The coarsest unit 2⁻ᵏ every score is a whole number of.
+    let whole = |x: f64| x.is_finite() && x.fract() == 0.0 && x.abs() <= (1u64 << 32) as f64;
+    let k = (0..=32).find(|&k| {
+        let scale = 2f64.powi(k);
+        scores.iter().all(|&s| whole(s * scale))
+    })?;
+    let units = scores.iter().map(|&s| (s * 2f64.powi(k)) as i128);
+    let lo = units.clone().min().unwrap_or(0).min(0);
+    let hi = units.max().unwrap_or(0).max(0);
+    // Terms per actor: a score per round and dyad the actor moves in.
+    let mut dyads = vec![0i128; scenario.actors.len()];
+    for dyad in &scenario.dyads {
+        dyads[dyad.actor] += 1;
+    }
+    let terms = i128::from(scenario.rounds) * dyads.into_iter().max().unwrap_or(0);
+    let (least, most) = (terms * lo, terms * hi);
+    (least.abs().max(most) < 1i128 << 53).then(|| (most - least + 1) as u128)
+}
+
 /// The round an actor's exchanges settled from, given the last round in which it made
 /// or received a hostile move (`None`: no such round): the round after it, when the
 /// quiet from there to the end lasts at least `settle` of the `rounds` rounds; `None`
@@ -248,6 +326,46 @@ act = { actor = "a", target = "b", rung = "seize" }
         assert_eq!(summarize(&four, &run(&four, 0))[0].settled_round, Some(2));
         let five = scenario(&ECHO.replace("rounds = 6", "rounds = 6\nsettle_rounds = 5"));
         assert_eq!(summarize(&five, &run(&five, 0))[0].settled_round, None);
+    }
+
+    #[test]
+    fn a_summarizer_reused_over_replicates_gives_what_a_fresh_one_gives() {
+        let mut s = scenario(ECHO);
+        s.noise.misperception = 0.3;
+        let mut summarizer = Summarizer::new(&s);
+        let mut out = Vec::new();
+        for k in 0..30 {
+            let t = run(&s, k);
+            summarizer.summarize_into(&t, &actor_rungs(&s, &t), &mut out);
+            assert_eq!(out, summarize(&s, &t), "replicate {k}");
+            assert_eq!(out[0].payoff, summarize(&s, &t)[0].payoff);
+        }
+        // Buffers left longer by an earlier scenario's replicate are cut to size.
+        out.push(out[0].clone());
+        out[0].first_reached.push(Some(9));
+        let t = run(&s, 0);
+        summarizer.summarize_into(&t, &actor_rungs(&s, &t), &mut out);
+        assert_eq!(out, summarize(&s, &t));
+    }
+
+    #[test]
+    fn distinct_payoffs_are_bounded_by_the_range_of_exact_sums() {
+        // Scores -cost(own) - damage(other) in whole units from -4 to 0, six rounds
+        // of one target each: totals -24 to 0.
+        let s = scenario(ECHO);
+        assert_eq!(distinct_payoffs(&s), Some(25));
+        // Halves are whole units of 2⁻¹: twice as many totals, and the zero.
+        let halves = scenario(&ECHO.replace("damage = 3", "damage = 3.5"));
+        assert_eq!(distinct_payoffs(&halves), Some(6 * 9 + 1));
+        // A tenth is no whole number of any power of two: no bound.
+        let tenths = scenario(&ECHO.replace("damage = 3", "damage = 0.1"));
+        assert_eq!(distinct_payoffs(&tenths), None);
+        // Positive scores only (a matrix): totals from 0 (no round) to the most.
+        let mut matrix = scenario(ECHO);
+        matrix.payoffs = Some(crate::payoff::Payoffs::Matrix(vec![vec![1.0; 3]; 3]));
+        assert_eq!(distinct_payoffs(&matrix), Some(7));
+        matrix.payoffs = None;
+        assert_eq!(distinct_payoffs(&matrix), None);
     }
 
     #[test]

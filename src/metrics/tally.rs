@@ -67,8 +67,9 @@ impl Tally {
         self.add_values(&payoffs, &cells);
     }
 
-    /// Counts one replicate but its payoffs and stocks: the part of
-    /// [`add`](Self::add) that is whole counts, which
+    /// Counts one replicate but the sums of its payoffs and its stocks: the part of
+    /// [`add`](Self::add) that is whole counts (payoffs by value among them, where
+    /// [`ActorTotals::add_counts`] counts them), which
     /// [`merge_counts`](Self::merge_counts) sums exactly in any order, so that each
     /// worker thread can count its own replicates.
     pub fn add_counts(&mut self, replicate: Observed<'_>) {
@@ -82,7 +83,8 @@ impl Tally {
         self.outcomes.add(replicate.outcome);
     }
 
-    /// Counts the rest of one replicate: each actor's payoff, in actor order, and
+    /// Counts the rest of one replicate: each actor's payoff (its sum, and its count
+    /// by value unless [`add_counts`](Self::add_counts) counted it), in actor order, and
     /// each stock cell's value ([`StockTally::held`]). Sums and grids of real values
     /// depend on the order they come in: call this in replicate order.
     pub fn add_values(&mut self, payoffs: &[Option<f64>], stock_cells: &[f64]) {
@@ -93,7 +95,8 @@ impl Tally {
     }
 
     /// Adds the counts of `other`, a tally of the same scenario counted with
-    /// [`add_counts`](Self::add_counts) only (its payoffs and stocks are not read).
+    /// [`add_counts`](Self::add_counts) only (the sums of its payoffs and its stocks
+    /// are not read).
     pub fn merge_counts(&mut self, other: &Tally) {
         self.histogram.merge(&other.histogram);
         if let (Some(mine), Some(theirs)) = (&mut self.lasting, &other.lasting) {
