@@ -77,10 +77,22 @@ impl<'a> Band<'a> {
         let Some((x0, y0, x1, y1)) = self.clip(a, b) else {
             return;
         };
-        for y in self.own(y0, y1) {
-            for px in self.span(y, x0, x1).chunks_exact_mut(PIXEL) {
-                px.copy_from_slice(&[r, g, bl]);
-            }
+        let rows = self.own(y0, y1);
+        if rows.is_empty() {
+            return;
+        }
+        let colour = [r, g, bl];
+        if x0 == 0 && x1 == self.size.0 as i32 {
+            // Whole rows (the page's background): one run of bytes.
+            let (first, last) = (rows.start, rows.end - 1);
+            let width = self.size.0 as usize * PIXEL;
+            let from = (first - self.rows.start) as usize * width;
+            let to = (last + 1 - self.rows.start) as usize * width;
+            paint(&mut self.buf[from..to], colour);
+            return;
+        }
+        for y in rows {
+            paint(self.span(y, x0, x1), colour);
         }
     }
 
@@ -111,6 +123,17 @@ impl<'a> Band<'a> {
                     blend(d, c, a);
                 }
             }
+        }
+    }
+}
+
+/// Sets every pixel of `span` to `colour`: a grey by setting bytes.
+fn paint(span: &mut [u8], colour: [u8; 3]) {
+    if colour[0] == colour[1] && colour[1] == colour[2] {
+        span.fill(colour[0]);
+    } else {
+        for px in span.chunks_exact_mut(PIXEL) {
+            px.copy_from_slice(&colour);
         }
     }
 }
