@@ -15,20 +15,33 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, DrawingBackend, DrawingErrorKind,
 };
 
+use crate::montecarlo::Cancel;
+
 /// Bytes per pixel (RGB).
 const PIXEL: usize = 3;
 
 /// Rows `rows` of an RGB image of `size` pixels, held in `buf` (those rows only).
+///
+/// Once its [`Cancel`] is requested, a band draws nothing more, not even the rest of
+/// a shape it is drawing: a single shape of the largest size takes seconds (the
+/// drawing is then reported as stopped by [`super::raster::CrispText`]).
 pub(crate) struct Band<'a> {
     buf: &'a mut [u8],
     size: (u32, u32),
     rows: Range<i32>,
+    cancel: Cancel,
 }
 
 impl<'a> Band<'a> {
     /// The bands of an image of `size` pixels whose pixels are `buf` (row by row,
-    /// RGB), at most `count` of them, of about the same height.
-    pub(crate) fn split(buf: &'a mut [u8], size: (u32, u32), count: usize) -> Vec<Band<'a>> {
+    /// RGB), at most `count` of them, of about the same height, drawing until `cancel`
+    /// is requested.
+    pub(crate) fn split(
+        buf: &'a mut [u8],
+        size: (u32, u32),
+        count: usize,
+        cancel: Cancel,
+    ) -> Vec<Band<'a>> {
         let row = size.0 as usize * PIXEL;
         let height = size.1 as usize;
         let per_band = height.div_ceil(count.clamp(1, height.max(1))).max(1);
@@ -41,6 +54,7 @@ impl<'a> Band<'a> {
                     rows: top..top + (buf.len() / row) as i32,
                     buf,
                     size,
+                    cancel,
                 }
             })
             .collect()
@@ -92,6 +106,9 @@ impl<'a> Band<'a> {
             return;
         }
         for y in rows {
+            if self.cancel.requested() {
+                return;
+            }
             paint(self.span(y, x0, x1), colour);
         }
     }
@@ -111,6 +128,9 @@ impl<'a> Band<'a> {
         let colour = [rgb.0, rgb.1, rgb.2];
         let grouped = ((x1 - x0 - 1) / 8 * 8) as usize;
         for y in self.own(y0, y1) {
+            if self.cancel.requested() {
+                return;
+            }
             let span = self.span(y, x0, x1);
             let (eights, rest) = span.split_at_mut(grouped * PIXEL);
             for px in eights.chunks_exact_mut(PIXEL) {
@@ -167,7 +187,7 @@ impl DrawingBackend for Band<'_> {
         (x, y): BackendCoord,
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<Infallible>> {
-        if x < 0 || x >= self.size.0 as i32 || !self.rows.contains(&y) {
+        if x < 0 || x >= self.size.0 as i32 || !self.rows.contains(&y) || self.cancel.requested() {
             return Ok(());
         }
         let alpha = color.alpha;
@@ -245,7 +265,7 @@ mod tests {
             let mut whole = BitMapBackend::with_buffer(&mut expected, size);
             draw(&mut |s| s.on(&mut whole));
         }
-        for mut band in Band::split(&mut got, size, bands) {
+        for mut band in Band::split(&mut got, size, bands, Cancel::never()) {
             draw(&mut |s| s.on(&mut band));
         }
         let differ = expected.iter().zip(&got).filter(|(a, b)| a != b).count();
@@ -310,10 +330,10 @@ mod tests {
     #[test]
     fn bands_cover_the_image_once() {
         let mut buf = vec![0u8; 10 * 7 * 3];
-        let bands = Band::split(&mut buf, (10, 7), 3);
+        let bands = Band::split(&mut buf, (10, 7), 3, Cancel::never());
         let rows: Vec<Range<i32>> = bands.iter().map(Band::rows).collect();
         assert_eq!(rows, [0..3, 3..6, 6..7]);
         let mut buf = vec![0u8; 10 * 2 * 3];
-        assert_eq!(Band::split(&mut buf, (10, 2), 4).len(), 2);
+        assert_eq!(Band::split(&mut buf, (10, 2), 4, Cancel::never()).len(), 2);
     }
 }

@@ -542,7 +542,7 @@ pub(crate) fn draw_rgb(
     use rayon::prelude::*;
     check_size(size)?;
     let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
-    band::Band::split(&mut rgb, size, bands.min(MAX_BANDS))
+    band::Band::split(&mut rgb, size, bands.min(MAX_BANDS), cancel)
         .into_par_iter()
         .with_max_len(1)
         .try_for_each(|band| {
