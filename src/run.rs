@@ -7,7 +7,7 @@
 //! counted in replicate order while the next ones are played. The histograms, merged,
 //! give `aggregate.csv`, `stocks_aggregate.csv` and `exceedance.csv` (the replicates at or
 //! above each line of the ladder); the charts are drawn while
-//! `summary.csv` is synced, and `run.json` and a copy of the scenario come last.
+//! `summary.csv` is written out, and `run.json` and a copy of the scenario come last.
 //!
 //! A replicate that a stop rule ended is frozen: `timeline.csv`, `stocks.csv` and the
 //! per-round aggregates hold its last state in every later round, so that each round
@@ -189,8 +189,8 @@ pub fn run(
     if let Some(stocks) = files.stocks {
         stocks.into_inner().finish()?;
     }
-    // summary.csv, the largest file, is synced while the aggregates, the charts and
-    // the report are written: none of them reads it.
+    // summary.csv, the largest file, is written out while the aggregates, the charts
+    // and the report are written: none of them reads it.
     let summary = files.summary.into_inner();
     let (synced, written) = rayon::join(
         || summary.finish(),

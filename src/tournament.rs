@@ -19,7 +19,7 @@ pub use crate::output::csv::MatchRow;
 use crate::output::csv::Table;
 use crate::output::json::{Execution, Meta};
 use crate::output::reader::{EntrantRecord, TournamentRecord};
-use crate::output::{ChartFormats, Kind, MATCHES, PAIRINGS, RANKING, Replacement, ResultsFolder};
+use crate::output::{ChartFormats, Kind, MATCHES, PAIRINGS, RANKING, ResultsFolder};
 use crate::payoff::Payoffs;
 use crate::plot::write_report;
 use crate::replot::{TOURNAMENT_CHARTS, ranking_chart, stage_ranking_chart};
@@ -210,11 +210,11 @@ pub fn run_until(
         false => &[],
     };
     let mut report = tournament_report(scenario, setup, &standings, shown);
-    // Charts are written as `plot` writes those of other folders.
-    let charts = Replacement::in_results(folder.staging(), Kind::Tournament);
-    // The files are independent: writing them on the pool's threads overlaps the
-    // waits for the disk (each file is synced) with drawing the chart, whose SVG and
-    // PNG are drawn at once.
+    // Charts are written as `plot` writes those of other folders, and synced to disk
+    // with the folder's other files.
+    let charts = folder.replacement();
+    // The files are independent: they are written on the pool's threads while the
+    // chart is drawn, its SVG and PNG at once.
     type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
     let mut jobs: Vec<Job> = vec![
         Box::new(|| matches.finish()),

@@ -11,9 +11,10 @@
 //! Only escalate results are ever replaced: a folder whose `run.json` escalate wrote
 //! and that holds nothing but files escalate writes ([`Kind::files`]).
 
+use super::durable::{Unsynced, remove_folder};
 use super::json::Meta;
 use super::lock::Lock;
-use super::{Kind, MARKER, SCENARIO_COPY, is_temporary};
+use super::{Kind, MARKER, Replacement, SCENARIO_COPY, is_temporary};
 use crate::error::{Error, FolderRefusal, Unmarked};
 use crate::montecarlo::Cancel;
 use crate::scenario::Scenario;
@@ -23,6 +24,7 @@ use std::ffi::OsStr;
 use std::fs::{self, File, FileType};
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The longest file name most file systems allow, in bytes.
 const NAME_MAX: usize = 255;
@@ -33,7 +35,8 @@ const LONGEST_SUFFIX: usize = ".partial-4294967295".len();
 /// Larger than any `run.json` escalate writes: a bigger file is not one of ours.
 const MARKER_MAX: u64 = 64 << 20;
 
-/// A results folder being written: files go to a temporary sibling until [`commit`].
+/// A results folder being written: files go to a temporary sibling until [`commit`],
+/// which syncs them all to disk at once before the folder is put in place.
 ///
 /// [`commit`]: ResultsFolder::commit
 #[derive(Debug)]
@@ -42,6 +45,8 @@ pub struct ResultsFolder {
     staging: PathBuf,
     kind: Kind,
     committed: bool,
+    // Files written in full, synced at the commit.
+    unsynced: Arc<Unsynced>,
     // Dropped after the temporary folder is removed (see `Drop`).
     _lock: Lock,
 }
@@ -74,6 +79,7 @@ impl ResultsFolder {
             staging,
             kind,
             committed: false,
+            unsynced: Arc::default(),
             _lock: lock,
         })
     }
@@ -99,7 +105,16 @@ impl ResultsFolder {
         if !self.kind.holds(name) {
             return Err(super::unlisted(path));
         }
-        super::FileSink::create(path)
+        super::FileSink::create(path, self.unsynced.clone())
+    }
+
+    /// A [`Replacement`] of files of the folder being written (its charts), put in
+    /// place by its commit and synced to disk with the folder's other files.
+    pub fn replacement(&self) -> Replacement {
+        let mut files = Replacement::in_results(&self.staging, self.kind);
+        files.unsynced = self.unsynced.clone();
+        files.folder = true;
+        files
     }
 
     /// Writes `bytes` as `name` in the folder.
@@ -128,12 +143,13 @@ impl ResultsFolder {
         self.commit()
     }
 
-    /// Puts the complete folder in place of earlier results there, in one step where
-    /// the system can swap two folders, and removes the earlier results.
+    /// Puts the complete folder in place of earlier results there, once every file
+    /// of it is on disk, in one step where the system can swap two folders, and
+    /// removes the earlier results.
     pub fn commit(mut self) -> Result<PathBuf, Error> {
-        // Every file was synced as it was finished; syncing the folders too makes
-        // their entries, and then the swap, survive a power cut.
-        sync_folder(&self.staging);
+        // Every file finished is synced now, all at once, with the folder's entries;
+        // syncing the parent after the swap makes that survive a power cut too.
+        self.unsynced.sync(Some(&self.staging))?;
         // Files added to the earlier results while this run worked are kept too.
         check_replaceable(&self.target)?;
         let earlier = match fs::symlink_metadata(&self.target) {
@@ -155,7 +171,7 @@ impl ResultsFolder {
         self.committed = true;
         sync_folder(parent_of(&self.target));
         if let Some(earlier) = earlier {
-            fs::remove_dir_all(&earlier).map_err(|source| Error::Write {
+            remove_folder(&earlier).map_err(|source| Error::Write {
                 path: earlier,
                 source,
             })?;

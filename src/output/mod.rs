@@ -9,6 +9,7 @@
 //! holds nothing else is ever replaced.
 
 pub mod csv;
+mod durable;
 pub(crate) mod finite;
 mod folder;
 pub mod json;
@@ -20,10 +21,11 @@ pub use folder::{FolderLock, ResultsFolder, written_by};
 
 use crate::error::Error;
 use crate::montecarlo::Cancel;
+use durable::Unsynced;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The files each chart of a results folder is written as: SVG, PNG, both (the
 /// default) or neither (no chart is drawn, and the report shows none).
@@ -293,7 +295,10 @@ fn is_temporary(name: &str) -> bool {
 ///
 /// A rename replaces whatever is at the name, a symbolic link included, and never
 /// writes through it; a reader sees every file whole, old or new; and a failure or an
-/// interruption before the commit leaves every earlier file as it was.
+/// interruption before the commit leaves every earlier file as it was. Every file is
+/// on disk before any is renamed: they are synced together at the commit (or, for the
+/// files of a results folder being written, with the folder's other files when it is
+/// put in place: see [`ResultsFolder::replacement`]).
 #[derive(Debug)]
 pub struct Replacement {
     dir: PathBuf,
@@ -301,6 +306,11 @@ pub struct Replacement {
     kind: Option<Kind>,
     // (temporary, final) paths of the files written so far.
     staged: Mutex<Vec<(PathBuf, PathBuf)>>,
+    // Files written and not yet synced: this replacement's own, synced at its commit,
+    // or those of the results folder being written in `dir`, synced when it is.
+    unsynced: Arc<Unsynced>,
+    // Whether `unsynced` is the folder's (which syncs `dir` too).
+    folder: bool,
 }
 
 impl Replacement {
@@ -310,6 +320,8 @@ impl Replacement {
             dir: dir.into(),
             kind: None,
             staged: Mutex::new(Vec::new()),
+            unsynced: Arc::default(),
+            folder: false,
         }
     }
 
@@ -321,7 +333,8 @@ impl Replacement {
         files
     }
 
-    /// Writes `bytes` as `name` under a temporary name, synced to disk.
+    /// Writes `bytes` as `name` under a temporary name, to be synced to disk before
+    /// it is renamed into place.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.dir.join(name);
         if self.kind.is_some_and(|k| !k.holds(name)) {
@@ -342,13 +355,18 @@ impl Replacement {
         // the folder's lock was taken).
         let mut file = File::create_new(&temporary).map_err(failed)?;
         file.write_all(bytes).map_err(failed)?;
-        file.sync_all().map_err(failed)
+        self.unsynced.add(path, file);
+        Ok(())
     }
 
-    /// Renames every file written into place, unless `cancel` was requested; returns
-    /// their paths, in the order written.
+    /// Renames every file written into place, unless `cancel` was requested, once
+    /// they are all on disk; returns their paths, in the order written.
     pub fn commit(self, cancel: Cancel) -> Result<Vec<PathBuf>, Error> {
         cancel.check()?;
+        if !self.folder {
+            // Synced before any is renamed: a name never holds a file not yet on disk.
+            self.unsynced.sync(None)?;
+        }
         let staged = std::mem::take(&mut *self.staged.lock().expect("no writer panicked"));
         let mut done = Vec::with_capacity(staged.len());
         for (i, (temporary, path)) in staged.iter().enumerate() {
@@ -363,7 +381,11 @@ impl Replacement {
             }
             done.push(path.clone());
         }
-        if let Ok(folder) = File::open(&self.dir) {
+        // The results folder syncs its entries, these names among them, before it is
+        // put in place.
+        if !self.folder
+            && let Ok(folder) = File::open(&self.dir)
+        {
             let _ = folder.sync_all();
         }
         Ok(done)
@@ -383,15 +405,17 @@ impl Drop for Replacement {
     }
 }
 
-/// A buffered file in a results folder; [`finish`](FileSink::finish) flushes and syncs it.
+/// A buffered file in a results folder; [`finish`](FileSink::finish) flushes it, and
+/// the folder syncs it to disk with its other files before it is put in place.
 #[derive(Debug)]
 pub struct FileSink {
     path: PathBuf,
     writer: BufWriter<File>,
+    unsynced: Arc<Unsynced>,
 }
 
 impl FileSink {
-    fn create(path: PathBuf) -> Result<FileSink, Error> {
+    fn create(path: PathBuf, unsynced: Arc<Unsynced>) -> Result<FileSink, Error> {
         let file = File::create(&path).map_err(|source| Error::Write {
             path: path.clone(),
             source,
@@ -399,20 +423,24 @@ impl FileSink {
         Ok(FileSink {
             path,
             writer: BufWriter::new(file),
+            unsynced,
         })
     }
 
-    /// Flushes the buffer and syncs the file to disk.
-    pub fn finish(mut self) -> Result<(), Error> {
-        let path = self.path.clone();
-        self.writer.flush().map_err(|source| Error::Write {
+    /// Flushes the buffer; the file is complete, and is synced to disk with the
+    /// folder's other files when the folder is committed.
+    pub fn finish(self) -> Result<(), Error> {
+        let FileSink {
+            path,
+            writer,
+            unsynced,
+        } = self;
+        let file = writer.into_inner().map_err(|e| Error::Write {
             path: path.clone(),
-            source,
+            source: e.into_error(),
         })?;
-        self.writer
-            .get_ref()
-            .sync_all()
-            .map_err(|source| Error::Write { path, source })
+        unsynced.add(path, file);
+        Ok(())
     }
 
     /// The file's path.

@@ -852,7 +852,7 @@ pub(super) fn draw_thresholds<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::testing::{self, bitmap};
+    use crate::plot::testing::{self, bitmap_as_whole};
     use crate::plot::{Chart, EventMark, draw_svg};
 
     /// The December 2016 case as the comparison charts see it.
@@ -1034,7 +1034,7 @@ mod tests {
     fn draw_both(chart: &Chart<'_>, size: (u32, u32)) -> String {
         let svg = draw_svg(chart, size).expect("the SVG draws");
         assert_legible(&svg, f64::from(size.0));
-        let rgb = bitmap(chart, size);
+        let rgb = bitmap_as_whole(chart, size);
         assert!(rgb.iter().any(|&v| v < 100), "something dark is drawn");
         svg
     }

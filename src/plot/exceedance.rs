@@ -187,7 +187,7 @@ pub fn draw_exceedance<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::testing::{bitmap, us_russia};
+    use crate::plot::testing::{bitmap_as_whole, us_russia};
     use crate::plot::{Chart, draw_svg};
 
     fn points(shares: &[f64]) -> Vec<ExceedancePoint> {
@@ -261,7 +261,7 @@ mod tests {
                 assert!(!texts.contains(&"Expel diplomats"), "{texts:?}");
                 assert!(!texts.contains(&"Economic pressure"), "{texts:?}");
             }
-            bitmap(&chart, (800, 450));
+            bitmap_as_whole(&chart, (800, 450));
         }
     }
 

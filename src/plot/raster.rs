@@ -21,7 +21,9 @@
 //! the cancel flag: a chart of the largest size takes seconds to draw, and a
 //! request to stop fails the drawing at its next call instead.
 
-use ab_glyph::{Font, point};
+use std::ops::Range;
+
+use ab_glyph::{Font, ScaleFont, point};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
@@ -94,8 +96,10 @@ fn rasterise(
 }
 
 /// Wraps a (bitmap) backend so its text is drawn at sub-pixel positions, and so that
-/// drawing stops once its [`Cancel`] is requested.
-pub(crate) struct CrispText<B>(pub B, pub Cancel);
+/// drawing stops once its [`Cancel`] is requested. The backend keeps the pixels of
+/// rows `.2` only (a [`Band`](super::band::Band) of the image): text wholly outside
+/// them is not drawn at all.
+pub(crate) struct CrispText<B>(pub B, pub Cancel, pub Range<i32>);
 
 /// The error a drawing stopped by its [`Cancel`] fails with. Backends have no error
 /// of their own for it; the caller tells it apart by looking at the flag.
@@ -256,6 +260,14 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
                 VPos::Center => 0.5 * x_height,
                 VPos::Bottom => -0.5 * x_height,
             };
+
+        // Text whose line, with room for accents and descenders, misses the rows kept.
+        let scaled = font.as_scaled(scale);
+        let top = baseline - scaled.ascent() - 0.25 * em;
+        let bottom = baseline - scaled.descent() + 0.25 * em;
+        if bottom < self.2.start as f32 || top >= self.2.end as f32 {
+            return Ok(());
+        }
 
         let mut pixels: Vec<(i32, i32, f32)> = Vec::new();
         let bold = std::ptr::eq(font, bold);

@@ -314,6 +314,18 @@ fn path_data(font: &FontRef<'_>, id: u16) -> String {
 
 /// `v` with at most `digits` decimals, without trailing zeros (`12.5`, `3`, `-0.25`).
 fn num(v: f32, digits: usize) -> String {
+    // Outlines are in font units, whole or (for implied points) halves: written
+    // without the float formatter, which is most of the time an outline takes.
+    if digits >= 1 && v.abs() < 1e6 && (v * 2.0).fract() == 0.0 {
+        let halves = (v * 2.0) as i64;
+        let (whole, half) = (halves.abs() / 2, halves.abs() % 2);
+        let sign = if halves < 0 { "-" } else { "" };
+        return match half {
+            0 if whole == 0 => "0".into(),
+            0 => format!("{sign}{whole}"),
+            _ => format!("{sign}{whole}.5"),
+        };
+    }
     let mut s = format!("{v:.digits$}");
     if s.contains('.') {
         s.truncate(s.trim_end_matches('0').trim_end_matches('.').len());
@@ -428,6 +440,18 @@ mod tests {
     #[test]
     fn numbers_are_short() {
         assert_eq!(num(12.5, 2), "12.5");
+        // Whole and half values, written without the float formatter, as it writes them.
+        for halves in -5000..5000 {
+            let v = halves as f32 / 2.0;
+            for digits in [1, 2, 7] {
+                let mut slow = format!("{v:.digits$}");
+                slow.truncate(slow.trim_end_matches('0').trim_end_matches('.').len());
+                let slow = if slow == "-0" { "0".to_owned() } else { slow };
+                assert_eq!(num(v, digits), slow, "{v}");
+            }
+        }
+        assert_eq!(num(-0.0, 1), "0");
+        assert_eq!(num(-0.5, 1), "-0.5");
         assert_eq!(num(3.0, 2), "3");
         assert_eq!(num(-0.001, 2), "0");
         assert_eq!(num(0.005_859_375, 7), "0.0058594");

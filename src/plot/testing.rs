@@ -32,18 +32,40 @@ pub(crate) fn us_russia(subtitle: &str) -> ChartMeta {
     }
 }
 
-/// Draws `chart` on an in-memory bitmap the way `render_png` does and returns
-/// the RGB pixels.
+/// Draws `chart` in memory the way `render_png` does, in three bands, and returns the
+/// RGB pixels.
 pub(crate) fn bitmap(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
+    super::draw_rgb(chart, size, Cancel::never(), 3).expect("chart draws")
+}
+
+/// Draws `chart` whole on plotters' own bitmap backend through [`CrispText`] and
+/// returns the RGB pixels: what the bands of [`bitmap`] must add up to.
+pub(crate) fn whole(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
     let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
     {
         let root = CrispText(
             BitMapBackend::with_buffer(&mut buffer, size),
             Cancel::never(),
+            0..size.1 as i32,
         )
         .into_drawing_area();
         chart.draw(&root).expect("chart draws");
         root.present().expect("bitmap presents");
     }
     buffer
+}
+
+/// [`bitmap`], checked to be [`whole`] pixel for pixel.
+pub(crate) fn bitmap_as_whole(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
+    let banded = bitmap(chart, size);
+    let differ = banded
+        .iter()
+        .zip(whole(chart, size))
+        .filter(|(a, b)| **a != *b);
+    assert_eq!(
+        differ.count(),
+        0,
+        "bytes differ between the bands and the whole"
+    );
+    banded
 }

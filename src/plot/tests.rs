@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::testing::{self, bitmap};
+use super::testing::{self, bitmap, bitmap_as_whole};
 use super::*;
 
 /// The December 2016 case as the charts see it.
@@ -456,7 +456,7 @@ fn draws_everywhere(meta: &ChartMeta, timeline: &[TimelineSeries], fans: &[FanSe
             Chart::Fan { meta, series: fans },
         ] {
             draw_svg(&chart, size).unwrap();
-            bitmap(&chart, size);
+            bitmap_as_whole(&chart, size);
         }
     }
 }

@@ -294,6 +294,7 @@ impl ValueFormatter<f64> for Ranks {
 mod tests {
     use super::*;
     use crate::montecarlo::Cancel;
+    use crate::plot::testing::bitmap_as_whole;
     use crate::plot::{Chart, render_png, render_svg};
 
     fn chart(rows: usize, reps: usize) -> RankingChart {
@@ -366,6 +367,18 @@ mod tests {
         assert_eq!(&bytes[1..4], b"PNG");
         // Text was drawn: the image is not just the background and the marks.
         assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
+    }
+
+    #[test]
+    fn the_chart_drawn_in_bands_is_the_chart_drawn_whole() {
+        for (rows, reps, size) in [
+            (8, 50, (1600, 900)),
+            (30, 1, (800, 450)),
+            (3, 300, (480, 270)),
+        ] {
+            let c = chart(rows, reps);
+            bitmap_as_whole(&Chart::Tournament { chart: &c }, size);
+        }
     }
 
     #[test]

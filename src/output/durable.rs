@@ -1,0 +1,165 @@
+//! Files made durable all at once, and folders removed all at once.
+//!
+//! A results folder's files are written first and synced to disk together, just
+//! before the folder is put in place: syncs that wait together are finished by one
+//! commit of a journaling file system's journal, where one sync after another each
+//! wait for a commit of their own (on an ext4 disk, a millisecond or more each, and
+//! tens of milliseconds for a folder of files while the disk is busy). The guarantee
+//! is the same: nothing is relied on before every file of it is on disk.
+//!
+//! Removing a folder's files one after another waits in the same way when they were
+//! written a moment before (a tournament run again at once): they are removed on
+//! threads of their own too.
+
+use crate::error::Error;
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Threads at most that sync (or remove) files at once.
+const MAX_THREADS: usize = 16;
+
+/// Files written in full but not yet synced to disk, each with the path errors name.
+#[derive(Debug, Default)]
+pub(crate) struct Unsynced(Mutex<Vec<(PathBuf, File)>>);
+
+impl Unsynced {
+    /// Adds `file`, written in full, called `path` in errors.
+    pub(crate) fn add(&self, path: PathBuf, file: File) {
+        self.0
+            .lock()
+            .expect("no writer panicked")
+            .push((path, file));
+    }
+
+    /// Syncs every file added so far at once, and with them the entries of the
+    /// folder `dir`, if given (see [`sync_all`]).
+    pub(crate) fn sync(&self, dir: Option<&Path>) -> Result<(), Error> {
+        let files = std::mem::take(&mut *self.0.lock().expect("no writer panicked"));
+        sync_all(&files, dir)
+    }
+}
+
+/// Syncs `files` to disk at once, and with them the entries of the folder `dir`, if
+/// given (where the platform allows opening a folder: not on Windows, where a rename
+/// is synced by the file system). Returns the first failure in the order of `files`.
+pub(crate) fn sync_all(files: &[(PathBuf, File)], dir: Option<&Path>) -> Result<(), Error> {
+    let folder = dir.and_then(|d| File::open(d).ok());
+    let mut all: Vec<&File> = files.iter().map(|(_, f)| f).collect();
+    all.extend(folder.as_ref());
+    let results = at_once(&all, |file| file.sync_all());
+    // A folder that cannot be synced is not a failure: its result comes last.
+    for ((path, _), result) in files.iter().zip(results) {
+        result.map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Removes the folder `dir`, which holds files only, its files at once; anything
+/// else in it is removed as [`fs::remove_dir_all`] does.
+pub(crate) fn remove_folder(dir: &Path) -> io::Result<()> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            files.push(entry.path());
+        }
+    }
+    for result in at_once(&files, |path| fs::remove_file(path)) {
+        result?;
+    }
+    fs::remove_dir_all(dir)
+}
+
+/// `job` done on every item of `items` at once, on up to [`MAX_THREADS`] threads
+/// (on this one where no thread can be started); the results in the order of `items`.
+fn at_once<T: Sync, R: Send>(items: &[T], job: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() <= 1 {
+        return items.iter().map(&job).collect();
+    }
+    let per_thread = items.len().div_ceil(MAX_THREADS);
+    std::thread::scope(|s| {
+        let job = &job;
+        let threads: Vec<_> = items
+            .chunks(per_thread)
+            .map(|chunk| {
+                let started = std::thread::Builder::new()
+                    .spawn_scoped(s, move || chunk.iter().map(job).collect::<Vec<R>>());
+                (chunk, started)
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|(chunk, started)| match started {
+                Ok(thread) => thread.join().expect("syncing or removing does not panic"),
+                Err(_) => chunk.iter().map(job).collect(),
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("escalate-durable-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn at_once_keeps_the_order_of_its_items() {
+        for n in [0, 1, 2, 15, 16, 17, 40] {
+            let items: Vec<usize> = (0..n).collect();
+            assert_eq!(
+                at_once(&items, |&i| i * 2),
+                (0..n).map(|i| i * 2).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn synced_files_keep_what_was_written_and_a_folder_of_files_is_removed_whole() {
+        let dir = scratch("sync");
+        let unsynced = Unsynced::default();
+        for i in 0..20 {
+            let path = dir.join(format!("f{i}"));
+            let mut file = File::create(&path).unwrap();
+            file.write_all(format!("file {i}").as_bytes()).unwrap();
+            unsynced.add(path, file);
+        }
+        unsynced.sync(Some(&dir)).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("f7")).unwrap(), "file 7");
+        assert!(
+            unsynced.0.lock().unwrap().is_empty(),
+            "each file is synced once"
+        );
+        fs::create_dir(dir.join("sub")).unwrap();
+        fs::write(dir.join("sub").join("g"), b"").unwrap();
+        remove_folder(&dir).unwrap();
+        assert!(!dir.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_sync_names_its_file() {
+        let dir = scratch("fail");
+        // A pipe cannot be synced (EINVAL).
+        let (reader, _writer) = std::io::pipe().unwrap();
+        let file = File::from(std::os::fd::OwnedFd::from(reader));
+        let files = vec![(dir.join("pipe"), file)];
+        let Err(Error::Write { path, .. }) = sync_all(&files, Some(&dir)) else {
+            panic!("a pipe was synced");
+        };
+        assert_eq!(path, dir.join("pipe"));
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

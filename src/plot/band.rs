@@ -1,0 +1,339 @@
+//! [`Band`]: a band of rows of an RGB image, drawn on as if it were the whole image,
+//! so that the bands of one chart are drawn at once on threads of their own.
+//!
+//! Every band is handed every drawing call of the chart, in the whole image's
+//! coordinates, and keeps the pixels of its own rows: the bands together hold the
+//! image plotters' bitmap backend draws, pixel for pixel. What that backend draws
+//! itself (pixels, lines along an axis, rectangles) is drawn here by the same
+//! arithmetic, its rounding included; everything else (circles, polygons, other
+//! lines) is plotters' own rasteriser, which draws through those calls.
+
+use std::convert::Infallible;
+use std::ops::Range;
+
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, DrawingBackend, DrawingErrorKind,
+};
+
+use crate::montecarlo::Cancel;
+
+/// Bytes per pixel (RGB).
+const PIXEL: usize = 3;
+
+/// Rows `rows` of an RGB image of `size` pixels, held in `buf` (those rows only).
+///
+/// Once its [`Cancel`] is requested, a band draws nothing more, not even the rest of
+/// a shape it is drawing: a single shape of the largest size takes seconds (the
+/// drawing is then reported as stopped by [`super::raster::CrispText`]).
+pub(crate) struct Band<'a> {
+    buf: &'a mut [u8],
+    size: (u32, u32),
+    rows: Range<i32>,
+    cancel: Cancel,
+}
+
+impl<'a> Band<'a> {
+    /// The bands of an image of `size` pixels whose pixels are `buf` (row by row,
+    /// RGB), at most `count` of them, of about the same height, drawing until `cancel`
+    /// is requested.
+    pub(crate) fn split(
+        buf: &'a mut [u8],
+        size: (u32, u32),
+        count: usize,
+        cancel: Cancel,
+    ) -> Vec<Band<'a>> {
+        let row = size.0 as usize * PIXEL;
+        let height = size.1 as usize;
+        let per_band = height.div_ceil(count.clamp(1, height.max(1))).max(1);
+        buf[..row * height]
+            .chunks_mut(row * per_band)
+            .enumerate()
+            .map(|(k, buf)| {
+                let top = (k * per_band) as i32;
+                Band {
+                    rows: top..top + (buf.len() / row) as i32,
+                    buf,
+                    size,
+                    cancel,
+                }
+            })
+            .collect()
+    }
+
+    /// The rows of the image this band holds.
+    pub(crate) fn rows(&self) -> Range<i32> {
+        self.rows.clone()
+    }
+
+    /// The bytes of pixels `x0..x1` of row `y`, which must be in the image and band.
+    fn span(&mut self, y: i32, x0: i32, x1: i32) -> &mut [u8] {
+        let at = (y - self.rows.start) as usize * self.size.0 as usize;
+        &mut self.buf[(at + x0 as usize) * PIXEL..(at + x1 as usize) * PIXEL]
+    }
+
+    /// The rows of `y0..y1` (already within the image) this band holds.
+    fn own(&self, y0: i32, y1: i32) -> Range<i32> {
+        y0.max(self.rows.start)..y1.min(self.rows.end)
+    }
+
+    /// `(x0, y0, x1, y1)` of the rectangle from `a` to `b` (exclusive), within the
+    /// image, as plotters' bitmap backend orders and clips its corners; `None` if
+    /// nothing of it is in the image.
+    fn clip(&self, a: (i32, i32), b: (i32, i32)) -> Option<(i32, i32, i32, i32)> {
+        let (w, h) = (self.size.0 as i32, self.size.1 as i32);
+        let (x0, y0) = (a.0.min(b.0).max(0), a.1.min(b.1).max(0));
+        let (x1, y1) = (a.0.max(b.0).min(w), a.1.max(b.1).min(h));
+        (x0 < x1 && y0 < y1).then_some((x0, y0, x1, y1))
+    }
+
+    /// Paints the rectangle from `a` to `b` (exclusive) opaque `rgb`.
+    fn fill(&mut self, a: (i32, i32), b: (i32, i32), (r, g, bl): (u8, u8, u8)) {
+        let Some((x0, y0, x1, y1)) = self.clip(a, b) else {
+            return;
+        };
+        let rows = self.own(y0, y1);
+        if rows.is_empty() {
+            return;
+        }
+        let colour = [r, g, bl];
+        if x0 == 0 && x1 == self.size.0 as i32 {
+            // Whole rows (the page's background): one run of bytes.
+            let (first, last) = (rows.start, rows.end - 1);
+            let width = self.size.0 as usize * PIXEL;
+            let from = (first - self.rows.start) as usize * width;
+            let to = (last + 1 - self.rows.start) as usize * width;
+            paint(&mut self.buf[from..to], colour);
+            return;
+        }
+        for y in rows {
+            if self.cancel.requested() {
+                return;
+            }
+            paint(self.span(y, x0, x1), colour);
+        }
+    }
+
+    /// Blends `rgb` at `alpha` over the rectangle from `a` to `b` (exclusive), as the
+    /// bitmap backend does: eight pixels at a time by one rounding, the rest of each
+    /// row (at least one pixel) by another.
+    fn blend_rect(&mut self, a: (i32, i32), b: (i32, i32), rgb: (u8, u8, u8), alpha: f64) {
+        let alpha = alpha.clamp(0.0, 1.0);
+        if alpha == 0.0 {
+            return;
+        }
+        let Some((x0, y0, x1, y1)) = self.clip(a, b) else {
+            return;
+        };
+        let a = (256.0 * alpha).floor() as u64;
+        let colour = [rgb.0, rgb.1, rgb.2];
+        let grouped = ((x1 - x0 - 1) / 8 * 8) as usize;
+        for y in self.own(y0, y1) {
+            if self.cancel.requested() {
+                return;
+            }
+            let span = self.span(y, x0, x1);
+            let (eights, rest) = span.split_at_mut(grouped * PIXEL);
+            for px in eights.chunks_exact_mut(PIXEL) {
+                for (d, &c) in px.iter_mut().zip(&colour) {
+                    *d = ((u64::from(*d) * (256 - a) + u64::from(c) * a) >> 8) as u8;
+                }
+            }
+            for px in rest.chunks_exact_mut(PIXEL) {
+                for (d, &c) in px.iter_mut().zip(&colour) {
+                    blend(d, c, a);
+                }
+            }
+        }
+    }
+}
+
+/// Sets every pixel of `span` to `colour`: a grey by setting bytes.
+fn paint(span: &mut [u8], colour: [u8; 3]) {
+    if colour[0] == colour[1] && colour[1] == colour[2] {
+        span.fill(colour[0]);
+    } else {
+        for px in span.chunks_exact_mut(PIXEL) {
+            px.copy_from_slice(&colour);
+        }
+    }
+}
+
+/// One channel blended as the bitmap backend blends single pixels.
+fn blend(prev: &mut u8, new: u8, a: u64) {
+    if new > *prev {
+        *prev += (u64::from(new - *prev) * a / 256) as u8;
+    } else {
+        *prev -= (u64::from(*prev - new) * a / 256) as u8;
+    }
+}
+
+impl DrawingBackend for Band<'_> {
+    type ErrorType = Infallible;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
+        Ok(())
+    }
+
+    fn draw_pixel(
+        &mut self,
+        (x, y): BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        if x < 0 || x >= self.size.0 as i32 || !self.rows.contains(&y) || self.cancel.requested() {
+            return Ok(());
+        }
+        let alpha = color.alpha;
+        let (r, g, b) = color.rgb;
+        let px = self.span(y, x, x + 1);
+        if alpha >= 1.0 - 1.0 / 256.0 {
+            px.copy_from_slice(&[r, g, b]);
+        } else if alpha > 0.0 {
+            let a = (alpha * 256.0).floor() as u64;
+            for (d, c) in px.iter_mut().zip([r, g, b]) {
+                blend(d, c, a);
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let color = style.color();
+        if (from.0 == to.0 || from.1 == to.1) && style.stroke_width() == 1 {
+            if color.alpha < 1.0 {
+                self.blend_rect(from, (to.0 + 1, to.1 + 1), color.rgb, color.alpha);
+            } else if from.1 == to.1 {
+                self.fill(from, (to.0 + 1, to.1 + 1), color.rgb);
+            } else {
+                // A vertical line: its ends included, in whichever order.
+                let (y0, y1) = (from.1.min(to.1), from.1.max(to.1));
+                self.fill((from.0, y0), (from.0 + 1, y1 + 1), color.rgb);
+            }
+            return Ok(());
+        }
+        plotters_backend::rasterizer::draw_line(self, from, to, style)
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let color = style.color();
+        if !fill {
+            return plotters_backend::rasterizer::draw_rect(
+                self,
+                upper_left,
+                bottom_right,
+                style,
+                fill,
+            );
+        }
+        if color.alpha >= 1.0 {
+            self.fill(upper_left, bottom_right, color.rgb);
+        } else {
+            self.blend_rect(upper_left, bottom_right, color.rgb, color.alpha);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::prelude::*;
+
+    /// Draws the same shapes on plotters' bitmap backend and on bands of one image.
+    fn both(size: (u32, u32), bands: usize, draw: impl Fn(&mut dyn FnMut(Shape))) {
+        let mut expected = vec![0u8; size.0 as usize * size.1 as usize * 3];
+        let mut got = expected.clone();
+        {
+            let mut whole = BitMapBackend::with_buffer(&mut expected, size);
+            draw(&mut |s| s.on(&mut whole));
+        }
+        for mut band in Band::split(&mut got, size, bands, Cancel::never()) {
+            draw(&mut |s| s.on(&mut band));
+        }
+        let differ = expected.iter().zip(&got).filter(|(a, b)| a != b).count();
+        assert_eq!(differ, 0, "{differ} bytes differ");
+    }
+
+    /// A drawing call, for both backends.
+    #[derive(Clone, Copy)]
+    enum Shape {
+        Pixel((i32, i32), RGBAColor),
+        Line((i32, i32), (i32, i32), RGBAColor, u32),
+        Rect((i32, i32), (i32, i32), RGBAColor, bool),
+        Circle((i32, i32), u32, RGBAColor, bool),
+    }
+
+    impl Shape {
+        fn on<DB: DrawingBackend>(self, db: &mut DB) {
+            let style = |c: RGBAColor, w: u32| ShapeStyle {
+                color: c,
+                filled: false,
+                stroke_width: w,
+            };
+            let _ = match self {
+                Shape::Pixel(p, c) => db.draw_pixel(p, c.to_backend_color()),
+                Shape::Line(a, b, c, w) => db.draw_line(a, b, &style(c, w)),
+                Shape::Rect(a, b, c, f) => db.draw_rect(a, b, &style(c, 1), f),
+                Shape::Circle(p, r, c, f) => db.draw_circle(p, r, &style(c, 1), f),
+            };
+        }
+    }
+
+    #[test]
+    fn bands_draw_what_the_bitmap_backend_draws() {
+        let blue = RGBColor(31, 119, 180);
+        for bands in [1, 2, 3, 7] {
+            both((101, 67), bands, |on| {
+                on(Shape::Rect((0, 0), (101, 67), WHITE.to_rgba(), true));
+                on(Shape::Rect((-5, 10), (60, 40), blue.mix(0.2), true));
+                on(Shape::Rect((70, 50), (20, 5), blue.mix(0.55), true));
+                on(Shape::Rect((3, 3), (97, 63), BLACK.to_rgba(), false));
+                on(Shape::Line((90, 2), (10, 2), RED.to_rgba(), 1));
+                on(Shape::Line((50, 60), (50, 1), RED.mix(0.5), 1));
+                on(Shape::Line((40, 66), (40, 20), GREEN.to_rgba(), 1));
+                on(Shape::Line((0, 0), (100, 66), blue.to_rgba(), 1));
+                on(Shape::Line((5, 60), (95, 8), blue.mix(0.7), 3));
+                for k in 0..40 {
+                    let at = ((k * 37) % 101, (k * 23) % 67);
+                    on(Shape::Circle(
+                        at,
+                        1 + k as u32 % 5,
+                        blue.mix(0.55),
+                        k % 3 > 0,
+                    ));
+                    on(Shape::Pixel((at.1, at.0), RED.mix(k as f64 / 40.0)));
+                }
+                on(Shape::Pixel((-1, 5), RED.to_rgba()));
+                on(Shape::Pixel((5, 67), RED.to_rgba()));
+            });
+        }
+    }
+
+    #[test]
+    fn bands_cover_the_image_once() {
+        let mut buf = vec![0u8; 10 * 7 * 3];
+        let bands = Band::split(&mut buf, (10, 7), 3, Cancel::never());
+        let rows: Vec<Range<i32>> = bands.iter().map(Band::rows).collect();
+        assert_eq!(rows, [0..3, 3..6, 6..7]);
+        let mut buf = vec![0u8; 10 * 2 * 3];
+        assert_eq!(Band::split(&mut buf, (10, 2), 4, Cancel::never()).len(), 2);
+    }
+}
