@@ -1,5 +1,8 @@
 //! The escalation ladder: ordered rungs from least to most severe, and the moves made on it.
 
+mod rows;
+pub use rows::Rows;
+
 use serde::Serialize;
 
 /// A round number, counted from 0.

@@ -403,7 +403,7 @@ proptest! {
         let s = parsed(&text)?;
         for k in 0..s.replicates {
             let t = engine::run(&s, k);
-            for moves in &t.moves {
+            for moves in t.moves.iter() {
                 prop_assert_eq!(moves.len(), s.rounds as usize);
                 prop_assert!(moves.iter().all(|m| (m.rung as usize) < s.ladder.len()));
             }

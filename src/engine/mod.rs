@@ -39,7 +39,7 @@ pub(crate) mod testing;
 pub use noise::{Gaps, Noise, Tremble};
 pub use plan::{DUEL, Plan};
 
-use crate::ladder::{Ladder, Measure, Move, Packages, Round, Rung};
+use crate::ladder::{Ladder, Measure, Move, Packages, Round, Rows, Rung};
 use crate::policy::{Dyad, Histories, Instance, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
@@ -55,7 +55,7 @@ use stop::Stops;
 pub struct Trajectory {
     /// `moves[dyad][round]`: the most severe measure executed by the dyad's actor
     /// toward its target (the dyad's move, whose rung is its level).
-    pub moves: Vec<Vec<Move>>,
+    pub moves: Rows<Move>,
     /// `policies[dyad]`: the kind of the policy in force from each round it changed
     /// on, `(round, kind)` in round order, the first from round 0. Kept as changes, not
     /// round by round: recording a kind every round of every replicate cost as much as
@@ -146,7 +146,8 @@ pub struct Engine<'s> {
     reverse: Vec<Option<usize>>,
     active: Vec<usize>,
     since: Vec<Round>,
-    seen: Vec<Vec<Move>>,
+    /// The target's moves toward the actor as perceived, per dyad.
+    seen: Rows<Move>,
     /// Every perceived measure, per dyad.
     seen_packages: Vec<Packages<Move>>,
     /// Whether some perceived package so far has held several measures (until then,
@@ -241,7 +242,7 @@ impl<'s> Engine<'s> {
             reverse,
             active: (0..n).collect(),
             since: vec![0; n],
-            seen: vec![Vec::with_capacity(rounds); n],
+            seen: Rows::new(n, rounds, Move::on(0)),
             seen_packages: vec![Packages::with_capacity(rounds); n],
             several_seen: false,
             fired: vec![None; plan.triggers],
@@ -263,7 +264,7 @@ impl<'s> Engine<'s> {
             lapse: vec![vec![0; if lasting { plan.ladder.len() } else { 0 }]; n],
             stops: Stops::new(plan.stops),
             trajectory: Trajectory {
-                moves: vec![Vec::with_capacity(rounds); n],
+                moves: Rows::new(n, rounds, Move::on(0)),
                 policies: vec![Vec::new(); n],
                 packages: vec![Packages::default(); n],
                 forced: vec![Vec::new(); n],
@@ -441,8 +442,9 @@ impl<'s> Engine<'s> {
             let moves = &mut self.trajectory.moves;
             for (d, m) in self.played.iter().enumerate() {
                 prefetch_end(moves, d + AHEAD, 0);
-                moves[d].push(m.as_move());
+                *moves.next_mut(d) = m.as_move();
             }
+            moves.advance();
             return;
         }
         for d in 0..self.played.len() {
@@ -459,7 +461,7 @@ impl<'s> Engine<'s> {
                 }
             }
             let m = self.played[d];
-            self.trajectory.moves[d].push(m.as_move());
+            *self.trajectory.moves.next_mut(d) = m.as_move();
             let package = match self.several[d] {
                 true => &self.packages[d][..],
                 false => std::slice::from_ref(&self.played[d]),
@@ -471,11 +473,8 @@ impl<'s> Engine<'s> {
                 (true, true) => {
                     self.packages_kept = true;
                     let t = &mut self.trajectory;
-                    write_measures(
-                        &mut t.packages[d],
-                        &t.moves[d][..round as usize],
-                        &t.forced[d],
-                    );
+                    // This round's move is not yet part of its row.
+                    write_measures(&mut t.packages[d], &t.moves[d], &t.forced[d]);
                     t.packages[d].push(package);
                 }
                 (false, _) => self.trajectory.packages[d].push(package),
@@ -490,6 +489,7 @@ impl<'s> Engine<'s> {
                 self.replace[d] = false;
             }
         }
+        self.trajectory.moves.advance();
         for (h, &value) in self.holdings.values().iter().enumerate() {
             self.trajectory.stocks[h].push(value);
         }
@@ -503,7 +503,7 @@ impl<'s> Engine<'s> {
             // Every package of the round holds one measure: the common case.
             for (d, reverse) in self.reverse.iter().enumerate() {
                 prefetch_end(&self.seen, d + AHEAD, 0);
-                self.seen[d].push(match *reverse {
+                *self.seen.next_mut(d) = match *reverse {
                     Some(r) => {
                         let m = self.played[r];
                         Move {
@@ -512,8 +512,9 @@ impl<'s> Engine<'s> {
                         }
                     }
                     None => Move::on(ladder.neutral()),
-                });
+                };
             }
+            self.seen.advance();
             return;
         }
         for d in 0..self.played.len() {
@@ -532,35 +533,40 @@ impl<'s> Engine<'s> {
                     };
                     package::perceive(ladder, &self.packages[r], misread, &mut self.perceived);
                     if self.perceived.len() > 1 && !self.several_seen {
-                        self.start_packages_seen();
+                        self.start_packages_seen(d);
                     }
                     let seen = *self.perceived.last().expect("a package holds a measure");
                     if self.several_seen {
                         self.seen_packages[d].push(&self.perceived);
                     }
-                    self.seen[d].push(seen);
+                    *self.seen.next_mut(d) = seen;
                     continue;
                 }
                 // A target that does not face the actor makes no move toward it.
                 None => Move::on(ladder.neutral()),
             };
-            self.seen[d].push(seen);
+            *self.seen.next_mut(d) = seen;
             if self.several_seen {
                 self.seen_packages[d].push_one(seen);
             }
         }
+        self.seen.advance();
         self.several.fill(false);
         self.forcing = false;
     }
 
     /// Starts keeping every perceived package, with those perceived so far (one
-    /// measure each): from the first round some actor perceives several measures.
-    fn start_packages_seen(&mut self) {
+    /// measure each): from the first round some actor perceives several measures, in
+    /// dyad `now` (the dyads before it have perceived this round's too).
+    fn start_packages_seen(&mut self, now: usize) {
         self.several_seen = true;
-        for (packages, seen) in self.seen_packages.iter_mut().zip(&self.seen) {
+        for (d, packages) in self.seen_packages.iter_mut().enumerate() {
             packages.clear();
-            for &m in seen {
+            for &m in &self.seen[d] {
                 packages.push_one(m);
+            }
+            if d < now {
+                packages.push_one(*self.seen.next(d));
             }
         }
     }
@@ -583,7 +589,7 @@ impl<'s> Engine<'s> {
         t.outcome = Some(outcome);
         t.end_round = round;
         let left = (self.plan.rounds - 1 - round) as usize;
-        hold_last(&mut t.moves, left);
+        t.moves.hold_last();
         if self.lasting {
             hold_last(&mut t.in_force, left);
         }
@@ -599,9 +605,7 @@ impl<'s> Engine<'s> {
         for d in 0..self.active.len() {
             self.active[d] = d;
             self.since[d] = 0;
-            self.seen[d].clear();
             self.seen_packages[d].clear();
-            self.trajectory.moves[d].clear();
             self.trajectory.policies[d].clear();
             let kind = self.instances[d].info().name;
             self.trajectory.policies[d].push((0, kind));
@@ -613,6 +617,8 @@ impl<'s> Engine<'s> {
             self.lapse[d].fill(0);
             self.several[d] = false;
         }
+        self.seen.clear();
+        self.trajectory.moves.clear();
         for row in &mut self.trajectory.stocks {
             row.clear();
         }
@@ -652,21 +658,21 @@ fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Ro
 /// How many dyads ahead [`prefetch_end`] is asked for.
 const AHEAD: usize = 8;
 
-/// Asks the processor to bring into its cache the end of `rows[row]` (its last entry
-/// less `back`), where it will be read or pushed to shortly: a hint, which reads
-/// nothing and does nothing on other processors.
+/// Asks the processor to bring into its cache the end of `rows[row]` (`back` entries
+/// before it), where it will be read or written shortly: a hint, which reads nothing
+/// and does nothing on other processors.
 ///
-/// Each dyad's histories are a row of their own, read and pushed to once a round:
-/// with tens of thousands of dyads the end of a row has left the cache by the next
-/// round, and waiting for it made the cost per dyad-round grow with the number of
-/// actors (four times from 10 to 100 everyone-faces-everyone actors). Asked for a few
-/// dyads ahead, it arrives while the dyads before are played.
+/// Each dyad's histories are read and written at their end once a round: with tens
+/// of thousands of dyads the end of a row has left the cache by the next round, and
+/// waiting for it made the cost per dyad-round grow with the number of actors (four
+/// times from 10 to 100 everyone-faces-everyone actors). Asked for a few dyads ahead,
+/// it arrives while the dyads before are played.
 #[inline(always)]
-fn prefetch_end<T>(rows: &[Vec<T>], row: usize, back: usize) {
+fn prefetch_end<T: Copy>(rows: &Rows<T>, row: usize, back: usize) {
     #[cfg(target_arch = "x86_64")]
-    if let Some(row) = rows.get(row) {
+    {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let end = row.as_ptr().wrapping_add(row.len().saturating_sub(back));
+        let end = rows.end_address(row, back);
         // SAFETY: `_mm_prefetch` needs SSE, part of every x86_64 processor, and only
         // hints: it never dereferences the address, and a prefetch of any address,
         // even an invalid one, neither faults nor changes memory.

@@ -2,7 +2,7 @@
 //! every move (the axelrod library's `test_versus` idea).
 
 use super::{DUEL, Engine, Noise, Plan, Trajectory, Tremble};
-use crate::ladder::{Ladder, Measure, Move, Round, Rung, RungInfo};
+use crate::ladder::{Ladder, Measure, Move, Round, Rows, Rung, RungInfo};
 use crate::payoff::Payoffs;
 use crate::policy::{Histories, Observation, Policy, PolicyInfo, Scene, Stocks, View};
 use crate::rng::{SimRng, run_rng};
@@ -235,8 +235,8 @@ pub(crate) fn with_view<R>(
     seen: &[Move],
     f: impl FnOnce(&View<'_>) -> R,
 ) -> R {
-    let moves = [own.to_vec(), seen.to_vec()];
-    let perceived = [seen.to_vec(), own.to_vec()];
+    let moves = Rows::from_rows(&[own, seen]);
+    let perceived = Rows::from_rows(&[seen, own]);
     let scene = Scene {
         ladder,
         payoffs,

@@ -17,7 +17,7 @@
 //! one, and the end of the history always grows by one round: positions cached by
 //! absolute round stay valid.
 
-use crate::ladder::{Ladder, Move, Packages, Round};
+use crate::ladder::{Ladder, Move, Packages, Round, Rows};
 use crate::payoff::Payoffs;
 
 /// An ordered pair of actors: `actor` moves toward `target`.
@@ -82,13 +82,13 @@ impl Stocks<'_> {
 #[derive(Debug, Clone, Copy)]
 pub enum Histories<'a> {
     /// `moves[dyad]` as executed and `seen[dyad]` as the actor perceived its target's
-    /// moves toward it, each vector holding the rounds played so far: each round's
-    /// most severe measure.
+    /// moves toward it, each row holding the rounds played so far: each round's most
+    /// severe measure.
     Recorded {
         /// Executed moves, per dyad.
-        moves: &'a [Vec<Move>],
+        moves: &'a Rows<Move>,
         /// Perceived moves, per dyad.
-        seen: &'a [Vec<Move>],
+        seen: &'a Rows<Move>,
         /// Every perceived measure, per dyad, once some round has held several;
         /// `None` while each round's move is its only measure.
         packages: Option<&'a [Packages<Move>]>,
@@ -340,12 +340,12 @@ mod tests {
         let ladder = two_rungs();
         let d = |actor, target| Dyad { actor, target };
         let dyads = [d(0, 1), d(1, 0), d(2, 0)];
-        let moves = vec![
-            vec![Move::on(1), Move::on(0)],
-            vec![Move::on(0), Move::on(1)],
-            vec![Move::on(1), Move::on(1)],
-        ];
-        let seen = vec![moves[1].clone(), moves[0].clone(), vec![Move::on(0); 2]];
+        let moves = Rows::from_rows(&[
+            [Move::on(1), Move::on(0)],
+            [Move::on(0), Move::on(1)],
+            [Move::on(1), Move::on(1)],
+        ]);
+        let seen = Rows::from_rows(&[&moves[1], &moves[0], &[Move::on(0); 2]]);
         let scene = Scene {
             ladder: &ladder,
             payoffs: None,

@@ -137,7 +137,7 @@ impl Play for Refereed<'_> {
         for (ma, mb) in trajectory.moves[0].iter().zip(&trajectory.moves[1]) {
             self.scorer.count(ma.rung, mb.rung);
         }
-        self.moves = [0, 1].map(|seat| trajectory.moves[seat].clone());
+        self.moves = [0, 1].map(|seat| trajectory.moves[seat].to_vec());
         self.scorer.outcome()
     }
 
