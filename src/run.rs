@@ -192,11 +192,11 @@ pub fn run(
     // summary.csv, the largest file, is written out while the aggregates, the charts
     // and the report are written: none of them reads it.
     let summary = files.summary.into_inner();
-    let (synced, written) = rayon::join(
+    let (flushed, written) = rayon::join(
         || summary.finish(),
         || write_aggregates_and_report(&folder, scenario, options, &tally),
     );
-    synced?;
+    flushed?;
     written?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let threads = threads(options.threads);

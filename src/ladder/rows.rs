@@ -78,11 +78,6 @@ impl<T: Copy> Rows<T> {
         self.len() == 0
     }
 
-    /// The number of entries in each row.
-    pub fn row_len(&self) -> usize {
-        self.filled
-    }
-
     /// Every row, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &[T]> + '_ {
         (0..self.len()).map(|row| &self[row])
@@ -172,7 +167,7 @@ mod tests {
     #[test]
     fn every_row_grows_by_one_entry_a_round() {
         let mut rows = Rows::new(3, 4, 0u8);
-        assert_eq!((rows.len(), rows.row_len()), (3, 0));
+        assert_eq!((rows.len(), rows[0].len()), (3, 0));
         for round in 1..=2 {
             for r in 0..3 {
                 *rows.next_mut(r) = 10 * round + r as u8;
