@@ -30,6 +30,7 @@ mod agreement;
 mod model_tests;
 mod noise;
 mod package;
+mod plain;
 mod plan;
 mod stock;
 mod stop;
@@ -192,6 +193,9 @@ pub struct Engine<'s> {
     holdings: Holdings,
     stops: Stops<'s>,
     trajectory: Trajectory,
+    /// Whether every round goes through the six phases, even plain ones (the
+    /// reference engine).
+    phased: bool,
 }
 
 impl<'s> Engine<'s> {
@@ -206,11 +210,14 @@ impl<'s> Engine<'s> {
         Engine::with(plan, |p| p.instance())
     }
 
-    /// Prepares to play `plan` the plain way, every policy called through its box:
-    /// the reference the specialised engine ([`Engine::of`]) must agree with, move for
-    /// move and draw for draw.
+    /// Prepares to play `plan` the plain way, every policy called through its box and
+    /// every round through the six phases: the reference the specialised engine
+    /// ([`Engine::of`]) must agree with, move for move and draw for draw.
     pub fn reference(plan: Plan<'s>) -> Engine<'s> {
-        Engine::with(plan, |p| Instance::boxed(p.clone_box()))
+        Engine {
+            phased: true,
+            ..Engine::with(plan, |p| Instance::boxed(p.clone_box()))
+        }
     }
 
     /// Prepares to play `plan` with each policy's copy made by `copy`.
@@ -276,6 +283,7 @@ impl<'s> Engine<'s> {
             },
             holdings,
             plan,
+            phased: false,
         }
     }
 
@@ -295,8 +303,21 @@ impl<'s> Engine<'s> {
             Tremble::Gaps(p) => (Coin::new(0.0), Some(Gaps::new(p))),
         };
         self.start(gaps, rng);
-        let mut next_event = 0;
-        for round in 0..self.plan.rounds {
+        let (mut next_event, mut round) = (0, 0);
+        while round < self.plan.rounds {
+            // Up to the next event's round, the rounds may be plain ones.
+            let calm = self
+                .plan
+                .events
+                .get(next_event)
+                .map_or(self.plan.rounds, |e| e.round);
+            if calm > round && self.plain(gaps.is_some()) {
+                if self.plain_rounds(round..calm, (as_decided, misperception), rng) {
+                    break;
+                }
+                round = calm;
+                continue;
+            }
             next_event = self.events(round, next_event);
             self.decide(as_decided, rng);
             if let Some(gaps) = gaps {
@@ -307,6 +328,7 @@ impl<'s> Engine<'s> {
             if self.stop(round) {
                 break;
             }
+            round += 1;
         }
         &self.trajectory
     }
@@ -359,8 +381,8 @@ impl<'s> Engine<'s> {
         let simple = !self.several_seen && !self.forcing && !self.packing;
         for d in 0..self.played.len() {
             // The end of a dyad's history was written a round ago; with thousands of
-            // dyads it has left the cache since (see `prefetch_end`).
-            prefetch_end(&self.seen, d + AHEAD, 1);
+            // dyads it has left the cache since.
+            self.seen.fetch_ahead(d, 1);
             let view = View::of(&observation, d);
             let policy = &mut self.instances[self.active[d]];
             if simple {
@@ -439,12 +461,8 @@ impl<'s> Engine<'s> {
         if self.round_plain && !self.packages_kept && self.holdings.is_empty() && !self.lasting {
             // One measure of a policy's per dyad, nothing to reduce or keep in force:
             // the common case, recorded as moves.
-            let moves = &mut self.trajectory.moves;
-            for (d, m) in self.played.iter().enumerate() {
-                prefetch_end(moves, d + AHEAD, 0);
-                *moves.next_mut(d) = m.as_move();
-            }
-            moves.advance();
+            let played = &self.played;
+            self.trajectory.moves.push_round(|d| played[d].as_move());
             return;
         }
         for d in 0..self.played.len() {
@@ -501,20 +519,17 @@ impl<'s> Engine<'s> {
         let ladder = self.plan.ladder;
         if !self.several_seen && self.round_plain {
             // Every package of the round holds one measure: the common case.
-            for (d, reverse) in self.reverse.iter().enumerate() {
-                prefetch_end(&self.seen, d + AHEAD, 0);
-                *self.seen.next_mut(d) = match *reverse {
-                    Some(r) => {
-                        let m = self.played[r];
-                        Move {
-                            rung: misperception.slip(ladder, m.rung, rng),
-                            magnitude: m.magnitude,
-                        }
+            let (reverse, played) = (&self.reverse, &self.played);
+            self.seen.push_round(|d| match reverse[d] {
+                Some(r) => {
+                    let m = played[r];
+                    Move {
+                        rung: misperception.slip(ladder, m.rung, rng),
+                        magnitude: m.magnitude,
                     }
-                    None => Move::on(ladder.neutral()),
-                };
-            }
-            self.seen.advance();
+                }
+                None => Move::on(ladder.neutral()),
+            });
             return;
         }
         for d in 0..self.played.len() {
@@ -585,6 +600,13 @@ impl<'s> Engine<'s> {
         let Some(outcome) = self.stops.check(&self.in_force_now, self.holdings.values()) else {
             return false;
         };
+        self.end(round, outcome);
+        true
+    }
+
+    /// Ends the run at the end of `round` with `outcome`: holds the final state for the
+    /// rounds left.
+    fn end(&mut self, round: Round, outcome: usize) {
         let t = &mut self.trajectory;
         t.outcome = Some(outcome);
         t.end_round = round;
@@ -594,7 +616,6 @@ impl<'s> Engine<'s> {
             hold_last(&mut t.in_force, left);
         }
         hold_last(&mut t.stocks, left);
-        true
     }
 
     /// Resets the run; with [`Tremble::Gaps`], draws each dyad's first gap.
@@ -653,33 +674,6 @@ fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Ro
     }
     let top = lapse.iter().rposition(|&until| until > round);
     top.expect("this round's measures are in force") as Rung
-}
-
-/// How many dyads ahead [`prefetch_end`] is asked for.
-const AHEAD: usize = 8;
-
-/// Asks the processor to bring into its cache the end of `rows[row]` (`back` entries
-/// before it), where it will be read or written shortly: a hint, which reads nothing
-/// and does nothing on other processors.
-///
-/// Each dyad's histories are read and written at their end once a round: with tens
-/// of thousands of dyads the end of a row has left the cache by the next round, and
-/// waiting for it made the cost per dyad-round grow with the number of actors (four
-/// times from 10 to 100 everyone-faces-everyone actors). Asked for a few dyads ahead,
-/// it arrives while the dyads before are played.
-#[inline(always)]
-fn prefetch_end<T: Copy>(rows: &Rows<T>, row: usize, back: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let end = rows.end_address(row, back);
-        // SAFETY: `_mm_prefetch` needs SSE, part of every x86_64 processor, and only
-        // hints: it never dereferences the address, and a prefetch of any address,
-        // even an invalid one, neither faults nor changes memory.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(end.cast()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (rows, row, back);
 }
 
 /// Writes `moves`, one measure a round, as `measures`: forced in `forced` rounds.

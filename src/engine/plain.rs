@@ -1,0 +1,209 @@
+//! Plain rounds: the common case of a run, played in one pass per round.
+//!
+//! Between two rounds with events, in a run without stocks, without lasting measures
+//! and with trembles tossed as each dyad decides, a round is nothing but phases 2 to 6
+//! on one measure per dyad: every policy decides its move, the move may tremble, all
+//! moves are recorded, each actor perceives its target's move, perhaps misread, and
+//! the stop rules are read. [`Span::play`] does exactly that, round after round, with
+//! the same draws in the same order as the six phases (the agreement tests hold it),
+//! without asking each round what else might happen. A run of two actors facing each
+//! other plays its span with both policies' own types ([`Instance::visit_pair`]), so
+//! that their decisions are direct calls inlined into the loop.
+
+use super::Engine;
+use super::noise::Coin;
+use super::stop::Stops;
+use crate::ladder::{Ladder, Measure, Move, Round, Rows, Rung};
+use crate::payoff::Payoffs;
+use crate::policy::{
+    Dyad, Histories, Instance, Observation, PairVisit, Policy, Scene, Stocks, View,
+};
+use crate::rng::SimRng;
+use std::ops::Range;
+
+impl<'s> Engine<'s> {
+    /// Whether the rounds up to the next event can be played plain: nothing but one
+    /// measure per dyad, chosen by its policy, has happened or can happen in them.
+    pub(super) fn plain(&self, trembles_by_gaps: bool) -> bool {
+        !self.phased
+            && !trembles_by_gaps
+            && !self.several_seen
+            && !self.packing
+            && !self.packages_kept
+            && !self.lasting
+            && self.holdings.is_empty()
+            && self.trajectory.decisions.is_empty()
+    }
+
+    /// Plays `rounds`, none of which has events, the plain way ([`Engine::plain`]);
+    /// returns whether a stop rule ended the run.
+    pub(super) fn plain_rounds(
+        &mut self,
+        rounds: Range<Round>,
+        (as_decided, misperception): (Coin, Coin),
+        rng: &mut SimRng,
+    ) -> bool {
+        let mut span = Span {
+            ladder: self.plan.ladder,
+            payoffs: self.plan.payoffs,
+            dyads: &self.plan.dyads,
+            since: &self.since,
+            fired: &self.fired,
+            reverse: &self.reverse,
+            moves: &mut self.trajectory.moves,
+            seen: &mut self.seen,
+            played: &mut self.played,
+            in_force_now: &mut self.in_force_now,
+            stops: &mut self.stops,
+            as_decided,
+            misperception,
+        };
+        let ended = match facing_pair(&self.reverse, &self.active) {
+            Some([a, b]) => {
+                let (first, second) = pair_mut(&mut self.instances, a, b);
+                Instance::visit_pair(first, second, Pair { span, rounds, rng })
+            }
+            None => {
+                let (instances, active) = (&mut self.instances, &self.active);
+                span.play(rounds, rng, active.len(), |d, view, rng| {
+                    instances[active[d]].decide(view, rng)
+                })
+            }
+        };
+        match ended {
+            Some((round, outcome)) => {
+                self.end(round, outcome);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The instances of a run's two dyads when they are one pair facing each other, in
+/// dyad order.
+fn facing_pair(reverse: &[Option<usize>], active: &[usize]) -> Option<[usize; 2]> {
+    match (reverse, active) {
+        ([Some(1), Some(0)], &[a, b]) => Some([a, b]),
+        _ => None,
+    }
+}
+
+/// Items `a` and `b` (distinct) of `items`, both mutable.
+fn pair_mut<T>(items: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
+    assert_ne!(a, b, "two dyads never share a policy instance");
+    if a < b {
+        let (left, right) = items.split_at_mut(b);
+        (&mut left[a], &mut right[0])
+    } else {
+        let (left, right) = items.split_at_mut(a);
+        (&mut right[0], &mut left[b])
+    }
+}
+
+/// What plain rounds read and write of an engine.
+struct Span<'e, 's> {
+    ladder: &'e Ladder,
+    payoffs: Option<&'e Payoffs>,
+    dyads: &'e [Dyad],
+    since: &'e [Round],
+    fired: &'e [Option<Round>],
+    reverse: &'e [Option<usize>],
+    moves: &'e mut Rows<Move>,
+    seen: &'e mut Rows<Move>,
+    played: &'e mut [Measure],
+    in_force_now: &'e mut [Rung],
+    stops: &'e mut Stops<'s>,
+    as_decided: Coin,
+    misperception: Coin,
+}
+
+impl Span<'_, '_> {
+    /// Plays `rounds` over `n` dyads, dyad `d` deciding with `decide(d, view, rng)`;
+    /// returns the round a stop rule ended the run at, with its outcome.
+    #[inline(always)]
+    fn play(
+        &mut self,
+        rounds: Range<Round>,
+        rng: &mut SimRng,
+        n: usize,
+        mut decide: impl FnMut(usize, &View<'_>, &mut SimRng) -> Move,
+    ) -> Option<(Round, usize)> {
+        let ladder = self.ladder;
+        // Nothing of the scene changes in plain rounds.
+        let scene = Scene {
+            ladder,
+            payoffs: self.payoffs,
+            dyads: self.dyads,
+            since: self.since,
+            fired: self.fired,
+            stocks: Stocks::NONE,
+        };
+        for round in rounds {
+            {
+                let observation = Observation {
+                    scene: &scene,
+                    histories: Histories::Recorded {
+                        moves: self.moves,
+                        seen: self.seen,
+                        packages: None,
+                    },
+                };
+                for d in 0..n {
+                    // The end of a dyad's history was written a round ago; with
+                    // thousands of dyads it has left the cache since.
+                    self.seen.fetch_ahead(d, 1);
+                    let m = decide(d, &View::of(&observation, d), rng);
+                    let rung = self.as_decided.slip(ladder, m.rung, rng);
+                    self.played[d] = Measure::of(Move { rung, ..m }, false);
+                }
+            }
+            let played = &*self.played;
+            self.moves.push_round(|d| played[d].as_move());
+            let (reverse, misperception) = (self.reverse, self.misperception);
+            self.seen.push_round(|d| match reverse[d] {
+                Some(r) => {
+                    let m = played[r];
+                    Move {
+                        rung: misperception.slip(ladder, m.rung, rng),
+                        magnitude: m.magnitude,
+                    }
+                }
+                // A target that does not face the actor makes no move toward it.
+                None => Move::on(ladder.neutral()),
+            });
+            if !self.stops.is_empty() {
+                for (now, m) in self.in_force_now.iter_mut().zip(played) {
+                    *now = m.rung;
+                }
+                if let Some(outcome) = self.stops.check(self.in_force_now, &[]) {
+                    return Some((round, outcome));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Plain rounds of two dyads facing each other, each policy of its own type.
+struct Pair<'e, 's, 'r> {
+    span: Span<'e, 's>,
+    rounds: Range<Round>,
+    rng: &'r mut SimRng,
+}
+
+impl PairVisit for Pair<'_, '_, '_> {
+    type Output = Option<(Round, usize)>;
+
+    fn visit<A: Policy + ?Sized, B: Policy + ?Sized>(
+        mut self,
+        a: &mut A,
+        b: &mut B,
+    ) -> Option<(Round, usize)> {
+        self.span
+            .play(self.rounds, self.rng, 2, |d, view, rng| match d {
+                0 => a.decide(view, rng),
+                _ => b.decide(view, rng),
+            })
+    }
+}
