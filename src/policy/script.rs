@@ -127,7 +127,7 @@ impl Script {
         if self.cycle {
             // One division for the whole search: place `from + k` of a cycle is
             // `start + k`, less one length once it passes the end.
-            let start = from % len;
+            let start = if from < len { from } else { from % len };
             return (0..len)
                 .find(|&k| {
                     let j = start + k;
@@ -144,7 +144,9 @@ impl Script {
 impl Policy for Script {
     kind_methods!();
 
-    #[inline]
+    // Inlined into the loops that call it by kind: called as a function, saving and
+    // restoring registers cost as much as the decision.
+    #[inline(always)]
     fn decide(&mut self, view: &View<'_>, _: &mut SimRng) -> Move {
         let Some(mut pos) = self.resync else {
             return Move::on(self.at((view.round() - view.since()) as usize));
