@@ -635,8 +635,17 @@ impl<'s> Engine<'s> {
             self.trajectory.in_force[d].clear();
             self.forced[d].clear();
             self.replace[d] = false;
-            self.lapse[d].fill(0);
             self.several[d] = false;
+        }
+        // Only where there is something to clear: filling even an empty slice calls
+        // `memset`, which took 6% of a replicate of two mirrors.
+        if self.lasting {
+            for lapse in &mut self.lapse {
+                lapse.fill(0);
+            }
+        }
+        if !self.fired.is_empty() {
+            self.fired.fill(None);
         }
         self.seen.clear();
         self.trajectory.moves.clear();
@@ -648,7 +657,6 @@ impl<'s> Engine<'s> {
         self.forcing = false;
         self.holdings.reset();
         self.stops.reset();
-        self.fired.fill(None);
         self.trajectory.outcome = None;
         for decided in &mut self.trajectory.decisions {
             decided.clear();

@@ -26,7 +26,10 @@ impl<'a> Stops<'a> {
 
     /// Forgets the rounds counted so far.
     pub(super) fn reset(&mut self) {
-        self.held.fill(0);
+        // Not even `fill` without rules: it calls `memset` on the empty slice.
+        if !self.held.is_empty() {
+            self.held.fill(0);
+        }
     }
 
     /// Counts the round that ended with every dyad's rung in force `in_force` and the
