@@ -48,6 +48,7 @@ fn the_engine_agrees_with_its_reference_on_every_shipped_scenario() {
         "benches",
         "peers/axelrod",
         "tests/data",
+        "tests/data/model",
     ] {
         for scenario in scenarios_in(dir) {
             // Enough replicates for the noisy ones to tremble and misread in every way.

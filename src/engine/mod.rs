@@ -23,6 +23,12 @@
 //!
 //! A new rule of the model is a new phase or a step of one of these, in this loop.
 //! Random draws come from the replicate's own generator in this fixed order.
+//!
+//! Rounds in which nothing but one chosen measure per dyad can happen are played in
+//! one pass instead (`plain.rs`), with the same draws in the same order: a new rule
+//! either joins that pass too or makes `Engine::plain` refuse the rounds it touches.
+//! The reference engine ([`Engine::reference`]) plays every round through the six
+//! phases, and the agreement tests hold the two together.
 
 #[cfg(test)]
 mod agreement;

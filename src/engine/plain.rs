@@ -207,3 +207,54 @@ impl PairVisit for Pair<'_, '_, '_> {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Engine;
+    use crate::engine::agreement::agree;
+    use crate::rng::run_rng;
+    use crate::scenario::Scenario;
+
+    /// `actors` mirrors, everyone facing everyone, with noise, one event in round 2,
+    /// and stop rules that hold in plain rounds: calm before the event, the echo of
+    /// its measure after it.
+    fn scenario(actors: usize) -> Scenario {
+        let mut text = String::from(
+            "[scenario]\nname = \"plain\"\nrounds = 30\nseed = 5\n\n\
+             [ladder]\nrungs = [\n  { id = \"none\", level = 0 },\n  \
+             { id = \"protest\", level = 1 },\n  { id = \"expel\", level = 2 },\n]\n\n\
+             [noise]\ntremble = 0.05\nmisperception = 0.05\n\n",
+        );
+        for a in 0..actors {
+            text.push_str(&format!(
+                "[[actors]]\nid = \"a{a}\"\npolicy = {{ kind = \"mirror\" }}\n\n"
+            ));
+        }
+        text.push_str(
+            "[[events]]\nround = 2\nact = { actor = \"a0\", target = \"a1\", rung = \"expel\" }\n\n\
+             [[stop]]\noutcome = \"calm\"\nwhen = { all_at_or_below = \"none\", rounds = 2 }\n\n\
+             [[stop]]\noutcome = \"war\"\nwhen = { any_at_or_above = \"expel\", rounds = 3 }\n",
+        );
+        Scenario::parse(&text, "plain.toml").expect("a valid scenario")
+    }
+
+    #[test]
+    fn plain_rounds_agree_with_the_six_phases_and_stop_where_they_do() {
+        // Two actors play their plain rounds as a pair of types, three as dyads
+        // called by kind.
+        for actors in [2, 3] {
+            let scenario = scenario(actors);
+            agree(&scenario, 200);
+            // Some replicates stop in plain rounds, before the event or after it.
+            let mut engine = Engine::new(&scenario);
+            let stops: Vec<u32> = (0..200)
+                .filter_map(|k| {
+                    let t = engine.run(&mut run_rng(scenario.seed, k));
+                    t.outcome.map(|_| t.end_round)
+                })
+                .collect();
+            assert!(stops.iter().any(|&r| r < 2), "{actors} actors: {stops:?}");
+            assert!(stops.iter().any(|&r| r > 2), "{actors} actors: {stops:?}");
+        }
+    }
+}
