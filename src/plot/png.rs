@@ -6,7 +6,7 @@
 //! left) and prefixed by its filter's number. A deflate stream (RFC 1951) is a
 //! sequence of blocks, each compressed on its own: every band's rows are filtered
 //! (the first reading the last row of the band above) and compressed into one block
-//! with a Huffman code of the band's own, ended on a byte boundary by an empty stored
+//! with a Huffman code of the band's own (fitted to a sample of its rows), ended on a byte boundary by an empty stored
 //! block where another band follows. The bands' bytes, joined, are the stream; the
 //! zlib header goes before them and the Adler-32 of every filtered byte, combined
 //! from the bands', after.
@@ -20,8 +20,6 @@
 //! threads: the bytes of a PNG are the same however many encode it.
 
 use std::cell::RefCell;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -29,10 +27,10 @@ use rayon::prelude::*;
 use super::PlotError;
 use crate::montecarlo::Cancel;
 
-/// Filtered bytes a band holds about: small enough to stay in a core's cache while
-/// it is read three times (filtered, counted, written), large enough that its code
-/// (about a hundred bytes) is a small part of its compressed bytes.
-const BAND_BYTES: usize = 256 * 1024;
+/// Filtered bytes a band holds about: enough bands for every thread to take several
+/// (they take unequal times), few enough that their codes (about two hundred bytes
+/// each) are a small part of the compressed bytes.
+const BAND_BYTES: usize = 512 * 1024;
 
 /// Bytes per pixel (RGB, eight bits each).
 const PIXEL: usize = 3;
@@ -85,8 +83,7 @@ const LENGTH_INDEX: [u8; 259] = {
 const MAX_COPY: usize = 258;
 
 thread_local! {
-    /// A band's filtered rows, kept by each thread for the next band it encodes (its
-    /// pages are touched once per thread, not once per band).
+    /// A filtered row, kept by each thread for the next row and band it encodes.
     static FILTERED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -170,6 +167,10 @@ struct Encoded {
 
 /// The deflate blocks of rows `rows` of the image `rgb` of `width` pixels a row, the
 /// stream's final block if `last`; `None` once `cancel` is requested.
+///
+/// The band's code is fitted to every [`SAMPLE`]-th row, and every symbol has one, as
+/// the rows between may hold any. Each row is filtered where it is used, into a buffer
+/// of one row.
 fn encode_band(
     rgb: &[u8],
     width: usize,
@@ -178,25 +179,36 @@ fn encode_band(
     cancel: Cancel,
 ) -> Option<Encoded> {
     let stride = width * PIXEL;
-    FILTERED.with_borrow_mut(|filtered| {
-        filtered.clear();
-        filtered.reserve((1 + stride) * rows.len());
+    let filter = |y: usize, out: &mut Vec<u8>| {
+        out.clear();
+        out.push(PAETH);
+        let above = (y > 0).then(|| &rgb[(y - 1) * stride..y * stride]);
+        paeth(&rgb[y * stride..(y + 1) * stride], above, out);
+    };
+    FILTERED.with_borrow_mut(|row| {
+        let mut sample = Counts([0; LITERALS]);
+        for y in rows.clone().step_by(SAMPLE) {
+            if cancel.requested() {
+                return None;
+            }
+            filter(y, row);
+            symbols(row, &mut sample);
+        }
+        let filtered = rows.len() * (1 + stride);
+        let mut block = Block::new(&sample, filtered, last);
+        let mut adler = simd_adler32::Adler32::new();
         for y in rows {
             if cancel.requested() {
                 return None;
             }
-            let row = &rgb[y * stride..(y + 1) * stride];
-            let above = (y > 0).then(|| &rgb[(y - 1) * stride..y * stride]);
-            filtered.push(PAETH);
-            paeth(row, above, filtered);
+            filter(y, row);
+            adler.write(row);
+            symbols(row, &mut block);
         }
-        let mut adler = simd_adler32::Adler32::new();
-        adler.write(filtered);
-        let adler = adler.finish();
         Some(Encoded {
-            bytes: deflate_block(filtered, 1 + stride, last),
-            adler,
-            filtered: filtered.len(),
+            bytes: block.finish(last),
+            adler: adler.finish(),
+            filtered,
         })
     })
 }
@@ -393,14 +405,75 @@ impl Bits {
     }
 }
 
-/// Writes symbols with a block's literal/length code.
-struct Writer<'a> {
-    bits: &'a mut Bits,
-    codes: &'a [u16; LITERALS],
-    lengths: &'a [u8; LITERALS],
+/// Rows in a band, one of which is read to fit the band's code.
+const SAMPLE: usize = 4;
+
+/// A deflate block being written, with a Huffman code of its own.
+struct Block {
+    bits: Bits,
+    codes: [u16; LITERALS],
+    lengths: [u8; LITERALS],
 }
 
-impl Symbols for Writer<'_> {
+impl Block {
+    /// A block of `bytes` bytes whose code is fitted to `sample`, counted on one
+    /// [`SAMPLE`]-th of them; the stream's final block if `last`. Its header is
+    /// written.
+    fn new(sample: &Counts, bytes: usize, last: bool) -> Block {
+        let weights = sample.0.map(|c| c * SAMPLE as u32 + 1);
+        let lengths: [u8; LITERALS] = code_lengths(&weights, 15)
+            .try_into()
+            .expect("one length per symbol");
+        let codes: [u16; LITERALS] = canonical_codes(&lengths)
+            .try_into()
+            .expect("one code per symbol");
+        // About the symbols' bits, their lengths' extra bits and their distance codes'
+        // one bit, as the sample has them, and a few hundred bytes of codes and flush.
+        let symbol_bits: u64 = (0..LITERALS)
+            .map(|s| {
+                let extra = match s {
+                    257.. => u64::from(LENGTH_EXTRA[s - 257]) + 1,
+                    _ => 0,
+                };
+                u64::from(weights[s]) * (u64::from(lengths[s]) + extra)
+            })
+            .sum();
+        let guess = ((symbol_bits / 8) as usize + 512).min(bytes * 2 + 512);
+        let mut bits = Bits {
+            out: Vec::with_capacity(guess),
+            acc: 0,
+            count: 0,
+        };
+        // BFINAL, then BTYPE 2: a block with codes of its own.
+        bits.put(u64::from(last) | 2 << 1, 3);
+        write_codes(&mut bits, &lengths);
+        Block {
+            bits,
+            codes,
+            lengths,
+        }
+    }
+
+    /// Ends the block (as [`Block::new`] was told, final or not) and returns its bytes:
+    /// a block not final is followed by an empty stored block, so that it ends on a
+    /// byte boundary.
+    fn finish(mut self, last: bool) -> Vec<u8> {
+        self.bits.put(
+            u64::from(self.codes[END_OF_BLOCK]),
+            u32::from(self.lengths[END_OF_BLOCK]),
+        );
+        if !last {
+            // An empty stored block, not final: three bits, padding, then LEN 0, NLEN !0.
+            self.bits.put(0, 3);
+            self.bits.align();
+            self.bits.out.extend_from_slice(&[0, 0, 0xff, 0xff]);
+        }
+        self.bits.align();
+        self.bits.out
+    }
+}
+
+impl Symbols for Block {
     fn literal(&mut self, byte: u8) {
         let s = usize::from(byte);
         self.bits
@@ -431,66 +504,6 @@ impl Symbols for Writer<'_> {
             self.literal(byte);
         }
     }
-}
-
-/// Rows in a band, one of which is read to fit a band's code.
-const SAMPLE: usize = 4;
-
-/// `data` (rows of `row` bytes) as one deflate block with a Huffman code fitted to it, final if `last`,
-/// else followed by an empty stored block so that it ends on a byte boundary.
-fn deflate_block(data: &[u8], row: usize, last: bool) -> Vec<u8> {
-    // The code is fitted to every SAMPLE-th row of `row` bytes (the first among them),
-    // and every symbol has one, the rows between may hold any.
-    let mut sample = Counts([0; LITERALS]);
-    for rows in data.chunks(row * SAMPLE) {
-        symbols(&rows[..row.min(rows.len())], &mut sample);
-    }
-    let weights = sample.0.map(|c| c * SAMPLE as u32 + 1);
-    let lengths: [u8; LITERALS] = code_lengths(&weights, 15)
-        .try_into()
-        .expect("one length per symbol");
-    let codes: [u16; LITERALS] = canonical_codes(&lengths)
-        .try_into()
-        .expect("one code per symbol");
-    // About the symbols' bits, their lengths' extra bits and their distance codes' one
-    // bit, as the sample has them, and a few hundred bytes of codes and flush.
-    let symbol_bits: u64 = (0..LITERALS)
-        .map(|s| {
-            let extra = match s {
-                257.. => u64::from(LENGTH_EXTRA[s - 257]) + 1,
-                _ => 0,
-            };
-            u64::from(weights[s]) * (u64::from(lengths[s]) + extra)
-        })
-        .sum();
-    let mut bits = Bits {
-        out: Vec::with_capacity((symbol_bits / 8) as usize + 512),
-        acc: 0,
-        count: 0,
-    };
-    // BFINAL, then BTYPE 2: a block with codes of its own.
-    bits.put(u64::from(last) | 2 << 1, 3);
-    write_codes(&mut bits, &lengths);
-    symbols(
-        data,
-        &mut Writer {
-            bits: &mut bits,
-            codes: &codes,
-            lengths: &lengths,
-        },
-    );
-    bits.put(
-        u64::from(codes[END_OF_BLOCK]),
-        u32::from(lengths[END_OF_BLOCK]),
-    );
-    if !last {
-        // An empty stored block, not final: three bits, padding, then LEN 0, NLEN !0.
-        bits.put(0, 3);
-        bits.align();
-        bits.out.extend_from_slice(&[0, 0, 0xff, 0xff]);
-    }
-    bits.align();
-    bits.out
 }
 
 /// Writes a block header's codes: the literal/length code of `lengths`, and a
@@ -599,28 +612,43 @@ fn code_lengths(counts: &[u32], limit: u32) -> Vec<u8> {
 
 /// The depth of each symbol of positive weight in a Huffman tree of `weights` (0 for
 /// the others); ties broken by symbol, so the tree depends on the weights only.
+///
+/// The leaves sorted once, the merged nodes come in order of weight: the two lightest
+/// nodes are always at the front of one queue or the other.
 fn huffman_depths(weights: &[u64]) -> Vec<u32> {
     let n = weights.len();
-    let mut heap: BinaryHeap<Reverse<(u64, usize)>> = weights
+    let mut leaves: Vec<(u64, usize)> = weights
         .iter()
         .enumerate()
         .filter(|&(_, &w)| w > 0)
-        .map(|(s, &w)| Reverse((w, s)))
+        .map(|(s, &w)| (w, s))
         .collect();
+    leaves.sort_unstable();
     // Nodes: the symbols, then each merge; a parent comes after its children.
-    let mut parent = vec![usize::MAX; 2 * n];
-    let mut next = n;
-    while heap.len() > 1 {
-        let (Some(Reverse((wa, a))), Some(Reverse((wb, b)))) = (heap.pop(), heap.pop()) else {
-            unreachable!("two nodes are left");
-        };
-        parent[a] = next;
-        parent[b] = next;
-        heap.push(Reverse((wa + wb, next)));
-        next += 1;
+    let mut parent = vec![usize::MAX; n + leaves.len()];
+    let mut merged: Vec<(u64, usize)> = Vec::with_capacity(leaves.len());
+    let (mut leaf, mut front) = (0, 0);
+    let lightest = |leaf: &mut usize, front: &mut usize, merged: &[(u64, usize)]| {
+        let take_leaf =
+            *leaf < leaves.len() && (*front >= merged.len() || leaves[*leaf].0 <= merged[*front].0);
+        if take_leaf {
+            *leaf += 1;
+            leaves[*leaf - 1]
+        } else {
+            *front += 1;
+            merged[*front - 1]
+        }
+    };
+    while (leaves.len() - leaf) + (merged.len() - front) > 1 {
+        let (wa, a) = lightest(&mut leaf, &mut front, &merged);
+        let (wb, b) = lightest(&mut leaf, &mut front, &merged);
+        let node = n + merged.len();
+        parent[a] = node;
+        parent[b] = node;
+        merged.push((wa + wb, node));
     }
-    let mut depth = vec![0u32; next];
-    for node in (0..next).rev() {
+    let mut depth = vec![0u32; n + merged.len()];
+    for node in (0..depth.len()).rev() {
         if parent[node] != usize::MAX {
             depth[node] = depth[parent[node]] + 1;
         }
