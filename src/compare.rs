@@ -408,7 +408,8 @@ pub fn compare_until(
             wall_seconds,
         },
     );
-    let folder = folder.finish(scenario, &meta, cancel)?;
+    // Its files are synced on the pool's threads, not on threads of their own.
+    let folder = pool.install(|| folder.finish(scenario, &meta, cancel))?;
     Ok(CompareOutcome {
         folder,
         variants: outcomes,

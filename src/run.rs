@@ -212,7 +212,8 @@ pub fn run(
             wall_seconds,
         },
     );
-    let folder = folder.finish(scenario, &meta, options.cancel)?;
+    // Its files are synced on the pool's threads, not on threads of their own.
+    let folder = pool.install(|| folder.finish(scenario, &meta, options.cancel))?;
     Ok(RunOutcome {
         folder,
         totals: tally.totals,

@@ -266,7 +266,8 @@ pub fn run_until(
         wall_seconds,
     };
     let meta = Meta::new(Kind::Tournament, scenario, setup.seed, meta, execution);
-    let folder = folder.finish(scenario, &meta, cancel)?;
+    // Its files are synced on the pool's threads, not on threads of their own.
+    let folder = pool.install(|| folder.finish(scenario, &meta, cancel))?;
     Ok(TournamentOutcome {
         folder,
         standings,

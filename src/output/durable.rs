@@ -8,8 +8,11 @@
 //! is the same: nothing is relied on before every file of it is on disk.
 //!
 //! Removing a folder's files one after another waits in the same way when they were
-//! written a moment before (a tournament run again at once): they are removed on
-//! threads of their own too.
+//! written a moment before (a tournament run again at once): they are removed at once
+//! too.
+//!
+//! "At once" is on the threads of the current rayon pool (the command's, where it
+//! finishes its folder in its pool): no thread is started per file.
 
 use crate::error::Error;
 use std::fs::{self, File};
@@ -17,8 +20,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Threads at most that sync (or remove) files at once.
-const MAX_THREADS: usize = 16;
+use rayon::prelude::*;
 
 /// Files written in full but not yet synced to disk, each with the path errors name.
 #[derive(Debug, Default)]
@@ -75,31 +77,13 @@ pub(crate) fn remove_folder(dir: &Path) -> io::Result<()> {
     fs::remove_dir_all(dir)
 }
 
-/// `job` done on every item of `items` at once, on up to [`MAX_THREADS`] threads
-/// (on this one where no thread can be started); the results in the order of `items`.
-fn at_once<T: Sync, R: Send>(items: &[T], job: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// `job` done on every item of `items` at once, on the threads of the current rayon
+/// pool (an item each at a time); the results in the order of `items`.
+fn at_once<T: Sync, R: Send>(items: &[T], job: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     if items.len() <= 1 {
         return items.iter().map(&job).collect();
     }
-    let per_thread = items.len().div_ceil(MAX_THREADS);
-    std::thread::scope(|s| {
-        let job = &job;
-        let threads: Vec<_> = items
-            .chunks(per_thread)
-            .map(|chunk| {
-                let started = std::thread::Builder::new()
-                    .spawn_scoped(s, move || chunk.iter().map(job).collect::<Vec<R>>());
-                (chunk, started)
-            })
-            .collect();
-        threads
-            .into_iter()
-            .flat_map(|(chunk, started)| match started {
-                Ok(thread) => thread.join().expect("syncing or removing does not panic"),
-                Err(_) => chunk.iter().map(job).collect(),
-            })
-            .collect()
-    })
+    items.par_iter().with_max_len(1).map(job).collect()
 }
 
 #[cfg(test)]

@@ -61,6 +61,7 @@ mod frame;
 mod heatmap;
 mod legend;
 mod panel;
+mod png;
 mod raster;
 mod score;
 mod style;
@@ -71,11 +72,7 @@ mod tournament;
 mod trajectories;
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::RecvTimeoutError;
 
-use image::ColorType;
-use image::ImageEncoder;
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -488,44 +485,14 @@ pub fn render_png(
     cancel: Cancel,
 ) -> Result<Vec<u8>, PlotError> {
     let rgb = draw_rgb(chart, size, cancel, rayon::current_num_threads())?;
-    // Fast deflate with the Paeth filter on every row: on this program's charts (flat
+    // Paeth's filter on every row and the fast compression (literals and runs of
+    // zeros), with a code fitted to each band of rows: on this program's charts (flat
     // fills, thin lines, anti-aliased text) it encodes in about half the time of the
-    // adaptive filter plotters saves with, for files about 4% larger; stronger deflate
-    // makes them 40% smaller but takes six times as long. At the largest sizes
-    // encoding takes seconds and cannot be stopped, so it runs on a thread of its own,
-    // which stops being waited for (and is left to finish in vain) once `cancel` is
-    // requested. The wait ends as soon as the image is encoded, and looks at `cancel`
-    // every few milliseconds meanwhile.
-    let (done, encoded) = std::sync::mpsc::sync_channel(1);
-    std::thread::spawn(move || {
-        let mut png = Vec::new();
-        let result =
-            PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Paeth)
-                .write_image(&rgb, size.0, size.1, ColorType::Rgb8)
-                .map(|()| png);
-        // Nobody hears it once the wait was given up.
-        let _ = done.send(result);
-    });
-    loop {
-        match encoded.recv_timeout(CANCEL_LOOK) {
-            Ok(result) => {
-                return result.map_err(|e| PlotError::Draw(format!("encoding the PNG image: {e}")));
-            }
-            Err(RecvTimeoutError::Timeout) if !cancel.requested() => {}
-            Err(RecvTimeoutError::Timeout) => {
-                return Err(PlotError::Draw(
-                    "stopped before the PNG image was encoded".into(),
-                ));
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                panic!("the PNG encoder does not panic")
-            }
-        }
-    }
+    // adaptive filter plotters saves with; stronger deflate makes files much smaller
+    // but takes several times as long. The bands are encoded at once on the pool's
+    // threads, each stopping soon after `cancel` is requested.
+    png::encode(&rgb, size, cancel)
 }
-
-/// How often a wait for the PNG encoder looks whether stopping was asked for.
-const CANCEL_LOOK: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Bands an image is drawn in at most, one per thread.
 const MAX_BANDS: usize = 8;
