@@ -525,17 +525,15 @@ impl<'s> Engine<'s> {
         let ladder = self.plan.ladder;
         if !self.several_seen && self.round_plain {
             // Every package of the round holds one measure: the common case.
-            let (reverse, played) = (&self.reverse, &self.played);
-            self.seen.push_round(|d| match reverse[d] {
-                Some(r) => {
-                    let m = played[r];
-                    Move {
-                        rung: misperception.slip(ladder, m.rung, rng),
-                        magnitude: m.magnitude,
-                    }
-                }
-                None => Move::on(ladder.neutral()),
-            });
+            let seen = &mut self.seen;
+            perceive_moves(
+                seen,
+                ladder,
+                &self.reverse,
+                &self.played,
+                misperception,
+                rng,
+            );
             return;
         }
         for d in 0..self.played.len() {
@@ -688,6 +686,31 @@ fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Ro
     }
     let top = lapse.iter().rposition(|&until| until > round);
     top.expect("this round's measures are in force") as Rung
+}
+
+/// Phase 5 of a round of one measure per dyad, `played`: each actor perceives its
+/// target's move toward it (`reverse[dyad]` is the target's dyad toward the actor),
+/// misread with probability `misperception`.
+#[inline(always)]
+fn perceive_moves(
+    seen: &mut Rows<Move>,
+    ladder: &Ladder,
+    reverse: &[Option<usize>],
+    played: &[Measure],
+    misperception: Coin,
+    rng: &mut SimRng,
+) {
+    seen.push_round(|d| match reverse[d] {
+        Some(r) => {
+            let m = played[r];
+            Move {
+                rung: misperception.slip(ladder, m.rung, rng),
+                magnitude: m.magnitude,
+            }
+        }
+        // A target that does not face the actor makes no move toward it.
+        None => Move::on(ladder.neutral()),
+    });
 }
 
 /// Writes `moves`, one measure a round, as `measures`: forced in `forced` rounds.

@@ -10,9 +10,9 @@
 //! other plays its span with both policies' own types ([`Instance::visit_pair`]), so
 //! that their decisions are direct calls inlined into the loop.
 
-use super::Engine;
 use super::noise::Coin;
 use super::stop::Stops;
+use super::{Engine, perceive_moves};
 use crate::ladder::{Ladder, Measure, Move, Round, Rows, Rung};
 use crate::payoff::Payoffs;
 use crate::policy::{
@@ -161,17 +161,7 @@ impl Span<'_, '_> {
             let played = &*self.played;
             self.moves.push_round(|d| played[d].as_move());
             let (reverse, misperception) = (self.reverse, self.misperception);
-            self.seen.push_round(|d| match reverse[d] {
-                Some(r) => {
-                    let m = played[r];
-                    Move {
-                        rung: misperception.slip(ladder, m.rung, rng),
-                        magnitude: m.magnitude,
-                    }
-                }
-                // A target that does not face the actor makes no move toward it.
-                None => Move::on(ladder.neutral()),
-            });
+            perceive_moves(self.seen, ladder, reverse, played, misperception, rng);
             if !self.stops.is_empty() {
                 for (now, m) in self.in_force_now.iter_mut().zip(played) {
                     *now = m.rung;

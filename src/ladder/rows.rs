@@ -116,7 +116,7 @@ impl<T: Copy> Rows<T> {
     /// # Panics
     ///
     /// If the rows are full.
-    #[inline]
+    #[inline(always)]
     pub fn push_round(&mut self, mut entry: impl FnMut(usize) -> T) {
         assert!(self.filled < self.stride, "rows full");
         let (filled, stride) = (self.filled, self.stride);
