@@ -317,7 +317,7 @@ impl<'s> Engine<'s> {
                 .events
                 .get(next_event)
                 .map_or(self.plan.rounds, |e| e.round);
-            if calm > round && self.plain(gaps.is_some()) {
+            if calm > round && self.plain() {
                 if self.plain_rounds(round..calm, (as_decided, misperception), rng) {
                     break;
                 }
@@ -525,15 +525,8 @@ impl<'s> Engine<'s> {
         let ladder = self.plan.ladder;
         if !self.several_seen && self.round_plain {
             // Every package of the round holds one measure: the common case.
-            let seen = &mut self.seen;
-            perceive_moves(
-                seen,
-                ladder,
-                &self.reverse,
-                &self.played,
-                misperception,
-                rng,
-            );
+            let (reverse, played) = (&self.reverse, &self.played);
+            perceive_moves(&mut self.seen, ladder, reverse, played, misperception, rng);
             return;
         }
         for d in 0..self.played.len() {

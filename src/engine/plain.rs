@@ -12,7 +12,7 @@
 
 use super::noise::Coin;
 use super::stop::Stops;
-use super::{Engine, perceive_moves};
+use super::{Engine, Tremble, perceive_moves};
 use crate::ladder::{Ladder, Measure, Move, Round, Rows, Rung};
 use crate::payoff::Payoffs;
 use crate::policy::{
@@ -24,9 +24,9 @@ use std::ops::Range;
 impl<'s> Engine<'s> {
     /// Whether the rounds up to the next event can be played plain: nothing but one
     /// measure per dyad, chosen by its policy, has happened or can happen in them.
-    pub(super) fn plain(&self, trembles_by_gaps: bool) -> bool {
+    pub(super) fn plain(&self) -> bool {
         !self.phased
-            && !trembles_by_gaps
+            && matches!(self.plan.noise.tremble, Tremble::AsDecided(_))
             && !self.several_seen
             && !self.packing
             && !self.packages_kept
