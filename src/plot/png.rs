@@ -206,7 +206,7 @@ fn encode_band(
             symbols(row, &mut block);
         }
         Some(Encoded {
-            bytes: block.finish(last),
+            bytes: block.finish(),
             adler: adler.finish(),
             filtered,
         })
@@ -413,6 +413,8 @@ struct Block {
     bits: Bits,
     codes: [u16; LITERALS],
     lengths: [u8; LITERALS],
+    /// Whether it is the stream's final block.
+    last: bool,
 }
 
 impl Block {
@@ -451,18 +453,18 @@ impl Block {
             bits,
             codes,
             lengths,
+            last,
         }
     }
 
-    /// Ends the block (as [`Block::new`] was told, final or not) and returns its bytes:
-    /// a block not final is followed by an empty stored block, so that it ends on a
-    /// byte boundary.
-    fn finish(mut self, last: bool) -> Vec<u8> {
+    /// Ends the block and returns its bytes: a block not final is followed by an empty
+    /// stored block, so that it ends on a byte boundary.
+    fn finish(mut self) -> Vec<u8> {
         self.bits.put(
             u64::from(self.codes[END_OF_BLOCK]),
             u32::from(self.lengths[END_OF_BLOCK]),
         );
-        if !last {
+        if !self.last {
             // An empty stored block, not final: three bits, padding, then LEN 0, NLEN !0.
             self.bits.put(0, 3);
             self.bits.align();
