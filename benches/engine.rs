@@ -20,7 +20,7 @@ fn engine(c: &mut Criterion) {
         b.iter(|| {
             replicate += 1;
             let trajectory = engine.run(&mut run_rng(scenario.seed, replicate));
-            black_box(trajectory.moves[0].last().copied())
+            black_box(trajectory.moves.row(0).last().copied())
         })
     });
     group.finish();

@@ -1,7 +1,7 @@
 //! The escalation ladder: ordered rungs from least to most severe, and the moves made on it.
 
 mod rows;
-pub use rows::Rows;
+pub use rows::{Row, Rows};
 
 use serde::Serialize;
 

@@ -45,7 +45,7 @@
 //!     .collect();
 //! assert_eq!(answer, [(rung("expel"), Some(35.0)), (rung("seize"), Some(2.0))]);
 //! // The round's move, what the charts show, is its most severe measure.
-//! assert_eq!(trajectory.moves[russia][1].rung as usize, rung("seize"));
+//! assert_eq!(trajectory.moves.row(russia)[1].rung as usize, rung("seize"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -376,7 +376,7 @@ fn write_timeline(
     let ladder = &scenario.ladder;
     for round in 0..scenario.rounds as usize {
         for (d, dyad) in scenario.dyads.iter().enumerate() {
-            let m = t.moves[d][round];
+            let m = t.moves.row(d)[round];
             table.row(&TimelineRow {
                 replicate,
                 round: round as u32,

@@ -46,7 +46,7 @@ pub(crate) mod testing;
 pub use noise::{Gaps, Noise, Tremble};
 pub use plan::{DUEL, Plan};
 
-use crate::ladder::{Ladder, Measure, Move, Packages, Round, Rows, Rung};
+use crate::ladder::{Ladder, Measure, Move, Packages, Round, Row, Rows, Rung};
 use crate::policy::{Dyad, Histories, Instance, Observation, Policy, Scene, View};
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
@@ -102,13 +102,10 @@ impl Trajectory {
         if self.packages[dyad].rounds() > 0 {
             return Cow::Borrowed(&self.packages[dyad]);
         }
-        let played = (self.end_round as usize + 1).min(self.moves[dyad].len());
+        let moves = self.moves.row(dyad);
+        let played = (self.end_round as usize + 1).min(moves.len());
         let mut measures = Packages::with_capacity(played);
-        write_measures(
-            &mut measures,
-            &self.moves[dyad][..played],
-            &self.forced[dyad],
-        );
+        write_measures(&mut measures, moves.first_n(played), &self.forced[dyad]);
         Cow::Owned(measures)
     }
 
@@ -128,14 +125,14 @@ impl Trajectory {
 
     /// The most severe rung in force in `dyad`, round by round.
     pub fn in_force(&self, dyad: usize) -> impl Iterator<Item = Rung> + '_ {
-        (0..self.moves[dyad].len()).map(move |r| self.in_force_at(dyad, r))
+        (0..self.moves.row(dyad).len()).map(move |r| self.in_force_at(dyad, r))
     }
 
     /// The most severe rung in force in `dyad` in `round`.
     pub fn in_force_at(&self, dyad: usize, round: usize) -> Rung {
         match self.in_force[dyad].get(round) {
             Some(&rung) => rung,
-            None => self.moves[dyad][round].rung,
+            None => self.moves.row(dyad)[round].rung,
         }
     }
 }
@@ -386,9 +383,6 @@ impl<'s> Engine<'s> {
         self.round_plain = true;
         let simple = !self.several_seen && !self.forcing && !self.packing;
         for d in 0..self.played.len() {
-            // The end of a dyad's history was written a round ago; with thousands of
-            // dyads it has left the cache since.
-            self.seen.fetch_ahead(d, 1);
             let view = View::of(&observation, d);
             let policy = &mut self.instances[self.active[d]];
             if simple {
@@ -498,7 +492,7 @@ impl<'s> Engine<'s> {
                     self.packages_kept = true;
                     let t = &mut self.trajectory;
                     // This round's move is not yet part of its row.
-                    write_measures(&mut t.packages[d], &t.moves[d], &t.forced[d]);
+                    write_measures(&mut t.packages[d], t.moves.row(d), &t.forced[d]);
                     t.packages[d].push(package);
                 }
                 (false, _) => self.trajectory.packages[d].push(package),
@@ -574,7 +568,7 @@ impl<'s> Engine<'s> {
         self.several_seen = true;
         for (d, packages) in self.seen_packages.iter_mut().enumerate() {
             packages.clear();
-            for &m in &self.seen[d] {
+            for &m in self.seen.row(d) {
                 packages.push_one(m);
             }
             if d < now {
@@ -707,7 +701,7 @@ fn perceive_moves(
 }
 
 /// Writes `moves`, one measure a round, as `measures`: forced in `forced` rounds.
-fn write_measures(measures: &mut Packages<Measure>, moves: &[Move], forced: &[Round]) {
+fn write_measures(measures: &mut Packages<Measure>, moves: Row<'_, Move>, forced: &[Round]) {
     measures.clear();
     measures.extend_ones(moves.iter().map(|&m| Measure::of(m, false)));
     for &r in forced {
@@ -777,8 +771,8 @@ mod tests {
             assert_eq!((view.origin, view.len()), (0, self.calls));
             assert_eq!(view.round() as usize, view.len());
             assert_eq!(
-                &view.seen[..self.seen.len()],
-                &self.seen[..],
+                view.seen.first_n(self.seen.len()),
+                self.seen[..],
                 "history rewritten"
             );
             self.seen = view.seen.to_vec();
@@ -808,7 +802,7 @@ mod tests {
     }
 
     fn rungs(t: &Trajectory, d: usize) -> Vec<Rung> {
-        t.moves[d].iter().map(|m| m.rung).collect()
+        t.moves.row(d).iter().map(|m| m.rung).collect()
     }
 
     #[test]
@@ -821,7 +815,7 @@ mod tests {
         let t = run(&s, 0);
         assert_eq!(rungs(&t, 0), [2, 0, 2, 0, 0, 0]);
         assert_eq!(rungs(&t, 1), [0, 2, 0, 2, 0, 0]);
-        assert_eq!(t.moves[1][1].magnitude, Some(3.0));
+        assert_eq!(t.moves.row(1)[1].magnitude, Some(3.0));
         assert_eq!(
             (0..6).map(|r| t.policy(0, r)).collect::<Vec<_>>(),
             ["mirror", "mirror", "mirror", "hold", "hold", "hold"]
@@ -850,7 +844,7 @@ mod tests {
         let s = Scenario::parse(text, "t.toml").unwrap();
         let t = run(&s, 3);
         let flipped = |d: usize, want: Rung| {
-            t.moves[d].iter().filter(|m| m.rung != want).count() as f64 / 2000.0
+            t.moves.row(d).iter().filter(|m| m.rung != want).count() as f64 / 2000.0
         };
         assert!((flipped(0, 0) - 0.25).abs() < 0.03 && (flipped(1, 1) - 0.25).abs() < 0.03);
     }

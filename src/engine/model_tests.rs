@@ -89,7 +89,7 @@ fn a_package_is_answered_in_kind_measure_by_measure() {
     );
     // The dyad's move, and level, is its most severe measure.
     assert_eq!(
-        t.moves[0][0],
+        t.moves.row(0)[0],
         Move {
             rung: 4,
             magnitude: Some(2.0)
@@ -331,7 +331,7 @@ fn a_measure_that_lasts_three_rounds_is_in_force_for_exactly_three() {
     let t = run(&s, 0);
     assert_eq!(t.in_force(0).collect::<Vec<_>>(), [0, 3, 3, 3, 0, 0]);
     assert_eq!(
-        t.moves[0].iter().map(|m| m.rung).collect::<Vec<_>>(),
+        t.moves.row(0).iter().map(|m| m.rung).collect::<Vec<_>>(),
         [0, 3, 0, 0, 0, 0]
     );
     let mut s = december("{ kind = \"hold\" }", "");
@@ -366,15 +366,16 @@ fn solidarity_answers_a_move_against_an_ally_in_the_next_round() {
     force(&mut s, 1, russia_gbr, &[(2, Some(23.0))]);
     let t = run(&s, 0);
     assert_eq!(
-        t.moves[usa_russia]
+        t.moves
+            .row(usa_russia)
             .iter()
             .map(|m| m.rung)
             .collect::<Vec<_>>(),
         [0, 0, 2, 0, 0, 0]
     );
-    assert_eq!(t.moves[usa_russia][2].magnitude, Some(23.0));
+    assert_eq!(t.moves.row(usa_russia)[2].magnitude, Some(23.0));
     // Toward gbr itself, solidarity with gbr sees nothing: gbr does not move on it.
-    assert!(t.moves[usa_gbr].iter().all(|m| m.rung == 0));
+    assert!(t.moves.row(usa_gbr).iter().all(|m| m.rung == 0));
 }
 
 #[test]
@@ -397,7 +398,7 @@ fn each_stop_rule_ends_the_run_in_its_round_with_its_outcome() {
     assert_eq!((t.outcome, t.end_round), (Some(0), 3));
     assert_eq!(t.measures(0).rounds(), 4, "no measures after the stop");
     assert_eq!(
-        t.moves[0].len(),
+        t.moves.row(0).len(),
         6,
         "the last state holds for the rounds left"
     );

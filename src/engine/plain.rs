@@ -150,9 +150,6 @@ impl Span<'_, '_> {
                     },
                 };
                 for d in 0..n {
-                    // The end of a dyad's history was written a round ago; with
-                    // thousands of dyads it has left the cache since.
-                    self.seen.fetch_ahead(d, 1);
                     let m = decide(d, &View::of(&observation, d), rng);
                     let rung = self.as_decided.slip(ladder, m.rung, rng);
                     self.played[d] = Measure::of(Move { rung, ..m }, false);

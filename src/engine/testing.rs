@@ -159,10 +159,12 @@ impl Match {
     /// (which resets both policies between runs), and returns each run's moves.
     pub(crate) fn replay(&mut self, rounds: usize, seeds: &[u64]) -> Vec<Vec<(Move, Move)>> {
         self.runs(rounds, seeds, |played| {
-            played.moves[0]
+            played
+                .moves
+                .row(0)
                 .iter()
                 .copied()
-                .zip(played.moves[1].iter().copied())
+                .zip(played.moves.row(1).iter().copied())
                 .collect()
         })
     }

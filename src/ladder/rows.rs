@@ -1,26 +1,29 @@
 //! Rows of equal length held in one block: every dyad's moves of a run, round by
 //! round.
 
+use std::fmt;
 use std::ops::Index;
 
-/// One row per dyad, every row as long as the others, all in one block with a fixed
-/// stride: row `d` starts at `d × stride`, so it is a slice like any other and its end
-/// is found by arithmetic, not through a pointer of its own.
+/// One row per dyad, every row as long as the others, all in one block laid out entry
+/// by entry: the first entry of every row, then the second of every row, and so on.
+/// Entry `i` of row `d` is at `i × rows + d`.
 ///
-/// The engine adds a round to every row at once ([`next_mut`](Rows::next_mut) on each
-/// row, then [`advance`](Rows::advance)). Held as a row per vector, the end of each row
-/// was a cache line of its own behind a pointer of its own, and with tens of
-/// thousands of dyads both had left the cache by the next round; here the ends of
-/// consecutive rows lie a fixed distance apart, which the processor can fetch ahead.
+/// The engine adds a round to every row at once ([`push_round`](Rows::push_round), or
+/// [`next_mut`](Rows::next_mut) on each row then [`advance`](Rows::advance)), and a
+/// round reads the entries the round before wrote: laid out this way, both are passes
+/// over one stretch of memory. Held row after row, each row's end was a cache line and
+/// a page of its own, and with tens of thousands of dyads the pages of a round were
+/// more than the processor keeps mapped: the cost per dyad-round grew 2.9 times from
+/// 10 to 150 everyone-faces-everyone actors (measured 2 December 2026).
 #[derive(Debug, Clone)]
 pub struct Rows<T> {
-    /// `rows × stride` entries; past `filled` in each row, entries not yet written (or
-    /// left from an earlier run).
+    /// `room × rows` entries; past `filled` rounds, entries not yet written (or left
+    /// from an earlier run).
     items: Vec<T>,
     /// The number of rows.
     rows: usize,
     /// Room per row.
-    stride: usize,
+    room: usize,
     /// Entries per row so far.
     filled: usize,
 }
@@ -30,20 +33,20 @@ impl<T> Default for Rows<T> {
         Rows {
             items: Vec::new(),
             rows: 0,
-            stride: 0,
+            room: 0,
             filled: 0,
         }
     }
 }
 
 impl<T: Copy> Rows<T> {
-    /// `rows` empty rows with room for `stride` entries each, the room filled with
-    /// `fill` until written.
-    pub fn new(rows: usize, stride: usize, fill: T) -> Rows<T> {
+    /// `rows` empty rows with room for `room` entries each, the room filled with `fill`
+    /// until written.
+    pub fn new(rows: usize, room: usize, fill: T) -> Rows<T> {
         Rows {
-            items: vec![fill; rows * stride],
+            items: vec![fill; rows * room],
             rows,
-            stride,
+            room,
             filled: 0,
         }
     }
@@ -55,15 +58,16 @@ impl<T: Copy> Rows<T> {
     /// If a row is longer or shorter than the first.
     pub fn from_rows<R: AsRef<[T]>>(rows: &[R]) -> Rows<T> {
         let len = rows.first().map_or(0, |r| r.as_ref().len());
-        let mut items = Vec::with_capacity(rows.len() * len);
         for row in rows {
             assert_eq!(row.as_ref().len(), len, "rows of unequal lengths");
-            items.extend_from_slice(row.as_ref());
         }
+        let items = (0..len)
+            .flat_map(|i| rows.iter().map(move |row| row.as_ref()[i]))
+            .collect();
         Rows {
             items,
             rows: rows.len(),
-            stride: len,
+            room: len,
             filled: len,
         }
     }
@@ -78,9 +82,43 @@ impl<T: Copy> Rows<T> {
         self.len() == 0
     }
 
+    /// Row `row`, oldest entry first.
+    ///
+    /// # Panics
+    ///
+    /// If there is no such row.
+    #[inline]
+    pub fn row(&self, row: usize) -> Row<'_, T> {
+        assert!(row < self.rows, "no row {row} of {}", self.rows);
+        match self.filled {
+            0 => Row::of(&[]),
+            filled => Row {
+                items: &self.items[row..=(filled - 1) * self.rows + row],
+                step: self.rows,
+            },
+        }
+    }
+
+    /// Entries per row so far.
+    #[inline]
+    pub fn filled(&self) -> usize {
+        self.filled
+    }
+
+    /// Entry `i` of every row, in row order: one round of every dyad.
+    ///
+    /// # Panics
+    ///
+    /// If the rows are not longer than `i`.
+    #[inline]
+    pub fn round(&self, i: usize) -> &[T] {
+        assert!(i < self.filled, "entry {i} of rows of {}", self.filled);
+        &self.items[i * self.rows..(i + 1) * self.rows]
+    }
+
     /// Every row, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[T]> + '_ {
-        (0..self.len()).map(|row| &self[row])
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Row<'_, T>> + '_ {
+        (0..self.len()).map(|row| self.row(row))
     }
 
     /// Empties every row, keeping the room.
@@ -96,59 +134,35 @@ impl<T: Copy> Rows<T> {
     /// If the rows are full.
     #[inline]
     pub fn next_mut(&mut self, row: usize) -> &mut T {
-        assert!(self.filled < self.stride, "rows full");
-        &mut self.items[row * self.stride + self.filled]
+        assert!(self.filled < self.room, "rows full");
+        debug_assert!(row < self.rows);
+        &mut self.items[self.filled * self.rows + row]
     }
 
     /// The entry just past the end of `row`, as [`next_mut`](Rows::next_mut) last wrote
     /// it.
     #[inline]
     pub fn next(&self, row: usize) -> &T {
-        assert!(self.filled < self.stride, "rows full");
-        &self.items[row * self.stride + self.filled]
+        assert!(self.filled < self.room, "rows full");
+        debug_assert!(row < self.rows);
+        &self.items[self.filled * self.rows + row]
     }
 
     /// Adds an entry to every row at once, `entry(row)` in row order: what
     /// [`next_mut`](Rows::next_mut) on each row and then [`advance`](Rows::advance) do,
-    /// in one pass. Rows too large for a core's cache have the ends of the rows a few
-    /// ahead fetched as it goes ([`is_large`](Rows::is_large)).
+    /// in one pass.
     ///
     /// # Panics
     ///
     /// If the rows are full.
     #[inline(always)]
     pub fn push_round(&mut self, mut entry: impl FnMut(usize) -> T) {
-        assert!(self.filled < self.stride, "rows full");
-        let (filled, stride) = (self.filled, self.stride);
-        if self.is_large() {
-            let ahead = self.end_address(AHEAD, 0);
-            for (row, items) in self.items.chunks_exact_mut(stride).enumerate() {
-                fetch(ahead.wrapping_add(row * stride));
-                items[filled] = entry(row);
-            }
-        } else {
-            for (row, items) in self.items.chunks_exact_mut(stride).enumerate() {
-                items[filled] = entry(row);
-            }
+        assert!(self.filled < self.room, "rows full");
+        let start = self.filled * self.rows;
+        for (row, item) in self.items[start..start + self.rows].iter_mut().enumerate() {
+            *item = entry(row);
         }
         self.filled += 1;
-    }
-
-    /// Whether the rows take more room than a core's cache holds, so that the end of a
-    /// row has left it by the time the next round reaches it again.
-    #[inline]
-    pub fn is_large(&self) -> bool {
-        self.items.len() * std::mem::size_of::<T>() > LARGE
-    }
-
-    /// For a pass reading the rows' ends in order, now at `row`: asks the processor to
-    /// bring the end of the row a few ahead (`back` entries before it) into its cache,
-    /// when the rows are large ([`is_large`](Rows::is_large)).
-    #[inline(always)]
-    pub fn fetch_ahead(&self, row: usize, back: usize) {
-        if self.is_large() {
-            fetch(self.end_address(row + AHEAD, back));
-        }
     }
 
     /// Makes the entries written past every row's end ([`next_mut`](Rows::next_mut))
@@ -159,7 +173,7 @@ impl<T: Copy> Rows<T> {
     /// If the rows are full.
     #[inline]
     pub fn advance(&mut self) {
-        assert!(self.filled < self.stride, "rows full");
+        assert!(self.filled < self.room, "rows full");
         self.filled += 1;
     }
 
@@ -169,61 +183,12 @@ impl<T: Copy> Rows<T> {
         if self.filled == 0 {
             return;
         }
-        for row in self.items.chunks_exact_mut(self.stride) {
-            let last = row[self.filled - 1];
-            row[self.filled..].fill(last);
+        let last = (self.filled - 1) * self.rows;
+        for round in self.filled..self.room {
+            self.items
+                .copy_within(last..last + self.rows, round * self.rows);
         }
-        self.filled = self.stride;
-    }
-
-    /// Where `row` ends, `back` entries before its end, as an address to fetch ahead: it
-    /// may lie past the block (for a row that does not exist) and must not be read.
-    #[inline]
-    fn end_address(&self, row: usize, back: usize) -> *const T {
-        let at = (row * self.stride + self.filled).wrapping_sub(back);
-        self.items.as_ptr().wrapping_add(at)
-    }
-}
-
-/// The room in bytes above which rows are [large](Rows::is_large): a core's share of
-/// the cache levels nearest it, which hold the rows of a few hundred dyads over a
-/// hundred rounds.
-const LARGE: usize = 1 << 20;
-
-/// How many rows ahead the end of a row is fetched.
-const AHEAD: usize = 8;
-
-/// Asks the processor to bring `address` into its cache: a hint, which reads nothing
-/// and does nothing on other processors.
-///
-/// Each dyad's histories are read and written at their end once a round: with tens of
-/// thousands of dyads the end of a row has left the cache by the next round, and
-/// waiting for it made the cost per dyad-round grow with the number of actors (four
-/// times from 10 to 100 everyone-faces-everyone actors). Asked for a few rows ahead,
-/// it arrives while the rows before are played. With rows that stay in the cache the
-/// hint only costs instructions, so it is not given.
-#[inline(always)]
-fn fetch<T>(address: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: `_mm_prefetch` needs SSE, part of every x86_64 processor, and only
-        // hints: it never dereferences the address, and a prefetch of any address,
-        // even an invalid one, neither faults nor changes memory.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(address.cast()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = address;
-}
-
-impl<T> Index<usize> for Rows<T> {
-    type Output = [T];
-
-    /// Row `row`, oldest entry first.
-    #[inline]
-    fn index(&self, row: usize) -> &[T] {
-        let start = row * self.stride;
-        &self.items[start..start + self.filled]
+        self.filled = self.room;
     }
 }
 
@@ -234,6 +199,170 @@ impl<T: Copy + PartialEq> PartialEq for Rows<T> {
     }
 }
 
+/// One row of [`Rows`], or any slice: entries in order, each `step` places after the
+/// one before it in the block that holds them. Read it like a slice: by index, with
+/// [`iter`](Row::iter), [`last`](Row::last), [`to_vec`](Row::to_vec).
+pub struct Row<'a, T> {
+    /// From the row's first entry to its last, taken or not; empty for an empty row.
+    items: &'a [T],
+    /// Places from one entry to the next: 1 for a slice.
+    step: usize,
+}
+
+impl<T> Clone for Row<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Row<'_, T> {}
+
+impl<'a, T> Row<'a, T> {
+    /// The entries of `slice`, in order.
+    #[inline]
+    pub const fn of(slice: &'a [T]) -> Row<'a, T> {
+        Row {
+            items: slice,
+            step: 1,
+        }
+    }
+
+    /// The number of entries.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.items.len().div_ceil(self.step)
+    }
+
+    /// Whether there are no entries.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Entry `i`, if the row is longer than `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&'a T> {
+        self.items.get(i.checked_mul(self.step)?)
+    }
+
+    /// Entry `i`, for as long as the block it lies in.
+    ///
+    /// # Panics
+    ///
+    /// If the row is not longer than `i`.
+    #[inline]
+    pub fn at(&self, i: usize) -> &'a T {
+        match self.get(i) {
+            Some(entry) => entry,
+            None => panic!("entry {i} of a row of {}", self.len()),
+        }
+    }
+
+    /// The first entry, if any.
+    #[inline]
+    pub fn first(&self) -> Option<&'a T> {
+        self.items.first()
+    }
+
+    /// The last entry, if any.
+    #[inline]
+    pub fn last(&self) -> Option<&'a T> {
+        self.items.last()
+    }
+
+    /// The entries in order.
+    #[inline]
+    pub fn iter(&self) -> std::iter::StepBy<std::slice::Iter<'a, T>> {
+        self.items.iter().step_by(self.step)
+    }
+
+    /// The first `n` entries (all of them, if there are no more).
+    #[inline]
+    pub fn first_n(&self, n: usize) -> Row<'a, T> {
+        let end = match n {
+            0 => 0,
+            n => ((n - 1) * self.step + 1).min(self.items.len()),
+        };
+        Row {
+            items: &self.items[..end],
+            ..*self
+        }
+    }
+
+    /// The entries after the first `n` (none, if there are no more).
+    #[inline]
+    pub fn skip(&self, n: usize) -> Row<'a, T> {
+        let start = n.saturating_mul(self.step).min(self.items.len());
+        Row {
+            items: &self.items[start..],
+            ..*self
+        }
+    }
+
+    /// The entries, copied in order.
+    pub fn to_vec(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        self.iter().cloned().collect()
+    }
+}
+
+impl<'a, T> IntoIterator for Row<'a, T> {
+    type Item = &'a T;
+    type IntoIter = std::iter::StepBy<std::slice::Iter<'a, T>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T> Index<usize> for Row<'_, T> {
+    type Output = T;
+
+    /// Entry `i`.
+    #[inline]
+    fn index(&self, i: usize) -> &T {
+        self.at(i)
+    }
+}
+
+impl<'a, T> From<&'a [T]> for Row<'a, T> {
+    fn from(slice: &'a [T]) -> Row<'a, T> {
+        Row::of(slice)
+    }
+}
+
+impl<T: PartialEq> PartialEq for Row<'_, T> {
+    fn eq(&self, other: &Row<'_, T>) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: PartialEq> PartialEq<[T]> for Row<'_, T> {
+    fn eq(&self, other: &[T]) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: PartialEq> PartialEq<&[T]> for Row<'_, T> {
+    fn eq(&self, other: &&[T]) -> bool {
+        *self == **other
+    }
+}
+
+impl<T: PartialEq, const N: usize> PartialEq<[T; N]> for Row<'_, T> {
+    fn eq(&self, other: &[T; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Row<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,23 +370,27 @@ mod tests {
     #[test]
     fn every_row_grows_by_one_entry_a_round() {
         let mut rows = Rows::new(3, 4, 0u8);
-        assert_eq!((rows.len(), rows[0].len()), (3, 0));
+        assert_eq!((rows.len(), rows.row(0).len()), (3, 0));
         for round in 1..=2 {
             for r in 0..3 {
                 *rows.next_mut(r) = 10 * round + r as u8;
             }
             // Written but not yet part of the rows.
-            assert_eq!(rows[1].len(), round as usize - 1);
+            assert_eq!(rows.row(1).len(), round as usize - 1);
             rows.advance();
         }
         assert_eq!(
-            rows.iter().collect::<Vec<_>>(),
-            [&[10, 20], &[11, 21], &[12, 22]]
+            rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+            [[10, 20], [11, 21], [12, 22]]
         );
+        rows.push_round(|r| 30 + r as u8);
+        assert_eq!(rows.row(1), [11, 21, 31]);
+        assert_eq!((rows.filled(), rows.round(1)), (3, &[20, 21, 22][..]));
         rows.hold_last();
-        assert_eq!(&rows[2], &[12, 22, 22, 22]);
+        assert_eq!(rows.row(2), [12, 22, 32, 32]);
+        assert_eq!(rows.row(0), [10, 20, 30, 30]);
         rows.clear();
-        assert!(rows.iter().all(<[u8]>::is_empty));
+        assert!(rows.iter().all(|r| r.is_empty()));
         assert_eq!(rows.len(), 3);
     }
 
@@ -276,11 +409,48 @@ mod tests {
     }
 
     #[test]
+    fn a_row_reads_like_the_slice_of_its_entries() {
+        let rows = Rows::from_rows(&[[1u8, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+        for (d, slice) in [[1u8, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]
+            .iter()
+            .enumerate()
+        {
+            for row in [rows.row(d), Row::of(slice)] {
+                assert_eq!(row.len(), 4);
+                assert_eq!(row.to_vec(), slice);
+                assert_eq!(row.iter().rev().copied().collect::<Vec<_>>(), {
+                    let mut v = slice.to_vec();
+                    v.reverse();
+                    v
+                });
+                assert_eq!((row.first(), row.last()), (slice.first(), slice.last()));
+                assert_eq!(
+                    (row[2], row.get(3), row.get(4)),
+                    (slice[2], slice.get(3), None)
+                );
+                for n in 0..=5 {
+                    assert_eq!(row.first_n(n), slice[..n.min(4)]);
+                    assert_eq!(row.skip(n), slice[n.min(4)..]);
+                    assert_eq!(row.skip(n).len() + row.first_n(n).len(), 4);
+                }
+            }
+        }
+        assert!(Rows::<u8>::new(2, 3, 0).row(1).is_empty());
+    }
+
+    #[test]
     #[should_panic(expected = "rows full")]
     fn rows_hold_no_more_than_their_room() {
         let mut rows = Rows::new(1, 1, 0u8);
         rows.advance();
         rows.advance();
+    }
+
+    #[test]
+    #[should_panic(expected = "entry 2 of a row of 2")]
+    fn a_row_has_no_entry_past_its_end() {
+        let rows = Rows::from_rows(&[[1u8, 2], [3, 4]]);
+        let _ = rows.row(0)[2];
     }
 
     #[test]

@@ -41,9 +41,14 @@ pub fn actor_rungs(scenario: &Scenario, trajectory: &Trajectory) -> Vec<Vec<Rung
 /// [`actor_rungs`] into `rungs`, whose rows are reused: a worker thread keeps one
 /// for all its replicates.
 pub fn actor_rungs_into(scenario: &Scenario, trajectory: &Trajectory, rungs: &mut Vec<Vec<Rung>>) {
+    let moves = &trajectory.moves;
     most_severe(
         scenario,
-        |d| trajectory.moves[d].iter().map(|m| m.rung),
+        moves.filled(),
+        |r| {
+            let round = moves.round(r);
+            move |d| round[d].rung
+        },
         rungs,
     )
 }
@@ -62,14 +67,21 @@ pub fn actor_in_force_into(
     trajectory: &Trajectory,
     rungs: &mut Vec<Vec<Rung>>,
 ) {
-    most_severe(scenario, |d| trajectory.in_force(d), rungs)
+    most_severe(
+        scenario,
+        trajectory.moves.filled(),
+        |r| move |d| trajectory.in_force_at(d, r),
+        rungs,
+    )
 }
 
-/// Each actor's most severe rung per round over its dyads' rows (`row(dyad)`), into
-/// `rungs` (`rungs[actor][round]`).
-fn most_severe<I: Iterator<Item = Rung>>(
+/// Each actor's most severe rung per round over its dyads, into `rungs`
+/// (`rungs[actor][round]`): `round(r)(dyad)` is the dyad's rung in round `r`, for the
+/// first `played` rounds. Read round by round, as the engine lays its rows out.
+fn most_severe<R: Fn(usize) -> Rung>(
     scenario: &Scenario,
-    row: impl Fn(usize) -> I,
+    played: usize,
+    round: impl Fn(usize) -> R,
     rungs: &mut Vec<Vec<Rung>>,
 ) {
     let rounds = scenario.rounds as usize;
@@ -78,11 +90,16 @@ fn most_severe<I: Iterator<Item = Rung>>(
         out.clear();
         out.resize(rounds, 0);
     }
-    // Rows start at rung 0, the least of all, so each dyad raises them to its own.
-    for (d, dyad) in scenario.dyads.iter().enumerate() {
-        let out = &mut rungs[dyad.actor];
-        for (r, rung) in row(d).enumerate().take(out.len()) {
-            out[r] = out[r].max(rung);
+    // Rows start at rung 0, the least of all, so each dyad raises them to its own. An
+    // actor's dyads usually come one after another: each run of them is one maximum.
+    for (r, rung) in (0..rounds.min(played)).map(round).enumerate() {
+        let mut first = 0;
+        for run in scenario.dyads.chunk_by(|a, b| a.actor == b.actor) {
+            let dyads = first..first + run.len();
+            first = dyads.end;
+            let best = dyads.map(&rung).max().unwrap_or(0);
+            let out = &mut rungs[run[0].actor][r];
+            *out = (*out).max(best);
         }
     }
 }
@@ -155,7 +172,9 @@ impl<'s> Summarizer<'s> {
         last_targeted.clear();
         last_targeted.resize(actors, None);
         for (d, dyad) in scenario.dyads.iter().enumerate() {
-            let last = trajectory.moves[d]
+            let last = trajectory
+                .moves
+                .row(d)
                 .iter()
                 .rposition(|m| ladder.is_hostile(m.rung));
             last_targeted[dyad.target] = last_targeted[dyad.target].max(last);
@@ -170,9 +189,18 @@ impl<'s> Summarizer<'s> {
                 // Added in a local, in the same order: the sum stays the same, and it
                 // stays in a register instead of going through memory every round.
                 let mut total = payoffs[dyad.actor];
-                for (r, m) in trajectory.moves[d].iter().enumerate() {
-                    let other = back.map_or(ladder.neutral(), |b| trajectory.moves[b][r].rung);
-                    total += score[m.rung as usize * n + other as usize];
+                let moves = trajectory.moves.row(d);
+                match back {
+                    Some(b) => {
+                        for (m, other) in moves.iter().zip(trajectory.moves.row(b)) {
+                            total += score[m.rung as usize * n + other.rung as usize];
+                        }
+                    }
+                    None => {
+                        for m in moves {
+                            total += score[m.rung as usize * n + ladder.neutral() as usize];
+                        }
+                    }
                 }
                 payoffs[dyad.actor] = total;
             }

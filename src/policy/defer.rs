@@ -222,7 +222,7 @@ impl Defer {
             return Step::Then(view.origin);
         }
         let deferred = view.from_round(view.since());
-        let waiting = &deferred.seen[..(start - deferred.origin) as usize];
+        let waiting = deferred.seen.first_n((start - deferred.origin) as usize);
         let worst = waiting
             .iter()
             .enumerate()

@@ -96,7 +96,8 @@ impl Policy for Grit {
             };
             return Move::on(rung);
         }
-        let last_step_down = view.own.windows(2).rposition(|w| w[1].rung < w[0].rung);
+        let last_step_down = (view.own.iter().zip(view.own.skip(1)))
+            .rposition(|(before, after)| after.rung < before.rung);
         let waited = last_step_down.map(|j| view.len() - 2 - j);
         match waited {
             Some(w) if w < self.patience as usize => Move::on(own.rung),

@@ -17,7 +17,7 @@
 //! one, and the end of the history always grows by one round: positions cached by
 //! absolute round stay valid.
 
-use crate::ladder::{Ladder, Move, Packages, Round, Rows};
+use crate::ladder::{Ladder, Move, Packages, Round, Row, Rows};
 use crate::payoff::Payoffs;
 
 /// An ordered pair of actors: `actor` moves toward `target`.
@@ -110,19 +110,19 @@ pub struct Observation<'a> {
 impl<'a> Observation<'a> {
     /// The moves executed so far in `dyad`.
     #[inline]
-    pub fn played(&self, dyad: usize) -> &'a [Move] {
+    pub fn played(&self, dyad: usize) -> Row<'a, Move> {
         match self.histories {
-            Histories::Recorded { moves, .. } => &moves[dyad],
-            Histories::Duel(moves) => moves[dyad],
+            Histories::Recorded { moves, .. } => moves.row(dyad),
+            Histories::Duel(moves) => Row::of(moves[dyad]),
         }
     }
 
     /// The target's moves toward the actor of `dyad` so far, as the actor perceived them.
     #[inline]
-    pub fn perceived(&self, dyad: usize) -> &'a [Move] {
+    pub fn perceived(&self, dyad: usize) -> Row<'a, Move> {
         match self.histories {
-            Histories::Recorded { seen, .. } => &seen[dyad],
-            Histories::Duel(moves) => moves[1 - dyad],
+            Histories::Recorded { seen, .. } => seen.row(dyad),
+            Histories::Duel(moves) => Row::of(moves[1 - dyad]),
         }
     }
 
@@ -135,7 +135,7 @@ impl<'a> Observation<'a> {
                 packages: Some(packages),
                 ..
             } => packages[dyad].round(round),
-            _ => std::slice::from_ref(&self.perceived(dyad)[round]),
+            _ => std::slice::from_ref(self.perceived(dyad).at(round)),
         }
     }
 
@@ -148,12 +148,12 @@ impl<'a> Observation<'a> {
     }
 
     /// Every dyad whose actor is `actor`, with the moves it played so far.
-    pub fn moves_by(&self, actor: usize) -> impl Iterator<Item = (Dyad, &'a [Move])> + '_ {
+    pub fn moves_by(&self, actor: usize) -> impl Iterator<Item = (Dyad, Row<'a, Move>)> + '_ {
         self.played_where(move |d| d.actor == actor)
     }
 
     /// Every dyad whose target is `target`, with the moves played in it so far.
-    pub fn moves_toward(&self, target: usize) -> impl Iterator<Item = (Dyad, &'a [Move])> + '_ {
+    pub fn moves_toward(&self, target: usize) -> impl Iterator<Item = (Dyad, Row<'a, Move>)> + '_ {
         self.played_where(move |d| d.target == target)
     }
 
@@ -161,7 +161,7 @@ impl<'a> Observation<'a> {
     fn played_where<'s>(
         &'s self,
         keep: impl Fn(&Dyad) -> bool + 's,
-    ) -> impl Iterator<Item = (Dyad, &'a [Move])> + 's {
+    ) -> impl Iterator<Item = (Dyad, Row<'a, Move>)> + 's {
         self.scene
             .dyads
             .iter()
@@ -176,9 +176,9 @@ impl<'a> Observation<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
     /// This actor's executed moves toward the target, oldest first.
-    pub own: &'a [Move],
+    pub own: Row<'a, Move>,
     /// The target's moves toward this actor as this actor perceived them, oldest first.
-    pub seen: &'a [Move],
+    pub seen: Row<'a, Move>,
     /// The absolute round of `own[0]` and `seen[0]`: 0, unless a policy that holds this
     /// one shows it the history from a later round on.
     pub origin: Round,
@@ -212,7 +212,7 @@ impl<'a> View<'a> {
     {
         debug_assert_eq!(seen.len(), self.seen.len());
         View {
-            seen,
+            seen: Row::of(seen),
             recorded: false,
             ..*self
         }
@@ -226,7 +226,7 @@ impl<'a> View<'a> {
             true => self
                 .observation
                 .perceived_package(self.dyad, self.origin as usize + i),
-            false => std::slice::from_ref(&self.seen[i]),
+            false => std::slice::from_ref(self.seen.at(i)),
         }
     }
 
@@ -256,8 +256,8 @@ impl<'a> View<'a> {
     pub fn from_round(&self, from: Round) -> View<'a> {
         let skip = (from.saturating_sub(self.origin) as usize).min(self.own.len());
         View {
-            own: &self.own[skip..],
-            seen: &self.seen[skip..],
+            own: self.own.skip(skip),
+            seen: self.seen.skip(skip),
             origin: self.origin + skip as Round,
             ..*self
         }
@@ -340,12 +340,13 @@ mod tests {
         let ladder = two_rungs();
         let d = |actor, target| Dyad { actor, target };
         let dyads = [d(0, 1), d(1, 0), d(2, 0)];
-        let moves = Rows::from_rows(&[
+        let played = [
             [Move::on(1), Move::on(0)],
             [Move::on(0), Move::on(1)],
             [Move::on(1), Move::on(1)],
-        ]);
-        let seen = Rows::from_rows(&[&moves[1], &moves[0], &[Move::on(0); 2]]);
+        ];
+        let moves = Rows::from_rows(&played);
+        let seen = Rows::from_rows(&[played[1], played[0], [Move::on(0); 2]]);
         let scene = Scene {
             ladder: &ladder,
             payoffs: None,
@@ -363,8 +364,8 @@ mod tests {
             },
         };
         let view = View::of(&observation, 1);
-        assert_eq!(view.own, &moves[1][..2]);
-        assert_eq!(view.seen, &moves[0][..2]);
+        assert_eq!(view.own, &played[1][..2]);
+        assert_eq!(view.seen, &played[0][..2]);
         assert_eq!((view.round(), view.since(), view.dyad()), (2, 1, d(1, 0)));
         assert_eq!(
             (view.fired(0), view.fired(1), view.fired(2)),
@@ -373,7 +374,10 @@ mod tests {
         let toward: Vec<_> = view.observation().moves_toward(0).collect();
         assert_eq!(
             toward,
-            [(d(1, 0), &moves[1][..2]), (d(2, 0), &moves[2][..2])]
+            [
+                (d(1, 0), Row::of(&played[1][..2])),
+                (d(2, 0), Row::of(&played[2][..2]))
+            ]
         );
         assert_eq!(view.observation().moves_by(2).count(), 1);
         let later = view.from_round(1);
@@ -382,11 +386,17 @@ mod tests {
         // A duel's seats see each other's moves as played.
         let duel = Observation {
             scene: &scene,
-            histories: Histories::Duel([&moves[0][..2], &moves[1][..2]]),
+            histories: Histories::Duel([&played[0][..2], &played[1][..2]]),
         };
         let (a, b) = (View::of(&duel, 0), View::of(&duel, 1));
-        assert_eq!((a.own, a.seen), (&moves[0][..2], &moves[1][..2]));
-        assert_eq!((b.own, b.seen), (&moves[1][..2], &moves[0][..2]));
-        assert_eq!(later.seen, &moves[0][1..2]);
+        assert_eq!(
+            (a.own, a.seen),
+            (Row::of(&played[0][..2]), Row::of(&played[1][..2]))
+        );
+        assert_eq!(
+            (b.own, b.seen),
+            (Row::of(&played[1][..2]), Row::of(&played[0][..2]))
+        );
+        assert_eq!(later.seen, &played[0][1..2]);
     }
 }

@@ -134,10 +134,10 @@ impl Play for Refereed<'_> {
         );
         let mut engine = Engine::reference(plan);
         let trajectory = engine.run(rng);
-        for (ma, mb) in trajectory.moves[0].iter().zip(&trajectory.moves[1]) {
+        for (ma, mb) in trajectory.moves.row(0).iter().zip(trajectory.moves.row(1)) {
             self.scorer.count(ma.rung, mb.rung);
         }
-        self.moves = [0, 1].map(|seat| trajectory.moves[seat].to_vec());
+        self.moves = [0, 1].map(|seat| trajectory.moves.row(seat).to_vec());
         self.scorer.outcome()
     }
 
