@@ -87,7 +87,7 @@ impl<T: Copy> Rows<T> {
     /// # Panics
     ///
     /// If there is no such row.
-    #[inline]
+    #[inline(always)]
     pub fn row(&self, row: usize) -> Row<'_, T> {
         assert!(row < self.rows, "no row {row} of {}", self.rows);
         match self.filled {
@@ -95,6 +95,7 @@ impl<T: Copy> Rows<T> {
             filled => Row {
                 items: &self.items[row..=(filled - 1) * self.rows + row],
                 step: self.rows,
+                len: filled,
             },
         }
     }
@@ -207,6 +208,8 @@ pub struct Row<'a, T> {
     items: &'a [T],
     /// Places from one entry to the next: 1 for a slice.
     step: usize,
+    /// The number of entries: kept, as working it out from `items` takes a division.
+    len: usize,
 }
 
 impl<T> Clone for Row<'_, T> {
@@ -224,25 +227,30 @@ impl<'a, T> Row<'a, T> {
         Row {
             items: slice,
             step: 1,
+            len: slice.len(),
         }
     }
 
     /// The number of entries.
     #[inline]
     pub fn len(&self) -> usize {
-        self.items.len().div_ceil(self.step)
+        self.len
     }
 
     /// Whether there are no entries.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len == 0
     }
 
     /// Entry `i`, if the row is longer than `i`.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&'a T> {
-        self.items.get(i.checked_mul(self.step)?)
+        // Below `len`, `i × step` lies within `items` and cannot overflow.
+        match i < self.len {
+            true => Some(&self.items[i * self.step]),
+            false => None,
+        }
     }
 
     /// Entry `i`, for as long as the block it lies in.
@@ -279,12 +287,14 @@ impl<'a, T> Row<'a, T> {
     /// The first `n` entries (all of them, if there are no more).
     #[inline]
     pub fn first_n(&self, n: usize) -> Row<'a, T> {
-        let end = match n {
+        let len = n.min(self.len);
+        let end = match len {
             0 => 0,
-            n => ((n - 1) * self.step + 1).min(self.items.len()),
+            len => (len - 1) * self.step + 1,
         };
         Row {
             items: &self.items[..end],
+            len,
             ..*self
         }
     }
@@ -292,9 +302,11 @@ impl<'a, T> Row<'a, T> {
     /// The entries after the first `n` (none, if there are no more).
     #[inline]
     pub fn skip(&self, n: usize) -> Row<'a, T> {
-        let start = n.saturating_mul(self.step).min(self.items.len());
+        let skipped = n.min(self.len);
+        let start = (skipped * self.step).min(self.items.len());
         Row {
             items: &self.items[start..],
+            len: self.len - skipped,
             ..*self
         }
     }

@@ -109,7 +109,7 @@ pub struct Observation<'a> {
 
 impl<'a> Observation<'a> {
     /// The moves executed so far in `dyad`.
-    #[inline]
+    #[inline(always)]
     pub fn played(&self, dyad: usize) -> Row<'a, Move> {
         match self.histories {
             Histories::Recorded { moves, .. } => moves.row(dyad),
@@ -118,7 +118,7 @@ impl<'a> Observation<'a> {
     }
 
     /// The target's moves toward the actor of `dyad` so far, as the actor perceived them.
-    #[inline]
+    #[inline(always)]
     pub fn perceived(&self, dyad: usize) -> Row<'a, Move> {
         match self.histories {
             Histories::Recorded { seen, .. } => seen.row(dyad),
@@ -191,7 +191,7 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     /// Dyad `dyad`'s view of `observation`: the one way a view is made.
-    #[inline]
+    #[inline(always)]
     pub fn of(observation: &'a Observation<'a>, dyad: usize) -> View<'a> {
         View {
             own: observation.played(dyad),
