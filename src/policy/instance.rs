@@ -13,23 +13,25 @@
 use super::{Policy, PolicyInfo, View};
 use crate::ladder::Move;
 use crate::rng::SimRng;
+use std::borrow::{Borrow, BorrowMut};
 
 /// Declares [`Kinded`] with one variant per kind of the registry, the conversion of
 /// each kind's type into an [`Instance`], and its methods, each one `match` on the
 /// kind.
 macro_rules! kinded {
     ($($kind:ident: $type:ident,)*) => {
-        /// A policy held by value when its kind is one of the registry's.
+        /// A policy held by value when its kind is one of the registry's (the few
+        /// kinds larger than a mirror boxed, see [`held`]).
         #[derive(Debug, Clone)]
         enum Kinded {
-            $($type(super::$kind::$type),)*
+            $($type(held!($kind: $type)),)*
             /// Any other policy, called through its box.
             Boxed(Box<dyn Policy>),
         }
 
         $(impl From<super::$kind::$type> for Instance {
             fn from(policy: super::$kind::$type) -> Instance {
-                Instance(Kinded::$type(policy))
+                Instance(Kinded::$type(policy.into()))
             }
         })*
 
@@ -37,7 +39,7 @@ macro_rules! kinded {
             /// The policy inside, as a trait object (for what is not called per round).
             pub fn policy(&self) -> &dyn Policy {
                 match &self.0 {
-                    $(Kinded::$type(p) => p,)*
+                    $(Kinded::$type(p) => Borrow::<super::$kind::$type>::borrow(p),)*
                     Kinded::Boxed(p) => &**p,
                 }
             }
@@ -46,7 +48,7 @@ macro_rules! kinded {
             #[inline(always)]
             pub fn decide(&mut self, view: &View<'_>, rng: &mut SimRng) -> Move {
                 match &mut self.0 {
-                    $(Kinded::$type(p) => p.decide(view, rng),)*
+                    $(Kinded::$type(p) => own::<super::$kind::$type>(p).decide(view, rng),)*
                     Kinded::Boxed(p) => p.decide(view, rng),
                 }
             }
@@ -60,7 +62,9 @@ macro_rules! kinded {
                 package: &mut Vec<Move>,
             ) {
                 match &mut self.0 {
-                    $(Kinded::$type(p) => p.decide_package(view, rng, package),)*
+                    $(Kinded::$type(p) => {
+                        own::<super::$kind::$type>(p).decide_package(view, rng, package)
+                    })*
                     Kinded::Boxed(p) => p.decide_package(view, rng, package),
                 }
             }
@@ -69,7 +73,7 @@ macro_rules! kinded {
             #[inline]
             pub fn reset(&mut self) {
                 match &mut self.0 {
-                    $(Kinded::$type(p) => p.reset(),)*
+                    $(Kinded::$type(p) => own::<super::$kind::$type>(p).reset(),)*
                     Kinded::Boxed(p) => p.reset(),
                 }
             }
@@ -79,7 +83,9 @@ macro_rules! kinded {
             /// direct (and inlined) instead of a `match` per decision.
             pub fn visit_pair<V: PairVisit>(a: &mut Instance, b: &mut Instance, visit: V) -> V::Output {
                 match &mut a.0 {
-                    $(Kinded::$type(p) => second_seat(p, b, visit),)*
+                    $(Kinded::$type(p) => {
+                        second_seat(own::<super::$kind::$type>(p), b, visit)
+                    })*
                     Kinded::Boxed(p) => second_seat(&mut **p, b, visit),
                 }
             }
@@ -92,11 +98,29 @@ macro_rules! kinded {
             visit: V,
         ) -> V::Output {
             match &mut b.0 {
-                $(Kinded::$type(p) => visit.visit(a, p),)*
+                $(Kinded::$type(p) => visit.visit(a, own::<super::$kind::$type>(p)),)*
                 Kinded::Boxed(p) => visit.visit(a, &mut **p),
             }
         }
     };
+}
+
+/// How [`Kinded`] holds a kind: by value, except the kinds larger than a mirror,
+/// boxed. Every dyad holds an instance, and the engine reads each dyad's every
+/// round: held by value, the largest kind (respond, 96 bytes) made every instance
+/// 128 bytes, twice a mirror's; with a hundred actors and more, the instances alone
+/// were more than a core's cache.
+macro_rules! held {
+    (generous: $type:ident) => { Box<super::generous::$type> };
+    (solidarity: $type:ident) => { Box<super::solidarity::$type> };
+    (respond: $type:ident) => { Box<super::respond::$type> };
+    ($kind:ident: $type:ident) => { super::$kind::$type };
+}
+
+/// The policy `held` holds, whether by value or boxed.
+#[inline(always)]
+fn own<P>(held: &mut impl BorrowMut<P>) -> &mut P {
+    held.borrow_mut()
 }
 
 super::registry::with_every_kind!(kinded);
@@ -128,5 +152,18 @@ impl Instance {
     /// Facts about the kind.
     pub fn info(&self) -> &'static PolicyInfo {
         self.policy().info()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instance_of_any_kind_takes_one_cache_line() {
+        // The engine reads every dyad's instance every round: a kind larger than a
+        // mirror held by value would make them all two lines. Box it in `held!`.
+        assert_eq!(std::mem::size_of::<Instance>(), 64);
+        assert_eq!(std::mem::align_of::<Instance>(), 64);
     }
 }

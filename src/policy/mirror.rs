@@ -52,8 +52,12 @@ pub struct Mirror {
     duration: u32,
     scale: f64,
     settle: Option<Box<Ledger>>,
-    /// The stock whose parity answers restore, as an index into the scenario's stocks.
-    parity: Option<usize>,
+    /// The stock whose parity answers restore, as an index into the scenario's stocks
+    /// (held in 4 bytes: with 8, a mirror and so every [`Instance`] was a cache line
+    /// larger).
+    ///
+    /// [`Instance`]: super::Instance
+    parity: Option<u32>,
     domains: Domains,
 }
 
@@ -188,7 +192,9 @@ impl Mirror {
         let parity = c
             .parity
             .as_deref()
-            .and_then(|id| checks.get(cx.stock("parity", id).map(Some), None));
+            .and_then(|id| checks.get(cx.stock("parity", id).map(Some), None))
+            // Each stock is a table of the scenario: there are never 2³² of them.
+            .map(|stock| u32::try_from(stock).expect("fewer than 2³² stocks"));
         Mirror {
             first: checks.get(cx.rung_param(&INFO, "first", c.first.as_deref()), neutral),
             delay: c.delay,
@@ -269,7 +275,7 @@ impl Mirror {
         if !self.domains.answers(m.rung) {
             return None;
         }
-        if let Some(stock) = self.parity
+        if let Some(stock) = self.parity.map(|s| s as usize)
             && view.ladder().rungs[m.rung as usize].reduces == Some(stock)
         {
             let Dyad { actor: us, target: them } = view.dyad();
