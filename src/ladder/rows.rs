@@ -90,13 +90,13 @@ impl<T: Copy> Rows<T> {
     #[inline(always)]
     pub fn row(&self, row: usize) -> Row<'_, T> {
         assert!(row < self.rows, "no row {row} of {}", self.rows);
-        match self.filled {
-            0 => Row::of(&[]),
-            filled => Row {
-                items: &self.items[row..=(filled - 1) * self.rows + row],
-                step: self.rows,
-                len: filled,
-            },
+        // From the row's first entry to the end of the rounds so far: its last entry,
+        // then the other rows' of that round.
+        let filled = &self.items[..self.filled * self.rows];
+        Row {
+            items: filled.get(row..).unwrap_or_default(),
+            step: self.rows,
+            len: self.filled,
         }
     }
 
@@ -106,15 +106,12 @@ impl<T: Copy> Rows<T> {
         self.filled
     }
 
-    /// Entry `i` of every row, in row order: one round of every dyad.
-    ///
-    /// # Panics
-    ///
-    /// If the rows are not longer than `i`.
+    /// Every round so far, in order: entry `i` of every row, in row order, for each
+    /// `i` below [`filled`](Rows::filled).
     #[inline]
-    pub fn round(&self, i: usize) -> &[T] {
-        assert!(i < self.filled, "entry {i} of rows of {}", self.filled);
-        &self.items[i * self.rows..(i + 1) * self.rows]
+    pub fn rounds(&self) -> std::slice::ChunksExact<'_, T> {
+        // With no rows there is no entry, and no round to give.
+        self.items[..self.filled * self.rows].chunks_exact(self.rows.max(1))
     }
 
     /// Every row, in order.
@@ -204,7 +201,9 @@ impl<T: Copy + PartialEq> PartialEq for Rows<T> {
 /// one before it in the block that holds them. Read it like a slice: by index, with
 /// [`iter`](Row::iter), [`last`](Row::last), [`to_vec`](Row::to_vec).
 pub struct Row<'a, T> {
-    /// From the row's first entry to its last, taken or not; empty for an empty row.
+    /// From the row's first entry to at most `step - 1` places past its last, taken or
+    /// not: its entries are at `0, step, 2 × step, …` in it, and no other entry is.
+    /// Empty for an empty row.
     items: &'a [T],
     /// Places from one entry to the next: 1 for a slice.
     step: usize,
@@ -232,7 +231,7 @@ impl<'a, T> Row<'a, T> {
     }
 
     /// The number of entries.
-    #[inline]
+    #[inline(always)]
     pub fn len(&self) -> usize {
         self.len
     }
@@ -244,7 +243,7 @@ impl<'a, T> Row<'a, T> {
     }
 
     /// Entry `i`, if the row is longer than `i`.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, i: usize) -> Option<&'a T> {
         // Below `len`, `i × step` lies within `items` and cannot overflow.
         match i < self.len {
@@ -273,9 +272,11 @@ impl<'a, T> Row<'a, T> {
     }
 
     /// The last entry, if any.
-    #[inline]
+    #[inline(always)]
     pub fn last(&self) -> Option<&'a T> {
-        self.items.last()
+        // Of an empty row, `(0 - 1) × step` wraps to 2⁶⁴ - step: past any block.
+        let last = self.len.wrapping_sub(1).wrapping_mul(self.step);
+        self.items.get(last)
     }
 
     /// The entries in order.
@@ -397,7 +398,12 @@ mod tests {
         );
         rows.push_round(|r| 30 + r as u8);
         assert_eq!(rows.row(1), [11, 21, 31]);
-        assert_eq!((rows.filled(), rows.round(1)), (3, &[20, 21, 22][..]));
+        assert_eq!(rows.filled(), 3);
+        assert!(
+            rows.rounds()
+                .eq([&[10, 11, 12], &[20, 21, 22], &[30, 31, 32]])
+        );
+        assert_eq!(Rows::<u8>::new(0, 3, 0).rounds().count(), 0);
         rows.hold_last();
         assert_eq!(rows.row(2), [12, 22, 32, 32]);
         assert_eq!(rows.row(0), [10, 20, 30, 30]);

@@ -4,6 +4,7 @@
 use crate::engine::{Trajectory, reverse_dyads};
 use crate::ladder::{Round, Rung};
 use crate::scenario::Scenario;
+use std::ops::Range;
 
 /// One actor's outcome in one replicate.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,10 +45,11 @@ pub fn actor_rungs_into(scenario: &Scenario, trajectory: &Trajectory, rungs: &mu
     let moves = &trajectory.moves;
     most_severe(
         scenario,
-        moves.filled(),
-        |r| {
-            let round = moves.round(r);
-            move |d| round[d].rung
+        |dyads| {
+            moves.rounds().map(move |round| {
+                let rungs = round[dyads.clone()].iter().map(|m| m.rung);
+                rungs.max().unwrap_or(0)
+            })
         },
         rungs,
     )
@@ -69,19 +71,24 @@ pub fn actor_in_force_into(
 ) {
     most_severe(
         scenario,
-        trajectory.moves.filled(),
-        |r| move |d| trajectory.in_force_at(d, r),
+        |dyads| {
+            (0..trajectory.moves.filled()).map(move |r| {
+                let rungs = dyads.clone().map(|d| trajectory.in_force_at(d, r));
+                rungs.max().unwrap_or(0)
+            })
+        },
         rungs,
     )
 }
 
 /// Each actor's most severe rung per round over its dyads, into `rungs`
-/// (`rungs[actor][round]`): `round(r)(dyad)` is the dyad's rung in round `r`, for the
-/// first `played` rounds. Read round by round, as the engine lays its rows out.
-fn most_severe<R: Fn(usize) -> Rung>(
+/// (`rungs[actor][round]`): `best(dyads)` gives, round by round, the most severe rung
+/// of the dyads `dyads`, a run of one actor's dyads (they usually come one after
+/// another). The engine lays its rows out round by round, so each round's dyads of a
+/// run lie side by side.
+fn most_severe<I: Iterator<Item = Rung>>(
     scenario: &Scenario,
-    played: usize,
-    round: impl Fn(usize) -> R,
+    best: impl Fn(Range<usize>) -> I,
     rungs: &mut Vec<Vec<Rung>>,
 ) {
     let rounds = scenario.rounds as usize;
@@ -90,15 +97,12 @@ fn most_severe<R: Fn(usize) -> Rung>(
         out.clear();
         out.resize(rounds, 0);
     }
-    // Rows start at rung 0, the least of all, so each dyad raises them to its own. An
-    // actor's dyads usually come one after another: each run of them is one maximum.
-    for (r, rung) in (0..rounds.min(played)).map(round).enumerate() {
-        let mut first = 0;
-        for run in scenario.dyads.chunk_by(|a, b| a.actor == b.actor) {
-            let dyads = first..first + run.len();
-            first = dyads.end;
-            let best = dyads.map(&rung).max().unwrap_or(0);
-            let out = &mut rungs[run[0].actor][r];
+    // Rows start at rung 0, the least of all, so each run raises them to its own.
+    let mut first = 0;
+    for run in scenario.dyads.chunk_by(|a, b| a.actor == b.actor) {
+        let dyads = first..first + run.len();
+        first = dyads.end;
+        for (out, best) in rungs[run[0].actor].iter_mut().zip(best(dyads)) {
             *out = (*out).max(best);
         }
     }
