@@ -252,7 +252,7 @@ impl<'a, T> Row<'a, T> {
         }
     }
 
-    /// Entry `i`, for as long as the block it lies in.
+    /// Entry `i`, borrowed for as long as the block that holds it.
     ///
     /// # Panics
     ///
