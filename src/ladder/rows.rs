@@ -92,9 +92,8 @@ impl<T: Copy> Rows<T> {
         assert!(row < self.rows, "no row {row} of {}", self.rows);
         // From the row's first entry to the end of the rounds so far: its last entry,
         // then the other rows' of that round.
-        let filled = &self.items[..self.filled * self.rows];
         Row {
-            items: filled.get(row..).unwrap_or_default(),
+            items: self.played().get(row..).unwrap_or_default(),
             step: self.rows,
             len: self.filled,
         }
@@ -111,7 +110,13 @@ impl<T: Copy> Rows<T> {
     #[inline]
     pub fn rounds(&self) -> std::slice::ChunksExact<'_, T> {
         // With no rows there is no entry, and no round to give.
-        self.items[..self.filled * self.rows].chunks_exact(self.rows.max(1))
+        self.played().chunks_exact(self.rows.max(1))
+    }
+
+    /// The entries of the rounds so far, round after round.
+    #[inline(always)]
+    fn played(&self) -> &[T] {
+        &self.items[..self.filled * self.rows]
     }
 
     /// Every row, in order.
@@ -133,7 +138,7 @@ impl<T: Copy> Rows<T> {
     #[inline]
     pub fn next_mut(&mut self, row: usize) -> &mut T {
         assert!(self.filled < self.room, "rows full");
-        debug_assert!(row < self.rows);
+        assert!(row < self.rows, "no row {row} of {}", self.rows);
         &mut self.items[self.filled * self.rows + row]
     }
 
@@ -142,7 +147,7 @@ impl<T: Copy> Rows<T> {
     #[inline]
     pub fn next(&self, row: usize) -> &T {
         assert!(self.filled < self.room, "rows full");
-        debug_assert!(row < self.rows);
+        assert!(row < self.rows, "no row {row} of {}", self.rows);
         &self.items[self.filled * self.rows + row]
     }
 
@@ -454,6 +459,14 @@ mod tests {
             }
         }
         assert!(Rows::<u8>::new(2, 3, 0).row(1).is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "no row 2 of 2")]
+    fn there_is_no_entry_to_write_past_the_last_row() {
+        // Past the last row lies the next round's first entry: writing it is refused.
+        let mut rows = Rows::new(2, 3, 0u8);
+        *rows.next_mut(2) = 1;
     }
 
     #[test]
