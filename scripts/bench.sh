@@ -34,6 +34,8 @@
 # average before and after says how busy the machine was. Criterion benchmarks are
 # separate: `cargo bench` (benches/).
 set -euo pipefail
+# Decimal points, whatever the locale, for $EPOCHREALTIME and awk.
+export LC_ALL=C
 
 part="${1:-all}"
 case "$part" in
@@ -81,6 +83,18 @@ timed() {
     awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' "$scratch/time"
 }
 
+# Runs a command and prints its wall time in seconds, to the microsecond: GNU time
+# gives hundredths, too coarse for a process of a few milliseconds.
+wall_of() {
+    local start=$EPOCHREALTIME
+    "$@" >/dev/null 2>"$scratch/stderr" || {
+        cat "$scratch/stderr" >&2
+        return 1
+    }
+    local end=$EPOCHREALTIME
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f\n", e - s }'
+}
+
 # One figure of the table: what, escalate's, the reference's, the ratio, the target.
 row() { printf '%-44s %16s %22s %10s   %s\n' "$@"; }
 
@@ -123,16 +137,16 @@ if [[ "$part" != model ]]; then
     if peers/axelrod-rs/setup.sh >"$scratch/axelrod-rs" 2>&1; then
         driver=peers/axelrod-rs/.build/release/axelrod-rs-driver
         for i in $(seq "$whole"); do
-            timed "$escalate" tournament peers/axelrod-rs/bench-shared.toml -q \
-                --out "$scratch/shared-$i" | cut -d' ' -f1 >>"$scratch/shared"
-            timed "$driver" | cut -d' ' -f1 >>"$scratch/shared-peer"
+            wall_of "$escalate" tournament peers/axelrod-rs/bench-shared.toml -q \
+                --out "$scratch/shared-$i" >>"$scratch/shared"
+            wall_of "$driver" >>"$scratch/shared-peer"
             [[ $i -gt 1 ]] && rm -rf "$scratch/shared-$i"
         done
         shared=$(median <"$scratch/shared")
         shared_peer=$(median <"$scratch/shared-peer")
         files=$(find "$scratch/shared-1" -type f | wc -l)
-        row "8 shared strategies, whole process" "$(awk -v s="$shared" 'BEGIN { printf "%.0f ms", s * 1000 }')" \
-            "axelrod-rs $(awk -v s="$shared_peer" 'BEGIN { printf "%.0f ms", s * 1000 }')" \
+        row "8 shared strategies, whole process" "$(awk -v s="$shared" 'BEGIN { printf "%.1f ms", s * 1000 }')" \
+            "axelrod-rs $(awk -v s="$shared_peer" 'BEGIN { printf "%.1f ms", s * 1000 }')" \
             "$(awk -v a="$shared_peer" -v b="$shared" 'BEGIN { printf "%.2f×", a / b }')" \
             "≥ 1.5× faster, writing its $files files"
     else
