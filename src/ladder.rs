@@ -1,7 +1,7 @@
 //! The escalation ladder: ordered rungs from least to most severe, and the moves made on it.
 
 mod rows;
-pub use rows::{Row, Rows};
+pub use rows::{Row, Rows, Written};
 
 use serde::Serialize;
 
@@ -228,6 +228,12 @@ impl Measure {
             rung: self.rung,
             magnitude: self.magnitude,
         }
+    }
+}
+
+impl From<Measure> for Move {
+    fn from(measure: Measure) -> Move {
+        measure.as_move()
     }
 }
 

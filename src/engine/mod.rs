@@ -374,8 +374,8 @@ impl<'s> Engine<'s> {
         let observation = Observation {
             scene: &scene,
             histories: Histories::Recorded {
-                moves: &self.trajectory.moves,
-                seen: &self.seen,
+                moves: self.trajectory.moves.written(),
+                seen: self.seen.written(),
                 packages: self.several_seen.then_some(&self.seen_packages[..]),
             },
         };
@@ -679,17 +679,17 @@ fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Ro
 /// target's move toward it (`reverse[dyad]` is the target's dyad toward the actor),
 /// misread with probability `misperception`.
 #[inline(always)]
-fn perceive_moves(
+fn perceive_moves<M: Copy + Into<Move>>(
     seen: &mut Rows<Move>,
     ladder: &Ladder,
     reverse: &[Option<usize>],
-    played: &[Measure],
+    played: &[M],
     misperception: Coin,
     rng: &mut SimRng,
 ) {
     seen.push_round(|d| match reverse[d] {
         Some(r) => {
-            let m = played[r];
+            let m: Move = played[r].into();
             Move {
                 rung: misperception.slip(ladder, m.rung, rng),
                 magnitude: m.magnitude,

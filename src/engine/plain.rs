@@ -13,7 +13,7 @@
 use super::noise::Coin;
 use super::stop::Stops;
 use super::{Engine, Tremble, perceive_moves};
-use crate::ladder::{Ladder, Measure, Move, Round, Rows, Rung};
+use crate::ladder::{Ladder, Move, Round, Rows, Rung};
 use crate::payoff::Payoffs;
 use crate::policy::{
     Dyad, Histories, Instance, Observation, PairVisit, Policy, Scene, Stocks, View,
@@ -52,7 +52,6 @@ impl<'s> Engine<'s> {
             reverse: &self.reverse,
             moves: &mut self.trajectory.moves,
             seen: &mut self.seen,
-            played: &mut self.played,
             in_force_now: &mut self.in_force_now,
             stops: &mut self.stops,
             as_decided,
@@ -111,7 +110,6 @@ struct Span<'e, 's> {
     reverse: &'e [Option<usize>],
     moves: &'e mut Rows<Move>,
     seen: &'e mut Rows<Move>,
-    played: &'e mut [Measure],
     in_force_now: &'e mut [Rung],
     stops: &'e mut Stops<'s>,
     as_decided: Coin,
@@ -141,22 +139,26 @@ impl Span<'_, '_> {
         };
         for round in rounds {
             {
+                // Each dyad's move goes straight into the round after the rows, read
+                // as the rounds so far are.
+                let (moves, next) = self.moves.split_next();
                 let observation = Observation {
                     scene: &scene,
                     histories: Histories::Recorded {
-                        moves: self.moves,
-                        seen: self.seen,
+                        moves,
+                        seen: self.seen.written(),
                         packages: None,
                     },
                 };
-                for d in 0..n {
+                assert_eq!(next.len(), n, "a move of every dyad");
+                for (d, played) in next[..n].iter_mut().enumerate() {
                     let m = decide(d, &View::of(&observation, d), rng);
                     let rung = self.as_decided.slip(ladder, m.rung, rng);
-                    self.played[d] = Measure::of(Move { rung, ..m }, false);
+                    *played = Move { rung, ..m };
                 }
             }
-            let played = &*self.played;
-            self.moves.push_round(|d| played[d].as_move());
+            self.moves.advance();
+            let played = self.moves.last_round();
             let (reverse, misperception) = (self.reverse, self.misperception);
             perceive_moves(self.seen, ladder, reverse, played, misperception, rng);
             if !self.stops.is_empty() {

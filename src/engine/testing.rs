@@ -250,8 +250,8 @@ pub(crate) fn with_view<R>(
     let observation = Observation {
         scene: &scene,
         histories: Histories::Recorded {
-            moves: &moves,
-            seen: &perceived,
+            moves: moves.written(),
+            seen: perceived.written(),
             packages: None,
         },
     };

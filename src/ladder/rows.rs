@@ -89,13 +89,44 @@ impl<T: Copy> Rows<T> {
     /// If there is no such row.
     #[inline(always)]
     pub fn row(&self, row: usize) -> Row<'_, T> {
-        assert!(row < self.rows, "no row {row} of {}", self.rows);
-        // From the row's first entry to the end of the rounds so far: its last entry,
-        // then the other rows' of that round.
-        Row {
-            items: self.played().get(row..).unwrap_or_default(),
-            step: self.rows,
-            len: self.filled,
+        self.written().row(row)
+    }
+
+    /// The rounds written so far, to read.
+    #[inline(always)]
+    pub fn written(&self) -> Written<'_, T> {
+        Written {
+            played: self.played(),
+            rows: self.rows,
+            filled: self.filled,
+        }
+    }
+
+    /// The rounds written so far, to read, and the entries of the next round, one per
+    /// row in row order, to write while they are read; [`advance`](Rows::advance)
+    /// then makes them part of the rows.
+    ///
+    /// # Panics
+    ///
+    /// If the rows are full.
+    #[inline(always)]
+    pub fn split_next(&mut self) -> (Written<'_, T>, &mut [T]) {
+        assert!(self.filled < self.room, "rows full");
+        let (played, rest) = self.items.split_at_mut(self.filled * self.rows);
+        let written = Written {
+            played,
+            rows: self.rows,
+            filled: self.filled,
+        };
+        (written, &mut rest[..self.rows])
+    }
+
+    /// The entries of the last round so far, in row order; none before the first.
+    #[inline]
+    pub fn last_round(&self) -> &[T] {
+        match self.filled {
+            0 => &[],
+            filled => &self.items[(filled - 1) * self.rows..filled * self.rows],
         }
     }
 
@@ -199,6 +230,45 @@ impl<T: Copy> Rows<T> {
 impl<T: Copy + PartialEq> PartialEq for Rows<T> {
     fn eq(&self, other: &Rows<T>) -> bool {
         self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+/// The rounds of [`Rows`] written so far, read while the next round is written
+/// ([`Rows::split_next`]).
+#[derive(Debug)]
+pub struct Written<'a, T> {
+    /// The entries of the rounds so far, round after round.
+    played: &'a [T],
+    /// The number of rows.
+    rows: usize,
+    /// Entries per row so far.
+    filled: usize,
+}
+
+impl<T> Clone for Written<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Written<'_, T> {}
+
+impl<'a, T> Written<'a, T> {
+    /// Row `row`, oldest entry first.
+    ///
+    /// # Panics
+    ///
+    /// If there is no such row.
+    #[inline(always)]
+    pub fn row(&self, row: usize) -> Row<'a, T> {
+        assert!(row < self.rows, "no row {row} of {}", self.rows);
+        // From the row's first entry to the end of the rounds so far: its last entry,
+        // then the other rows' of that round.
+        Row {
+            items: self.played.get(row..).unwrap_or_default(),
+            step: self.rows,
+            len: self.filled,
+        }
     }
 }
 

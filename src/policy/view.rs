@@ -17,7 +17,7 @@
 //! one, and the end of the history always grows by one round: positions cached by
 //! absolute round stay valid.
 
-use crate::ladder::{Ladder, Move, Packages, Round, Row, Rows};
+use crate::ladder::{Ladder, Move, Packages, Round, Row, Written};
 use crate::payoff::Payoffs;
 
 /// An ordered pair of actors: `actor` moves toward `target`.
@@ -86,9 +86,9 @@ pub enum Histories<'a> {
     /// severe measure.
     Recorded {
         /// Executed moves, per dyad.
-        moves: &'a Rows<Move>,
+        moves: Written<'a, Move>,
         /// Perceived moves, per dyad.
-        seen: &'a Rows<Move>,
+        seen: Written<'a, Move>,
         /// Every perceived measure, per dyad, once some round has held several;
         /// `None` while each round's move is its only measure.
         packages: Option<&'a [Packages<Move>]>,
@@ -334,6 +334,7 @@ impl<'a> View<'a> {
 mod tests {
     use super::*;
     use crate::engine::testing::two_rungs;
+    use crate::ladder::Rows;
 
     #[test]
     fn a_view_shows_its_dyad_and_the_run_beyond_it() {
@@ -358,8 +359,8 @@ mod tests {
         let observation = Observation {
             scene: &scene,
             histories: Histories::Recorded {
-                moves: &moves,
-                seen: &seen,
+                moves: moves.written(),
+                seen: seen.written(),
                 packages: None,
             },
         };
