@@ -532,6 +532,38 @@ mod tests {
     }
 
     #[test]
+    fn the_next_round_is_written_while_the_rounds_so_far_are_read() {
+        let mut rows = Rows::new(3, 3, 0u8);
+        assert_eq!(rows.last_round(), &[] as &[u8]);
+        for round in 1..=3u8 {
+            let (written, next) = rows.split_next();
+            assert_eq!(next.len(), 3);
+            for (d, entry) in next.iter_mut().enumerate() {
+                // Each row's next entry: its last one plus ten, and the row's number.
+                let last = written.row(d).last().copied().unwrap_or(0);
+                *entry = last / 10 * 10 + 10 + d as u8;
+            }
+            // Written entries are not part of the rows before the rows advance.
+            assert_eq!(rows.row(2).len(), usize::from(round - 1));
+            rows.advance();
+            assert_eq!(
+                rows.last_round(),
+                &[round * 10, round * 10 + 1, round * 10 + 2]
+            );
+        }
+        assert_eq!(rows.row(1), [11u8, 21, 31]);
+        assert_eq!(rows.written().row(2), rows.row(2));
+    }
+
+    #[test]
+    #[should_panic(expected = "rows full")]
+    fn there_is_no_next_round_to_write_in_full_rows() {
+        let mut rows = Rows::new(2, 1, 0u8);
+        rows.push_round(|d| d as u8);
+        rows.split_next();
+    }
+
+    #[test]
     #[should_panic(expected = "no row 2 of 2")]
     fn there_is_no_entry_to_write_past_the_last_row() {
         // Past the last row lies the next round's first entry: writing it is refused.
