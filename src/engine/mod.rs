@@ -146,8 +146,10 @@ pub struct Engine<'s> {
     instances: Vec<Instance>,
     /// Each event's installs: (dyad, instance).
     installs: Vec<Vec<(usize, usize)>>,
-    /// For each dyad, the dyad of the opposite direction, if the target faces the actor.
-    reverse: Vec<Option<usize>>,
+    /// For each dyad, the dyad of the opposite direction, if the target faces the actor:
+    /// in 32 bits, 8 bytes with the option where an index takes 16, as every round
+    /// reads it for every dyad.
+    reverse: Vec<Option<u32>>,
     active: Vec<usize>,
     since: Vec<Round>,
     /// The target's moves toward the actor as perceived, per dyad.
@@ -240,7 +242,10 @@ impl<'s> Engine<'s> {
                 list
             })
             .collect();
-        let reverse = reverse_dyads(&plan.dyads);
+        let reverse = reverse_dyads(&plan.dyads)
+            .into_iter()
+            .map(|r| r.map(|r| u32::try_from(r).expect("fewer than 2³² dyads")))
+            .collect();
         let n = plan.dyads.len();
         let rounds = plan.rounds as usize;
         let lasting = plan.ladder.has_lasting_measures();
@@ -524,7 +529,7 @@ impl<'s> Engine<'s> {
             return;
         }
         for d in 0..self.played.len() {
-            let seen = match self.reverse[d] {
+            let seen = match self.reverse[d].map(|r| r as usize) {
                 Some(r) if !self.several[r] => {
                     let m = self.played[r].as_move();
                     Move {
@@ -682,14 +687,14 @@ fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Ro
 fn perceive_moves<M: Copy + Into<Move>>(
     seen: &mut Rows<Move>,
     ladder: &Ladder,
-    reverse: &[Option<usize>],
+    reverse: &[Option<u32>],
     played: &[M],
     misperception: Coin,
     rng: &mut SimRng,
 ) {
     seen.push_round(|d| match reverse[d] {
         Some(r) => {
-            let m: Move = played[r].into();
+            let m: Move = played[r as usize].into();
             Move {
                 rung: misperception.slip(ladder, m.rung, rng),
                 magnitude: m.magnitude,

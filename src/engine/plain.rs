@@ -81,7 +81,7 @@ impl<'s> Engine<'s> {
 
 /// The instances of a run's two dyads when they are one pair facing each other, in
 /// dyad order.
-fn facing_pair(reverse: &[Option<usize>], active: &[usize]) -> Option<[usize; 2]> {
+fn facing_pair(reverse: &[Option<u32>], active: &[usize]) -> Option<[usize; 2]> {
     match (reverse, active) {
         ([Some(1), Some(0)], &[a, b]) => Some([a, b]),
         _ => None,
@@ -107,7 +107,7 @@ struct Span<'e, 's> {
     dyads: &'e [Dyad],
     since: &'e [Round],
     fired: &'e [Option<Round>],
-    reverse: &'e [Option<usize>],
+    reverse: &'e [Option<u32>],
     moves: &'e mut Rows<Move>,
     seen: &'e mut Rows<Move>,
     in_force_now: &'e mut [Rung],
