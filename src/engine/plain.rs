@@ -139,8 +139,8 @@ impl Span<'_, '_> {
         };
         for round in rounds {
             {
-                // Each dyad's move goes straight into the round after the rows, read
-                // as the rounds so far are.
+                // Each dyad's move is written straight into the rows' next round
+                // while the rounds so far are read.
                 let (moves, next) = self.moves.split_next();
                 let observation = Observation {
                     scene: &scene,
