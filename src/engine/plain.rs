@@ -151,7 +151,7 @@ impl Span<'_, '_> {
                     },
                 };
                 assert_eq!(next.len(), n, "a move of every dyad");
-                for (d, played) in next[..n].iter_mut().enumerate() {
+                for (d, played) in next.iter_mut().enumerate() {
                     let m = decide(d, &View::of(&observation, d), rng);
                     let rung = self.as_decided.slip(ladder, m.rung, rng);
                     *played = Move { rung, ..m };

@@ -11,8 +11,8 @@ use std::ops::Index;
 /// The engine adds a round to every row at once ([`push_round`](Rows::push_round), or
 /// [`next_mut`](Rows::next_mut) on each row or [`split_next`](Rows::split_next), then
 /// [`advance`](Rows::advance)), and a round reads the entries the round before
-/// wrote: laid out this way, both are passes over one stretch of memory. Held row after row, each row's end was a cache line and
-/// a page of its own, and with tens of thousands of dyads the pages of a round were
+/// wrote: laid out this way, both are passes over one stretch of memory. Held row
+/// after row, each row's end was a cache line and a page of its own, and with tens of thousands of dyads the pages of a round were
 /// more than the processor keeps mapped: the cost per dyad-round grew 2.9 times from
 /// 10 to 150 everyone-faces-everyone actors (measured 2 December 2026).
 #[derive(Debug, Clone)]
@@ -191,16 +191,15 @@ impl<T: Copy> Rows<T> {
     /// If the rows are full.
     #[inline(always)]
     pub fn push_round(&mut self, mut entry: impl FnMut(usize) -> T) {
-        assert!(self.filled < self.room, "rows full");
-        let start = self.filled * self.rows;
-        for (row, item) in self.items[start..start + self.rows].iter_mut().enumerate() {
+        let (_, next) = self.split_next();
+        for (row, item) in next.iter_mut().enumerate() {
             *item = entry(row);
         }
         self.filled += 1;
     }
 
-    /// Makes the entries written past every row's end ([`next_mut`](Rows::next_mut))
-    /// part of the rows: every row grows by one.
+    /// Makes the entries written past every row's end ([`next_mut`](Rows::next_mut),
+    /// [`split_next`](Rows::split_next)) part of the rows: every row grows by one.
     ///
     /// # Panics
     ///
