@@ -111,7 +111,7 @@ impl<'a> Observation<'a> {
     /// The moves executed so far in `dyad`.
     #[inline(always)]
     pub fn played(&self, dyad: usize) -> Row<'a, Move> {
-        match self.histories {
+        match &self.histories {
             Histories::Recorded { moves, .. } => moves.row(dyad),
             Histories::Duel(moves) => Row::of(moves[dyad]),
         }
@@ -120,7 +120,7 @@ impl<'a> Observation<'a> {
     /// The target's moves toward the actor of `dyad` so far, as the actor perceived them.
     #[inline(always)]
     pub fn perceived(&self, dyad: usize) -> Row<'a, Move> {
-        match self.histories {
+        match &self.histories {
             Histories::Recorded { seen, .. } => seen.row(dyad),
             Histories::Duel(moves) => Row::of(moves[1 - dyad]),
         }
