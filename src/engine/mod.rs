@@ -190,6 +190,9 @@ pub struct Engine<'s> {
     perceived: Vec<Move>,
     /// With [`Tremble::Gaps`], each dyad's moves left before its next tremble.
     steady: Vec<u64>,
+    /// Each dyad's [`Reflex`](crate::policy::Reflex) in plain rounds where every dyad
+    /// has one.
+    reflexes: Vec<crate::policy::Reflex>,
     /// Whether any rung's measures last more than the round they are taken.
     lasting: bool,
     /// `lapse[dyad][rung]`: the first round the dyad's measures on the rung are no
@@ -275,6 +278,7 @@ impl<'s> Engine<'s> {
             chosen: Vec::with_capacity(1),
             perceived: Vec::with_capacity(1),
             steady: vec![u64::MAX; n],
+            reflexes: Vec::with_capacity(n),
             lasting,
             lapse: vec![vec![0; if lasting { plan.ladder.len() } else { 0 }]; n],
             stops: Stops::new(plan.stops),

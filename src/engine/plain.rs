@@ -57,17 +57,28 @@ impl<'s> Engine<'s> {
             as_decided,
             misperception,
         };
-        let ended = match facing_pair(&self.reverse, &self.active) {
-            Some([a, b]) => {
-                let (first, second) = pair_mut(&mut self.instances, a, b);
-                Instance::visit_pair(first, second, Pair { span, rounds, rng })
-            }
-            None => {
-                let (instances, active) = (&mut self.instances, &self.active);
-                span.play(rounds, rng, active.len(), |d, view, rng| {
-                    instances[active[d]].decide(view, rng)
+        self.reflexes.clear();
+        let reflexes = self.active.iter().map(|&i| self.instances[i].reflex());
+        let ended = match collect_into(reflexes, &mut self.reflexes) {
+            // Every decision is a reflex to the move last seen: no view is built.
+            true => {
+                let reflexes = &self.reflexes;
+                span.play(rounds, rng, reflexes.len(), |d, _, last_seen, _| {
+                    reflexes[d].decide(last_seen.get(d))
                 })
             }
+            false => match facing_pair(&self.reverse, &self.active) {
+                Some([a, b]) => {
+                    let (first, second) = pair_mut(&mut self.instances, a, b);
+                    Instance::visit_pair(first, second, Pair { span, rounds, rng })
+                }
+                None => {
+                    let (instances, active) = (&mut self.instances, &self.active);
+                    span.play(rounds, rng, active.len(), |d, observation, _, rng| {
+                        instances[active[d]].decide(&View::of(observation, d), rng)
+                    })
+                }
+            },
         };
         match ended {
             Some((round, outcome)) => {
@@ -77,6 +88,17 @@ impl<'s> Engine<'s> {
             None => false,
         }
     }
+}
+
+/// Collects each item into `into` while every one is there; whether all were.
+fn collect_into<T>(items: impl Iterator<Item = Option<T>>, into: &mut Vec<T>) -> bool {
+    for item in items {
+        match item {
+            Some(item) => into.push(item),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The instances of a run's two dyads when they are one pair facing each other, in
@@ -117,15 +139,17 @@ struct Span<'e, 's> {
 }
 
 impl Span<'_, '_> {
-    /// Plays `rounds` over `n` dyads, dyad `d` deciding with `decide(d, view, rng)`;
-    /// returns the round a stop rule ended the run at, with its outcome.
+    /// Plays `rounds` over `n` dyads, dyad `d` deciding with
+    /// `decide(d, observation, last_seen, rng)`, where `last_seen` holds every dyad's
+    /// move seen the round before (empty in the first round); returns the round a stop
+    /// rule ended the run at, with its outcome.
     #[inline(always)]
     fn play(
         &mut self,
         rounds: Range<Round>,
         rng: &mut SimRng,
         n: usize,
-        mut decide: impl FnMut(usize, &View<'_>, &mut SimRng) -> Move,
+        mut decide: impl FnMut(usize, &Observation<'_>, &[Move], &mut SimRng) -> Move,
     ) -> Option<(Round, usize)> {
         let ladder = self.ladder;
         // Nothing of the scene changes in plain rounds.
@@ -141,6 +165,11 @@ impl Span<'_, '_> {
             {
                 // Each dyad's move is written straight into the rows' next round
                 // while the rounds so far are read.
+                debug_assert_eq!(
+                    self.moves.filled(),
+                    self.seen.filled(),
+                    "a move seen a move"
+                );
                 let (moves, next) = self.moves.split_next();
                 let observation = Observation {
                     scene: &scene,
@@ -150,9 +179,10 @@ impl Span<'_, '_> {
                         packages: None,
                     },
                 };
+                let last_seen = self.seen.last_round();
                 assert_eq!(next.len(), n, "a move of every dyad");
                 for (d, played) in next.iter_mut().enumerate() {
-                    let m = decide(d, &View::of(&observation, d), rng);
+                    let m = decide(d, &observation, last_seen, rng);
                     let rung = self.as_decided.slip(ladder, m.rung, rng);
                     *played = Move { rung, ..m };
                 }
@@ -190,9 +220,12 @@ impl PairVisit for Pair<'_, '_, '_> {
         b: &mut B,
     ) -> Option<(Round, usize)> {
         self.span
-            .play(self.rounds, self.rng, 2, |d, view, rng| match d {
-                0 => a.decide(view, rng),
-                _ => b.decide(view, rng),
+            .play(self.rounds, self.rng, 2, |d, observation, _, rng| {
+                let view = View::of(observation, d);
+                match d {
+                    0 => a.decide(&view, rng),
+                    _ => b.decide(&view, rng),
+                }
             })
     }
 }
@@ -225,6 +258,52 @@ mod tests {
              [[stop]]\noutcome = \"war\"\nwhen = { any_at_or_above = \"expel\", rounds = 3 }\n",
         );
         Scenario::parse(&text, "plain.toml").expect("a valid scenario")
+    }
+
+    /// `actors` actors, `policies` in turn, every one facing every other, with noise
+    /// and a sized measure in round 0.
+    fn reflexes(policies: &[&str], actors: usize) -> Scenario {
+        let mut text = String::from(
+            "[scenario]\nname = \"reflexes\"\nrounds = 25\nseed = 11\n\n\
+             [ladder]\nrungs = [\n  { id = \"none\", level = 0 },\n  \
+             { id = \"protest\", level = 1 },\n  { id = \"expel\", level = 2 },\n]\n\n\
+             [noise]\ntremble = 0.1\nmisperception = 0.1\n\n",
+        );
+        for a in 0..actors {
+            let policy = policies[a % policies.len()];
+            text.push_str(&format!("[[actors]]\nid = \"a{a}\"\npolicy = {policy}\n\n"));
+        }
+        text.push_str(
+            "[[events]]\nround = 0\nact = { actor = \"a0\", target = \"a1\", rung = \"expel\", magnitude = 30 }\n",
+        );
+        Scenario::parse(&text, "reflexes.toml").expect("a valid scenario")
+    }
+
+    #[test]
+    fn reflexes_decide_as_their_policies_do() {
+        let echo = "{ kind = \"mirror\" }";
+        let scaled = "{ kind = \"mirror\", first = \"protest\", scale = 0.5 }";
+        let hold = "{ kind = \"hold\", rung = \"protest\" }";
+        let patient = "{ kind = \"mirror\", tolerance = 2 }";
+        // Policies, actors, whether all are reflexes, whether a1 answers at once.
+        for (policies, actors, all_reflexes, answered) in [
+            (&[echo, scaled][..], 2, true, true),
+            (&[echo, scaled, hold][..], 3, true, true),
+            (&[echo, patient][..], 2, false, false),
+            (&[hold, echo, patient][..], 3, false, true),
+        ] {
+            let scenario = reflexes(policies, actors);
+            agree(&scenario, 100);
+            // The plain rounds were played from reflexes exactly when every dyad has one.
+            let mut engine = Engine::new(&scenario);
+            engine.run(&mut run_rng(scenario.seed, 0));
+            let dyads = actors * (actors - 1);
+            assert_eq!(engine.reflexes.len() == dyads, all_reflexes, "{policies:?}");
+            // Answered at once, the sized measure is answered with a size.
+            let t = engine.run(&mut run_rng(scenario.seed, 1));
+            let sized = (1..dyads).any(|d| t.moves.row(d).iter().any(|m| m.magnitude.is_some()));
+            assert_eq!(sized, answered, "{policies:?}");
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `hold`: always the same rung.
 
 use super::{
-    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, RungDefault, View,
-    config,
+    Checks, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, Reflex,
+    RungDefault, View, config,
 };
 use crate::error::Problem;
 use crate::ladder::{Move, Rung};
@@ -67,6 +67,10 @@ impl Policy for Hold {
         Move::on(self.rung)
     }
 
+    fn reflex(&self) -> Option<Reflex> {
+        Some(Reflex::Hold(self.rung))
+    }
+
     fn answer_package(&self, _: &View<'_>, _: &[Move], package: &mut Vec<Move>) {
         package.push(Move::on(self.rung));
     }
@@ -81,5 +85,6 @@ mod tests {
     fn holds_whatever_happens() {
         versus(Hold::new(D), Scripted::cycle([C, D])).expect([(D, C), (D, D), (D, C), (D, D)]);
         versus(Hold::new(C), Scripted::cycle([D])).expect([(C, D), (C, D), (C, D)]);
+        assert_eq!(Hold::new(D).reflex(), Some(Reflex::Hold(D)));
     }
 }

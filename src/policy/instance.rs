@@ -10,7 +10,7 @@
 //! views: the moves and the random draws are those of the boxed policy, which the
 //! engine's agreement tests check.
 
-use super::{Policy, PolicyInfo, View};
+use super::{Policy, PolicyInfo, Reflex, View};
 use crate::ladder::Move;
 use crate::rng::SimRng;
 use std::borrow::{Borrow, BorrowMut};
@@ -66,6 +66,15 @@ macro_rules! kinded {
                         own::<super::$kind::$type>(p).decide_package(view, rng, package)
                     })*
                     Kinded::Boxed(p) => p.decide_package(view, rng, package),
+                }
+            }
+
+            /// [`Policy::reflex`], called by the kind.
+            #[inline]
+            pub fn reflex(&self) -> Option<Reflex> {
+                match &self.0 {
+                    $(Kinded::$type(p) => Borrow::<super::$kind::$type>::borrow(p).reflex(),)*
+                    Kinded::Boxed(p) => p.reflex(),
                 }
             }
 

@@ -2,7 +2,7 @@
 
 use super::domains::Domains;
 use super::{
-    Checks, Dyad, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo,
+    Checks, Dyad, ParamDefault, ParamInfo, ParseContext, ParseNested, Policy, PolicyInfo, Reflex,
     RungDefault, View, at_least_one, config,
 };
 use crate::error::Problem;
@@ -316,6 +316,19 @@ impl Policy for Mirror {
         }
     }
 
+    /// A plain tit-for-tat's: answering at once, in kind, whatever it saw.
+    fn reflex(&self) -> Option<Reflex> {
+        let plain = self.delay == 0
+            && self.tolerance == 1
+            && self.duration == 1
+            && self.settle.is_none()
+            && self.in_kind;
+        plain.then_some(Reflex::Echo {
+            first: self.first,
+            scale: self.scale,
+        })
+    }
+
     fn decide_package(&mut self, view: &View<'_>, _: &mut SimRng, package: &mut Vec<Move>) {
         match self.choose(view) {
             Choice::Open => package.push(Move::on(self.first)),
@@ -422,6 +435,40 @@ mod tests {
         crate::engine::testing::boxed(mirror, Box::new(Scripted::cycle([3, 0, 2, 0, 0])))
             .on(ladder)
             .expect([(0, 3), (0, 0), (0, 2), (2, 0), (0, 0)]);
+    }
+
+    #[test]
+    fn only_a_mirror_that_answers_at_once_in_kind_is_a_reflex() {
+        let ladder = crate::policy::domains::tests::with_domains();
+        let cx = ParseContext::new(&ladder);
+        let reflex = |params: &str| {
+            let table: toml::Table = toml::from_str(&format!("kind = \"mirror\"\n{params}")).unwrap();
+            parse(&table, &cx, |_, _| unreachable!()).unwrap().reflex()
+        };
+        let neutral = ladder.neutral();
+        assert_eq!(
+            reflex(""),
+            Some(Reflex::Echo {
+                first: neutral,
+                scale: 1.0
+            })
+        );
+        assert_eq!(
+            reflex("scale = 0.5"),
+            Some(Reflex::Echo {
+                first: neutral,
+                scale: 0.5
+            })
+        );
+        for params in [
+            "delay = 1",
+            "tolerance = 2",
+            "duration = 2",
+            "settle = true",
+            "domains = [\"diplomatic\"]",
+        ] {
+            assert_eq!(reflex(params), None, "{params}");
+        }
     }
 
     #[test]

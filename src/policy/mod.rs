@@ -34,11 +34,13 @@ macro_rules! kind_modules {
 
 mod domains;
 mod instance;
+mod reflex;
 pub mod registry;
 registry::with_every_kind!(kind_modules);
 mod view;
 
 pub use instance::{Instance, PairVisit};
+pub use reflex::Reflex;
 pub use registry::{PolicySpec, parse_policy};
 pub use view::{Dyad, Histories, Observation, Scene, Stocks, View};
 
@@ -236,6 +238,13 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
     /// give the likelihood of an answer (every kind but `respond`, and a `respond`'s
     /// measures that no rule matches, which go to `otherwise`).
     fn answer_law(&self, _rung: Rung) -> Option<AnswerLaw<'_>> {
+        None
+    }
+
+    /// What [`decide`](Self::decide) amounts to when it reads nothing but the move last
+    /// seen from the target, and draws nothing; `None` otherwise (the default). A run
+    /// whose every dyad has one plays its plain rounds without views.
+    fn reflex(&self) -> Option<Reflex> {
         None
     }
 }
