@@ -13,7 +13,9 @@
 use crate::engine::{DUEL, Engine, Gaps, Plan};
 use crate::ladder::{Ladder, Move, Round, Rung};
 use crate::payoff::Payoffs;
-use crate::policy::{Histories, Instance, Observation, PairVisit, Policy, Scene, Stocks, View};
+use crate::policy::{
+    Histories, Instance, Observation, PairVisit, Policy, Reflex, Scene, Stocks, View,
+};
 use crate::rng::SimRng;
 
 /// What one match amounts to for its two sides (seat 0 = `a`, seat 1 = `b`).
@@ -206,6 +208,9 @@ impl PairVisit for Duel<'_, '_> {
     #[inline]
     fn visit<A: Policy + ?Sized, B: Policy + ?Sized>(self, a: &mut A, b: &mut B) -> Outcome {
         let Duel { arena, rng } = self;
+        if let (Some(a), Some(b)) = (a.reflex(), b.reflex()) {
+            return arena.reflexes([a, b], rng);
+        }
         // Moves left before each seat's next tremble.
         let mut steady = [arena.noise.gap(rng), arena.noise.gap(rng)];
         let scene = Scene {
@@ -237,6 +242,31 @@ impl PairVisit for Duel<'_, '_> {
             arena.scorer.count(ra, rb);
         }
         arena.scorer.outcome()
+    }
+}
+
+impl Arena<'_> {
+    /// A match of two [`Reflex`]es, each answering the other's last move as played:
+    /// the moves and draws of [`Duel`], without views.
+    fn reflexes(&mut self, [a, b]: [Reflex; 2], rng: &mut SimRng) -> Outcome {
+        let mut steady = [self.noise.gap(rng), self.noise.gap(rng)];
+        let mut last: Option<[Move; 2]> = None;
+        let [own_a, own_b] = &mut self.history;
+        for (slot_a, slot_b) in own_a.iter_mut().zip(own_b.iter_mut()) {
+            let intended_a = a.decide(last.as_ref().map(|[_, b]| b)).rung;
+            let intended_b = b.decide(last.as_ref().map(|[a, _]| a)).rung;
+            let ra = self
+                .noise
+                .toss(self.ladder, intended_a, &mut steady[0], rng);
+            let rb = self
+                .noise
+                .toss(self.ladder, intended_b, &mut steady[1], rng);
+            let played = [Move::on(ra), Move::on(rb)];
+            (*slot_a, *slot_b) = (played[0], played[1]);
+            self.scorer.count(ra, rb);
+            last = Some(played);
+        }
+        self.scorer.outcome()
     }
 }
 
