@@ -237,16 +237,22 @@ mod tests {
     use crate::rng::run_rng;
     use crate::scenario::Scenario;
 
+    /// A scenario's head: its name, rounds and seed, the ladder none / protest / expel,
+    /// and trembles and misreadings of probability `noise`.
+    fn three_rungs(name: &str, rounds: u32, seed: u64, noise: f64) -> String {
+        format!(
+            "[scenario]\nname = \"{name}\"\nrounds = {rounds}\nseed = {seed}\n\n\
+             [ladder]\nrungs = [\n  {{ id = \"none\", level = 0 }},\n  \
+             {{ id = \"protest\", level = 1 }},\n  {{ id = \"expel\", level = 2 }},\n]\n\n\
+             [noise]\ntremble = {noise}\nmisperception = {noise}\n\n"
+        )
+    }
+
     /// `actors` mirrors, everyone facing everyone, with noise, one event in round 2,
     /// and stop rules that hold in plain rounds: calm before the event, the echo of
     /// its measure after it.
     fn scenario(actors: usize) -> Scenario {
-        let mut text = String::from(
-            "[scenario]\nname = \"plain\"\nrounds = 30\nseed = 5\n\n\
-             [ladder]\nrungs = [\n  { id = \"none\", level = 0 },\n  \
-             { id = \"protest\", level = 1 },\n  { id = \"expel\", level = 2 },\n]\n\n\
-             [noise]\ntremble = 0.05\nmisperception = 0.05\n\n",
-        );
+        let mut text = three_rungs("plain", 30, 5, 0.05);
         for a in 0..actors {
             text.push_str(&format!(
                 "[[actors]]\nid = \"a{a}\"\npolicy = {{ kind = \"mirror\" }}\n\n"
@@ -263,12 +269,7 @@ mod tests {
     /// `actors` actors, `policies` in turn, every one facing every other, with noise
     /// and a sized measure in round 0.
     fn reflexes(policies: &[&str], actors: usize) -> Scenario {
-        let mut text = String::from(
-            "[scenario]\nname = \"reflexes\"\nrounds = 25\nseed = 11\n\n\
-             [ladder]\nrungs = [\n  { id = \"none\", level = 0 },\n  \
-             { id = \"protest\", level = 1 },\n  { id = \"expel\", level = 2 },\n]\n\n\
-             [noise]\ntremble = 0.1\nmisperception = 0.1\n\n",
-        );
+        let mut text = three_rungs("reflexes", 25, 11, 0.1);
         for a in 0..actors {
             let policy = policies[a % policies.len()];
             text.push_str(&format!("[[actors]]\nid = \"a{a}\"\npolicy = {policy}\n\n"));

@@ -229,13 +229,9 @@ impl PairVisit for Duel<'_, '_> {
             };
             let intended_a = a.decide(&View::of(&observation, 0), rng).rung;
             let intended_b = b.decide(&View::of(&observation, 1), rng).rung;
-            // Both decide first, then both tremble: seat a's, then seat b's.
-            let ra = arena
-                .noise
-                .toss(arena.ladder, intended_a, &mut steady[0], rng);
-            let rb = arena
-                .noise
-                .toss(arena.ladder, intended_b, &mut steady[1], rng);
+            // Both decide first, then both tremble.
+            let intended = [intended_a, intended_b];
+            let [ra, rb] = tremble(&arena.noise, arena.ladder, intended, &mut steady, rng);
             let [own_a, own_b] = &mut arena.history;
             own_a[t] = Move::on(ra);
             own_b[t] = Move::on(rb);
@@ -255,12 +251,8 @@ impl Arena<'_> {
         for (slot_a, slot_b) in own_a.iter_mut().zip(own_b.iter_mut()) {
             let intended_a = a.decide(last.as_ref().map(|[_, b]| b)).rung;
             let intended_b = b.decide(last.as_ref().map(|[a, _]| a)).rung;
-            let ra = self
-                .noise
-                .toss(self.ladder, intended_a, &mut steady[0], rng);
-            let rb = self
-                .noise
-                .toss(self.ladder, intended_b, &mut steady[1], rng);
+            let intended = [intended_a, intended_b];
+            let [ra, rb] = tremble(&self.noise, self.ladder, intended, &mut steady, rng);
             let played = [Move::on(ra), Move::on(rb)];
             (*slot_a, *slot_b) = (played[0], played[1]);
             self.scorer.count(ra, rb);
@@ -268,6 +260,21 @@ impl Arena<'_> {
         }
         self.scorer.outcome()
     }
+}
+
+/// Both seats' `intended` rungs as played: each may tremble, seat a's first.
+#[inline(always)]
+fn tremble(
+    noise: &Gaps,
+    ladder: &Ladder,
+    intended: [Rung; 2],
+    [steady_a, steady_b]: &mut [u64; 2],
+    rng: &mut SimRng,
+) -> [Rung; 2] {
+    [
+        noise.toss(ladder, intended[0], steady_a, rng),
+        noise.toss(ladder, intended[1], steady_b, rng),
+    ]
 }
 
 impl Play for Arena<'_> {
