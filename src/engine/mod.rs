@@ -529,7 +529,9 @@ impl<'s> Engine<'s> {
         if !self.several_seen && self.round_plain {
             // Every package of the round holds one measure: the common case.
             let (reverse, played) = (&self.reverse, &self.played);
-            perceive_moves(&mut self.seen, ladder, reverse, played, misperception, rng);
+            let (_, seen) = self.seen.split_next();
+            perceive_moves(seen, ladder, reverse, played, misperception, rng);
+            self.seen.advance();
             return;
         }
         for d in 0..self.played.len() {
@@ -686,27 +688,30 @@ fn in_force(ladder: &Ladder, lapse: &mut [Round], package: &[Measure], round: Ro
 
 /// Phase 5 of a round of one measure per dyad, `played`: each actor perceives its
 /// target's move toward it (`reverse[dyad]` is the target's dyad toward the actor),
-/// misread with probability `misperception`.
+/// misread with probability `misperception`, into `seen` (one entry per dyad, the
+/// seen rows' next round).
 #[inline(always)]
 fn perceive_moves<M: Copy + Into<Move>>(
-    seen: &mut Rows<Move>,
+    seen: &mut [Move],
     ladder: &Ladder,
     reverse: &[Option<u32>],
     played: &[M],
     misperception: Coin,
     rng: &mut SimRng,
 ) {
-    seen.push_round(|d| match reverse[d] {
-        Some(r) => {
-            let m: Move = played[r as usize].into();
-            Move {
-                rung: misperception.slip(ladder, m.rung, rng),
-                magnitude: m.magnitude,
+    for (sees, &reverse) in seen.iter_mut().zip(reverse) {
+        *sees = match reverse {
+            Some(r) => {
+                let m: Move = played[r as usize].into();
+                Move {
+                    rung: misperception.slip(ladder, m.rung, rng),
+                    magnitude: m.magnitude,
+                }
             }
-        }
-        // A target that does not face the actor makes no move toward it.
-        None => Move::on(ladder.neutral()),
-    });
+            // A target that does not face the actor makes no move toward it.
+            None => Move::on(ladder.neutral()),
+        };
+    }
 }
 
 /// Writes `moves`, one measure a round, as `measures`: forced in `forced` rounds.

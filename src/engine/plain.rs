@@ -162,15 +162,15 @@ impl Span<'_, '_> {
             stocks: Stocks::NONE,
         };
         for round in rounds {
+            debug_assert_eq!(
+                self.moves.filled(),
+                self.seen.filled(),
+                "a move seen a move"
+            );
+            // Each dyad's move is written straight into the rows' next round while
+            // the rounds so far are read.
+            let (moves, next) = self.moves.split_next();
             {
-                // Each dyad's move is written straight into the rows' next round
-                // while the rounds so far are read.
-                debug_assert_eq!(
-                    self.moves.filled(),
-                    self.seen.filled(),
-                    "a move seen a move"
-                );
-                let (moves, next) = self.moves.split_next();
                 let observation = Observation {
                     scene: &scene,
                     histories: Histories::Recorded {
@@ -187,11 +187,13 @@ impl Span<'_, '_> {
                     *played = Move { rung, ..m };
                 }
             }
+            // Each actor perceives the move just played toward it.
+            let (_, seen) = self.seen.split_next();
+            perceive_moves(seen, ladder, self.reverse, next, self.misperception, rng);
+            self.seen.advance();
             self.moves.advance();
-            let played = self.moves.last_round();
-            let (reverse, misperception) = (self.reverse, self.misperception);
-            perceive_moves(self.seen, ladder, reverse, played, misperception, rng);
             if !self.stops.is_empty() {
+                let played = self.moves.last_round();
                 for (now, m) in self.in_force_now.iter_mut().zip(played) {
                     *now = m.rung;
                 }
