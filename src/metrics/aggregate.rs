@@ -4,7 +4,8 @@
 use super::summary::ActorSummary;
 use crate::ladder::{Ladder, Round, Rung};
 use crate::scenario::Scenario;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Counts of actors' rungs per round over replicates: `O(rounds × actors × rungs)`
 /// memory whatever the number of replicates, and exact quantiles on the ladder.
@@ -196,8 +197,9 @@ fn sample_se(m2: f64, n: u64) -> f64 {
 /// [`resolution`]: ValueCounts::resolution
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValueCounts {
-    /// Replicates by value, keyed by [`order_key`] so that keys sort as the values do.
-    counts: BTreeMap<u64, u64>,
+    /// Replicates by value, keyed by [`order_key`] so that keys sort as the values do
+    /// (sorted only when read: counting is the frequent part).
+    counts: HashMap<u64, u64, BuildHasherDefault<KeyHasher>>,
     n: u64,
     sum: f64,
     /// Running mean and sum of squared deviations (Welford), for the standard error.
@@ -298,27 +300,25 @@ impl ValueCounts {
 
     /// The smallest value whose cumulative count reaches `q × n` (as [`quantile_index`]).
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        let need = ((q * self.n as f64).ceil() as u64).max(1);
-        let mut acc = 0;
-        let mut last = None;
-        for (&k, &c) in &self.counts {
-            acc += c;
-            last = Some(from_order_key(k));
-            if acc >= need {
-                return last;
-            }
-        }
-        last
+        quantile_of(&self.sorted(), self.n, q)
     }
 
     /// Mean, p10, p50 and p90; `None` when empty.
     pub fn stats(&self) -> Option<Stats> {
+        let sorted = self.sorted();
         Some(Stats {
             mean: self.mean()?,
-            p10: self.quantile(0.1)?,
-            p50: self.quantile(0.5)?,
-            p90: self.quantile(0.9)?,
+            p10: quantile_of(&sorted, self.n, 0.1)?,
+            p50: quantile_of(&sorted, self.n, 0.5)?,
+            p90: quantile_of(&sorted, self.n, 0.9)?,
         })
+    }
+
+    /// The counts by value, in the order of the values.
+    fn sorted(&self) -> Vec<(u64, u64)> {
+        let mut sorted: Vec<(u64, u64)> = self.counts.iter().map(|(&k, &c)| (k, c)).collect();
+        sorted.sort_unstable_by_key(|&(k, _)| k);
+        sorted
     }
 
     fn snap(&self, x: f64) -> f64 {
@@ -333,8 +333,8 @@ impl ValueCounts {
     /// Snaps every value to a grid coarse enough to leave at most half the allowed
     /// number of distinct values.
     fn coarsen(&mut self) {
-        let lo = from_order_key(*self.counts.keys().next().expect("not empty"));
-        let hi = from_order_key(*self.counts.keys().next_back().expect("not empty"));
+        let lo = from_order_key(*self.counts.keys().min().expect("not empty"));
+        let hi = from_order_key(*self.counts.keys().max().expect("not empty"));
         let wanted = (hi - lo) / (self.cap() / 2) as f64;
         let mut step = 2f64.powi(wanted.log2().ceil() as i32).max(self.step * 2.0);
         loop {
@@ -351,6 +351,45 @@ impl ValueCounts {
             }
             step *= 2.0;
         }
+    }
+}
+
+/// The smallest value of `sorted` (counts by [`order_key`], in order, of `n` values)
+/// whose cumulative count reaches `q × n` (as [`quantile_index`]).
+fn quantile_of(sorted: &[(u64, u64)], n: u64, q: f64) -> Option<f64> {
+    let need = ((q * n as f64).ceil() as u64).max(1);
+    let mut acc = 0;
+    let mut last = None;
+    for &(k, c) in sorted {
+        acc += c;
+        last = Some(from_order_key(k));
+        if acc >= need {
+            return last;
+        }
+    }
+    last
+}
+
+/// Hashes an [`order_key`] by one multiplication: the keys are bit patterns of
+/// floats, often whole numbers, whose high bits the product spreads over the low
+/// bits a table indexes by. Fixed, so tables are the same in every run.
+#[derive(Debug, Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        let mixed = (self.0 ^ key).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = mixed ^ (mixed >> 32);
     }
 }
 
@@ -440,7 +479,7 @@ impl ActorTotals {
         let rungs = scenario.ladder.len() as u128;
         let rounds = u128::from(scenario.rounds);
         let counts = 3 * rungs + 2 * (rounds + 1) + 2 * rungs * rounds;
-        // A BTreeMap entry of two u64 with its share of a node, generously.
+        // A hash table entry of two u64 with its share of the table's room, generously.
         let payoff = match scenario.payoffs {
             Some(_) => u128::from(scenario.replicates.min(ValueCounts::MAX_DISTINCT as u64)) * 48,
             None => 0,
