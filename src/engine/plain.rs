@@ -57,9 +57,14 @@ impl<'s> Engine<'s> {
             as_decided,
             misperception,
         };
+        // Each dyad's reflex, up to the first dyad without one.
         self.reflexes.clear();
-        let reflexes = self.active.iter().map(|&i| self.instances[i].reflex());
-        let ended = match collect_into(reflexes, &mut self.reflexes) {
+        let reflexes = self
+            .active
+            .iter()
+            .map_while(|&i| self.instances[i].reflex());
+        self.reflexes.extend(reflexes);
+        let ended = match self.reflexes.len() == self.active.len() {
             // Every decision is a reflex to the move last seen: no view is built.
             true => {
                 let reflexes = &self.reflexes;
@@ -88,17 +93,6 @@ impl<'s> Engine<'s> {
             None => false,
         }
     }
-}
-
-/// Collects each item into `into` while every one is there; whether all were.
-fn collect_into<T>(items: impl Iterator<Item = Option<T>>, into: &mut Vec<T>) -> bool {
-    for item in items {
-        match item {
-            Some(item) => into.push(item),
-            None => return false,
-        }
-    }
-    true
 }
 
 /// The instances of a run's two dyads when they are one pair facing each other, in

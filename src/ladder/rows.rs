@@ -12,9 +12,10 @@ use std::ops::Index;
 /// [`next_mut`](Rows::next_mut) on each row or [`split_next`](Rows::split_next), then
 /// [`advance`](Rows::advance)), and a round reads the entries the round before
 /// wrote: laid out this way, both are passes over one stretch of memory. Held row
-/// after row, each row's end was a cache line and a page of its own, and with tens of thousands of dyads the pages of a round were
-/// more than the processor keeps mapped: the cost per dyad-round grew 2.9 times from
-/// 10 to 150 everyone-faces-everyone actors (measured 2 December 2026).
+/// after row, each row's end was a cache line and a page of its own, and with tens
+/// of thousands of dyads the pages of a round were more than the processor keeps
+/// mapped: the cost per dyad-round grew 2.9 times from 10 to 150
+/// everyone-faces-everyone actors (measured 2 December 2026).
 #[derive(Debug, Clone)]
 pub struct Rows<T> {
     /// `room × rows` entries; past `filled` rounds, entries not yet written (or left
