@@ -251,6 +251,13 @@ fn paeth(row: &[u8], above: Option<&[u8]>, out: &mut Vec<u8>) {
         .zip(&mut bb)
         .zip(&mut cc)
     {
+        // Where the row repeats the one above, each byte and the one to its left alike
+        // (most of a chart: flat fills and vertical lines), Paeth predicts every byte
+        // as the byte above, and the filter leaves zeros.
+        if x == b && a == c {
+            out.fill(0);
+            continue;
+        }
         for i in 0..CHUNK {
             out[i] = x[i].wrapping_sub(predict(a[i], b[i], c[i]));
         }
@@ -812,21 +819,50 @@ mod tests {
         let row = [11u8, 19, 33, 14, 25, 31, 1, 255, 8, 9, 10, 8];
         let mut fast = Vec::new();
         paeth(&row, Some(&above), &mut fast);
-        let plain: Vec<u8> = (0..row.len())
-            .map(|i| {
-                let (a, c) = if i >= PIXEL {
-                    (row[i - PIXEL], above[i - PIXEL])
-                } else {
-                    (0, 0)
-                };
-                row[i].wrapping_sub(predict(a, above[i], c))
-            })
-            .collect();
-        assert_eq!(fast, plain);
+        assert_eq!(fast, plain_paeth(&row, &above));
         assert_eq!(
             (predict(1, 2, 3), predict(5, 9, 5), predict(9, 5, 9)),
             (1, 9, 5)
         );
+    }
+
+    /// Paeth's filter byte by byte, as the PNG specification states it.
+    fn plain_paeth(row: &[u8], above: &[u8]) -> Vec<u8> {
+        (0..row.len())
+            .map(|i| {
+                let (a, c) = match i >= PIXEL {
+                    true => (row[i - PIXEL], above[i - PIXEL]),
+                    false => (0, 0),
+                };
+                row[i].wrapping_sub(predict(a, above[i], c))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rows_that_repeat_the_one_above_in_places_filter_as_the_predictor_says() {
+        // Rows of a picture, and the same rows with a pixel changed here and there:
+        // stretches equal to the row above begin and end anywhere in a chunk.
+        let size = (1600, 40);
+        let rgb = picture(size, 3);
+        let stride = size.0 as usize * PIXEL;
+        let mut changed = 0;
+        for y in 1..size.1 as usize {
+            let above = &rgb[(y - 1) * stride..y * stride];
+            let mut rows = vec![rgb[y * stride..(y + 1) * stride].to_vec(), above.to_vec()];
+            let mut edited = above.to_vec();
+            for at in (y * 7..stride).step_by(97 + y) {
+                edited[at] = edited[at].wrapping_add(1 + y as u8);
+            }
+            rows.push(edited);
+            for row in rows {
+                let mut fast = Vec::new();
+                paeth(&row, Some(above), &mut fast);
+                assert_eq!(fast, plain_paeth(&row, above), "row {y}");
+                changed += fast.iter().filter(|&&b| b != 0).count();
+            }
+        }
+        assert!(changed > 1000, "{changed}");
     }
 
     #[test]
