@@ -140,6 +140,26 @@ impl Random {
             .collect();
         Random { cumulative }
     }
+
+    /// The rung a uniform draw `x` in [0, 1) picks: the first whose cumulative weight
+    /// passes `x`.
+    fn rung_at(&self, x: f64) -> usize {
+        // That is the number of rungs whose cumulative weight does not pass it, as
+        // the weights only grow: counted without a branch, which a random `x` would
+        // send the wrong way half the time (it was half a tournament's time against
+        // Random).
+        let below = self.cumulative.iter().filter(|&&c| c <= x).count();
+        let last = self.cumulative.len() - 1;
+        match below <= last {
+            true => below,
+            // Skip zero-weight rungs at the end, which rounding could otherwise reach.
+            false => self
+                .cumulative
+                .iter()
+                .position(|&c| c >= self.cumulative[last])
+                .unwrap_or(last),
+        }
+    }
 }
 
 impl Policy for Random {
@@ -148,19 +168,7 @@ impl Policy for Random {
     #[inline]
     fn decide(&mut self, _: &View<'_>, rng: &mut SimRng) -> Move {
         let x: f64 = rng.random();
-        let last = self.cumulative.len() - 1;
-        // Skip zero-weight rungs at the end, which rounding could otherwise reach.
-        let rung = self
-            .cumulative
-            .iter()
-            .position(|&c| x < c)
-            .unwrap_or_else(|| {
-                self.cumulative
-                    .iter()
-                    .position(|&c| c >= self.cumulative[last])
-                    .unwrap_or(last)
-            });
-        Move::on(rung as Rung)
+        Move::on(self.rung_at(x) as Rung)
     }
 }
 
@@ -168,6 +176,34 @@ impl Policy for Random {
 mod tests {
     use super::*;
     use crate::engine::testing::{C, Scripted, five_rungs, versus};
+
+    #[test]
+    fn a_draw_picks_the_first_rung_whose_cumulative_weight_passes_it() {
+        let first_passing = |r: &Random, x: f64| {
+            let last = r.cumulative.len() - 1;
+            r.cumulative.iter().position(|&c| x < c).unwrap_or_else(|| {
+                let top = r.cumulative[last];
+                r.cumulative.iter().position(|&c| c >= top).unwrap_or(last)
+            })
+        };
+        for weights in [
+            vec![1.0, 0.0, 0.0, 3.0, 0.0],
+            vec![0.0, 1.0],
+            vec![1.0, 1.0, 1.0],
+            vec![0.1, 0.2, 0.3, 0.4, 0.0, 0.0],
+        ] {
+            let r = Random::from_weights(&weights);
+            // Every cumulative weight exactly, the numbers just around it, and a grid.
+            let edges = r
+                .cumulative
+                .iter()
+                .flat_map(|&c| [c.next_down(), c, c.next_up()]);
+            let grid = (0..10_000).map(|k| f64::from(k) / 10_000.0);
+            for x in edges.chain(grid).chain([1.0f64.next_down()]) {
+                assert_eq!(r.rung_at(x), first_passing(&r, x), "{weights:?} at {x}");
+            }
+        }
+    }
 
     #[test]
     fn follows_its_weights() {
