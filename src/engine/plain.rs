@@ -8,7 +8,9 @@
 //! the same draws in the same order as the six phases (the agreement tests hold it),
 //! without asking each round what else might happen. A run of two actors facing each
 //! other plays its span with both policies' own types ([`Instance::visit_pair`]), so
-//! that their decisions are direct calls inlined into the loop.
+//! that their decisions are direct calls inlined into the loop; two reflexes facing
+//! each other play a duel ([`Span::duel`]), whose whole state is the pair of moves
+//! each side saw last.
 
 use super::noise::Coin;
 use super::stop::Stops;
@@ -16,7 +18,7 @@ use super::{Engine, Tremble, perceive_moves};
 use crate::ladder::{Ladder, Move, Round, Rows, Rung};
 use crate::payoff::Payoffs;
 use crate::policy::{
-    Dyad, Histories, Instance, Observation, PairVisit, Policy, Scene, Stocks, View,
+    Dyad, Histories, Instance, Observation, PairVisit, Policy, Reflex, Scene, Stocks, View,
 };
 use crate::rng::SimRng;
 use std::ops::Range;
@@ -64,26 +66,30 @@ impl<'s> Engine<'s> {
             .iter()
             .map_while(|&i| self.instances[i].reflex());
         self.reflexes.extend(reflexes);
-        let ended = match self.reflexes.len() == self.active.len() {
+        let all_reflexes = self.reflexes.len() == self.active.len();
+        let ended = match (all_reflexes, facing_pair(&self.reverse, &self.active)) {
+            // Two reflexes facing each other: the whole state of a round is two moves.
+            (true, Some(_)) => {
+                let reflexes = [self.reflexes[0], self.reflexes[1]];
+                span.duel(rounds, rng, reflexes).err()
+            }
             // Every decision is a reflex to the move last seen: no view is built.
-            true => {
+            (true, None) => {
                 let reflexes = &self.reflexes;
                 span.play(rounds, rng, reflexes.len(), |d, _, last_seen, _| {
                     reflexes[d].decide(last_seen.get(d))
                 })
             }
-            false => match facing_pair(&self.reverse, &self.active) {
-                Some([a, b]) => {
-                    let (first, second) = pair_mut(&mut self.instances, a, b);
-                    Instance::visit_pair(first, second, Pair { span, rounds, rng })
-                }
-                None => {
-                    let (instances, active) = (&mut self.instances, &self.active);
-                    span.play(rounds, rng, active.len(), |d, observation, _, rng| {
-                        instances[active[d]].decide(&View::of(observation, d), rng)
-                    })
-                }
-            },
+            (false, Some([a, b])) => {
+                let (first, second) = pair_mut(&mut self.instances, a, b);
+                Instance::visit_pair(first, second, Pair { span, rounds, rng })
+            }
+            (false, None) => {
+                let (instances, active) = (&mut self.instances, &self.active);
+                span.play(rounds, rng, active.len(), |d, observation, _, rng| {
+                    instances[active[d]].decide(&View::of(observation, d), rng)
+                })
+            }
         };
         match ended {
             Some((round, outcome)) => {
@@ -197,6 +203,67 @@ impl Span<'_, '_> {
             }
         }
         None
+    }
+
+    /// Plays `rounds` of two dyads facing each other, each deciding by its reflex:
+    /// what [`Span::play`] does, with the same draws in the same order, the moves last
+    /// seen held in a pair instead of read back from the rows. Returns, as `Err`, the
+    /// round a stop rule ended the run at, with its outcome.
+    fn duel(
+        &mut self,
+        mut rounds: Range<Round>,
+        rng: &mut SimRng,
+        reflexes: [Reflex; 2],
+    ) -> Result<(), (Round, usize)> {
+        let mut last_seen = match *self.seen.last_round() {
+            [a, b] => [a, b],
+            // The run's first round: nothing seen yet.
+            _ => match rounds.next() {
+                Some(round) => {
+                    let decided = [reflexes[0].decide(None), reflexes[1].decide(None)];
+                    self.duel_round(round, decided, rng)?
+                }
+                None => return Ok(()),
+            },
+        };
+        for round in rounds {
+            let decided = [
+                reflexes[0].decide(Some(&last_seen[0])),
+                reflexes[1].decide(Some(&last_seen[1])),
+            ];
+            last_seen = self.duel_round(round, decided, rng)?;
+        }
+        Ok(())
+    }
+
+    /// One round of [`Span::duel`] from the two moves `decided`: returns what each
+    /// side saw, or the round and outcome of a stop rule that ends the run.
+    #[inline(always)]
+    fn duel_round(
+        &mut self,
+        round: Round,
+        mut played: [Move; 2],
+        rng: &mut SimRng,
+    ) -> Result<[Move; 2], (Round, usize)> {
+        let ladder = self.ladder;
+        for m in &mut played {
+            m.rung = self.as_decided.slip(ladder, m.rung, rng);
+        }
+        // Each actor perceives the other's move.
+        let mut seen = [played[1], played[0]];
+        for m in &mut seen {
+            m.rung = self.misperception.slip(ladder, m.rung, rng);
+        }
+        self.moves.push_all(played);
+        self.seen.push_all(seen);
+        if !self.stops.is_empty() {
+            self.in_force_now
+                .copy_from_slice(&[played[0].rung, played[1].rung]);
+            if let Some(outcome) = self.stops.check(self.in_force_now, &[]) {
+                return Err((round, outcome));
+            }
+        }
+        Ok(seen)
     }
 }
 

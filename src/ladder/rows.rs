@@ -199,6 +199,18 @@ impl<T: Copy> Rows<T> {
         self.filled += 1;
     }
 
+    /// Adds `round`, one entry per row in row order, to the rows.
+    ///
+    /// # Panics
+    ///
+    /// If the rows are full, or there are not `N` rows.
+    #[inline(always)]
+    pub fn push_all<const N: usize>(&mut self, round: [T; N]) {
+        let (_, next) = self.split_next();
+        next.copy_from_slice(&round);
+        self.filled += 1;
+    }
+
     /// Makes the entries written past every row's end ([`next_mut`](Rows::next_mut),
     /// [`split_next`](Rows::split_next)) part of the rows: every row grows by one.
     ///

@@ -323,9 +323,10 @@ impl Policy for Mirror {
             && self.duration == 1
             && self.settle.is_none()
             && self.in_kind;
-        plain.then_some(Reflex::Echo {
-            first: self.first,
-            scale: self.scale,
+        let first = self.first;
+        plain.then_some(match self.scale {
+            1.0 => Reflex::Echo { first },
+            scale => Reflex::ScaledEcho { first, scale },
         })
     }
 
@@ -448,14 +449,11 @@ mod tests {
         let neutral = ladder.neutral();
         assert_eq!(
             reflex(""),
-            Some(Reflex::Echo {
-                first: neutral,
-                scale: 1.0
-            })
+            Some(Reflex::Echo { first: neutral })
         );
         assert_eq!(
             reflex("scale = 0.5"),
-            Some(Reflex::Echo {
+            Some(Reflex::ScaledEcho {
                 first: neutral,
                 scale: 0.5
             })

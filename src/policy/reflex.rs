@@ -16,8 +16,19 @@ pub enum Reflex {
     /// The same rung every round (`hold`).
     Hold(Rung),
     /// `first` in a run's first round, and afterwards the move last seen from the
-    /// target, its magnitude times `scale` (a plain `mirror`).
+    /// target, magnitude and all (a plain `mirror`).
     Echo {
+        /// The opening rung.
+        first: Rung,
+    },
+    /// As [`Reflex::Echo`], the magnitude times `scale` (a plain `mirror` with a
+    /// `scale` other than 1).
+    ///
+    /// Kept apart from `Echo` so that echoing does no arithmetic: compiled without a
+    /// branch, the product is formed for every move, with a magnitude or not, and it
+    /// lies on the chain from one round's moves to the next. Two plain mirrors ran
+    /// 1.09 times faster without it (measured 3 December 2026).
+    ScaledEcho {
         /// The opening rung.
         first: Rung,
         /// The answer's magnitude per magnitude seen.
@@ -32,8 +43,9 @@ impl Reflex {
     pub fn decide(self, last: Option<&Move>) -> Move {
         match (self, last) {
             (Reflex::Hold(rung), _) => Move::on(rung),
-            (Reflex::Echo { first, .. }, None) => Move::on(first),
-            (Reflex::Echo { scale, .. }, Some(seen)) => Move {
+            (Reflex::Echo { first } | Reflex::ScaledEcho { first, .. }, None) => Move::on(first),
+            (Reflex::Echo { .. }, Some(&seen)) => seen,
+            (Reflex::ScaledEcho { scale, .. }, Some(seen)) => Move {
                 rung: seen.rung,
                 magnitude: seen.magnitude.map(|x| x * scale),
             },
@@ -53,7 +65,11 @@ mod tests {
         };
         assert_eq!(Reflex::Hold(1).decide(None), Move::on(1));
         assert_eq!(Reflex::Hold(1).decide(Some(&seen)), Move::on(1));
-        let echo = Reflex::Echo {
+        let plain = Reflex::Echo { first: 3 };
+        assert_eq!(plain.decide(None), Move::on(3));
+        assert_eq!(plain.decide(Some(&seen)), seen);
+        assert_eq!(plain.decide(Some(&Move::on(0))), Move::on(0));
+        let echo = Reflex::ScaledEcho {
             first: 3,
             scale: 0.5,
         };
