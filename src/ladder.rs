@@ -315,10 +315,10 @@ impl<M: Copy> Packages<M> {
 
     /// Adds the next rounds' packages, of one measure each.
     pub fn extend_ones(&mut self, measures: impl Iterator<Item = M>) {
+        let held = self.items.len() as u32;
         self.items.extend(measures);
         if !self.ends.is_empty() {
-            let kept = self.ends.len();
-            self.ends.extend(kept as u32 + 1..=self.items.len() as u32);
+            self.ends.extend(held + 1..=self.items.len() as u32);
         }
     }
 
@@ -372,6 +372,16 @@ pub(crate) mod tests {
         p.clear();
         p.push_one(7);
         assert_eq!((p.rounds(), p.round(0)), (1, &[7][..]));
+    }
+
+    #[test]
+    fn rounds_of_one_measure_extend_packages_of_several() {
+        let mut p: Packages<u8> = Packages::default();
+        p.extend_ones([1, 2].into_iter());
+        p.push(&[3, 4, 5]);
+        p.extend_ones([6, 7].into_iter());
+        let rounds: Vec<&[u8]> = (0..p.rounds()).map(|r| p.round(r)).collect();
+        assert_eq!(rounds, [&[1][..], &[2], &[3, 4, 5], &[6], &[7]]);
     }
 
     #[test]

@@ -159,6 +159,8 @@ pub struct Engine<'s> {
     /// Whether some perceived package so far has held several measures (until then,
     /// policies are shown the perceived moves alone).
     several_seen: bool,
+    /// Whether every package of the last round played held one measure.
+    singles: bool,
     fired: Vec<Option<Round>>,
     /// This round's forced measures, per dyad.
     forced: Vec<Vec<Move>>,
@@ -263,6 +265,7 @@ impl<'s> Engine<'s> {
             seen: Rows::new(n, rounds, Move::on(0)),
             seen_packages: vec![Packages::with_capacity(rounds); n],
             several_seen: false,
+            singles: true,
             fired: vec![None; plan.triggers],
             forced: vec![Vec::new(); n],
             replace: vec![false; n],
@@ -532,6 +535,7 @@ impl<'s> Engine<'s> {
             let (_, seen) = self.seen.split_next();
             perceive_moves(seen, ladder, reverse, played, misperception, rng);
             self.seen.advance();
+            self.singles = true;
             return;
         }
         for d in 0..self.played.len() {
@@ -568,6 +572,7 @@ impl<'s> Engine<'s> {
             }
         }
         self.seen.advance();
+        self.singles = !self.several.contains(&true);
         self.several.fill(false);
         self.forcing = false;
     }
@@ -655,6 +660,7 @@ impl<'s> Engine<'s> {
             row.clear();
         }
         self.several_seen = false;
+        self.singles = true;
         self.packages_kept = false;
         self.forcing = false;
         self.holdings.reset();

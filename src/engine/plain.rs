@@ -15,7 +15,7 @@
 use super::noise::Coin;
 use super::stop::Stops;
 use super::{Engine, Tremble, perceive_moves};
-use crate::ladder::{Ladder, Move, Round, Rows, Rung};
+use crate::ladder::{Ladder, Measure, Move, Round, Rows, Rung};
 use crate::payoff::Payoffs;
 use crate::policy::{
     Dyad, Histories, Instance, Observation, PairVisit, Policy, Reflex, Scene, Stocks, View,
@@ -25,16 +25,49 @@ use std::ops::Range;
 
 impl<'s> Engine<'s> {
     /// Whether the rounds up to the next event can be played plain: nothing but one
-    /// measure per dyad, chosen by its policy, has happened or can happen in them.
+    /// measure per dyad, chosen by its policy, can happen in them, and what happened
+    /// before needs no more than the moves to be decided on.
+    ///
+    /// Once a round has held several measures in a package, policies are shown
+    /// packages; a reflex, though, answers only the move seen last round, so if every
+    /// package of that round held one measure, every dyad with a reflex decides as
+    /// in a round of single measures, and the packages of plain rounds are kept after
+    /// them ([`Engine::keep_single_packages`]). Without it, the replicates of two noisy
+    /// mirrors whose opening tremble made a package (2% of them) went through the six
+    /// phases to their last round.
     pub(super) fn plain(&self) -> bool {
+        let packages = self.several_seen || self.packages_kept;
         !self.phased
             && matches!(self.plan.noise.tremble, Tremble::AsDecided(_))
-            && !self.several_seen
             && !self.packing
-            && !self.packages_kept
             && !self.lasting
             && self.holdings.is_empty()
             && self.trajectory.decisions.is_empty()
+            && (!packages || self.singles && self.every_dyad_has_a_reflex())
+    }
+
+    /// Whether every dyad's policy in force has a [`Reflex`].
+    fn every_dyad_has_a_reflex(&self) -> bool {
+        self.active
+            .iter()
+            .all(|&i| self.instances[i].reflex().is_some())
+    }
+
+    /// Keeps the packages of plain `rounds`, one measure each, where packages are
+    /// kept: every perceived one once some perceived package held several, and a
+    /// dyad's own once one of its rounds held several.
+    fn keep_single_packages(&mut self, rounds: Range<usize>) {
+        for d in 0..self.active.len() {
+            if self.several_seen {
+                let seen = self.seen.row(d);
+                self.seen_packages[d].extend_ones(rounds.clone().map(|r| seen[r]));
+            }
+            let kept = &mut self.trajectory.packages[d];
+            if kept.rounds() > 0 {
+                let moves = self.trajectory.moves.row(d);
+                kept.extend_ones(rounds.clone().map(|r| Measure::of(moves[r], false)));
+            }
+        }
     }
 
     /// Plays `rounds`, none of which has events, the plain way ([`Engine::plain`]);
@@ -45,6 +78,7 @@ impl<'s> Engine<'s> {
         (as_decided, misperception): (Coin, Coin),
         rng: &mut SimRng,
     ) -> bool {
+        let first = self.trajectory.moves.filled();
         let mut span = Span {
             ladder: self.plan.ladder,
             payoffs: self.plan.payoffs,
@@ -91,6 +125,9 @@ impl<'s> Engine<'s> {
                 })
             }
         };
+        if self.several_seen || self.packages_kept {
+            self.keep_single_packages(first..self.trajectory.moves.filled());
+        }
         match ended {
             Some((round, outcome)) => {
                 self.end(round, outcome);
@@ -367,6 +404,45 @@ mod tests {
             let t = engine.run(&mut run_rng(scenario.seed, 1));
             let sized = (1..dyads).any(|d| t.moves.row(d).iter().any(|m| m.magnitude.is_some()));
             assert_eq!(sized, answered, "{policies:?}");
+        }
+    }
+
+    #[test]
+    fn reflexes_play_plain_again_after_a_round_of_packages() {
+        // Round 0 forces an expulsion on a0, whose mirror opens with a protest: a
+        // package of two measures, which a mirror answers in kind round after round,
+        // until both sides are made to play nothing in round 6.
+        let package = |policy: &str, noise: f64| {
+            let mut text = three_rungs("packages", 20, 3, noise);
+            let opening = "{ kind = \"mirror\", first = \"protest\" }";
+            text.push_str(&format!(
+                "[[actors]]\nid = \"a0\"\npolicy = {opening}\n\n\
+                 [[actors]]\nid = \"a1\"\npolicy = {policy}\n\n\
+                 [[events]]\nround = 0\nact = {{ actor = \"a0\", target = \"a1\", rung = \"expel\" }}\n\n"
+            ));
+            for (actor, target) in [("a0", "a1"), ("a1", "a0")] {
+                text.push_str(&format!(
+                    "[[events]]\nround = 6\nreplace = true\n\
+                     act = {{ actor = \"{actor}\", target = \"{target}\", rung = \"none\" }}\n\n"
+                ));
+            }
+            Scenario::parse(&text, "packages.toml").expect("a valid scenario")
+        };
+        for (policy, reflexes) in [
+            ("{ kind = \"mirror\" }", true),
+            ("{ kind = \"hold\", rung = \"protest\" }", true),
+            ("{ kind = \"mirror\", tolerance = 2 }", false),
+        ] {
+            // Without noise: a package in round 0, one measure each in the last round.
+            let scenario = package(policy, 0.0);
+            let mut engine = Engine::new(&scenario);
+            let t = engine.run(&mut run_rng(scenario.seed, 0));
+            assert_eq!(t.measures(0).round(0).len(), 2, "{policy}");
+            assert!(engine.several_seen && engine.singles, "{policy}");
+            // Only reflexes play the rest plain.
+            assert_eq!(engine.plain(), reflexes, "{policy}");
+            // With noise, packages come and go; both engines play them alike.
+            agree(&package(policy, 0.2), 300);
         }
     }
 
