@@ -71,6 +71,10 @@ impl Policy for Escalate {
         let steps = i64::from(self.step);
         shifted_package(view, &self.domains, measures, (steps, self.cap), package);
     }
+
+    fn window(&self) -> Option<u32> {
+        Some(1)
+    }
 }
 
 #[cfg(test)]

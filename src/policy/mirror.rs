@@ -363,6 +363,14 @@ impl Policy for Mirror {
             None => Some(self.delay + self.tolerance + self.duration - 1),
         }
     }
+
+    // The most severe provoking move of the last `duration` rounds answered, each
+    // provoking after `tolerance` hostile moves in a row, `delay` rounds back: the
+    // earliest round read is `delay + tolerance + duration - 1` back. Domains and
+    // parity read rungs and stocks, and a match has no stocks.
+    fn window(&self) -> Option<u32> {
+        self.memory_depth()
+    }
 }
 
 /// Who owes whom an answer, read from the history one round at a time.

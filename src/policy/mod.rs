@@ -247,6 +247,17 @@ pub trait Policy: std::fmt::Debug + Send + Sync {
     fn reflex(&self) -> Option<Reflex> {
         None
     }
+
+    /// In a match (one measure a round, no stocks, no events, no third parties), the
+    /// rounds [`decide`](Self::decide) reads when it reads nothing else: the rung it
+    /// decides is then a function of the rungs of both sides' last `window` rounds
+    /// alone, wherever the match stands, or of all of them while fewer have been
+    /// played, however many rounds it was asked about before. It draws nothing.
+    /// `None` (the default) for any other policy. Tournaments look such decisions up
+    /// once made instead of making them again.
+    fn window(&self) -> Option<u32> {
+        None
+    }
 }
 
 impl Clone for Box<dyn Policy> {

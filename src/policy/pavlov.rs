@@ -113,6 +113,10 @@ impl Policy for Pavlov {
     fn reset(&mut self) {
         self.neutral_score = None;
     }
+
+    fn window(&self) -> Option<u32> {
+        Some(1)
+    }
 }
 
 #[cfg(test)]

@@ -483,6 +483,67 @@ mod tests {
             }
         }
 
+        /// A policy with a window decides the same on any two histories, of any
+        /// lengths, that end in the same `window` rounds (or are the same, while
+        /// shorter), whether or not it was asked about earlier rounds first, and draws
+        /// nothing.
+        #[test]
+        fn a_window_is_all_a_policy_reads(
+            a in proptest::collection::vec((0u16..5, 0u16..5), 0..30),
+            b in proptest::collection::vec((0u16..5, 0u16..5), 0..30),
+            asked in 0usize..30,
+        ) {
+            let ladder = five_rungs();
+            let payoffs = crate::payoff::Payoffs::Costs;
+            let extras = [
+                "{ kind = \"mirror\", delay = 1, tolerance = 2, duration = 3 }",
+                "{ kind = \"mirror\", tolerance = 2, first = \"sanction\" }",
+                "{ kind = \"threshold\", red_line = \"sanction\", duration = 3 }",
+                "{ kind = \"restrain\", step = 2, cap = \"seize\" }",
+                "{ kind = \"pavlov\", aspiration = -1.0 }",
+            ];
+            let tables = ALL
+                .iter()
+                .flat_map(|k| {
+                    let name = k.info.name;
+                    std::iter::once(minimal(name))
+                        .chain(k.info.params.iter().map(move |p| with(name, p.name, p.example)))
+                })
+                .chain(extras.iter().map(|t| toml::from_str::<toml::Table>(&format!("p = {t}")).unwrap()["p"].clone()));
+            let mut windowed = 0;
+            for table in tables {
+                let Ok(spec) = parse_policy(&table, &cx(&ladder)) else { continue };
+                let mut p = spec.policy;
+                let Some(window) = p.window() else { continue };
+                windowed += 1;
+                proptest::prop_assert!(!p.is_stochastic(), "{} draws", spec.text);
+                let window = window as usize;
+                // a's last `window` rounds (or all of a, if shorter) after b's.
+                let end = &a[a.len().saturating_sub(window)..];
+                let mut other = if end.len() < window { vec![] } else { b.clone() };
+                other.extend_from_slice(end);
+                let decide = |p: &mut Box<dyn Policy>, h: &[(Rung, Rung)], first: usize| {
+                    let own: Vec<Move> = h.iter().map(|x| Move::on(x.0)).collect();
+                    let seen: Vec<Move> = h.iter().map(|x| Move::on(x.1)).collect();
+                    p.reset();
+                    let mut rng = run_rng(0, 0);
+                    // Asked about each round from `first` on, the last one's decision kept.
+                    let mut decided = None;
+                    for t in first.min(h.len())..=h.len() {
+                        decided = Some(with_view(&ladder, Some(&payoffs), &own[..t], &seen[..t], |view| {
+                            p.decide(view, &mut rng)
+                        }));
+                    }
+                    (decided.expect("asked once at least").rung, rng)
+                };
+                let (x, drawn) = decide(&mut p, &a, a.len());
+                let (y, _) = decide(&mut p, &other, asked);
+                proptest::prop_assert_eq!(x, y, "{} reads more than {} rounds", spec.text, window);
+                proptest::prop_assert_eq!(drawn, run_rng(0, 0), "{} draws", spec.text);
+            }
+            proptest::prop_assert!(windowed >= 8, "{windowed} policies with a window");
+        }
+
         /// Where every round holds one measure, as in a match, a policy's package is
         /// the one move it decides, so a tournament means what a scenario does.
         #[test]

@@ -158,6 +158,10 @@ impl Policy for Restrain {
         let steps = -i64::from(self.step);
         shifted_package(view, &self.domains, measures, (steps, self.cap), package);
     }
+
+    fn window(&self) -> Option<u32> {
+        Some(1)
+    }
 }
 
 #[cfg(test)]

@@ -158,6 +158,11 @@ impl Policy for Threshold {
     fn memory_depth(&self) -> Option<u32> {
         self.duration
     }
+
+    // Punishing while a crossing lies within the last `duration` rounds.
+    fn window(&self) -> Option<u32> {
+        self.duration
+    }
 }
 
 #[cfg(test)]

@@ -65,8 +65,13 @@ fn entrant(top: usize) -> impl Strategy<Value = String> {
     prop_oneof![
         rung().prop_map(|r| format!("{{ kind = \"hold\", rung = {r} }}")),
         rung().prop_map(|r| format!("{{ kind = \"mirror\", first = {r} }}")),
-        (1..3u32, 1..3u32)
-            .prop_map(|(t, d)| format!("{{ kind = \"mirror\", tolerance = {t}, duration = {d} }}")),
+        (1..3u32, 1..3u32, 0..2u32, rung()).prop_map(|(t, d, delay, first)| format!(
+            "{{ kind = \"mirror\", tolerance = {t}, duration = {d}, delay = {delay}, first = {first} }}"
+        )),
+        (1..4u32, rung(), rung()).prop_map(|(d, l, p)| format!(
+            "{{ kind = \"threshold\", red_line = {l}, punish = {p}, duration = {d} }}"
+        )),
+        rung().prop_map(|r| format!("{{ kind = \"pavlov\", first = {r} }}")),
         (0.0..1.0f64).prop_map(|p| format!("{{ kind = \"generous\", p = {p} }}")),
         (0.0..1.0f64).prop_map(|p| format!("{{ kind = \"random\", p_hostile = {p} }}")),
         (rung(), rung())
