@@ -13,7 +13,7 @@
 //! In the arena a seat decides in one of three ways ([`How`]). A policy with a
 //! [`Reflex`] answers the move it saw last, without a view, unless it faces a policy
 //! that needs one. A policy with a [window](Policy::window) has each decision looked
-//! up by the rungs of its window ([`Lookup`]), made through a view only the first
+//! up by the rungs of its window ([`Window`]), made through a view only the first
 //! time the match meets that window. Any other policy decides through a view every
 //! round. A looked-up tit-for-two-tats plays twice as fast (measured 3 December
 //! 2026 on the speed tournament of `peers/axelrod/bench-tournament.toml`: against
@@ -171,8 +171,8 @@ pub struct Arena<'a> {
     /// (Pushing instead makes every round reload the vectors' lengths just stored, a
     /// stall that cost a third of a match.)
     history: [Vec<Move>; 2],
-    /// Each seat's decisions by window, for a policy with one.
-    lookups: [Lookup; 2],
+    /// Each seat's decisions by window, for a policy with one ([`Looked`]).
+    decided: [Vec<Rung>; 2],
 }
 
 impl<'a> Arena<'a> {
@@ -186,7 +186,7 @@ impl<'a> Arena<'a> {
             rounds,
             noise: Gaps::new(noise),
             history: [slots(), slots()],
-            lookups: Default::default(),
+            decided: Default::default(),
         }
     }
 }
@@ -221,11 +221,11 @@ impl PairVisit for Duel<'_, '_> {
     fn visit<A: Policy + ?Sized, B: Policy + ?Sized>(self, a: &mut A, b: &mut B) -> Outcome {
         let Duel { arena, rng } = self;
         let rungs = arena.ladder.len();
-        let mut lookups = std::mem::take(&mut arena.lookups);
-        let [lookup_a, lookup_b] = &mut lookups;
+        let mut decided = std::mem::take(&mut arena.decided);
+        let [decided_a, decided_b] = &mut decided;
         let (how_a, how_b) = match (
-            How::of(a.reflex(), a.window(), rungs, lookup_a),
-            How::of(b.reflex(), b.window(), rungs, lookup_b),
+            How::of(a.reflex(), a.window(), rungs, decided_a),
+            How::of(b.reflex(), b.window(), rungs, decided_b),
         ) {
             // A reflex facing a view decides through one too, its decision inlined
             // in a loop compiled for the pair: 1.4 times faster against `random`.
@@ -240,13 +240,14 @@ impl PairVisit for Duel<'_, '_> {
             ($seat_a:expr) => {
                 match how_b {
                     How::Reflex(reflex) => arena.duel($seat_a, Reflexive(reflex, None), rng),
-                    How::Looked => {
+                    How::Looked(window) => {
                         let decide = &mut |view: &View<'_>, r: &mut SimRng| b.decide(view, r);
                         arena.duel(
                             $seat_a,
                             Looked {
                                 decide,
-                                lookup: lookup_b,
+                                decided: decided_b,
+                                window,
                             },
                             rng,
                         )
@@ -257,16 +258,17 @@ impl PairVisit for Duel<'_, '_> {
         }
         let outcome = match how_a {
             How::Reflex(reflex) => against_b!(Reflexive(reflex, None)),
-            How::Looked => {
+            How::Looked(window) => {
                 let decide = &mut |view: &View<'_>, r: &mut SimRng| a.decide(view, r);
                 against_b!(Looked {
                     decide,
-                    lookup: lookup_a
+                    decided: decided_a,
+                    window
                 })
             }
             How::Viewed => against_b!(Viewed(a)),
         };
-        arena.lookups = lookups;
+        arena.decided = decided;
         outcome
     }
 }
@@ -277,28 +279,58 @@ enum How {
     /// By its policy's reflex ([`Reflexive`]).
     Reflex(Reflex),
     /// Looked up by its policy's window ([`Looked`]).
-    Looked,
+    Looked(Window),
     /// Through a view every round ([`Viewed`]).
     Viewed,
 }
 
 impl How {
     /// How a policy with `reflex` and `window` decides on a ladder of `rungs` rungs,
-    /// with `lookup` started for it when it is looked up.
-    fn of(reflex: Option<Reflex>, window: Option<u32>, rungs: usize, lookup: &mut Lookup) -> How {
-        match (reflex, window) {
+    /// with its slots in `decided` emptied when it is looked up.
+    fn of(
+        reflex: Option<Reflex>,
+        window: Option<u32>,
+        rungs: usize,
+        decided: &mut Vec<Rung>,
+    ) -> How {
+        match (reflex, window.and_then(|w| Window::start(w, rungs))) {
             (Some(reflex), _) => How::Reflex(reflex),
-            (None, Some(window)) if lookup.start(window, rungs) => How::Looked,
-            _ => How::Viewed,
+            (None, Some(window)) => {
+                decided.clear();
+                decided.resize(window.slots(), UNDECIDED);
+                How::Looked(window)
+            }
+            (None, None) => How::Viewed,
+        }
+    }
+}
+
+/// A match so far, from which a seat's view is made when it needs one.
+#[derive(Clone, Copy)]
+struct SoFar<'a> {
+    scene: &'a Scene<'a>,
+    /// Both seats' moves so far, each row holding `rounds`.
+    history: &'a [Vec<Move>; 2],
+    rounds: usize,
+}
+
+impl<'a> SoFar<'a> {
+    /// The match so far as the engine would observe it.
+    #[inline(always)]
+    fn observation(self) -> Observation<'a> {
+        let [own_a, own_b] = self.history;
+        let t = self.rounds;
+        Observation {
+            scene: self.scene,
+            histories: Histories::Duel([&own_a[..t], &own_b[..t]]),
         }
     }
 }
 
 /// How one seat of a match decides its rung each round.
 trait Seat {
-    /// The rung intended this round by the seat `seat` of `observation`, the match
-    /// so far.
-    fn decide(&mut self, observation: &Observation<'_>, seat: usize, rng: &mut SimRng) -> Rung;
+    /// The rung intended this round by the seat `seat` of the match `so_far`.
+    fn decide(&mut self, so_far: SoFar<'_>, seat: usize, rng: &mut SimRng) -> Rung;
 
     /// Takes note of the rungs just played: the seat's `own` and the `other` seat's.
     fn played(&mut self, own: Rung, other: Rung);
@@ -309,8 +341,9 @@ struct Viewed<'p, P: Policy + ?Sized>(&'p mut P);
 
 impl<P: Policy + ?Sized> Seat for Viewed<'_, P> {
     #[inline(always)]
-    fn decide(&mut self, observation: &Observation<'_>, seat: usize, rng: &mut SimRng) -> Rung {
-        self.0.decide(&View::of(observation, seat), rng).rung
+    fn decide(&mut self, so_far: SoFar<'_>, seat: usize, rng: &mut SimRng) -> Rung {
+        let observation = so_far.observation();
+        self.0.decide(&View::of(&observation, seat), rng).rung
     }
 
     #[inline(always)]
@@ -323,7 +356,7 @@ struct Reflexive(Reflex, Option<Move>);
 
 impl Seat for Reflexive {
     #[inline(always)]
-    fn decide(&mut self, _: &Observation<'_>, _: usize, _: &mut SimRng) -> Rung {
+    fn decide(&mut self, _: SoFar<'_>, _: usize, _: &mut SimRng) -> Rung {
         self.0.decide(self.1.as_ref()).rung
     }
 
@@ -340,17 +373,22 @@ type Decide<'p> = dyn FnMut(&View<'_>, &mut SimRng) -> Move + 'p;
 /// the rungs of the window, and made through a view (by `decide`) only when missing.
 struct Looked<'p, 'd> {
     decide: &'p mut Decide<'d>,
-    lookup: &'p mut Lookup,
+    /// The rung decided in each slot of the window, or [`UNDECIDED`].
+    decided: &'p mut [Rung],
+    /// Held here, not behind a reference: updated every round, it then stays in
+    /// registers (behind one, it went through memory, 1.2 times slower).
+    window: Window,
 }
 
 impl Seat for Looked<'_, '_> {
     #[inline(always)]
-    fn decide(&mut self, observation: &Observation<'_>, seat: usize, rng: &mut SimRng) -> Rung {
-        let slot = self.lookup.slot();
-        match self.lookup.decided[slot] {
+    fn decide(&mut self, so_far: SoFar<'_>, seat: usize, rng: &mut SimRng) -> Rung {
+        let slot = self.window.slot();
+        match self.decided[slot] {
             UNDECIDED => {
-                let rung = (self.decide)(&View::of(observation, seat), rng).rung;
-                self.lookup.decided[slot] = rung;
+                let observation = so_far.observation();
+                let rung = (self.decide)(&View::of(&observation, seat), rng).rung;
+                self.decided[slot] = rung;
                 rung
             }
             rung => rung,
@@ -359,60 +397,57 @@ impl Seat for Looked<'_, '_> {
 
     #[inline(always)]
     fn played(&mut self, own: Rung, other: Rung) {
-        self.lookup.push(own, other);
+        self.window.push(own, other);
     }
 }
 
-/// A slot of [`Lookup::decided`] with no decision in it yet.
+/// A slot of [`Looked::decided`] with no decision in it yet.
 const UNDECIDED: Rung = Rung::MAX;
 
-/// Slots a [`Lookup`] may hold: a window of up to four rounds on two rungs, or of
+/// Slots a [`Window`] may have: a window of up to four rounds on two rungs, or of
 /// one round on up to 64.
 const MAX_SLOTS: usize = 1 << 13;
 
-/// The decisions of a policy with a [window](Policy::window) in one match, by the
-/// rungs of its window: the rounds in it (up to the window), and both sides' rungs in
-/// those rounds, packed in bits, the latest lowest.
-#[derive(Debug, Clone, Default)]
-struct Lookup {
+/// The rungs of a policy's [window](Policy::window) as a match goes, which name the
+/// slot of its decision: the rounds in the window (up to its length), and both
+/// sides' rungs in those rounds, packed in bits, the latest lowest.
+#[derive(Debug, Clone, Copy)]
+struct Window {
     /// Bits of one rung.
     bits: u32,
     /// Bits of a whole window's rungs.
     span: u32,
-    window: u32,
+    length: u32,
     /// Rounds in the window so far.
     filled: u32,
     /// Both sides' rungs in the window so far.
     rungs: usize,
-    /// The rung decided in each slot, or [`UNDECIDED`].
-    decided: Vec<Rung>,
 }
 
-impl Lookup {
-    /// Starts a match of a policy with `window` on a ladder of `rungs` rungs, with
-    /// nothing decided yet; `false` when its windows are too many to hold.
-    fn start(&mut self, window: u32, rungs: usize) -> bool {
+impl Window {
+    /// The empty window of `length` rounds on a ladder of `rungs` rungs, unless it
+    /// has more than [`MAX_SLOTS`] slots.
+    fn start(length: u32, rungs: usize) -> Option<Window> {
         let bits = usize::BITS - (rungs - 1).leading_zeros();
-        let Some(span) = (2 * bits).checked_mul(window).filter(|&s| s < usize::BITS) else {
-            return false;
-        };
-        let slots = (window as usize + 1)
-            .checked_mul(1 << span)
-            .filter(|&n| n <= MAX_SLOTS);
-        let Some(slots) = slots else {
-            return false;
-        };
-        *self = Lookup {
+        let span = (2 * bits)
+            .checked_mul(length)
+            .filter(|&s| s < usize::BITS)?;
+        let window = Window {
             bits,
             span,
-            window,
+            length,
             filled: 0,
             rungs: 0,
-            decided: std::mem::take(&mut self.decided),
         };
-        self.decided.clear();
-        self.decided.resize(slots, UNDECIDED);
-        true
+        (length as usize + 1)
+            .checked_mul(1 << span)
+            .is_some_and(|n| n <= MAX_SLOTS)
+            .then_some(window)
+    }
+
+    /// The number of slots.
+    fn slots(&self) -> usize {
+        (self.length as usize + 1) << self.span
     }
 
     /// The slot of this round's decision.
@@ -427,7 +462,7 @@ impl Lookup {
         let round = (own as usize) << self.bits | other as usize;
         let mask = (1 << self.span) - 1;
         self.rungs = (self.rungs << (2 * self.bits) | round) & mask;
-        self.filled = (self.filled + 1).min(self.window);
+        self.filled = (self.filled + 1).min(self.length);
     }
 }
 
@@ -448,16 +483,13 @@ impl Arena<'_> {
             stocks: Stocks::NONE,
         };
         for t in 0..self.rounds as usize {
-            let [own_a, own_b] = &self.history;
-            let observation = Observation {
+            let so_far = SoFar {
                 scene: &scene,
-                histories: Histories::Duel([&own_a[..t], &own_b[..t]]),
+                history: &self.history,
+                rounds: t,
             };
             // Both decide first, then both tremble.
-            let intended = [
-                a.decide(&observation, 0, rng),
-                b.decide(&observation, 1, rng),
-            ];
+            let intended = [a.decide(so_far, 0, rng), b.decide(so_far, 1, rng)];
             let [ra, rb] = tremble(&self.noise, self.ladder, intended, &mut steady, rng);
             let [own_a, own_b] = &mut self.history;
             own_a[t] = Move::on(ra);
