@@ -482,7 +482,10 @@ impl Arena<'_> {
             fired: &[],
             stocks: Stocks::NONE,
         };
-        for t in 0..self.rounds as usize {
+        let rounds = self.rounds as usize;
+        // Every round has its slot: no bounds to check in the loop.
+        assert!(self.history.iter().all(|moves| moves.len() == rounds));
+        for t in 0..rounds {
             let so_far = SoFar {
                 scene: &scene,
                 history: &self.history,
