@@ -15,9 +15,9 @@
 //! that needs one. A policy with a [window](Policy::window) has each decision looked
 //! up by the rungs of its window ([`Window`]), made through a view only the first
 //! time the match meets that window. Any other policy decides through a view every
-//! round. A looked-up tit-for-two-tats plays twice as fast (measured 3 December
-//! 2026 on the speed tournament of `peers/axelrod/bench-tournament.toml`: against
-//! two-tits-for-tat, 26.9 ns a round of the match before, 15.7 after).
+//! round. Looked up, tit-for-two-tats plays more than twice as fast (measured 3
+//! December 2026 on the speed tournament of `peers/axelrod/bench-tournament.toml`:
+//! against tit-for-tat, 21.0 ns a round of the match before, 9.1 after).
 
 use crate::engine::{DUEL, Engine, Gaps, Plan};
 use crate::ladder::{Ladder, Move, Round, Rung};
@@ -404,7 +404,7 @@ impl Seat for Looked<'_, '_> {
 /// A slot of [`Looked::decided`] with no decision in it yet.
 const UNDECIDED: Rung = Rung::MAX;
 
-/// Slots a [`Window`] may have: a window of up to four rounds on two rungs, or of
+/// Slots a [`Window`] may have: a window of up to five rounds on two rungs, or of
 /// one round on up to 64.
 const MAX_SLOTS: usize = 1 << 13;
 
@@ -468,8 +468,8 @@ impl Window {
 
 impl Arena<'_> {
     /// A match of seat `a` against seat `b`.
-    // Kept out of `Duel::visit`, whose four arms for each seat made the loop of two
-    // grudgers 1.2 times slower when inlined there.
+    // Kept out of `Duel::visit`, whose nine arms made the loop of two grudgers 1.2
+    // times slower when inlined there.
     #[inline(never)]
     fn duel(&mut self, mut a: impl Seat, mut b: impl Seat, rng: &mut SimRng) -> Outcome {
         // Moves left before each seat's next tremble.
