@@ -276,7 +276,13 @@ fn path_data(font: &FontRef<'_>, id: u16) -> String {
     let Some(outline) = font.outline(ab_glyph::GlyphId(id)) else {
         return d;
     };
-    let p = |pt: ab_glyph::Point| format!("{} {}", num(pt.x, 1), num(-pt.y, 1));
+    // A point in outline units, y up as the font has it: pushed onto `d` after `lead`.
+    let p = |d: &mut String, lead: char, pt: ab_glyph::Point| {
+        d.push(lead);
+        push_num(d, pt.x, 1);
+        d.push(' ');
+        push_num(d, -pt.y, 1);
+    };
     let mut last: Option<ab_glyph::Point> = None;
     for curve in &outline.curves {
         if matches!(*curve, OutlineCurve::Line(a, b) if a == b) {
@@ -291,17 +297,18 @@ fn path_data(font: &FontRef<'_>, id: u16) -> String {
             if last.is_some() {
                 d.push('Z');
             }
-            let _ = write!(d, "M{}", p(from));
+            p(&mut d, 'M', from);
         }
         match *curve {
-            OutlineCurve::Line(_, b) => {
-                let _ = write!(d, "L{}", p(b));
-            }
+            OutlineCurve::Line(_, b) => p(&mut d, 'L', b),
             OutlineCurve::Quad(_, b, c) => {
-                let _ = write!(d, "Q{} {}", p(b), p(c));
+                p(&mut d, 'Q', b);
+                p(&mut d, ' ', c);
             }
             OutlineCurve::Cubic(_, b, c, e) => {
-                let _ = write!(d, "C{} {} {}", p(b), p(c), p(e));
+                p(&mut d, 'C', b);
+                p(&mut d, ' ', c);
+                p(&mut d, ' ', e);
             }
         }
         last = Some(to);
@@ -314,23 +321,41 @@ fn path_data(font: &FontRef<'_>, id: u16) -> String {
 
 /// `v` with at most `digits` decimals, without trailing zeros (`12.5`, `3`, `-0.25`).
 fn num(v: f32, digits: usize) -> String {
+    let mut s = String::new();
+    push_num(&mut s, v, digits);
+    s
+}
+
+/// [`num`], pushed onto `out`: an outline's numbers are written without a string of
+/// their own each.
+fn push_num(out: &mut String, v: f32, digits: usize) {
     // Outlines are in font units, whole or (for implied points) halves: written
     // without the float formatter, which is most of the time an outline takes.
     if digits >= 1 && v.abs() < 1e6 && (v * 2.0).fract() == 0.0 {
         let halves = (v * 2.0) as i64;
-        let (whole, half) = (halves.abs() / 2, halves.abs() % 2);
-        let sign = if halves < 0 { "-" } else { "" };
-        return match half {
-            0 if whole == 0 => "0".into(),
-            0 => format!("{sign}{whole}"),
-            _ => format!("{sign}{whole}.5"),
-        };
+        let (whole, half) = (halves.unsigned_abs() / 2, halves.unsigned_abs() % 2);
+        if halves < 0 {
+            out.push('-');
+        }
+        let _ = write!(out, "{whole}");
+        if half == 1 {
+            out.push_str(".5");
+        }
+        return;
     }
-    let mut s = format!("{v:.digits$}");
-    if s.contains('.') {
-        s.truncate(s.trim_end_matches('0').trim_end_matches('.').len());
+    let start = out.len();
+    let _ = write!(out, "{v:.digits$}");
+    if out[start..].contains('.') {
+        let kept = out[start..]
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .len();
+        out.truncate(start + kept);
     }
-    if s == "-0" { "0".into() } else { s }
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
+    }
 }
 
 /// The 64-bit FNV-1a hash: a stable name for a document, the same on every machine
