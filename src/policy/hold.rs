@@ -71,10 +71,6 @@ impl Policy for Hold {
         Some(Reflex::Hold(self.rung))
     }
 
-    fn window(&self) -> Option<u32> {
-        Some(0)
-    }
-
     fn answer_package(&self, _: &View<'_>, _: &[Move], package: &mut Vec<Move>) {
         package.push(Move::on(self.rung));
     }
