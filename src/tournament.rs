@@ -194,7 +194,9 @@ pub fn run_until(
             Ok(standings)
         },
     )?;
-    let matches = matches.into_inner()?;
+    // Finished before the charts are drawn, so that a large file's data goes to disk
+    // while they are.
+    matches.into_inner()?.finish()?;
     let record = TournamentRecord {
         rounds: setup.rounds,
         repetitions: setup.repetitions,
@@ -217,7 +219,6 @@ pub fn run_until(
     // chart is drawn, its SVG and PNG at once.
     type Job<'a> = Box<dyn FnOnce() -> Result<(), Error> + Send + 'a>;
     let mut jobs: Vec<Job> = vec![
-        Box::new(|| matches.finish()),
         Box::new(|| write_ranking(&folder, setup, &standings)),
         Box::new(|| write_pairings(&folder, &names, &standings)),
     ];

@@ -12,35 +12,83 @@
 //! too.
 //!
 //! "At once" is on the threads of the current rayon pool (the command's, where it
-//! finishes its folder in its pool): no thread is started per file.
+//! finishes its folder in its pool): no thread is started per file, but for a large
+//! file, whose data starts going to disk as soon as it is complete, on a thread of its
+//! own, while the rest of the folder is made ([`EARLY_SYNC_BYTES`]).
 
 use crate::error::Error;
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::thread::JoinHandle;
 
 use rayon::prelude::*;
 
-/// Files written in full but not yet synced to disk, each with the path errors name.
+/// The size from which a file's data is synced as soon as the file is complete, not
+/// with the folder's other files. Writing a large file's data to disk takes longer
+/// than a journal's commit: a tournament's `matches.csv` of 1,000 repetitions
+/// (3.2 MB) took 10 ms on an ext4 disk (3 December 2026), more than drawing its
+/// charts, which it now overlaps. Smaller files still wait for one commit together.
+const EARLY_SYNC_BYTES: u64 = 1 << 20;
+
+/// Files written in full but not yet synced to disk, each with the path errors name,
+/// and the data syncs started early for the large ones.
 #[derive(Debug, Default)]
-pub(crate) struct Unsynced(Mutex<Vec<(PathBuf, File)>>);
+pub(crate) struct Unsynced {
+    files: Mutex<Vec<(PathBuf, File)>>,
+    early: Mutex<Vec<(PathBuf, JoinHandle<io::Result<()>>)>>,
+}
 
 impl Unsynced {
-    /// Adds `file`, written in full, called `path` in errors.
+    /// Adds `file`, written in full, called `path` in errors. A file of at least
+    /// [`EARLY_SYNC_BYTES`] starts syncing its data now, on a thread of its own.
     pub(crate) fn add(&self, path: PathBuf, file: File) {
-        self.0
-            .lock()
-            .expect("no writer panicked")
-            .push((path, file));
+        if file.metadata().is_ok_and(|m| m.len() >= EARLY_SYNC_BYTES) {
+            self.start_sync(&path, &file);
+        }
+        lock(&self.files).push((path, file));
+    }
+
+    /// Starts syncing the data of `file`, called `path` in errors, on a thread of its
+    /// own. Without a second handle or a thread, it is synced with the others only.
+    fn start_sync(&self, path: &Path, file: &File) {
+        let Ok(copy) = file.try_clone() else {
+            return;
+        };
+        let started = std::thread::Builder::new()
+            .name("escalate-sync".into())
+            .spawn(move || copy.sync_data());
+        if let Ok(handle) = started {
+            lock(&self.early).push((path.to_path_buf(), handle));
+        }
     }
 
     /// Syncs every file added so far at once, and with them the entries of the
-    /// folder `dir`, if given (see [`sync_all`]).
+    /// folder `dir`, if given (see [`sync_all`]), once the early syncs are done. The
+    /// first failure of an early sync is returned: the system may report a failed
+    /// write back to one sync only.
     pub(crate) fn sync(&self, dir: Option<&Path>) -> Result<(), Error> {
-        let files = std::mem::take(&mut *self.0.lock().expect("no writer panicked"));
+        let early = std::mem::take(&mut *lock(&self.early));
+        let mut failed = None;
+        for (path, handle) in early {
+            let result = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            if let (None, Err(source)) = (&failed, result) {
+                failed = Some(Error::Write { path, source });
+            }
+        }
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        let files = std::mem::take(&mut *lock(&self.files));
         sync_all(&files, dir)
     }
+}
+
+fn lock<T>(list: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    list.lock().expect("no writer panicked")
 }
 
 /// Syncs `files` to disk at once, and with them the entries of the folder `dir`, if
@@ -123,13 +171,57 @@ mod tests {
         unsynced.sync(Some(&dir)).unwrap();
         assert_eq!(fs::read_to_string(dir.join("f7")).unwrap(), "file 7");
         assert!(
-            unsynced.0.lock().unwrap().is_empty(),
+            unsynced.files.lock().unwrap().is_empty(),
             "each file is synced once"
         );
         fs::create_dir(dir.join("sub")).unwrap();
         fs::write(dir.join("sub").join("g"), b"").unwrap();
         remove_folder(&dir).unwrap();
         assert!(!dir.exists());
+    }
+
+    #[test]
+    fn a_large_file_starts_syncing_when_added_and_keeps_what_was_written() {
+        let dir = scratch("early");
+        let unsynced = Unsynced::default();
+        let data = vec![b'x'; EARLY_SYNC_BYTES as usize];
+        for (name, bytes) in [("large", &data[..]), ("small", &data[1..])] {
+            let path = dir.join(name);
+            let mut file = File::create(&path).unwrap();
+            file.write_all(bytes).unwrap();
+            unsynced.add(path, file);
+        }
+        let early: Vec<PathBuf> = lock(&unsynced.early)
+            .iter()
+            .map(|(path, _)| path.clone())
+            .collect();
+        assert_eq!(
+            early,
+            [dir.join("large")],
+            "only the large file starts early"
+        );
+        unsynced.sync(Some(&dir)).unwrap();
+        assert!(lock(&unsynced.early).is_empty() && lock(&unsynced.files).is_empty());
+        assert_eq!(fs::read(dir.join("large")).unwrap(), data);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_early_sync_is_returned_by_the_folder_sync() {
+        let dir = scratch("early-fail");
+        let unsynced = Unsynced::default();
+        let (reader, _writer) = std::io::pipe().unwrap();
+        let pipe = File::from(std::os::fd::OwnedFd::from(reader));
+        unsynced.start_sync(&dir.join("pipe"), &pipe);
+        let path = dir.join("fine");
+        fs::write(&path, b"fine").unwrap();
+        unsynced.add(path, File::open(dir.join("fine")).unwrap());
+        let Err(Error::Write { path, .. }) = unsynced.sync(Some(&dir)) else {
+            panic!("a pipe was synced");
+        };
+        assert_eq!(path, dir.join("pipe"));
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[cfg(unix)]
