@@ -263,6 +263,10 @@ impl Span<'_, '_> {
                 None => return Ok(()),
             },
         };
+        if last_seen.iter().all(|m| m.magnitude.is_none()) {
+            let seen = [last_seen[0].rung, last_seen[1].rung];
+            return self.duel_rungs(rounds, rng, reflexes, seen);
+        }
         for round in rounds {
             let decided = [
                 reflexes[0].decide(Some(&last_seen[0])),
@@ -271,6 +275,52 @@ impl Span<'_, '_> {
             last_seen = self.duel_round(round, decided, rng)?;
         }
         Ok(())
+    }
+
+    /// What [`Span::duel`] plays once neither side has seen a magnitude, `seen` the
+    /// rungs each side saw last: a reflex then never decides one, so the whole state
+    /// of a round is two rungs, and the moves are written straight into the rows'
+    /// room.
+    fn duel_rungs(
+        &mut self,
+        rounds: Range<Round>,
+        rng: &mut SimRng,
+        reflexes: [Reflex; 2],
+        mut seen: [Rung; 2],
+    ) -> Result<(), (Round, usize)> {
+        let ladder = self.ladder;
+        let count = rounds.len();
+        let moves = &mut self.moves.room_mut::<2>()[..count];
+        let perceived = &mut self.seen.room_mut::<2>()[..count];
+        let mut written = 0;
+        let mut ended = Ok(());
+        for ((round, played_row), seen_row) in rounds.zip(moves).zip(perceived) {
+            let mut played = [
+                reflexes[0].answer_rung(seen[0]),
+                reflexes[1].answer_rung(seen[1]),
+            ];
+            for rung in &mut played {
+                *rung = self.as_decided.slip(ladder, *rung, rng);
+            }
+            // Each actor perceives the other's move.
+            seen = [played[1], played[0]];
+            for rung in &mut seen {
+                *rung = self.misperception.slip(ladder, *rung, rng);
+            }
+            *played_row = played.map(Move::on);
+            *seen_row = seen.map(Move::on);
+            written += 1;
+            if !self.stops.is_empty() {
+                self.in_force_now.copy_from_slice(&played);
+                if let Some(outcome) = self.stops.check(self.in_force_now, &[]) {
+                    ended = Err((round, outcome));
+                    break;
+                }
+            }
+        }
+        self.moves.advance_by(written);
+        self.seen.advance_by(written);
+        ended
     }
 
     /// One round of [`Span::duel`] from the two moves `decided`: returns what each

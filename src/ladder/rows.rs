@@ -211,6 +211,32 @@ impl<T: Copy> Rows<T> {
         self.filled += 1;
     }
 
+    /// The entries of every round not yet written, round after round, one per row in
+    /// row order, to write; [`advance_by`](Rows::advance_by) then makes the first of
+    /// them part of the rows. Written this way, a loop over rounds checks the room
+    /// once, not once a round.
+    ///
+    /// # Panics
+    ///
+    /// If there are not `N` rows.
+    #[inline]
+    pub fn room_mut<const N: usize>(&mut self) -> &mut [[T; N]] {
+        assert_eq!(self.rows, N, "{N} rows");
+        self.items[self.filled * N..].as_chunks_mut().0
+    }
+
+    /// Makes the first `rounds` rounds of [`room_mut`](Rows::room_mut) part of the
+    /// rows.
+    ///
+    /// # Panics
+    ///
+    /// If there is not room for them.
+    #[inline]
+    pub fn advance_by(&mut self, rounds: usize) {
+        assert!(self.filled + rounds <= self.room, "rows full");
+        self.filled += rounds;
+    }
+
     /// Makes the entries written past every row's end ([`next_mut`](Rows::next_mut),
     /// [`split_next`](Rows::split_next)) part of the rows: every row grows by one.
     ///
@@ -497,6 +523,23 @@ mod tests {
         rows.clear();
         assert!(rows.iter().all(|r| r.is_empty()));
         assert_eq!(rows.len(), 3);
+    }
+
+    #[test]
+    fn rounds_written_into_the_room_join_the_rows_as_they_are_advanced() {
+        let mut rows = Rows::new(2, 4, 0u8);
+        rows.push_all([1, 2]);
+        let room = rows.room_mut::<2>();
+        assert_eq!(room.len(), 3, "the rounds not yet written");
+        room[0] = [3, 4];
+        room[1] = [5, 6];
+        room[2] = [7, 8];
+        rows.advance_by(2);
+        assert_eq!(rows.row(0), [1, 3, 5]);
+        assert_eq!(rows.row(1), [2, 4, 6]);
+        assert_eq!(rows.room_mut::<2>(), [[7, 8]]);
+        rows.advance_by(1);
+        assert!(rows.room_mut::<2>().is_empty());
     }
 
     #[test]

@@ -51,6 +51,17 @@ impl Reflex {
             },
         }
     }
+
+    /// The rung decided after seeing `last` from the target the round before, when
+    /// no move seen has a magnitude: [`decide`](Reflex::decide)'s rung, and then the
+    /// move decided has none either.
+    #[inline(always)]
+    pub fn answer_rung(self, last: Rung) -> Rung {
+        match self {
+            Reflex::Hold(rung) => rung,
+            Reflex::Echo { .. } | Reflex::ScaledEcho { .. } => last,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -82,5 +93,22 @@ mod tests {
             }
         );
         assert_eq!(echo.decide(Some(&Move::on(0))), Move::on(0));
+    }
+
+    #[test]
+    fn a_rung_answered_is_the_rung_of_the_move_decided_without_magnitudes() {
+        let scaled = Reflex::ScaledEcho {
+            first: 3,
+            scale: 0.5,
+        };
+        for reflex in [Reflex::Hold(1), Reflex::Echo { first: 3 }, scaled] {
+            for last in 0..4 {
+                assert_eq!(
+                    Move::on(reflex.answer_rung(last)),
+                    reflex.decide(Some(&Move::on(last))),
+                    "{reflex:?}"
+                );
+            }
+        }
     }
 }
