@@ -87,6 +87,7 @@ impl Unsynced {
     }
 }
 
+/// The list behind `list`, locked.
 fn lock<T>(list: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     list.lock().expect("no writer panicked")
 }
