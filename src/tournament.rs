@@ -16,7 +16,7 @@ pub use crate::round_robin::{
 use crate::error::Error;
 use crate::montecarlo::{Cancel, in_order};
 pub use crate::output::csv::MatchRow;
-use crate::output::csv::Table;
+use crate::output::csv::{MatchTable, Table};
 use crate::output::json::{Execution, Meta};
 use crate::output::reader::{EntrantRecord, TournamentRecord};
 use crate::output::{ChartFormats, Kind, MATCHES, PAIRINGS, RANKING, ResultsFolder};
@@ -158,22 +158,14 @@ pub fn run_until(
     setup.check_limits(&scenario.limits, pool.current_num_threads())?;
     let folder = ResultsFolder::create(&options.out, Kind::Tournament, cancel)?;
     let names: Vec<&str> = setup.entrants.iter().map(|e| e.name.as_str()).collect();
-    let mut matches = Table::new(folder.file(MATCHES)?);
+    let mut matches = MatchTable::new(folder.file(MATCHES)?, &names)?;
     // matches.csv is written on a thread of its own, a chunk of matches at a time, while
     // the next matches are played.
     let standings = in_order(
         |chunk: &mut Vec<MatchResult>| {
             cancel.check()?;
             for m in chunk.drain(..) {
-                matches.row(&MatchRow {
-                    entrant_a: names[m.a],
-                    entrant_b: names[m.b],
-                    repetition: m.repetition,
-                    payoff_a: m.payoff[0],
-                    payoff_b: m.payoff[1],
-                    hostile_a: m.hostile[0],
-                    hostile_b: m.hostile[1],
-                })?;
+                matches.row((m.a, m.b), m.repetition, m.payoff, m.hostile)?;
             }
             Ok(())
         },

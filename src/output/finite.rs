@@ -21,6 +21,15 @@ pub fn check(what: &'static str, value: &impl Serialize) -> Result<(), Error> {
         })
 }
 
+/// Fails as [`check`] does if the number `v`, written in `field` of `what`, is not
+/// finite: for writers that format their rows without serde.
+pub fn number(what: &'static str, field: &str, v: f64) -> Result<(), Error> {
+    Finite { field }.float(v).map_err(|e| Error::Encode {
+        what,
+        source: Box::new(e),
+    })
+}
+
 /// Why a value was refused.
 #[derive(Debug)]
 struct NonFinite(String);
