@@ -709,7 +709,9 @@ impl<W: Write> MatchTable<W> {
         let field = |name: &str| -> Result<Vec<u8>, Error> {
             let mut writer = ::csv::Writer::from_writer(Vec::new());
             writer.write_record([name, ""]).map_err(encode)?;
-            let mut field = writer.into_inner().map_err(|e| encode(e.into_error()))?;
+            let mut field = writer
+                .into_inner()
+                .map_err(|e| encode(e.into_error().into()))?;
             field.truncate(field.len() - b",\n".len());
             Ok(field)
         };
@@ -772,7 +774,9 @@ impl<W: Write> MatchTable<W> {
         }
         line.push(b'\n');
         if self.pending.len() >= PENDING_BYTES {
-            self.out.write_all(&self.pending).map_err(encode)?;
+            self.out
+                .write_all(&self.pending)
+                .map_err(|e| encode(e.into()))?;
             self.pending.clear();
         }
         Ok(())
@@ -780,8 +784,10 @@ impl<W: Write> MatchTable<W> {
 
     /// Writes what is pending, flushes and returns the writer.
     pub fn into_inner(mut self) -> Result<W, Error> {
-        self.out.write_all(&self.pending).map_err(encode)?;
-        self.out.flush().map_err(encode)?;
+        self.out
+            .write_all(&self.pending)
+            .map_err(|e| encode(e.into()))?;
+        self.out.flush().map_err(|e| encode(e.into()))?;
         Ok(self.out)
     }
 }
@@ -868,15 +874,12 @@ impl Rows {
 
     /// Bytes formatted, flushed into the buffer.
     fn len(&mut self) -> Result<usize, Error> {
-        self.writer
-            .flush()
-            .map_err(|e| encode(::csv::Error::from(e)))?;
+        self.writer.flush().map_err(|e| encode(e.into()))?;
         Ok(self.writer.get_ref().0.borrow().len())
     }
 }
 
-/// An error of writing a CSV table.
-fn encode(e: impl std::error::Error + Send + Sync + 'static) -> Error {
+fn encode(e: ::csv::Error) -> Error {
     Error::Encode {
         what: "csv",
         source: Box::new(e),
@@ -906,14 +909,10 @@ impl<W: Write> Appended<W> {
         if !self.header {
             let header = rows.header.as_deref();
             let header = header.expect("rows were formatted, so their header was");
-            self.out
-                .write_all(header)
-                .map_err(|e| encode(::csv::Error::from(e)))?;
+            self.out.write_all(header).map_err(|e| encode(e.into()))?;
             self.header = true;
         }
-        self.out
-            .write_all(&bytes)
-            .map_err(|e| encode(::csv::Error::from(e)))
+        self.out.write_all(&bytes).map_err(|e| encode(e.into()))
     }
 
     /// The writer.
