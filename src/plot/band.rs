@@ -6,7 +6,9 @@
 //! image plotters' bitmap backend draws, pixel for pixel. What that backend draws
 //! itself (pixels, lines along an axis, rectangles) is drawn here by the same
 //! arithmetic, its rounding included; everything else (circles, polygons, other
-//! lines) is plotters' own rasteriser, which draws through those calls.
+//! lines) is plotters' own rasteriser, which draws through those calls. A band skips
+//! those shapes whose rows, with their stroke and anti-aliasing, miss its own: a
+//! chart's hundreds of dots are then rasterised once, not once per band.
 
 use std::convert::Infallible;
 use std::ops::Range;
@@ -71,6 +73,14 @@ impl<'a> Band<'a> {
         &mut self.buf[(at + x0 as usize) * PIXEL..(at + x1 as usize) * PIXEL]
     }
 
+    /// Whether a shape whose pixels all lie in rows `top..=bottom`, give or take
+    /// `margin` rows, misses this band's rows: it is then not drawn at all, as every
+    /// band is handed every shape of the image.
+    fn misses(&self, top: i32, bottom: i32, margin: i32) -> bool {
+        bottom.saturating_add(margin) < self.rows.start
+            || top.saturating_sub(margin) >= self.rows.end
+    }
+
     /// The rows of `y0..y1` (already within the image) this band holds.
     fn own(&self, y0: i32, y1: i32) -> Range<i32> {
         y0.max(self.rows.start)..y1.min(self.rows.end)
@@ -127,15 +137,21 @@ impl<'a> Band<'a> {
         let a = (256.0 * alpha).floor() as u64;
         let colour = [rgb.0, rgb.1, rgb.2];
         let grouped = ((x1 - x0 - 1) / 8 * 8) as usize;
+        // The grouped pixels as bytes, 16 pixels at a time (a whole number of colours
+        // in as many lanes of a vector): `(d × (256 − a) + c × a) >> 8`, at most
+        // 255 × 256 before the shift, so in 16 bits.
+        let keep = 256 - a as u16;
+        let tint: [u16; 16 * PIXEL] =
+            std::array::from_fn(|i| u16::from(colour[i % PIXEL]) * a as u16);
         for y in self.own(y0, y1) {
             if self.cancel.requested() {
                 return;
             }
             let span = self.span(y, x0, x1);
             let (eights, rest) = span.split_at_mut(grouped * PIXEL);
-            for px in eights.chunks_exact_mut(PIXEL) {
-                for (d, &c) in px.iter_mut().zip(&colour) {
-                    *d = ((u64::from(*d) * (256 - a) + u64::from(c) * a) >> 8) as u8;
+            for run in eights.chunks_mut(tint.len()) {
+                for (d, &t) in run.iter_mut().zip(&tint) {
+                    *d = ((u16::from(*d) * keep + t) >> 8) as u8;
                 }
             }
             for px in rest.chunks_exact_mut(PIXEL) {
@@ -196,7 +212,8 @@ impl DrawingBackend for Band<'_> {
         if alpha >= 1.0 - 1.0 / 256.0 {
             px.copy_from_slice(&[r, g, b]);
         } else if alpha > 0.0 {
-            let a = (alpha * 256.0).floor() as u64;
+            // `alpha` is positive: truncating is flooring, without a call to `floor`.
+            let a = (alpha * 256.0) as u64;
             for (d, c) in px.iter_mut().zip([r, g, b]) {
                 blend(d, c, a);
             }
@@ -223,7 +240,47 @@ impl DrawingBackend for Band<'_> {
             }
             return Ok(());
         }
+        // A thick line is a polygon half its width about the line's ends.
+        let reach = i32::try_from(style.stroke_width()).unwrap_or(i32::MAX);
+        if self.misses(from.1.min(to.1), from.1.max(to.1), reach.saturating_add(1)) {
+            return Ok(());
+        }
         plotters_backend::rasterizer::draw_line(self, from, to, style)
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        // The rasteriser's pixels lie within the radius and half the stroke of the
+        // centre, and a pixel of anti-aliasing beyond.
+        let reach =
+            i32::try_from(u64::from(radius) + u64::from(style.stroke_width())).unwrap_or(i32::MAX);
+        let (top, bottom) = (
+            center.1.saturating_sub(reach),
+            center.1.saturating_add(reach),
+        );
+        if self.misses(top, bottom, 1) {
+            return Ok(());
+        }
+        plotters_backend::rasterizer::draw_circle(self, center, radius, style, fill)
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let vert: Vec<BackendCoord> = vert.into_iter().collect();
+        let top = vert.iter().map(|v| v.1).min().unwrap_or(0);
+        let bottom = vert.iter().map(|v| v.1).max().unwrap_or(0);
+        if self.misses(top, bottom, 1) {
+            return Ok(());
+        }
+        plotters_backend::rasterizer::fill_polygon(self, &vert, style)
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -278,7 +335,8 @@ mod tests {
         Pixel((i32, i32), RGBAColor),
         Line((i32, i32), (i32, i32), RGBAColor, u32),
         Rect((i32, i32), (i32, i32), RGBAColor, bool),
-        Circle((i32, i32), u32, RGBAColor, bool),
+        Circle((i32, i32), u32, RGBAColor, bool, u32),
+        Polygon(&'static [(i32, i32)], RGBAColor),
     }
 
     impl Shape {
@@ -292,7 +350,8 @@ mod tests {
                 Shape::Pixel(p, c) => db.draw_pixel(p, c.to_backend_color()),
                 Shape::Line(a, b, c, w) => db.draw_line(a, b, &style(c, w)),
                 Shape::Rect(a, b, c, f) => db.draw_rect(a, b, &style(c, 1), f),
-                Shape::Circle(p, r, c, f) => db.draw_circle(p, r, &style(c, 1), f),
+                Shape::Circle(p, r, c, f, w) => db.draw_circle(p, r, &style(c, w), f),
+                Shape::Polygon(v, c) => db.fill_polygon(v.iter().copied(), &style(c, 1)),
             };
         }
     }
@@ -318,9 +377,32 @@ mod tests {
                         1 + k as u32 % 5,
                         blue.mix(0.55),
                         k % 3 > 0,
+                        1,
                     ));
                     on(Shape::Pixel((at.1, at.0), RED.mix(k as f64 / 40.0)));
                 }
+                // Shapes about the bands' edges, which a band draws only where
+                // they reach its rows.
+                for y in 0..67 {
+                    let (r, w) = (y as u32 % 6, 1 + y as u32 % 4);
+                    on(Shape::Circle((y + 17, y), r, RED.mix(0.6), y % 2 == 0, w));
+                    on(Shape::Line(
+                        (3 * y % 101, y),
+                        (y + 30, y + 1),
+                        GREEN.mix(0.8),
+                        w,
+                    ));
+                    on(Shape::Line((y, y + 4), (y + 9, y - 5), blue.to_rgba(), 1));
+                }
+                on(Shape::Polygon(&[(5, 9), (40, 11), (20, 31)], RED.mix(0.4)));
+                on(Shape::Polygon(
+                    &[(60, 20), (90, 20), (90, 21), (60, 21)],
+                    GREEN.to_rgba(),
+                ));
+                on(Shape::Polygon(
+                    &[(50, 66), (99, 40), (70, 80)],
+                    blue.mix(0.9),
+                ));
                 on(Shape::Pixel((-1, 5), RED.to_rgba()));
                 on(Shape::Pixel((5, 67), RED.to_rgba()));
             });

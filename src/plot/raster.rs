@@ -31,7 +31,7 @@ use plotters_backend::{
     FontTransform,
 };
 
-use super::font::{PLOTTERS_EM, X_HEIGHT, faces, layout};
+use super::font::{PLOTTERS_EM, X_HEIGHT, faces, layout, scale_of};
 use crate::montecarlo::Cancel;
 
 /// Sub-pixel steps per pixel a glyph's position is rounded to: a sixteenth of a
@@ -246,14 +246,7 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
             regular
         };
         let em = (style.size() / PLOTTERS_EM) as f32;
-        let (glyphs, width, scale) = layout(font, em, text);
         let x_height = X_HEIGHT * em;
-        let x0 = pos.0 as f32
-            - match style.anchor().h_pos {
-                HPos::Left => 0.0,
-                HPos::Center => width / 2.0,
-                HPos::Right => width,
-            };
         let baseline = pos.1 as f32
             + match style.anchor().v_pos {
                 VPos::Top => 0.76 * em,
@@ -261,13 +254,21 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
                 VPos::Bottom => -0.5 * x_height,
             };
 
-        // Text whose line, with room for accents and descenders, misses the rows kept.
-        let scaled = font.as_scaled(scale);
+        // Text whose line, with room for accents and descenders, misses the rows kept
+        // is not even laid out.
+        let scaled = font.as_scaled(scale_of(font, em));
         let top = baseline - scaled.ascent() - 0.25 * em;
         let bottom = baseline - scaled.descent() + 0.25 * em;
         if bottom < self.2.start as f32 || top >= self.2.end as f32 {
             return Ok(());
         }
+        let (glyphs, width, scale) = layout(font, em, text);
+        let x0 = pos.0 as f32
+            - match style.anchor().h_pos {
+                HPos::Left => 0.0,
+                HPos::Center => width / 2.0,
+                HPos::Right => width,
+            };
 
         let mut pixels: Vec<(i32, i32, f32)> = Vec::new();
         let bold = std::ptr::eq(font, bold);
