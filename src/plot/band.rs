@@ -35,31 +35,26 @@ pub(crate) struct Band<'a> {
 }
 
 impl<'a> Band<'a> {
-    /// The bands of an image of `size` pixels whose pixels are `buf` (row by row,
-    /// RGB), at most `count` of them, of about the same height, drawing until `cancel`
-    /// is requested.
-    pub(crate) fn split(
+    /// The band of rows `rows` of an image of `size` pixels, whose pixels (row by
+    /// row, RGB) are `buf`, drawing until `cancel` is requested.
+    pub(crate) fn new(
         buf: &'a mut [u8],
         size: (u32, u32),
-        count: usize,
+        rows: Range<usize>,
         cancel: Cancel,
-    ) -> Vec<Band<'a>> {
-        let row = size.0 as usize * PIXEL;
-        let height = size.1 as usize;
-        let per_band = height.div_ceil(count.clamp(1, height.max(1))).max(1);
-        buf[..row * height]
-            .chunks_mut(row * per_band)
-            .enumerate()
-            .map(|(k, buf)| {
-                let top = (k * per_band) as i32;
-                Band {
-                    rows: top..top + (buf.len() / row) as i32,
-                    buf,
-                    size,
-                    cancel,
-                }
-            })
-            .collect()
+    ) -> Self {
+        assert!(rows.end <= size.1 as usize, "rows within the image");
+        assert_eq!(
+            buf.len(),
+            rows.len() * size.0 as usize * PIXEL,
+            "the pixels of its rows"
+        );
+        Band {
+            rows: rows.start as i32..rows.end as i32,
+            buf,
+            size,
+            cancel,
+        }
     }
 
     /// The rows of the image this band holds.
@@ -322,7 +317,12 @@ mod tests {
             let mut whole = BitMapBackend::with_buffer(&mut expected, size);
             draw(&mut |s| s.on(&mut whole));
         }
-        for mut band in Band::split(&mut got, size, bands, Cancel::never()) {
+        let stride = size.0 as usize * PIXEL;
+        let rows_per_band = (size.1 as usize).div_ceil(bands);
+        for (i, pixels) in got.chunks_mut(rows_per_band * stride).enumerate() {
+            let start = i * rows_per_band;
+            let rows = start..start + pixels.len() / stride;
+            let mut band = Band::new(pixels, size, rows, Cancel::never());
             draw(&mut |s| s.on(&mut band));
         }
         let differ = expected.iter().zip(&got).filter(|(a, b)| a != b).count();
@@ -410,12 +410,16 @@ mod tests {
     }
 
     #[test]
-    fn bands_cover_the_image_once() {
-        let mut buf = vec![0u8; 10 * 7 * 3];
-        let bands = Band::split(&mut buf, (10, 7), 3, Cancel::never());
-        let rows: Vec<Range<i32>> = bands.iter().map(Band::rows).collect();
-        assert_eq!(rows, [0..3, 3..6, 6..7]);
+    fn a_band_holds_the_rows_it_is_given() {
+        let mut buf = vec![0u8; 10 * 3 * 3];
+        let band = Band::new(&mut buf, (10, 7), 4..7, Cancel::never());
+        assert_eq!(band.rows(), 4..7);
+    }
+
+    #[test]
+    #[should_panic(expected = "the pixels of its rows")]
+    fn a_band_needs_the_pixels_of_its_rows() {
         let mut buf = vec![0u8; 10 * 2 * 3];
-        assert_eq!(Band::split(&mut buf, (10, 2), 4, Cancel::never()).len(), 2);
+        Band::new(&mut buf, (10, 7), 4..7, Cancel::never());
     }
 }

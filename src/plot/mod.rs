@@ -71,6 +71,7 @@ mod timeline;
 mod tournament;
 mod trajectories;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
@@ -484,42 +485,34 @@ pub fn render_png(
     size: (u32, u32),
     cancel: Cancel,
 ) -> Result<Vec<u8>, PlotError> {
-    let rgb = draw_rgb(chart, size, cancel, rayon::current_num_threads())?;
+    check_size(size)?;
     // Paeth's filter on every row and the fast compression (literals and runs of
     // zeros), with a code fitted to each band of rows: on this program's charts (flat
     // fills, thin lines, anti-aliased text) it encodes in about half the time of the
     // adaptive filter plotters saves with; stronger deflate makes files much smaller
-    // but takes several times as long. The bands are encoded at once on the pool's
-    // threads, each stopping soon after `cancel` is requested.
-    png::encode(&rgb, size, cancel)
+    // but takes several times as long. The bands are drawn and encoded at once on the
+    // pool's threads, each stopping soon after `cancel` is requested.
+    png::encode(size, cancel, |rows, rgb| {
+        draw_rows(chart, size, rows, rgb, cancel)
+    })
 }
 
-/// Bands an image is drawn in at most, one per thread.
-const MAX_BANDS: usize = 8;
-
-/// Draws `chart` as RGB pixels of `size`, row by row, through [`raster::CrispText`], in
-/// up to `bands` bands of rows drawn at once on the threads of the current rayon pool
-/// ([`band::Band`]: the pixels do not depend on their number).
-pub(crate) fn draw_rgb(
+/// Draws rows `rows` of `chart` at `size` into `rgb`, their RGB pixels (row by row),
+/// through [`raster::CrispText`]: every band of an image is drawn on its own, and
+/// together they are the image, whatever rows each holds ([`band::Band`]).
+pub(crate) fn draw_rows(
     chart: &Chart<'_>,
     size: (u32, u32),
+    rows: Range<usize>,
+    rgb: &mut [u8],
     cancel: Cancel,
-    bands: usize,
-) -> Result<Vec<u8>, PlotError> {
-    use rayon::prelude::*;
-    check_size(size)?;
-    let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
-    band::Band::split(&mut rgb, size, bands.min(MAX_BANDS), cancel)
-        .into_par_iter()
-        .with_max_len(1)
-        .try_for_each(|band| {
-            let rows = band.rows();
-            let root = raster::CrispText(band, cancel, rows).into_drawing_area();
-            chart.draw(&root)?;
-            root.present()?;
-            Ok::<(), PlotError>(())
-        })?;
-    Ok(rgb)
+) -> Result<(), PlotError> {
+    let band = band::Band::new(rgb, size, rows, cancel);
+    let rows = band.rows();
+    let root = raster::CrispText(band, cancel, rows).into_drawing_area();
+    chart.draw(&root)?;
+    root.present()?;
+    Ok(())
 }
 
 /// Draws `chart` at `size` and writes it through `files` as each of `formats`

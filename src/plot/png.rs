@@ -85,25 +85,45 @@ const MAX_COPY: usize = 258;
 thread_local! {
     /// A filtered row, kept by each thread for the next row and band it encodes.
     static FILTERED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The pixels of a band and of the row above it, kept by each thread for the
+    /// next band it draws and encodes.
+    static PIXELS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The PNG image of the RGB pixels `rgb` (row by row, `size.0 × size.1` pixels),
-/// bands of rows encoded at once on the current rayon pool. Stops with an error soon
-/// after `cancel` is requested.
-pub(crate) fn encode(rgb: &[u8], size: (u32, u32), cancel: Cancel) -> Result<Vec<u8>, PlotError> {
+/// The PNG image of `size` pixels whose rows `draw` paints, bands of rows drawn and
+/// encoded at once on the current rayon pool. Stops with an error soon after `cancel`
+/// is requested.
+///
+/// `draw(rows, pixels)` is handed zeroed RGB pixels (row by row) for the image's rows
+/// `rows` and paints them: a band's rows, and the row above them, which its filter
+/// reads. A band is painted into a buffer of its own thread, a few hundred kilobytes
+/// kept from band to band, and compressed at once, while it is still in the cache:
+/// the whole image is never held.
+pub(crate) fn encode<D>(size: (u32, u32), cancel: Cancel, draw: D) -> Result<Vec<u8>, PlotError>
+where
+    D: Fn(Range<usize>, &mut [u8]) -> Result<(), PlotError> + Sync,
+{
     let (width, height) = (size.0 as usize, size.1 as usize);
-    assert_eq!(
-        rgb.len(),
-        width * height * PIXEL,
-        "an RGB image of its size"
-    );
-    let bands = bands(size);
-    let encoded: Vec<Encoded> = bands
-        .par_iter()
+    let stride = width * PIXEL;
+    let stopped = || PlotError::Draw("stopped before the PNG image was encoded".into());
+    let encoded: Vec<Encoded> = bands(size)
+        .into_par_iter()
         .with_max_len(1)
-        .map(|rows| encode_band(rgb, width, rows.clone(), rows.end == height, cancel))
-        .collect::<Option<_>>()
-        .ok_or_else(|| PlotError::Draw("stopped before the PNG image was encoded".into()))?;
+        .map(|rows| {
+            // Taken out, not borrowed, so that a thread that starts another band
+            // while it draws this one (none does today) gets a buffer of its own.
+            let mut pixels = PIXELS.take();
+            let from = rows.start.saturating_sub(1);
+            pixels.clear();
+            pixels.resize((rows.end - from) * stride, 0);
+            let last = rows.end == height;
+            let band = draw(from..rows.end, &mut pixels).and_then(|()| {
+                encode_band(&pixels, from, width, rows, last, cancel).ok_or_else(stopped)
+            });
+            PIXELS.set(pixels);
+            band
+        })
+        .collect::<Result<_, _>>()?;
     let compressed: usize = encoded.iter().map(|e| e.bytes.len()).sum();
     // Signature, IHDR, a chunk per band with the zlib header and checksum, IEND.
     let mut png = Vec::with_capacity(8 + 25 + compressed + 12 * encoded.len() + 6 + 12);
@@ -165,7 +185,8 @@ struct Encoded {
     filtered: usize,
 }
 
-/// The deflate blocks of rows `rows` of the image `rgb` of `width` pixels a row, the
+/// The deflate blocks of rows `rows` of an image of `width` pixels a row, whose rows
+/// from `first` on are the RGB pixels `rgb` (from the row above `rows`, if any), the
 /// stream's final block if `last`; `None` once `cancel` is requested.
 ///
 /// The band's code is fitted to every [`SAMPLE`]-th row, and every symbol has one, as
@@ -173,6 +194,7 @@ struct Encoded {
 /// of one row.
 fn encode_band(
     rgb: &[u8],
+    first: usize,
     width: usize,
     rows: Range<usize>,
     last: bool,
@@ -182,8 +204,9 @@ fn encode_band(
     let filter = |y: usize, out: &mut Vec<u8>| {
         out.clear();
         out.push(PAETH);
-        let above = (y > 0).then(|| &rgb[(y - 1) * stride..y * stride]);
-        paeth(&rgb[y * stride..(y + 1) * stride], above, out);
+        let at = (y - first) * stride;
+        let above = (y > 0).then(|| &rgb[at - stride..at]);
+        paeth(&rgb[at..at + stride], above, out);
     };
     FILTERED.with_borrow_mut(|row| {
         let mut sample = Counts([0; LITERALS]);
@@ -731,6 +754,17 @@ mod tests {
         rgb
     }
 
+    /// [`encode`] of the pixels `rgb`, checking that each band's rows are handed
+    /// zeroed, the row above included.
+    fn encode_image(rgb: &[u8], size: (u32, u32), cancel: Cancel) -> Result<Vec<u8>, PlotError> {
+        let stride = size.0 as usize * PIXEL;
+        encode(size, cancel, |rows, pixels| {
+            assert!(pixels.iter().all(|&b| b == 0), "{rows:?} handed zeroed");
+            pixels.copy_from_slice(&rgb[rows.start * stride..rows.end * stride]);
+            Ok(())
+        })
+    }
+
     fn decode(png: &[u8]) -> ((u32, u32), Vec<u8>) {
         let image = image::load_from_memory_with_format(png, image::ImageFormat::Png)
             .expect("a PNG the png crate reads")
@@ -750,7 +784,7 @@ mod tests {
             (2000, 1500),
         ] {
             let rgb = picture(size, size.0 ^ size.1);
-            let png = encode(&rgb, size, Cancel::never()).unwrap();
+            let png = encode_image(&rgb, size, Cancel::never()).unwrap();
             if rgb.len() > 10_000 {
                 assert!(png.len() < rgb.len() / 2, "{size:?} compresses");
             }
@@ -772,7 +806,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            pool.install(|| encode(&rgb, size, Cancel::never()).unwrap())
+            pool.install(|| encode_image(&rgb, size, Cancel::never()).unwrap())
         };
         assert_eq!(on(1), on(3));
     }
@@ -781,7 +815,7 @@ mod tests {
     fn a_flat_image_is_mostly_copies() {
         let size = (1600, 900);
         let rgb = vec![250u8; 1600 * 900 * PIXEL];
-        let png = encode(&rgb, size, Cancel::never()).unwrap();
+        let png = encode_image(&rgb, size, Cancel::never()).unwrap();
         assert!(png.len() < 20_000, "{} bytes", png.len());
         assert_eq!(decode(&png), (size, rgb));
     }
@@ -791,7 +825,7 @@ mod tests {
         static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
         let size = (480, 270);
         let rgb = picture(size, 1);
-        assert!(encode(&rgb, size, Cancel::on(&STOP)).is_err());
+        assert!(encode_image(&rgb, size, Cancel::on(&STOP)).is_err());
     }
 
     fn adler32(data: &[u8]) -> u32 {

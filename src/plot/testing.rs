@@ -35,7 +35,15 @@ pub(crate) fn us_russia(subtitle: &str) -> ChartMeta {
 /// Draws `chart` in memory the way `render_png` does, in three bands, and returns the
 /// RGB pixels.
 pub(crate) fn bitmap(chart: &Chart<'_>, size: (u32, u32)) -> Vec<u8> {
-    super::draw_rgb(chart, size, Cancel::never(), 3).expect("chart draws")
+    let row = size.0 as usize * 3;
+    let per_band = (size.1 as usize).div_ceil(3);
+    let mut rgb = vec![0u8; row * size.1 as usize];
+    for (k, band) in rgb.chunks_mut(row * per_band).enumerate() {
+        let top = k * per_band;
+        let rows = top..top + band.len() / row;
+        super::draw_rows(chart, size, rows, band, Cancel::never()).expect("chart draws");
+    }
+    rgb
 }
 
 /// Draws `chart` whole on plotters' own bitmap backend through [`CrispText`] and

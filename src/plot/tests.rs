@@ -689,3 +689,58 @@ fn the_stocks_chart_names_each_holding_on_a_value_axis() {
         "a value axis, not the ladder"
     );
 }
+
+/// The PNG file, its bands drawn and encoded at once, holds the chart drawn whole,
+/// pixel for pixel, whatever the number of threads.
+#[test]
+fn the_png_holds_the_chart_drawn_whole() {
+    let (meta, series, fans) = (meta(), timeline(), [fan("Russia", 12, 1.0)]);
+    let charts = [
+        Chart::Timeline {
+            meta: &meta,
+            series: &series,
+        },
+        Chart::Fan {
+            meta: &meta,
+            series: &fans,
+        },
+    ];
+    for chart in &charts {
+        for size in [DEFAULT_SIZE, MIN_SIZE, (700, 1900)] {
+            let expected = testing::whole(chart, size);
+            for threads in [1, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let png = pool.install(|| render_png(chart, size, Cancel::never()).unwrap());
+                let image = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+                    .expect("a PNG the png crate reads")
+                    .into_rgb8();
+                assert_eq!(image.dimensions(), size);
+                let differ = image
+                    .as_raw()
+                    .iter()
+                    .zip(&expected)
+                    .filter(|(a, b)| a != b)
+                    .count();
+                assert_eq!(
+                    differ, 0,
+                    "{size:?} on {threads} threads: {differ} bytes differ"
+                );
+            }
+        }
+    }
+}
+
+/// A draw that is stopped is an error, not a half-drawn image.
+#[test]
+fn a_stopped_png_is_an_error() {
+    static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+    let (meta, series) = (meta(), timeline());
+    let chart = Chart::Timeline {
+        meta: &meta,
+        series: &series,
+    };
+    assert!(render_png(&chart, DEFAULT_SIZE, Cancel::on(&STOP)).is_err());
+}
