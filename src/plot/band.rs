@@ -251,7 +251,8 @@ impl DrawingBackend for Band<'_> {
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         // The rasteriser's pixels lie within the radius and half the stroke of the
-        // centre, and a pixel of anti-aliasing beyond.
+        // centre, and a pixel of anti-aliasing beyond; the whole stroke is counted,
+        // a margin to spare.
         let reach =
             i32::try_from(u64::from(radius) + u64::from(style.stroke_width())).unwrap_or(i32::MAX);
         let (top, bottom) = (
